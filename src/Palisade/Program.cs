@@ -1,3 +1,11 @@
-// The composition root of the `palisade` executable. Commands are added by the issues that build them.
-Console.Error.WriteLine("palisade: no command yet; see README.md");
-return 2;
+using System.CommandLine;
+using Palisade.Commands;
+
+// The composition root of the `palisade` executable: one file per command under Commands/.
+var root = new RootCommand("Palisade: a secure TR-069 (CWMP) ACS with a CPE agent, fleet simulator and auditor.")
+{
+    ServeCommand.Create(),
+    SimCommand.Create(),
+    CpeCommand.Create(),
+};
+return await root.Parse(args).InvokeAsync();

@@ -67,7 +67,7 @@ internal sealed partial class MessageWriter
             case ChangeDUStateRequest m: ChangeDuState(m); break;
             case GetOptionsRequest m: Element("OptionName", m.OptionName); break;
             case GetOptionsResponse m: Array("OptionList", "cwmp:OptionStruct", m.OptionList, static (w, o) => w.Option(o)); break;
-            case SetVouchersRequest m: StringArray("VoucherList", m.VoucherList, "soap-enc:base64"); break;
+            case SetVouchersRequest m: StringArray("VoucherList", m.VoucherList, "soap-enc:base64", "base64"); break;
             case TransferCompleteRequest m:
                 Element("CommandKey", m.CommandKey);
                 TransferFault(m.Fault);

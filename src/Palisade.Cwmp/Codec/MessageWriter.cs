@@ -158,13 +158,13 @@ internal sealed partial class MessageWriter(XmlWriter writer, CwmpVersion versio
         _w.WriteEndElement();
     }
 
-    private void StringArray(string name, IReadOnlyList<string> items, string itemType = "xsd:string")
+    private void StringArray(string name, IReadOnlyList<string> items, string itemType = "xsd:string", string itemElement = "string")
     {
         _w.WriteStartElement(name);
         _w.WriteAttributeString(SoapEnc, "arrayType", CwmpVersions.SoapEncodingNamespace, $"{itemType}[{items.Count.ToString(CultureInfo.InvariantCulture)}]");
         foreach (var item in items)
         {
-            _w.WriteElementString("string", item);
+            _w.WriteElementString(itemElement, item);
         }
 
         _w.WriteEndElement();

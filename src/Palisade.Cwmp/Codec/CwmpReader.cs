@@ -39,16 +39,22 @@ public static class CwmpReader
             : new MemoryStream(body.ToArray(), writable: false);
         using (stream)
         {
-            return Parse(stream, limits);
+            return ParseBounded(stream, limits);
         }
     }
 
-    /// <summary>Parses a whole body from a stream whose length the caller has already bounded.</summary>
+    /// <summary>Parses a whole body from a stream; more than <see cref="CwmpLimits.MaxBodyBytes"/> bytes is rejected as it is read.</summary>
     /// <exception cref="CwmpException">The body was rejected.</exception>
     public static CwmpEnvelope Parse(Stream body, CwmpLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(body);
         limits ??= CwmpLimits.Default;
+        using var bounded = new BoundedStream(body, limits.MaxBodyBytes);
+        return ParseBounded(bounded, limits);
+    }
+
+    private static CwmpEnvelope ParseBounded(Stream body, CwmpLimits limits)
+    {
         try
         {
             using var reader = new BoundedXmlReader(body, limits);

@@ -88,9 +88,11 @@ internal sealed partial class MessageReader
             }
         }
 
+        // Some CPEs leave <Value> out for a parameter they cannot read (seen from a Cisco SPA122,
+        // genieacs/genieacs#317); it is taken as an empty string rather than failing the session.
         return new ParameterValueStruct(
             name ?? throw Invalid("ParameterValueStruct without Name."),
-            value ?? throw Invalid($"ParameterValueStruct '{Clip(name)}' without Value."));
+            value ?? ParameterValue.String(string.Empty));
     }
 
     private ParameterInfoStruct ParameterInfoStruct()

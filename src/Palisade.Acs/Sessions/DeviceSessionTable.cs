@@ -1,0 +1,128 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+
+namespace Palisade.Acs.Sessions;
+
+/// <summary>
+/// The open CWMP sessions of this node, by session token and by device. A device is in at most
+/// one session at a time (a second Inform while one is open is refused, TR-069 3.7.1.4 expects
+/// the ACS to serialise), and a session idle longer than its timeout is taken away so a CPE
+/// that vanished mid-session does not hold its device forever.
+/// </summary>
+/// <typeparam name="TSession">The engine's per-session state.</typeparam>
+public sealed class DeviceSessionTable<TSession>
+    where TSession : class
+{
+    private readonly ConcurrentDictionary<string, Entry> _byToken = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Entry> _byDevice = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _timeout;
+
+    /// <summary>Creates a table whose sessions expire after <paramref name="timeout"/> of inactivity.</summary>
+    public DeviceSessionTable(TimeProvider time, TimeSpan timeout)
+    {
+        _time = time ?? throw new ArgumentNullException(nameof(time));
+        _timeout = timeout;
+    }
+
+    /// <summary>Sessions currently open.</summary>
+    public int Count => _byToken.Count;
+
+    /// <summary>
+    /// Opens a session for <paramref name="deviceKey"/> unless one is already open and not expired.
+    /// Returns the new session's token, or null when the device is busy.
+    /// </summary>
+    public string? TryOpen(string deviceKey, TSession session)
+    {
+        var entry = new Entry(NewToken(), deviceKey, session, _time.GetTimestamp());
+        while (true)
+        {
+            if (_byDevice.TryAdd(deviceKey, entry))
+            {
+                _byToken[entry.Token] = entry;
+                return entry.Token;
+            }
+
+            if (!_byDevice.TryGetValue(deviceKey, out var existing))
+            {
+                continue;
+            }
+
+            if (!IsExpired(existing))
+            {
+                return null;
+            }
+
+            // The old session timed out without being swept: take the device over.
+            if (((ICollection<KeyValuePair<string, Entry>>)_byDevice).Remove(new(deviceKey, existing)))
+            {
+                _byToken.TryRemove(existing.Token, out _);
+            }
+        }
+    }
+
+    /// <summary>Finds the live session for <paramref name="token"/> and marks it active now; null if unknown or expired.</summary>
+    public TSession? TryResume(string token)
+    {
+        if (!_byToken.TryGetValue(token, out var entry))
+        {
+            return null;
+        }
+
+        if (IsExpired(entry))
+        {
+            Close(token);
+            return null;
+        }
+
+        entry.Touch(_time.GetTimestamp());
+        return entry.Session;
+    }
+
+    /// <summary>Closes the session for <paramref name="token"/> and frees its device. Returns the session, or null if it was not open.</summary>
+    public TSession? Close(string token)
+    {
+        if (!_byToken.TryRemove(token, out var entry))
+        {
+            return null;
+        }
+
+        ((ICollection<KeyValuePair<string, Entry>>)_byDevice).Remove(new(entry.DeviceKey, entry));
+        return entry.Session;
+    }
+
+    /// <summary>Removes every expired session and returns them so the caller can release what they held.</summary>
+    public IReadOnlyList<TSession> SweepExpired()
+    {
+        List<TSession>? expired = null;
+        foreach (var entry in _byToken.Values)
+        {
+            if (IsExpired(entry) && Close(entry.Token) is { } session)
+            {
+                (expired ??= []).Add(session);
+            }
+        }
+
+        return expired ?? (IReadOnlyList<TSession>)[];
+    }
+
+    private bool IsExpired(Entry entry) => _time.GetElapsedTime(entry.LastSeen) > _timeout;
+
+    // 128 random bits: a session token must not be guessable by another device.
+    private static string NewToken() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+
+    private sealed class Entry(string token, string deviceKey, TSession session, long lastSeen)
+    {
+        private long _lastSeen = lastSeen;
+
+        public string Token { get; } = token;
+
+        public string DeviceKey { get; } = deviceKey;
+
+        public TSession Session { get; } = session;
+
+        public long LastSeen => Volatile.Read(ref _lastSeen);
+
+        public void Touch(long now) => Volatile.Write(ref _lastSeen, now);
+    }
+}

@@ -1,0 +1,17 @@
+using Palisade.Cwmp.Messages;
+
+namespace Palisade.Acs.Tasks;
+
+/// <summary>
+/// What a queued task asks a device to do, validated. The JSON form follows GenieACS's NBI task
+/// bodies where one exists (<c>{"name":"getParameterValues","parameterNames":[...]}</c>) so that
+/// existing integrations move over with little change; <see cref="TaskJson"/> reads and writes it.
+/// </summary>
+public abstract record TaskDefinition
+{
+    /// <summary>The task's name in JSON, e.g. <c>getParameterValues</c>.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>The RPC that carries this task, with <paramref name="commandKey"/> where the RPC has one.</summary>
+    public abstract CwmpMessage ToRequest(string commandKey);
+}

@@ -1,0 +1,361 @@
+using System.Globalization;
+using System.Text.Json;
+using Palisade.Cwmp;
+using Palisade.Cwmp.Structs;
+
+namespace Palisade.Acs.Tasks;
+
+/// <summary>
+/// Reads and writes <see cref="TaskDefinition"/>s as JSON in GenieACS's NBI shapes. Reading is
+/// strict: unknown task names, missing or mistyped fields and invalid parameter paths are a
+/// <see cref="TaskValidationException"/>, never a half-understood task.
+/// </summary>
+public static class TaskJson
+{
+    /// <summary>The most parameters one task may name.</summary>
+    public const int MaxParameters = 10_000;
+
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 8, CommentHandling = JsonCommentHandling.Disallow };
+
+    /// <summary>Parses and validates a task body.</summary>
+    /// <exception cref="TaskValidationException">The body is not a valid task.</exception>
+    public static TaskDefinition Parse(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        try
+        {
+            using var document = JsonDocument.Parse(json, DocumentOptions);
+            return Parse(document.RootElement);
+        }
+        catch (JsonException e)
+        {
+            throw new TaskValidationException($"The task is not valid JSON: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Parses and validates a task from a JSON element.</summary>
+    /// <exception cref="TaskValidationException">The element is not a valid task.</exception>
+    public static TaskDefinition Parse(JsonElement task)
+    {
+        if (task.ValueKind != JsonValueKind.Object)
+        {
+            throw new TaskValidationException("A task must be a JSON object.");
+        }
+
+        var name = RequiredString(task, "name");
+        return name switch
+        {
+            "getParameterValues" => new GetParameterValuesTask(Names(task, "parameterNames")),
+            "getParameterNames" => GetParameterNames(task),
+            "setParameterValues" => new SetParameterValuesTask(ParameterValues(task)),
+            "getParameterAttributes" => new GetParameterAttributesTask(Names(task, "parameterNames")),
+            "setParameterAttributes" => new SetParameterAttributesTask(Attributes(task)),
+            "addObject" => new AddObjectTask(ObjectPath(task, instance: false)),
+            "deleteObject" => new DeleteObjectTask(ObjectPath(task, instance: true)),
+            "reboot" => new RebootTask(),
+            "factoryReset" => new FactoryResetTask(),
+            "download" => Download(task),
+            "upload" => new UploadTask(RequiredString(task, "fileType"), Url(task)),
+            "scheduleInform" => new ScheduleInformTask(DelaySeconds(task)),
+            _ => throw new TaskValidationException($"Unknown task name '{Clip(name)}'. Known: getParameterValues, getParameterNames, setParameterValues, getParameterAttributes, setParameterAttributes, addObject, deleteObject, reboot, factoryReset, download, upload, scheduleInform."),
+        };
+    }
+
+    /// <summary>The JSON form of a task, as stored in the task queue and returned by the API.</summary>
+    public static string Serialize(TaskDefinition task)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("name", task.Name);
+            switch (task)
+            {
+                case GetParameterValuesTask t: StringArray(w, "parameterNames", t.ParameterNames); break;
+                case GetParameterAttributesTask t: StringArray(w, "parameterNames", t.ParameterNames); break;
+                case GetParameterNamesTask t:
+                    w.WriteString("parameterPath", t.ParameterPath);
+                    w.WriteBoolean("nextLevel", t.NextLevel);
+                    break;
+                case SetParameterValuesTask t:
+                    w.WriteStartArray("parameterValues");
+                    foreach (var p in t.ParameterValues)
+                    {
+                        w.WriteStartArray();
+                        w.WriteStringValue(p.Name);
+                        w.WriteStringValue(p.Value.Text);
+                        w.WriteStringValue("xsd:" + p.Value.TypeName);
+                        w.WriteEndArray();
+                    }
+
+                    w.WriteEndArray();
+                    break;
+                case SetParameterAttributesTask t:
+                    w.WriteStartArray("parameterAttributes");
+                    foreach (var a in t.Attributes)
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("name", a.Name);
+                        if (a.NotificationChange)
+                        {
+                            w.WriteNumber("notification", a.Notification);
+                        }
+
+                        if (a.AccessListChange)
+                        {
+                            StringArray(w, "accessList", a.AccessList);
+                        }
+
+                        w.WriteEndObject();
+                    }
+
+                    w.WriteEndArray();
+                    break;
+                case AddObjectTask t: w.WriteString("objectName", t.ObjectName); break;
+                case DeleteObjectTask t: w.WriteString("objectName", t.ObjectName); break;
+                case DownloadTask t:
+                    w.WriteString("fileType", t.FileType);
+                    w.WriteString("url", t.Url);
+                    w.WriteNumber("fileSize", t.FileSize);
+                    w.WriteString("targetFileName", t.TargetFileName);
+                    if (t.FileName is not null)
+                    {
+                        w.WriteString("fileName", t.FileName);
+                    }
+
+                    break;
+                case UploadTask t:
+                    w.WriteString("fileType", t.FileType);
+                    w.WriteString("url", t.Url);
+                    break;
+                case ScheduleInformTask t: w.WriteNumber("delaySeconds", t.DelaySeconds); break;
+            }
+
+            w.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static GetParameterNamesTask GetParameterNames(JsonElement task)
+    {
+        var path = OptionalString(task, "parameterPath") ?? OptionalString(task, "objectName") ?? string.Empty;
+        if (!ParameterPath.IsValid(path, allowEmpty: true) || (path.Length > 0 && !ParameterPath.IsPartial(path)))
+        {
+            throw new TaskValidationException($"parameterPath '{Clip(path)}' must be empty or a partial path ending with '.'.");
+        }
+
+        var nextLevel = task.TryGetProperty("nextLevel", out var n) ? n.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => throw new TaskValidationException("nextLevel must be true or false."),
+        } : false;
+        return new GetParameterNamesTask(path, nextLevel);
+    }
+
+    private static List<ParameterValueStruct> ParameterValues(JsonElement task)
+    {
+        var list = RequiredArray(task, "parameterValues");
+        var result = new List<ParameterValueStruct>(list.GetArrayLength());
+        foreach (var item in list.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.Array || item.GetArrayLength() is < 2 or > 3)
+            {
+                throw new TaskValidationException("Each parameterValues item must be [name, value] or [name, value, type].");
+            }
+
+            var name = item[0].ValueKind == JsonValueKind.String ? item[0].GetString()! : throw new TaskValidationException("A parameter name must be a string.");
+            if (!ParameterPath.IsValid(name) || ParameterPath.IsPartial(name))
+            {
+                throw new TaskValidationException($"'{Clip(name)}' is not a parameter name.");
+            }
+
+            var value = item[1].ValueKind switch
+            {
+                JsonValueKind.String => item[1].GetString()!,
+                JsonValueKind.Number => item[1].GetRawText(),
+                JsonValueKind.True => "true",
+                JsonValueKind.False => "false",
+                _ => throw new TaskValidationException($"The value of '{Clip(name)}' must be a string, number or boolean."),
+            };
+            var type = item.GetArrayLength() == 3
+                ? item[2].ValueKind == JsonValueKind.String ? item[2].GetString() : throw new TaskValidationException("A parameter type must be a string like \"xsd:string\".")
+                : DefaultType(item[1]);
+            try
+            {
+                result.Add(TaskValues.Value(name, value, type));
+            }
+            catch (CwmpException e)
+            {
+                throw new TaskValidationException($"Parameter '{Clip(name)}': {e.Message}", e);
+            }
+        }
+
+        if (result.Count is 0 or > MaxParameters)
+        {
+            throw new TaskValidationException($"parameterValues must hold 1 to {MaxParameters} items.");
+        }
+
+        if (result.Select(p => p.Name).Distinct(StringComparer.Ordinal).Count() != result.Count)
+        {
+            throw new TaskValidationException("parameterValues names a parameter more than once (TR-069 A.3.2.1 forbids it).");
+        }
+
+        return result;
+    }
+
+    private static string DefaultType(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.True or JsonValueKind.False => "xsd:boolean",
+        JsonValueKind.Number when value.TryGetInt32(out var i) && i >= 0 => "xsd:unsignedInt",
+        JsonValueKind.Number when value.TryGetInt32(out _) => "xsd:int",
+        JsonValueKind.Number => "xsd:long",
+        _ => "xsd:string",
+    };
+
+    private static List<SetParameterAttributesStruct> Attributes(JsonElement task)
+    {
+        var list = RequiredArray(task, "parameterAttributes");
+        var result = new List<SetParameterAttributesStruct>();
+        foreach (var item in list.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.Object)
+            {
+                throw new TaskValidationException("Each parameterAttributes item must be an object {name, notification?, accessList?}.");
+            }
+
+            var name = RequiredString(item, "name");
+            if (!ParameterPath.IsValid(name))
+            {
+                throw new TaskValidationException($"'{Clip(name)}' is not a parameter name or partial path.");
+            }
+
+            int? notification = item.TryGetProperty("notification", out var n)
+                ? n.TryGetInt32(out var v) && v is >= 0 and <= 6 ? v : throw new TaskValidationException("notification must be 0 (off), 1 (passive) or 2 (active).")
+                : null;
+            IReadOnlyList<string>? access = item.TryGetProperty("accessList", out _) ? StringList(item, "accessList", 16) : null;
+            if (notification is null && access is null)
+            {
+                throw new TaskValidationException($"The attributes of '{Clip(name)}' change neither notification nor accessList.");
+            }
+
+            result.Add(new SetParameterAttributesStruct(name, notification is not null, notification ?? 0, access is not null, new EquatableList<string>(access ?? [])));
+        }
+
+        if (result.Count is 0 or > MaxParameters)
+        {
+            throw new TaskValidationException($"parameterAttributes must hold 1 to {MaxParameters} items.");
+        }
+
+        return result;
+    }
+
+    private static string ObjectPath(JsonElement task, bool instance)
+    {
+        var path = RequiredString(task, "objectName");
+        var ok = instance ? ParameterPath.IsInstance(path) : ParameterPath.IsValid(path) && ParameterPath.IsPartial(path);
+        return ok ? path : throw new TaskValidationException(instance
+            ? $"objectName '{Clip(path)}' must be an object instance path like Device.IP.Interface.3."
+            : $"objectName '{Clip(path)}' must be an object path ending with '.', like Device.IP.Interface.");
+    }
+
+    private static DownloadTask Download(JsonElement task)
+    {
+        var size = task.TryGetProperty("fileSize", out var s)
+            ? s.TryGetUInt32(out var v) ? v : throw new TaskValidationException("fileSize must be a whole number of bytes.")
+            : 0u;
+        var fileName = OptionalString(task, "fileName");
+        if (fileName is not null && (fileName.Length is 0 or > 255 || fileName.Contains('/', StringComparison.Ordinal) || fileName.Contains('\\', StringComparison.Ordinal) || fileName is "." or ".."))
+        {
+            throw new TaskValidationException("fileName must be a plain file name without path separators.");
+        }
+
+        return new DownloadTask(RequiredString(task, "fileType"), Url(task), size, OptionalString(task, "targetFileName") ?? string.Empty, fileName);
+    }
+
+    private static string Url(JsonElement task)
+    {
+        var url = RequiredString(task, "url");
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http") || url.Length > 1024)
+        {
+            throw new TaskValidationException($"url '{Clip(url)}' must be an absolute https:// (or http://) URL of at most 1024 characters.");
+        }
+
+        return url;
+    }
+
+    private static uint DelaySeconds(JsonElement task) =>
+        task.TryGetProperty("delaySeconds", out var d) && d.TryGetUInt32(out var v) && v > 0
+            ? v
+            : throw new TaskValidationException("delaySeconds must be a whole number of seconds greater than 0 (TR-069 A.4.1.4).");
+
+    private static List<string> Names(JsonElement task, string property)
+    {
+        var names = StringList(task, property, MaxParameters);
+        if (names.Count == 0)
+        {
+            throw new TaskValidationException($"{property} must name at least one parameter.");
+        }
+
+        foreach (var name in names)
+        {
+            if (!ParameterPath.IsValid(name))
+            {
+                throw new TaskValidationException($"'{Clip(name)}' is not a parameter name or partial path.");
+            }
+        }
+
+        return names;
+    }
+
+    private static List<string> StringList(JsonElement obj, string property, int max)
+    {
+        var array = RequiredArray(obj, property);
+        if (array.GetArrayLength() > max)
+        {
+            throw new TaskValidationException($"{property} holds more than {max} items.");
+        }
+
+        var result = new List<string>(array.GetArrayLength());
+        foreach (var item in array.EnumerateArray())
+        {
+            result.Add(item.ValueKind == JsonValueKind.String ? item.GetString()! : throw new TaskValidationException($"{property} must hold strings only."));
+        }
+
+        return result;
+    }
+
+    private static JsonElement RequiredArray(JsonElement obj, string property) =>
+        obj.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.Array
+            ? value
+            : throw new TaskValidationException($"'{property}' is required and must be an array.");
+
+    private static string RequiredString(JsonElement obj, string property) =>
+        OptionalString(obj, property) ?? throw new TaskValidationException($"'{property}' is required.");
+
+    private static string? OptionalString(JsonElement obj, string property)
+    {
+        if (!obj.TryGetProperty(property, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        var text = value.ValueKind == JsonValueKind.String ? value.GetString()! : throw new TaskValidationException($"'{property}' must be a string.");
+        return text.Length <= 1024 ? text : throw new TaskValidationException($"'{property}' is longer than 1024 characters.");
+    }
+
+    private static void StringArray(Utf8JsonWriter w, string name, IEnumerable<string> items)
+    {
+        w.WriteStartArray(name);
+        foreach (var item in items)
+        {
+            w.WriteStringValue(item);
+        }
+
+        w.WriteEndArray();
+    }
+
+    private static string Clip(string text) => text.Length <= 80 ? text : text[..80].ToString(CultureInfo.InvariantCulture) + "…";
+}

@@ -1,0 +1,45 @@
+using Palisade.Acs.Devices;
+
+namespace Palisade.Acs.Storage;
+
+/// <summary>
+/// The narrow store the ACS engine needs. Implementations: embedded SQLite (default) and, later,
+/// PostgreSQL; both pass the same contract tests. Every write is atomic: a failure throws
+/// <see cref="StoreException"/> and leaves the store as it was.
+/// </summary>
+public interface IDeviceStore : IAsyncDisposable
+{
+    /// <summary>The device, or null if it never contacted the ACS (or was deleted).</summary>
+    Task<Device?> GetDeviceAsync(DeviceId id, CancellationToken cancellationToken);
+
+    /// <summary>The cached parameters of a device under <paramref name="prefix"/> (all when null), in path order.</summary>
+    Task<IReadOnlyList<CachedParameter>> GetParametersAsync(DeviceId id, string? prefix, CancellationToken cancellationToken);
+
+    /// <summary>The device's queued tasks in queue order, with those whose expiry passed before <paramref name="now"/> marked expired first.</summary>
+    Task<IReadOnlyList<DeviceTask>> TakeQueuedTasksAsync(DeviceId id, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Queues a task for a registered device.</summary>
+    /// <exception cref="StoreException"><see cref="StoreErrorReason.NotFound"/> when the device is unknown.</exception>
+    Task<DeviceTask> AddTaskAsync(DeviceId id, NewTask task, CancellationToken cancellationToken);
+
+    /// <summary>A task by id, or null.</summary>
+    Task<DeviceTask?> GetTaskAsync(long taskId, CancellationToken cancellationToken);
+
+    /// <summary>The tasks of a device, newest first, at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<DeviceTask>> ListTasksAsync(DeviceId id, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Cancels a queued task; false if it was no longer queued.</summary>
+    Task<bool> CancelTaskAsync(long taskId, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Commits everything one session changed, in one transaction.</summary>
+    Task CommitSessionAsync(SessionChanges changes, CancellationToken cancellationToken);
+
+    /// <summary>How many devices are registered.</summary>
+    Task<long> CountDevicesAsync(CancellationToken cancellationToken);
+
+    /// <summary>Devices in id order after the cursor <paramref name="after"/> (null for the start).</summary>
+    Task<DevicePage> ListDevicesAsync(string? after, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Deletes a device with its parameters, tags and tasks; false if it did not exist.</summary>
+    Task<bool> DeleteDeviceAsync(DeviceId id, CancellationToken cancellationToken);
+}

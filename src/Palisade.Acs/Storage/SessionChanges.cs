@@ -1,0 +1,29 @@
+using Palisade.Acs.Devices;
+
+namespace Palisade.Acs.Storage;
+
+/// <summary>
+/// Everything one CWMP session changed, committed in one transaction by
+/// <see cref="IDeviceStore.CommitSessionAsync"/>: after a crash the store holds all of it or none.
+/// Tasks not mentioned here stay as they were, so a session that dies leaves its tasks queued.
+/// </summary>
+public sealed class SessionChanges(Device device)
+{
+    /// <summary>The device's new record (inserted on first contact, replaced otherwise).</summary>
+    public Device Device { get; set; } = device ?? throw new ArgumentNullException(nameof(device));
+
+    /// <summary>Subtrees to drop before <see cref="Parameters"/> are written (a GetParameterNames refresh replaces what was under its path).</summary>
+    public List<string> RemovedSubtrees { get; } = [];
+
+    /// <summary>Parameters learned; fields that are null keep what the store had.</summary>
+    public List<CachedParameter> Parameters { get; } = [];
+
+    /// <summary>Task outcomes.</summary>
+    public List<TaskUpdate> Tasks { get; } = [];
+
+    /// <summary>Tasks to add to the device's queue (e.g. the credential rotation after enrollment).</summary>
+    public List<NewTask> NewTasks { get; } = [];
+
+    /// <summary>True when nothing but the device record changed.</summary>
+    public bool IsDeviceOnly => RemovedSubtrees.Count == 0 && Parameters.Count == 0 && Tasks.Count == 0 && NewTasks.Count == 0;
+}

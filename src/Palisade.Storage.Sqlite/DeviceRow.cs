@@ -1,0 +1,104 @@
+using Microsoft.Data.Sqlite;
+using Palisade.Acs.Devices;
+
+namespace Palisade.Storage.Sqlite;
+
+/// <summary>Maps <see cref="Device"/> to and from a row of the devices table.</summary>
+internal static class DeviceRow
+{
+    public const string Columns =
+        "id, oui, product_class, serial_number, manufacturer, registered_at, last_inform_at, last_boot_at, last_bootstrap_at, "
+        + "last_events, cwmp_version, remote_address, transport, auth_method, data_model_root, username, ha1_md5, ha1_sha256, "
+        + "enrolled, certificate_thumbprint, cr_url, cr_username, cr_password, cr_udp_address, periodic_interval, acs_url, software_version";
+
+    public const string Upsert = """
+        INSERT INTO devices (id, oui, product_class, serial_number, manufacturer, registered_at, last_inform_at, last_boot_at,
+            last_bootstrap_at, last_events, cwmp_version, remote_address, transport, auth_method, data_model_root, username,
+            ha1_md5, ha1_sha256, enrolled, certificate_thumbprint, cr_url, cr_username, cr_password, cr_udp_address,
+            periodic_interval, acs_url, software_version)
+        VALUES ($id, $oui, $product_class, $serial_number, $manufacturer, $registered_at, $last_inform_at, $last_boot_at,
+            $last_bootstrap_at, $last_events, $cwmp_version, $remote_address, $transport, $auth_method, $data_model_root, $username,
+            $ha1_md5, $ha1_sha256, $enrolled, $certificate_thumbprint, $cr_url, $cr_username, $cr_password, $cr_udp_address,
+            $periodic_interval, $acs_url, $software_version)
+        ON CONFLICT (id) DO UPDATE SET
+            manufacturer = excluded.manufacturer, last_inform_at = excluded.last_inform_at, last_boot_at = excluded.last_boot_at,
+            last_bootstrap_at = excluded.last_bootstrap_at, last_events = excluded.last_events, cwmp_version = excluded.cwmp_version,
+            remote_address = excluded.remote_address, transport = excluded.transport, auth_method = excluded.auth_method,
+            data_model_root = excluded.data_model_root, username = excluded.username, ha1_md5 = excluded.ha1_md5,
+            ha1_sha256 = excluded.ha1_sha256, enrolled = excluded.enrolled, certificate_thumbprint = excluded.certificate_thumbprint,
+            cr_url = excluded.cr_url, cr_username = excluded.cr_username, cr_password = excluded.cr_password,
+            cr_udp_address = excluded.cr_udp_address, periodic_interval = excluded.periodic_interval, acs_url = excluded.acs_url,
+            software_version = excluded.software_version
+        RETURNING rowid
+        """;
+
+    public static Device Read(SqliteDataReader r)
+    {
+        var id = new DeviceId(r.GetString(1), r.GetString(2), r.GetString(3));
+        var crUrl = Text(r, 20);
+        return new Device
+        {
+            Id = id,
+            Manufacturer = r.GetString(4),
+            RegisteredAt = Time(r.GetInt64(5)),
+            LastInformAt = OptionalTime(r, 6),
+            LastBootAt = OptionalTime(r, 7),
+            LastBootstrapAt = OptionalTime(r, 8),
+            LastEvents = r.GetString(9),
+            CwmpVersion = Text(r, 10),
+            RemoteAddress = Text(r, 11),
+            Transport = Text(r, 12),
+            AuthMethod = Text(r, 13),
+            DataModelRoot = Text(r, 14),
+            Credentials = new DeviceCredentials(Text(r, 15), Bytes(r, 16), Bytes(r, 17), r.GetInt64(18) != 0, Text(r, 19)),
+            ConnectionRequest = crUrl is null ? null : new ConnectionRequestEndpoint(crUrl, Text(r, 21), Text(r, 22), Text(r, 23)),
+            PeriodicInformInterval = r.IsDBNull(24) ? null : (uint)r.GetInt64(24),
+            AcsUrl = Text(r, 25),
+            SoftwareVersion = Text(r, 26),
+        };
+    }
+
+    public static void Bind(SqliteCommand c, Device d)
+    {
+        var p = c.Parameters;
+        p.AddWithValue("$id", d.Id.ToString());
+        p.AddWithValue("$oui", d.Id.Oui);
+        p.AddWithValue("$product_class", d.Id.ProductClass);
+        p.AddWithValue("$serial_number", d.Id.SerialNumber);
+        p.AddWithValue("$manufacturer", d.Manufacturer);
+        p.AddWithValue("$registered_at", d.RegisteredAt.ToUnixTimeMilliseconds());
+        p.AddWithValue("$last_inform_at", Db(d.LastInformAt));
+        p.AddWithValue("$last_boot_at", Db(d.LastBootAt));
+        p.AddWithValue("$last_bootstrap_at", Db(d.LastBootstrapAt));
+        p.AddWithValue("$last_events", d.LastEvents);
+        p.AddWithValue("$cwmp_version", Db(d.CwmpVersion));
+        p.AddWithValue("$remote_address", Db(d.RemoteAddress));
+        p.AddWithValue("$transport", Db(d.Transport));
+        p.AddWithValue("$auth_method", Db(d.AuthMethod));
+        p.AddWithValue("$data_model_root", Db(d.DataModelRoot));
+        p.AddWithValue("$username", Db(d.Credentials.Username));
+        p.AddWithValue("$ha1_md5", (object?)d.Credentials.Ha1Md5 ?? DBNull.Value);
+        p.AddWithValue("$ha1_sha256", (object?)d.Credentials.Ha1Sha256 ?? DBNull.Value);
+        p.AddWithValue("$enrolled", d.Credentials.Enrolled ? 1 : 0);
+        p.AddWithValue("$certificate_thumbprint", Db(d.Credentials.CertificateThumbprint));
+        p.AddWithValue("$cr_url", Db(d.ConnectionRequest?.Url));
+        p.AddWithValue("$cr_username", Db(d.ConnectionRequest?.Username));
+        p.AddWithValue("$cr_password", Db(d.ConnectionRequest?.Password));
+        p.AddWithValue("$cr_udp_address", Db(d.ConnectionRequest?.UdpAddress));
+        p.AddWithValue("$periodic_interval", d.PeriodicInformInterval is { } i ? (object)(long)i : DBNull.Value);
+        p.AddWithValue("$acs_url", Db(d.AcsUrl));
+        p.AddWithValue("$software_version", Db(d.SoftwareVersion));
+    }
+
+    public static DateTimeOffset Time(long milliseconds) => DateTimeOffset.FromUnixTimeMilliseconds(milliseconds);
+
+    public static object Db(DateTimeOffset? time) => time is { } t ? t.ToUnixTimeMilliseconds() : DBNull.Value;
+
+    public static object Db(string? text) => (object?)text ?? DBNull.Value;
+
+    private static DateTimeOffset? OptionalTime(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : Time(r.GetInt64(i));
+
+    private static string? Text(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+
+    private static byte[]? Bytes(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : (byte[])r.GetValue(i);
+}

@@ -1,0 +1,114 @@
+using Microsoft.Data.Sqlite;
+using Palisade.Acs.Storage;
+
+namespace Palisade.Storage.Sqlite;
+
+/// <summary>The atomic commit of one session's changes.</summary>
+public sealed partial class SqliteDeviceStore
+{
+    private const string UpsertParameter = """
+        INSERT INTO parameters (device, path, value, type, writable, notification, access_list, read_at)
+        VALUES ($device, $path, $value, $type, $writable, $notification, $access_list, $read_at)
+        ON CONFLICT (device, path) DO UPDATE SET
+            value = coalesce(excluded.value, value),
+            type = coalesce(excluded.type, type),
+            writable = coalesce(excluded.writable, writable),
+            notification = coalesce(excluded.notification, notification),
+            access_list = coalesce(excluded.access_list, access_list),
+            read_at = coalesce(excluded.read_at, read_at)
+        """;
+
+    /// <inheritdoc />
+    public Task CommitSessionAsync(SessionChanges changes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        return WriteAsync(transaction =>
+        {
+            var device = UpsertDevice(transaction, changes);
+            RemoveSubtrees(transaction, device, changes.RemovedSubtrees);
+            WriteParameters(transaction, device, changes.Parameters);
+            UpdateTasks(transaction, device, changes.Tasks);
+            foreach (var task in changes.NewTasks)
+            {
+                InsertTask(transaction, device, task);
+            }
+
+            return true;
+        }, cancellationToken);
+    }
+
+    private static long UpsertDevice(SqliteTransaction transaction, SessionChanges changes)
+    {
+        using var command = Command(transaction, DeviceRow.Upsert);
+        DeviceRow.Bind(command, changes.Device);
+        return (long)command.ExecuteScalar()!;
+    }
+
+    private void RemoveSubtrees(SqliteTransaction transaction, long device, List<string> prefixes)
+    {
+        foreach (var prefix in prefixes)
+        {
+            using var command = Command(transaction, "DELETE FROM parameters WHERE device = $device AND path IN (SELECT id FROM paths WHERE path >= $from AND path < $to)");
+            var (from, to) = PrefixRange(prefix);
+            command.Parameters.AddWithValue("$device", device);
+            command.Parameters.AddWithValue("$from", from);
+            command.Parameters.AddWithValue("$to", to);
+            command.ExecuteNonQuery();
+        }
+    }
+
+    private void WriteParameters(SqliteTransaction transaction, long device, List<CachedParameter> parameters)
+    {
+        if (parameters.Count == 0)
+        {
+            return;
+        }
+
+        using var command = Command(transaction, UpsertParameter);
+        var pDevice = command.Parameters.Add("$device", SqliteType.Integer);
+        var pPath = command.Parameters.Add("$path", SqliteType.Integer);
+        var pValue = command.Parameters.Add("$value", SqliteType.Text);
+        var pType = command.Parameters.Add("$type", SqliteType.Integer);
+        var pWritable = command.Parameters.Add("$writable", SqliteType.Integer);
+        var pNotification = command.Parameters.Add("$notification", SqliteType.Integer);
+        var pAccess = command.Parameters.Add("$access_list", SqliteType.Text);
+        var pReadAt = command.Parameters.Add("$read_at", SqliteType.Integer);
+        command.Prepare();
+        foreach (var p in parameters)
+        {
+            pDevice.Value = device;
+            pPath.Value = _paths.GetOrAdd(transaction, p.Path);
+            pValue.Value = (object?)p.Value ?? DBNull.Value;
+            pType.Value = p.Type is null ? DBNull.Value : _types.GetOrAdd(transaction, p.Type);
+            pWritable.Value = p.Writable is { } w ? (w ? 1 : 0) : DBNull.Value;
+            pNotification.Value = (object?)p.Notification ?? DBNull.Value;
+            pAccess.Value = (object?)p.AccessList ?? DBNull.Value;
+            pReadAt.Value = DeviceRow.Db(p.ReadAt);
+            command.ExecuteNonQuery();
+        }
+    }
+
+    private static void UpdateTasks(SqliteTransaction transaction, long device, List<TaskUpdate> updates)
+    {
+        foreach (var update in updates)
+        {
+            using var command = Command(transaction, """
+                UPDATE tasks SET status = $status, result = $result, fault_code = $code, fault_string = $string, fault_detail = $detail,
+                    attempts = attempts + 1, updated_at = $now
+                WHERE id = $id AND device = $device
+                """);
+            command.Parameters.AddWithValue("$status", (int)update.Status);
+            command.Parameters.AddWithValue("$result", (object?)update.Result ?? DBNull.Value);
+            command.Parameters.AddWithValue("$code", (object?)update.Fault?.Code ?? DBNull.Value);
+            command.Parameters.AddWithValue("$string", (object?)update.Fault?.Message ?? DBNull.Value);
+            command.Parameters.AddWithValue("$detail", (object?)update.Fault?.Detail ?? DBNull.Value);
+            command.Parameters.AddWithValue("$now", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            command.Parameters.AddWithValue("$id", update.TaskId);
+            command.Parameters.AddWithValue("$device", device);
+            if (command.ExecuteNonQuery() != 1)
+            {
+                throw new StoreException(StoreErrorReason.Rejected, $"Task {update.TaskId} does not belong to the session's device; the session was not committed.");
+            }
+        }
+    }
+}

@@ -1,0 +1,310 @@
+using Microsoft.Data.Sqlite;
+using Palisade.Acs.Devices;
+using Palisade.Acs.Storage;
+
+namespace Palisade.Storage.Sqlite;
+
+/// <summary>
+/// The embedded store: one SQLite file in WAL mode. Writes go through one connection, one at a
+/// time (SQLite has one writer anyway; queuing in-process avoids busy-retry storms); reads use
+/// pooled connections and see the last committed state. Every SQL statement is parameterised.
+/// </summary>
+public sealed partial class SqliteDeviceStore : IDeviceStore
+{
+    private readonly SqliteStoreOptions _options;
+    private readonly string _connectionString;
+    private readonly SqliteConnection _writer;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly InternTable _paths;
+    private readonly InternTable _types;
+
+    private SqliteDeviceStore(SqliteStoreOptions options, string connectionString, SqliteConnection writer)
+    {
+        _options = options;
+        _connectionString = connectionString;
+        _writer = writer;
+        _paths = new InternTable("paths", "path", options.PathCacheSize);
+        _types = new InternTable("types", "name", 4096);
+    }
+
+    /// <summary>Opens (creating and migrating if needed) the store in <see cref="SqliteStoreOptions.DataDirectory"/>.</summary>
+    /// <exception cref="StoreException">The folder or file cannot be used.</exception>
+    public static SqliteDeviceStore Open(SqliteStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        try
+        {
+            Directory.CreateDirectory(options.DataDirectory);
+            if (!OperatingSystem.IsWindows())
+            {
+                // The store holds credentials: only the owner may read the folder.
+                File.SetUnixFileMode(options.DataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+
+            var connectionString = new SqliteConnectionStringBuilder
+            {
+                DataSource = options.DatabasePath,
+                Mode = SqliteOpenMode.ReadWriteCreate,
+                Cache = SqliteCacheMode.Private,
+                Pooling = true,
+                DefaultTimeout = (int)options.BusyTimeout.TotalSeconds,
+            }.ToString();
+            var writer = new SqliteConnection(connectionString);
+            writer.Open();
+            Pragma(writer, "PRAGMA journal_mode = WAL");
+            Configure(writer);
+            SchemaMigrator.Migrate(writer);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(options.DatabasePath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+
+            return new SqliteDeviceStore(options, connectionString, writer);
+        }
+        catch (SqliteException e)
+        {
+            throw new StoreException(StoreErrorReason.Unavailable, $"Cannot open the store at '{options.DatabasePath}': {e.Message}", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new StoreException(StoreErrorReason.Unavailable, $"Cannot use the data folder '{options.DataDirectory}': {e.Message}", e);
+        }
+    }
+
+    /// <summary>The schema version of the open store.</summary>
+    public int SchemaVersion => SchemaMigrator.CurrentVersion(_writer);
+
+    /// <inheritdoc />
+    public Task<Device?> GetDeviceAsync(DeviceId id, CancellationToken cancellationToken) =>
+        ReadAsync(connection => ReadDevice(connection, null, id.ToString()), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<long> CountDevicesAsync(CancellationToken cancellationToken) =>
+        ReadAsync(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT count(*) FROM devices";
+            return (long)command.ExecuteScalar()!;
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<DevicePage> ListDevicesAsync(string? after, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, 10_000);
+        return ReadAsync(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT {DeviceColumns} FROM devices WHERE id > $after ORDER BY id LIMIT $limit";
+            command.Parameters.AddWithValue("$after", after ?? string.Empty);
+            command.Parameters.AddWithValue("$limit", limit + 1);
+            var devices = new List<Device>();
+            using (var reader = command.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    devices.Add(DeviceRow.Read(reader));
+                }
+            }
+
+            string? next = null;
+            if (devices.Count > limit)
+            {
+                devices.RemoveAt(limit);
+                next = devices[^1].Id.ToString();
+            }
+
+            return new DevicePage(devices, next);
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<CachedParameter>> GetParametersAsync(DeviceId id, string? prefix, CancellationToken cancellationToken) =>
+        ReadAsync<IReadOnlyList<CachedParameter>>(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                SELECT p.path, x.value, t.name, x.writable, x.notification, x.access_list, x.read_at
+                FROM parameters x
+                JOIN devices d ON d.rowid = x.device
+                JOIN paths p ON p.id = x.path
+                LEFT JOIN types t ON t.id = x.type
+                WHERE d.id = $id AND p.path >= $from AND p.path < $to
+                ORDER BY p.path
+                """;
+            command.Parameters.AddWithValue("$id", id.ToString());
+            var (from, to) = PrefixRange(prefix);
+            command.Parameters.AddWithValue("$from", from);
+            command.Parameters.AddWithValue("$to", to);
+            var result = new List<CachedParameter>();
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                result.Add(new CachedParameter(
+                    reader.GetString(0),
+                    reader.IsDBNull(1) ? null : reader.GetString(1),
+                    reader.IsDBNull(2) ? null : reader.GetString(2),
+                    reader.IsDBNull(3) ? null : reader.GetInt64(3) != 0,
+                    reader.IsDBNull(4) ? null : (int)reader.GetInt64(4),
+                    reader.IsDBNull(5) ? null : reader.GetString(5),
+                    reader.IsDBNull(6) ? null : DeviceRow.Time(reader.GetInt64(6))));
+            }
+
+            return result;
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<bool> DeleteDeviceAsync(DeviceId id, CancellationToken cancellationToken) =>
+        WriteAsync(transaction =>
+        {
+            var rowid = DeviceRowId(transaction, id);
+            if (rowid is null)
+            {
+                return false;
+            }
+
+            foreach (var table in new[] { "parameters", "tags", "tasks" })
+            {
+                using var command = Command(transaction, $"DELETE FROM {table} WHERE device = $device");
+                command.Parameters.AddWithValue("$device", rowid.Value);
+                command.ExecuteNonQuery();
+            }
+
+            using (var command = Command(transaction, "DELETE FROM devices WHERE rowid = $device"))
+            {
+                command.Parameters.AddWithValue("$device", rowid.Value);
+                command.ExecuteNonQuery();
+            }
+
+            return true;
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _writeLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            Pragma(_writer, "PRAGMA wal_checkpoint(PASSIVE)");
+            await _writer.DisposeAsync().ConfigureAwait(false);
+            using var pooled = new SqliteConnection(_connectionString);
+            SqliteConnection.ClearPool(pooled);
+        }
+        finally
+        {
+            _writeLock.Release();
+            _writeLock.Dispose();
+        }
+    }
+
+    /// <summary>[from, to) covering every path that starts with <paramref name="prefix"/>.</summary>
+    internal static (string From, string To) PrefixRange(string? prefix)
+    {
+        if (string.IsNullOrEmpty(prefix))
+        {
+            return (string.Empty, "\uFFFF");
+        }
+
+        // Paths are ASCII (TR-106 names); the range end is the prefix with its last char bumped.
+        return (prefix, prefix[..^1] + (char)(prefix[^1] + 1));
+    }
+
+    private static void Configure(SqliteConnection connection)
+    {
+        // NORMAL in WAL mode: a commit survives a process crash; only an OS crash or power loss
+        // can lose the last commits, never corrupt the file (docs/storage.md).
+        Pragma(connection, "PRAGMA synchronous = NORMAL");
+        Pragma(connection, "PRAGMA foreign_keys = ON");
+        Pragma(connection, "PRAGMA temp_store = MEMORY");
+    }
+
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA2100:Review SQL queries for security vulnerabilities", Justification = "Only constant SQL reaches this method; values are always bound as parameters.")]
+    private static void Pragma(SqliteConnection connection, string pragma)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = pragma;
+        command.ExecuteNonQuery();
+    }
+
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA2100:Review SQL queries for security vulnerabilities", Justification = "Only constant SQL reaches this method; values are always bound as parameters.")]
+    private static SqliteCommand Command(SqliteTransaction transaction, string sql)
+    {
+        var command = transaction.Connection!.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command;
+    }
+
+    private Task<T> ReadAsync<T>(Func<SqliteConnection, T> read, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            using var connection = new SqliteConnection(_connectionString);
+            connection.Open();
+            Configure(connection);
+            return Task.FromResult(read(connection));
+        }
+        catch (SqliteException e)
+        {
+            throw new StoreException(StoreErrorReason.Unavailable, $"Reading the store failed: {e.Message}", e);
+        }
+    }
+
+    private async Task<T> WriteAsync<T>(Func<SqliteTransaction, T> write, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var transaction = _writer.BeginTransaction(deferred: false);
+            var pathMark = _paths.Mark();
+            var typeMark = _types.Mark();
+            try
+            {
+                var result = write(transaction);
+                transaction.Commit();
+                _paths.Accept(pathMark);
+                _types.Accept(typeMark);
+                return result;
+            }
+            catch
+            {
+                // Ids interned in a rolled-back transaction do not exist: forget them.
+                _paths.Discard(pathMark);
+                _types.Discard(typeMark);
+                throw;
+            }
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is 19)
+        {
+            throw new StoreException(StoreErrorReason.Rejected, $"The store refused the write, nothing was written: {e.Message}", e);
+        }
+        catch (SqliteException e)
+        {
+            throw new StoreException(StoreErrorReason.Unavailable, $"Writing the store failed, nothing was written: {e.Message}", e);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private static long? DeviceRowId(SqliteTransaction transaction, DeviceId id)
+    {
+        using var command = Command(transaction, "SELECT rowid FROM devices WHERE id = $id");
+        command.Parameters.AddWithValue("$id", id.ToString());
+        return command.ExecuteScalar() as long?;
+    }
+
+    private static Device? ReadDevice(SqliteConnection connection, SqliteTransaction? transaction, string id)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"SELECT {DeviceColumns} FROM devices WHERE id = $id";
+        command.Parameters.AddWithValue("$id", id);
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? DeviceRow.Read(reader) : null;
+    }
+
+    private const string DeviceColumns = DeviceRow.Columns;
+}

@@ -1,0 +1,17 @@
+namespace Palisade.Storage.Sqlite;
+
+/// <summary>Where and how the embedded store keeps its data.</summary>
+public sealed class SqliteStoreOptions
+{
+    /// <summary>The data folder; the database is <c>palisade.db</c> in it. Default <c>./palisade-data</c>.</summary>
+    public string DataDirectory { get; set; } = "palisade-data";
+
+    /// <summary>How long a connection waits for a lock held by another process before failing.</summary>
+    public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The most interned parameter paths kept in memory; beyond it lookups go to the database.</summary>
+    public int PathCacheSize { get; set; } = 500_000;
+
+    /// <summary>The database file.</summary>
+    public string DatabasePath => Path.Combine(DataDirectory, "palisade.db");
+}

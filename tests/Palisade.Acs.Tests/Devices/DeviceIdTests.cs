@@ -1,0 +1,68 @@
+using CsCheck;
+using Palisade.Acs.Devices;
+
+namespace Palisade.Acs.Tests.Devices;
+
+public sealed class DeviceIdTests
+{
+    [Theory]
+    [InlineData("00D09E", "HGW1000", "PLS0000001", "00D09E-HGW1000-PLS0000001")]
+    [InlineData("00D09E", "HGW-1000", "S-1", "00D09E-HGW%2D1000-S%2D1")]
+    [InlineData("00259E", "", "48575443E204802C", "00259E--48575443E204802C")]
+    [InlineData("00D09E", "A B/C", "100%", "00D09E-A%20B%2FC-100%25")]
+    [InlineData("00D09E", "Box", "Zürich", "00D09E-Box-Z%C3%BCrich")]
+    public void The_text_form_escapes_each_part_reversibly(string oui, string productClass, string serial, string text)
+    {
+        var id = new DeviceId(oui, productClass, serial);
+
+        Assert.Equal(text, id.ToString());
+        Assert.True(DeviceId.TryParse(text, out var parsed));
+        Assert.Equal(id, parsed);
+    }
+
+    [Fact]
+    public void Any_valid_identity_round_trips_through_its_text_form()
+    {
+        var part = Gen.Char[' ', '\u024F'].Array[1, 40].Select(c => new string(c)).Where(s => !s.Any(char.IsControl));
+        Gen.Select(Gen.Char["0123456789ABCDEF"].Array[6].Select(c => new string(c)), part, part).Sample((oui, pc, sn) =>
+        {
+            Assert.True(DeviceId.TryCreate(oui, pc, sn, out var id, out _));
+            Assert.True(DeviceId.TryParse(id.ToString(), out var parsed));
+            Assert.Equal(id, parsed);
+        });
+    }
+
+    [Theory]
+    [InlineData("00D09E-HGW-1000-S1")]
+    [InlineData("00D09E-HGW")]
+    [InlineData("00D09E-HGW-S%2")]
+    [InlineData("00D09E-HGW-S%zz")]
+    [InlineData("00D09E-HGW-S%2d")]
+    [InlineData("00D09E-HGW-S 1")]
+    [InlineData("XYZ123-HGW-S1")]
+    [InlineData("00D09E-HGW-")]
+    [InlineData("00D09E-HGW-%FF%FE")]
+    public void Malformed_or_non_canonical_text_is_refused(string text)
+    {
+        Assert.False(DeviceId.TryParse(text, out _));
+    }
+
+    [Fact]
+    public void A_hostile_serial_becomes_text_without_path_separators_or_spaces()
+    {
+        var id = new DeviceId("00D09E", "../..", "../../etc/passwd; rm -rf /");
+
+        Assert.DoesNotContain('/', id.ToString());
+        Assert.DoesNotContain(' ', id.ToString());
+        Assert.DoesNotContain(';', id.ToString());
+    }
+
+    [Fact]
+    public void An_inform_identity_with_an_invalid_oui_is_refused()
+    {
+        Assert.False(DeviceId.TryCreate("ZZZZZZ", "pc", "sn", out _, out var error));
+        Assert.Contains("OUI", error, StringComparison.Ordinal);
+        Assert.False(DeviceId.TryCreate("00D09E", "pc", "", out _, out _));
+        Assert.False(DeviceId.TryCreate("00D09E", "pc", new string('s', 65), out _, out _));
+    }
+}

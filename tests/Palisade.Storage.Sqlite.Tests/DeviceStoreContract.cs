@@ -1,0 +1,260 @@
+using Palisade.Acs.Devices;
+using Palisade.Acs.Storage;
+
+namespace Palisade.Storage.Sqlite.Tests;
+
+/// <summary>
+/// What every <see cref="IDeviceStore"/> must do. The SQLite store runs it now; the PostgreSQL
+/// store inherits it unchanged.
+/// </summary>
+public abstract class DeviceStoreContract : IAsyncLifetime
+{
+    protected static readonly DateTimeOffset T0 = DateTimeOffset.FromUnixTimeMilliseconds(1_790_000_000_000);
+
+    protected IDeviceStore Store { get; set; } = null!;
+
+    /// <summary>Opens a fresh, empty store.</summary>
+    protected abstract Task<IDeviceStore> OpenAsync();
+
+    /// <summary>Closes and reopens the same store (same data).</summary>
+    protected abstract Task<IDeviceStore> ReopenAsync(IDeviceStore store);
+
+    public async Task InitializeAsync() => Store = await OpenAsync();
+
+    public async Task DisposeAsync() => await Store.DisposeAsync();
+
+    protected static DeviceId Id(int n) => new("00D09E", "HGW-1000", $"PLS{n:D7}");
+
+    protected static Device NewDevice(int n) => new()
+    {
+        Id = Id(n),
+        Manufacturer = "Palisade Labs",
+        RegisteredAt = T0,
+        LastInformAt = T0,
+        LastEvents = "0 BOOTSTRAP,1 BOOT",
+        CwmpVersion = "1.4",
+        RemoteAddress = "127.0.0.1",
+        Transport = "tls1.3",
+        AuthMethod = AuthMethods.Bootstrap,
+        DataModelRoot = "Device",
+        Credentials = new DeviceCredentials("cpe", [1, 2, 3], [4, 5, 6], true, null),
+        ConnectionRequest = new ConnectionRequestEndpoint("http://127.0.0.1:7548/abcdefghijklmnop", "cr", "secret", null),
+        PeriodicInformInterval = 300,
+        SoftwareVersion = "1.0",
+    };
+
+    protected static CachedParameter Value(string path, string value, string type = "string") => new(path, value, type, null, null, null, T0);
+
+    [Fact]
+    public async Task A_committed_device_reads_back_equal()
+    {
+        var device = NewDevice(1);
+
+        await Store.CommitSessionAsync(new SessionChanges(device), default);
+
+        Assert.Equal(device, await Store.GetDeviceAsync(device.Id, default));
+        Assert.Null(await Store.GetDeviceAsync(Id(2), default));
+        Assert.Equal(1, await Store.CountDevicesAsync(default));
+    }
+
+    [Fact]
+    public async Task A_later_session_replaces_the_device_record()
+    {
+        await Store.CommitSessionAsync(new SessionChanges(NewDevice(1)), default);
+        var updated = NewDevice(1) with { LastInformAt = T0.AddMinutes(5), LastEvents = "2 PERIODIC", SoftwareVersion = "2.0" };
+
+        await Store.CommitSessionAsync(new SessionChanges(updated), default);
+
+        Assert.Equal(updated, await Store.GetDeviceAsync(Id(1), default));
+        Assert.Equal(1, await Store.CountDevicesAsync(default));
+    }
+
+    [Fact]
+    public async Task Parameters_merge_field_by_field_and_subtrees_can_be_replaced()
+    {
+        var changes = new SessionChanges(NewDevice(1));
+        changes.Parameters.AddRange([
+            Value("Device.DeviceInfo.SoftwareVersion", "1.0"),
+            Value("Device.WiFi.SSID.1.SSID", "home"),
+            Value("Device.WiFi.SSID.2.SSID", "guest"),
+            new CachedParameter("Device.WiFi.SSID.", null, null, false, null, null, null)]);
+        await Store.CommitSessionAsync(changes, default);
+
+        var second = new SessionChanges(NewDevice(1));
+        second.Parameters.Add(new CachedParameter("Device.DeviceInfo.SoftwareVersion", null, null, false, 2, "Subscriber", null));
+        second.RemovedSubtrees.Add("Device.WiFi.SSID.2.");
+        await Store.CommitSessionAsync(second, default);
+
+        var all = await Store.GetParametersAsync(Id(1), null, default);
+        Assert.Equal(["Device.DeviceInfo.SoftwareVersion", "Device.WiFi.SSID.", "Device.WiFi.SSID.1.SSID"], all.Select(p => p.Path));
+        var version = all[0];
+        Assert.Equal(new CachedParameter("Device.DeviceInfo.SoftwareVersion", "1.0", "string", false, 2, "Subscriber", T0), version);
+        var wifi = await Store.GetParametersAsync(Id(1), "Device.WiFi.", default);
+        Assert.Equal(2, wifi.Count);
+    }
+
+    [Fact]
+    public async Task Tasks_come_back_in_queue_order_and_expired_ones_are_marked_expired()
+    {
+        await Store.CommitSessionAsync(new SessionChanges(NewDevice(1)), default);
+        var first = await Store.AddTaskAsync(Id(1), new NewTask("reboot", """{"name":"reboot"}""", T0, null), default);
+        var expiring = await Store.AddTaskAsync(Id(1), new NewTask("factoryReset", """{"name":"factoryReset"}""", T0, T0.AddMinutes(1)), default);
+        var third = await Store.AddTaskAsync(Id(1), new NewTask("getParameterValues", """{"name":"getParameterValues","parameterNames":["Device."]}""", T0, T0.AddHours(1)), default);
+
+        var queued = await Store.TakeQueuedTasksAsync(Id(1), T0.AddMinutes(2), default);
+
+        Assert.Equal([first.Id, third.Id], queued.Select(t => t.Id));
+        Assert.Equal(DeviceTaskStatus.Expired, (await Store.GetTaskAsync(expiring.Id, default))!.Status);
+        Assert.All(queued, t => Assert.Equal(DeviceTaskStatus.Queued, t.Status));
+    }
+
+    [Fact]
+    public async Task Task_outcomes_and_faults_are_kept()
+    {
+        await Store.CommitSessionAsync(new SessionChanges(NewDevice(1)), default);
+        var done = await Store.AddTaskAsync(Id(1), new NewTask("reboot", "{}", T0, null), default);
+        var faulted = await Store.AddTaskAsync(Id(1), new NewTask("setParameterValues", "{}", T0, null), default);
+        var changes = new SessionChanges(NewDevice(1));
+        changes.Tasks.Add(new TaskUpdate(done.Id, DeviceTaskStatus.Done, """{"ok":true}""", null));
+        changes.Tasks.Add(new TaskUpdate(faulted.Id, DeviceTaskStatus.Faulted, null, new TaskFault(9003, "Invalid arguments", """[{"parameterName":"Device.A","faultCode":9008}]""")));
+
+        await Store.CommitSessionAsync(changes, default);
+
+        var readDone = (await Store.GetTaskAsync(done.Id, default))!;
+        var readFaulted = (await Store.GetTaskAsync(faulted.Id, default))!;
+        Assert.Equal((DeviceTaskStatus.Done, """{"ok":true}""", 1), (readDone.Status, readDone.Result, readDone.Attempts));
+        Assert.Equal(DeviceTaskStatus.Faulted, readFaulted.Status);
+        Assert.Equal(9003, readFaulted.Fault!.Code);
+        Assert.Contains("9008", readFaulted.Fault.Detail, StringComparison.Ordinal);
+        Assert.Empty(await Store.TakeQueuedTasksAsync(Id(1), T0, default));
+        Assert.Equal(2, (await Store.ListTasksAsync(Id(1), 10, default)).Count);
+    }
+
+    [Fact]
+    public async Task Only_queued_tasks_can_be_cancelled()
+    {
+        await Store.CommitSessionAsync(new SessionChanges(NewDevice(1)), default);
+        var task = await Store.AddTaskAsync(Id(1), new NewTask("reboot", "{}", T0, null), default);
+
+        Assert.True(await Store.CancelTaskAsync(task.Id, T0, default));
+        Assert.False(await Store.CancelTaskAsync(task.Id, T0, default));
+        Assert.Equal(DeviceTaskStatus.Cancelled, (await Store.GetTaskAsync(task.Id, default))!.Status);
+    }
+
+    [Fact]
+    public async Task A_task_for_an_unknown_device_is_refused()
+    {
+        var error = await Assert.ThrowsAsync<StoreException>(() => Store.AddTaskAsync(Id(9), new NewTask("reboot", "{}", T0, null), default));
+
+        Assert.Equal(StoreErrorReason.NotFound, error.Reason);
+    }
+
+    [Fact]
+    public async Task A_session_that_fails_half_way_leaves_nothing_behind()
+    {
+        var original = NewDevice(1);
+        var setup = new SessionChanges(original);
+        setup.Parameters.Add(Value("Device.DeviceInfo.SoftwareVersion", "1.0"));
+        await Store.CommitSessionAsync(setup, default);
+        var task = await Store.AddTaskAsync(Id(1), new NewTask("reboot", "{}", T0, null), default);
+
+        var failing = new SessionChanges(original with { SoftwareVersion = "2.0", LastEvents = "1 BOOT" });
+        failing.Parameters.Add(Value("Device.DeviceInfo.SoftwareVersion", "2.0"));
+        failing.Parameters.Add(Value("Device.NewParameter", "x"));
+        failing.Tasks.Add(new TaskUpdate(task.Id, DeviceTaskStatus.Done, "{}", null));
+        failing.NewTasks.Add(new NewTask("factoryReset", "{}", T0, null));
+        failing.Parameters.Add(Value("Device.TooLong", new string('x', 70_000)));
+
+        var error = await Assert.ThrowsAsync<StoreException>(() => Store.CommitSessionAsync(failing, default));
+
+        Assert.Equal(StoreErrorReason.Rejected, error.Reason);
+        Assert.Equal(original, await Store.GetDeviceAsync(Id(1), default));
+        Assert.Equal(["1.0"], (await Store.GetParametersAsync(Id(1), null, default)).Select(p => p.Value));
+        Assert.Equal([task.Id], (await Store.TakeQueuedTasksAsync(Id(1), T0, default)).Select(t => t.Id));
+
+        // The store is still usable and the path interned in the failed session works later.
+        var retry = new SessionChanges(original);
+        retry.Parameters.Add(Value("Device.NewParameter", "y"));
+        await Store.CommitSessionAsync(retry, default);
+        Assert.Contains(await Store.GetParametersAsync(Id(1), "Device.NewParameter", default), p => p.Value == "y");
+    }
+
+    [Fact]
+    public async Task A_task_update_for_another_devices_task_rejects_the_whole_session()
+    {
+        await Store.CommitSessionAsync(new SessionChanges(NewDevice(1)), default);
+        await Store.CommitSessionAsync(new SessionChanges(NewDevice(2)), default);
+        var foreign = await Store.AddTaskAsync(Id(2), new NewTask("reboot", "{}", T0, null), default);
+        var changes = new SessionChanges(NewDevice(1) with { LastEvents = "changed" });
+        changes.Tasks.Add(new TaskUpdate(foreign.Id, DeviceTaskStatus.Done, "{}", null));
+
+        await Assert.ThrowsAsync<StoreException>(() => Store.CommitSessionAsync(changes, default));
+
+        Assert.Equal("0 BOOTSTRAP,1 BOOT", (await Store.GetDeviceAsync(Id(1), default))!.LastEvents);
+        Assert.Equal(DeviceTaskStatus.Queued, (await Store.GetTaskAsync(foreign.Id, default))!.Status);
+    }
+
+    [Fact]
+    public async Task Everything_survives_closing_and_reopening()
+    {
+        var changes = new SessionChanges(NewDevice(1));
+        changes.Parameters.Add(Value("Device.DeviceInfo.UpTime", "42", "unsignedInt"));
+        changes.NewTasks.Add(new NewTask("reboot", """{"name":"reboot"}""", T0, null));
+        await Store.CommitSessionAsync(changes, default);
+
+        Store = await ReopenAsync(Store);
+
+        Assert.Equal(NewDevice(1), await Store.GetDeviceAsync(Id(1), default));
+        Assert.Equal("unsignedInt", (await Store.GetParametersAsync(Id(1), null, default)).Single().Type);
+        Assert.Single(await Store.TakeQueuedTasksAsync(Id(1), T0, default));
+    }
+
+    [Fact]
+    public async Task Devices_page_in_id_order_with_a_cursor()
+    {
+        foreach (var n in new[] { 3, 1, 5, 2, 4 })
+        {
+            await Store.CommitSessionAsync(new SessionChanges(NewDevice(n)), default);
+        }
+
+        var first = await Store.ListDevicesAsync(null, 2, default);
+        var second = await Store.ListDevicesAsync(first.NextCursor, 2, default);
+        var third = await Store.ListDevicesAsync(second.NextCursor, 2, default);
+
+        Assert.Equal([Id(1), Id(2)], first.Devices.Select(d => d.Id));
+        Assert.Equal([Id(3), Id(4)], second.Devices.Select(d => d.Id));
+        Assert.Equal([Id(5)], third.Devices.Select(d => d.Id));
+        Assert.Null(third.NextCursor);
+    }
+
+    [Fact]
+    public async Task Deleting_a_device_removes_its_parameters_and_tasks()
+    {
+        var changes = new SessionChanges(NewDevice(1));
+        changes.Parameters.Add(Value("Device.X", "1"));
+        changes.NewTasks.Add(new NewTask("reboot", "{}", T0, null));
+        await Store.CommitSessionAsync(changes, default);
+        var task = (await Store.TakeQueuedTasksAsync(Id(1), T0, default)).Single();
+
+        Assert.True(await Store.DeleteDeviceAsync(Id(1), default));
+
+        Assert.Null(await Store.GetDeviceAsync(Id(1), default));
+        Assert.Empty(await Store.GetParametersAsync(Id(1), null, default));
+        Assert.Null(await Store.GetTaskAsync(task.Id, default));
+        Assert.False(await Store.DeleteDeviceAsync(Id(1), default));
+    }
+
+    [Fact]
+    public async Task Concurrent_sessions_of_different_devices_all_commit()
+    {
+        await Task.WhenAll(Enumerable.Range(1, 40).Select(n => Task.Run(async () =>
+        {
+            var changes = new SessionChanges(NewDevice(n));
+            changes.Parameters.Add(Value("Device.DeviceInfo.SerialNumber", $"PLS{n:D7}"));
+            await Store.CommitSessionAsync(changes, default);
+        })));
+
+        Assert.Equal(40, await Store.CountDevicesAsync(default));
+        Assert.Equal("PLS0000017", (await Store.GetParametersAsync(Id(17), null, default)).Single().Value);
+    }
+}

@@ -1,0 +1,85 @@
+using Microsoft.Data.Sqlite;
+using Palisade.Acs.Storage;
+
+namespace Palisade.Storage.Sqlite.Tests;
+
+public sealed class SqliteDeviceStoreTests : DeviceStoreContract, IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "palisade-store-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        if (Directory.Exists(_folder))
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+    }
+
+    protected override Task<IDeviceStore> OpenAsync() =>
+        Task.FromResult<IDeviceStore>(SqliteDeviceStore.Open(new SqliteStoreOptions { DataDirectory = _folder }));
+
+    protected override async Task<IDeviceStore> ReopenAsync(IDeviceStore store)
+    {
+        await store.DisposeAsync();
+        return await OpenAsync();
+    }
+
+    [Fact]
+    public async Task A_new_store_is_migrated_and_reopening_is_idempotent()
+    {
+        var store = (SqliteDeviceStore)Store;
+        Assert.Equal(SchemaMigrator.LatestVersion, store.SchemaVersion);
+
+        var reopened = (SqliteDeviceStore)await ReopenAsync(Store);
+        Store = reopened;
+
+        Assert.Equal(SchemaMigrator.LatestVersion, reopened.SchemaVersion);
+    }
+
+    [Fact]
+    public void The_data_folder_and_database_are_private_to_the_owner()
+    {
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(_folder));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(_folder, "palisade.db")));
+    }
+
+    [Fact]
+    public async Task A_store_from_a_newer_palisade_is_refused_with_a_clear_error()
+    {
+        await Store.DisposeAsync();
+        using (var connection = new SqliteConnection($"Data Source={Path.Combine(_folder, "palisade.db")};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE schema_version SET version = 99";
+            command.ExecuteNonQuery();
+        }
+
+        var error = Assert.Throws<StoreException>(() => SqliteDeviceStore.Open(new SqliteStoreOptions { DataDirectory = _folder }));
+
+        Assert.Contains("newer than this Palisade build", error.Message, StringComparison.Ordinal);
+        Store = await OpenAsyncAfterRepair();
+    }
+
+    [Theory]
+    [InlineData("Device.WiFi.", "Device.WiFi.", "Device.WiFi/")]
+    [InlineData(null, "", "\uFFFF")]
+    public void Prefix_ranges_cover_exactly_the_subtree(string? prefix, string from, string to)
+    {
+        Assert.Equal((from, to), SqliteDeviceStore.PrefixRange(prefix));
+    }
+
+    private async Task<IDeviceStore> OpenAsyncAfterRepair()
+    {
+        using (var connection = new SqliteConnection($"Data Source={Path.Combine(_folder, "palisade.db")};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE schema_version SET version = 1";
+            command.ExecuteNonQuery();
+        }
+
+        return await OpenAsync();
+    }
+}

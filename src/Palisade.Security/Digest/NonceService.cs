@@ -1,0 +1,123 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Palisade.Security.Digest;
+
+/// <summary>The outcome of checking a nonce.</summary>
+public enum NonceCheck
+{
+    /// <summary>Issued by this server, for this device, and not expired.</summary>
+    Valid,
+
+    /// <summary>Ours and for this device, but expired: the client should retry with a fresh one (<c>stale=true</c>).</summary>
+    Stale,
+
+    /// <summary>Not ours, altered, or issued to another device.</summary>
+    Invalid,
+}
+
+/// <summary>
+/// Stateless Digest nonces: <c>base64url(issued-at | random | HMAC-SHA256(key, issued-at | random | binding))</c>.
+/// The binding is the device identity (or any string the caller chooses), so a nonce issued to one device is
+/// useless to another; the time makes it expire. Nothing is stored per nonce until it is used
+/// (see <see cref="ReplayGuard"/>), so an unauthenticated flood of challenges costs no memory.
+/// </summary>
+public sealed class NonceService
+{
+    private const int TimeBytes = 8;
+    private const int RandomBytes = 12;
+    private const int MacBytes = 16;
+    private const int TotalBytes = TimeBytes + RandomBytes + MacBytes;
+
+    private readonly byte[] _key;
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates the service with a fresh random key (nonces do not survive a restart, by design).</summary>
+    public NonceService(TimeProvider time, TimeSpan lifetime)
+        : this(RandomNumberGenerator.GetBytes(32), time, lifetime)
+    {
+    }
+
+    /// <summary>Creates the service with a given key (tests; several servers sharing nonces).</summary>
+    public NonceService(byte[] key, TimeProvider time, TimeSpan lifetime)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (key.Length < 16)
+        {
+            throw new ArgumentException("A nonce key needs at least 128 bits.", nameof(key));
+        }
+
+        _key = (byte[])key.Clone();
+        _time = time ?? throw new ArgumentNullException(nameof(time));
+        Lifetime = lifetime > TimeSpan.Zero ? lifetime : throw new ArgumentOutOfRangeException(nameof(lifetime));
+    }
+
+    /// <summary>How long a nonce is accepted after it was issued.</summary>
+    public TimeSpan Lifetime { get; }
+
+    /// <summary>Issues a nonce bound to <paramref name="binding"/>.</summary>
+    public string Issue(string binding)
+    {
+        Span<byte> raw = stackalloc byte[TotalBytes];
+        BinaryPrimitives.WriteInt64BigEndian(raw, _time.GetUtcNow().ToUnixTimeMilliseconds());
+        RandomNumberGenerator.Fill(raw.Slice(TimeBytes, RandomBytes));
+        Mac(raw[..(TimeBytes + RandomBytes)], binding, raw[(TimeBytes + RandomBytes)..]);
+        return Base64Url(raw);
+    }
+
+    /// <summary>Checks that <paramref name="nonce"/> was issued here for <paramref name="binding"/> and is not expired.</summary>
+    public NonceCheck Check(string? nonce, string binding)
+    {
+        if (nonce is null || nonce.Length != 48)
+        {
+            return NonceCheck.Invalid;
+        }
+
+        Span<byte> raw = stackalloc byte[TotalBytes];
+        if (!TryFromBase64Url(nonce, raw))
+        {
+            return NonceCheck.Invalid;
+        }
+
+        Span<byte> expected = stackalloc byte[MacBytes];
+        Mac(raw[..(TimeBytes + RandomBytes)], binding, expected);
+        if (!CryptographicOperations.FixedTimeEquals(expected, raw[(TimeBytes + RandomBytes)..]))
+        {
+            return NonceCheck.Invalid;
+        }
+
+        var issued = DateTimeOffset.FromUnixTimeMilliseconds(BinaryPrimitives.ReadInt64BigEndian(raw));
+        var age = _time.GetUtcNow() - issued;
+        return age < TimeSpan.FromSeconds(-5) || age > Lifetime ? NonceCheck.Stale : NonceCheck.Valid;
+    }
+
+    /// <summary>When the nonce (already checked) stops being valid.</summary>
+    public DateTimeOffset ExpiresAt(string nonce)
+    {
+        Span<byte> raw = stackalloc byte[TotalBytes];
+        return TryFromBase64Url(nonce, raw)
+            ? DateTimeOffset.FromUnixTimeMilliseconds(BinaryPrimitives.ReadInt64BigEndian(raw)) + Lifetime
+            : DateTimeOffset.MinValue;
+    }
+
+    private void Mac(ReadOnlySpan<byte> head, string binding, Span<byte> destination)
+    {
+        var bindingBytes = Encoding.UTF8.GetBytes(binding);
+        var input = new byte[head.Length + bindingBytes.Length];
+        head.CopyTo(input);
+        bindingBytes.CopyTo(input.AsSpan(head.Length));
+        Span<byte> full = stackalloc byte[32];
+        HMACSHA256.HashData(_key, input, full);
+        full[..MacBytes].CopyTo(destination);
+    }
+
+    private static string Base64Url(ReadOnlySpan<byte> raw) =>
+        Convert.ToBase64String(raw).Replace('+', '-').Replace('/', '_');
+
+    private static bool TryFromBase64Url(string text, Span<byte> destination)
+    {
+        var standard = text.Replace('-', '+').Replace('_', '/');
+        return Convert.TryFromBase64String(standard, destination, out var written) && written == destination.Length;
+    }
+}

@@ -1,0 +1,26 @@
+namespace Palisade.Acs.Auth;
+
+/// <summary>What to do with an Inform after checking who sent it.</summary>
+public enum AuthVerdict
+{
+    /// <summary>Authenticated: open the session.</summary>
+    Accepted,
+
+    /// <summary>No usable credentials yet: answer 401 with fresh challenges.</summary>
+    Challenge,
+
+    /// <summary>Credentials that cannot become valid by retrying (certificate of another device): answer 403.</summary>
+    Forbidden,
+}
+
+/// <summary>The outcome of <see cref="DeviceAuthenticator.Authenticate"/>.</summary>
+/// <param name="Verdict">What to do.</param>
+/// <param name="Method">The scheme that succeeded (see <see cref="Devices.AuthMethods"/>), or null.</param>
+/// <param name="Enroll">True when the device got in on the bootstrap credential and must be given its own now.</param>
+/// <param name="Stale">For a challenge: the nonce was only expired (<c>stale=true</c>).</param>
+/// <param name="Reason">For the log: why it was refused. Never contains a secret.</param>
+public sealed record AuthDecision(AuthVerdict Verdict, string? Method, bool Enroll, bool Stale, string Reason)
+{
+    /// <summary>A 401 with a reason for the log.</summary>
+    public static AuthDecision Challenge(string reason, bool stale = false) => new(AuthVerdict.Challenge, null, false, stale, reason);
+}

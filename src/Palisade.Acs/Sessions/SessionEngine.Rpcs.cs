@@ -1,0 +1,165 @@
+using Palisade.Acs.Devices;
+using Palisade.Acs.Storage;
+using Palisade.Cwmp;
+using Palisade.Cwmp.Faults;
+using Palisade.Cwmp.Messages;
+using Palisade.Cwmp.Structs;
+using Palisade.Cwmp.Values;
+using Palisade.Security.Secrets;
+
+namespace Palisade.Acs.Sessions;
+
+public sealed partial class SessionEngine
+{
+    // The methods this ACS answers, by the version that introduced them (GetRPCMethods from a CPE).
+    private static readonly string[] AcsMethods =
+    [
+        "Inform", "GetRPCMethods", "TransferComplete", "AutonomousTransferComplete", "RequestDownload", "Kicked",
+        "DUStateChangeComplete", "AutonomousDUStateChangeComplete",
+    ];
+
+    private void QueueEnrollment(CwmpSession session)
+    {
+        var root = session.Device.DataModelRoot ?? "Device.";
+        var username = session.Id.ToString();
+        var password = PasswordGenerator.Generate();
+        var set = new SetParameterValuesRequest(
+            [
+                new ParameterValueStruct(root + "ManagementServer.Username", ParameterValue.String(username)),
+                new ParameterValueStruct(root + "ManagementServer.Password", ParameterValue.String(password)),
+            ],
+            "palisade-enroll");
+        session.Pending.Enqueue(new PendingRpc(RpcPurpose.Enrollment, set, null, null) { Secret = (username, password) });
+
+        if (_authOptions.RotateConnectionRequestCredentials)
+        {
+            var crUser = "cr-" + PasswordGenerator.Generate(16);
+            var crPassword = PasswordGenerator.Generate();
+            var cr = new SetParameterValuesRequest(
+                [
+                    new ParameterValueStruct(root + "ManagementServer.ConnectionRequestUsername", ParameterValue.String(crUser)),
+                    new ParameterValueStruct(root + "ManagementServer.ConnectionRequestPassword", ParameterValue.String(crPassword)),
+                ],
+                "palisade-cr");
+            session.Pending.Enqueue(new PendingRpc(RpcPurpose.ConnectionRequestCredentials, cr, null, null) { Secret = (crUser, crPassword) });
+        }
+    }
+
+    private async Task QueueTasksAsync(CwmpSession session, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<DeviceTask> tasks = session.Device.RegisteredAt == now
+            ? []
+            : await _store.TakeQueuedTasksAsync(session.Id, now, cancellationToken).ConfigureAwait(false);
+        foreach (var task in tasks)
+        {
+            var (definition, error) = ResponseApplier.Definition(task);
+            if (definition is null)
+            {
+                session.Changes.Tasks.Add(new TaskUpdate(task.Id, DeviceTaskStatus.Faulted, null, ResponseApplier.LocalFault("The stored task is not valid: " + error)));
+                continue;
+            }
+
+            var rpc = definition.ToRequest(PendingRpc.CommandKeyFor(task.Id));
+            if (!CwmpMethods.ExistsIn(rpc.MethodName, session.Version))
+            {
+                session.Changes.Tasks.Add(new TaskUpdate(task.Id, DeviceTaskStatus.Faulted, null,
+                    new TaskFault(FaultCode.MethodNotSupported, $"{rpc.MethodName} does not exist in CWMP {CwmpVersions.ToText(session.Version)}, the version this device speaks.", null)));
+                continue;
+            }
+
+            session.Pending.Enqueue(new PendingRpc(RpcPurpose.Task, rpc, task, definition));
+        }
+    }
+
+    private Task ApplyAnswerAsync(CwmpSession session, PendingRpc rpc, CwmpMessage answer)
+    {
+        var now = _time.GetUtcNow();
+        switch (rpc.Purpose)
+        {
+            case RpcPurpose.Enrollment when answer is SetParameterValuesResponse:
+                var (username, password) = rpc.Secret!.Value;
+                session.Changes.Device = session.Changes.Device with { Credentials = _auth.CredentialsFor(username, password) };
+                SessionLog.Enrolled(_log, session.Id.ToString());
+                break;
+
+            case RpcPurpose.Enrollment when answer is CwmpFault fault:
+                SessionLog.EnrollmentRefused(_log, session.Id.ToString(), fault.FaultCode);
+                // Without its own credentials the device must not get unique connection-request ones either.
+                session.Pending.Clear();
+                break;
+
+            case RpcPurpose.ConnectionRequestCredentials when answer is SetParameterValuesResponse:
+                var (crUser, crPassword) = rpc.Secret!.Value;
+                var device = session.Changes.Device;
+                session.Changes.Device = device with
+                {
+                    ConnectionRequest = new ConnectionRequestEndpoint(device.ConnectionRequest?.Url ?? string.Empty, crUser, crPassword, device.ConnectionRequest?.UdpAddress),
+                };
+                break;
+
+            case RpcPurpose.Task when answer is CwmpFault fault:
+                Counters.TasksFaulted.Increment();
+                session.Changes.Tasks.Add(new TaskUpdate(rpc.Task!.Id, DeviceTaskStatus.Faulted, null, ResponseApplier.FaultOf(fault)));
+                break;
+
+            case RpcPurpose.Task:
+                Counters.TasksDone.Increment();
+                var result = ResponseApplier.Apply(session.Changes, rpc.Request, answer, now);
+                session.Changes.Tasks.Add(new TaskUpdate(rpc.Task!.Id, DeviceTaskStatus.Done, result, null));
+                break;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private async Task<CwmpMessage> AnswerCpeRequestAsync(CwmpSession session, CwmpMessage request, CancellationToken cancellationToken)
+    {
+        switch (request)
+        {
+            case GetRPCMethodsRequest:
+                return new GetRPCMethodsResponse([.. AcsMethods.Where(m => CwmpMethods.ExistsIn(m, session.Version))]);
+
+            case TransferCompleteRequest transfer:
+                await RecordTransferAsync(session, transfer.CommandKey, transfer.Fault, cancellationToken).ConfigureAwait(false);
+                return new TransferCompleteResponse();
+
+            case AutonomousTransferCompleteRequest:
+                return new AutonomousTransferCompleteResponse();
+
+            case DUStateChangeCompleteRequest:
+                return new DUStateChangeCompleteResponse();
+
+            case AutonomousDUStateChangeCompleteRequest:
+                return new AutonomousDUStateChangeCompleteResponse();
+
+            case RequestDownloadRequest:
+                return new RequestDownloadResponse();
+
+            case KickedRequest kicked:
+                return new KickedResponse(kicked.Next);
+
+            default:
+                return new CwmpFault(FaultCode.AcsMethodNotSupported);
+        }
+    }
+
+    // A TransferComplete names the task by its command key; only this device's tasks can be completed by it.
+    private async Task RecordTransferAsync(CwmpSession session, string commandKey, TransferFault fault, CancellationToken cancellationToken)
+    {
+        if (PendingRpc.TaskIdFrom(commandKey) is not { } taskId)
+        {
+            return;
+        }
+
+        var task = await _store.GetTaskAsync(taskId, cancellationToken).ConfigureAwait(false);
+        if (task is null || task.DeviceId != session.Id)
+        {
+            return;
+        }
+
+        session.Changes.Tasks.RemoveAll(t => t.TaskId == taskId);
+        session.Changes.Tasks.Add(fault.IsSuccess
+            ? new TaskUpdate(taskId, DeviceTaskStatus.Done, "{\"state\":\"completed\"}", null)
+            : new TaskUpdate(taskId, DeviceTaskStatus.Faulted, null, new TaskFault(fault.FaultCode, fault.FaultString, "TransferComplete")));
+    }
+}

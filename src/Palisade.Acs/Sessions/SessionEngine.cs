@@ -1,0 +1,381 @@
+using System.Diagnostics;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Palisade.Acs.Auth;
+using Palisade.Acs.Devices;
+using Palisade.Acs.Storage;
+using Palisade.Cwmp;
+using Palisade.Cwmp.Codec;
+using Palisade.Cwmp.Envelope;
+using Palisade.Cwmp.Faults;
+using Palisade.Cwmp.Messages;
+
+namespace Palisade.Acs.Sessions;
+
+/// <summary>
+/// The CWMP session state machine (TR-069 §3.7): Inform first, authenticated; InformResponse with MaxEnvelopes 1;
+/// the CPE's own requests; the empty POST; the ACS's queued RPCs one at a time, each answer or fault applied; 204
+/// to end. Everything a session learns is committed to the store at once when it ends, so a crash leaves either
+/// all of a session or none of it, and unfinished tasks stay queued.
+/// </summary>
+public sealed partial class SessionEngine : ICwmpEndpoint
+{
+    private static readonly KeyValuePair<string, string> SoapContentType = new("Content-Type", CwmpHttpResponse.SoapContentType);
+
+    private readonly IDeviceStore _store;
+    private readonly DeviceAuthenticator _auth;
+    private readonly SessionOptions _options;
+    private readonly AuthenticationOptions _authOptions;
+    private readonly TimeProvider _time;
+    private readonly ILogger _log;
+    private readonly LoadShedder _shedder;
+    private readonly DeviceSessionTable<CwmpSession> _sessions;
+    private readonly CwmpLimits _limits;
+
+    /// <summary>Creates the engine over a store.</summary>
+    public SessionEngine(IDeviceStore store, SessionOptions options, AuthenticationOptions authentication, TimeProvider? time = null, ILogger? logger = null, CwmpLimits? limits = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(authentication);
+        options.Validate();
+        _store = store ?? throw new ArgumentNullException(nameof(store));
+        _options = options;
+        _authOptions = authentication;
+        _time = time ?? TimeProvider.System;
+        _log = logger ?? NullLogger.Instance;
+        _auth = new DeviceAuthenticator(authentication, _time);
+        _shedder = new LoadShedder(options);
+        _sessions = new DeviceSessionTable<CwmpSession>(_time, options.SessionTimeout);
+        _limits = limits ?? CwmpLimits.Default;
+    }
+
+    /// <summary>Sessions open right now.</summary>
+    public int OpenSessions => _sessions.Count;
+
+    /// <summary>The highest CWMP version this ACS speaks.</summary>
+    public CwmpVersion MaximumVersion { get; init; } = CwmpVersions.Latest;
+
+    /// <summary>Counters for monitoring.</summary>
+    public SessionCounters Counters { get; } = new();
+
+    /// <inheritdoc />
+    public async ValueTask<CwmpHttpResponse> HandleAsync(CwmpHttpRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Method != "POST")
+        {
+            return Text(405, "CWMP uses HTTP POST.", [new("Allow", "POST")]);
+        }
+
+        var session = request.SessionCookie is { } token ? _sessions.TryResume(token) : null;
+        if (session is null)
+        {
+            return await StartAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (!await session.Gate.WaitAsync(0, cancellationToken).ConfigureAwait(false))
+        {
+            return Text(409, "Another request of this session is still being handled; CWMP sessions are sequential.");
+        }
+
+        try
+        {
+            if (session.Ended)
+            {
+                return await StartAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (request.Connection.RemoteAddress.ToString() != session.RemoteAddress)
+            {
+                Refuse(request, session.Id.ToString(), 403, "session cookie presented from another address");
+                return Text(403, "This session belongs to another client address.");
+            }
+
+            return await ContinueAsync(session, request, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            session.Gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Ends sessions whose CPE went silent for longer than the session timeout: what they learned is committed,
+    /// RPCs never answered leave their tasks queued, and the device may open a new session.
+    /// </summary>
+    public async Task<int> SweepExpiredAsync(CancellationToken cancellationToken)
+    {
+        _auth.Replays.Sweep();
+        var expired = _sessions.SweepExpired();
+        foreach (var session in expired)
+        {
+            await session.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await EndAsync(session, "timeout", cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                session.Gate.Release();
+            }
+        }
+
+        return expired.Count;
+    }
+
+    private async ValueTask<CwmpHttpResponse> StartAsync(CwmpHttpRequest request, CancellationToken cancellationToken)
+    {
+        if (_shedder.InFlight >= _options.MaxSessionsInFlight)
+        {
+            return Busy("sessions in flight at the limit");
+        }
+
+        if (request.Body.IsEmpty)
+        {
+            Refuse(request, "-", 400, "empty POST without a session");
+            return Text(400, "A CWMP session must start with an Inform; this request has no body and no open session.");
+        }
+
+        CwmpEnvelope envelope;
+        try
+        {
+            envelope = CwmpReader.Parse(request.Body, _limits);
+        }
+        catch (CwmpException e)
+        {
+            Refuse(request, "-", (e.HttpStatusCode ?? 400), e.Message);
+            return Text((e.HttpStatusCode ?? 400), "The request is not a well-formed CWMP message: " + e.Message);
+        }
+
+        if (envelope.Body is not InformRequest inform)
+        {
+            Refuse(request, "-", 400, "session did not start with an Inform");
+            return Text(400, "A CWMP session must start with an Inform; nothing was stored.");
+        }
+
+        if (!DeviceId.TryCreate(inform.DeviceId.Oui, inform.DeviceId.ProductClass, inform.DeviceId.SerialNumber, out var id, out var idError))
+        {
+            Refuse(request, "-", 400, idError);
+            return Text(400, "The Inform's DeviceId is not usable: " + idError);
+        }
+
+        var known = await _store.GetDeviceAsync(id, cancellationToken).ConfigureAwait(false);
+        var decision = _auth.Authenticate(id, known, request);
+        switch (decision.Verdict)
+        {
+            case AuthVerdict.Forbidden:
+                Counters.AuthFailures.Increment();
+                Refuse(request, id.ToString(), 403, decision.Reason);
+                return Text(403, "Forbidden: " + decision.Reason + ".");
+            case AuthVerdict.Challenge:
+                if (request.Authorization is not null)
+                {
+                    Counters.AuthFailures.Increment();
+                    Refuse(request, id.ToString(), 401, decision.Reason);
+                }
+
+                return Challenge(id, decision.Stale);
+        }
+
+        if (!_shedder.TryAdmit())
+        {
+            return Busy("sessions in flight at the limit");
+        }
+
+        var now = _time.GetUtcNow();
+        var version = CwmpVersions.Negotiate(envelope.Version, envelope.Header.SupportedCwmpVersions, MaximumVersion);
+        var remote = request.Connection.RemoteAddress.ToString();
+        var device = InformFacts.Apply(inform, known, id, now, CwmpVersions.ToText(version), remote, request.Connection.IsTls, decision.Method!);
+        var session = new CwmpSession(device, version, remote, device.LastEvents, decision.Method!, request.Connection.IsTls);
+        var sessionToken = _sessions.TryOpen(id.ToString(), session);
+        if (sessionToken is null)
+        {
+            _shedder.Release();
+            Counters.ConcurrentRefused.Increment();
+            return Busy("a session with this device is already open");
+        }
+
+        session.Token = sessionToken;
+        Counters.SessionsStarted.Increment();
+        await session.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            session.Changes.Parameters.AddRange(InformFacts.Parameters(inform, now));
+            session.Exchanged.Add("Inform");
+            if (!request.Connection.IsTls)
+            {
+                SessionLog.Plaintext(_log, id.ToString());
+            }
+
+            if (decision.Enroll)
+            {
+                QueueEnrollment(session);
+            }
+
+            await QueueTasksAsync(session, now, cancellationToken).ConfigureAwait(false);
+            var header = new CwmpHeader
+            {
+                Id = envelope.Header.Id,
+                UseCwmpVersion = envelope.Header.SupportedCwmpVersions is not null && version >= CwmpVersion.V1_4 ? CwmpVersions.ToText(version) : null,
+            };
+            return Soap(new CwmpEnvelope(version, header, new InformResponse(1)), sessionToken);
+        }
+        catch
+        {
+            await EndAsync(session, "error", cancellationToken, commit: false).ConfigureAwait(false);
+            throw;
+        }
+        finally
+        {
+            session.Gate.Release();
+        }
+    }
+
+    private async ValueTask<CwmpHttpResponse> ContinueAsync(CwmpSession session, CwmpHttpRequest request, CancellationToken cancellationToken)
+    {
+        CwmpEnvelope envelope;
+        try
+        {
+            envelope = request.Body.IsEmpty ? CwmpEnvelope.Empty : CwmpReader.Parse(request.Body, _limits);
+        }
+        catch (CwmpException e) when (e.HttpStatusCode is null)
+        {
+            // Well-formed SOAP the ACS does not implement (an unknown method): a CWMP fault, and the session goes on.
+            session.Exchanged.Add("Fault");
+            return Soap(CwmpEnvelope.For(session.Version, null, new CwmpFault(e.FaultCodeFor(CwmpRole.Acs))), session.Token);
+        }
+        catch (CwmpException e)
+        {
+            Refuse(request, session.Id.ToString(), (e.HttpStatusCode ?? 400), e.Message);
+            await EndAsync(session, "malformed", cancellationToken).ConfigureAwait(false);
+            return Text((e.HttpStatusCode ?? 400), "The request is not a well-formed CWMP message: " + e.Message + " The session has ended.");
+        }
+
+        switch (envelope.Body)
+        {
+            case null:
+                return await NextAsync(session, cancellationToken).ConfigureAwait(false);
+
+            case InformRequest:
+                // A new Inform inside an open session: the CPE started over. Close this one, then start afresh.
+                await EndAsync(session, "superseded", cancellationToken).ConfigureAwait(false);
+                return await StartAsync(request, cancellationToken).ConfigureAwait(false);
+
+            case { IsResponse: true } answer:
+                if (session.Outstanding is not { } outstanding || !ResponseApplier.Answers(outstanding.Request, answer))
+                {
+                    Refuse(request, session.Id.ToString(), 400, $"unexpected {answer.MethodName}");
+                    await EndAsync(session, "protocol-error", cancellationToken).ConfigureAwait(false);
+                    return Text(400, $"{answer.MethodName} does not answer any request of this session. The session has ended.");
+                }
+
+                session.Outstanding = null;
+                session.Exchanged.Add(answer.MethodName);
+                await ApplyAnswerAsync(session, outstanding, answer).ConfigureAwait(false);
+                return await NextAsync(session, cancellationToken).ConfigureAwait(false);
+
+            case { } cpeRequest:
+                session.Exchanged.Add(cpeRequest.MethodName);
+                if (++session.CpeRequests > _options.MaxCpeRequestsPerSession)
+                {
+                    return Soap(CwmpEnvelope.For(session.Version, envelope.Header.Id, new CwmpFault(FaultCode.AcsResourcesExceeded)), session.Token);
+                }
+
+                var reply = await AnswerCpeRequestAsync(session, cpeRequest, cancellationToken).ConfigureAwait(false);
+                return Soap(CwmpEnvelope.For(session.Version, envelope.Header.Id, reply), session.Token);
+        }
+    }
+
+    private async ValueTask<CwmpHttpResponse> NextAsync(CwmpSession session, CancellationToken cancellationToken)
+    {
+        var next = session.Outstanding;
+        if (next is null && session.RpcsSent < _options.MaxRpcsPerSession && session.Pending.TryDequeue(out var queued))
+        {
+            next = queued;
+        }
+
+        if (next is null)
+        {
+            var outcome = await EndAsync(session, "ok", cancellationToken).ConfigureAwait(false);
+            return outcome
+                ? CwmpHttpResponse.EndOfSession
+                : Text(500, "The ACS could not record this session; its tasks stay queued and will be retried. Start a new session later.");
+        }
+
+        session.Outstanding = next;
+        session.RpcsSent++;
+        session.Exchanged.Add(next.Request.MethodName);
+        return Soap(CwmpEnvelope.For(session.Version, session.NextMessageId(), next.Request), session.Token);
+    }
+
+    private async Task<bool> EndAsync(CwmpSession session, string outcome, CancellationToken cancellationToken, bool commit = true)
+    {
+        if (session.Ended)
+        {
+            return true;
+        }
+
+        session.Ended = true;
+        _sessions.Close(session.Token);
+        _shedder.Release();
+        var committed = true;
+        if (commit)
+        {
+            try
+            {
+                await _store.CommitSessionAsync(session.Changes, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is StoreException or OperationCanceledException)
+            {
+                committed = false;
+                outcome = "commit-failed";
+                SessionLog.CommitFailed(_log, e, session.Id.ToString());
+            }
+        }
+
+        if (outcome == "ok")
+        {
+            Counters.SessionsCompleted.Increment();
+        }
+        else
+        {
+            Counters.SessionsFailed.Increment();
+        }
+
+        SessionLog.Session(_log, session.Id.ToString(), session.RemoteAddress, session.Tls ? "https" : "http", session.AuthMethod,
+            CwmpVersions.ToText(session.Version), session.Events, string.Join(',', session.Exchanged), outcome,
+            (long)Stopwatch.GetElapsedTime(session.StartedAt).TotalMilliseconds);
+        return committed;
+    }
+
+    private CwmpHttpResponse Challenge(DeviceId id, bool stale)
+    {
+        var headers = _auth.Challenges(id, stale).Select(c => new KeyValuePair<string, string>("WWW-Authenticate", c)).ToList();
+        return Text(401, "Authentication required.", headers);
+    }
+
+    private CwmpHttpResponse Busy(string reason)
+    {
+        Counters.Shed.Increment();
+        var retry = _shedder.NextRetryAfter();
+        return new CwmpHttpResponse(503, Encoding.UTF8.GetBytes($"The ACS is busy ({reason}); retry after {retry.TotalSeconds:0} s.\n"), [new("Content-Type", "text/plain; charset=utf-8")], RetryAfter: retry);
+    }
+
+    private void Refuse(CwmpHttpRequest request, string device, int status, string reason) =>
+        SessionLog.Refused(_log, request.Connection.RemoteAddress.ToString(), device, status, reason);
+
+    private static CwmpHttpResponse Soap(CwmpEnvelope envelope, string token) =>
+        new(200, CwmpWriter.ToBytes(envelope), [SoapContentType], SetSessionCookie: token);
+
+    private static CwmpHttpResponse Text(int status, string message, IReadOnlyList<KeyValuePair<string, string>>? headers = null)
+    {
+        var all = new List<KeyValuePair<string, string>> { new("Content-Type", "text/plain; charset=utf-8") };
+        if (headers is not null)
+        {
+            all.AddRange(headers);
+        }
+
+        return new CwmpHttpResponse(status, Encoding.UTF8.GetBytes(message + "\n"), all);
+    }
+}

@@ -1,0 +1,34 @@
+using System.Security.Cryptography.X509Certificates;
+
+namespace Palisade.Cpe.Transport;
+
+/// <summary>How a CPE reaches its ACS (TR-181 <c>Device.ManagementServer.</c>: URL, Username, Password).</summary>
+public sealed class AcsClientOptions
+{
+    /// <summary>The ACS URL. https unless <see cref="AllowPlaintext"/> is set.</summary>
+    public required Uri AcsUrl { get; set; }
+
+    /// <summary>ManagementServer.Username.</summary>
+    public string? Username { get; set; }
+
+    /// <summary>ManagementServer.Password.</summary>
+    public string? Password { get; set; }
+
+    /// <summary>CAs the ACS certificate must chain to, besides the system's (the Palisade CA, say).</summary>
+    public X509Certificate2Collection TrustedCas { get; } = [];
+
+    /// <summary>A client certificate (with key) to present.</summary>
+    public X509Certificate2? ClientCertificate { get; set; }
+
+    /// <summary>Allow an http:// ACS URL. Off: a CPE that talks plaintext to its ACS is what attackers look for.</summary>
+    public bool AllowPlaintext { get; set; }
+
+    /// <summary>Send Basic credentials instead of waiting for a Digest challenge (for testing ACSs; never the default).</summary>
+    public bool PreferBasic { get; set; }
+
+    /// <summary>Per-request timeout.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Gzip request bodies larger than this many bytes (0 = never).</summary>
+    public int GzipAbove { get; set; }
+}

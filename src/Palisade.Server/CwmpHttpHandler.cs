@@ -1,0 +1,153 @@
+using System.IO.Compression;
+using System.Security.Authentication;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Palisade.Acs.Sessions;
+
+namespace Palisade.Server;
+
+/// <summary>
+/// Translates between Kestrel and the engine's <see cref="ICwmpEndpoint"/>: reads the body within the protocol's
+/// size limit (after gzip decompression, which is bounded too), hands the engine what it needs to know about the
+/// connection, and writes its answer. Errors never leak a stack trace to the network.
+/// </summary>
+internal sealed class CwmpHttpHandler(ICwmpEndpoint engine, SessionOptions sessions, int maxBodyBytes, ILogger logger)
+{
+    public async Task HandleAsync(HttpContext context)
+    {
+        var http = context.Request;
+        var response = context.Response;
+        response.Headers.CacheControl = "no-store";
+        try
+        {
+            var body = await ReadBodyAsync(http, context.RequestAborted).ConfigureAwait(false);
+            if (body is not { } bodyBytes)
+            {
+                await WriteTextAsync(response, 413, $"The request body exceeds {maxBodyBytes} bytes (after decompression).").ConfigureAwait(false);
+                return;
+            }
+
+            var tls = context.Features.Get<ITlsHandshakeFeature>();
+            var facts = new ConnectionFacts(
+                context.Connection.RemoteIpAddress ?? System.Net.IPAddress.None,
+                context.Connection.RemotePort,
+                tls?.Protocol ?? SslProtocols.None,
+                context.Connection.ClientCertificate);
+            http.Cookies.TryGetValue(sessions.CookieName, out var cookie);
+            var request = new CwmpHttpRequest(http.Method, http.Path.HasValue ? http.Path.Value! : "/", cookie, http.Headers.Authorization.Count > 0 ? http.Headers.Authorization[0] : null, bodyBytes, facts);
+            var answer = await engine.HandleAsync(request, context.RequestAborted).ConfigureAwait(false);
+
+            response.StatusCode = answer.StatusCode;
+            foreach (var (name, value) in answer.Headers)
+            {
+                response.Headers.Append(name, value);
+            }
+
+            if (answer.SetSessionCookie is { } token)
+            {
+                response.Cookies.Append(sessions.CookieName, token, new CookieOptions
+                {
+                    HttpOnly = true,
+                    Secure = context.Request.IsHttps,
+                    SameSite = SameSiteMode.Strict,
+                    Path = "/",
+                });
+            }
+
+            if (answer.RetryAfter is { } retry)
+            {
+                response.Headers.RetryAfter = ((int)Math.Ceiling(retry.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            if (!answer.Body.IsEmpty)
+            {
+                response.ContentLength = answer.Body.Length;
+                await response.Body.WriteAsync(answer.Body, context.RequestAborted).ConfigureAwait(false);
+            }
+        }
+        catch (BadHttpRequestException e)
+        {
+            await WriteTextAsync(response, e.StatusCode, "Bad request: the body could not be read.").ConfigureAwait(false);
+        }
+        catch (InvalidDataException)
+        {
+            await WriteTextAsync(response, 400, "The gzip-encoded body is corrupt.").ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; nothing to answer.
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            ServerLog.Unhandled(logger, e, context.Connection.RemoteIpAddress?.ToString() ?? "-");
+            if (!response.HasStarted)
+            {
+                response.Clear();
+                await WriteTextAsync(response, 500, "Internal error; it has been logged. Retry the session later.").ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpRequest http, CancellationToken cancellationToken)
+    {
+        if (http.ContentLength is 0)
+        {
+            return ReadOnlyMemory<byte>.Empty;
+        }
+
+        var encoding = http.Headers.ContentEncoding.ToString();
+        Stream source = http.Body;
+        GZipStream? gzip = null;
+        if (encoding.Equals("gzip", StringComparison.OrdinalIgnoreCase))
+        {
+            gzip = new GZipStream(http.Body, CompressionMode.Decompress, leaveOpen: true);
+            source = gzip;
+        }
+        else if (encoding.Length > 0 && !encoding.Equals("identity", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new BadHttpRequestException($"Content-Encoding '{encoding}' is not supported (gzip or identity).", 415);
+        }
+
+        await using (gzip)
+        {
+            var initial = http.ContentLength is { } length && length <= maxBodyBytes && gzip is null ? (int)length : 16 * 1024;
+            var buffer = new byte[Math.Max(initial, 1)];
+            var total = 0;
+            while (true)
+            {
+                if (total == buffer.Length)
+                {
+                    if (buffer.Length >= maxBodyBytes)
+                    {
+                        // One more byte than allowed means the body is too large.
+                        var probe = new byte[1];
+                        return await source.ReadAsync(probe, cancellationToken).ConfigureAwait(false) == 0 ? buffer : null;
+                    }
+
+                    Array.Resize(ref buffer, (int)Math.Min((long)buffer.Length * 2, maxBodyBytes));
+                }
+
+                var read = await source.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    return buffer.AsMemory(0, total);
+                }
+
+                total += read;
+            }
+        }
+    }
+
+    private static async Task WriteTextAsync(HttpResponse response, int status, string message)
+    {
+        if (response.HasStarted)
+        {
+            return;
+        }
+
+        response.StatusCode = status;
+        response.ContentType = "text/plain; charset=utf-8";
+        await response.WriteAsync(message + "\n").ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,262 @@
+using System.Net.Security;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Palisade.Acs.Sessions;
+using Palisade.Cwmp;
+using Palisade.Security.Pki;
+using Palisade.Security.Secrets;
+using Palisade.Storage.Sqlite;
+
+namespace Palisade.Server;
+
+/// <summary>
+/// A running Palisade: the data folder opened, the PKI and bootstrap credential in place, the store open, and
+/// Kestrel serving CWMP. <c>palisade serve</c> and the integration tests both start exactly this.
+/// </summary>
+public sealed class PalisadeHost : IAsyncDisposable
+{
+    // TLS 1.3 suites, then TLS 1.2 ECDHE with AEAD ciphers only: forward secrecy, no CBC, no RSA key exchange.
+    private static readonly TlsCipherSuite[] StrongSuites =
+    [
+        TlsCipherSuite.TLS_AES_128_GCM_SHA256,
+        TlsCipherSuite.TLS_AES_256_GCM_SHA384,
+        TlsCipherSuite.TLS_CHACHA20_POLY1305_SHA256,
+        TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+        TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+        TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+        TlsCipherSuite.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+        TlsCipherSuite.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+        TlsCipherSuite.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+    ];
+
+    private readonly WebApplication _app;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _sweeper;
+
+    private PalisadeHost(WebApplication app, SqliteDeviceStore store, SessionEngine engine, StartupFacts facts, ILogger logger)
+    {
+        _app = app;
+        Store = store;
+        Engine = engine;
+        Facts = facts;
+        _sweeper = SweepAsync(logger);
+    }
+
+    /// <summary>The open store.</summary>
+    public SqliteDeviceStore Store { get; }
+
+    /// <summary>The session engine.</summary>
+    public SessionEngine Engine { get; }
+
+    /// <summary>What start-up found or created (URLs, CA, bootstrap credential).</summary>
+    public StartupFacts Facts { get; }
+
+    /// <summary>Starts Palisade with <paramref name="options"/>.</summary>
+    public static async Task<PalisadeHost> StartAsync(ServerOptions options, Action<ILoggingBuilder>? logging = null, TimeProvider? time = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var data = Path.GetFullPath(options.DataDirectory);
+        SecretFile.CreatePrivateDirectory(data);
+
+        // TLS material: the operator's own certificate, or the private PKI in DATA/pki.
+        X509Certificate2? serverCertificate = null;
+        PkiMaterial? pki = null;
+        var anchors = new X509Certificate2Collection();
+        if (!options.InsecureHttp || options.TlsCertificatePath is null)
+        {
+            pki = PkiStore.Ensure(Path.Combine(data, "pki"), options.EffectiveHostnames);
+            anchors.Add(X509CertificateLoader.LoadCertificate(pki.Authority.Certificate.RawData));
+        }
+
+        if (!options.InsecureHttp)
+        {
+            serverCertificate = options.TlsCertificatePath is { } certPath
+                ? PkiStore.LoadWithKey(certPath, options.TlsKeyPath!)
+                : pki!.ServerCertificate;
+        }
+
+        foreach (var caPath in options.ClientCaPaths)
+        {
+            anchors.ImportFromPemFile(caPath);
+        }
+
+        // Enrollment: an operator-set bootstrap credential, the stored one, or a new one.
+        BootstrapCredential? bootstrap = null;
+        var bootstrapCreated = false;
+        var bootstrapPath = Path.Combine(data, BootstrapCredential.FileName);
+        if (!options.DisableEnrollment)
+        {
+            if (options.BootstrapCredential is { } text)
+            {
+                bootstrap = Security.Secrets.BootstrapCredential.TryParse(text, out var parsed)
+                    ? parsed
+                    : throw new ArgumentException("The bootstrap credential must be 'user:password' (both non-empty).");
+            }
+            else
+            {
+                bootstrap = Security.Secrets.BootstrapCredential.LoadOrCreate(bootstrapPath, out bootstrapCreated);
+            }
+        }
+
+        options.Authentication.Bootstrap = bootstrap;
+        var store = SqliteDeviceStore.Open(new SqliteStoreOptions { DataDirectory = data });
+        try
+        {
+            var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = data, EnvironmentName = "Production" });
+            builder.Logging.ClearProviders();
+            if (logging is not null)
+            {
+                logging(builder.Logging);
+            }
+            else
+            {
+                builder.Logging.AddSimpleConsole(c =>
+                {
+                    c.SingleLine = true;
+                    c.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+                    c.UseUtcTimestamp = true;
+                });
+            }
+
+            builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+            var limits = CwmpLimits.Default;
+            builder.WebHost.ConfigureKestrel(kestrel =>
+            {
+                kestrel.AddServerHeader = false;
+                kestrel.Limits.MaxRequestBodySize = limits.MaxBodyBytes;
+                kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+                kestrel.Limits.MaxRequestLineSize = 8 * 1024;
+                kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(15);
+                kestrel.Limits.KeepAliveTimeout = options.Sessions.SessionTimeout;
+                foreach (var address in options.Listen)
+                {
+                    kestrel.Listen(address, options.CwmpPort, listen =>
+                    {
+                        listen.Protocols = HttpProtocols.Http1;
+                        if (serverCertificate is not null)
+                        {
+                            listen.UseHttps(https => ConfigureTls(https, serverCertificate, anchors));
+                        }
+                    });
+                }
+            });
+
+            var app = builder.Build();
+            var loggerFactory = app.Services.GetRequiredService<ILoggerFactory>();
+            var logger = loggerFactory.CreateLogger("Palisade");
+            var engine = new SessionEngine(store, options.Sessions, options.Authentication, time ?? TimeProvider.System, loggerFactory.CreateLogger("Palisade.Cwmp"), limits);
+            var handler = new CwmpHttpHandler(engine, options.Sessions, limits.MaxBodyBytes, logger);
+            app.Run(handler.HandleAsync);
+            if (options.InsecureHttp)
+            {
+                ServerLog.InsecureHttp(logger);
+            }
+
+            if (File.Exists(bootstrapPath) && SecretFile.IsExposed(bootstrapPath))
+            {
+                ServerLog.ExposedSecret(logger, bootstrapPath);
+            }
+
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            var urls = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+                .Select(a => a.Replace("[::]", "localhost", StringComparison.Ordinal)).ToList();
+            var facts = new StartupFacts(
+                data,
+                [.. urls],
+                pki?.CaCertificatePath,
+                pki?.CaFingerprint,
+                pki?.CreatedAuthority ?? false,
+                bootstrap,
+                bootstrapCreated,
+                options.DisableEnrollment ? null : (options.BootstrapCredential is null ? bootstrapPath : null),
+                options.InsecureHttp,
+                anchors);
+            return new PalisadeHost(app, store, engine, facts, logger);
+        }
+        catch
+        {
+            await store.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Completes when the host has been asked to stop.</summary>
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken) => _app.WaitForShutdownAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _sweeper.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+        await Store.DisposeAsync().ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+
+    private static void ConfigureTls(HttpsConnectionAdapterOptions https, X509Certificate2 certificate, X509Certificate2Collection anchors)
+    {
+        https.ServerCertificate = certificate;
+        https.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
+        https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
+        https.CheckCertificateRevocation = false;
+        https.ClientCertificateValidation = (client, _, _) => Certificates.IsTrustedClient(client, anchors, DateTimeOffset.UtcNow, out _);
+        https.OnAuthenticate = (_, ssl) =>
+        {
+            if (!OperatingSystem.IsWindows() && !OperatingSystem.IsMacOS())
+            {
+                ssl.CipherSuitesPolicy = new CipherSuitesPolicy(StrongSuites);
+            }
+        };
+    }
+
+    private async Task SweepAsync(ILogger logger)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        while (await timer.WaitForNextTickAsync(_stopping.Token).ConfigureAwait(false))
+        {
+            try
+            {
+                await Engine.SweepExpiredAsync(_stopping.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                ServerLog.SweepFailed(logger, e);
+            }
+        }
+    }
+}
+
+/// <summary>What an operator needs to know after start: where CPEs connect and how they trust and authenticate.</summary>
+public sealed record StartupFacts(
+    string DataDirectory,
+    IReadOnlyList<string> CwmpUrls,
+    string? CaCertificatePath,
+    string? CaFingerprint,
+    bool CreatedCa,
+    BootstrapCredential? Bootstrap,
+    bool BootstrapCreated,
+    string? BootstrapPath,
+    bool InsecureHttp,
+    X509Certificate2Collection ClientCertificateAnchors)
+{
+    /// <summary>The first CWMP URL, for printing and tests.</summary>
+    public Uri CwmpUrl => new(CwmpUrls[0].TrimEnd('/') + "/");
+}

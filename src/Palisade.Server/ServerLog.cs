@@ -1,0 +1,18 @@
+using Microsoft.Extensions.Logging;
+
+namespace Palisade.Server;
+
+internal static partial class ServerLog
+{
+    [LoggerMessage(EventId = 100, Level = LogLevel.Warning, Message = "--insecure-http: CWMP is served over plaintext HTTP. Passwords and configuration travel readable by anyone on the path; every device that connects is recorded as plaintext.")]
+    public static partial void InsecureHttp(ILogger logger);
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Error, Message = "unhandled error in a CWMP request from {Remote}")]
+    public static partial void Unhandled(ILogger logger, Exception exception, string remote);
+
+    [LoggerMessage(EventId = 102, Level = LogLevel.Error, Message = "session sweeper failed")]
+    public static partial void SweepFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 103, Level = LogLevel.Warning, Message = "{Path} is readable by other users; run: chmod 600 {Path}")]
+    public static partial void ExposedSecret(ILogger logger, string path);
+}

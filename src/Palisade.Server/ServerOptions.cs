@@ -1,0 +1,81 @@
+using System.Net;
+using Palisade.Acs.Auth;
+using Palisade.Acs.Sessions;
+
+namespace Palisade.Server;
+
+/// <summary>
+/// Everything <c>palisade serve</c> can be told. Defaults are the secure ones: loopback only, TLS with a private
+/// CA, every CPE authenticated, enrollment through a generated bootstrap credential.
+/// </summary>
+public sealed class ServerOptions
+{
+    /// <summary>The data folder: store, PKI, bootstrap credential.</summary>
+    public string DataDirectory { get; set; } = "palisade-data";
+
+    /// <summary>Addresses to listen on. Loopback unless the operator says otherwise.</summary>
+    public IList<IPAddress> Listen { get; } = [IPAddress.Loopback];
+
+    /// <summary>The CWMP port (7547 is the IANA port for CWMP). 0 picks a free port (tests).</summary>
+    public int CwmpPort { get; set; } = 7547;
+
+    /// <summary>Host names and addresses the generated server certificate covers.</summary>
+    public IList<string> Hostnames { get; } = [];
+
+    /// <summary>Serve CWMP over plaintext HTTP instead of HTTPS. Insecure: for labs and legacy CPEs only.</summary>
+    public bool InsecureHttp { get; set; }
+
+    /// <summary>An operator's own server certificate (PEM) instead of the generated one.</summary>
+    public string? TlsCertificatePath { get; set; }
+
+    /// <summary>The private key (PEM) of <see cref="TlsCertificatePath"/>.</summary>
+    public string? TlsKeyPath { get; set; }
+
+    /// <summary>Further CAs (PEM files) whose client certificates identify devices, besides Palisade's own CA.</summary>
+    public IList<string> ClientCaPaths { get; } = [];
+
+    /// <summary>
+    /// The bootstrap credential as <c>user:password</c>, set by the operator; when null one is generated on first
+    /// start and kept in <c>DATA/bootstrap-credential</c>.
+    /// </summary>
+    public string? BootstrapCredential { get; set; }
+
+    /// <summary>Refuse every device without stored credentials or a client certificate (no bootstrap credential).</summary>
+    public bool DisableEnrollment { get; set; }
+
+    /// <summary>CWMP session behaviour.</summary>
+    public SessionOptions Sessions { get; } = new();
+
+    /// <summary>How CPEs authenticate.</summary>
+    public AuthenticationOptions Authentication { get; } = new();
+
+    /// <summary>The host names to certify: the configured ones, or localhost and 127.0.0.1.</summary>
+    public IReadOnlyList<string> EffectiveHostnames => Hostnames.Count > 0 ? [.. Hostnames] : ["localhost", "127.0.0.1"];
+
+    /// <summary>Throws with a message an operator can act on when options contradict each other.</summary>
+    public void Validate()
+    {
+        if (CwmpPort is < 0 or > 65535)
+        {
+            throw new ArgumentOutOfRangeException(nameof(CwmpPort), "--cwmp-port must be between 0 and 65535.");
+        }
+
+        if ((TlsCertificatePath is null) != (TlsKeyPath is null))
+        {
+            throw new ArgumentException("--tls-cert and --tls-key go together: give both or neither.");
+        }
+
+        if (Listen.Count == 0)
+        {
+            throw new ArgumentException("--listen needs at least one address.");
+        }
+
+        if (DisableEnrollment && BootstrapCredential is not null)
+        {
+            throw new ArgumentException("A bootstrap credential was given but enrollment is disabled; drop one of the two.");
+        }
+
+        Sessions.Validate();
+        Authentication.Validate();
+    }
+}

@@ -1,0 +1,82 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+
+namespace Palisade.Server.Tests;
+
+/// <summary>A real Palisade on 127.0.0.1 with a free port and a temporary data folder, its log captured.</summary>
+public sealed class TestServer : IAsyncDisposable
+{
+    private TestServer(PalisadeHost host, string data, LogSink logs)
+    {
+        Host = host;
+        DataDirectory = data;
+        Logs = logs;
+    }
+
+    public PalisadeHost Host { get; private set; }
+
+    public string DataDirectory { get; }
+
+    public LogSink Logs { get; }
+
+    public Uri Url => Host.Facts.CwmpUrl;
+
+    public static async Task<TestServer> StartAsync(Action<ServerOptions>? configure = null, string? data = null, TimeProvider? time = null)
+    {
+        data ??= Directory.CreateTempSubdirectory("palisade-test-").FullName;
+        var logs = new LogSink();
+        var host = await PalisadeHost.StartAsync(Options(data, configure), b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Debug), time);
+        return new TestServer(host, data, logs);
+    }
+
+    /// <summary>Stops and starts the server on the same data folder (a new port).</summary>
+    public async Task RestartAsync(Action<ServerOptions>? configure = null)
+    {
+        await Host.DisposeAsync();
+        Host = await PalisadeHost.StartAsync(Options(DataDirectory, configure), b => b.AddProvider(Logs));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Host.DisposeAsync();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private static ServerOptions Options(string data, Action<ServerOptions>? configure)
+    {
+        var options = new ServerOptions { DataDirectory = data, CwmpPort = 0 };
+        configure?.Invoke(options);
+        return options;
+    }
+}
+
+/// <summary>Collects every formatted log line.</summary>
+public sealed class LogSink : ILoggerProvider
+{
+    public ConcurrentQueue<string> Lines { get; } = new();
+
+    public string All => string.Join('\n', Lines);
+
+    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(LogSink sink, string category) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            sink.Lines.Enqueue($"{logLevel} {category} {formatter(state, exception)} {exception}");
+    }
+}

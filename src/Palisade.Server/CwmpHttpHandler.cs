@@ -122,7 +122,7 @@ internal sealed class CwmpHttpHandler(ICwmpEndpoint engine, SessionOptions sessi
                     {
                         // One more byte than allowed means the body is too large.
                         var probe = new byte[1];
-                        return await source.ReadAsync(probe, cancellationToken).ConfigureAwait(false) == 0 ? buffer : null;
+                        return await source.ReadAsync(probe, cancellationToken).ConfigureAwait(false) == 0 ? buffer.AsMemory() : (ReadOnlyMemory<byte>?)null;
                     }
 
                     Array.Resize(ref buffer, (int)Math.Min((long)buffer.Length * 2, maxBodyBytes));

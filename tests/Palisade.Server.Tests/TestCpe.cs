@@ -43,8 +43,10 @@ public sealed class TestCpe : IDisposable
         return new TestCpe(server, serial, b.Username, b.Password);
     }
 
-    public InformRequest Inform(params string[] events) => new(
-        new DeviceIdStruct("Palisade Test", "00D09E", "HGW", Serial),
+    public InformRequest Inform(params string[] events) => BuildInform(Serial, events);
+
+    public static InformRequest BuildInform(string serial, params string[] events) => new(
+        new DeviceIdStruct("Palisade Test", "00D09E", "HGW", serial),
         [.. events.Select(e => new EventStruct(e))],
         1,
         DateTimeOffset.UtcNow,

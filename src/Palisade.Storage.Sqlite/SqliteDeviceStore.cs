@@ -71,6 +71,26 @@ public sealed partial class SqliteDeviceStore : IDeviceStore
         }
     }
 
+    /// <summary>Runs SQLite's integrity check; returns its findings, empty when the file is sound.</summary>
+    public Task<IReadOnlyList<string>> CheckIntegrityAsync(CancellationToken cancellationToken) =>
+        ReadAsync<IReadOnlyList<string>>(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA integrity_check";
+            using var reader = command.ExecuteReader();
+            var findings = new List<string>();
+            while (reader.Read())
+            {
+                var line = reader.GetString(0);
+                if (line != "ok")
+                {
+                    findings.Add(line);
+                }
+            }
+
+            return findings;
+        }, cancellationToken);
+
     /// <summary>The schema version of the open store.</summary>
     public int SchemaVersion => SchemaMigrator.CurrentVersion(_writer);
 

@@ -16,18 +16,28 @@ public sealed class TestCpe : IDisposable
 {
     private readonly AcsClient _client;
 
-    public TestCpe(TestServer server, string serial, string? username, string? password, X509Certificate2? clientCertificate = null, Uri? url = null)
+    public TestCpe(TestServer? server, string serial, string? username, string? password, X509Certificate2? clientCertificate = null, Uri? url = null, string? trust = null)
     {
         Serial = serial;
+        var acsUrl = url ?? server!.Url;
         var options = new AcsClientOptions
         {
-            AcsUrl = url ?? server.Url,
+            AcsUrl = acsUrl,
             Username = username,
             Password = password,
             ClientCertificate = clientCertificate,
-            AllowPlaintext = (url ?? server.Url).Scheme == "http",
+            AllowPlaintext = acsUrl.Scheme == "http",
         };
-        options.TrustedCas.AddRange(server.Host.Facts.ClientCertificateAnchors);
+        if (server is not null)
+        {
+            options.TrustedCas.AddRange(server.Host.Facts.ClientCertificateAnchors);
+        }
+
+        if (trust is not null)
+        {
+            options.TrustedCas.ImportFromPemFile(trust);
+        }
+
         _client = new AcsClient(options);
     }
 

@@ -1,18 +1,143 @@
 using System.CommandLine;
+using System.Net.Sockets;
+using Palisade.Server;
+using Spectre.Console;
 
 namespace Palisade.Commands;
 
-/// <summary>`palisade serve`: Run the ACS: CWMP endpoint, API, web UI and file server.</summary>
+/// <summary><c>palisade serve</c>: run the ACS.</summary>
 internal static class ServeCommand
 {
     public static Command Create()
     {
-        var command = new Command("serve", "Run the ACS: CWMP endpoint, API, web UI and file server.");
-        command.SetAction(_ =>
+        var data = new Option<string?>("--data") { Description = "Data folder: the embedded store, the private PKI (pki/) and the bootstrap credential. Default ./palisade-data. Env PALISADE_DATA." };
+        var listen = new Option<string[]>("--listen") { Description = "Address to listen on; repeat for several. Default 127.0.0.1 only; use 0.0.0.0 or :: to accept CPEs from the network. Env PALISADE_LISTEN (comma-separated).", AllowMultipleArgumentsPerToken = true };
+        var port = new Option<int?>("--cwmp-port") { Description = "CWMP port (default 7547, the IANA CWMP port; 0 picks a free one). Env PALISADE_CWMP_PORT." };
+        var hostname = new Option<string[]>("--hostname") { Description = "Host name or IP address CPEs use to reach this ACS; the generated server certificate covers each. Repeatable. Default localhost and 127.0.0.1. Env PALISADE_HOSTNAME.", AllowMultipleArgumentsPerToken = true };
+        var insecure = new Option<bool>("--insecure-http") { Description = "Serve CWMP over plaintext HTTP instead of HTTPS. INSECURE: passwords and configuration travel readable; every device is recorded as plaintext. For labs and legacy CPEs only." };
+        var tlsCert = new Option<string?>("--tls-cert") { Description = "Your own server certificate (PEM) instead of the one from Palisade's private CA. Needs --tls-key." };
+        var tlsKey = new Option<string?>("--tls-key") { Description = "The private key (PEM) of --tls-cert." };
+        var clientCa = new Option<string[]>("--client-ca") { Description = "A further CA (PEM) whose client certificates identify devices (subject CN = OUI-ProductClass-SerialNumber). Repeatable." };
+        var allowBasic = new Option<bool>("--allow-basic") { Description = "Also accept HTTP Basic from CPEs, over TLS only. Off by default: Digest or client certificates are safer." };
+        var noEnroll = new Option<bool>("--no-enrollment") { Description = "Admit only devices with stored credentials or a client certificate; no bootstrap credential." };
+        var timeout = new Option<int?>("--session-timeout") { Description = "Seconds a CWMP session may stay silent before it is closed (default 30)." };
+        var maxSessions = new Option<int?>("--max-sessions") { Description = "Sessions in flight above which new ones get 503 with Retry-After (default 2048)." };
+        var config = new Option<string?>("--config") { Description = "A JSON settings file (keys: data, listen, cwmpPort, hostnames, insecureHttp, tlsCert, tlsKey, clientCa, allowBasic, disableEnrollment, bootstrapCredential, sessionTimeoutSeconds, maxSessionsInFlight). Environment and command line override it." };
+
+        var command = new Command("serve", """
+            Run the ACS: the CWMP endpoint for CPEs, over TLS with a private CA by default.
+            First start creates DATA/pki (CA and server certificate) and DATA/bootstrap-credential, and prints what a CPE needs.
+            The bootstrap credential can also be set with the environment variable PALISADE_BOOTSTRAP_CREDENTIAL=user:password
+            (never on the command line, where other users could read it).
+            """)
         {
-            Console.Error.WriteLine("palisade serve: not built yet in this version.");
-            return 2;
+            data, listen, port, hostname, insecure, tlsCert, tlsKey, clientCa, allowBasic, noEnroll, timeout, maxSessions, config,
+        };
+
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            ServerOptions options;
+            try
+            {
+                var settings = new ServeSettings();
+                if (result.GetValue(config) is { } file)
+                {
+                    settings = settings.Overlay(ServeSettings.FromFile(file));
+                }
+
+                settings = settings.Overlay(ServeSettings.FromEnvironment(Environment.GetEnvironmentVariable));
+                settings = settings.Overlay(new ServeSettings
+                {
+                    Data = result.GetValue(data),
+                    Listen = NonEmpty(result.GetValue(listen)),
+                    CwmpPort = result.GetValue(port),
+                    Hostnames = NonEmpty(result.GetValue(hostname)),
+                    InsecureHttp = result.GetValue(insecure) ? true : null,
+                    TlsCert = result.GetValue(tlsCert),
+                    TlsKey = result.GetValue(tlsKey),
+                    ClientCa = NonEmpty(result.GetValue(clientCa)),
+                    AllowBasic = result.GetValue(allowBasic) ? true : null,
+                    DisableEnrollment = result.GetValue(noEnroll) ? true : null,
+                    SessionTimeoutSeconds = result.GetValue(timeout),
+                    MaxSessionsInFlight = result.GetValue(maxSessions),
+                });
+                options = settings.ToOptions();
+                options.Validate();
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidDataException or IOException)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[red]palisade serve: {e.Message}[/]");
+                return 2;
+            }
+
+            PalisadeHost host;
+            try
+            {
+                host = await PalisadeHost.StartAsync(options, cancellationToken: cancellationToken);
+            }
+            catch (IOException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse })
+            {
+                AnsiConsole.MarkupLineInterpolated($"[red]palisade serve: port {options.CwmpPort} is already in use. Stop the other process or choose --cwmp-port.[/]");
+                return 1;
+            }
+            catch (Exception e) when (e is InvalidDataException or ArgumentException or UnauthorizedAccessException or IOException or System.Security.Cryptography.CryptographicException)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[red]palisade serve: {e.Message}[/]");
+                return 1;
+            }
+
+            await using (host)
+            {
+                PrintBanner(host.Facts);
+                try
+                {
+                    await host.WaitForShutdownAsync(cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            }
+
+            return 0;
         });
         return command;
+    }
+
+    private static List<string>? NonEmpty(string[]? values) => values is { Length: > 0 } ? [.. values] : null;
+
+    private static void PrintBanner(StartupFacts facts)
+    {
+        var grid = new Grid().AddColumn().AddColumn();
+        foreach (var url in facts.CwmpUrls)
+        {
+            grid.AddRow("CWMP URL", Markup.Escape(url));
+        }
+
+        grid.AddRow("Data folder", Markup.Escape(facts.DataDirectory));
+        if (facts.CaCertificatePath is not null)
+        {
+            grid.AddRow("CA certificate", Markup.Escape(facts.CaCertificatePath) + (facts.CreatedCa ? " [green](new)[/]" : string.Empty));
+            grid.AddRow("CA SHA-256", Markup.Escape(facts.CaFingerprint ?? string.Empty));
+        }
+
+        if (facts.Bootstrap is { } bootstrap)
+        {
+            grid.AddRow("Bootstrap credential", facts.BootstrapCreated
+                ? $"{Markup.Escape(bootstrap.Username)}:{Markup.Escape(bootstrap.Password)} [yellow](new; shown once, kept in {Markup.Escape(facts.BootstrapPath ?? string.Empty)})[/]"
+                : $"user {Markup.Escape(bootstrap.Username)}, password in {Markup.Escape(facts.BootstrapPath ?? "PALISADE_BOOTSTRAP_CREDENTIAL")}");
+        }
+        else
+        {
+            grid.AddRow("Enrollment", "closed (--no-enrollment)");
+        }
+
+        AnsiConsole.Write(new Panel(grid).Header("Palisade ACS").Expand());
+        if (facts.InsecureHttp)
+        {
+            AnsiConsole.MarkupLine("[red bold]WARNING: CWMP over plaintext HTTP (--insecure-http).[/]");
+        }
+
+        // A plain line that scripts and tests can rely on.
+        Console.WriteLine($"palisade: listening cwmp={facts.CwmpUrl}");
     }
 }

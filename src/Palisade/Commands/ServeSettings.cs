@@ -1,0 +1,153 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Palisade.Server;
+
+namespace Palisade.Commands;
+
+/// <summary>
+/// <c>palisade serve</c> settings from a JSON file (<c>--config</c>) and <c>PALISADE_*</c> environment variables.
+/// Precedence, lowest first: built-in defaults, the file, the environment, the command line.
+/// </summary>
+internal sealed class ServeSettings
+{
+    public string? Data { get; set; }
+
+    public List<string>? Listen { get; set; }
+
+    public int? CwmpPort { get; set; }
+
+    public List<string>? Hostnames { get; set; }
+
+    public bool? InsecureHttp { get; set; }
+
+    public string? TlsCert { get; set; }
+
+    public string? TlsKey { get; set; }
+
+    public List<string>? ClientCa { get; set; }
+
+    public bool? AllowBasic { get; set; }
+
+    public bool? DisableEnrollment { get; set; }
+
+    public string? BootstrapCredential { get; set; }
+
+    public int? SessionTimeoutSeconds { get; set; }
+
+    public int? MaxSessionsInFlight { get; set; }
+
+    public static ServeSettings FromFile(string path)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(File.ReadAllText(path), ServeSettingsJson.Default.ServeSettings)
+                ?? throw new InvalidDataException($"{path} holds no settings object.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path} is not a valid settings file: {e.Message}", e);
+        }
+    }
+
+    public static ServeSettings FromEnvironment(Func<string, string?> get)
+    {
+        static List<string>? List(string? v) => v is null ? null : [.. v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+        static int? Int(string name, string? v) => v is null ? null
+            : int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var i) ? i
+            : throw new ArgumentException($"{name}={v} is not a whole number.");
+        static bool? Bool(string name, string? v) => v is null ? null
+            : v is "1" or "true" or "yes" ? true : v is "0" or "false" or "no" ? false
+            : throw new ArgumentException($"{name}={v} is not a boolean (true/false).");
+        return new ServeSettings
+        {
+            Data = get("PALISADE_DATA"),
+            Listen = List(get("PALISADE_LISTEN")),
+            CwmpPort = Int("PALISADE_CWMP_PORT", get("PALISADE_CWMP_PORT")),
+            Hostnames = List(get("PALISADE_HOSTNAME")),
+            InsecureHttp = Bool("PALISADE_INSECURE_HTTP", get("PALISADE_INSECURE_HTTP")),
+            TlsCert = get("PALISADE_TLS_CERT"),
+            TlsKey = get("PALISADE_TLS_KEY"),
+            ClientCa = List(get("PALISADE_CLIENT_CA")),
+            AllowBasic = Bool("PALISADE_ALLOW_BASIC", get("PALISADE_ALLOW_BASIC")),
+            DisableEnrollment = Bool("PALISADE_DISABLE_ENROLLMENT", get("PALISADE_DISABLE_ENROLLMENT")),
+            BootstrapCredential = get("PALISADE_BOOTSTRAP_CREDENTIAL"),
+            SessionTimeoutSeconds = Int("PALISADE_SESSION_TIMEOUT", get("PALISADE_SESSION_TIMEOUT")),
+            MaxSessionsInFlight = Int("PALISADE_MAX_SESSIONS", get("PALISADE_MAX_SESSIONS")),
+        };
+    }
+
+    /// <summary>Lays <paramref name="over"/> on top of this: what it sets wins.</summary>
+    public ServeSettings Overlay(ServeSettings over) => new()
+    {
+        Data = over.Data ?? Data,
+        Listen = over.Listen ?? Listen,
+        CwmpPort = over.CwmpPort ?? CwmpPort,
+        Hostnames = over.Hostnames ?? Hostnames,
+        InsecureHttp = over.InsecureHttp ?? InsecureHttp,
+        TlsCert = over.TlsCert ?? TlsCert,
+        TlsKey = over.TlsKey ?? TlsKey,
+        ClientCa = over.ClientCa ?? ClientCa,
+        AllowBasic = over.AllowBasic ?? AllowBasic,
+        DisableEnrollment = over.DisableEnrollment ?? DisableEnrollment,
+        BootstrapCredential = over.BootstrapCredential ?? BootstrapCredential,
+        SessionTimeoutSeconds = over.SessionTimeoutSeconds ?? SessionTimeoutSeconds,
+        MaxSessionsInFlight = over.MaxSessionsInFlight ?? MaxSessionsInFlight,
+    };
+
+    public ServerOptions ToOptions()
+    {
+        var options = new ServerOptions();
+        if (Data is not null)
+        {
+            options.DataDirectory = Data;
+        }
+
+        if (Listen is { Count: > 0 })
+        {
+            options.Listen.Clear();
+            foreach (var address in Listen)
+            {
+                options.Listen.Add(IPAddress.TryParse(address, out var ip) ? ip
+                    : address == "localhost" ? IPAddress.Loopback
+                    : throw new ArgumentException($"--listen {address}: not an IP address (use 0.0.0.0 or :: for all interfaces)."));
+            }
+        }
+
+        options.CwmpPort = CwmpPort ?? options.CwmpPort;
+        foreach (var name in Hostnames ?? [])
+        {
+            options.Hostnames.Add(name);
+        }
+
+        options.InsecureHttp = InsecureHttp ?? false;
+        options.TlsCertificatePath = TlsCert;
+        options.TlsKeyPath = TlsKey;
+        foreach (var ca in ClientCa ?? [])
+        {
+            options.ClientCaPaths.Add(ca);
+        }
+
+        options.Authentication.AllowBasic = AllowBasic ?? false;
+        options.DisableEnrollment = DisableEnrollment ?? false;
+        options.BootstrapCredential = BootstrapCredential;
+        if (SessionTimeoutSeconds is { } timeout)
+        {
+            options.Sessions.SessionTimeout = TimeSpan.FromSeconds(timeout);
+        }
+
+        if (MaxSessionsInFlight is { } max)
+        {
+            options.Sessions.MaxSessionsInFlight = max;
+        }
+
+        return options;
+    }
+}
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
+[JsonSerializable(typeof(ServeSettings))]
+internal sealed partial class ServeSettingsJson : JsonSerializerContext
+{
+}

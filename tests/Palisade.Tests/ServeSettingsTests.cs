@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using System.Net;
+using Palisade.Commands;
+
+namespace Palisade.Tests;
+
+public sealed class ServeSettingsTests
+{
+    [Fact]
+    public void The_command_line_overrides_the_environment_which_overrides_the_file()
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(path, """
+                { "data": "/from-file", "cwmpPort": 1000, "hostnames": ["acs.file"], // comments are fine
+                  "maxSessionsInFlight": 5 }
+                """);
+            var env = new Dictionary<string, string> { ["PALISADE_CWMP_PORT"] = "2000", ["PALISADE_LISTEN"] = "0.0.0.0, ::" };
+            var settings = new ServeSettings()
+                .Overlay(ServeSettings.FromFile(path))
+                .Overlay(ServeSettings.FromEnvironment(k => env.GetValueOrDefault(k)))
+                .Overlay(new ServeSettings { CwmpPort = 3000 });
+            var options = settings.ToOptions();
+            Assert.Equal("/from-file", options.DataDirectory);
+            Assert.Equal(3000, options.CwmpPort);
+            Assert.Equal([IPAddress.Any, IPAddress.IPv6Any], options.Listen);
+            Assert.Equal(["acs.file"], options.EffectiveHostnames);
+            Assert.Equal(5, options.Sessions.MaxSessionsInFlight);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Defaults_are_the_secure_ones()
+    {
+        var options = new ServeSettings().ToOptions();
+        Assert.Equal([IPAddress.Loopback], options.Listen);
+        Assert.Equal(7547, options.CwmpPort);
+        Assert.False(options.InsecureHttp);
+        Assert.False(options.Authentication.AllowBasic);
+        Assert.False(options.DisableEnrollment);
+        Assert.Equal(["localhost", "127.0.0.1"], options.EffectiveHostnames);
+    }
+
+    [Theory]
+    [InlineData("PALISADE_CWMP_PORT", "seventy")]
+    [InlineData("PALISADE_INSECURE_HTTP", "perhaps")]
+    public void Bad_environment_values_are_named_in_the_error(string name, string value)
+    {
+        var error = Assert.Throws<ArgumentException>(() => ServeSettings.FromEnvironment(k => k == name ? value : null));
+        Assert.Contains(name, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Unknown_keys_in_the_settings_file_are_an_error_not_silently_ignored()
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(path, """{ "insecureHtp": true }""");
+            var error = Assert.Throws<InvalidDataException>(() => ServeSettings.FromFile(path));
+            Assert.Contains("insecureHtp", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task Contradictory_options_exit_with_a_message_and_status_2()
+    {
+        var (code, output) = await RunAsync("serve", "--tls-cert", "/tmp/x.pem", "--cwmp-port", "0");
+        Assert.Equal(2, code);
+        Assert.Contains("--tls-cert and --tls-key go together", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Serve_help_explains_every_option()
+    {
+        var (code, output) = await RunAsync("serve", "--help");
+        Assert.Equal(0, code);
+        foreach (var option in new[] { "--data", "--listen", "--cwmp-port", "--hostname", "--insecure-http", "--tls-cert", "--tls-key", "--client-ca", "--allow-basic", "--no-enrollment", "--config" })
+        {
+            Assert.Contains(option, output, StringComparison.Ordinal);
+        }
+    }
+
+    private static async Task<(int, string)> RunAsync(params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "palisade.dll"));
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.Environment["COLUMNS"] = "200";
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}

@@ -2,7 +2,6 @@ using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Security;
-using System.Security.Cryptography.X509Certificates;
 using Palisade.Cwmp.Codec;
 using Palisade.Cwmp.Envelope;
 using Palisade.Security.Digest;
@@ -44,7 +43,7 @@ public sealed class AcsClient : IDisposable
             AutomaticDecompression = DecompressionMethods.None,
             SslOptions = new SslClientAuthenticationOptions
             {
-                RemoteCertificateValidationCallback = ValidateServer,
+                RemoteCertificateValidationCallback = ServerCertificates.Validator(options.TrustedCas, options.InsecureSkipVerify),
                 EnabledSslProtocols = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13,
             },
         };
@@ -60,6 +59,9 @@ public sealed class AcsClient : IDisposable
             _digest = new DigestClient(options.Username, options.Password);
         }
     }
+
+    /// <summary>The ACS this client talks to.</summary>
+    public Uri AcsUrl => _options.AcsUrl;
 
     /// <summary>Replaces the credentials (after the ACS set new ones).</summary>
     public void SetCredentials(string username, string password)
@@ -161,25 +163,5 @@ public sealed class AcsClient : IDisposable
 
         var text = bytes.Length == 0 ? null : System.Text.Encoding.UTF8.GetString(bytes, 0, Math.Min(bytes.Length, MaxErrorText));
         return new AcsReply(status, null, retry, text);
-    }
-
-    private bool ValidateServer(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
-    {
-        if (errors == SslPolicyErrors.None)
-        {
-            return true;
-        }
-
-        if (certificate is null || (errors & (SslPolicyErrors.RemoteCertificateNameMismatch | SslPolicyErrors.RemoteCertificateNotAvailable)) != 0 || _options.TrustedCas.Count == 0)
-        {
-            return false;
-        }
-
-        using var custom = new X509Chain();
-        custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        custom.ChainPolicy.CustomTrustStore.AddRange(_options.TrustedCas);
-        custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        custom.ChainPolicy.ApplicationPolicy.Add(new System.Security.Cryptography.Oid("1.3.6.1.5.5.7.3.1"));
-        return custom.Build(certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()));
     }
 }

@@ -26,6 +26,9 @@ public sealed class AcsClientOptions
     /// <summary>Send Basic credentials instead of waiting for a Digest challenge (for testing ACSs; never the default).</summary>
     public bool PreferBasic { get; set; }
 
+    /// <summary>Accept any ACS certificate. INSECURE; the agent logs it on every session.</summary>
+    public bool InsecureSkipVerify { get; set; }
+
     /// <summary>Per-request timeout.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -1,17 +1,67 @@
 using System.CommandLine;
+using Palisade.Cpe.Agent;
+using Palisade.Cpe.ConnectionRequests;
+using Palisade.Cpe.Model;
+using Spectre.Console;
 
 namespace Palisade.Commands;
 
-/// <summary>`palisade cpe`: Run one CPE agent from a configuration file.</summary>
+/// <summary><c>palisade cpe</c>: one CPE agent with persistent state.</summary>
 internal static class CpeCommand
 {
     public static Command Create()
     {
-        var command = new Command("cpe", "Run one CPE agent from a configuration file.");
-        command.SetAction(_ =>
+        var config = new Option<string>("--config") { Description = "The agent's JSON configuration (acsUrl, serialNumber, ca, passwordFile, stateFile, …).", Required = true };
+        var command = new Command("cpe", "Run one TR-069 CPE agent; its credentials and parameter values survive restarts (kept owner-only in stateFile).") { config };
+        command.SetAction(async (result, cancellationToken) =>
         {
-            Console.Error.WriteLine("palisade cpe: not built yet in this version.");
-            return 2;
+            CpeConfig settings;
+            AgentOptions options;
+            try
+            {
+                settings = CpeConfig.Load(result.GetValue(config)!);
+                options = settings.ToOptions();
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException or System.Security.Cryptography.CryptographicException or ArgumentException)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[red]palisade cpe: {e.Message}[/]");
+                return 2;
+            }
+
+            var profile = DeviceProfile.Resolve(settings.Profile, settings.Model);
+            var template = DeviceTemplate.Build(profile);
+            var saved = CpeStateFile.Load(settings.StateFile);
+            var model = new CpeDataModel(template, settings.Identity(profile), state: saved?.Model);
+            await using var agent = new CpeAgent(model, options, state: saved?.Agent);
+            ConnectionRequestServer? cr = null;
+            if (settings.ConnectionRequestAddress is { } address)
+            {
+                cr = await ConnectionRequestServer.StartAsync(address, settings.ConnectionRequestPort, cancellationToken: cancellationToken);
+                AnsiConsole.MarkupLineInterpolated($"connection requests: {cr.Register(agent)}");
+            }
+
+            agent.SessionEnded += (a, outcome, elapsed) =>
+            {
+                new CpeStateFile { Agent = a.State, Model = a.Model.State }.Save(settings.StateFile);
+                Console.WriteLine($"{DateTimeOffset.UtcNow:O} session {outcome} in {elapsed.TotalMilliseconds:0} ms");
+            };
+            AnsiConsole.MarkupLineInterpolated($"CPE {settings.SerialNumber} ({template.ParameterCount} parameters) → {agent.State.AcsUrl}");
+            try
+            {
+                await agent.RunAsync(cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            finally
+            {
+                if (cr is not null)
+                {
+                    await cr.DisposeAsync();
+                }
+            }
+
+            return 0;
         });
         return command;
     }

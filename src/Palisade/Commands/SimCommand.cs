@@ -1,18 +1,136 @@
 using System.CommandLine;
+using System.Text.Json;
+using Palisade.Cpe.Model;
+using Palisade.Cpe.Simulation;
+using Palisade.Security.Secrets;
+using Spectre.Console;
 
 namespace Palisade.Commands;
 
-/// <summary>`palisade sim`: Run a fleet of simulated CPEs against an ACS.</summary>
+/// <summary><c>palisade sim</c>: a fleet of simulated CPEs against any ACS.</summary>
 internal static class SimCommand
 {
     public static Command Create()
     {
-        var command = new Command("sim", "Run a fleet of simulated CPEs against an ACS.");
-        command.SetAction(_ =>
+        var acs = new Option<string>("--acs") { Description = "The ACS URL the devices use (https://…; http:// only for a plaintext lab ACS).", Required = true };
+        var devices = new Option<int>("--devices") { Description = "How many devices (default 100).", DefaultValueFactory = _ => 100 };
+        var ca = new Option<string[]>("--ca") { Description = "CA certificate (PEM) the ACS certificate must chain to, e.g. palisade-data/pki/ca.crt. Repeatable." };
+        var model = new Option<string>("--model") { Description = "tr181 (Device:2) or tr098 (InternetGatewayDevice). Default tr181.", DefaultValueFactory = _ => "tr181" };
+        var profile = new Option<string?>("--profile") { Description = "gateway (default: a home gateway, a few hundred parameters), full (every object of the model) or a profile JSON file." };
+        var periodic = new Option<int>("--periodic") { Description = "Periodic inform interval in seconds (default 300).", DefaultValueFactory = _ => 300 };
+        var ramp = new Option<int>("--ramp") { Description = "Spread the devices' first sessions over this many seconds (default 10).", DefaultValueFactory = _ => 10 };
+        var duration = new Option<int?>("--duration") { Description = "Stop after this many seconds (default: run until Ctrl+C)." };
+        var bootstrap = new Option<string?>("--bootstrap-credential") { Description = "USER:PASS the devices present before enrollment (or env PALISADE_BOOTSTRAP_CREDENTIAL, or a file with --bootstrap-credential-file)." };
+        var bootstrapFile = new Option<string?>("--bootstrap-credential-file") { Description = "A file holding USER:PASS, e.g. palisade-data/bootstrap-credential." };
+        var json = new Option<string?>("--json") { Description = "Write the summary as JSON to this file." };
+        var prefix = new Option<string>("--serial-prefix") { Description = "Serial number prefix (default SIM).", DefaultValueFactory = _ => "SIM" };
+        var first = new Option<int>("--first-index") { Description = "Index of the first device (default 0).", DefaultValueFactory = _ => 0 };
+        var cr = new Option<string?>("--connection-requests") { Description = "Listen for connection requests on this address (one listener for the fleet, a random path per device)." };
+        var insecure = new Option<bool>("--insecure-skip-verify") { Description = "Do not check the ACS certificate. INSECURE; logged on every session." };
+
+        var command = new Command("sim", "Simulate a fleet of TR-069 CPEs against an ACS (Palisade or any other) and report sessions/s, latency and errors.")
         {
-            Console.Error.WriteLine("palisade sim: not built yet in this version.");
-            return 2;
+            acs, devices, ca, model, profile, periodic, ramp, duration, bootstrap, bootstrapFile, json, prefix, first, cr, insecure,
+        };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            FleetOptions options;
+            try
+            {
+                var credentialText = result.GetValue(bootstrap) ?? Environment.GetEnvironmentVariable("PALISADE_BOOTSTRAP_CREDENTIAL")
+                    ?? (result.GetValue(bootstrapFile) is { } file ? await File.ReadAllTextAsync(file, cancellationToken) : null);
+                BootstrapCredential? credential = null;
+                if (credentialText is not null && !BootstrapCredential.TryParse(credentialText, out credential))
+                {
+                    throw new ArgumentException("The bootstrap credential must be USER:PASS.");
+                }
+
+                var count = result.GetValue(devices);
+                if (count is < 1 or > 1_000_000)
+                {
+                    throw new ArgumentException("--devices must be between 1 and 1000000.");
+                }
+
+                if (!Uri.TryCreate(result.GetValue(acs), UriKind.Absolute, out var acsUrl) || acsUrl.Scheme is not ("https" or "http"))
+                {
+                    throw new ArgumentException($"--acs {result.GetValue(acs)}: not an absolute https:// URL.");
+                }
+
+                options = new FleetOptions
+                {
+                    AcsUrl = acsUrl,
+                    Devices = count,
+                    Profile = DeviceProfile.Resolve(result.GetValue(profile), result.GetValue(model)!),
+                    Periodic = TimeSpan.FromSeconds(Math.Max(1, result.GetValue(periodic))),
+                    Ramp = TimeSpan.FromSeconds(Math.Max(0, result.GetValue(ramp))),
+                    Duration = result.GetValue(duration) is { } d ? TimeSpan.FromSeconds(d) : null,
+                    BootstrapUsername = credential?.Username,
+                    BootstrapPassword = credential?.Password,
+                    SerialPrefix = result.GetValue(prefix)!,
+                    FirstIndex = result.GetValue(first),
+                    InsecureSkipVerify = result.GetValue(insecure),
+                    ConnectionRequestAddress = result.GetValue(cr) is { } address ? System.Net.IPAddress.Parse(address) : null,
+                };
+                foreach (var path in result.GetValue(ca) ?? [])
+                {
+                    options.TrustedCas.ImportFromPemFile(path);
+                }
+            }
+            catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or FormatException or System.Security.Cryptography.CryptographicException)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[red]palisade sim: {e.Message}[/]");
+                return 2;
+            }
+
+            await using var fleet = new FleetSimulator(options);
+            AnsiConsole.MarkupLineInterpolated($"Building {options.Devices} devices ({options.Profile.Model}) …");
+            await fleet.CreateAsync(cancellationToken);
+            AnsiConsole.MarkupLineInterpolated($"{options.Devices} devices with {fleet.Agents[0].Model.Template.ParameterCount} parameters each → {options.AcsUrl}");
+            var run = fleet.RunAsync(cancellationToken);
+            await ShowProgressAsync(fleet.Stats, run);
+            var summary = await run;
+            Print(summary);
+            if (result.GetValue(json) is { } jsonPath)
+            {
+                await File.WriteAllTextAsync(jsonPath, JsonSerializer.Serialize(summary, FleetJson.Default.FleetSummary), CancellationToken.None);
+            }
+
+            return summary.Errors == 0 ? 0 : 1;
         });
         return command;
+    }
+
+    private static async Task ShowProgressAsync(FleetStats stats, Task run)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        long lastSessions = 0;
+        var lastTime = TimeSpan.Zero;
+        var interactive = !Console.IsOutputRedirected;
+        while (!run.IsCompleted)
+        {
+            await Task.WhenAny(run, Task.Delay(interactive ? 1000 : 5000));
+            var now = clock.Elapsed;
+            var sessions = stats.Sessions;
+            var rate = (sessions - lastSessions) / Math.Max(0.001, (now - lastTime).TotalSeconds);
+            (lastSessions, lastTime) = (sessions, now);
+            var errors = string.Join(", ", stats.ErrorsByKind.Select(e => $"{e.Key}={e.Value}"));
+            Console.WriteLine($"[{now:hh\\:mm\\:ss}] sessions {sessions}  {rate:0.0}/s  p50 {stats.Percentile(50):0.0} ms  p99 {stats.Percentile(99):0.0} ms  errors {stats.Failures}{(errors.Length > 0 ? " (" + errors + ")" : string.Empty)}");
+        }
+    }
+
+    private static void Print(FleetSummary summary)
+    {
+        var table = new Table().AddColumn("figure").AddColumn(new TableColumn("value").RightAligned());
+        table.AddRow("devices", summary.Devices.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        table.AddRow("sessions", summary.Sessions.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        table.AddRow("sessions/s", summary.SessionsPerSecond.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture));
+        table.AddRow("latency p50 / p95 / p99 (ms)", $"{summary.LatencyMs.P50:0.0} / {summary.LatencyMs.P95:0.0} / {summary.LatencyMs.P99:0.0}");
+        table.AddRow("errors", summary.Errors.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        foreach (var (kind, n) in summary.ErrorsByKind)
+        {
+            table.AddRow("  " + Markup.Escape(kind), n.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        AnsiConsole.Write(table);
     }
 }

@@ -1,0 +1,18 @@
+using Microsoft.Extensions.Logging;
+
+namespace Palisade.Cpe.Agent;
+
+internal static partial class AgentLog
+{
+    [LoggerMessage(EventId = 200, Level = LogLevel.Warning, Message = "cpe {Serial}: --insecure-skip-verify is on: the ACS certificate is NOT checked; anyone on the path can impersonate the ACS")]
+    public static partial void InsecureSkipVerify(ILogger logger, string serial);
+
+    [LoggerMessage(EventId = 201, Level = LogLevel.Error, Message = "cpe {Serial}: refused the TLS connection to {Host}: {Reason}")]
+    public static partial void TlsRefused(ILogger logger, string serial, string host, string reason);
+
+    [LoggerMessage(EventId = 202, Level = LogLevel.Warning, Message = "cpe {Serial}: refused to change the ACS URL: {Reason}")]
+    public static partial void UrlChangeRefused(ILogger logger, string serial, string reason);
+
+    [LoggerMessage(EventId = 203, Level = LogLevel.Warning, Message = "cpe {Serial}: download {CommandKey} failed with fault {FaultCode}: {Reason}")]
+    public static partial void DownloadFailed(ILogger logger, string serial, string commandKey, int faultCode, string reason);
+}

@@ -1,0 +1,56 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace Palisade.Cpe.Agent;
+
+/// <summary>How one CPE agent behaves. Defaults are the secure ones.</summary>
+public sealed class AgentOptions
+{
+    /// <summary>The ACS URL at first start (ManagementServer.URL).</summary>
+    public required Uri AcsUrl { get; set; }
+
+    /// <summary>The factory ACS credentials (the bootstrap credential, typically).</summary>
+    public string? Username { get; set; }
+
+    /// <summary>The factory ACS password.</summary>
+    public string? Password { get; set; }
+
+    /// <summary>CAs the ACS certificate (and download servers) must chain to, besides the system's.</summary>
+    public X509Certificate2Collection TrustedCas { get; } = [];
+
+    /// <summary>A client certificate (with key) identifying the device.</summary>
+    public X509Certificate2? ClientCertificate { get; set; }
+
+    /// <summary>Hosts an ACS may move this device to (ManagementServer.URL). Empty: only the first ACS's host.</summary>
+    public IList<string> AllowedAcsHosts { get; } = [];
+
+    /// <summary>Keys whose signatures make a downloaded file acceptable, by key id.</summary>
+    public IDictionary<string, ECDsa> SigningKeys { get; } = new Dictionary<string, ECDsa>(StringComparer.Ordinal);
+
+    /// <summary>Periodic inform interval; null keeps the model's (3600 s by default).</summary>
+    public TimeSpan? PeriodicInterval { get; set; }
+
+    /// <summary>Delay before the very first session (the simulator spreads a fleet's boots with it).</summary>
+    public TimeSpan InitialDelay { get; set; }
+
+    /// <summary>CWMPRetryMinimumWaitInterval (seconds), TR-069 §3.2.1.1.</summary>
+    public int RetryMinimumWaitSeconds { get; set; } = 5;
+
+    /// <summary>CWMPRetryIntervalMultiplier (thousandths).</summary>
+    public int RetryIntervalMultiplier { get; set; } = 2000;
+
+    /// <summary>Skip ACS certificate checks. INSECURE: logged loudly on every session.</summary>
+    public bool InsecureSkipVerify { get; set; }
+
+    /// <summary>Allow an http:// ACS URL (labs only).</summary>
+    public bool AllowPlaintext { get; set; }
+
+    /// <summary>Per-request timeout.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The largest file a download may be.</summary>
+    public long MaxDownloadBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>Answer every session's ACS requests but never wait for timers (tests drive sessions by hand).</summary>
+    public bool Manual { get; set; }
+}

@@ -1,0 +1,164 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Palisade.Cpe.Model;
+using Palisade.Security.Secrets;
+
+namespace Palisade.Cpe.Agent;
+
+/// <summary>The configuration file of <c>palisade cpe</c> (JSON, camelCase).</summary>
+public sealed class CpeConfig
+{
+    public string AcsUrl { get; set; } = string.Empty;
+
+    public string? Username { get; set; }
+
+    /// <summary>The factory ACS password; prefer <see cref="PasswordFile"/>.</summary>
+    public string? Password { get; set; }
+
+    /// <summary>A file holding the factory ACS password (or <c>user:password</c>).</summary>
+    public string? PasswordFile { get; set; }
+
+    /// <summary>CA certificates (PEM files) the ACS certificate must chain to.</summary>
+    public List<string> Ca { get; set; } = [];
+
+    public string? ClientCertificate { get; set; }
+
+    public string? ClientKey { get; set; }
+
+    public List<string> AllowedAcsHosts { get; set; } = [];
+
+    /// <summary>Public keys (PEM files, ECDSA P-256) whose signatures make a download acceptable.</summary>
+    public List<string> SigningKeys { get; set; } = [];
+
+    public string Model { get; set; } = "tr181";
+
+    /// <summary>A profile file, or <c>gateway</c> / <c>full</c>.</summary>
+    public string Profile { get; set; } = "full";
+
+    public string SerialNumber { get; set; } = string.Empty;
+
+    public string? Oui { get; set; }
+
+    public string? ProductClass { get; set; }
+
+    public string? Manufacturer { get; set; }
+
+    public int PeriodicSeconds { get; set; } = 3600;
+
+    /// <summary>Where the agent keeps its state (credentials, values); owner-only.</summary>
+    public string StateFile { get; set; } = "cpe-state.json";
+
+    /// <summary>Address of the connection-request listener (null: none).</summary>
+    public string? ConnectionRequestListen { get; set; }
+
+    public int ConnectionRequestPort { get; set; }
+
+    public bool InsecureSkipVerify { get; set; }
+
+    public static CpeConfig Load(string path)
+    {
+        try
+        {
+            var config = JsonSerializer.Deserialize(File.ReadAllText(path), CpeJson.Default.CpeConfig) ?? throw new InvalidDataException($"{path} holds no configuration.");
+            config.Validate(path);
+            return config;
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path} is not a valid CPE configuration: {e.Message}", e);
+        }
+    }
+
+    public void Validate(string source)
+    {
+        if (!Uri.TryCreate(AcsUrl, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && !InsecureSkipVerify))
+        {
+            throw new InvalidDataException($"{source}: acsUrl must be an absolute https:// URL.");
+        }
+
+        if (string.IsNullOrWhiteSpace(SerialNumber))
+        {
+            throw new InvalidDataException($"{source}: serialNumber is required.");
+        }
+    }
+
+    /// <summary>The agent options this configuration describes.</summary>
+    public AgentOptions ToOptions()
+    {
+        var password = Password;
+        var username = Username;
+        if (PasswordFile is not null)
+        {
+            var text = File.ReadAllText(PasswordFile).Trim();
+            if (BootstrapCredential.TryParse(text, out var pair))
+            {
+                (username, password) = (pair.Username, pair.Password);
+            }
+            else
+            {
+                password = text;
+            }
+        }
+
+        var options = new AgentOptions
+        {
+            AcsUrl = new Uri(AcsUrl),
+            Username = username,
+            Password = password,
+            PeriodicInterval = TimeSpan.FromSeconds(PeriodicSeconds),
+            InsecureSkipVerify = InsecureSkipVerify,
+        };
+        foreach (var ca in Ca)
+        {
+            options.TrustedCas.ImportFromPemFile(ca);
+        }
+
+        if (ClientCertificate is not null)
+        {
+            options.ClientCertificate = X509Certificate2.CreateFromPemFile(ClientCertificate, ClientKey);
+        }
+
+        foreach (var host in AllowedAcsHosts)
+        {
+            options.AllowedAcsHosts.Add(host);
+        }
+
+        foreach (var keyFile in SigningKeys)
+        {
+            var key = ECDsa.Create();
+            key.ImportFromPem(File.ReadAllText(keyFile));
+            options.SigningKeys[Security.Signing.FileSignature.KeyIdOf(key)] = key;
+        }
+
+        return options;
+    }
+
+    public DeviceIdentity Identity(DeviceProfile profile) => new(
+        Manufacturer ?? profile.Manufacturer, Oui ?? profile.Oui, ProductClass ?? profile.ProductClass, SerialNumber, profile.ModelName, profile.HardwareVersion);
+
+    public IPAddress? ConnectionRequestAddress => ConnectionRequestListen is null ? null : IPAddress.Parse(ConnectionRequestListen);
+}
+
+/// <summary>The state file of <c>palisade cpe</c>: what must survive a restart.</summary>
+public sealed class CpeStateFile
+{
+    public AgentState Agent { get; set; } = new();
+
+    public ModelState Model { get; set; } = new();
+
+    public static CpeStateFile? Load(string path) =>
+        File.Exists(path) ? JsonSerializer.Deserialize(File.ReadAllText(path), CpeJson.Default.CpeStateFile) : null;
+
+    /// <summary>Writes the state owner-only and atomically (it holds the device's credentials).</summary>
+    public void Save(string path) => SecretFile.Write(path, JsonSerializer.Serialize(this, CpeJson.Default.CpeStateFile));
+}
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, WriteIndented = true)]
+[JsonSerializable(typeof(CpeConfig))]
+[JsonSerializable(typeof(CpeStateFile))]
+internal sealed partial class CpeJson : JsonSerializerContext
+{
+}

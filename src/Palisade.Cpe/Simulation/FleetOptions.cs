@@ -1,0 +1,42 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Palisade.Cpe.Model;
+
+namespace Palisade.Cpe.Simulation;
+
+/// <summary>What <c>palisade sim</c> runs.</summary>
+public sealed class FleetOptions
+{
+    public required Uri AcsUrl { get; set; }
+
+    public int Devices { get; set; } = 100;
+
+    public DeviceProfile Profile { get; set; } = DeviceProfile.Gateway();
+
+    /// <summary>Serial numbers are this prefix plus a zero-padded index.</summary>
+    public string SerialPrefix { get; set; } = "SIM";
+
+    /// <summary>First index (so that several simulators can share one ACS without clashing).</summary>
+    public int FirstIndex { get; set; }
+
+    public string? BootstrapUsername { get; set; }
+
+    public string? BootstrapPassword { get; set; }
+
+    public X509Certificate2Collection TrustedCas { get; } = [];
+
+    public TimeSpan Periodic { get; set; } = TimeSpan.FromSeconds(300);
+
+    /// <summary>The first sessions are spread evenly over this long.</summary>
+    public TimeSpan Ramp { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long to run; null runs until cancelled.</summary>
+    public TimeSpan? Duration { get; set; }
+
+    public bool InsecureSkipVerify { get; set; }
+
+    /// <summary>Where connection-request listeners bind (null: none).</summary>
+    public IPAddress? ConnectionRequestAddress { get; set; }
+
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+}

@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Palisade.Cpe.Agent;
+using Palisade.Cpe.ConnectionRequests;
+using Palisade.Cpe.Model;
+
+namespace Palisade.Cpe.Simulation;
+
+/// <summary>
+/// Many CPE agents in one process: each with its own identity, credentials, TLS connection and periodic
+/// schedule; all sharing one data-model template and, when asked, one connection-request listener.
+/// </summary>
+public sealed class FleetSimulator : IAsyncDisposable
+{
+    private readonly FleetOptions _options;
+    private readonly ILogger? _logger;
+    private readonly List<CpeAgent> _agents = [];
+    private ConnectionRequestServer? _crServer;
+
+    public FleetSimulator(FleetOptions options, ILogger? logger = null)
+    {
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        _logger = logger;
+    }
+
+    public FleetStats Stats { get; } = new();
+
+    public IReadOnlyList<CpeAgent> Agents => _agents;
+
+    /// <summary>Builds the fleet (no traffic yet).</summary>
+    public async Task CreateAsync(CancellationToken cancellationToken)
+    {
+        var template = DeviceTemplate.Build(_options.Profile);
+        if (_options.ConnectionRequestAddress is { } address)
+        {
+            _crServer = await ConnectionRequestServer.StartAsync(address, 0, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+
+        var width = Math.Max(6, (_options.FirstIndex + _options.Devices).ToString(CultureInfo.InvariantCulture).Length);
+        for (var i = 0; i < _options.Devices; i++)
+        {
+            var serial = _options.SerialPrefix + (_options.FirstIndex + i).ToString("D" + width.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+            var profile = _options.Profile;
+            var identity = new DeviceIdentity(profile.Manufacturer, profile.Oui, profile.ProductClass, serial, profile.ModelName, profile.HardwareVersion);
+            var agentOptions = new AgentOptions
+            {
+                AcsUrl = _options.AcsUrl,
+                Username = _options.BootstrapUsername,
+                Password = _options.BootstrapPassword,
+                PeriodicInterval = _options.Periodic,
+                InitialDelay = _options.Devices <= 1 ? TimeSpan.Zero : _options.Ramp * i / _options.Devices,
+                InsecureSkipVerify = _options.InsecureSkipVerify,
+                AllowPlaintext = _options.AcsUrl.Scheme == Uri.UriSchemeHttp,
+                RequestTimeout = _options.RequestTimeout,
+            };
+            agentOptions.TrustedCas.AddRange(_options.TrustedCas);
+            var agent = new CpeAgent(new CpeDataModel(template, identity), agentOptions, logger: _logger);
+            agent.SessionEnded += (_, outcome, elapsed) => Stats.Record(outcome.Success, outcome.ErrorKind, elapsed);
+            _crServer?.Register(agent);
+            _agents.Add(agent);
+        }
+    }
+
+    /// <summary>Runs every agent until the duration is over or <paramref name="cancellationToken"/> fires.</summary>
+    public async Task<FleetSummary> RunAsync(CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (_options.Duration is { } duration)
+        {
+            stop.CancelAfter(duration);
+        }
+
+        var clock = Stopwatch.StartNew();
+        var runs = _agents.Select(a => Task.Run(() => RunAgentAsync(a, stop.Token), CancellationToken.None)).ToList();
+        await Task.WhenAll(runs).ConfigureAwait(false);
+        return Stats.Summarize(_agents.Count, clock.Elapsed);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var agent in _agents)
+        {
+            await agent.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_crServer is not null)
+        {
+            await _crServer.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static async Task RunAgentAsync(CpeAgent agent, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await agent.RunAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}

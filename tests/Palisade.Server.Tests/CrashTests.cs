@@ -3,6 +3,7 @@ using Palisade.Acs.Devices;
 using Palisade.Acs.Storage;
 using Palisade.Storage.Sqlite;
 
+
 namespace Palisade.Server.Tests;
 
 /// <summary>

@@ -11,6 +11,8 @@ using Palisade.Cwmp.Messages;
 using Palisade.Security.Digest;
 using Palisade.Security.Pki;
 
+using Palisade.Testing;
+
 namespace Palisade.Server.Tests;
 
 /// <summary>What the ACS refuses, over the real HTTPS endpoint.</summary>

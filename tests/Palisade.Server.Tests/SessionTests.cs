@@ -5,6 +5,8 @@ using Palisade.Cwmp;
 using Palisade.Cwmp.Messages;
 using Palisade.Cwmp.Structs;
 
+using Palisade.Testing;
+
 namespace Palisade.Server.Tests;
 
 /// <summary>Complete CWMP sessions over TLS against the real server on 127.0.0.1.</summary>

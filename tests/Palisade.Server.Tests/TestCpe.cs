@@ -6,6 +6,8 @@ using Palisade.Cwmp.Messages;
 using Palisade.Cwmp.Structs;
 using Palisade.Cwmp.Values;
 
+using Palisade.Testing;
+
 namespace Palisade.Server.Tests;
 
 /// <summary>

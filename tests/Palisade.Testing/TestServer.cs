@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using Palisade.Server;
 
-namespace Palisade.Server.Tests;
+namespace Palisade.Testing;
 
 /// <summary>A real Palisade on 127.0.0.1 with a free port and a temporary data folder, its log captured.</summary>
 public sealed class TestServer : IAsyncDisposable

@@ -58,6 +58,7 @@ public sealed class DeviceTemplate
         foreach (var obj in schema.Objects)
         {
             var included = Included(profile, obj.Path, out var ancestorOnly);
+            ancestorOnly &= obj.Path != schema.Root;
             if (!included)
             {
                 continue;
@@ -82,7 +83,7 @@ public sealed class DeviceTemplate
                 foreach (var p in ancestorOnly ? obj.Parameters.Where(p => p.Name.EndsWith("NumberOfEntries", StringComparison.Ordinal)) : obj.Parameters)
                 {
                     var full = path + p.Name;
-                    entries.Add(new TemplateEntry(full, obj, p, profile.Values.GetValueOrDefault(full), null));
+                    entries.Add(new TemplateEntry(full, obj, p, profile.Values.GetValueOrDefault(full) ?? ModelFact(schema, full), null));
                 }
             }
         }
@@ -136,6 +137,14 @@ public sealed class DeviceTemplate
 
         return lo;
     }
+
+    // What the root object says about the model itself (TR-181 RootDataModelVersion, TR-098 DeviceSummary).
+    private static string? ModelFact(DataModelSchema schema, string path) => path switch
+    {
+        "Device.RootDataModelVersion" => schema.Name[(schema.Name.IndexOf(':', StringComparison.Ordinal) + 1)..],
+        "InternetGatewayDevice.DeviceSummary" => schema.Name + "[](Baseline:1)",
+        _ => null,
+    };
 
     private static bool Included(DeviceProfile profile, string path, out bool ancestorOnly)
     {

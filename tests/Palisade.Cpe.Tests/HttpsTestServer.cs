@@ -1,0 +1,52 @@
+using System.Net;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Palisade.Cpe.Tests;
+
+/// <summary>A small HTTPS server on 127.0.0.1 for file downloads and TLS refusal tests; counts the requests that reach it.</summary>
+internal sealed class HttpsTestServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private int _requests;
+
+    private HttpsTestServer(WebApplication app) => _app = app;
+
+    public Uri Url { get; private set; } = null!;
+
+    public int Requests => Volatile.Read(ref _requests);
+
+    public static async Task<HttpsTestServer> StartAsync(X509Certificate2 certificate, Func<HttpContext, Task> handle, SslProtocols protocols = SslProtocols.Tls12 | SslProtocols.Tls13)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.UseHttps(h =>
+        {
+            h.ServerCertificate = certificate;
+            h.SslProtocols = protocols;
+        })));
+        var app = builder.Build();
+        var server = new HttpsTestServer(app);
+        app.Run(context =>
+        {
+            Interlocked.Increment(ref server._requests);
+            return handle(context);
+        });
+        await app.StartAsync();
+        server.Url = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
+        return server;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

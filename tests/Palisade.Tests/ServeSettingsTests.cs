@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using Palisade.Commands;
 
@@ -90,20 +89,5 @@ public sealed class ServeSettingsTests
         }
     }
 
-    private static async Task<(int, string)> RunAsync(params string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "palisade.dll"));
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        info.Environment["COLUMNS"] = "200";
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await stdout + await stderr);
-    }
+    private static Task<(int ExitCode, string Output)> RunAsync(params string[] args) => CliProcess.RunAsync(TimeSpan.FromSeconds(60), args);
 }

@@ -1,0 +1,72 @@
+using System.Text.Json;
+using Palisade.Testing;
+
+namespace Palisade.Tests;
+
+/// <summary>`palisade sim` against `palisade serve`, both for real.</summary>
+public sealed class FleetTests
+{
+    [Fact]
+    public async Task A_thousand_simulated_devices_complete_every_session_without_an_error()
+    {
+        await using var server = await TestServer.StartAsync();
+        var json = Path.Combine(server.DataDirectory, "fleet.json");
+        var (code, output) = await CliProcess.RunAsync(TimeSpan.FromMinutes(3),
+            "sim", "--acs", server.Url.ToString(), "--devices", "1000",
+            "--ca", Path.Combine(server.DataDirectory, "pki", "ca.crt"),
+            "--bootstrap-credential-file", Path.Combine(server.DataDirectory, "bootstrap-credential"),
+            "--ramp", "10", "--periodic", "15", "--duration", "25", "--json", json);
+        Assert.True(code == 0, output);
+
+        using var summary = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+        var root = summary.RootElement;
+        Assert.Equal(1000, root.GetProperty("devices").GetInt32());
+        Assert.Equal(0, root.GetProperty("errors").GetInt64());
+        Assert.True(root.GetProperty("sessions").GetInt64() >= 1000, output);
+        Assert.True(root.GetProperty("sessionsPerSecond").GetDouble() > 0);
+        Assert.True(root.GetProperty("latencyMs").GetProperty("p99").GetDouble() > 0);
+        Assert.Equal(1000, await server.Host.Store.CountDevicesAsync(CancellationToken.None));
+        Assert.Equal(0, server.Host.Engine.Counters.SessionsFailed.Value);
+    }
+
+    [Fact]
+    public async Task A_cpe_agent_keeps_its_credentials_and_values_across_restarts()
+    {
+        await using var server = await TestServer.StartAsync();
+        var dir = server.DataDirectory;
+        var state = Path.Combine(dir, "cpe-state.json");
+        var config = Path.Combine(dir, "cpe.json");
+        await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new
+        {
+            acsUrl = server.Url.ToString(),
+            passwordFile = Path.Combine(dir, "bootstrap-credential"),
+            ca = new[] { Path.Combine(dir, "pki", "ca.crt") },
+            serialNumber = "AGENT01",
+            profile = "gateway",
+            periodicSeconds = 1,
+            stateFile = state,
+        }));
+
+        await RunForAsync(config, TimeSpan.FromSeconds(4));
+        Assert.True(File.Exists(state));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(state));
+        var saved = await File.ReadAllTextAsync(state);
+        Assert.DoesNotContain(server.Host.Facts.Bootstrap!.Password, saved, StringComparison.Ordinal);
+
+        // Restarted, it authenticates with the credentials the ACS gave it (the bootstrap one would be refused).
+        var informs = server.Host.Engine.Counters.SessionsCompleted.Value;
+        await RunForAsync(config, TimeSpan.FromSeconds(4));
+        Assert.True(server.Host.Engine.Counters.SessionsCompleted.Value > informs);
+        Assert.Equal(0, server.Host.Engine.Counters.AuthFailures.Value);
+    }
+
+    private static async Task RunForAsync(string config, TimeSpan time)
+    {
+        using var process = CliProcess.Start("cpe", "--config", config);
+        _ = process.StandardOutput.ReadToEndAsync();
+        _ = process.StandardError.ReadToEndAsync();
+        await Task.Delay(time);
+        process.Kill(entireProcessTree: true);
+        await process.WaitForExitAsync();
+    }
+}

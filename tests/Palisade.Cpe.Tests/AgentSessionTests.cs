@@ -171,4 +171,21 @@ public sealed class AgentSessionTests : IAsyncLifetime
             Assert.InRange(wait, 5 * Math.Pow(2, k - 1), 5 * Math.Pow(2, k));
         }
     }
+
+    [Fact]
+    public async Task A_tr098_gateway_enrolls_under_InternetGatewayDevice()
+    {
+        var template = Palisade.Cpe.Model.DeviceTemplate.Build(Palisade.Cpe.Model.DeviceProfile.Gateway("tr098"));
+        var bootstrap = _server.Host.Facts.Bootstrap!;
+        var options = new Palisade.Cpe.Agent.AgentOptions { AcsUrl = _server.Url, Username = bootstrap.Username, Password = bootstrap.Password };
+        options.TrustedCas.AddRange(_server.Host.Facts.ClientCertificateAnchors);
+        await using var agent = new Palisade.Cpe.Agent.CpeAgent(
+            new Palisade.Cpe.Model.CpeDataModel(template, new Palisade.Cpe.Model.DeviceIdentity("M", "00D09E", "SIM-GW", "IGD0001", "IGD", "A")), options);
+        await SessionOkAsync(agent);
+        await SessionOkAsync(agent);
+        var device = await DeviceAsync(_server, agent);
+        Assert.Equal("InternetGatewayDevice.", device.DataModelRoot);
+        Assert.True(device.Credentials.Enrolled);
+        Assert.Equal(device.Id.ToString(), agent.Model.GetStored("InternetGatewayDevice.ManagementServer.Username"));
+    }
 }

@@ -3,7 +3,7 @@ using Palisade.Acs.Storage;
 
 namespace Palisade.Storage.Sqlite.Tests;
 
-public sealed class SqliteDeviceStoreTests : DeviceStoreContract, IDisposable
+public sealed class SqliteDeviceStoreTests : SearchContract, IDisposable
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "palisade-store-" + Guid.NewGuid().ToString("N"));
 
@@ -76,10 +76,50 @@ public sealed class SqliteDeviceStoreTests : DeviceStoreContract, IDisposable
         {
             connection.Open();
             using var command = connection.CreateCommand();
-            command.CommandText = "UPDATE schema_version SET version = 1";
+            command.CommandText = "UPDATE schema_version SET version = $latest";
+            command.Parameters.AddWithValue("$latest", SchemaMigrator.LatestVersion);
             command.ExecuteNonQuery();
         }
 
         return await OpenAsync();
+    }
+
+    [Fact]
+    public async Task An_edited_or_deleted_audit_entry_breaks_the_chain_and_the_log_refuses_plain_edits()
+    {
+        var audit = (Palisade.Acs.Access.IAuditLog)Store;
+        for (var i = 0; i < 3; i++)
+        {
+            await audit.AppendAsync(new Palisade.Acs.Access.AuditRecord(T0.AddSeconds(i), "key:ops", "192.0.2.1", "task.create", "dev", "{}"), CancellationToken.None);
+        }
+
+        var database = Path.Combine(_folder, "palisade.db");
+        using (var raw = new SqliteConnection($"Data Source={database}"))
+        {
+            raw.Open();
+            using var edit = raw.CreateCommand();
+            edit.CommandText = "UPDATE audit SET actor = 'someone-else' WHERE seq = 2";
+            Assert.Throws<SqliteException>(() => edit.ExecuteNonQuery());
+
+            // An attacker with the file drops the guard and edits anyway.
+            edit.CommandText = "DROP TRIGGER audit_no_update; UPDATE audit SET actor = 'someone-else' WHERE seq = 2";
+            edit.ExecuteNonQuery();
+        }
+
+        var broken = await audit.VerifyAuditAsync(CancellationToken.None);
+        Assert.False(broken.Intact);
+        Assert.Equal(2, broken.FirstBadSeq);
+
+        using (var raw = new SqliteConnection($"Data Source={database}"))
+        {
+            raw.Open();
+            using var edit = raw.CreateCommand();
+            edit.CommandText = "UPDATE audit SET actor = 'key:ops' WHERE seq = 2; DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq = 2";
+            edit.ExecuteNonQuery();
+        }
+
+        var deleted = await audit.VerifyAuditAsync(CancellationToken.None);
+        Assert.False(deleted.Intact);
+        Assert.Contains("missing", deleted.Problem, StringComparison.Ordinal);
     }
 }

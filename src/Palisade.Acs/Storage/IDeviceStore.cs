@@ -1,4 +1,5 @@
 using Palisade.Acs.Devices;
+using Palisade.Acs.Query;
 
 namespace Palisade.Acs.Storage;
 
@@ -42,4 +43,28 @@ public interface IDeviceStore : IAsyncDisposable
 
     /// <summary>Deletes a device with its parameters, tags and tasks; false if it did not exist.</summary>
     Task<bool> DeleteDeviceAsync(DeviceId id, CancellationToken cancellationToken);
+
+    /// <summary>Devices matching a filter, one page at a time, with the total when asked.</summary>
+    Task<DeviceSearchResult> SearchDevicesAsync(DeviceSearch search, CancellationToken cancellationToken);
+
+    /// <summary>The ids of up to <paramref name="limit"/> devices matching <paramref name="filter"/> (bulk tasks).</summary>
+    Task<IReadOnlyList<DeviceId>> MatchDeviceIdsAsync(Filter? filter, int limit, CancellationToken cancellationToken);
+
+    /// <summary>True when the device exists and matches <paramref name="filter"/>.</summary>
+    Task<bool> MatchesAsync(DeviceId id, Filter filter, CancellationToken cancellationToken);
+
+    /// <summary>The device's tags, sorted.</summary>
+    Task<IReadOnlyList<string>> GetTagsAsync(DeviceId id, CancellationToken cancellationToken);
+
+    /// <summary>Adds (<paramref name="present"/>) or removes a tag; false when the device does not exist.</summary>
+    Task<bool> SetTagAsync(DeviceId id, string tag, bool present, CancellationToken cancellationToken);
+
+    /// <summary>Queues a faulted, expired or cancelled task again; null when it does not exist or is queued or done.</summary>
+    Task<DeviceTask?> RetryTaskAsync(long taskId, DateTimeOffset now, DateTimeOffset? expiresAt, CancellationToken cancellationToken);
+
+    /// <summary>Faulted tasks, newest first, of one device or of all.</summary>
+    Task<IReadOnlyList<DeviceTask>> ListFaultsAsync(DeviceId? id, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Removes a faulted task (the fault is dealt with); false when there is no such fault.</summary>
+    Task<bool> ClearFaultAsync(long taskId, CancellationToken cancellationToken);
 }

@@ -1,0 +1,41 @@
+namespace Palisade.Acs.Access;
+
+/// <summary>What an API caller may do. Each endpoint requires exactly one.</summary>
+public enum Permission
+{
+    ReadDevices,
+    WriteDevices,
+    ReadTasks,
+    WriteTasks,
+    /// <summary>Write ManagementServer.URL/Username/Password on a device: granted separately, always audited.</summary>
+    WriteManagementServer,
+    ReadFaults,
+    WriteFaults,
+    ConnectionRequest,
+    ReadAudit,
+    ManageKeys,
+    ManageUsers,
+}
+
+/// <summary>The built-in roles.</summary>
+public static class Roles
+{
+    public const string Admin = "admin";
+    public const string Operator = "operator";
+    public const string Viewer = "viewer";
+    public const string Auditor = "auditor";
+
+    private static readonly Dictionary<string, HashSet<Permission>> Grants = new(StringComparer.Ordinal)
+    {
+        [Admin] = [.. Enum.GetValues<Permission>()],
+        [Operator] = [Permission.ReadDevices, Permission.WriteDevices, Permission.ReadTasks, Permission.WriteTasks, Permission.ReadFaults, Permission.WriteFaults, Permission.ConnectionRequest],
+        [Viewer] = [Permission.ReadDevices, Permission.ReadTasks, Permission.ReadFaults],
+        [Auditor] = [Permission.ReadDevices, Permission.ReadTasks, Permission.ReadFaults, Permission.ReadAudit],
+    };
+
+    public static IReadOnlyCollection<string> All => Grants.Keys;
+
+    public static bool Exists(string role) => Grants.ContainsKey(role);
+
+    public static bool Allows(string role, Permission permission) => Grants.TryGetValue(role, out var set) && set.Contains(permission);
+}

@@ -1,0 +1,157 @@
+using Palisade.Acs.Access;
+using Palisade.Acs.Query;
+using Palisade.Acs.Storage;
+
+namespace Palisade.Storage.Sqlite.Tests;
+
+/// <summary>Search, tags, faults and the audit chain: part of the contract every store passes.</summary>
+public abstract class SearchContract : DeviceStoreContract
+{
+    private static readonly DateTimeOffset Now = T0.AddHours(2);
+
+    [Fact]
+    public async Task Filters_select_by_parameters_tags_events_and_device_fields()
+    {
+        await SeedAsync();
+        Assert.Equal(new[] { 1, 3 }, await Matching("Device.DeviceInfo.SoftwareVersion = \"2.1\""));
+        Assert.Equal(new[] { 1 }, await Matching("Device.DeviceInfo.SoftwareVersion = \"2.1\" AND tag = \"beta\""));
+        Assert.Equal(new[] { 2, 3 }, await Matching("NOT tag = \"beta\""));
+        Assert.Equal(new[] { 2 }, await Matching("Device.DeviceInfo.SoftwareVersion LIKE \"1.%\""));
+        Assert.Equal(new[] { 3 }, await Matching("Device.WiFi.SSID.1.SSID IS NULL"));
+        Assert.Equal(new[] { 1, 2 }, await Matching("Device.WiFi.SSID.1.SSID IS NOT NULL"));
+        Assert.Equal(new[] { 2 }, await Matching("Device.DeviceInfo.UpTime > 1000"));
+        Assert.Equal(new[] { 1, 3 }, await Matching("Device.DeviceInfo.UpTime <= 100"));
+        Assert.Equal(new[] { 3 }, await Matching("event = \"0 BOOTSTRAP\""));
+        Assert.Equal(new[] { 1, 2 }, await Matching("lastInform > now-1h"));
+        Assert.Equal(new[] { 3 }, await Matching("lastInform < now-1h OR serialNumber = \"nobody\""));
+        Assert.Equal(new[] { 2 }, await Matching("id = \"" + Id(2) + "\""));
+        Assert.Equal(new[] { 1, 2, 3 }, await Matching(null));
+    }
+
+    [Theory]
+    [InlineData("Device.X = \"a'; DROP TABLE devices; --\"")]
+    [InlineData("Device.X = \"%\" OR 1 = 1")]
+    [InlineData("tag = \"' OR '1'='1\"")]
+    [InlineData("Device.X LIKE \"%' OR 1=1 --\"")]
+    [InlineData("event = \"1 BOOT') OR ('a'='a\"")]
+    public async Task Injection_attempts_are_plain_values_or_refused(string text)
+    {
+        await SeedAsync();
+        Filter? filter;
+        try
+        {
+            filter = FilterParser.Parse(text, Now);
+        }
+        catch (FilterException)
+        {
+            return;
+        }
+
+        var result = await Store.SearchDevicesAsync(new DeviceSearch(filter), CancellationToken.None);
+        Assert.Empty(result.Devices);
+        Assert.Equal(3, await Store.CountDevicesAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Pages_follow_each_other_and_the_total_counts_every_match()
+    {
+        for (var n = 1; n <= 7; n++)
+        {
+            await Store.CommitSessionAsync(new SessionChanges(NewDevice(n)), CancellationToken.None);
+        }
+
+        var seen = new List<string>();
+        var offset = 0;
+        for (var page = 0; page < 10; page++)
+        {
+            var result = await Store.SearchDevicesAsync(new DeviceSearch(null, Offset: offset, Limit: 3), CancellationToken.None);
+            Assert.Equal(7, result.Total);
+            seen.AddRange(result.Devices.Select(d => d.Id.ToString()));
+            if (result.NextOffset is not { } next)
+            {
+                break;
+            }
+
+            offset = next;
+        }
+
+        Assert.Equal(Enumerable.Range(1, 7).Select(n => Id(n).ToString()), seen);
+        var newest = await Store.SearchDevicesAsync(new DeviceSearch(null, "registered", Descending: true, Limit: 1), CancellationToken.None);
+        Assert.Single(newest.Devices);
+    }
+
+    [Fact]
+    public async Task Faults_are_listed_retried_and_cleared()
+    {
+        await Store.CommitSessionAsync(new SessionChanges(NewDevice(1)), CancellationToken.None);
+        var task = await Store.AddTaskAsync(Id(1), new NewTask("reboot", "{\"name\":\"reboot\"}", T0, null), CancellationToken.None);
+        var changes = new SessionChanges(NewDevice(1));
+        changes.Tasks.Add(new TaskUpdate(task.Id, DeviceTaskStatus.Faulted, null, new TaskFault(9002, "Internal error", null)));
+        await Store.CommitSessionAsync(changes, CancellationToken.None);
+
+        Assert.Equal(task.Id, Assert.Single(await Store.ListFaultsAsync(null, 10, CancellationToken.None)).Id);
+        Assert.Single(await Store.ListFaultsAsync(Id(1), 10, CancellationToken.None));
+        var retried = await Store.RetryTaskAsync(task.Id, Now, null, CancellationToken.None);
+        Assert.Equal(DeviceTaskStatus.Queued, retried!.Status);
+        Assert.Null(retried.Fault);
+        Assert.Null(await Store.RetryTaskAsync(task.Id, Now, null, CancellationToken.None));
+        Assert.Empty(await Store.ListFaultsAsync(null, 10, CancellationToken.None));
+        Assert.False(await Store.ClearFaultAsync(task.Id, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Tags_are_added_and_removed()
+    {
+        await Store.CommitSessionAsync(new SessionChanges(NewDevice(1)), CancellationToken.None);
+        Assert.True(await Store.SetTagAsync(Id(1), "beta", true, CancellationToken.None));
+        Assert.True(await Store.SetTagAsync(Id(1), "alpha", true, CancellationToken.None));
+        Assert.True(await Store.SetTagAsync(Id(1), "beta", true, CancellationToken.None));
+        Assert.Equal(["alpha", "beta"], await Store.GetTagsAsync(Id(1), CancellationToken.None));
+        Assert.True(await Store.SetTagAsync(Id(1), "beta", false, CancellationToken.None));
+        Assert.Equal(["alpha"], await Store.GetTagsAsync(Id(1), CancellationToken.None));
+        Assert.False(await Store.SetTagAsync(Id(9), "x", true, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task The_audit_chain_verifies_and_links_each_entry_to_the_last()
+    {
+        var audit = (IAuditLog)Store;
+        var first = await audit.AppendAsync(new AuditRecord(T0, "key:ops", "192.0.2.7", "task.create", Id(1).ToString(), "{\"name\":\"reboot\"}"), CancellationToken.None);
+        var second = await audit.AppendAsync(new AuditRecord(T0.AddSeconds(1), "user:admin", "192.0.2.8", "tag.add", Id(1).ToString(), "{\"tag\":\"beta\"}"), CancellationToken.None);
+        Assert.Equal(AuditChain.Genesis, first.PrevHash);
+        Assert.Equal(first.Hash, second.PrevHash);
+        var verification = await audit.VerifyAuditAsync(CancellationToken.None);
+        Assert.True(verification.Intact);
+        Assert.Equal(2, verification.Entries);
+        Assert.Equal([2L, 1L], (await audit.ListAuditAsync(null, 10, CancellationToken.None)).Select(e => e.Seq));
+    }
+
+    private async Task SeedAsync()
+    {
+        var old = NewDevice(3) with { LastInformAt = Now.AddHours(-5), LastEvents = "0 BOOTSTRAP,1 BOOT" };
+        var devices = new[] { NewDevice(1) with { LastInformAt = Now.AddMinutes(-5), LastEvents = "2 PERIODIC" }, NewDevice(2) with { LastInformAt = Now.AddMinutes(-1), LastEvents = "1 BOOT" }, old };
+        var versions = new[] { "2.1", "1.9", "2.1" };
+        var uptimes = new[] { "100", "5000", "50" };
+        for (var i = 0; i < 3; i++)
+        {
+            var changes = new SessionChanges(devices[i]);
+            changes.Parameters.Add(Value("Device.DeviceInfo.SoftwareVersion", versions[i]));
+            changes.Parameters.Add(Value("Device.DeviceInfo.UpTime", uptimes[i], "unsignedInt"));
+            if (i < 2)
+            {
+                changes.Parameters.Add(Value("Device.WiFi.SSID.1.SSID", "home-" + i));
+            }
+
+            await Store.CommitSessionAsync(changes, CancellationToken.None);
+        }
+
+        await Store.SetTagAsync(Id(1), "beta", true, CancellationToken.None);
+    }
+
+    private async Task<int[]> Matching(string? text)
+    {
+        var result = await Store.SearchDevicesAsync(new DeviceSearch(FilterParser.Parse(text, Now)), CancellationToken.None);
+        Assert.Equal(result.Devices.Count, result.Total);
+        return [.. result.Devices.Select(d => int.Parse(d.Id.SerialNumber[3..], System.Globalization.CultureInfo.InvariantCulture))];
+    }
+}

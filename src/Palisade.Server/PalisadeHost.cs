@@ -39,12 +39,16 @@ public sealed class PalisadeHost : IAsyncDisposable
     ];
 
     private readonly WebApplication _app;
+    private readonly WebApplication? _api;
+    private readonly Acs.ConnectionRequests.ConnectionRequester _requester;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _sweeper;
 
-    private PalisadeHost(WebApplication app, SqliteDeviceStore store, SessionEngine engine, StartupFacts facts, ILogger logger)
+    private PalisadeHost(WebApplication app, WebApplication? api, Acs.ConnectionRequests.ConnectionRequester requester, SqliteDeviceStore store, SessionEngine engine, StartupFacts facts, ILogger logger)
     {
         _app = app;
+        _api = api;
+        _requester = requester;
         Store = store;
         Engine = engine;
         Facts = facts;
@@ -114,19 +118,7 @@ public sealed class PalisadeHost : IAsyncDisposable
         {
             var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = data, EnvironmentName = "Production" });
             builder.Logging.ClearProviders();
-            if (logging is not null)
-            {
-                logging(builder.Logging);
-            }
-            else
-            {
-                builder.Logging.AddSimpleConsole(c =>
-                {
-                    c.SingleLine = true;
-                    c.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-                    c.UseUtcTimestamp = true;
-                });
-            }
+            (logging ?? DefaultLogging)(builder.Logging);
 
             builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
             var limits = CwmpLimits.Default;
@@ -170,6 +162,33 @@ public sealed class PalisadeHost : IAsyncDisposable
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             var urls = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
                 .Select(a => a.Replace("[::]", "localhost", StringComparison.Ordinal)).ToList();
+
+            // The northbound API: its own listener, an admin created at first start, tasks that can wait for results.
+            var clock = time ?? TimeProvider.System;
+            string? adminPassword = null;
+            if (!await store.AnyUserAsync(cancellationToken).ConfigureAwait(false))
+            {
+                adminPassword = PasswordGenerator.Generate();
+                await store.CreateUserAsync(new Acs.Access.UserRecord("admin", Acs.Access.Roles.Admin, Acs.Access.PasswordHasher.Hash(adminPassword), 0, null, clock.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+            }
+
+            if (options.Api.AcsUrlAllowList.Count == 0)
+            {
+                foreach (var name in options.EffectiveHostnames)
+                {
+                    options.Api.AcsUrlAllowList.Add(name);
+                }
+            }
+
+            var requester = new Acs.ConnectionRequests.ConnectionRequester(anchors, time: clock);
+            var waiter = new Api.TaskWaiter();
+            engine.TasksCommitted += waiter.OnCommitted;
+            WebApplication? api = null;
+            string? apiUrl = null;
+            if (options.Api.Port >= 0)
+            {
+                (api, apiUrl) = await Api.ApiHost.StartAsync(options.Api, options.Listen, serverCertificate, store, requester, waiter, logging ?? DefaultLogging, clock, cancellationToken).ConfigureAwait(false);
+            }
             var facts = new StartupFacts(
                 data,
                 [.. urls],
@@ -180,8 +199,12 @@ public sealed class PalisadeHost : IAsyncDisposable
                 bootstrapCreated,
                 options.DisableEnrollment ? null : (options.BootstrapCredential is null ? bootstrapPath : null),
                 options.InsecureHttp,
-                anchors);
-            return new PalisadeHost(app, store, engine, facts, logger);
+                anchors)
+            {
+                ApiUrl = apiUrl,
+                AdminPassword = adminPassword,
+            };
+            return new PalisadeHost(app, api, requester, store, engine, facts, logger);
         }
         catch
         {
@@ -189,6 +212,16 @@ public sealed class PalisadeHost : IAsyncDisposable
             throw;
         }
     }
+
+    private static void DefaultLogging(ILoggingBuilder logging) => logging.AddSimpleConsole(c =>
+    {
+        c.SingleLine = true;
+        c.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+        c.UseUtcTimestamp = true;
+    });
+
+    /// <summary>The connection requester (for the API and tests).</summary>
+    public Acs.ConnectionRequests.ConnectionRequester ConnectionRequester => _requester;
 
     /// <summary>Completes when the host has been asked to stop.</summary>
     public Task WaitForShutdownAsync(CancellationToken cancellationToken) => _app.WaitForShutdownAsync(cancellationToken);
@@ -205,8 +238,15 @@ public sealed class PalisadeHost : IAsyncDisposable
         {
         }
 
+        if (_api is not null)
+        {
+            await _api.StopAsync().ConfigureAwait(false);
+            await _api.DisposeAsync().ConfigureAwait(false);
+        }
+
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
+        _requester.Dispose();
         await Store.DisposeAsync().ConfigureAwait(false);
         _stopping.Dispose();
     }
@@ -259,4 +299,10 @@ public sealed record StartupFacts(
 {
     /// <summary>The first CWMP URL, for printing and tests.</summary>
     public Uri CwmpUrl => new(CwmpUrls[0].TrimEnd('/') + "/");
+
+    /// <summary>The API's base URL (null when the API is off).</summary>
+    public string? ApiUrl { get; init; }
+
+    /// <summary>The admin password when the admin was created by this start (printed once), else null.</summary>
+    public string? AdminPassword { get; init; }
 }

@@ -49,12 +49,20 @@ public sealed class ServerOptions
     /// <summary>How CPEs authenticate.</summary>
     public AuthenticationOptions Authentication { get; } = new();
 
+    /// <summary>The northbound API.</summary>
+    public Api.ApiOptions Api { get; } = new();
+
     /// <summary>The host names to certify: the configured ones, or localhost and 127.0.0.1.</summary>
     public IReadOnlyList<string> EffectiveHostnames => Hostnames.Count > 0 ? [.. Hostnames] : ["localhost", "127.0.0.1"];
 
     /// <summary>Throws with a message an operator can act on when options contradict each other.</summary>
     public void Validate()
     {
+        if (Api.Port is < -1 or > 65535 || (Api.Port == CwmpPort && Api.Port != 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Api), "--api-port must be between 0 and 65535 (or -1 for no API) and differ from --cwmp-port.");
+        }
+
         if (CwmpPort is < 0 or > 65535)
         {
             throw new ArgumentOutOfRangeException(nameof(CwmpPort), "--cwmp-port must be between 0 and 65535.");

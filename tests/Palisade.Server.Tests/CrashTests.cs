@@ -148,7 +148,7 @@ public sealed class CrashTests : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { dll, "serve", "--data", _data, "--cwmp-port", "0" })
+        foreach (var arg in new[] { dll, "serve", "--data", _data, "--cwmp-port", "0", "--api-port", "0" })
         {
             info.ArgumentList.Add(arg);
         }
@@ -163,7 +163,7 @@ public sealed class CrashTests : IDisposable
                 // Keep draining output so the server never blocks on a full pipe.
                 _ = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
                 _ = process.StandardError.ReadToEndAsync(CancellationToken.None);
-                return (process, new Uri(line[marker.Length..]));
+                return (process, new Uri(line[marker.Length..].Split(' ')[0]));
             }
         }
 

@@ -52,6 +52,7 @@ public sealed class TestServer : IAsyncDisposable
     private static ServerOptions Options(string data, Action<ServerOptions>? configure)
     {
         var options = new ServerOptions { DataDirectory = data, CwmpPort = 0 };
+        options.Api.Port = 0;
         configure?.Invoke(options);
         return options;
     }

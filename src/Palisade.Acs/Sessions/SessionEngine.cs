@@ -59,6 +59,9 @@ public sealed partial class SessionEngine : ICwmpEndpoint
     /// <summary>Counters for monitoring.</summary>
     public SessionCounters Counters { get; } = new();
 
+    /// <summary>Raised after a session commit that changed tasks (results, faults), with the changes.</summary>
+    public event Action<IReadOnlyList<TaskUpdate>>? TasksCommitted;
+
     /// <inheritdoc />
     public async ValueTask<CwmpHttpResponse> HandleAsync(CwmpHttpRequest request, CancellationToken cancellationToken)
     {
@@ -325,6 +328,10 @@ public sealed partial class SessionEngine : ICwmpEndpoint
             try
             {
                 await _store.CommitSessionAsync(session.Changes, cancellationToken).ConfigureAwait(false);
+                if (session.Changes.Tasks.Count > 0)
+                {
+                    TasksCommitted?.Invoke(session.Changes.Tasks);
+                }
             }
             catch (Exception e) when (e is StoreException or OperationCanceledException)
             {

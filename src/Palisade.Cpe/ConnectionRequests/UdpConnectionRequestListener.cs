@@ -1,10 +1,8 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
-using System.Text;
 using Palisade.Cpe.Agent;
+using Palisade.Cwmp.ConnectionRequests;
 
 namespace Palisade.Cpe.ConnectionRequests;
 
@@ -17,7 +15,6 @@ namespace Palisade.Cpe.ConnectionRequests;
 /// </summary>
 public sealed class UdpConnectionRequestListener : IDisposable
 {
-    private const int MaxDatagram = 1024;
     private readonly UdpClient _socket;
     private readonly ConcurrentDictionary<CpeAgent, DeviceState> _agents = new();
     private readonly TimeProvider _time;
@@ -51,7 +48,7 @@ public sealed class UdpConnectionRequestListener : IDisposable
     /// <summary>Checks one datagram; true when it leads to a session.</summary>
     public bool Handle(ReadOnlySpan<byte> datagram)
     {
-        if (datagram.Length is 0 or > MaxDatagram || !TryParse(datagram, out var ts, out var id, out var un, out var cn, out var sig))
+        if (!UdpConnectionRequest.TryParse(datagram, out var request) || request.UnixTime is not { } timestamp)
         {
             Interlocked.Increment(ref _refused);
             return false;
@@ -59,29 +56,26 @@ public sealed class UdpConnectionRequestListener : IDisposable
 
         foreach (var (agent, state) in _agents)
         {
-            if (agent.ConnectionRequestCredentials is not { } credentials || credentials.Username != un)
+            if (agent.ConnectionRequestCredentials is not { } credentials || credentials.Username != request.Username)
             {
                 continue;
             }
 
-            var expected = HMACSHA1.HashData(Encoding.UTF8.GetBytes(credentials.Password), Encoding.UTF8.GetBytes(ts + id + un + cn));
             var now = _time.GetUtcNow().ToUnixTimeSeconds();
-            if (sig.Length != 40 || !sig.All(char.IsAsciiHexDigit)
-                || !CryptographicOperations.FixedTimeEquals(expected, Convert.FromHexString(sig))
-                || !long.TryParse(ts, NumberStyles.None, CultureInfo.InvariantCulture, out var timestamp))
+            if (!request.Verify(credentials.Password))
             {
                 break;
             }
 
             lock (state)
             {
-                if (timestamp <= state.LastTimestamp || Math.Abs(now - timestamp) > 300 || state.SeenIds.Contains(id) || !state.Limit.TryTake())
+                if (timestamp <= state.LastTimestamp || Math.Abs(now - timestamp) > 300 || state.SeenIds.Contains(request.Id) || !state.Limit.TryTake())
                 {
                     break;
                 }
 
                 state.LastTimestamp = timestamp;
-                state.SeenIds.Enqueue(id);
+                state.SeenIds.Enqueue(request.Id);
                 if (state.SeenIds.Count > 64)
                 {
                     state.SeenIds.Dequeue();
@@ -98,12 +92,8 @@ public sealed class UdpConnectionRequestListener : IDisposable
     }
 
     /// <summary>Builds a signed datagram (what an ACS sends).</summary>
-    public static byte[] Build(string host, long timestamp, string id, string username, string cnonce, string password)
-    {
-        var ts = timestamp.ToString(CultureInfo.InvariantCulture);
-        var sig = Convert.ToHexString(HMACSHA1.HashData(Encoding.UTF8.GetBytes(password), Encoding.UTF8.GetBytes(ts + id + username + cnonce)));
-        return Encoding.ASCII.GetBytes($"GET http://{host}?ts={ts}&id={Uri.EscapeDataString(id)}&un={Uri.EscapeDataString(username)}&cn={Uri.EscapeDataString(cnonce)}&sig={sig} HTTP/1.1\r\nHost: {host}\r\n\r\n");
-    }
+    public static byte[] Build(string host, long timestamp, string id, string username, string cnonce, string password) =>
+        UdpConnectionRequest.Build(host, timestamp, id, username, cnonce, password);
 
     public void Dispose()
     {
@@ -118,47 +108,6 @@ public sealed class UdpConnectionRequestListener : IDisposable
         }
 
         _stop.Dispose();
-    }
-
-    private static bool TryParse(ReadOnlySpan<byte> datagram, out string ts, out string id, out string un, out string cn, out string sig)
-    {
-        ts = id = un = cn = sig = string.Empty;
-        string text;
-        try
-        {
-            text = new ASCIIEncoding().GetString(datagram);
-        }
-        catch (DecoderFallbackException)
-        {
-            return false;
-        }
-
-        var lineEnd = text.IndexOf("\r\n", StringComparison.Ordinal);
-        var line = lineEnd < 0 ? text : text[..lineEnd];
-        var parts = line.Split(' ');
-        if (parts.Length != 3 || parts[0] != "GET" || !parts[2].StartsWith("HTTP/1.", StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        var q = parts[1].IndexOf('?', StringComparison.Ordinal);
-        if (q < 0)
-        {
-            return false;
-        }
-
-        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var pair in parts[1][(q + 1)..].Split('&'))
-        {
-            var eq = pair.IndexOf('=', StringComparison.Ordinal);
-            if (eq <= 0 || !fields.TryAdd(pair[..eq], Uri.UnescapeDataString(pair[(eq + 1)..])))
-            {
-                return false;
-            }
-        }
-
-        return fields.TryGetValue("ts", out ts!) && fields.TryGetValue("id", out id!) && fields.TryGetValue("un", out un!)
-            && fields.TryGetValue("cn", out cn!) && fields.TryGetValue("sig", out sig!);
     }
 
     private async Task ReceiveLoopAsync()

@@ -13,6 +13,8 @@ internal static class ServeCommand
         var data = new Option<string?>("--data") { Description = "Data folder: the embedded store, the private PKI (pki/) and the bootstrap credential. Default ./palisade-data. Env PALISADE_DATA." };
         var listen = new Option<string[]>("--listen") { Description = "Address to listen on; repeat for several. Default 127.0.0.1 only; use 0.0.0.0 or :: to accept CPEs from the network. Env PALISADE_LISTEN (comma-separated).", AllowMultipleArgumentsPerToken = true };
         var port = new Option<int?>("--cwmp-port") { Description = "CWMP port (default 7547, the IANA CWMP port; 0 picks a free one). Env PALISADE_CWMP_PORT." };
+        var apiPort = new Option<int?>("--api-port") { Description = "Northbound API port, HTTPS (default 7557; 0 picks a free one; -1 turns the API off). Env PALISADE_API_PORT." };
+        var acsUrlAllow = new Option<string[]>("--acs-url-allow") { Description = "Host a device's ManagementServer.URL may be set to through the API. Repeatable. Default: the --hostname names. Env PALISADE_ACS_URL_ALLOW.", AllowMultipleArgumentsPerToken = true };
         var hostname = new Option<string[]>("--hostname") { Description = "Host name or IP address CPEs use to reach this ACS; the generated server certificate covers each. Repeatable. Default localhost and 127.0.0.1. Env PALISADE_HOSTNAME.", AllowMultipleArgumentsPerToken = true };
         var insecure = new Option<bool>("--insecure-http") { Description = "Serve CWMP over plaintext HTTP instead of HTTPS. INSECURE: passwords and configuration travel readable; every device is recorded as plaintext. For labs and legacy CPEs only." };
         var tlsCert = new Option<string?>("--tls-cert") { Description = "Your own server certificate (PEM) instead of the one from Palisade's private CA. Needs --tls-key." };
@@ -31,7 +33,7 @@ internal static class ServeCommand
             (never on the command line, where other users could read it).
             """)
         {
-            data, listen, port, hostname, insecure, tlsCert, tlsKey, clientCa, allowBasic, noEnroll, timeout, maxSessions, config,
+            data, listen, port, apiPort, acsUrlAllow, hostname, insecure, tlsCert, tlsKey, clientCa, allowBasic, noEnroll, timeout, maxSessions, config,
         };
 
         command.SetAction(async (result, cancellationToken) =>
@@ -51,6 +53,8 @@ internal static class ServeCommand
                     Data = result.GetValue(data),
                     Listen = NonEmpty(result.GetValue(listen)),
                     CwmpPort = result.GetValue(port),
+                    ApiPort = result.GetValue(apiPort),
+                    AcsUrlAllow = NonEmpty(result.GetValue(acsUrlAllow)),
                     Hostnames = NonEmpty(result.GetValue(hostname)),
                     InsecureHttp = result.GetValue(insecure) ? true : null,
                     TlsCert = result.GetValue(tlsCert),
@@ -113,6 +117,16 @@ internal static class ServeCommand
             grid.AddRow("CWMP URL", Markup.Escape(url));
         }
 
+        if (facts.ApiUrl is not null)
+        {
+            grid.AddRow("API", Markup.Escape(facts.ApiUrl) + "/api/v1/");
+        }
+
+        if (facts.AdminPassword is not null)
+        {
+            grid.AddRow("Admin", $"admin:{Markup.Escape(facts.AdminPassword)} [yellow](new; shown once: change it or mint keys with palisade keys create)[/]");
+        }
+
         grid.AddRow("Data folder", Markup.Escape(facts.DataDirectory));
         if (facts.CaCertificatePath is not null)
         {
@@ -138,6 +152,6 @@ internal static class ServeCommand
         }
 
         // A plain line that scripts and tests can rely on.
-        Console.WriteLine($"palisade: listening cwmp={facts.CwmpUrl}");
+        Console.WriteLine($"palisade: listening cwmp={facts.CwmpUrl}{(facts.ApiUrl is null ? string.Empty : " api=" + facts.ApiUrl)}");
     }
 }

@@ -18,6 +18,10 @@ internal sealed class ServeSettings
 
     public int? CwmpPort { get; set; }
 
+    public int? ApiPort { get; set; }
+
+    public List<string>? AcsUrlAllow { get; set; }
+
     public List<string>? Hostnames { get; set; }
 
     public bool? InsecureHttp { get; set; }
@@ -65,6 +69,8 @@ internal sealed class ServeSettings
             Data = get("PALISADE_DATA"),
             Listen = List(get("PALISADE_LISTEN")),
             CwmpPort = Int("PALISADE_CWMP_PORT", get("PALISADE_CWMP_PORT")),
+            ApiPort = Int("PALISADE_API_PORT", get("PALISADE_API_PORT")),
+            AcsUrlAllow = List(get("PALISADE_ACS_URL_ALLOW")),
             Hostnames = List(get("PALISADE_HOSTNAME")),
             InsecureHttp = Bool("PALISADE_INSECURE_HTTP", get("PALISADE_INSECURE_HTTP")),
             TlsCert = get("PALISADE_TLS_CERT"),
@@ -84,6 +90,8 @@ internal sealed class ServeSettings
         Data = over.Data ?? Data,
         Listen = over.Listen ?? Listen,
         CwmpPort = over.CwmpPort ?? CwmpPort,
+        ApiPort = over.ApiPort ?? ApiPort,
+        AcsUrlAllow = over.AcsUrlAllow ?? AcsUrlAllow,
         Hostnames = over.Hostnames ?? Hostnames,
         InsecureHttp = over.InsecureHttp ?? InsecureHttp,
         TlsCert = over.TlsCert ?? TlsCert,
@@ -116,6 +124,12 @@ internal sealed class ServeSettings
         }
 
         options.CwmpPort = CwmpPort ?? options.CwmpPort;
+        options.Api.Port = ApiPort ?? options.Api.Port;
+        foreach (var host in AcsUrlAllow ?? [])
+        {
+            options.Api.AcsUrlAllowList.Add(host);
+        }
+
         foreach (var name in Hostnames ?? [])
         {
             options.Hostnames.Add(name);

@@ -1,0 +1,105 @@
+using System.Net;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Palisade.Acs.ConnectionRequests;
+using Palisade.Storage.Sqlite;
+
+namespace Palisade.Server.Api;
+
+/// <summary>The API's own Kestrel instance: HTTPS on its port, its own limits, rate limiting, no Server header.</summary>
+internal static class ApiHost
+{
+    public static async Task<(WebApplication App, string Url)> StartAsync(
+        ApiOptions options,
+        IEnumerable<IPAddress> listen,
+        X509Certificate2? certificate,
+        SqliteDeviceStore store,
+        ConnectionRequester requester,
+        TaskWaiter waiter,
+        Action<ILoggingBuilder>? logging,
+        TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        logging?.Invoke(builder.Logging);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = 1024 * 1024;
+            kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(15);
+            foreach (var address in listen)
+            {
+                kestrel.Listen(address, options.Port, l =>
+                {
+                    if (certificate is not null)
+                    {
+                        l.UseHttps(h =>
+                        {
+                            h.ServerCertificate = certificate;
+                            h.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
+                        });
+                    }
+                });
+            }
+        });
+        builder.Services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = 429;
+            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+            {
+                // Per key (its id is in the token) when one is sent, else per source address.
+                var header = context.Request.Headers.Authorization.ToString();
+                var partition = header.Length > 28 && header.StartsWith("Bearer pal_", StringComparison.Ordinal) ? "key:" + header[11..27]
+                    : "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "-");
+                return RateLimitPartition.GetTokenBucketLimiter(partition, _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = Math.Max(10, options.RequestsPerMinute / 6),
+                    TokensPerPeriod = Math.Max(1, options.RequestsPerMinute / 60),
+                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                    QueueLimit = 0,
+                    AutoReplenishment = true,
+                });
+            });
+            limiter.OnRejected = async (context, token) =>
+            {
+                context.HttpContext.Response.Headers.RetryAfter = "1";
+                await Problems.Of(429, "Too many requests", "Slow down; this key or address is over its request rate.").ExecuteAsync(context.HttpContext).ConfigureAwait(false);
+            };
+        });
+
+        var app = builder.Build();
+        var auth = new ApiAuthentication(store, options, time);
+        app.UseRateLimiter();
+        app.Use(async (context, next) =>
+        {
+            context.Response.Headers.CacheControl = "no-store";
+            context.Response.Headers["X-Content-Type-Options"] = "nosniff";
+            try
+            {
+                await auth.InvokeAsync(context, () => next(context)).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException && !context.Response.HasStarted)
+            {
+                app.Logger.LogError(e, "API request failed");
+                await Problems.Of(500, "Internal error", "The error has been logged.").ExecuteAsync(context).ConfigureAwait(false);
+            }
+        });
+        app.MapPost("/api/v1/login", (Delegate)(Func<HttpContext, Task<IResult>>)auth.LoginAsync);
+        new NorthboundApi(store, requester, waiter, options, time).Map(app);
+        app.MapFallback((Delegate)((HttpContext _) => Problems.Of(404, "Not found", "No such route; the API lives under /api/v1/.")));
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return (app, url);
+    }
+}

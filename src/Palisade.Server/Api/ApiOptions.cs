@@ -1,0 +1,22 @@
+namespace Palisade.Server.Api;
+
+/// <summary>How the northbound API behaves.</summary>
+public sealed class ApiOptions
+{
+    /// <summary>The API port (HTTPS). 0 picks a free port; -1 turns the API off.</summary>
+    public int Port { get; set; } = 7557;
+
+    /// <summary>Hosts a device's ManagementServer.URL may be set to through the API.</summary>
+    public IList<string> AcsUrlAllowList { get; } = [];
+
+    /// <summary>Tasks not done by then end as expired.</summary>
+    public TimeSpan DefaultTaskExpiry { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Requests per minute per key (or per address for unauthenticated calls).</summary>
+    public int RequestsPerMinute { get; set; } = 600;
+
+    /// <summary>Failed logins before a user is locked out, and for how long.</summary>
+    public int MaxFailedLogins { get; set; } = 5;
+
+    public TimeSpan Lockout { get; set; } = TimeSpan.FromMinutes(15);
+}

@@ -1,0 +1,603 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Palisade.Acs.Access;
+using Palisade.Acs.ConnectionRequests;
+using Palisade.Acs.Devices;
+using Palisade.Acs.Query;
+using Palisade.Acs.Storage;
+using Palisade.Acs.Tasks;
+using Palisade.Storage.Sqlite;
+
+namespace Palisade.Server.Api;
+
+/// <summary>
+/// The REST API under <c>/api/v1/</c>. Every route names the permission it needs; every write is audited with
+/// who, what, when and from where; a caller limited to a device filter sees and touches only those devices.
+/// </summary>
+internal sealed class NorthboundApi(SqliteDeviceStore store, ConnectionRequester requester, TaskWaiter waiter, ApiOptions options, TimeProvider time)
+{
+    private const int MaxBulk = 100_000;
+    private const int MaxBodyBytes = 1024 * 1024;
+    private static readonly string[] ManagementServerParameters = ["ManagementServer.URL", "ManagementServer.Username", "ManagementServer.Password"];
+
+    public void Map(WebApplication app)
+    {
+        var api = app.MapGroup("/api/v1");
+        api.MapGet("/devices", (Delegate)((HttpContext c) => Run(c, Permission.ReadDevices, caller => ListDevicesAsync(c, caller))));
+        api.MapGet("/devices.csv", (Delegate)((HttpContext c) => Run(c, Permission.ReadDevices, caller => ExportCsvAsync(c, caller))));
+        api.MapGet("/devices/{id}", (HttpContext c, string id) => Run(c, Permission.ReadDevices, caller => GetDeviceAsync(c, caller, id)));
+        api.MapDelete("/devices/{id}", (HttpContext c, string id) => Run(c, Permission.WriteDevices, caller => DeleteDeviceAsync(c, caller, id)));
+        api.MapPut("/devices/{id}/tags/{tag}", (HttpContext c, string id, string tag) => Run(c, Permission.WriteDevices, caller => TagAsync(c, caller, id, tag, true)));
+        api.MapDelete("/devices/{id}/tags/{tag}", (HttpContext c, string id, string tag) => Run(c, Permission.WriteDevices, caller => TagAsync(c, caller, id, tag, false)));
+        api.MapGet("/devices/{id}/tasks", (HttpContext c, string id) => Run(c, Permission.ReadTasks, caller => ListDeviceTasksAsync(c, caller, id)));
+        api.MapPost("/devices/{id}/tasks", (HttpContext c, string id) => Run(c, Permission.WriteTasks, caller => CreateTaskAsync(c, caller, id)));
+        api.MapPost("/devices/{id}/connection-request", (HttpContext c, string id) => Run(c, Permission.ConnectionRequest, caller => ConnectionRequestAsync(c, caller, id)));
+        api.MapPost("/tasks", (Delegate)((HttpContext c) => Run(c, Permission.WriteTasks, caller => CreateBulkTasksAsync(c, caller))));
+        api.MapGet("/tasks/{taskId:long}", (HttpContext c, long taskId) => Run(c, Permission.ReadTasks, caller => GetTaskAsync(c, caller, taskId)));
+        api.MapPost("/tasks/{taskId:long}/retry", (HttpContext c, long taskId) => Run(c, Permission.WriteTasks, caller => RetryTaskAsync(c, caller, taskId)));
+        api.MapDelete("/tasks/{taskId:long}", (HttpContext c, long taskId) => Run(c, Permission.WriteTasks, caller => CancelTaskAsync(c, caller, taskId)));
+        api.MapGet("/faults", (Delegate)((HttpContext c) => Run(c, Permission.ReadFaults, caller => ListFaultsAsync(c, caller))));
+        api.MapDelete("/faults/{taskId:long}", (HttpContext c, long taskId) => Run(c, Permission.WriteFaults, caller => ClearFaultAsync(c, caller, taskId)));
+        api.MapGet("/keys", (Delegate)((HttpContext c) => Run(c, Permission.ManageKeys, _ => ListKeysAsync(c))));
+        api.MapPost("/keys", (Delegate)((HttpContext c) => Run(c, Permission.ManageKeys, caller => CreateKeyAsync(c, caller))));
+        api.MapDelete("/keys/{keyId}", (HttpContext c, string keyId) => Run(c, Permission.ManageKeys, caller => RevokeKeyAsync(c, caller, keyId)));
+        api.MapGet("/audit", (Delegate)((HttpContext c) => Run(c, Permission.ReadAudit, _ => ListAuditAsync(c))));
+        api.MapGet("/audit/verify", (Delegate)((HttpContext c) => Run(c, Permission.ReadAudit, _ => VerifyAuditAsync(c))));
+        api.MapGet("/stats", (Delegate)((HttpContext c) => Run(c, Permission.ReadDevices, _ => StatsAsync(c))));
+    }
+
+    // Every route: authenticate, check the permission, run; a refusal never tells more than it must.
+    private static async Task<IResult> Run(HttpContext context, Permission permission, Func<Caller, Task<IResult>> action)
+    {
+        if (context.Items[ApiAuthentication.CallerKey] is not Caller caller)
+        {
+            return Problems.Unauthorized();
+        }
+
+        if (!caller.Can(permission))
+        {
+            return Problems.Forbidden(Name(permission));
+        }
+
+        try
+        {
+            return await action(caller).ConfigureAwait(false);
+        }
+        catch (FilterException e)
+        {
+            return Problems.BadRequest("The filter is not valid: " + e.Message);
+        }
+        catch (TaskValidationException e)
+        {
+            return Problems.BadRequest("The task is not valid: " + e.Message);
+        }
+        catch (JsonException)
+        {
+            return Problems.BadRequest("The body is not valid JSON.");
+        }
+        catch (StoreException e) when (e.Reason == StoreErrorReason.Rejected)
+        {
+            return Problems.Of(409, "Conflict", "The store refused the change; nothing was written.");
+        }
+    }
+
+    private static string Name(Permission permission) => JsonNamingPolicy.KebabCaseLower.ConvertName(permission.ToString());
+
+    // ---- devices ----
+
+    private async Task<IResult> ListDevicesAsync(HttpContext c, Caller caller)
+    {
+        var q = c.Request.Query;
+        var filter = Scoped(caller, FilterParser.Parse(q["filter"], time.GetUtcNow()));
+        var sort = q["sort"].ToString() is { Length: > 0 } s ? s.TrimStart('-') : "id";
+        if (!DeviceSearch.SortFields.Contains(sort))
+        {
+            return Problems.BadRequest($"sort must be one of {string.Join(", ", DeviceSearch.SortFields)} (prefix '-' for descending).");
+        }
+
+        var limit = Int(q["limit"], 100, 1, 1000);
+        var offset = Cursor(q["cursor"]);
+        if (limit is null || offset is null)
+        {
+            return Problems.BadRequest("limit must be 1–1000 and cursor a value returned as nextCursor.");
+        }
+
+        var result = await store.SearchDevicesAsync(new DeviceSearch(filter, sort, q["sort"].ToString().StartsWith('-'), offset.Value, limit.Value), c.RequestAborted).ConfigureAwait(false);
+        var projection = Projection(q["projection"]);
+        var now = time.GetUtcNow();
+        var devices = new JsonArray();
+        foreach (var d in result.Devices)
+        {
+            var parameters = projection.Count == 0 ? null : await ProjectedAsync(d.Id, projection, c.RequestAborted).ConfigureAwait(false);
+            devices.Add(ApiJson.Device(d, now, parameters: parameters));
+        }
+
+        return ApiJson.Ok(new JsonObject
+        {
+            ["devices"] = devices,
+            ["total"] = result.Total,
+            ["nextCursor"] = result.NextOffset is { } next ? Convert.ToBase64String(Encoding.ASCII.GetBytes("o:" + next.ToString(CultureInfo.InvariantCulture))) : null,
+        });
+    }
+
+    private async Task<IResult> ExportCsvAsync(HttpContext c, Caller caller)
+    {
+        var q = c.Request.Query;
+        var filter = Scoped(caller, FilterParser.Parse(q["filter"], time.GetUtcNow()));
+        var projection = Projection(q["projection"]);
+        var builder = new StringBuilder();
+        var columns = new List<string> { "id", "serialNumber", "productClass", "softwareVersion", "lastInform", "online" };
+        columns.AddRange(projection);
+        builder.AppendJoin(',', columns.Select(Csv)).Append("\r\n");
+        var now = time.GetUtcNow();
+        for (var offset = 0; ;)
+        {
+            var page = await store.SearchDevicesAsync(new DeviceSearch(filter, Offset: offset, Limit: 1000, IncludeTotal: false), c.RequestAborted).ConfigureAwait(false);
+            foreach (var d in page.Devices)
+            {
+                var values = new List<string?> { d.Id.ToString(), d.Id.SerialNumber, d.Id.ProductClass, d.SoftwareVersion, d.LastInformAt?.ToString("O", CultureInfo.InvariantCulture), ApiJson.IsOnline(d, now) ? "true" : "false" };
+                if (projection.Count > 0)
+                {
+                    var parameters = await ProjectedAsync(d.Id, projection, c.RequestAborted).ConfigureAwait(false);
+                    values.AddRange(projection.Select(p => parameters.FirstOrDefault(x => x.Path == p)?.Value));
+                }
+
+                builder.AppendJoin(',', values.Select(v => Csv(v ?? string.Empty))).Append("\r\n");
+            }
+
+            if (page.NextOffset is not { } next)
+            {
+                break;
+            }
+
+            offset = next;
+        }
+
+        return Results.Text(builder.ToString(), "text/csv", Encoding.UTF8);
+    }
+
+    private async Task<IResult> GetDeviceAsync(HttpContext c, Caller caller, string id)
+    {
+        if (await VisibleDeviceAsync(c, caller, id).ConfigureAwait(false) is not { } device)
+        {
+            return Problems.NotFound("device");
+        }
+
+        var subtree = c.Request.Query["subtree"].ToString();
+        var parameters = await store.GetParametersAsync(device.Id, subtree.Length == 0 ? null : subtree, c.RequestAborted).ConfigureAwait(false);
+        var tags = await store.GetTagsAsync(device.Id, c.RequestAborted).ConfigureAwait(false);
+        return ApiJson.Ok(ApiJson.Device(device, time.GetUtcNow(), tags, parameters));
+    }
+
+    private async Task<IResult> DeleteDeviceAsync(HttpContext c, Caller caller, string id)
+    {
+        if (await VisibleDeviceAsync(c, caller, id).ConfigureAwait(false) is not { } device)
+        {
+            return Problems.NotFound("device");
+        }
+
+        await store.DeleteDeviceAsync(device.Id, c.RequestAborted).ConfigureAwait(false);
+        await AuditAsync(c, caller, "device.delete", device.Id.ToString(), new JsonObject()).ConfigureAwait(false);
+        return Results.NoContent();
+    }
+
+    private async Task<IResult> TagAsync(HttpContext c, Caller caller, string id, string tag, bool present)
+    {
+        if (tag.Length is 0 or > 128 || tag.Any(ch => char.IsControl(ch) || ch is ',' or '"'))
+        {
+            return Problems.BadRequest("A tag is 1–128 printable characters without commas or quotes.");
+        }
+
+        if (await VisibleDeviceAsync(c, caller, id).ConfigureAwait(false) is not { } device)
+        {
+            return Problems.NotFound("device");
+        }
+
+        await store.SetTagAsync(device.Id, tag, present, c.RequestAborted).ConfigureAwait(false);
+        await AuditAsync(c, caller, present ? "tag.add" : "tag.remove", device.Id.ToString(), new JsonObject { ["tag"] = tag }).ConfigureAwait(false);
+        return ApiJson.Ok(new JsonObject { ["tags"] = new JsonArray([.. (await store.GetTagsAsync(device.Id, c.RequestAborted).ConfigureAwait(false)).Select(t => (JsonNode)JsonValue.Create(t)!)]) });
+    }
+
+    // ---- tasks ----
+
+    private async Task<IResult> ListDeviceTasksAsync(HttpContext c, Caller caller, string id)
+    {
+        if (await VisibleDeviceAsync(c, caller, id).ConfigureAwait(false) is not { } device)
+        {
+            return Problems.NotFound("device");
+        }
+
+        var tasks = await store.ListTasksAsync(device.Id, Int(c.Request.Query["limit"], 100, 1, 1000) ?? 100, c.RequestAborted).ConfigureAwait(false);
+        return ApiJson.Ok(new JsonObject { ["tasks"] = new JsonArray([.. tasks.Select(t => (JsonNode)ApiJson.Task(t))]) });
+    }
+
+    private async Task<IResult> CreateTaskAsync(HttpContext c, Caller caller, string id)
+    {
+        if (await VisibleDeviceAsync(c, caller, id).ConfigureAwait(false) is not { } device)
+        {
+            return Problems.NotFound("device");
+        }
+
+        var (definition, expires, problem) = await ReadTaskAsync(c, caller).ConfigureAwait(false);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var timeout = Int(c.Request.Query["timeout"], 0, 0, 300);
+        if (timeout is null)
+        {
+            return Problems.BadRequest("timeout is a number of seconds, 0–300.");
+        }
+
+        var now = time.GetUtcNow();
+        var task = await store.AddTaskAsync(device.Id, new NewTask(definition!.Name, TaskJson.Serialize(definition), now, expires ?? now + options.DefaultTaskExpiry), c.RequestAborted).ConfigureAwait(false);
+        await AuditAsync(c, caller, ManagementServerWrite(definition) ? "device.management-server.write" : "task.create", device.Id.ToString(), new JsonObject { ["task"] = task.Id, ["name"] = definition.Name, ["body"] = Redacted(definition) }).ConfigureAwait(false);
+
+        ConnectionRequestOutcome? poke = null;
+        if (Bool(c.Request.Query["connection_request"]))
+        {
+            if (!caller.Can(Permission.ConnectionRequest))
+            {
+                return Problems.Forbidden(Name(Permission.ConnectionRequest));
+            }
+
+            poke = await requester.RequestAsync(device, c.RequestAborted).ConfigureAwait(false);
+        }
+
+        if (timeout > 0 && poke is null or { Result: ConnectionRequestResult.Reached or ConnectionRequestResult.SentUdp })
+        {
+            await waiter.WaitAsync(task.Id, TimeSpan.FromSeconds(timeout.Value), c.RequestAborted).ConfigureAwait(false);
+        }
+
+        var current = await store.GetTaskAsync(task.Id, c.RequestAborted).ConfigureAwait(false) ?? task;
+        var body = ApiJson.Task(current);
+        if (poke is not null)
+        {
+            body["connectionRequest"] = new JsonObject { ["result"] = JsonNamingPolicy.KebabCaseLower.ConvertName(poke.Result.ToString()), ["detail"] = poke.Detail };
+        }
+
+        return ApiJson.Ok(body, current.Status == DeviceTaskStatus.Queued ? 202 : 200);
+    }
+
+    private async Task<IResult> CreateBulkTasksAsync(HttpContext c, Caller caller)
+    {
+        var text = c.Request.Query["filter"].ToString();
+        if (text.Length == 0)
+        {
+            return Problems.BadRequest("A bulk task needs ?filter=… (use id IS NOT NULL to mean every device).");
+        }
+
+        var filter = Scoped(caller, FilterParser.Parse(text, time.GetUtcNow()));
+        var (definition, expires, problem) = await ReadTaskAsync(c, caller).ConfigureAwait(false);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var ids = await store.MatchDeviceIdsAsync(filter, MaxBulk + 1, c.RequestAborted).ConfigureAwait(false);
+        if (ids.Count > MaxBulk)
+        {
+            return Problems.BadRequest($"The filter matches more than {MaxBulk} devices; narrow it or split the work.");
+        }
+
+        var now = time.GetUtcNow();
+        var payload = TaskJson.Serialize(definition!);
+        foreach (var id in ids)
+        {
+            await store.AddTaskAsync(id, new NewTask(definition!.Name, payload, now, expires ?? now + options.DefaultTaskExpiry), c.RequestAborted).ConfigureAwait(false);
+        }
+
+        await AuditAsync(c, caller, "task.bulk-create", "filter:" + text, new JsonObject { ["name"] = definition!.Name, ["devices"] = ids.Count, ["body"] = Redacted(definition) }).ConfigureAwait(false);
+        return ApiJson.Ok(new JsonObject { ["created"] = ids.Count, ["name"] = definition.Name }, 201);
+    }
+
+    private async Task<IResult> GetTaskAsync(HttpContext c, Caller caller, long taskId) =>
+        await VisibleTaskAsync(c, caller, taskId).ConfigureAwait(false) is { } task ? ApiJson.Ok(ApiJson.Task(task)) : Problems.NotFound("task");
+
+    private async Task<IResult> RetryTaskAsync(HttpContext c, Caller caller, long taskId)
+    {
+        if (await VisibleTaskAsync(c, caller, taskId).ConfigureAwait(false) is null)
+        {
+            return Problems.NotFound("task");
+        }
+
+        var now = time.GetUtcNow();
+        var retried = await store.RetryTaskAsync(taskId, now, now + options.DefaultTaskExpiry, c.RequestAborted).ConfigureAwait(false);
+        if (retried is null)
+        {
+            return Problems.Of(409, "Conflict", "Only faulted, expired or cancelled tasks can be retried.");
+        }
+
+        await AuditAsync(c, caller, "task.retry", retried.DeviceId.ToString(), new JsonObject { ["task"] = taskId }).ConfigureAwait(false);
+        return ApiJson.Ok(ApiJson.Task(retried));
+    }
+
+    private async Task<IResult> CancelTaskAsync(HttpContext c, Caller caller, long taskId)
+    {
+        if (await VisibleTaskAsync(c, caller, taskId).ConfigureAwait(false) is not { } task)
+        {
+            return Problems.NotFound("task");
+        }
+
+        if (!await store.CancelTaskAsync(taskId, time.GetUtcNow(), c.RequestAborted).ConfigureAwait(false))
+        {
+            return Problems.Of(409, "Conflict", "Only queued tasks can be cancelled.");
+        }
+
+        await AuditAsync(c, caller, "task.cancel", task.DeviceId.ToString(), new JsonObject { ["task"] = taskId }).ConfigureAwait(false);
+        return Results.NoContent();
+    }
+
+    private async Task<IResult> ConnectionRequestAsync(HttpContext c, Caller caller, string id)
+    {
+        if (await VisibleDeviceAsync(c, caller, id).ConfigureAwait(false) is not { } device)
+        {
+            return Problems.NotFound("device");
+        }
+
+        var outcome = await requester.RequestAsync(device, c.RequestAborted).ConfigureAwait(false);
+        await AuditAsync(c, caller, "device.connection-request", device.Id.ToString(), new JsonObject { ["result"] = outcome.Result.ToString() }).ConfigureAwait(false);
+        return ApiJson.Ok(new JsonObject { ["result"] = JsonNamingPolicy.KebabCaseLower.ConvertName(outcome.Result.ToString()), ["detail"] = outcome.Detail });
+    }
+
+    // ---- faults ----
+
+    private async Task<IResult> ListFaultsAsync(HttpContext c, Caller caller)
+    {
+        DeviceId? id = null;
+        if (c.Request.Query["device"].ToString() is { Length: > 0 } text)
+        {
+            if (await VisibleDeviceAsync(c, caller, text).ConfigureAwait(false) is not { } device)
+            {
+                return Problems.NotFound("device");
+            }
+
+            id = device.Id;
+        }
+
+        var faults = await store.ListFaultsAsync(id, Int(c.Request.Query["limit"], 100, 1, 1000) ?? 100, c.RequestAborted).ConfigureAwait(false);
+        var visible = new JsonArray();
+        foreach (var f in faults)
+        {
+            if (caller.DeviceScope is null || await store.MatchesAsync(f.DeviceId, caller.DeviceScope, c.RequestAborted).ConfigureAwait(false))
+            {
+                visible.Add(ApiJson.Task(f));
+            }
+        }
+
+        return ApiJson.Ok(new JsonObject { ["faults"] = visible });
+    }
+
+    private async Task<IResult> ClearFaultAsync(HttpContext c, Caller caller, long taskId)
+    {
+        if (await VisibleTaskAsync(c, caller, taskId).ConfigureAwait(false) is not { } task || !await store.ClearFaultAsync(taskId, c.RequestAborted).ConfigureAwait(false))
+        {
+            return Problems.NotFound("fault");
+        }
+
+        await AuditAsync(c, caller, "fault.clear", task.DeviceId.ToString(), new JsonObject { ["task"] = taskId, ["code"] = task.Fault?.Code }).ConfigureAwait(false);
+        return Results.NoContent();
+    }
+
+    // ---- keys and audit ----
+
+    private async Task<IResult> ListKeysAsync(HttpContext c) =>
+        ApiJson.Ok(new JsonObject { ["keys"] = new JsonArray([.. (await store.ListKeysAsync(c.RequestAborted).ConfigureAwait(false)).Select(k => (JsonNode)ApiJson.Key(k))]) });
+
+    private async Task<IResult> CreateKeyAsync(HttpContext c, Caller caller)
+    {
+        var body = await ReadJsonAsync(c).ConfigureAwait(false);
+        var name = body?["name"]?.GetValue<string>();
+        var role = body?["role"]?.GetValue<string>();
+        var filter = body?["deviceFilter"]?.GetValue<string>();
+        var days = body?["expiresInDays"]?.GetValue<int>();
+        if (string.IsNullOrWhiteSpace(name) || name.Length > 128 || role is null || !Roles.Exists(role))
+        {
+            return Problems.BadRequest($"A key needs a name (1–128 characters) and a role ({string.Join(", ", Roles.All)}).");
+        }
+
+        if (filter is not null)
+        {
+            FilterParser.Parse(filter, time.GetUtcNow());
+        }
+
+        var now = time.GetUtcNow();
+        var (token, record) = ApiKeys.Create(name, role, filter, now, days is > 0 ? now.AddDays(days.Value) : null, caller.Actor);
+        await store.CreateKeyAsync(record, c.RequestAborted).ConfigureAwait(false);
+        await AuditAsync(c, caller, "key.create", "key:" + record.Id, new JsonObject { ["name"] = name, ["role"] = role, ["deviceFilter"] = filter }).ConfigureAwait(false);
+        var result = ApiJson.Key(record);
+        result["key"] = token;
+        return ApiJson.Ok(result, 201);
+    }
+
+    private async Task<IResult> RevokeKeyAsync(HttpContext c, Caller caller, string keyId)
+    {
+        if (!await store.RevokeKeyAsync(keyId, time.GetUtcNow(), c.RequestAborted).ConfigureAwait(false))
+        {
+            return Problems.NotFound("key");
+        }
+
+        await AuditAsync(c, caller, "key.revoke", "key:" + keyId, new JsonObject()).ConfigureAwait(false);
+        return Results.NoContent();
+    }
+
+    private async Task<IResult> ListAuditAsync(HttpContext c)
+    {
+        long? before = long.TryParse(c.Request.Query["before"], NumberStyles.None, CultureInfo.InvariantCulture, out var b) ? b : null;
+        var entries = await store.ListAuditAsync(before, Int(c.Request.Query["limit"], 100, 1, 1000) ?? 100, c.RequestAborted).ConfigureAwait(false);
+        return ApiJson.Ok(new JsonObject { ["entries"] = new JsonArray([.. entries.Select(e => (JsonNode)ApiJson.Audit(e))]) });
+    }
+
+    private async Task<IResult> VerifyAuditAsync(HttpContext c)
+    {
+        var v = await store.VerifyAuditAsync(c.RequestAborted).ConfigureAwait(false);
+        return ApiJson.Ok(new JsonObject { ["intact"] = v.Intact, ["entries"] = v.Entries, ["firstBadSeq"] = v.FirstBadSeq, ["problem"] = v.Problem });
+    }
+
+    private async Task<IResult> StatsAsync(HttpContext c) => ApiJson.Ok(new JsonObject
+    {
+        ["devices"] = await store.CountDevicesAsync(c.RequestAborted).ConfigureAwait(false),
+        ["connectionRequests"] = new JsonObject
+        {
+            ["reached"] = requester.Reached,
+            ["refused"] = requester.Refused,
+            ["timeout"] = requester.Timeouts,
+            ["unreachable"] = requester.Unreachable,
+            ["udpSent"] = requester.UdpSent,
+        },
+    });
+
+    // ---- helpers ----
+
+    private async Task<(TaskDefinition? Definition, DateTimeOffset? Expires, IResult? Problem)> ReadTaskAsync(HttpContext c, Caller caller)
+    {
+        var body = await ReadJsonAsync(c).ConfigureAwait(false);
+        if (body is not JsonObject)
+        {
+            return (null, null, Problems.BadRequest("The body must be a task object, e.g. {\"name\": \"reboot\"}."));
+        }
+
+        var definition = TaskJson.Parse(body.ToJsonString());
+        if (ManagementServerWrite(definition))
+        {
+            if (!caller.Can(Permission.WriteManagementServer))
+            {
+                return (null, null, Problems.Forbidden(Name(Permission.WriteManagementServer)));
+            }
+
+            var url = ((SetParameterValuesTask)definition).ParameterValues.FirstOrDefault(p => p.Name.EndsWith("ManagementServer.URL", StringComparison.Ordinal));
+            if (url is not null && (!Uri.TryCreate(url.Value.Text, UriKind.Absolute, out var target) || target.Scheme != Uri.UriSchemeHttps
+                || !options.AcsUrlAllowList.Contains(target.Host, StringComparer.OrdinalIgnoreCase)))
+            {
+                return (null, null, Problems.BadRequest($"ManagementServer.URL must be an https URL on an allowed host ({string.Join(", ", options.AcsUrlAllowList)})."));
+            }
+        }
+
+        DateTimeOffset? expires = null;
+        if (Int(c.Request.Query["expires_in"], 0, 1, 90 * 86400) is { } seconds && c.Request.Query.ContainsKey("expires_in"))
+        {
+            expires = time.GetUtcNow().AddSeconds(seconds);
+        }
+
+        return (definition, expires, null);
+    }
+
+    private static bool ManagementServerWrite(TaskDefinition definition) =>
+        definition is SetParameterValuesTask set && set.ParameterValues.Any(p => ManagementServerParameters.Any(m => p.Name.EndsWith(m, StringComparison.Ordinal)));
+
+    private static JsonNode Redacted(TaskDefinition definition)
+    {
+        var node = JsonNode.Parse(TaskJson.Serialize(definition))!;
+        if (node["parameterValues"] is JsonArray values)
+        {
+            foreach (var v in values.OfType<JsonArray>())
+            {
+                if (v.Count > 1 && v[0]?.GetValue<string>() is { } name && (name.EndsWith("Password", StringComparison.Ordinal) || name.EndsWith("Passphrase", StringComparison.Ordinal) || name.EndsWith("Key", StringComparison.Ordinal)))
+                {
+                    v[1] = "(redacted)";
+                }
+            }
+        }
+
+        return node;
+    }
+
+    private static async Task<JsonNode?> ReadJsonAsync(HttpContext c)
+    {
+        if (c.Request.ContentLength is > MaxBodyBytes)
+        {
+            throw new JsonException("too large");
+        }
+
+        using var buffer = new MemoryStream();
+        await c.Request.Body.CopyToAsync(buffer, c.RequestAborted).ConfigureAwait(false);
+        if (buffer.Length > MaxBodyBytes)
+        {
+            throw new JsonException("too large");
+        }
+
+        return buffer.Length == 0 ? null : JsonNode.Parse(buffer.ToArray(), documentOptions: new JsonDocumentOptions { MaxDepth = 32 });
+    }
+
+    private async Task<Device?> VisibleDeviceAsync(HttpContext c, Caller caller, string id)
+    {
+        if (!DeviceId.TryParse(id, out var deviceId))
+        {
+            return null;
+        }
+
+        var device = await store.GetDeviceAsync(deviceId, c.RequestAborted).ConfigureAwait(false);
+        if (device is null || (caller.DeviceScope is { } scope && !await store.MatchesAsync(deviceId, scope, c.RequestAborted).ConfigureAwait(false)))
+        {
+            return null;
+        }
+
+        return device;
+    }
+
+    private async Task<DeviceTask?> VisibleTaskAsync(HttpContext c, Caller caller, long taskId)
+    {
+        var task = await store.GetTaskAsync(taskId, c.RequestAborted).ConfigureAwait(false);
+        return task is null || (caller.DeviceScope is { } scope && !await store.MatchesAsync(task.DeviceId, scope, c.RequestAborted).ConfigureAwait(false)) ? null : task;
+    }
+
+    private static Filter? Scoped(Caller caller, Filter? filter) =>
+        caller.DeviceScope is null ? filter : filter is null ? caller.DeviceScope : new AndFilter(caller.DeviceScope, filter);
+
+    private async Task<IReadOnlyList<CachedParameter>> ProjectedAsync(DeviceId id, List<string> projection, CancellationToken cancellationToken)
+    {
+        var all = new List<CachedParameter>();
+        foreach (var p in projection)
+        {
+            all.AddRange(await store.GetParametersAsync(id, p, cancellationToken).ConfigureAwait(false));
+        }
+
+        return all;
+    }
+
+    private static List<string> Projection(string? text) =>
+        string.IsNullOrWhiteSpace(text) ? [] : [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Take(64)];
+
+    private async Task AuditAsync(HttpContext c, Caller caller, string action, string target, JsonObject detail) =>
+        await store.AppendAsync(new AuditRecord(time.GetUtcNow(), caller.Actor, c.Connection.RemoteIpAddress?.ToString() ?? "-", action, target, detail.ToJsonString()), CancellationToken.None).ConfigureAwait(false);
+
+    private static int? Int(string? text, int fallback, int min, int max) =>
+        string.IsNullOrEmpty(text) ? fallback
+        : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v >= min && v <= max ? v : null;
+
+    private static int? Cursor(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return 0;
+        }
+
+        try
+        {
+            var raw = Encoding.ASCII.GetString(Convert.FromBase64String(text));
+            return raw.StartsWith("o:", StringComparison.Ordinal) && int.TryParse(raw.AsSpan(2), NumberStyles.None, CultureInfo.InvariantCulture, out var o) ? o : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    private static bool Bool(string? text) => text is "true" or "1" or "yes";
+
+    // CSV cells: quoted, and never starting with a formula character (spreadsheet injection).
+    private static string Csv(string value)
+    {
+        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
+        {
+            value = "'" + value;
+        }
+
+        return "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    }
+}

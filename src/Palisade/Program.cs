@@ -7,5 +7,9 @@ var root = new RootCommand("Palisade: a secure TR-069 (CWMP) ACS with a CPE agen
     ServeCommand.Create(),
     SimCommand.Create(),
     CpeCommand.Create(),
+    KeysCommand.Create(),
+    AuditLogCommand.Create(),
+    ApiClientCommands.Devices(),
+    ApiClientCommands.Task(),
 };
 return await root.Parse(args).InvokeAsync();

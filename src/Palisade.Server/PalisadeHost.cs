@@ -116,7 +116,10 @@ public sealed class PalisadeHost : IAsyncDisposable
         var store = SqliteDeviceStore.Open(new SqliteStoreOptions { DataDirectory = data });
         try
         {
-            var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = data, EnvironmentName = "Production" });
+            // The content root is the program folder, never the data folder: configuration file watchers there
+            // would wake on every store write.
+            var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, EnvironmentName = "Production" });
+            builder.Configuration.Sources.Clear();
             builder.Logging.ClearProviders();
             (logging ?? DefaultLogging)(builder.Logging);
 

@@ -37,11 +37,19 @@ public sealed partial class SqliteDeviceStore
         }, cancellationToken);
     }
 
-    private static long UpsertDevice(SqliteTransaction transaction, SessionChanges changes)
+    // The writer's hot statements are prepared once and reused (under the write lock): preparing the
+    // 27-column upsert on every session commit was a visible share of a session's CPU.
+    private SqliteCommand? _upsertDevice;
+    private SqliteCommand? _upsertParameter;
+
+    private long UpsertDevice(SqliteTransaction transaction, SessionChanges changes)
     {
-        using var command = Command(transaction, DeviceRow.Upsert);
-        DeviceRow.Bind(command, changes.Device);
-        return (long)command.ExecuteScalar()!;
+        _upsertDevice ??= _writer.CreateCommand();
+        _upsertDevice.CommandText = DeviceRow.Upsert;
+        _upsertDevice.Transaction = transaction;
+        _upsertDevice.Parameters.Clear();
+        DeviceRow.Bind(_upsertDevice, changes.Device);
+        return (long)_upsertDevice.ExecuteScalar()!;
     }
 
     private void RemoveSubtrees(SqliteTransaction transaction, long device, List<string> prefixes)
@@ -64,16 +72,30 @@ public sealed partial class SqliteDeviceStore
             return;
         }
 
-        using var command = Command(transaction, UpsertParameter);
-        var pDevice = command.Parameters.Add("$device", SqliteType.Integer);
-        var pPath = command.Parameters.Add("$path", SqliteType.Integer);
-        var pValue = command.Parameters.Add("$value", SqliteType.Text);
-        var pType = command.Parameters.Add("$type", SqliteType.Integer);
-        var pWritable = command.Parameters.Add("$writable", SqliteType.Integer);
-        var pNotification = command.Parameters.Add("$notification", SqliteType.Integer);
-        var pAccess = command.Parameters.Add("$access_list", SqliteType.Text);
-        var pReadAt = command.Parameters.Add("$read_at", SqliteType.Integer);
-        command.Prepare();
+        if (_upsertParameter is null)
+        {
+            _upsertParameter = _writer.CreateCommand();
+            _upsertParameter.CommandText = UpsertParameter;
+            _upsertParameter.Parameters.Add("$device", SqliteType.Integer);
+            _upsertParameter.Parameters.Add("$path", SqliteType.Integer);
+            _upsertParameter.Parameters.Add("$value", SqliteType.Text);
+            _upsertParameter.Parameters.Add("$type", SqliteType.Integer);
+            _upsertParameter.Parameters.Add("$writable", SqliteType.Integer);
+            _upsertParameter.Parameters.Add("$notification", SqliteType.Integer);
+            _upsertParameter.Parameters.Add("$access_list", SqliteType.Text);
+            _upsertParameter.Parameters.Add("$read_at", SqliteType.Integer);
+        }
+
+        var command = _upsertParameter;
+        command.Transaction = transaction;
+        var pDevice = command.Parameters["$device"];
+        var pPath = command.Parameters["$path"];
+        var pValue = command.Parameters["$value"];
+        var pType = command.Parameters["$type"];
+        var pWritable = command.Parameters["$writable"];
+        var pNotification = command.Parameters["$notification"];
+        var pAccess = command.Parameters["$access_list"];
+        var pReadAt = command.Parameters["$read_at"];
         foreach (var p in parameters)
         {
             pDevice.Value = device;

@@ -37,7 +37,21 @@ public sealed partial class SqliteDeviceStore
         }, cancellationToken);
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<DeviceTask>> TakeQueuedTasksAsync(DeviceId id, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public async Task<IReadOnlyList<DeviceTask>> TakeQueuedTasksAsync(DeviceId id, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        // Most sessions have nothing queued: find that out with a read, not a write transaction.
+        var any = await ReadAsync(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT EXISTS (SELECT 1 FROM tasks t JOIN devices d ON d.rowid = t.device WHERE d.id = $id AND t.status = $queued)";
+            command.Parameters.AddWithValue("$id", id.ToString());
+            command.Parameters.AddWithValue("$queued", (int)DeviceTaskStatus.Queued);
+            return (long)command.ExecuteScalar()! == 1;
+        }, cancellationToken).ConfigureAwait(false);
+        return any ? await TakeQueuedTasksLockedAsync(id, now, cancellationToken).ConfigureAwait(false) : [];
+    }
+
+    private Task<IReadOnlyList<DeviceTask>> TakeQueuedTasksLockedAsync(DeviceId id, DateTimeOffset now, CancellationToken cancellationToken) =>
         WriteAsync<IReadOnlyList<DeviceTask>>(transaction =>
         {
             var rowid = DeviceRowId(transaction, id);

@@ -206,6 +206,8 @@ public sealed partial class SqliteDeviceStore : IDeviceStore
         try
         {
             Pragma(_writer, "PRAGMA wal_checkpoint(PASSIVE)");
+            _upsertDevice?.Dispose();
+            _upsertParameter?.Dispose();
             await _writer.DisposeAsync().ConfigureAwait(false);
             using var pooled = new SqliteConnection(_connectionString);
             SqliteConnection.ClearPool(pooled);
@@ -260,9 +262,9 @@ public sealed partial class SqliteDeviceStore : IDeviceStore
         cancellationToken.ThrowIfCancellationRequested();
         try
         {
+            // Readers need none of the writer's pragmas (they only affect writes); pooled connections stay open.
             using var connection = new SqliteConnection(_connectionString);
             connection.Open();
-            Configure(connection);
             return Task.FromResult(read(connection));
         }
         catch (SqliteException e)

@@ -51,6 +51,9 @@ public sealed class AgentOptions
     /// <summary>The largest file a download may be.</summary>
     public long MaxDownloadBytes { get; set; } = 256L * 1024 * 1024;
 
+    /// <summary>Open a new connection (a full TLS handshake) for every session instead of keeping one alive.</summary>
+    public bool NewConnectionPerSession { get; set; }
+
     /// <summary>Answer every session's ACS requests but never wait for timers (tests drive sessions by hand).</summary>
     public bool Manual { get; set; }
 }

@@ -243,6 +243,13 @@ public sealed partial class CpeAgent : IAsyncDisposable
             events = [.. _events];
         }
 
+        if (_options.NewConnectionPerSession)
+        {
+            var old = _client;
+            _client = NewClient();
+            old.Dispose();
+        }
+
         _client.EndSession();
         var inform = BuildInform(events);
         var header = new CwmpHeader { Id = "inform-" + Random.Shared.Next().ToString(System.Globalization.CultureInfo.InvariantCulture), SupportedCwmpVersions = [.. SupportedVersions] };

@@ -66,7 +66,8 @@ public sealed class ConnectionRequestServer : IAsyncDisposable
     /// <summary>Starts a listener on <paramref name="address"/>:<paramref name="port"/> (0: any free port).</summary>
     public static async Task<ConnectionRequestServer> StartAsync(IPAddress address, int port, TimeProvider? time = null, double burst = 3, double perSecond = 0.5, CancellationToken cancellationToken = default)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, EnvironmentName = "Production" });
+        builder.Configuration.Sources.Clear();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k =>
         {

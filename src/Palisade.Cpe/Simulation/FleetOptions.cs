@@ -39,4 +39,7 @@ public sealed class FleetOptions
     public IPAddress? ConnectionRequestAddress { get; set; }
 
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A new TLS connection (full handshake) for every session.</summary>
+    public bool NewConnectionPerSession { get; set; }
 }

@@ -53,6 +53,7 @@ public sealed class FleetSimulator : IAsyncDisposable
                 InsecureSkipVerify = _options.InsecureSkipVerify,
                 AllowPlaintext = _options.AcsUrl.Scheme == Uri.UriSchemeHttp,
                 RequestTimeout = _options.RequestTimeout,
+                NewConnectionPerSession = _options.NewConnectionPerSession,
             };
             agentOptions.TrustedCas.AddRange(_options.TrustedCas);
             var agent = new CpeAgent(new CpeDataModel(template, identity), agentOptions, logger: _logger);

@@ -28,7 +28,8 @@ internal static class ApiHost
         TimeProvider time,
         CancellationToken cancellationToken)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, EnvironmentName = "Production" });
+        builder.Configuration.Sources.Clear();
         builder.Logging.ClearProviders();
         logging?.Invoke(builder.Logging);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);

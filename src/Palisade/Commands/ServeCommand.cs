@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
 using Palisade.Server;
 using Spectre.Console;
 
@@ -24,6 +25,7 @@ internal static class ServeCommand
         var noEnroll = new Option<bool>("--no-enrollment") { Description = "Admit only devices with stored credentials or a client certificate; no bootstrap credential." };
         var timeout = new Option<int?>("--session-timeout") { Description = "Seconds a CWMP session may stay silent before it is closed (default 30)." };
         var maxSessions = new Option<int?>("--max-sessions") { Description = "Sessions in flight above which new ones get 503 with Retry-After (default 2048)." };
+        var logLevel = new Option<Microsoft.Extensions.Logging.LogLevel?>("--log-level") { Description = "Trace, Debug, Information (default: one line per session), Warning, Error." };
         var config = new Option<string?>("--config") { Description = "A JSON settings file (keys: data, listen, cwmpPort, hostnames, insecureHttp, tlsCert, tlsKey, clientCa, allowBasic, disableEnrollment, bootstrapCredential, sessionTimeoutSeconds, maxSessionsInFlight). Environment and command line override it." };
 
         var command = new Command("serve", """
@@ -33,7 +35,7 @@ internal static class ServeCommand
             (never on the command line, where other users could read it).
             """)
         {
-            data, listen, port, apiPort, acsUrlAllow, hostname, insecure, tlsCert, tlsKey, clientCa, allowBasic, noEnroll, timeout, maxSessions, config,
+            data, listen, port, apiPort, acsUrlAllow, hostname, insecure, tlsCert, tlsKey, clientCa, allowBasic, noEnroll, timeout, maxSessions, logLevel, config,
         };
 
         command.SetAction(async (result, cancellationToken) =>
@@ -77,7 +79,15 @@ internal static class ServeCommand
             PalisadeHost host;
             try
             {
-                host = await PalisadeHost.StartAsync(options, cancellationToken: cancellationToken);
+                Action<Microsoft.Extensions.Logging.ILoggingBuilder>? logging = result.GetValue(logLevel) is { } level
+                    ? b => b.AddSimpleConsole(c =>
+                    {
+                        c.SingleLine = true;
+                        c.UseUtcTimestamp = true;
+                        c.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+                    }).SetMinimumLevel(level)
+                    : null;
+                host = await PalisadeHost.StartAsync(options, logging, cancellationToken: cancellationToken);
             }
             catch (IOException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse })
             {

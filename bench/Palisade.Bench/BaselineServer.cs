@@ -1,0 +1,71 @@
+using System.Net;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Palisade.Cwmp;
+using Palisade.Cwmp.Codec;
+using Palisade.Cwmp.Envelope;
+using Palisade.Cwmp.Messages;
+
+namespace Palisade.Bench;
+
+/// <summary>
+/// The baseline: a bare Kestrel endpoint on the same TLS settings that answers the same sequence (Inform →
+/// InformResponse, empty POST → 204) with canned responses, parses nothing beyond the body's presence, stores
+/// nothing and checks no credentials. Palisade's sessions/s is reported as a share of this.
+/// </summary>
+internal static class BaselineServer
+{
+    public const string Marker = "baseline: listening url=";
+
+    public static async Task<int> RunAsync(string certificatePath, string keyPath, CancellationToken cancellationToken)
+    {
+        using var certificate = X509Certificate2.CreateFromPemFile(certificatePath, keyPath);
+        var informResponse = CwmpWriter.ToBytes(new CwmpEnvelope(CwmpVersion.V1_4, new CwmpHeader { Id = "1" }, new InformResponse(1)));
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Listen(IPAddress.Loopback, 0, l => l.UseHttps(h =>
+            {
+                h.ServerCertificate = certificate;
+                h.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
+            }));
+        });
+        var app = builder.Build();
+        app.Run(async context =>
+        {
+            using var buffer = new MemoryStream();
+            await context.Request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
+            if (buffer.Length == 0)
+            {
+                context.Response.StatusCode = 204;
+                return;
+            }
+
+            context.Response.ContentType = CwmpHttpResponseContentType;
+            context.Response.Headers.SetCookie = "palisade-session=baseline; Path=/; Secure; HttpOnly";
+            await context.Response.Body.WriteAsync(informResponse, context.RequestAborted).ConfigureAwait(false);
+        });
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        Console.WriteLine(Marker + app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        return 0;
+    }
+
+    private const string CwmpHttpResponseContentType = "text/xml; charset=\"utf-8\"";
+}

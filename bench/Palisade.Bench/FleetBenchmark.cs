@@ -1,0 +1,276 @@
+using System.Diagnostics;
+using System.Text.Json.Serialization;
+using HdrHistogram;
+using Microsoft.Data.Sqlite;
+using Palisade.Cpe.Agent;
+using Palisade.Cpe.Model;
+using Palisade.Cpe.Simulation;
+using Spectre.Console;
+
+namespace Palisade.Bench;
+
+/// <summary>What one benchmark run measures.</summary>
+internal sealed class FleetSettings
+{
+    public int Devices { get; init; } = 1000;
+
+    public int DurationSeconds { get; init; } = 20;
+
+    public int Parameters { get; init; }
+
+    public bool FullHandshakes { get; init; } = true;
+
+    public int Concurrency { get; init; } = 64;
+
+    public bool Baseline { get; init; } = true;
+
+    public string? JsonPath { get; init; }
+}
+
+/// <summary>The JSON summary (camelCase field names).</summary>
+internal sealed record FleetReport(
+    string Scenario,
+    int Devices,
+    string Tls,
+    string Auth,
+    int DurationSeconds,
+    long Sessions,
+    double SessionsPerSecond,
+    double BaselineSessionsPerSecond,
+    double BaselineRatio,
+    LatencyReport LatencyMs,
+    LatencyReport HalfRateLatencyMs,
+    double HalfRateSessionsPerSecond,
+    double ServerCpuSecondsPer1000Sessions,
+    double SimulatorCpuSecondsPer1000Sessions,
+    long ServerPeakRssBytes,
+    double BootstrapSeconds,
+    double BootstrapSessionsPerSecond,
+    long StoreBytes,
+    double StoreBytesPerDevice,
+    long CachedParameters,
+    double StoreBytesPerParameter,
+    IReadOnlyDictionary<string, long> ErrorsByKind);
+
+internal sealed record LatencyReport(double P50, double P95, double P99);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
+[JsonSerializable(typeof(FleetReport))]
+internal sealed partial class ReportJson : JsonSerializerContext
+{
+}
+
+/// <summary>
+/// The fleet benchmark: a fresh <c>palisade serve</c> on 127.0.0.1, a fleet registered through its bootstrap
+/// path, then periodic informs as fast as the fleet can drive them (closed loop), then again at half that rate
+/// for latency, then the same closed loop against the canned baseline endpoint.
+/// </summary>
+internal static class FleetBenchmark
+{
+    public static async Task<FleetReport> RunAsync(FleetSettings settings, CancellationToken cancellationToken)
+    {
+        var data = Directory.CreateTempSubdirectory("palisade-bench-").FullName;
+        var palisade = Path.Combine(AppContext.BaseDirectory, "palisade.dll");
+        var errors = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        try
+        {
+            await using var server = await ServerProcess.StartAsync("palisade: listening cwmp=", palisade, "serve", "--data", data, "--cwmp-port", "0", "--api-port", "-1",
+                "--max-sessions", "100000", "--log-level", "Warning").ConfigureAwait(false);
+            AnsiConsole.MarkupLineInterpolated($"palisade serve (pid {server.Pid}) at {server.Url}");
+            var profile = DeviceProfile.Gateway();
+            profile.MaxParameters = settings.Parameters;
+            var bootstrap = (await File.ReadAllTextAsync(Path.Combine(data, "bootstrap-credential"), cancellationToken).ConfigureAwait(false)).Trim().Split(':', 2);
+            await using var fleet = await FleetAsync(server.Url, settings, profile, bootstrap[0], bootstrap[1], data, cancellationToken).ConfigureAwait(false);
+
+            // 1. Registration through the bootstrap path (first contact, enrollment, credential rotation).
+            var clock = Stopwatch.StartNew();
+            var (registered, _) = await ClosedLoopAsync(fleet.Agents, settings.Concurrency, null, onePass: true, errors, cancellationToken).ConfigureAwait(false);
+            var bootstrapSeconds = clock.Elapsed.TotalSeconds;
+            AnsiConsole.MarkupLineInterpolated($"registered {registered} devices in {bootstrapSeconds:0.0} s");
+
+            // 2. Periodic informs, closed loop: the most the server sustains.
+            var serverCpu = server.CpuSeconds;
+            var simCpu = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+            clock.Restart();
+            var (sessions, latency) = await ClosedLoopAsync(fleet.Agents, settings.Concurrency, TimeSpan.FromSeconds(settings.DurationSeconds), onePass: false, errors, cancellationToken).ConfigureAwait(false);
+            var elapsed = clock.Elapsed.TotalSeconds;
+            var rate = sessions / elapsed;
+            var serverCpuPer1000 = (server.CpuSeconds - serverCpu) * 1000 / Math.Max(1, sessions);
+            var simCpuPer1000 = (Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - simCpu) * 1000 / Math.Max(1, sessions);
+            AnsiConsole.MarkupLineInterpolated($"periodic: {sessions} sessions, {rate:0} sessions/s");
+
+            // 3. Half that rate, open loop: latency when the server is not saturated.
+            var (halfSessions, halfLatency) = await OpenLoopAsync(fleet.Agents, rate / 2, TimeSpan.FromSeconds(Math.Max(3, settings.DurationSeconds / 2)), errors, cancellationToken).ConfigureAwait(false);
+            var halfRate = halfSessions / Math.Max(3, settings.DurationSeconds / 2.0);
+            var peakRss = server.PeakRssBytes;
+            await server.DisposeAsync().ConfigureAwait(false);
+
+            // 4. The baseline, same TLS settings, same fleet size and loop.
+            double baseline = 0;
+            if (settings.Baseline)
+            {
+                await using var canned = await ServerProcess.StartAsync(BaselineServer.Marker, Path.Combine(AppContext.BaseDirectory, "Palisade.Bench.dll"), "baseline-server",
+                    "--cert", Path.Combine(data, "pki", "server.crt"), "--key", Path.Combine(data, "pki", "server.key")).ConfigureAwait(false);
+                await using var baselineFleet = await FleetAsync(canned.Url, settings, profile, null, null, data, cancellationToken).ConfigureAwait(false);
+                var baselineErrors = new SortedDictionary<string, long>(StringComparer.Ordinal);
+                clock.Restart();
+                var (baselineSessions, _) = await ClosedLoopAsync(baselineFleet.Agents, settings.Concurrency, TimeSpan.FromSeconds(settings.DurationSeconds), onePass: false, baselineErrors, cancellationToken).ConfigureAwait(false);
+                baseline = baselineSessions / clock.Elapsed.TotalSeconds;
+                AnsiConsole.MarkupLineInterpolated($"baseline: {baseline:0} sessions/s");
+            }
+
+            var (storeBytes, parameters) = StoreSize(data);
+            return new FleetReport(
+                "periodic", settings.Devices, settings.FullHandshakes ? "full-handshake" : "reused-connection", "digest", settings.DurationSeconds,
+                sessions, Math.Round(rate, 1), Math.Round(baseline, 1), baseline > 0 ? Math.Round(rate / baseline, 3) : 0,
+                Report(latency), Report(halfLatency), Math.Round(halfRate, 1),
+                Math.Round(serverCpuPer1000, 3), Math.Round(simCpuPer1000, 3), peakRss,
+                Math.Round(bootstrapSeconds, 1), Math.Round(registered / bootstrapSeconds, 1),
+                storeBytes, Math.Round((double)storeBytes / settings.Devices, 1), parameters, parameters > 0 ? Math.Round((double)storeBytes / parameters, 1) : 0,
+                errors);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            try
+            {
+                Directory.Delete(data, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    public static void Print(FleetReport r)
+    {
+        var table = new Table().AddColumn("figure").AddColumn(new TableColumn("value").RightAligned());
+        void Row(string name, string value) => table.AddRow(name, Markup.Escape(value));
+        Row("devices / TLS / auth", $"{r.Devices} / {r.Tls} / {r.Auth}");
+        Row("sessions/s (periodic, closed loop)", $"{r.SessionsPerSecond:0.0}");
+        Row("baseline sessions/s", $"{r.BaselineSessionsPerSecond:0.0}");
+        Row("ratio to baseline", $"{r.BaselineRatio:P1}");
+        Row("latency p50/p95/p99 (ms), saturated", $"{r.LatencyMs.P50:0.0} / {r.LatencyMs.P95:0.0} / {r.LatencyMs.P99:0.0}");
+        Row($"latency p50/p95/p99 (ms) at {r.HalfRateSessionsPerSecond:0}/s", $"{r.HalfRateLatencyMs.P50:0.0} / {r.HalfRateLatencyMs.P95:0.0} / {r.HalfRateLatencyMs.P99:0.0}");
+        Row("CPU s per 1000 sessions: server / simulator", $"{r.ServerCpuSecondsPer1000Sessions:0.00} / {r.SimulatorCpuSecondsPer1000Sessions:0.00}");
+        Row("server peak RSS", $"{r.ServerPeakRssBytes / 1048576.0:0} MiB");
+        Row("bootstrap (enroll every device)", $"{r.BootstrapSeconds:0.0} s, {r.BootstrapSessionsPerSecond:0}/s");
+        Row("store: bytes per device / per cached parameter", $"{r.StoreBytesPerDevice:0} / {r.StoreBytesPerParameter:0} ({r.CachedParameters} parameters)");
+        Row("errors", r.ErrorsByKind.Count == 0 ? "none" : string.Join(", ", r.ErrorsByKind.Select(e => $"{e.Key}={e.Value}")));
+        AnsiConsole.Write(table);
+    }
+
+    private static async Task<FleetSimulator> FleetAsync(Uri url, FleetSettings settings, DeviceProfile profile, string? user, string? password, string data, CancellationToken cancellationToken)
+    {
+        var options = new FleetOptions
+        {
+            AcsUrl = url,
+            Devices = settings.Devices,
+            Profile = profile,
+            BootstrapUsername = user,
+            BootstrapPassword = password,
+            Periodic = TimeSpan.FromHours(1),
+            Ramp = TimeSpan.Zero,
+            NewConnectionPerSession = settings.FullHandshakes,
+        };
+        options.TrustedCas.ImportFromPemFile(Path.Combine(data, "pki", "ca.crt"));
+        var fleet = new FleetSimulator(options);
+        await fleet.CreateAsync(cancellationToken).ConfigureAwait(false);
+        return fleet;
+    }
+
+    private static async Task<(long Sessions, LongHistogram Latency)> ClosedLoopAsync(IReadOnlyList<CpeAgent> agents, int concurrency, TimeSpan? duration, bool onePass, SortedDictionary<string, long> errors, CancellationToken cancellationToken)
+    {
+        var latency = new LongHistogram(TimeStamp.Minutes(10), 3);
+        long sessions = 0;
+        var next = -1;
+        var deadline = duration is { } d ? Stopwatch.GetTimestamp() + (long)(d.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
+        var workers = Enumerable.Range(0, Math.Min(concurrency, agents.Count)).Select(_ => Task.Run(async () =>
+        {
+            while (Stopwatch.GetTimestamp() < deadline && !cancellationToken.IsCancellationRequested)
+            {
+                var i = Interlocked.Increment(ref next);
+                if (onePass && i >= agents.Count)
+                {
+                    return;
+                }
+
+                var agent = agents[i % agents.Count];
+                var start = Stopwatch.GetTimestamp();
+                var outcome = await agent.RunSessionAsync(cancellationToken).ConfigureAwait(false);
+                Record(outcome, start, latency, errors, ref sessions);
+            }
+        }, cancellationToken)).ToList();
+        await Task.WhenAll(workers).ConfigureAwait(false);
+        return (sessions, latency);
+    }
+
+    private static async Task<(long Sessions, LongHistogram Latency)> OpenLoopAsync(IReadOnlyList<CpeAgent> agents, double rate, TimeSpan duration, SortedDictionary<string, long> errors, CancellationToken cancellationToken)
+    {
+        var latency = new LongHistogram(TimeStamp.Minutes(10), 3);
+        long sessions = 0;
+        var busy = new int[agents.Count];
+        var running = new List<Task>();
+        var clock = Stopwatch.StartNew();
+        long issued = 0;
+        while (clock.Elapsed < duration && !cancellationToken.IsCancellationRequested)
+        {
+            var due = (long)(clock.Elapsed.TotalSeconds * rate);
+            while (issued < due)
+            {
+                var index = (int)(issued++ % agents.Count);
+                if (Interlocked.CompareExchange(ref busy[index], 1, 0) != 0)
+                {
+                    continue;
+                }
+
+                running.Add(Task.Run(async () =>
+                {
+                    var start = Stopwatch.GetTimestamp();
+                    var outcome = await agents[index].RunSessionAsync(cancellationToken).ConfigureAwait(false);
+                    Record(outcome, start, latency, errors, ref sessions);
+                    Volatile.Write(ref busy[index], 0);
+                }, cancellationToken));
+            }
+
+            await Task.Delay(2, cancellationToken).ConfigureAwait(false);
+        }
+
+        await Task.WhenAll(running).ConfigureAwait(false);
+        return (sessions, latency);
+    }
+
+    private static void Record(SessionOutcome outcome, long start, LongHistogram latency, SortedDictionary<string, long> errors, ref long sessions)
+    {
+        var micros = (long)(Stopwatch.GetElapsedTime(start).TotalMilliseconds * 1000);
+        if (outcome.Success)
+        {
+            Interlocked.Increment(ref sessions);
+            lock (latency)
+            {
+                latency.RecordValue(Math.Max(1, micros));
+            }
+        }
+        else
+        {
+            lock (errors)
+            {
+                errors[outcome.ErrorKind ?? "unknown"] = errors.GetValueOrDefault(outcome.ErrorKind ?? "unknown") + 1;
+            }
+        }
+    }
+
+    private static LatencyReport Report(LongHistogram h) => h.TotalCount == 0 ? new(0, 0, 0) : new(
+        Math.Round(h.GetValueAtPercentile(50) / 1000.0, 2), Math.Round(h.GetValueAtPercentile(95) / 1000.0, 2), Math.Round(h.GetValueAtPercentile(99) / 1000.0, 2));
+
+    private static (long Bytes, long Parameters) StoreSize(string data)
+    {
+        var files = new[] { "palisade.db", "palisade.db-wal" }.Select(f => Path.Combine(data, f)).Where(File.Exists);
+        var bytes = files.Sum(f => new FileInfo(f).Length);
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(data, "palisade.db")};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM parameters";
+        return (bytes, (long)command.ExecuteScalar()!);
+    }
+}

@@ -9,6 +9,7 @@ var root = new RootCommand("Palisade: a secure TR-069 (CWMP) ACS with a CPE agen
     CpeCommand.Create(),
     KeysCommand.Create(),
     AuditLogCommand.Create(),
+    AuditCommand.Create(),
     ApiClientCommands.Devices(),
     ApiClientCommands.Task(),
 };

@@ -24,6 +24,7 @@ internal sealed class SqliteFilter
         ["authMethod"] = "d.auth_method",
         ["acsUrl"] = "d.acs_url",
         ["enrolled"] = "d.enrolled",
+        ["connectionRequestUser"] = "d.cr_username",
         ["registered"] = "d.registered_at",
         ["lastInform"] = "d.last_inform_at",
         ["lastBoot"] = "d.last_boot_at",

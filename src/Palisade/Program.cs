@@ -10,6 +10,7 @@ var root = new RootCommand("Palisade: a secure TR-069 (CWMP) ACS with a CPE agen
     KeysCommand.Create(),
     AuditLogCommand.Create(),
     AuditCommand.Create(),
+    PostureCommand.Create(),
     ApiClientCommands.Devices(),
     ApiClientCommands.Task(),
 };

@@ -62,6 +62,7 @@ public sealed class FilterParser
         ["authMethod"] = false,
         ["acsUrl"] = false,
         ["enrolled"] = false,
+        ["connectionRequestUser"] = false,
         ["registered"] = true,
         ["lastInform"] = true,
         ["lastBoot"] = true,

@@ -47,6 +47,7 @@ internal sealed class NorthboundApi(SqliteDeviceStore store, ConnectionRequester
         api.MapDelete("/keys/{keyId}", (HttpContext c, string keyId) => Run(c, Permission.ManageKeys, caller => RevokeKeyAsync(c, caller, keyId)));
         api.MapGet("/audit", (Delegate)((HttpContext c) => Run(c, Permission.ReadAudit, _ => ListAuditAsync(c))));
         api.MapGet("/audit/verify", (Delegate)((HttpContext c) => Run(c, Permission.ReadAudit, _ => VerifyAuditAsync(c))));
+        api.MapGet("/posture", (Delegate)((HttpContext c) => Run(c, Permission.ReadDevices, caller => PostureAsync(c, caller))));
         api.MapGet("/stats", (Delegate)((HttpContext c) => Run(c, Permission.ReadDevices, _ => StatsAsync(c))));
     }
 
@@ -451,6 +452,32 @@ internal sealed class NorthboundApi(SqliteDeviceStore store, ConnectionRequester
             ["udpSent"] = requester.UdpSent,
         },
     });
+
+    private async Task<IResult> PostureAsync(HttpContext c, Caller caller)
+    {
+        if (caller.DeviceScope is not null)
+        {
+            return Problems.Forbidden("fleet-wide read (this key is limited to a device filter)");
+        }
+
+        var items = await Acs.Posture.FleetPosture.ComputeAsync(store, [.. options.AcsUrlAllowList], c.Request.Query["minFirmware"].ToString() is { Length: > 0 } v ? v : null, time.GetUtcNow(), c.RequestAborted).ConfigureAwait(false);
+        var array = new JsonArray();
+        foreach (var i in items)
+        {
+            array.Add(new JsonObject
+            {
+                ["id"] = i.Id,
+                ["severity"] = i.Severity,
+                ["title"] = i.Title,
+                ["devices"] = i.Devices,
+                ["filter"] = i.Filter,
+                ["list"] = "/api/v1/devices?filter=" + Uri.EscapeDataString(i.Filter),
+                ["remedy"] = i.Remedy,
+            });
+        }
+
+        return ApiJson.Ok(new JsonObject { ["items"] = array });
+    }
 
     // ---- helpers ----
 

@@ -1,0 +1,91 @@
+using Palisade.Acs.Query;
+using Palisade.Acs.Storage;
+
+namespace Palisade.Acs.Posture;
+
+/// <summary>One posture item: a weakness, how many devices have it, the filter that lists them, and the remedy.</summary>
+public sealed record PostureItem(string Id, string Severity, string Title, long Devices, string Filter, string Remedy);
+
+/// <summary>
+/// The fleet's security posture, computed from what devices report and how they connect. Each item is a device
+/// filter, so the API and the CLI can list exactly the devices behind a number.
+/// </summary>
+public static class FleetPosture
+{
+    public static async Task<IReadOnlyList<PostureItem>> ComputeAsync(IDeviceStore store, IReadOnlyList<string> allowedAcsHosts, string? minimumFirmware, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(allowedAcsHosts);
+        var items = new List<(string Id, string Severity, string Title, string Filter, string Remedy)>
+        {
+            ("plaintext-cwmp", "high", "Devices on plaintext CWMP", "transport = \"http\"",
+                "Move them to the https ACS URL: first check each can reach it (a small https download task), then set ManagementServer.URL to https (write-management-server permission)."),
+            ("basic-auth", "medium", "Devices authenticating with Basic", "authMethod = \"basic\"",
+                "Let them re-enroll with Digest, or issue client certificates; then drop --allow-basic."),
+            ("bootstrap-credential", "high", "Devices still on the bootstrap credential", "enrolled = false AND authMethod <> \"client-certificate\"",
+                "They refused or never received their unique credentials: check the enrollment faults in the log, fix, and let them reconnect."),
+            ("no-unique-cr-password", "medium", "Devices without a unique connection-request password", "connectionRequestUser IS NULL",
+                "Set unique ConnectionRequestUsername/Password (Palisade does at enrollment; older devices need a setParameterValues task)."),
+            ("unexpected-bootstrap", "high", "Unexpected BOOTSTRAP on known devices", "event = \"0 BOOTSTRAP\" AND registered < now-1h",
+                "A known device bootstrapped again: its ACS URL was changed or it was reset. Check who changed it; re-admit only if expected."),
+        };
+
+        if (allowedAcsHosts.Count > 0)
+        {
+            var allowed = string.Join(" OR ", allowedAcsHosts.Select(h => $"acsUrl LIKE \"https://{Escape(h)}/%\" OR acsUrl LIKE \"https://{Escape(h)}:%\""));
+            items.Add(("acs-url-elsewhere", "critical", "Devices whose ACS URL points elsewhere", $"acsUrl IS NOT NULL AND NOT ({allowed})",
+                "Someone changed their ManagementServer.URL (or they were provisioned wrongly): investigate and set it back through the audited permission."));
+        }
+
+        var result = new List<PostureItem>();
+        foreach (var (id, severity, title, filter, remedy) in items)
+        {
+            var page = await store.SearchDevicesAsync(new DeviceSearch(FilterParser.Parse(filter, now), Limit: 1, IncludeTotal: true), cancellationToken).ConfigureAwait(false);
+            result.Add(new PostureItem(id, severity, title, page.Total ?? 0, filter, remedy));
+        }
+
+        if (minimumFirmware is not null)
+        {
+            long below = 0;
+            for (var offset = 0; ;)
+            {
+                var page = await store.SearchDevicesAsync(new DeviceSearch(null, Offset: offset, Limit: 1000, IncludeTotal: false), cancellationToken).ConfigureAwait(false);
+                below += page.Devices.Count(d => d.SoftwareVersion is { } v && CompareVersions(v, minimumFirmware) < 0);
+                if (page.NextOffset is not { } next)
+                {
+                    break;
+                }
+
+                offset = next;
+            }
+
+            result.Add(new PostureItem("old-firmware", "medium", $"Devices below firmware {minimumFirmware}", below, $"softwareVersion < \"{Escape(minimumFirmware)}\" (compared as versions)",
+                "Schedule a signed firmware download for them (a staged campaign)."));
+        }
+
+        return result;
+    }
+
+    /// <summary>Compares dotted versions numerically where both parts are numbers ("2.10" &gt; "2.9").</summary>
+    public static int CompareVersions(string a, string b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        var x = a.Split('.', '-', '_');
+        var y = b.Split('.', '-', '_');
+        for (var i = 0; i < Math.Max(x.Length, y.Length); i++)
+        {
+            var p = i < x.Length ? x[i] : "0";
+            var q = i < y.Length ? y[i] : "0";
+            var c = long.TryParse(p, out var m) && long.TryParse(q, out var n) ? m.CompareTo(n) : string.CompareOrdinal(p, q);
+            if (c != 0)
+            {
+                return c;
+            }
+        }
+
+        return 0;
+    }
+
+    private static string Escape(string text) => text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
+}

@@ -291,6 +291,41 @@ public sealed class SecurityTests : IAsyncLifetime
         Assert.Equal(400, reply.StatusCode);
     }
 
+    [Fact]
+    public async Task A_forged_or_foreign_session_cookie_opens_nothing_and_does_not_disturb_the_real_session()
+    {
+        using var cpe = TestCpe.Bootstrap(_server, "SN20");
+        await cpe.RunSessionAsync(null, "0 BOOTSTRAP");
+        using var owner = new TestCpe(_server, "SN20", cpe.Username, cpe.Password);
+        Assert.Equal(200, (await owner.SendInformAsync()).StatusCode);
+
+        using var http = Http(out var cookies);
+        cookies.Add(_server.Url, new Cookie("palisade-session", new string('a', 32)));
+        using var forged = await http.PostAsync(_server.Url, new ByteArrayContent([]));
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+
+        // The real session carries on.
+        Assert.Equal(204, (await owner.EmptyPostAsync()).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("..%2F..%2Fetc%2Fpasswd", HttpStatusCode.NotFound)]
+    [InlineData("%2E%2E%2F%2E%2E%2Fpalisade.db", HttpStatusCode.NotFound)]
+    [InlineData("00D09E-HGW-SN1%00.json", HttpStatusCode.BadRequest)] // Kestrel refuses a NUL in the path outright.
+    public async Task Path_traversal_in_a_device_id_is_just_an_unknown_device(string id, HttpStatusCode expected)
+    {
+        var (token, record) = Palisade.Acs.Access.ApiKeys.Create("t", "admin", null, DateTimeOffset.UtcNow.AddMinutes(-1), null, "test");
+        await _server.Host.Store.CreateKeyAsync(record, CancellationToken.None);
+        using var http = Http(out _);
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_server.Host.Facts.ApiUrl + "/api/v1/devices/" + id));
+        request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + token);
+        using var response = await http.SendAsync(request);
+        Assert.Equal(expected, response.StatusCode);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("root:", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("SQLite", text, StringComparison.Ordinal);
+    }
+
     private static ByteArrayContent Soap(byte[] body)
     {
         var content = new ByteArrayContent(body);

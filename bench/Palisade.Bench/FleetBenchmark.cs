@@ -25,11 +25,19 @@ internal sealed class FleetSettings
     public bool Baseline { get; init; } = true;
 
     public string? JsonPath { get; init; }
+
+    /// <summary>periodic, work (GetParameterValues of 50 + SetParameterValues of 5 per session) or storm (every device boots at once).</summary>
+    public string Scenario { get; init; } = "periodic";
+
+    /// <summary>Sessions in flight above which the server sheds (storm scenario).</summary>
+    public int MaxSessions { get; init; } = 100_000;
 }
 
 /// <summary>The JSON summary (camelCase field names).</summary>
 internal sealed record FleetReport(
     string Scenario,
+    double StormSeconds,
+    long Shed,
     int Devices,
     string Tls,
     string Auth,
@@ -72,10 +80,11 @@ internal static class FleetBenchmark
         var data = Directory.CreateTempSubdirectory("palisade-bench-").FullName;
         var palisade = Path.Combine(AppContext.BaseDirectory, "palisade.dll");
         var errors = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        IAsyncDisposable? disposeStore = null;
         try
         {
             await using var server = await ServerProcess.StartAsync("palisade: listening cwmp=", palisade, "serve", "--data", data, "--cwmp-port", "0", "--api-port", "-1",
-                "--max-sessions", "100000", "--log-level", "Warning").ConfigureAwait(false);
+                "--max-sessions", settings.MaxSessions.ToString(System.Globalization.CultureInfo.InvariantCulture), "--log-level", "Warning").ConfigureAwait(false);
             AnsiConsole.MarkupLineInterpolated($"palisade serve (pid {server.Pid}) at {server.Url}");
             var profile = DeviceProfile.Gateway();
             profile.MaxParameters = settings.Parameters;
@@ -88,11 +97,43 @@ internal static class FleetBenchmark
             var bootstrapSeconds = clock.Elapsed.TotalSeconds;
             AnsiConsole.MarkupLineInterpolated($"registered {registered} devices in {bootstrapSeconds:0.0} s");
 
+            // Storm: every registered device boots at once; 503s are retried after their Retry-After.
+            double stormSeconds = 0;
+            long shed = 0;
+            if (settings.Scenario == "storm")
+            {
+                (stormSeconds, shed) = await StormAsync(fleet.Agents, errors, cancellationToken).ConfigureAwait(false);
+                AnsiConsole.MarkupLineInterpolated($"storm: every device served in {stormSeconds:0.0} s, {shed} sheds (503 + Retry-After)");
+            }
+
+            Func<CpeAgent, Task>? before = null;
+            if (settings.Scenario == "work")
+            {
+                var store = Palisade.Storage.Sqlite.SqliteDeviceStore.Open(new Palisade.Storage.Sqlite.SqliteStoreOptions { DataDirectory = data });
+                disposeStore = store;
+                var names = fleet.Agents[0].Model.GetNames("Device.", false).Where(p => !p.IsObject).Select(p => p.Name).Take(50).ToList();
+                var gpv = Palisade.Acs.Tasks.TaskJson.Serialize(new Palisade.Acs.Tasks.GetParameterValuesTask(names));
+                var spv = Palisade.Acs.Tasks.TaskJson.Serialize(new Palisade.Acs.Tasks.SetParameterValuesTask(
+                [
+                    new("Device.WiFi.SSID.1.SSID", Palisade.Cwmp.Values.ParameterValue.String("bench-1")),
+                    new("Device.WiFi.SSID.2.SSID", Palisade.Cwmp.Values.ParameterValue.String("bench-2")),
+                    new("Device.WiFi.SSID.1.Enable", Palisade.Cwmp.Values.ParameterValue.Boolean(true)),
+                    new("Device.WiFi.SSID.2.Enable", Palisade.Cwmp.Values.ParameterValue.Boolean(true)),
+                    new("Device.WiFi.AccessPoint.1.SSIDAdvertisementEnabled", Palisade.Cwmp.Values.ParameterValue.Boolean(true)),
+                ]));
+                before = async agent =>
+                {
+                    var id = new Palisade.Acs.Devices.DeviceId(agent.Model.Identity.Oui, agent.Model.Identity.ProductClass, agent.Model.Identity.SerialNumber);
+                    await store.AddTaskAsync(id, new Palisade.Acs.Storage.NewTask("getParameterValues", gpv, DateTimeOffset.UtcNow, null), cancellationToken).ConfigureAwait(false);
+                    await store.AddTaskAsync(id, new Palisade.Acs.Storage.NewTask("setParameterValues", spv, DateTimeOffset.UtcNow, null), cancellationToken).ConfigureAwait(false);
+                };
+            }
+
             // 2. Periodic informs, closed loop: the most the server sustains.
             var serverCpu = server.CpuSeconds;
             var simCpu = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
             clock.Restart();
-            var (sessions, latency) = await ClosedLoopAsync(fleet.Agents, settings.Concurrency, TimeSpan.FromSeconds(settings.DurationSeconds), onePass: false, errors, cancellationToken).ConfigureAwait(false);
+            var (sessions, latency) = await ClosedLoopAsync(fleet.Agents, settings.Concurrency, TimeSpan.FromSeconds(settings.DurationSeconds), onePass: false, errors, cancellationToken, before).ConfigureAwait(false);
             var elapsed = clock.Elapsed.TotalSeconds;
             var rate = sessions / elapsed;
             var serverCpuPer1000 = (server.CpuSeconds - serverCpu) * 1000 / Math.Max(1, sessions);
@@ -121,7 +162,7 @@ internal static class FleetBenchmark
 
             var (storeBytes, parameters) = StoreSize(data);
             return new FleetReport(
-                "periodic", settings.Devices, settings.FullHandshakes ? "full-handshake" : "reused-connection", "digest", settings.DurationSeconds,
+                settings.Scenario, Math.Round(stormSeconds, 1), shed, settings.Devices, settings.FullHandshakes ? "full-handshake" : "reused-connection", "digest", settings.DurationSeconds,
                 sessions, Math.Round(rate, 1), Math.Round(baseline, 1), baseline > 0 ? Math.Round(rate / baseline, 3) : 0,
                 Report(latency), Report(halfLatency), Math.Round(halfRate, 1),
                 Math.Round(serverCpuPer1000, 3), Math.Round(simCpuPer1000, 3), peakRss,
@@ -131,6 +172,11 @@ internal static class FleetBenchmark
         }
         finally
         {
+            if (disposeStore is not null)
+            {
+                await disposeStore.DisposeAsync().ConfigureAwait(false);
+            }
+
             SqliteConnection.ClearAllPools();
             try
             {
@@ -146,7 +192,12 @@ internal static class FleetBenchmark
     {
         var table = new Table().AddColumn("figure").AddColumn(new TableColumn("value").RightAligned());
         void Row(string name, string value) => table.AddRow(name, Markup.Escape(value));
-        Row("devices / TLS / auth", $"{r.Devices} / {r.Tls} / {r.Auth}");
+        Row("scenario / devices / TLS / auth", $"{r.Scenario} / {r.Devices} / {r.Tls} / {r.Auth}");
+        if (r.Scenario == "storm")
+        {
+            Row("storm: every device served in", $"{r.StormSeconds:0.0} s ({r.Shed} × 503 with Retry-After)");
+        }
+
         Row("sessions/s (periodic, closed loop)", $"{r.SessionsPerSecond:0.0}");
         Row("baseline sessions/s", $"{r.BaselineSessionsPerSecond:0.0}");
         Row("ratio to baseline", $"{r.BaselineRatio:P1}");
@@ -179,7 +230,44 @@ internal static class FleetBenchmark
         return fleet;
     }
 
-    private static async Task<(long Sessions, LongHistogram Latency)> ClosedLoopAsync(IReadOnlyList<CpeAgent> agents, int concurrency, TimeSpan? duration, bool onePass, SortedDictionary<string, long> errors, CancellationToken cancellationToken)
+    private static async Task<(double Seconds, long Shed)> StormAsync(IReadOnlyList<CpeAgent> agents, SortedDictionary<string, long> errors, CancellationToken cancellationToken)
+    {
+        long shed = 0;
+        var clock = Stopwatch.StartNew();
+        foreach (var agent in agents)
+        {
+            agent.PowerCycle();
+        }
+
+        await Parallel.ForEachAsync(agents, new ParallelOptions { MaxDegreeOfParallelism = Math.Min(agents.Count, 4096), CancellationToken = cancellationToken }, async (agent, ct) =>
+        {
+            while (true)
+            {
+                var outcome = await agent.RunSessionAsync(ct).ConfigureAwait(false);
+                if (outcome.Success)
+                {
+                    return;
+                }
+
+                if (outcome.ErrorKind == "busy")
+                {
+                    Interlocked.Increment(ref shed);
+                    await Task.Delay(outcome.RetryAfter ?? TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
+                    continue;
+                }
+
+                lock (errors)
+                {
+                    errors[outcome.ErrorKind ?? "unknown"] = errors.GetValueOrDefault(outcome.ErrorKind ?? "unknown") + 1;
+                }
+
+                return;
+            }
+        }).ConfigureAwait(false);
+        return (clock.Elapsed.TotalSeconds, shed);
+    }
+
+    private static async Task<(long Sessions, LongHistogram Latency)> ClosedLoopAsync(IReadOnlyList<CpeAgent> agents, int concurrency, TimeSpan? duration, bool onePass, SortedDictionary<string, long> errors, CancellationToken cancellationToken, Func<CpeAgent, Task>? before = null)
     {
         var latency = new LongHistogram(TimeStamp.Minutes(10), 3);
         long sessions = 0;
@@ -196,6 +284,11 @@ internal static class FleetBenchmark
                 }
 
                 var agent = agents[i % agents.Count];
+                if (before is not null)
+                {
+                    await before(agent).ConfigureAwait(false);
+                }
+
                 var start = Stopwatch.GetTimestamp();
                 var outcome = await agent.RunSessionAsync(cancellationToken).ConfigureAwait(false);
                 Record(outcome, start, latency, errors, ref sessions);

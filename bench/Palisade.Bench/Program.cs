@@ -9,10 +9,12 @@ var parameters = new Option<int>("--parameters") { Description = "Parameters per
 var tls = new Option<string>("--tls") { Description = "full (a new TLS handshake per session, default) or reuse (keep the connection).", DefaultValueFactory = _ => "full" };
 var concurrency = new Option<int>("--concurrency") { Description = "Sessions in flight in the closed loop (default 64).", DefaultValueFactory = _ => 64 };
 var noBaseline = new Option<bool>("--no-baseline") { Description = "Skip the canned baseline endpoint." };
+var scenario = new Option<string>("--scenario") { Description = "periodic (default), work (GetParameterValues of 50 and SetParameterValues of 5 per session) or storm (every device boots at once).", DefaultValueFactory = _ => "periodic" };
+var maxSessions = new Option<int>("--max-sessions") { Description = "Server's sessions in flight before it sheds with 503 (default 100000; use e.g. 64 for a storm).", DefaultValueFactory = _ => 100_000 };
 var json = new Option<string?>("--json") { Description = "Write the figures as JSON to this file." };
 var fleet = new Command("fleet", "Start palisade serve on 127.0.0.1 with a fresh data folder, register a fleet, drive periodic informs, compare with a canned baseline.")
 {
-    devices, duration, parameters, tls, concurrency, noBaseline, json,
+    devices, duration, parameters, tls, concurrency, noBaseline, scenario, maxSessions, json,
 };
 fleet.SetAction(async (r, ct) =>
 {
@@ -24,6 +26,8 @@ fleet.SetAction(async (r, ct) =>
         FullHandshakes = r.GetValue(tls) != "reuse",
         Concurrency = r.GetValue(concurrency),
         Baseline = !r.GetValue(noBaseline),
+        Scenario = r.GetValue(scenario) is "work" or "storm" ? r.GetValue(scenario)! : "periodic",
+        MaxSessions = r.GetValue(maxSessions),
     };
     var report = await FleetBenchmark.RunAsync(settings, ct);
     FleetBenchmark.Print(report);

@@ -105,6 +105,13 @@ public sealed partial class CpeAgent : IAsyncDisposable
         Wake();
     }
 
+    /// <summary>Simulates a power cycle: uptime restarts and the next Inform carries "1 BOOT".</summary>
+    public void PowerCycle()
+    {
+        Model.Rebooted();
+        AddEvent(EventCodes.Boot);
+    }
+
     /// <summary>Sets where the device's connection-request listener can be reached.</summary>
     public void SetConnectionRequestUrl(string url) => Model.SetInternal(Model.Root + "ManagementServer.ConnectionRequestURL", url);
 

@@ -38,7 +38,9 @@ public sealed class AcsClient : IDisposable
             UseCookies = true,
             CookieContainer = _cookies,
             AllowAutoRedirect = false,
-            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+            // Shorter than the ACS keep-alive (Palisade: the 30 s session timeout), so the client never reuses a
+            // connection the server is closing at that moment ("response ended prematurely").
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(15),
             MaxConnectionsPerServer = 1,
             AutomaticDecompression = DecompressionMethods.None,
             SslOptions = new SslClientAuthenticationOptions

@@ -148,16 +148,22 @@ public sealed partial class SqliteDeviceStore
         }, cancellationToken);
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<DeviceTask>> ListFaultsAsync(DeviceId? id, int limit, CancellationToken cancellationToken) =>
-        ReadAsync<IReadOnlyList<DeviceTask>>(connection =>
+    public Task<IReadOnlyList<DeviceTask>> ListFaultsAsync(DeviceId? id, Filter? filter, int limit, CancellationToken cancellationToken)
+    {
+        var where = SqliteFilter.Compile(filter);
+        return ReadAsync<IReadOnlyList<DeviceTask>>(connection =>
         {
             using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT {TaskColumns} FROM tasks t JOIN devices d ON d.rowid = t.device WHERE t.status = $faulted AND ($id IS NULL OR d.id = $id) ORDER BY t.updated_at DESC, t.id DESC LIMIT $limit";
+#pragma warning disable CA2100 // Fixed SQL fragments only; every filter value is a bound parameter (SqliteFilter).
+            command.CommandText = $"SELECT {TaskColumns} FROM tasks t JOIN devices d ON d.rowid = t.device WHERE t.status = $faulted AND ($id IS NULL OR d.id = $id) AND {where.Sql} ORDER BY t.updated_at DESC, t.id DESC LIMIT $limit";
+#pragma warning restore CA2100
+            where.Bind(command);
             command.Parameters.AddWithValue("$faulted", (int)DeviceTaskStatus.Faulted);
             command.Parameters.AddWithValue("$id", (object?)id?.ToString() ?? DBNull.Value);
             command.Parameters.AddWithValue("$limit", Math.Clamp(limit, 1, 10_000));
             return ReadTasks(command);
         }, cancellationToken);
+    }
 
     /// <inheritdoc />
     public Task<bool> ClearFaultAsync(long taskId, CancellationToken cancellationToken) =>

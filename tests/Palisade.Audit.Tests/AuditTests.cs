@@ -1,12 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Palisade.Cpe.Agent;
 using Palisade.Cpe.ConnectionRequests;
 using Palisade.Cpe.Model;
@@ -48,7 +42,7 @@ public sealed class AuditTests
     [Fact]
     public async Task A_weak_acs_shows_every_weakness()
     {
-        await using var weak = await WeakServer.StartAsync(async context =>
+        await using var weak = await TestWebServer.StartAsync(null, async context =>
         {
             context.Response.Headers.Server = "LegacyACS/2.3.1";
             context.Response.Headers["X-Powered-By"] = "PHP/5.4";
@@ -89,7 +83,7 @@ public sealed class AuditTests
         Assert.DoesNotContain(clean, f => f.Severity > Severity.Low && f.Id != "plaintext");
         Assert.DoesNotContain(clean, f => f.Id is "cr-no-auth" or "cr-no-rate-limit" or "digest-replay" or "cr-basic");
 
-        await using var weak = await WeakServer.StartAsync(context =>
+        await using var weak = await TestWebServer.StartAsync(null, context =>
         {
             context.Response.StatusCode = 200;
             return Task.CompletedTask;
@@ -97,39 +91,5 @@ public sealed class AuditTests
         var findings = await Auditor.RunAsync(new AuditOptions { Target = new Uri(weak.Url, "/cr"), Kind = "cpe" }, CancellationToken.None);
         Assert.Contains(findings, f => f.Id == "cr-no-auth" && f.Severity == Severity.Critical);
         Assert.Contains(findings, f => f.Id == "cr-no-rate-limit");
-    }
-
-    private sealed class WeakServer : IAsyncDisposable
-    {
-        private readonly WebApplication _app;
-
-        private WeakServer(WebApplication app, Uri url)
-        {
-            _app = app;
-            Url = url;
-        }
-
-        public Uri Url { get; }
-
-        public static async Task<WeakServer> StartAsync(RequestDelegate handle)
-        {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.Logging.ClearProviders();
-            builder.WebHost.ConfigureKestrel(k =>
-            {
-                k.Limits.MaxRequestBodySize = null;
-                k.Listen(IPAddress.Loopback, 0);
-            });
-            var app = builder.Build();
-            app.Run(handle);
-            await app.StartAsync();
-            return new WeakServer(app, new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/"));
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
     }
 }

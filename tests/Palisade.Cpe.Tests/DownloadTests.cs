@@ -15,14 +15,14 @@ public sealed class DownloadTests : IAsyncLifetime
     private readonly ECDsa _untrusted = ECDsa.Create(ECCurve.NamedCurves.nistP256);
     private readonly Dictionary<string, byte[]> _files = new(StringComparer.Ordinal);
     private TestServer _server = null!;
-    private HttpsTestServer _fileServer = null!;
+    private TestWebServer _fileServer = null!;
 
     public async Task InitializeAsync()
     {
         _server = await TestServer.StartAsync();
         using var ca = new CertificateAuthority(PkiStore.LoadWithKey(Path.Combine(_server.DataDirectory, "pki", "ca.crt"), Path.Combine(_server.DataDirectory, "pki", "ca.key")));
         var certificate = ca.IssueServer(["127.0.0.1"], TimeSpan.FromDays(1));
-        _fileServer = await HttpsTestServer.StartAsync(certificate, async context =>
+        _fileServer = await TestWebServer.StartAsync(certificate, async context =>
         {
             if (_files.TryGetValue(context.Request.Path.Value!, out var body))
             {
@@ -110,7 +110,7 @@ public sealed class DownloadTests : IAsyncLifetime
     {
         byte[]? received = null;
         using var ca = new CertificateAuthority(PkiStore.LoadWithKey(Path.Combine(_server.DataDirectory, "pki", "ca.crt"), Path.Combine(_server.DataDirectory, "pki", "ca.key")));
-        await using var sink = await HttpsTestServer.StartAsync(ca.IssueServer(["127.0.0.1"], TimeSpan.FromDays(1)), async context =>
+        await using var sink = await TestWebServer.StartAsync(ca.IssueServer(["127.0.0.1"], TimeSpan.FromDays(1)), async context =>
         {
             using var copy = new MemoryStream();
             await context.Request.Body.CopyToAsync(copy);

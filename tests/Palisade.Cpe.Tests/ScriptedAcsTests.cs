@@ -21,7 +21,7 @@ public sealed class ScriptedAcsTests : IAsyncLifetime
     private readonly ConcurrentQueue<CwmpMessage> _received = new();
     private readonly ConcurrentQueue<CwmpMessage> _answers = new();
     private TestServer _server = null!;
-    private HttpsTestServer _acs = null!;
+    private TestWebServer _acs = null!;
 
     public bool HoldRequests { get; set; }
 
@@ -29,7 +29,7 @@ public sealed class ScriptedAcsTests : IAsyncLifetime
     {
         _server = await TestServer.StartAsync();
         using var ca = new CertificateAuthority(PkiStore.LoadWithKey(Path.Combine(_server.DataDirectory, "pki", "ca.crt"), Path.Combine(_server.DataDirectory, "pki", "ca.key")));
-        _acs = await HttpsTestServer.StartAsync(ca.IssueServer(["127.0.0.1"], TimeSpan.FromDays(1)), HandleAsync);
+        _acs = await TestWebServer.StartAsync(ca.IssueServer(["127.0.0.1"], TimeSpan.FromDays(1)), HandleAsync);
     }
 
     public async Task DisposeAsync()

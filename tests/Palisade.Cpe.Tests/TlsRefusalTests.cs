@@ -39,7 +39,7 @@ public sealed class TlsRefusalTests : IAsyncLifetime
             "expired" => Expired(),
             _ => Untrusted(),
         };
-        await using var acs = await HttpsTestServer.StartAsync(certificate, _ => Task.CompletedTask);
+        await using var acs = await TestWebServer.StartAsync(certificate, _ => Task.CompletedTask);
         await using var agent = NewAgent(_server, "TLS" + kind, url: acs.Url);
         var outcome = await agent.RunSessionAsync(CancellationToken.None);
         Assert.False(outcome.Success);
@@ -52,7 +52,7 @@ public sealed class TlsRefusalTests : IAsyncLifetime
     {
         using var certificate = _ca.IssueServer(["127.0.0.1"], TimeSpan.FromDays(1));
 #pragma warning disable SYSLIB0039 // TLS 1.1 on purpose: the test is that the agent refuses it.
-        await using var acs = await HttpsTestServer.StartAsync(certificate, _ => Task.CompletedTask, SslProtocols.Tls11);
+        await using var acs = await TestWebServer.StartAsync(certificate, _ => Task.CompletedTask, SslProtocols.Tls11);
 #pragma warning restore SYSLIB0039
         await using var agent = NewAgent(_server, "TLS11", url: acs.Url);
         var outcome = await agent.RunSessionAsync(CancellationToken.None);
@@ -64,7 +64,7 @@ public sealed class TlsRefusalTests : IAsyncLifetime
     public async Task Insecure_skip_verify_is_the_only_way_past_and_it_is_explicit()
     {
         using var certificate = SelfSigned();
-        await using var acs = await HttpsTestServer.StartAsync(certificate, context =>
+        await using var acs = await TestWebServer.StartAsync(certificate, context =>
         {
             context.Response.StatusCode = 503;
             return Task.CompletedTask;

@@ -268,6 +268,39 @@ public sealed class ApiTests : IAsyncLifetime
         Assert.True(device.Body["online"]!.GetValue<bool>());
     }
 
+    [Fact]
+    public async Task The_openapi_document_and_the_reference_page_are_served_without_data()
+    {
+        var document = await SendAsync(HttpMethod.Get, "api/v1/openapi.json", null);
+        Assert.Equal(HttpStatusCode.OK, document.Status);
+        Assert.Equal("Palisade northbound API", document.Body["info"]!["title"]!.GetValue<string>());
+        var paths = document.Body["paths"]!.AsObject().Select(p => p.Key).ToList();
+        Assert.Contains("/api/v1/devices", paths);
+        Assert.Contains("/api/v1/devices/{id}/tasks", paths);
+
+        var page = await SendAsync(HttpMethod.Get, "api/v1/reference", null);
+        Assert.Equal(HttpStatusCode.OK, page.Status);
+        Assert.Contains("<html", page.Text, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Faults_can_be_listed_by_filter()
+    {
+        var agent = await AgentAsync("API0070");
+        var other = await AgentAsync("API0071");
+        var key = await KeyAsync(Roles.Operator);
+        foreach (var a in new[] { agent, other })
+        {
+            await SendAsync(HttpMethod.Post, $"api/v1/devices/{Id(a)}/tasks?connection_request=true&timeout=20", key,
+                """{"name":"setParameterValues","parameterValues":[["Device.WiFi.SSID.1.MACAddress","02:00:00:00:00:09","xsd:string"]]}""");
+        }
+
+        var all = await SendAsync(HttpMethod.Get, "api/v1/faults", key);
+        Assert.Equal(2, all.Body["faults"]!.AsArray().Count);
+        var one = await SendAsync(HttpMethod.Get, "api/v1/faults?filter=" + Uri.EscapeDataString("serialNumber = \"API0071\""), key);
+        Assert.Equal(Uri.UnescapeDataString(Id(other)), Assert.Single(one.Body["faults"]!.AsArray())!["device"]!.GetValue<string>());
+    }
+
     private async Task<CpeAgent> AgentAsync(string serial)
     {
         var bootstrap = _server.Host.Facts.Bootstrap!;

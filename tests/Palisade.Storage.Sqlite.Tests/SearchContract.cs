@@ -89,13 +89,15 @@ public abstract class SearchContract : DeviceStoreContract
         changes.Tasks.Add(new TaskUpdate(task.Id, DeviceTaskStatus.Faulted, null, new TaskFault(9002, "Internal error", null)));
         await Store.CommitSessionAsync(changes, CancellationToken.None);
 
-        Assert.Equal(task.Id, Assert.Single(await Store.ListFaultsAsync(null, 10, CancellationToken.None)).Id);
-        Assert.Single(await Store.ListFaultsAsync(Id(1), 10, CancellationToken.None));
+        Assert.Equal(task.Id, Assert.Single(await Store.ListFaultsAsync(null, null, 10, CancellationToken.None)).Id);
+        Assert.Single(await Store.ListFaultsAsync(Id(1), null, 10, CancellationToken.None));
+        Assert.Single(await Store.ListFaultsAsync(null, FilterParser.Parse("serialNumber = \"" + Id(1).SerialNumber + "\"", Now), 10, CancellationToken.None));
+        Assert.Empty(await Store.ListFaultsAsync(null, FilterParser.Parse("serialNumber = \"nobody\"", Now), 10, CancellationToken.None));
         var retried = await Store.RetryTaskAsync(task.Id, Now, null, CancellationToken.None);
         Assert.Equal(DeviceTaskStatus.Queued, retried!.Status);
         Assert.Null(retried.Fault);
         Assert.Null(await Store.RetryTaskAsync(task.Id, Now, null, CancellationToken.None));
-        Assert.Empty(await Store.ListFaultsAsync(null, 10, CancellationToken.None));
+        Assert.Empty(await Store.ListFaultsAsync(null, null, 10, CancellationToken.None));
         Assert.False(await Store.ClearFaultAsync(task.Id, CancellationToken.None));
     }
 

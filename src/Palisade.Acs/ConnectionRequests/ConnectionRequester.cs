@@ -41,6 +41,7 @@ public sealed record ConnectionRequestOutcome(ConnectionRequestResult Result, st
 public sealed class ConnectionRequester : IDisposable
 {
     private readonly HttpClient _http;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _lastReached = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
     private long _reached;
     private long _refused;
@@ -95,6 +96,9 @@ public sealed class ConnectionRequester : IDisposable
 
     public long UdpSent => Interlocked.Read(ref _udp);
 
+    /// <summary>When <paramref name="id"/> last accepted a connection request (since this process started).</summary>
+    public DateTimeOffset? LastReached(DeviceId id) => _lastReached.TryGetValue(id.ToString(), out var at) ? at : null;
+
     /// <summary>Asks <paramref name="device"/> to open a session.</summary>
     public async Task<ConnectionRequestOutcome> RequestAsync(Device device, CancellationToken cancellationToken)
     {
@@ -109,6 +113,11 @@ public sealed class ConnectionRequester : IDisposable
         if (!string.IsNullOrEmpty(endpoint.Url) && Uri.TryCreate(endpoint.Url, UriKind.Absolute, out var url) && url.Scheme is "http" or "https")
         {
             outcome = await HttpAsync(url, endpoint.Username, endpoint.Password, cancellationToken).ConfigureAwait(false);
+            if (outcome.Result == ConnectionRequestResult.Reached)
+            {
+                _lastReached[device.Id.ToString()] = _time.GetUtcNow();
+            }
+
             if (outcome.Result is not (ConnectionRequestResult.Unreachable or ConnectionRequestResult.Timeout) || string.IsNullOrEmpty(endpoint.UdpAddress))
             {
                 return Count(outcome);

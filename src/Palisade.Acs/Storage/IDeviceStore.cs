@@ -62,8 +62,8 @@ public interface IDeviceStore : IAsyncDisposable
     /// <summary>Queues a faulted, expired or cancelled task again; null when it does not exist or is queued or done.</summary>
     Task<DeviceTask?> RetryTaskAsync(long taskId, DateTimeOffset now, DateTimeOffset? expiresAt, CancellationToken cancellationToken);
 
-    /// <summary>Faulted tasks, newest first, of one device or of all.</summary>
-    Task<IReadOnlyList<DeviceTask>> ListFaultsAsync(DeviceId? id, int limit, CancellationToken cancellationToken);
+    /// <summary>Faulted tasks, newest first, of one device, of the devices a filter matches, or of all.</summary>
+    Task<IReadOnlyList<DeviceTask>> ListFaultsAsync(DeviceId? id, Filter? filter, int limit, CancellationToken cancellationToken);
 
     /// <summary>Removes a faulted task (the fault is dealt with); false when there is no such fault.</summary>
     Task<bool> ClearFaultAsync(long taskId, CancellationToken cancellationToken);

@@ -8,6 +8,7 @@ using Palisade.Cwmp.Envelope;
 using Palisade.Cwmp.Events;
 using Palisade.Cwmp.Messages;
 using Palisade.Cwmp.Structs;
+using Palisade.Cwmp.Values;
 
 namespace Palisade.Cpe.Agent;
 
@@ -527,6 +528,16 @@ public sealed partial class CpeAgent : IAsyncDisposable
     {
         var interval = PeriodicInterval;
         var offset = first ? interval + _options.InitialDelay : interval;
+
+        // PeriodicInformTime anchors the schedule (TR-181): informs fall on reference + k·interval.
+        if (Model.GetTyped(Model.Root + "ManagementServer.PeriodicInformTime") is { Type: XsdType.DateTime } reference
+            && Cwmp.Values.CwmpDateTime.TryParse(reference.Text, out var anchor) && !Cwmp.Values.CwmpDateTime.IsUnknown(anchor))
+        {
+            var now = _time.GetUtcNow();
+            var periods = Math.Floor((now - anchor).TotalSeconds / interval.TotalSeconds) + 1;
+            offset = anchor + TimeSpan.FromSeconds(periods * interval.TotalSeconds) - now;
+        }
+
         Volatile.Write(ref _nextPeriodic, _time.GetTimestamp() + (long)(offset.TotalSeconds * _time.TimestampFrequency));
     }
 

@@ -507,18 +507,7 @@ public sealed class CpeDataModel
         }
     }
 
-    private static string TypeName(XsdType type) => type switch
-    {
-        XsdType.Int => "int",
-        XsdType.UnsignedInt => "unsignedInt",
-        XsdType.Long => "long",
-        XsdType.UnsignedLong => "unsignedLong",
-        XsdType.Boolean => "boolean",
-        XsdType.DateTime => "dateTime",
-        XsdType.Base64 => "base64",
-        XsdType.HexBinary => "hexBinary",
-        _ => "string",
-    };
+    private static string TypeName(XsdType type) => ParameterValue.TypeNameOf(type);
 
     private static (int Code, string Message)? Check(ParameterSchema p, ParameterValue value)
     {

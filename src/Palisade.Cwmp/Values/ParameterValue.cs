@@ -79,7 +79,7 @@ public sealed record ParameterValue
             throw new CwmpException(CwmpErrorReason.InvalidArguments, $"Value '{Truncate(trimmed)}' is not a valid {local}.");
         }
 
-        return new ParameterValue(type, CanonicalName(type), trimmed);
+        return new ParameterValue(type, TypeNameOf(type), trimmed);
     }
 
     /// <summary>True when <paramref name="text"/> is valid for <paramref name="type"/>.</summary>
@@ -179,7 +179,8 @@ public sealed record ParameterValue
         return (colon >= 0 ? typeName[(colon + 1)..] : typeName).Trim();
     }
 
-    private static string CanonicalName(XsdType type) => type switch
+    /// <summary>The canonical xsd type name CWMP uses for <paramref name="type"/>.</summary>
+    public static string TypeNameOf(XsdType type) => type switch
     {
         XsdType.Int => "int",
         XsdType.UnsignedInt => "unsignedInt",

@@ -11,6 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Palisade.Acs.ConnectionRequests;
 using Palisade.Storage.Sqlite;
+using Scalar.AspNetCore;
 
 namespace Palisade.Server.Api;
 
@@ -54,6 +55,12 @@ internal static class ApiHost
                 });
             }
         });
+        builder.Services.AddOpenApi("v1", o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Palisade northbound API";
+            document.Info.Description = "Devices, tasks, faults, keys and the audit log of a Palisade ACS. Authenticate with 'Authorization: Bearer KEY'. See docs/api.md for request and response examples.";
+            return Task.CompletedTask;
+        }));
         builder.Services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = 429;
@@ -96,6 +103,9 @@ internal static class ApiHost
                 await Problems.Of(500, "Internal error", "The error has been logged.").ExecuteAsync(context).ConfigureAwait(false);
             }
         });
+        // The OpenAPI document and an interactive reference page; neither shows any data.
+        app.MapOpenApi("/api/{documentName}/openapi.json");
+        app.MapScalarApiReference("/api/v1/reference", o => o.WithOpenApiRoutePattern("/api/{documentName}/openapi.json").WithTitle("Palisade API"));
         app.MapPost("/api/v1/login", (Delegate)(Func<HttpContext, Task<IResult>>)auth.LoginAsync);
         new NorthboundApi(store, requester, waiter, options, time).Map(app);
         app.MapFallback((Delegate)((HttpContext _) => Problems.Of(404, "Not found", "No such route; the API lives under /api/v1/.")));

@@ -114,7 +114,7 @@ internal sealed class NorthboundApi(SqliteDeviceStore store, ConnectionRequester
         foreach (var d in result.Devices)
         {
             var parameters = projection.Count == 0 ? null : await ProjectedAsync(d.Id, projection, c.RequestAborted).ConfigureAwait(false);
-            devices.Add(ApiJson.Device(d, now, parameters: parameters));
+            devices.Add(ApiJson.Device(d, now, parameters: parameters, reachedAt: requester.LastReached(d.Id)));
         }
 
         return ApiJson.Ok(new JsonObject
@@ -140,7 +140,7 @@ internal sealed class NorthboundApi(SqliteDeviceStore store, ConnectionRequester
             var page = await store.SearchDevicesAsync(new DeviceSearch(filter, Offset: offset, Limit: 1000, IncludeTotal: false), c.RequestAborted).ConfigureAwait(false);
             foreach (var d in page.Devices)
             {
-                var values = new List<string?> { d.Id.ToString(), d.Id.SerialNumber, d.Id.ProductClass, d.SoftwareVersion, d.LastInformAt?.ToString("O", CultureInfo.InvariantCulture), ApiJson.IsOnline(d, now) ? "true" : "false" };
+                var values = new List<string?> { d.Id.ToString(), d.Id.SerialNumber, d.Id.ProductClass, d.SoftwareVersion, d.LastInformAt?.ToString("O", CultureInfo.InvariantCulture), ApiJson.IsOnline(d, now, requester.LastReached(d.Id)) ? "true" : "false" };
                 if (projection.Count > 0)
                 {
                     var parameters = await ProjectedAsync(d.Id, projection, c.RequestAborted).ConfigureAwait(false);
@@ -171,7 +171,7 @@ internal sealed class NorthboundApi(SqliteDeviceStore store, ConnectionRequester
         var subtree = c.Request.Query["subtree"].ToString();
         var parameters = await store.GetParametersAsync(device.Id, subtree.Length == 0 ? null : subtree, c.RequestAborted).ConfigureAwait(false);
         var tags = await store.GetTagsAsync(device.Id, c.RequestAborted).ConfigureAwait(false);
-        return ApiJson.Ok(ApiJson.Device(device, time.GetUtcNow(), tags, parameters));
+        return ApiJson.Ok(ApiJson.Device(device, time.GetUtcNow(), tags, parameters, requester.LastReached(device.Id)));
     }
 
     private async Task<IResult> DeleteDeviceAsync(HttpContext c, Caller caller, string id)
@@ -361,17 +361,9 @@ internal sealed class NorthboundApi(SqliteDeviceStore store, ConnectionRequester
             id = device.Id;
         }
 
-        var faults = await store.ListFaultsAsync(id, Int(c.Request.Query["limit"], 100, 1, 1000) ?? 100, c.RequestAborted).ConfigureAwait(false);
-        var visible = new JsonArray();
-        foreach (var f in faults)
-        {
-            if (caller.DeviceScope is null || await store.MatchesAsync(f.DeviceId, caller.DeviceScope, c.RequestAborted).ConfigureAwait(false))
-            {
-                visible.Add(ApiJson.Task(f));
-            }
-        }
-
-        return ApiJson.Ok(new JsonObject { ["faults"] = visible });
+        var filter = Scoped(caller, FilterParser.Parse(c.Request.Query["filter"], time.GetUtcNow()));
+        var faults = await store.ListFaultsAsync(id, filter, Int(c.Request.Query["limit"], 100, 1, 1000) ?? 100, c.RequestAborted).ConfigureAwait(false);
+        return ApiJson.Ok(new JsonObject { ["faults"] = new JsonArray([.. faults.Select(f => (JsonNode)ApiJson.Task(f))]) });
     }
 
     private async Task<IResult> ClearFaultAsync(HttpContext c, Caller caller, long taskId)

@@ -9,31 +9,44 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Palisade.Cpe.Tests;
+namespace Palisade.Testing;
 
-/// <summary>A small HTTPS server on 127.0.0.1 for file downloads and TLS refusal tests; counts the requests that reach it.</summary>
-internal sealed class HttpsTestServer : IAsyncDisposable
+/// <summary>
+/// A small web server on 127.0.0.1 for tests: file downloads, TLS refusals, deliberately weak peers. HTTPS with the
+/// given certificate, plain HTTP without one. Counts the requests that reach it.
+/// </summary>
+public sealed class TestWebServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private int _requests;
 
-    private HttpsTestServer(WebApplication app) => _app = app;
+    private TestWebServer(WebApplication app) => _app = app;
 
     public Uri Url { get; private set; } = null!;
 
     public int Requests => Volatile.Read(ref _requests);
 
-    public static async Task<HttpsTestServer> StartAsync(X509Certificate2 certificate, Func<HttpContext, Task> handle, SslProtocols protocols = SslProtocols.Tls12 | SslProtocols.Tls13)
+    public static async Task<TestWebServer> StartAsync(X509Certificate2? certificate, Func<HttpContext, Task> handle, SslProtocols protocols = SslProtocols.Tls12 | SslProtocols.Tls13)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.UseHttps(h =>
+        builder.WebHost.ConfigureKestrel(k =>
         {
-            h.ServerCertificate = certificate;
-            h.SslProtocols = protocols;
-        })));
+            k.Limits.MaxRequestBodySize = null;
+            k.Listen(IPAddress.Loopback, 0, l =>
+            {
+                if (certificate is not null)
+                {
+                    l.UseHttps(h =>
+                    {
+                        h.ServerCertificate = certificate;
+                        h.SslProtocols = protocols;
+                    });
+                }
+            });
+        });
         var app = builder.Build();
-        var server = new HttpsTestServer(app);
+        var server = new TestWebServer(app);
         app.Run(context =>
         {
             Interlocked.Increment(ref server._requests);

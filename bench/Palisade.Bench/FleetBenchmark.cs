@@ -29,6 +29,9 @@ internal sealed class FleetSettings
     /// <summary>periodic, work (GetParameterValues of 50 + SetParameterValues of 5 per session) or storm (every device boots at once).</summary>
     public string Scenario { get; init; } = "periodic";
 
+    /// <summary>An existing data folder to serve (e.g. one filled by store-scale); kept afterwards. Null: a fresh one.</summary>
+    public string? DataDirectory { get; init; }
+
     /// <summary>Sessions in flight above which the server sheds (storm scenario).</summary>
     public int MaxSessions { get; init; } = 100_000;
 }
@@ -52,6 +55,8 @@ internal sealed record FleetReport(
     double ServerCpuSecondsPer1000Sessions,
     double SimulatorCpuSecondsPer1000Sessions,
     long ServerPeakRssBytes,
+    long ServerRestRssBytes,
+    long StoredDevices,
     double BootstrapSeconds,
     double BootstrapSessionsPerSecond,
     long StoreBytes,
@@ -77,7 +82,7 @@ internal static class FleetBenchmark
 {
     public static async Task<FleetReport> RunAsync(FleetSettings settings, CancellationToken cancellationToken)
     {
-        var data = Directory.CreateTempSubdirectory("palisade-bench-").FullName;
+        var data = settings.DataDirectory ?? Directory.CreateTempSubdirectory("palisade-bench-").FullName;
         var palisade = Path.Combine(AppContext.BaseDirectory, "palisade.dll");
         var errors = new SortedDictionary<string, long>(StringComparer.Ordinal);
         IAsyncDisposable? disposeStore = null;
@@ -86,6 +91,8 @@ internal static class FleetBenchmark
             await using var server = await ServerProcess.StartAsync("palisade: listening cwmp=", palisade, "serve", "--data", data, "--cwmp-port", "0", "--api-port", "-1",
                 "--max-sessions", settings.MaxSessions.ToString(System.Globalization.CultureInfo.InvariantCulture), "--log-level", "Warning").ConfigureAwait(false);
             AnsiConsole.MarkupLineInterpolated($"palisade serve (pid {server.Pid}) at {server.Url}");
+            await Task.Delay(2000, cancellationToken).ConfigureAwait(false);
+            var restRss = server.RssBytes;
             var profile = DeviceProfile.Gateway();
             profile.MaxParameters = settings.Parameters;
             var bootstrap = (await File.ReadAllTextAsync(Path.Combine(data, "bootstrap-credential"), cancellationToken).ConfigureAwait(false)).Trim().Split(':', 2);
@@ -160,14 +167,14 @@ internal static class FleetBenchmark
                 AnsiConsole.MarkupLineInterpolated($"baseline: {baseline:0} sessions/s");
             }
 
-            var (storeBytes, parameters) = StoreSize(data);
+            var (storeBytes, parameters, storedDevices) = StoreSize(data);
             return new FleetReport(
                 settings.Scenario, Math.Round(stormSeconds, 1), shed, settings.Devices, settings.FullHandshakes ? "full-handshake" : "reused-connection", "digest", settings.DurationSeconds,
                 sessions, Math.Round(rate, 1), Math.Round(baseline, 1), baseline > 0 ? Math.Round(rate / baseline, 3) : 0,
                 Report(latency), Report(halfLatency), Math.Round(halfRate, 1),
-                Math.Round(serverCpuPer1000, 3), Math.Round(simCpuPer1000, 3), peakRss,
+                Math.Round(serverCpuPer1000, 3), Math.Round(simCpuPer1000, 3), peakRss, restRss, storedDevices,
                 Math.Round(bootstrapSeconds, 1), Math.Round(registered / bootstrapSeconds, 1),
-                storeBytes, Math.Round((double)storeBytes / settings.Devices, 1), parameters, parameters > 0 ? Math.Round((double)storeBytes / parameters, 1) : 0,
+                storeBytes, Math.Round((double)storeBytes / storedDevices, 1), parameters, parameters > 0 ? Math.Round((double)storeBytes / parameters, 1) : 0,
                 errors);
         }
         finally
@@ -180,7 +187,10 @@ internal static class FleetBenchmark
             SqliteConnection.ClearAllPools();
             try
             {
-                Directory.Delete(data, recursive: true);
+                if (settings.DataDirectory is null)
+                {
+                    Directory.Delete(data, recursive: true);
+                }
             }
             catch (IOException)
             {
@@ -204,7 +214,8 @@ internal static class FleetBenchmark
         Row("latency p50/p95/p99 (ms), saturated", $"{r.LatencyMs.P50:0.0} / {r.LatencyMs.P95:0.0} / {r.LatencyMs.P99:0.0}");
         Row($"latency p50/p95/p99 (ms) at {r.HalfRateSessionsPerSecond:0}/s", $"{r.HalfRateLatencyMs.P50:0.0} / {r.HalfRateLatencyMs.P95:0.0} / {r.HalfRateLatencyMs.P99:0.0}");
         Row("CPU s per 1000 sessions: server / simulator", $"{r.ServerCpuSecondsPer1000Sessions:0.00} / {r.SimulatorCpuSecondsPer1000Sessions:0.00}");
-        Row("server peak RSS", $"{r.ServerPeakRssBytes / 1048576.0:0} MiB");
+        Row("server RSS at rest / peak", $"{r.ServerRestRssBytes / 1048576.0:0} / {r.ServerPeakRssBytes / 1048576.0:0} MiB");
+        Row("devices in the store", $"{r.StoredDevices:N0}");
         Row("bootstrap (enroll every device)", $"{r.BootstrapSeconds:0.0} s, {r.BootstrapSessionsPerSecond:0}/s");
         Row("store: bytes per device / per cached parameter", $"{r.StoreBytesPerDevice:0} / {r.StoreBytesPerParameter:0} ({r.CachedParameters} parameters)");
         Row("errors", r.ErrorsByKind.Count == 0 ? "none" : string.Join(", ", r.ErrorsByKind.Select(e => $"{e.Key}={e.Value}")));
@@ -356,7 +367,7 @@ internal static class FleetBenchmark
     private static LatencyReport Report(LongHistogram h) => h.TotalCount == 0 ? new(0, 0, 0) : new(
         Math.Round(h.GetValueAtPercentile(50) / 1000.0, 2), Math.Round(h.GetValueAtPercentile(95) / 1000.0, 2), Math.Round(h.GetValueAtPercentile(99) / 1000.0, 2));
 
-    private static (long Bytes, long Parameters) StoreSize(string data)
+    private static (long Bytes, long Parameters, long Devices) StoreSize(string data)
     {
         var files = new[] { "palisade.db", "palisade.db-wal" }.Select(f => Path.Combine(data, f)).Where(File.Exists);
         var bytes = files.Sum(f => new FileInfo(f).Length);
@@ -364,6 +375,8 @@ internal static class FleetBenchmark
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT count(*) FROM parameters";
-        return (bytes, (long)command.ExecuteScalar()!);
+        var parameters = (long)command.ExecuteScalar()!;
+        command.CommandText = "SELECT count(*) FROM devices";
+        return (bytes, parameters, (long)command.ExecuteScalar()!);
     }
 }

@@ -11,10 +11,11 @@ var concurrency = new Option<int>("--concurrency") { Description = "Sessions in 
 var noBaseline = new Option<bool>("--no-baseline") { Description = "Skip the canned baseline endpoint." };
 var scenario = new Option<string>("--scenario") { Description = "periodic (default), work (GetParameterValues of 50 and SetParameterValues of 5 per session) or storm (every device boots at once).", DefaultValueFactory = _ => "periodic" };
 var maxSessions = new Option<int>("--max-sessions") { Description = "Server's sessions in flight before it sheds with 503 (default 100000; use e.g. 64 for a storm).", DefaultValueFactory = _ => 100_000 };
+var dataDir = new Option<string?>("--data") { Description = "Serve an existing data folder (e.g. filled by store-scale) instead of a fresh one; it is kept." };
 var json = new Option<string?>("--json") { Description = "Write the figures as JSON to this file." };
 var fleet = new Command("fleet", "Start palisade serve on 127.0.0.1 with a fresh data folder, register a fleet, drive periodic informs, compare with a canned baseline.")
 {
-    devices, duration, parameters, tls, concurrency, noBaseline, scenario, maxSessions, json,
+    devices, duration, parameters, tls, concurrency, noBaseline, scenario, maxSessions, dataDir, json,
 };
 fleet.SetAction(async (r, ct) =>
 {
@@ -28,6 +29,7 @@ fleet.SetAction(async (r, ct) =>
         Baseline = !r.GetValue(noBaseline),
         Scenario = r.GetValue(scenario) is "work" or "storm" ? r.GetValue(scenario)! : "periodic",
         MaxSessions = r.GetValue(maxSessions),
+        DataDirectory = r.GetValue(dataDir),
     };
     var report = await FleetBenchmark.RunAsync(settings, ct);
     FleetBenchmark.Print(report);
@@ -44,4 +46,10 @@ var key = new Option<string>("--key") { Required = true };
 var baseline = new Command("baseline-server", "The canned baseline endpoint (started by fleet).") { cert, key };
 baseline.SetAction((r, ct) => BaselineServer.RunAsync(r.GetValue(cert)!, r.GetValue(key)!, ct));
 
-return await new RootCommand("Palisade benchmarks.") { fleet, baseline }.Parse(args).InvokeAsync();
+var scaleDevices = new Option<int>("--devices") { Description = "Devices to register (default 100000).", DefaultValueFactory = _ => 100_000 };
+var scaleParameters = new Option<int>("--parameters") { Description = "Cached parameters per device (default 200).", DefaultValueFactory = _ => 200 };
+var keep = new Option<string?>("--data") { Description = "Keep the filled store in this folder (default: a temporary folder, deleted)." };
+var scale = new Command("store-scale", "Fill the embedded store with N devices of P parameters through the ACS's own session commit; report size per device and per parameter.") { scaleDevices, scaleParameters, keep };
+scale.SetAction((r, ct) => StoreScale.RunAsync(r.GetValue(scaleDevices), r.GetValue(scaleParameters), r.GetValue(keep), ct));
+
+return await new RootCommand("Palisade benchmarks.") { fleet, baseline, scale }.Parse(args).InvokeAsync();

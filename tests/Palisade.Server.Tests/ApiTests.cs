@@ -301,6 +301,54 @@ public sealed class ApiTests : IAsyncLifetime
         Assert.Equal(Uri.UnescapeDataString(Id(other)), Assert.Single(one.Body["faults"]!.AsArray())!["device"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task A_burst_over_the_rate_limit_gets_429_with_retry_after()
+    {
+        var key = await KeyAsync(Roles.Viewer);
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 200; i++)
+        {
+            statuses.Add((await SendAsync(HttpMethod.Get, "api/v1/stats", key)).Status);
+        }
+
+        Assert.Contains(HttpStatusCode.OK, statuses);
+        Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
+    }
+
+    [Fact]
+    public async Task Basic_connection_requests_go_only_over_https_to_devices_tagged_for_it()
+    {
+        using var ca = new Security.Pki.CertificateAuthority(Security.Pki.PkiStore.LoadWithKey(Path.Combine(_server.DataDirectory, "pki", "ca.crt"), Path.Combine(_server.DataDirectory, "pki", "ca.key")));
+        await using var cpe = await TestWebServer.StartAsync(ca.IssueServer(["127.0.0.1"], TimeSpan.FromDays(1)), context =>
+        {
+            var ok = context.Request.Headers.Authorization.ToString() == Security.Digest.BasicCredentials.Header("cr", "cr-secret");
+            context.Response.StatusCode = ok ? 200 : 401;
+            if (!ok)
+            {
+                context.Response.Headers.WWWAuthenticate = "Basic realm=\"legacy-cpe\"";
+            }
+
+            return Task.CompletedTask;
+        });
+        var id = new Acs.Devices.DeviceId("00D09E", "LEGACY", "OLD0001");
+        await _server.Host.Store.CommitSessionAsync(new Acs.Storage.SessionChanges(new Acs.Devices.Device
+        {
+            Id = id,
+            RegisteredAt = DateTimeOffset.UtcNow,
+            ConnectionRequest = new Acs.Devices.ConnectionRequestEndpoint(new Uri(cpe.Url, "cr").ToString(), "cr", "cr-secret", null),
+        }), CancellationToken.None);
+        var key = await KeyAsync(Roles.Operator);
+        var path = $"api/v1/devices/{Uri.EscapeDataString(id.ToString())}";
+
+        var refused = await SendAsync(HttpMethod.Post, path + "/connection-request", key);
+        Assert.Equal("refused", refused.Body["result"]!.GetValue<string>());
+        Assert.Equal(1, cpe.Requests);
+
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Put, path + "/tags/cr-basic-allowed", key)).Status);
+        var reached = await SendAsync(HttpMethod.Post, path + "/connection-request", key);
+        Assert.Equal("reached", reached.Body["result"]!.GetValue<string>());
+    }
+
     private async Task<CpeAgent> AgentAsync(string serial)
     {
         var bootstrap = _server.Host.Facts.Bootstrap!;

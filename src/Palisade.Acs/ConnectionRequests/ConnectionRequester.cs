@@ -99,8 +99,11 @@ public sealed class ConnectionRequester : IDisposable
     /// <summary>When <paramref name="id"/> last accepted a connection request (since this process started).</summary>
     public DateTimeOffset? LastReached(DeviceId id) => _lastReached.TryGetValue(id.ToString(), out var at) ? at : null;
 
-    /// <summary>Asks <paramref name="device"/> to open a session.</summary>
-    public async Task<ConnectionRequestOutcome> RequestAsync(Device device, CancellationToken cancellationToken)
+    /// <summary>The device tag that lets connection requests use Basic when the CPE offers nothing else (over https only).</summary>
+    public const string AllowBasicTag = "cr-basic-allowed";
+
+    /// <summary>Asks <paramref name="device"/> to open a session. <paramref name="allowBasic"/>: the device is tagged <see cref="AllowBasicTag"/>.</summary>
+    public async Task<ConnectionRequestOutcome> RequestAsync(Device device, CancellationToken cancellationToken, bool allowBasic = false)
     {
         ArgumentNullException.ThrowIfNull(device);
         var endpoint = device.ConnectionRequest;
@@ -112,7 +115,7 @@ public sealed class ConnectionRequester : IDisposable
         ConnectionRequestOutcome outcome;
         if (!string.IsNullOrEmpty(endpoint.Url) && Uri.TryCreate(endpoint.Url, UriKind.Absolute, out var url) && url.Scheme is "http" or "https")
         {
-            outcome = await HttpAsync(url, endpoint.Username, endpoint.Password, cancellationToken).ConfigureAwait(false);
+            outcome = await HttpAsync(url, endpoint.Username, endpoint.Password, allowBasic, cancellationToken).ConfigureAwait(false);
             if (outcome.Result == ConnectionRequestResult.Reached)
             {
                 _lastReached[device.Id.ToString()] = _time.GetUtcNow();
@@ -144,7 +147,7 @@ public sealed class ConnectionRequester : IDisposable
         return outcome;
     }
 
-    private async Task<ConnectionRequestOutcome> HttpAsync(Uri url, string? username, string? password, CancellationToken cancellationToken)
+    private async Task<ConnectionRequestOutcome> HttpAsync(Uri url, string? username, string? password, bool allowBasic, CancellationToken cancellationToken)
     {
         try
         {
@@ -162,7 +165,20 @@ public sealed class ConnectionRequester : IDisposable
             var challenge = DigestClient.PickChallenge(first.Headers.WwwAuthenticate.Select(h => h.ToString()));
             if (challenge is null)
             {
-                return new(ConnectionRequestResult.Refused, "the CPE offers no Digest challenge (Basic is not sent)");
+                var basicOffered = first.Headers.WwwAuthenticate.Any(h => h.Scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase));
+                if (!basicOffered || !allowBasic || url.Scheme != Uri.UriSchemeHttps || username is null || password is null)
+                {
+                    return new(ConnectionRequestResult.Refused, basicOffered
+                        ? $"the CPE offers only Basic, which is sent only over https to devices tagged '{AllowBasicTag}'"
+                        : "the CPE offers no Digest challenge");
+                }
+
+                using var basic = new HttpRequestMessage(HttpMethod.Get, url);
+                basic.Headers.TryAddWithoutValidation("Authorization", BasicCredentials.Header(username, password));
+                using var basicReply = await _http.SendAsync(basic, cancellationToken).ConfigureAwait(false);
+                return basicReply.StatusCode is HttpStatusCode.OK or HttpStatusCode.NoContent
+                    ? new(ConnectionRequestResult.Reached, "the CPE accepted the request (Basic over https, allowed for this device)")
+                    : new(ConnectionRequestResult.Refused, $"the CPE answered {(int)basicReply.StatusCode} to the Basic credentials");
             }
 
             if (username is null || password is null)

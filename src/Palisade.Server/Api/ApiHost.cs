@@ -64,21 +64,26 @@ internal static class ApiHost
         builder.Services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = 429;
-            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+            // Two limits at once: per key (its id is in the token) and per source address.
+            // An address may carry several keys (a NAT, an integration host): it gets three keys' worth.
+            TokenBucketRateLimiterOptions Bucket(int scale = 1) => new()
             {
-                // Per key (its id is in the token) when one is sent, else per source address.
+                TokenLimit = Math.Max(10, options.RequestsPerMinute / 6) * scale,
+                TokensPerPeriod = Math.Max(1, options.RequestsPerMinute / 60) * scale,
+                ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                QueueLimit = 0,
+                AutoReplenishment = true,
+            };
+            var byKey = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+            {
                 var header = context.Request.Headers.Authorization.ToString();
-                var partition = header.Length > 28 && header.StartsWith("Bearer pal_", StringComparison.Ordinal) ? "key:" + header[11..27]
-                    : "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "-");
-                return RateLimitPartition.GetTokenBucketLimiter(partition, _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = Math.Max(10, options.RequestsPerMinute / 6),
-                    TokensPerPeriod = Math.Max(1, options.RequestsPerMinute / 60),
-                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                    QueueLimit = 0,
-                    AutoReplenishment = true,
-                });
+                return header.Length > 28 && header.StartsWith("Bearer pal_", StringComparison.Ordinal)
+                    ? RateLimitPartition.GetTokenBucketLimiter("key:" + header[11..27], _ => Bucket())
+                    : RateLimitPartition.GetNoLimiter("anonymous");
             });
+            var byAddress = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                RateLimitPartition.GetTokenBucketLimiter("ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "-"), _ => Bucket(3)));
+            limiter.GlobalLimiter = PartitionedRateLimiter.CreateChained(byKey, byAddress);
             limiter.OnRejected = async (context, token) =>
             {
                 context.HttpContext.Response.Headers.RetryAfter = "1";

@@ -247,7 +247,7 @@ internal sealed class NorthboundApi(SqliteDeviceStore store, ConnectionRequester
                 return Problems.Forbidden(Name(Permission.ConnectionRequest));
             }
 
-            poke = await requester.RequestAsync(device, c.RequestAborted).ConfigureAwait(false);
+            poke = await requester.RequestAsync(device, c.RequestAborted, await AllowsBasicAsync(device, c.RequestAborted).ConfigureAwait(false)).ConfigureAwait(false);
         }
 
         if (timeout > 0 && poke is null or { Result: ConnectionRequestResult.Reached or ConnectionRequestResult.SentUdp })
@@ -341,7 +341,7 @@ internal sealed class NorthboundApi(SqliteDeviceStore store, ConnectionRequester
             return Problems.NotFound("device");
         }
 
-        var outcome = await requester.RequestAsync(device, c.RequestAborted).ConfigureAwait(false);
+        var outcome = await requester.RequestAsync(device, c.RequestAborted, await AllowsBasicAsync(device, c.RequestAborted).ConfigureAwait(false)).ConfigureAwait(false);
         await AuditAsync(c, caller, "device.connection-request", device.Id.ToString(), new JsonObject { ["result"] = outcome.Result.ToString() }).ConfigureAwait(false);
         return ApiJson.Ok(new JsonObject { ["result"] = JsonNamingPolicy.KebabCaseLower.ConvertName(outcome.Result.ToString()), ["detail"] = outcome.Detail });
     }
@@ -472,6 +472,9 @@ internal sealed class NorthboundApi(SqliteDeviceStore store, ConnectionRequester
     }
 
     // ---- helpers ----
+
+    private async Task<bool> AllowsBasicAsync(Device device, CancellationToken cancellationToken) =>
+        (await store.GetTagsAsync(device.Id, cancellationToken).ConfigureAwait(false)).Contains(ConnectionRequester.AllowBasicTag);
 
     private async Task<(TaskDefinition? Definition, DateTimeOffset? Expires, IResult? Problem)> ReadTaskAsync(HttpContext c, Caller caller)
     {

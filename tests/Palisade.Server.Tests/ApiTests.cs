@@ -241,6 +241,11 @@ public sealed class ApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, ok.Status);
         var session = ok.Body["token"]!.GetValue<string>();
         Assert.Equal(HttpStatusCode.Created, (await SendAsync(HttpMethod.Post, "api/v1/keys", session, """{"name":"ops","role":"operator","expiresInDays":30}""")).Status);
+        var user = await SendAsync(HttpMethod.Post, "api/v1/users", session, """{"name":"noc-1","role":"viewer"}""");
+        Assert.Equal(HttpStatusCode.Created, user.Status);
+        var viewerLogin = await SendAsync(HttpMethod.Post, "api/v1/login", null, $$"""{"username":"noc-1","password":"{{user.Body["password"]}}"}""");
+        Assert.Equal("viewer", viewerLogin.Body["role"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.Forbidden, (await SendAsync(HttpMethod.Post, "api/v1/users", viewerLogin.Body["token"]!.GetValue<string>(), """{"name":"x","role":"admin"}""")).Status);
 
         for (var i = 0; i < 5; i++)
         {

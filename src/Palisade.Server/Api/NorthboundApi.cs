@@ -45,6 +45,7 @@ internal sealed class NorthboundApi(SqliteDeviceStore store, ConnectionRequester
         api.MapGet("/keys", (Delegate)((HttpContext c) => Run(c, Permission.ManageKeys, _ => ListKeysAsync(c))));
         api.MapPost("/keys", (Delegate)((HttpContext c) => Run(c, Permission.ManageKeys, caller => CreateKeyAsync(c, caller))));
         api.MapDelete("/keys/{keyId}", (HttpContext c, string keyId) => Run(c, Permission.ManageKeys, caller => RevokeKeyAsync(c, caller, keyId)));
+        api.MapPost("/users", (Delegate)((HttpContext c) => Run(c, Permission.ManageUsers, caller => CreateUserAsync(c, caller))));
         api.MapGet("/audit", (Delegate)((HttpContext c) => Run(c, Permission.ReadAudit, _ => ListAuditAsync(c))));
         api.MapGet("/audit/verify", (Delegate)((HttpContext c) => Run(c, Permission.ReadAudit, _ => VerifyAuditAsync(c))));
         api.MapGet("/posture", (Delegate)((HttpContext c) => Run(c, Permission.ReadDevices, caller => PostureAsync(c, caller))));
@@ -417,6 +418,28 @@ internal sealed class NorthboundApi(SqliteDeviceStore store, ConnectionRequester
 
         await AuditAsync(c, caller, "key.revoke", "key:" + keyId, new JsonObject()).ConfigureAwait(false);
         return Results.NoContent();
+    }
+
+    private async Task<IResult> CreateUserAsync(HttpContext c, Caller caller)
+    {
+        var body = await ReadJsonAsync(c).ConfigureAwait(false);
+        var name = body?["name"]?.GetValue<string>();
+        var role = body?["role"]?.GetValue<string>();
+        if (name is null || name.Length is 0 or > 64 || !name.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '.' or '-' or '_') || role is null || !Roles.Exists(role))
+        {
+            return Problems.BadRequest($"A user needs a name (1–64 letters, digits, '.', '-', '_') and a role ({string.Join(", ", Roles.All)}).");
+        }
+
+        if (await store.GetUserAsync(name, c.RequestAborted).ConfigureAwait(false) is not null)
+        {
+            return Problems.Of(409, "Conflict", "A user with that name exists.");
+        }
+
+        // The password is generated and shown once: no weak choice, no default.
+        var password = Palisade.Security.Secrets.PasswordGenerator.Generate();
+        await store.CreateUserAsync(new UserRecord(name, role, PasswordHasher.Hash(password), 0, null, time.GetUtcNow()), c.RequestAborted).ConfigureAwait(false);
+        await AuditAsync(c, caller, "user.create", "user:" + name, new JsonObject { ["role"] = role }).ConfigureAwait(false);
+        return ApiJson.Ok(new JsonObject { ["name"] = name, ["role"] = role, ["password"] = password }, 201);
     }
 
     private async Task<IResult> ListAuditAsync(HttpContext c)

@@ -157,6 +157,8 @@ public sealed class ApiTests : IAsyncLifetime
             (HttpMethod.Get, "api/v1/keys", null, true),
             (HttpMethod.Post, "api/v1/keys", """{"name":"x","role":"admin"}""", true),
             (HttpMethod.Delete, "api/v1/keys/0123456789abcdef", null, true),
+            (HttpMethod.Post, "api/v1/users", """{"name":"x","role":"admin"}""", true),
+            (HttpMethod.Get, "api/v1/posture", null, false),
             (HttpMethod.Get, "api/v1/audit", null, true),
             (HttpMethod.Get, "api/v1/audit/verify", null, true),
         ];

@@ -356,6 +356,33 @@ public sealed class ApiTests : IAsyncLifetime
         Assert.Equal("reached", reached.Body["result"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task A_factory_reset_device_is_refused_until_an_admin_readmits_it()
+    {
+        var agent = await AgentAsync("API0080");
+        var admin = await KeyAsync(Roles.Admin);
+        var operatorKey = await KeyAsync(Roles.Operator);
+        await SendAsync(HttpMethod.Post, $"api/v1/devices/{Id(agent)}/tasks?connection_request=true&timeout=20", admin, """{"name":"factoryReset"}""");
+        await EventuallyAsync(() => agent.State.Username == _server.Host.Facts.Bootstrap!.Username);
+        Assert.Equal("auth", (await agent.RunSessionAsync(CancellationToken.None)).ErrorKind);
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await SendAsync(HttpMethod.Post, $"api/v1/devices/{Id(agent)}/readmit", operatorKey)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Post, $"api/v1/devices/{Id(agent)}/readmit", admin)).Status);
+        var outcome = await agent.RunSessionAsync(CancellationToken.None);
+        Assert.True(outcome.Success, outcome.ToString());
+        Assert.NotEqual(_server.Host.Facts.Bootstrap!.Password, agent.State.Password);
+    }
+
+    private static async Task EventuallyAsync(Func<bool> condition)
+    {
+        for (var i = 0; i < 200 && !condition(); i++)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.True(condition());
+    }
+
     private async Task<CpeAgent> AgentAsync(string serial)
     {
         var bootstrap = _server.Host.Facts.Bootstrap!;

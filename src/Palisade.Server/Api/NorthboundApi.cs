@@ -35,6 +35,7 @@ internal sealed class NorthboundApi(SqliteDeviceStore store, ConnectionRequester
         api.MapDelete("/devices/{id}/tags/{tag}", (HttpContext c, string id, string tag) => Run(c, Permission.WriteDevices, caller => TagAsync(c, caller, id, tag, false)));
         api.MapGet("/devices/{id}/tasks", (HttpContext c, string id) => Run(c, Permission.ReadTasks, caller => ListDeviceTasksAsync(c, caller, id)));
         api.MapPost("/devices/{id}/tasks", (HttpContext c, string id) => Run(c, Permission.WriteTasks, caller => CreateTaskAsync(c, caller, id)));
+        api.MapPost("/devices/{id}/readmit", (HttpContext c, string id) => Run(c, Permission.WriteManagementServer, caller => ReadmitAsync(c, caller, id)));
         api.MapPost("/devices/{id}/connection-request", (HttpContext c, string id) => Run(c, Permission.ConnectionRequest, caller => ConnectionRequestAsync(c, caller, id)));
         api.MapPost("/tasks", (Delegate)((HttpContext c) => Run(c, Permission.WriteTasks, caller => CreateBulkTasksAsync(c, caller))));
         api.MapGet("/tasks/{taskId:long}", (HttpContext c, long taskId) => Run(c, Permission.ReadTasks, caller => GetTaskAsync(c, caller, taskId)));
@@ -202,6 +203,20 @@ internal sealed class NorthboundApi(SqliteDeviceStore store, ConnectionRequester
         await store.SetTagAsync(device.Id, tag, present, c.RequestAborted).ConfigureAwait(false);
         await AuditAsync(c, caller, present ? "tag.add" : "tag.remove", device.Id.ToString(), new JsonObject { ["tag"] = tag }).ConfigureAwait(false);
         return ApiJson.Ok(new JsonObject { ["tags"] = new JsonArray([.. (await store.GetTagsAsync(device.Id, c.RequestAborted).ConfigureAwait(false)).Select(t => (JsonNode)JsonValue.Create(t)!)]) });
+    }
+
+    // A device that was factory-reset comes back on the bootstrap credential, which an enrolled device may never
+    // use: an operator who expects the reset re-admits it, once; its next session enrolls it again.
+    private async Task<IResult> ReadmitAsync(HttpContext c, Caller caller, string id)
+    {
+        if (await VisibleDeviceAsync(c, caller, id).ConfigureAwait(false) is not { } device)
+        {
+            return Problems.NotFound("device");
+        }
+
+        await store.CommitSessionAsync(new SessionChanges(device with { Credentials = DeviceCredentials.None }), c.RequestAborted).ConfigureAwait(false);
+        await AuditAsync(c, caller, "device.readmit", device.Id.ToString(), new JsonObject()).ConfigureAwait(false);
+        return ApiJson.Ok(new JsonObject { ["id"] = device.Id.ToString(), ["enrolled"] = false, ["detail"] = "The bootstrap credential admits this device once more; its next session gives it new credentials." });
     }
 
     // ---- tasks ----

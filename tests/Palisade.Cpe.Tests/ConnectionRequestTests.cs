@@ -115,6 +115,34 @@ public sealed class ConnectionRequestTests : IAsyncLifetime
         Assert.True(DateTimeOffset.UtcNow - last < TimeSpan.FromSeconds(5), $"last inform {last:O}");
     }
 
+    [Fact]
+    public async Task A_slow_client_on_the_connection_request_port_is_cut_off()
+    {
+        var started = DateTime.UtcNow;
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(_listener.BaseUrl.Host, _listener.BaseUrl.Port);
+        var stream = tcp.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes("GET /x HTTP/1.1\r\nHost: x\r\n"));
+        var closed = false;
+        try
+        {
+            for (var i = 0; i < 30 && !closed; i++)
+            {
+                await stream.WriteAsync("X"u8.ToArray());
+                await Task.Delay(1000);
+                closed = tcp.Client.Poll(0, SelectMode.SelectRead) && tcp.Client.Available == 0;
+            }
+        }
+        catch (IOException)
+        {
+            closed = true;
+        }
+
+        Assert.True(closed, "the listener kept a client that never finished its headers");
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(20));
+        Assert.Equal(0, _listener.Accepted);
+    }
+
     private async Task<CpeAgent> RunningAgentAsync(string serial, int periodicSeconds = 3600)
     {
         var agent = NewAgent(_server, serial, o => o.PeriodicInterval = TimeSpan.FromSeconds(periodicSeconds));

@@ -82,7 +82,8 @@ public sealed class ConnectionRequester : IDisposable
                 },
             },
         };
-        _http = new HttpClient(handler, disposeHandler: true) { Timeout = timeout ?? TimeSpan.FromSeconds(10) };
+        // Only the status matters; a CPE cannot make the ACS buffer a large answer.
+        _http = new HttpClient(handler, disposeHandler: true) { Timeout = timeout ?? TimeSpan.FromSeconds(10), MaxResponseContentBufferSize = 64 * 1024 };
 #pragma warning restore CA2000
     }
 

@@ -281,7 +281,7 @@ public sealed partial class CpeAgent
     // One client per transfer, with that transfer's credentials (Digest or Basic as the server asks, over TLS).
 #pragma warning disable CA2000 // The HttpClient owns the handler.
     private HttpClient FileClient(Transfer transfer) =>
-        new(FileHandler(transfer.Username.Length > 0 ? new NetworkCredential(transfer.Username, transfer.Password) : null), disposeHandler: true) { Timeout = TimeSpan.FromMinutes(10) };
+        new(FileHandler(transfer.Username.Length > 0 ? new NetworkCredential(transfer.Username, transfer.Password) : null), disposeHandler: true) { Timeout = TimeSpan.FromMinutes(10), MaxResponseContentBufferSize = 1024 * 1024 };
 #pragma warning restore CA2000
 
     private SocketsHttpHandler FileHandler(ICredentials? credentials) => new()

@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Security;
+using Palisade.Cwmp;
 using Palisade.Cwmp.Codec;
 using Palisade.Cwmp.Envelope;
 using Palisade.Security.Digest;
@@ -54,7 +55,8 @@ public sealed class AcsClient : IDisposable
             handler.SslOptions.ClientCertificates = [certificate];
         }
 
-        _http = new HttpClient(handler, disposeHandler: true) { Timeout = options.Timeout };
+        // A hostile ACS cannot make the CPE buffer more than the protocol allows in one message.
+        _http = new HttpClient(handler, disposeHandler: true) { Timeout = options.Timeout, MaxResponseContentBufferSize = CwmpLimits.Default.MaxBodyBytes };
 #pragma warning restore CA2000
         if (options.Username is not null && options.Password is not null)
         {

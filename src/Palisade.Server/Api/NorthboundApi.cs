@@ -127,40 +127,43 @@ internal sealed class NorthboundApi(SqliteDeviceStore store, ConnectionRequester
         });
     }
 
-    private async Task<IResult> ExportCsvAsync(HttpContext c, Caller caller)
+    private Task<IResult> ExportCsvAsync(HttpContext c, Caller caller)
     {
         var q = c.Request.Query;
         var filter = Scoped(caller, FilterParser.Parse(q["filter"], time.GetUtcNow()));
         var projection = Projection(q["projection"]);
-        var builder = new StringBuilder();
         var columns = new List<string> { "id", "serialNumber", "productClass", "softwareVersion", "lastInform", "online" };
         columns.AddRange(projection);
-        builder.AppendJoin(',', columns.Select(Csv)).Append("\r\n");
-        var now = time.GetUtcNow();
-        for (var offset = 0; ;)
+
+        // Written a page at a time: an export of a million devices never sits in memory whole.
+        return Task.FromResult(Results.Stream(async body =>
         {
-            var page = await store.SearchDevicesAsync(new DeviceSearch(filter, Offset: offset, Limit: 1000, IncludeTotal: false), c.RequestAborted).ConfigureAwait(false);
-            foreach (var d in page.Devices)
+            await using var writer = new StreamWriter(body, new UTF8Encoding(false), 64 * 1024);
+            await writer.WriteAsync(string.Join(',', columns.Select(Csv)) + "\r\n").ConfigureAwait(false);
+            var now = time.GetUtcNow();
+            for (var offset = 0; ;)
             {
-                var values = new List<string?> { d.Id.ToString(), d.Id.SerialNumber, d.Id.ProductClass, d.SoftwareVersion, d.LastInformAt?.ToString("O", CultureInfo.InvariantCulture), ApiJson.IsOnline(d, now, requester.LastReached(d.Id)) ? "true" : "false" };
-                if (projection.Count > 0)
+                var page = await store.SearchDevicesAsync(new DeviceSearch(filter, Offset: offset, Limit: 1000, IncludeTotal: false), c.RequestAborted).ConfigureAwait(false);
+                foreach (var d in page.Devices)
                 {
-                    var parameters = await ProjectedAsync(d.Id, projection, c.RequestAborted).ConfigureAwait(false);
-                    values.AddRange(projection.Select(p => parameters.FirstOrDefault(x => x.Path == p)?.Value));
+                    var values = new List<string?> { d.Id.ToString(), d.Id.SerialNumber, d.Id.ProductClass, d.SoftwareVersion, d.LastInformAt?.ToString("O", CultureInfo.InvariantCulture), ApiJson.IsOnline(d, now, requester.LastReached(d.Id)) ? "true" : "false" };
+                    if (projection.Count > 0)
+                    {
+                        var parameters = await ProjectedAsync(d.Id, projection, c.RequestAborted).ConfigureAwait(false);
+                        values.AddRange(projection.Select(p => parameters.FirstOrDefault(x => x.Path == p)?.Value));
+                    }
+
+                    await writer.WriteAsync(string.Join(',', values.Select(v => Csv(v ?? string.Empty))) + "\r\n").ConfigureAwait(false);
                 }
 
-                builder.AppendJoin(',', values.Select(v => Csv(v ?? string.Empty))).Append("\r\n");
+                if (page.NextOffset is not { } next)
+                {
+                    break;
+                }
+
+                offset = next;
             }
-
-            if (page.NextOffset is not { } next)
-            {
-                break;
-            }
-
-            offset = next;
-        }
-
-        return Results.Text(builder.ToString(), "text/csv", Encoding.UTF8);
+        }, "text/csv; charset=utf-8"));
     }
 
     private async Task<IResult> GetDeviceAsync(HttpContext c, Caller caller, string id)
@@ -539,8 +542,13 @@ internal sealed class NorthboundApi(SqliteDeviceStore store, ConnectionRequester
         }
 
         DateTimeOffset? expires = null;
-        if (Int(c.Request.Query["expires_in"], 0, 1, 90 * 86400) is { } seconds && c.Request.Query.ContainsKey("expires_in"))
+        if (c.Request.Query.ContainsKey("expires_in"))
         {
+            if (Int(c.Request.Query["expires_in"], 0, 1, 90 * 86400) is not { } seconds || seconds < 1)
+            {
+                return (null, null, Problems.BadRequest("expires_in is a number of seconds, 1–7776000."));
+            }
+
             expires = time.GetUtcNow().AddSeconds(seconds);
         }
 

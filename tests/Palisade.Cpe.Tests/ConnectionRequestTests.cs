@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using Palisade.Cpe.Agent;
 using Palisade.Cpe.ConnectionRequests;
+using Palisade.Cwmp.ConnectionRequests;
 using Palisade.Cwmp.Events;
 using Palisade.Security.Digest;
 using Palisade.Testing;
@@ -50,21 +51,21 @@ public sealed class ConnectionRequestTests : IAsyncLifetime
         udp.Register(agent);
         await SessionOkAsync(agent);
         var (user, password) = agent.ConnectionRequestCredentials!.Value;
-        Assert.Equal(udp.LocalEndPoint.ToString(), (await _server.Host.Store.GetParametersAsync(Id(agent), "Device.ManagementServer.UDPConnectionRequestAddress", CancellationToken.None)).SingleOrDefault()?.Value ?? agent.Model.Get("Device.ManagementServer.UDPConnectionRequestAddress"));
+        Assert.Equal(udp.LocalEndPoint.ToString(), agent.Model.Get("Device.ManagementServer.UDPConnectionRequestAddress"));
 
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        var datagram = UdpConnectionRequestListener.Build(udp.LocalEndPoint.ToString(), now, "1", user, "cnonce-1", password);
+        var datagram = UdpConnectionRequest.Build(udp.LocalEndPoint.ToString(), now, "1", user, "cnonce-1", password);
         Assert.True(udp.Handle(datagram));
         Assert.Contains(agent.PendingEvents, e => e.EventCode == EventCodes.ConnectionRequest);
         Assert.False(udp.Handle(datagram));
-        Assert.False(udp.Handle(UdpConnectionRequestListener.Build(udp.LocalEndPoint.ToString(), now + 1, "2", user, "cnonce-2", "wrong-password")));
-        Assert.False(udp.Handle(UdpConnectionRequestListener.Build(udp.LocalEndPoint.ToString(), now - 3600, "3", user, "cnonce-3", password)));
+        Assert.False(udp.Handle(UdpConnectionRequest.Build(udp.LocalEndPoint.ToString(), now + 1, "2", user, "cnonce-2", "wrong-password")));
+        Assert.False(udp.Handle(UdpConnectionRequest.Build(udp.LocalEndPoint.ToString(), now - 3600, "3", user, "cnonce-3", password)));
         Assert.False(udp.Handle("GET / HTTP/1.1\r\n\r\n"u8));
 
         // Over a real socket too.
         await SessionOkAsync(agent);
         using var sender = new UdpClient();
-        var fresh = UdpConnectionRequestListener.Build(udp.LocalEndPoint.ToString(), now + 2, "4", user, "cnonce-4", password);
+        var fresh = UdpConnectionRequest.Build(udp.LocalEndPoint.ToString(), now + 2, "4", user, "cnonce-4", password);
         await sender.SendAsync(fresh, udp.LocalEndPoint);
         await EventuallyAsync(() => Task.FromResult(udp.Accepted == 2), "the datagram");
     }

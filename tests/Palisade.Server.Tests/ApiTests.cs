@@ -28,7 +28,7 @@ public sealed class ApiTests : IAsyncLifetime
         {
             SslOptions = new System.Net.Security.SslClientAuthenticationOptions
             {
-                RemoteCertificateValidationCallback = Cpe.Transport.ServerCertificates.Validator(anchors, insecure: false),
+                RemoteCertificateValidationCallback = Palisade.Security.Pki.Certificates.ServerValidator(anchors, insecure: false),
             },
         })
         { BaseAddress = new Uri(_server.Host.Facts.ApiUrl! + "/") };

@@ -346,14 +346,7 @@ public sealed class SecurityTests : IAsyncLifetime
             CookieContainer = cookies,
             SslOptions = new SslClientAuthenticationOptions
             {
-                RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-                {
-                    using var chain = new System.Security.Cryptography.X509Certificates.X509Chain();
-                    chain.ChainPolicy.TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
-                    chain.ChainPolicy.CustomTrustStore.AddRange(anchors);
-                    chain.ChainPolicy.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
-                    return chain.Build((System.Security.Cryptography.X509Certificates.X509Certificate2)certificate!);
-                },
+                RemoteCertificateValidationCallback = Certificates.ServerValidator(anchors, insecure: false),
             },
         };
         return new HttpClient(handler);

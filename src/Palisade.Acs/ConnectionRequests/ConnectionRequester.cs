@@ -5,6 +5,7 @@ using System.Security.Cryptography.X509Certificates;
 using Palisade.Acs.Devices;
 using Palisade.Cwmp.ConnectionRequests;
 using Palisade.Security.Digest;
+using Palisade.Security.Pki;
 
 namespace Palisade.Acs.ConnectionRequests;
 
@@ -62,24 +63,7 @@ public sealed class ConnectionRequester : IDisposable
             PooledConnectionLifetime = TimeSpan.FromMinutes(1),
             SslOptions = new SslClientAuthenticationOptions
             {
-                RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
-                {
-                    if (errors == SslPolicyErrors.None)
-                    {
-                        return true;
-                    }
-
-                    if (certificate is null || anchors.Count == 0 || (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
-                    {
-                        return false;
-                    }
-
-                    using var chain = new X509Chain();
-                    chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                    chain.ChainPolicy.CustomTrustStore.AddRange(anchors);
-                    chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                    return chain.Build((X509Certificate2)certificate);
-                },
+                RemoteCertificateValidationCallback = Certificates.ServerValidator(anchors, insecure: false),
             },
         };
         // Only the status matters; a CPE cannot make the ACS buffer a large answer.

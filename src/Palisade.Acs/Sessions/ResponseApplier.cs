@@ -2,6 +2,7 @@ using System.Text.Json;
 using Palisade.Acs.Storage;
 using Palisade.Acs.Tasks;
 using Palisade.Cwmp.Messages;
+using Palisade.Cwmp.Values;
 
 namespace Palisade.Acs.Sessions;
 
@@ -11,11 +12,9 @@ namespace Palisade.Acs.Sessions;
 /// </summary>
 internal static class ResponseApplier
 {
-    private static readonly string[] SecretSuffixes = ["Password", "Passphrase", "PreSharedKey", "WEPKey", "Secret"];
-
     /// <summary>Values of secret parameters are never cached (CPEs return them empty anyway, TR-069 A.3.2.1).</summary>
     public static string Redact(string name, string value) =>
-        value.Length > 0 && SecretSuffixes.Any(s => name.EndsWith(s, StringComparison.Ordinal)) ? string.Empty : value;
+        value.Length > 0 && SecretParameters.IsSecret(name) ? string.Empty : value;
 
     /// <summary>True when the answer type fits the request sent.</summary>
     public static bool Answers(CwmpMessage request, CwmpMessage answer) =>

@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Palisade.Cpe.Model;
-using Palisade.Cpe.Transport;
 using Palisade.Cwmp.Events;
 using Palisade.Cwmp.Faults;
 using Palisade.Cwmp.Messages;
@@ -236,7 +235,7 @@ public sealed partial class CpeAgent
             json.WriteStartObject();
             foreach (var v in values)
             {
-                if (!v.Name.EndsWith("Password", StringComparison.Ordinal) && !v.Name.EndsWith("Passphrase", StringComparison.Ordinal) && !v.Name.EndsWith("Key", StringComparison.Ordinal))
+                if (!SecretParameters.IsSecret(v.Name))
                 {
                     json.WriteString(v.Name, v.Value.Text);
                 }
@@ -291,7 +290,7 @@ public sealed partial class CpeAgent
         AllowAutoRedirect = false,
         SslOptions = new System.Net.Security.SslClientAuthenticationOptions
         {
-            RemoteCertificateValidationCallback = ServerCertificates.Validator(_options.TrustedCas, _options.InsecureSkipVerify),
+            RemoteCertificateValidationCallback = Palisade.Security.Pki.Certificates.ServerValidator(_options.TrustedCas, _options.InsecureSkipVerify),
             EnabledSslProtocols = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13,
         },
     };

@@ -91,10 +91,6 @@ public sealed class UdpConnectionRequestListener : IDisposable
         return false;
     }
 
-    /// <summary>Builds a signed datagram (what an ACS sends).</summary>
-    public static byte[] Build(string host, long timestamp, string id, string username, string cnonce, string password) =>
-        UdpConnectionRequest.Build(host, timestamp, id, username, cnonce, password);
-
     public void Dispose()
     {
         _stop.Cancel();

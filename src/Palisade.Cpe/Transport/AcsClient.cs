@@ -46,7 +46,7 @@ public sealed class AcsClient : IDisposable
             AutomaticDecompression = DecompressionMethods.None,
             SslOptions = new SslClientAuthenticationOptions
             {
-                RemoteCertificateValidationCallback = ServerCertificates.Validator(options.TrustedCas, options.InsecureSkipVerify),
+                RemoteCertificateValidationCallback = Palisade.Security.Pki.Certificates.ServerValidator(options.TrustedCas, options.InsecureSkipVerify),
                 EnabledSslProtocols = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13,
             },
         };

@@ -1,3 +1,4 @@
+using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
@@ -52,5 +53,35 @@ public static class Certificates
 
         problem = string.Join("; ", chain.ChainStatus.Select(s => s.StatusInformation.Trim()).Where(s => s.Length > 0).Distinct());
         return false;
+    }
+
+    /// <summary>
+    /// How Palisade checks a server's certificate (an ACS, a file server, a CPE's https connection-request URL): the
+    /// platform's checks (chain to a system root, host name per RFC 6125, validity), or, when the chain is not
+    /// system-trusted, a chain to one of <paramref name="trustedCas"/> for server authentication. A name mismatch or
+    /// a missing certificate is never forgiven; <paramref name="insecure"/> accepts anything.
+    /// </summary>
+    public static RemoteCertificateValidationCallback ServerValidator(X509Certificate2Collection trustedCas, bool insecure)
+    {
+        ArgumentNullException.ThrowIfNull(trustedCas);
+        return (_, certificate, _, errors) =>
+        {
+            if (errors == SslPolicyErrors.None || insecure)
+            {
+                return true;
+            }
+
+            if (certificate is null || (errors & (SslPolicyErrors.RemoteCertificateNameMismatch | SslPolicyErrors.RemoteCertificateNotAvailable)) != 0 || trustedCas.Count == 0)
+            {
+                return false;
+            }
+
+            using var chain = new X509Chain();
+            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.CustomTrustStore.AddRange(trustedCas);
+            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            chain.ChainPolicy.ApplicationPolicy.Add(new Oid("1.3.6.1.5.5.7.3.1"));
+            return chain.Build(certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()));
+        };
     }
 }

@@ -565,7 +565,7 @@ internal sealed class NorthboundApi(SqliteDeviceStore store, ConnectionRequester
         {
             foreach (var v in values.OfType<JsonArray>())
             {
-                if (v.Count > 1 && v[0]?.GetValue<string>() is { } name && (name.EndsWith("Password", StringComparison.Ordinal) || name.EndsWith("Passphrase", StringComparison.Ordinal) || name.EndsWith("Key", StringComparison.Ordinal)))
+                if (v.Count > 1 && v[0]?.GetValue<string>() is { } name && Palisade.Cwmp.Values.SecretParameters.IsSecret(name))
                 {
                     v[1] = "(redacted)";
                 }

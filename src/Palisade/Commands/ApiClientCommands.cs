@@ -83,7 +83,7 @@ internal static class ApiClientCommands
 
         using var handler = new SocketsHttpHandler
         {
-            SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = Cpe.Transport.ServerCertificates.Validator(anchors, insecure: false) },
+            SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = Palisade.Security.Pki.Certificates.ServerValidator(anchors, insecure: false) },
         };
         using var http = new HttpClient(handler, disposeHandler: false) { BaseAddress = new Uri(url.TrimEnd('/') + "/") };
         using var request = new HttpRequestMessage(method, path);

@@ -15,7 +15,7 @@ internal static class AgentFixture
     public static CpeAgent NewAgent(TestServer server, string serial, Action<AgentOptions>? configure = null, Uri? url = null)
     {
         var bootstrap = server.Host.Facts.Bootstrap!;
-        var options = new AgentOptions { AcsUrl = url ?? server.Url, Username = bootstrap.Username, Password = bootstrap.Password, Manual = true };
+        var options = new AgentOptions { AcsUrl = url ?? server.Url, Username = bootstrap.Username, Password = bootstrap.Password };
         options.TrustedCas.AddRange(server.Host.Facts.ClientCertificateAnchors);
         configure?.Invoke(options);
         var identity = new DeviceIdentity("Palisade Simulated", "00D09E", "SIM-GW", serial, "SIM-GW 1000", "rev-A");

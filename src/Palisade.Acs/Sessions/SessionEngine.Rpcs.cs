@@ -47,9 +47,7 @@ public sealed partial class SessionEngine
 
     private async Task QueueTasksAsync(CwmpSession session, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        IReadOnlyList<DeviceTask> tasks = session.Device.RegisteredAt == now
-            ? []
-            : await _store.TakeQueuedTasksAsync(session.Id, now, cancellationToken).ConfigureAwait(false);
+        var tasks = await _store.TakeQueuedTasksAsync(session.Id, now, cancellationToken).ConfigureAwait(false);
         foreach (var task in tasks)
         {
             var (definition, error) = ResponseApplier.Definition(task);
@@ -71,7 +69,7 @@ public sealed partial class SessionEngine
         }
     }
 
-    private Task ApplyAnswerAsync(CwmpSession session, PendingRpc rpc, CwmpMessage answer)
+    private void ApplyAnswer(CwmpSession session, PendingRpc rpc, CwmpMessage answer)
     {
         var now = _time.GetUtcNow();
         switch (rpc.Purpose)
@@ -108,8 +106,6 @@ public sealed partial class SessionEngine
                 session.Changes.Tasks.Add(new TaskUpdate(rpc.Task!.Id, DeviceTaskStatus.Done, result, null));
                 break;
         }
-
-        return Task.CompletedTask;
     }
 
     private async Task<CwmpMessage> AnswerCpeRequestAsync(CwmpSession session, CwmpMessage request, CancellationToken cancellationToken)

@@ -216,7 +216,11 @@ public sealed partial class SessionEngine : ICwmpEndpoint
                 QueueEnrollment(session);
             }
 
-            await QueueTasksAsync(session, now, cancellationToken).ConfigureAwait(false);
+            if (known is not null)
+            {
+                // A device seen for the first time has no tasks yet.
+                await QueueTasksAsync(session, now, cancellationToken).ConfigureAwait(false);
+            }
             var header = new CwmpHeader
             {
                 Id = envelope.Header.Id,
@@ -275,7 +279,7 @@ public sealed partial class SessionEngine : ICwmpEndpoint
 
                 session.Outstanding = null;
                 session.Exchanged.Add(answer.MethodName);
-                await ApplyAnswerAsync(session, outstanding, answer).ConfigureAwait(false);
+                ApplyAnswer(session, outstanding, answer);
                 return await NextAsync(session, cancellationToken).ConfigureAwait(false);
 
             case { } cpeRequest:
@@ -350,9 +354,13 @@ public sealed partial class SessionEngine : ICwmpEndpoint
             Counters.SessionsFailed.Increment();
         }
 
-        SessionLog.Session(_log, session.Id.ToString(), session.RemoteAddress, session.Tls ? "https" : "http", session.AuthMethod,
-            CwmpVersions.ToText(session.Version), session.Events, string.Join(',', session.Exchanged), outcome,
-            (long)Stopwatch.GetElapsedTime(session.StartedAt).TotalMilliseconds);
+        // The access line's arguments cost a join and an escape per session: build them only when it is written.
+        if (_log.IsEnabled(LogLevel.Information))
+        {
+            SessionLog.Session(_log, session.Id.ToString(), session.RemoteAddress, session.Tls ? "https" : "http", session.AuthMethod,
+                CwmpVersions.ToText(session.Version), session.Events, string.Join(',', session.Exchanged), outcome,
+                (long)Stopwatch.GetElapsedTime(session.StartedAt).TotalMilliseconds);
+        }
         return committed;
     }
 

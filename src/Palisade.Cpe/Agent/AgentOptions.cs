@@ -53,7 +53,4 @@ public sealed class AgentOptions
 
     /// <summary>Open a new connection (a full TLS handshake) for every session instead of keeping one alive.</summary>
     public bool NewConnectionPerSession { get; set; }
-
-    /// <summary>Answer every session's ACS requests but never wait for timers (tests drive sessions by hand).</summary>
-    public bool Manual { get; set; }
 }

@@ -127,9 +127,7 @@ public sealed partial class CpeAgent
             State.Password = _options.Password;
             State.Bootstrapped = false;
             Model.SetInternal(Model.Root + "ManagementServer.URL", State.AcsUrl);
-            var old = _client;
-            _client = NewClient();
-            old.Dispose();
+            ReplaceClient();
             AddEvent(EventCodes.Bootstrap);
             AddEvent(EventCodes.Boot);
             Wake();

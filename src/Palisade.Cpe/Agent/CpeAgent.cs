@@ -253,9 +253,7 @@ public sealed partial class CpeAgent : IAsyncDisposable
 
         if (_options.NewConnectionPerSession)
         {
-            var old = _client;
-            _client = NewClient();
-            old.Dispose();
+            ReplaceClient();
         }
 
         _client.EndSession();
@@ -427,12 +425,18 @@ public sealed partial class CpeAgent : IAsyncDisposable
         {
             // A new ACS: BOOTSTRAP there (TR-069 §3.2.1), over a new connection.
             State.AcsUrl = url;
-            var old = _client;
-            _client = NewClient();
-            old.Dispose();
+            ReplaceClient();
             AddEvent(EventCodes.Bootstrap);
             Wake();
         }
+    }
+
+    // A new client (and connection) for the current State: URL and credentials.
+    private void ReplaceClient()
+    {
+        var old = _client;
+        _client = NewClient();
+        old.Dispose();
     }
 
     private AcsClient NewClient()

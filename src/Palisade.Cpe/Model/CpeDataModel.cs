@@ -390,7 +390,7 @@ public sealed class CpeDataModel
         }
     }
 
-    /// <summary>Values of parameters whose notification is on and whose value differs from what was last reported.</summary>
+    /// <summary>The parameters with a notification attribute (passive or active); every Inform carries them.</summary>
     public IReadOnlyList<string> NotifiedParameters()
     {
         lock (_gate)

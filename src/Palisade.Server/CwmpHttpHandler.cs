@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Palisade.Acs.Sessions;
+using Palisade.Acs.Tasks;
 
 namespace Palisade.Server;
 
@@ -12,8 +13,11 @@ namespace Palisade.Server;
 /// size limit (after gzip decompression, which is bounded too), hands the engine what it needs to know about the
 /// connection, and writes its answer. Errors never leak a stack trace to the network.
 /// </summary>
-internal sealed class CwmpHttpHandler(ICwmpEndpoint engine, SessionOptions sessions, int maxBodyBytes, ILogger logger)
+internal sealed class CwmpHttpHandler(ICwmpEndpoint engine, SessionOptions sessions, int maxBodyBytes, ILogger logger, ReachabilityProbes? probes = null)
 {
+    /// <summary>The largest probe upload accepted (a CPE's vendor log); it is read and thrown away.</summary>
+    public const int MaxProbeBytes = 1024 * 1024;
+
     public async Task HandleAsync(HttpContext context)
     {
         var http = context.Request;
@@ -21,6 +25,12 @@ internal sealed class CwmpHttpHandler(ICwmpEndpoint engine, SessionOptions sessi
         response.Headers.CacheControl = "no-store";
         try
         {
+            if (http.Path.StartsWithSegments(MoveToHttpsTask.ProbePathPrefix.TrimEnd('/'), StringComparison.Ordinal, out var rest))
+            {
+                await HandleProbeAsync(context, rest.HasValue ? rest.Value!.TrimStart('/') : string.Empty).ConfigureAwait(false);
+                return;
+            }
+
             var body = await ReadBodyAsync(http, context.RequestAborted).ConfigureAwait(false);
             if (body is not { } bodyBytes)
             {
@@ -87,6 +97,53 @@ internal sealed class CwmpHttpHandler(ICwmpEndpoint engine, SessionOptions sessi
                 await WriteTextAsync(response, 500, "Internal error; it has been logged. Retry the session later.").ConfigureAwait(false);
             }
         }
+    }
+
+    // A moveToHttps probe: the device uploads its vendor log here to show it reaches the ACS over https. Only a
+    // valid token over TLS counts; the upload is read (bounded) and discarded, never stored.
+    private async Task HandleProbeAsync(HttpContext context, string token)
+    {
+        var http = context.Request;
+        if (!http.IsHttps || probes is null)
+        {
+            await WriteTextAsync(context.Response, 404, "Not found: reachability probes are received over https only.").ConfigureAwait(false);
+            return;
+        }
+
+        if (http.Method is not ("PUT" or "POST"))
+        {
+            context.Response.Headers.Allow = "PUT, POST";
+            await WriteTextAsync(context.Response, 405, "A reachability probe is an upload: use PUT or POST.").ConfigureAwait(false);
+            return;
+        }
+
+        if (http.ContentLength > MaxProbeBytes)
+        {
+            await WriteTextAsync(context.Response, 413, $"A probe upload may be at most {MaxProbeBytes} bytes.").ConfigureAwait(false);
+            return;
+        }
+
+        var buffer = new byte[16 * 1024];
+        long total = 0;
+        int read;
+        while ((read = await http.Body.ReadAsync(buffer, context.RequestAborted).ConfigureAwait(false)) > 0)
+        {
+            total += read;
+            if (total > MaxProbeBytes)
+            {
+                await WriteTextAsync(context.Response, 413, $"A probe upload may be at most {MaxProbeBytes} bytes.").ConfigureAwait(false);
+                return;
+            }
+        }
+
+        if (!probes.TryRecordArrival(token))
+        {
+            await WriteTextAsync(context.Response, 404, "Not found: no such reachability probe.").ConfigureAwait(false);
+            return;
+        }
+
+        ServerLog.ProbeArrived(logger, context.Connection.RemoteIpAddress?.ToString() ?? "-");
+        context.Response.StatusCode = 204;
     }
 
     private async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpRequest http, CancellationToken cancellationToken)

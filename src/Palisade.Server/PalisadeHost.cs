@@ -143,6 +143,12 @@ public sealed class PalisadeHost : IAsyncDisposable
                             listen.UseHttps(https => ConfigureTls(https, serverCertificate, anchors));
                         }
                     });
+
+                    // Beside TLS, for legacy devices on their way to https (moveToHttps).
+                    if (options.LegacyHttpPort is { } legacyPort)
+                    {
+                        kestrel.Listen(address, legacyPort, listen => listen.Protocols = HttpProtocols.Http1);
+                    }
                 }
             });
 
@@ -150,11 +156,16 @@ public sealed class PalisadeHost : IAsyncDisposable
             var loggerFactory = app.Services.GetRequiredService<ILoggerFactory>();
             var logger = loggerFactory.CreateLogger("Palisade");
             var engine = new SessionEngine(store, options.Sessions, options.Authentication, time ?? TimeProvider.System, loggerFactory.CreateLogger("Palisade.Cwmp"), limits);
-            var handler = new CwmpHttpHandler(engine, options.Sessions, limits.MaxBodyBytes, logger);
+            var handler = new CwmpHttpHandler(engine, options.Sessions, limits.MaxBodyBytes, logger, engine.Reachability);
             app.Run(handler.HandleAsync);
             if (options.InsecureHttp)
             {
                 ServerLog.InsecureHttp(logger);
+            }
+
+            if (options.LegacyHttpPort is { } legacy)
+            {
+                ServerLog.LegacyHttp(logger, legacy);
             }
 
             if (File.Exists(bootstrapPath) && SecretFile.IsExposed(bootstrapPath))
@@ -165,6 +176,13 @@ public sealed class PalisadeHost : IAsyncDisposable
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             var urls = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
                 .Select(a => a.Replace("[::]", "localhost", StringComparison.Ordinal)).ToList();
+
+            // The https URL devices are moved to by default: the first certified name on the TLS listener's port.
+            if (!options.InsecureHttp && urls.FirstOrDefault(u => u.StartsWith("https://", StringComparison.Ordinal)) is { } tlsUrl)
+            {
+                var host = options.EffectiveHostnames[0];
+                options.Api.DefaultAcsUrl = new UriBuilder(Uri.UriSchemeHttps, host.Contains(':', StringComparison.Ordinal) ? "[" + host + "]" : host, new Uri(tlsUrl).Port, "/").Uri.ToString();
+            }
 
             // The northbound API: its own listener, an admin created at first start, tasks that can wait for results.
             var clock = time ?? TimeProvider.System;
@@ -300,8 +318,11 @@ public sealed record StartupFacts(
     bool InsecureHttp,
     X509Certificate2Collection ClientCertificateAnchors)
 {
-    /// <summary>The first CWMP URL, for printing and tests.</summary>
-    public Uri CwmpUrl => new(CwmpUrls[0].TrimEnd('/') + "/");
+    /// <summary>The first CWMP URL (the TLS one unless the server runs plaintext only), for printing and tests.</summary>
+    public Uri CwmpUrl => new((InsecureHttp ? CwmpUrls[0] : CwmpUrls.FirstOrDefault(u => u.StartsWith("https://", StringComparison.Ordinal)) ?? CwmpUrls[0]).TrimEnd('/') + "/");
+
+    /// <summary>The plaintext listener for legacy devices (--legacy-http-port), or null.</summary>
+    public Uri? LegacyHttpUrl => InsecureHttp || CwmpUrls.FirstOrDefault(u => u.StartsWith("http://", StringComparison.Ordinal)) is not { } url ? null : new(url.TrimEnd('/') + "/");
 
     /// <summary>The API's base URL (null when the API is off).</summary>
     public string? ApiUrl { get; init; }

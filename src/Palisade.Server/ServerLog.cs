@@ -15,4 +15,10 @@ internal static partial class ServerLog
 
     [LoggerMessage(EventId = 103, Level = LogLevel.Warning, Message = "{Path} is readable by other users; run: chmod 600 {Path}")]
     public static partial void ExposedSecret(ILogger logger, string path);
+
+    [LoggerMessage(EventId = 104, Level = LogLevel.Warning, Message = "--legacy-http-port {Port}: a plaintext CWMP listener for legacy devices. Move them to https with the moveToHttps task (see palisade posture); close the port once none is left.")]
+    public static partial void LegacyHttp(ILogger logger, int port);
+
+    [LoggerMessage(EventId = 105, Level = LogLevel.Information, Message = "reachability probe arrived over https from {Remote}")]
+    public static partial void ProbeArrived(ILogger logger, string remote);
 }

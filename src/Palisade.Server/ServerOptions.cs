@@ -25,6 +25,12 @@ public sealed class ServerOptions
     /// <summary>Serve CWMP over plaintext HTTP instead of HTTPS. Insecure: for labs and legacy CPEs only.</summary>
     public bool InsecureHttp { get; set; }
 
+    /// <summary>
+    /// A plaintext CWMP port beside the TLS one, for legacy devices until the moveToHttps task has moved them; null
+    /// (the default) for none. 0 picks a free port (tests).
+    /// </summary>
+    public int? LegacyHttpPort { get; set; }
+
     /// <summary>An operator's own server certificate (PEM) instead of the generated one.</summary>
     public string? TlsCertificatePath { get; set; }
 
@@ -66,6 +72,16 @@ public sealed class ServerOptions
         if (CwmpPort is < 0 or > 65535)
         {
             throw new ArgumentOutOfRangeException(nameof(CwmpPort), "--cwmp-port must be between 0 and 65535.");
+        }
+
+        if (LegacyHttpPort is { } legacy && (legacy is < 0 or > 65535 || (legacy != 0 && (legacy == CwmpPort || legacy == Api.Port))))
+        {
+            throw new ArgumentOutOfRangeException(nameof(LegacyHttpPort), "--legacy-http-port must be between 0 and 65535 and differ from --cwmp-port and --api-port.");
+        }
+
+        if (LegacyHttpPort is not null && InsecureHttp)
+        {
+            throw new ArgumentException("--legacy-http-port adds a plaintext port beside TLS; with --insecure-http there is no TLS to move devices to. Drop one of the two.");
         }
 
         if ((TlsCertificatePath is null) != (TlsKeyPath is null))

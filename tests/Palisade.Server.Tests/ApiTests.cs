@@ -235,6 +235,27 @@ public sealed class ApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task MoveToHttps_needs_the_management_server_permission_an_allowed_host_and_defaults_to_this_servers_https_url()
+    {
+        var agent = await AgentAsync("API0051");
+        var operatorKey = await KeyAsync(Roles.Operator);
+        var admin = await KeyAsync(Roles.Admin);
+        var path = $"api/v1/devices/{Id(agent)}/tasks";
+        Assert.Equal(HttpStatusCode.Forbidden, (await SendAsync(HttpMethod.Post, path, operatorKey, """{"name":"moveToHttps"}""")).Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await SendAsync(HttpMethod.Post, path, admin, """{"name":"moveToHttps","url":"https://acs.attacker.example/"}""")).Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await SendAsync(HttpMethod.Post, path, admin, """{"name":"moveToHttps","url":"http://localhost/"}""")).Status);
+
+        var created = await SendAsync(HttpMethod.Post, path, admin, """{"name":"moveToHttps"}""");
+        Assert.Equal(HttpStatusCode.Accepted, created.Status);
+        var own = $"https://localhost:{_server.Url.Port}/";
+        Assert.Equal(own, created.Body["task"]!["url"]!.GetValue<string>());
+
+        var posture = await SendAsync(HttpMethod.Get, "api/v1/posture", admin);
+        var plaintext = posture.Body["items"]!.AsArray().Single(i => i!["id"]!.GetValue<string>() == "plaintext-cwmp")!;
+        Assert.Equal("moveToHttps", plaintext["remedyTask"]!["name"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task The_admin_logs_in_with_the_printed_password_and_repeated_failures_lock_the_account()
     {
         var password = _server.Host.Facts.AdminPassword!;

@@ -40,6 +40,7 @@ public sealed class ServeSettingsTests
         Assert.Equal([IPAddress.Loopback], options.Listen);
         Assert.Equal(7547, options.CwmpPort);
         Assert.False(options.InsecureHttp);
+        Assert.Null(options.LegacyHttpPort);
         Assert.False(options.Authentication.AllowBasic);
         Assert.False(options.DisableEnrollment);
         Assert.Equal(["localhost", "127.0.0.1"], options.EffectiveHostnames);
@@ -76,6 +77,10 @@ public sealed class ServeSettingsTests
         var (code, output) = await RunAsync("serve", "--tls-cert", "/tmp/x.pem", "--cwmp-port", "0");
         Assert.Equal(2, code);
         Assert.Contains("--tls-cert and --tls-key go together", output, StringComparison.Ordinal);
+
+        (code, output) = await RunAsync("serve", "--insecure-http", "--legacy-http-port", "8080", "--cwmp-port", "0");
+        Assert.Equal(2, code);
+        Assert.Contains("no TLS to move devices to", output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -83,7 +88,7 @@ public sealed class ServeSettingsTests
     {
         var (code, output) = await RunAsync("serve", "--help");
         Assert.Equal(0, code);
-        foreach (var option in new[] { "--data", "--listen", "--cwmp-port", "--hostname", "--insecure-http", "--tls-cert", "--tls-key", "--client-ca", "--allow-basic", "--no-enrollment", "--config" })
+        foreach (var option in new[] { "--data", "--listen", "--cwmp-port", "--hostname", "--insecure-http", "--legacy-http-port", "--tls-cert", "--tls-key", "--client-ca", "--allow-basic", "--no-enrollment", "--config" })
         {
             Assert.Contains(option, output, StringComparison.Ordinal);
         }

@@ -4,7 +4,14 @@ using Palisade.Acs.Storage;
 namespace Palisade.Acs.Posture;
 
 /// <summary>One posture item: a weakness, how many devices have it, the filter that lists them, and the remedy.</summary>
-public sealed record PostureItem(string Id, string Severity, string Title, long Devices, string Filter, string Remedy);
+/// <param name="Id">A stable identifier, e.g. <c>plaintext-cwmp</c>.</param>
+/// <param name="Severity">info, low, medium, high or critical.</param>
+/// <param name="Title">What the item is.</param>
+/// <param name="Devices">How many devices have it.</param>
+/// <param name="Filter">The device filter that lists them.</param>
+/// <param name="Remedy">What to do about it.</param>
+/// <param name="RemedyTask">A task body (JSON) that fixes the item when queued for the listed devices, or null.</param>
+public sealed record PostureItem(string Id, string Severity, string Title, long Devices, string Filter, string Remedy, string? RemedyTask = null);
 
 /// <summary>
 /// The fleet's security posture, computed from what devices report and how they connect. Each item is a device
@@ -12,6 +19,9 @@ public sealed record PostureItem(string Id, string Severity, string Title, long 
 /// </summary>
 public static class FleetPosture
 {
+    /// <summary>The task that moves plaintext devices to the server's own https URL after a reachability check.</summary>
+    public const string PlaintextRemedyTask = "{\"name\":\"moveToHttps\"}";
+
     public static async Task<IReadOnlyList<PostureItem>> ComputeAsync(IDeviceStore store, IReadOnlyList<string> allowedAcsHosts, string? minimumFirmware, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
@@ -19,7 +29,7 @@ public static class FleetPosture
         var items = new List<(string Id, string Severity, string Title, string Filter, string Remedy)>
         {
             ("plaintext-cwmp", "high", "Devices on plaintext CWMP", "transport = \"http\"",
-                "Move them to the https ACS URL: first check each can reach it (a small https download task), then set ManagementServer.URL to https (write-management-server permission)."),
+                "Queue the moveToHttps task for them (POST /api/v1/tasks?filter=… with the remedy task; write-management-server permission): each device first uploads its log to the https ACS, proving it reaches it and trusts the certificate, and only then is its ManagementServer.URL set to https. Devices that cannot reach it keep their URL and the task faults with the reason."),
             ("basic-auth", "medium", "Devices authenticating with Basic", "authMethod = \"basic\"",
                 "Let them re-enroll with Digest, or issue client certificates; then drop --allow-basic."),
             ("bootstrap-credential", "high", "Devices still on the bootstrap credential", "enrolled = false AND authMethod <> \"client-certificate\"",
@@ -41,7 +51,7 @@ public static class FleetPosture
         foreach (var (id, severity, title, filter, remedy) in items)
         {
             var page = await store.SearchDevicesAsync(new DeviceSearch(FilterParser.Parse(filter, now), Limit: 1, IncludeTotal: true), cancellationToken).ConfigureAwait(false);
-            result.Add(new PostureItem(id, severity, title, page.Total ?? 0, filter, remedy));
+            result.Add(new PostureItem(id, severity, title, page.Total ?? 0, filter, remedy, id == "plaintext-cwmp" ? PlaintextRemedyTask : null));
         }
 
         if (minimumFirmware is not null)

@@ -10,6 +10,9 @@ internal enum RpcPurpose
     Task,
     Enrollment,
     ConnectionRequestCredentials,
+
+    /// <summary>The second step of a moveToHttps task: the new ManagementServer.URL, sent once the probe arrived.</summary>
+    AcsUrlMove,
 }
 
 /// <summary>One ACS→CPE RPC waiting to be sent or waiting for its answer.</summary>

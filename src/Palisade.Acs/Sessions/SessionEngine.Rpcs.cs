@@ -1,5 +1,6 @@
 using Palisade.Acs.Devices;
 using Palisade.Acs.Storage;
+using Palisade.Acs.Tasks;
 using Palisade.Cwmp;
 using Palisade.Cwmp.Faults;
 using Palisade.Cwmp.Messages;
@@ -57,7 +58,10 @@ public sealed partial class SessionEngine
                 continue;
             }
 
-            var rpc = definition.ToRequest(PendingRpc.CommandKeyFor(task.Id));
+            var commandKey = PendingRpc.CommandKeyFor(task.Id);
+            var rpc = definition is MoveToHttpsTask move
+                ? move.ProbeRequest(commandKey, Reachability.TokenFor(task.Id))
+                : definition.ToRequest(commandKey);
             if (!CwmpMethods.ExistsIn(rpc.MethodName, session.Version))
             {
                 session.Changes.Tasks.Add(new TaskUpdate(task.Id, DeviceTaskStatus.Faulted, null,
@@ -98,6 +102,33 @@ public sealed partial class SessionEngine
             case RpcPurpose.Task when answer is CwmpFault fault:
                 Counters.TasksFaulted.Increment();
                 session.Changes.Tasks.Add(new TaskUpdate(rpc.Task!.Id, DeviceTaskStatus.Faulted, null, ResponseApplier.FaultOf(fault)));
+                break;
+
+            case RpcPurpose.Task when rpc.Definition is MoveToHttpsTask move && answer is UploadResponse upload:
+                if (upload.Status == 0)
+                {
+                    // Uploaded already: no TransferComplete follows (TR-069 A.3.2.9), so decide now.
+                    ContinueMove(session, rpc.Task!, move, 0, string.Empty);
+                }
+                else
+                {
+                    session.Changes.Tasks.Add(new TaskUpdate(rpc.Task!.Id, DeviceTaskStatus.Done, MoveResult("checking-reachability", move), null));
+                }
+
+                break;
+
+            case RpcPurpose.AcsUrlMove when answer is CwmpFault fault:
+                Counters.TasksFaulted.Increment();
+                SetTaskOutcome(session, rpc.Task!.Id, DeviceTaskStatus.Faulted, null, ResponseApplier.FaultOf(fault));
+                break;
+
+            case RpcPurpose.AcsUrlMove:
+                Counters.TasksDone.Increment();
+                ResponseApplier.Apply(session.Changes, rpc.Request, answer, now);
+                var moved = (MoveToHttpsTask)rpc.Definition!;
+                session.Changes.Device = session.Changes.Device with { AcsUrl = moved.Url };
+                SetTaskOutcome(session, rpc.Task!.Id, DeviceTaskStatus.Done, MoveResult("moved", moved), null);
+                SessionLog.MovedToHttps(_log, session.Id.ToString(), moved.Url);
                 break;
 
             case RpcPurpose.Task:
@@ -153,9 +184,46 @@ public sealed partial class SessionEngine
             return;
         }
 
+        if (task.Name == "moveToHttps" && ResponseApplier.Definition(task).Definition is MoveToHttpsTask move)
+        {
+            ContinueMove(session, task, move, fault.FaultCode, fault.FaultString);
+            return;
+        }
+
         session.Changes.Tasks.RemoveAll(t => t.TaskId == taskId);
         session.Changes.Tasks.Add(fault.IsSuccess
             ? new TaskUpdate(taskId, DeviceTaskStatus.Done, "{\"state\":\"completed\"}", null)
             : new TaskUpdate(taskId, DeviceTaskStatus.Faulted, null, new TaskFault(fault.FaultCode, fault.FaultString, "TransferComplete")));
     }
+
+    // After the probe upload: move the device only if it reported success AND the probe reached this ACS over https.
+    private void ContinueMove(CwmpSession session, DeviceTask task, MoveToHttpsTask move, int faultCode, string faultString)
+    {
+        var arrived = Reachability.TakeArrival(task.Id);
+        if (faultCode == 0 && arrived)
+        {
+            // Back to queued until the device accepts the new URL: a session that ends first leaves the task to be redone.
+            SetTaskOutcome(session, task.Id, DeviceTaskStatus.Queued, MoveResult("reachable", move), null);
+            var root = session.Device.DataModelRoot ?? "Device.";
+            session.Pending.Enqueue(new PendingRpc(RpcPurpose.AcsUrlMove, move.MoveRequest(root, PendingRpc.CommandKeyFor(task.Id)), task, move));
+            return;
+        }
+
+        var origin = new Uri(move.Url).GetLeftPart(UriPartial.Authority);
+        var reason = faultCode != 0
+            ? $"The device could not reach {origin} over https ({faultCode} {faultString}). Its ACS URL was left unchanged; check that it can resolve and reach the host and trusts the ACS's CA, then retry the task."
+            : $"The device reported the probe upload as done, but it never arrived at this ACS over https (or the ACS restarted meanwhile). Its ACS URL was left unchanged; retry the task.";
+        Counters.TasksFaulted.Increment();
+        SetTaskOutcome(session, task.Id, DeviceTaskStatus.Faulted, null, new TaskFault(faultCode, reason, "moveToHttps"));
+        SessionLog.MoveRefused(_log, session.Id.ToString(), origin, faultCode);
+    }
+
+    private static void SetTaskOutcome(CwmpSession session, long taskId, DeviceTaskStatus status, string? result, TaskFault? fault)
+    {
+        session.Changes.Tasks.RemoveAll(t => t.TaskId == taskId);
+        session.Changes.Tasks.Add(new TaskUpdate(taskId, status, result, fault));
+    }
+
+    private static string MoveResult(string state, MoveToHttpsTask move) =>
+        System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string> { ["state"] = state, ["url"] = move.Url });
 }

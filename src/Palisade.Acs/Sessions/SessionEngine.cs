@@ -48,7 +48,11 @@ public sealed partial class SessionEngine : ICwmpEndpoint
         _shedder = new LoadShedder(options);
         _sessions = new DeviceSessionTable<CwmpSession>(_time, options.SessionTimeout);
         _limits = limits ?? CwmpLimits.Default;
+        Reachability = new ReachabilityProbes(_time);
     }
+
+    /// <summary>The probes of moveToHttps tasks; the https listener records their arrivals here.</summary>
+    public ReachabilityProbes Reachability { get; }
 
     /// <summary>Sessions open right now.</summary>
     public int OpenSessions => _sessions.Count;

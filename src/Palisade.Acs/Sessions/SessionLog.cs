@@ -26,4 +26,10 @@ internal static partial class SessionLog
 
     [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "device {Device} talks CWMP over plaintext HTTP")]
     public static partial void Plaintext(ILogger logger, string device);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "device {Device} reached the https ACS and was moved to {Url}")]
+    public static partial void MovedToHttps(ILogger logger, string device, string url);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "device {Device} could not show it reaches {Origin} over https (fault {FaultCode}); its ACS URL was left unchanged")]
+    public static partial void MoveRefused(ILogger logger, string device, string origin, int faultCode);
 }

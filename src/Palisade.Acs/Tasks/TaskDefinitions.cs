@@ -147,3 +147,39 @@ internal static class TaskValues
 {
     public static ParameterValueStruct Value(string name, string value, string? type) => new(name, ParameterValue.Parse(type, value));
 }
+
+/// <summary>
+/// Move a device from plaintext CWMP to the https ACS URL, only once it has shown it can reach it. Runs in two
+/// steps: first an Upload of the device's vendor log (TR-069 A.3.2.9, file type "2 Vendor Log File", harmless on
+/// every CPE) to a one-time probe address on <paramref name="Url"/>'s host and port, which proves the device resolves
+/// the name, reaches the port and trusts the certificate with the same TLS stack it will use for CWMP; then, only
+/// when the probe arrived, a SetParameterValues of ManagementServer.URL. A device that cannot reach it keeps its URL
+/// and the task faults with the reason.
+/// </summary>
+/// <param name="Url">The https ACS URL to move to; empty until the API fills in the server's own.</param>
+public sealed record MoveToHttpsTask(string Url) : TaskDefinition
+{
+    /// <summary>The file type of the probe upload.</summary>
+    public const string ProbeFileType = "2 Vendor Log File";
+
+    /// <summary>Where probes are received, on the https listener.</summary>
+    public const string ProbePathPrefix = "/palisade/reachability/";
+
+    /// <inheritdoc />
+    public override string Name => "moveToHttps";
+
+    /// <summary>This task has no single request: use <see cref="ProbeRequest"/>, then <see cref="MoveRequest"/>.</summary>
+    public override CwmpMessage ToRequest(string commandKey) =>
+        throw new NotSupportedException("moveToHttps runs in two steps (ProbeRequest, then MoveRequest) and needs the ACS's probe token.");
+
+    /// <summary>The probe address for <paramref name="token"/>: the target's scheme, host and port.</summary>
+    public string ProbeUrl(string token) => new Uri(Url).GetLeftPart(UriPartial.Authority) + ProbePathPrefix + token;
+
+    /// <summary>Step one: the device uploads its vendor log to the probe address.</summary>
+    public UploadRequest ProbeRequest(string commandKey, string token) =>
+        new(commandKey, ProbeFileType, ProbeUrl(token), string.Empty, string.Empty, 0);
+
+    /// <summary>Step two: the new ACS URL, under the device's data-model root.</summary>
+    public SetParameterValuesRequest MoveRequest(string dataModelRoot, string commandKey) =>
+        new([new ParameterValueStruct(dataModelRoot + "ManagementServer.URL", ParameterValue.String(Url))], commandKey);
+}

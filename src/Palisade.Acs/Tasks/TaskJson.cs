@@ -57,7 +57,8 @@ public static class TaskJson
             "download" => Download(task),
             "upload" => new UploadTask(RequiredString(task, "fileType"), Url(task)),
             "scheduleInform" => new ScheduleInformTask(DelaySeconds(task)),
-            _ => throw new TaskValidationException($"Unknown task name '{Clip(name)}'. Known: getParameterValues, getParameterNames, setParameterValues, getParameterAttributes, setParameterAttributes, addObject, deleteObject, reboot, factoryReset, download, upload, scheduleInform."),
+            "moveToHttps" => new MoveToHttpsTask(HttpsUrl(task)),
+            _ => throw new TaskValidationException($"Unknown task name '{Clip(name)}'. Known: getParameterValues, getParameterNames, setParameterValues, getParameterAttributes, setParameterAttributes, addObject, deleteObject, reboot, factoryReset, download, upload, scheduleInform, moveToHttps."),
         };
     }
 
@@ -130,6 +131,7 @@ public static class TaskJson
                     w.WriteString("url", t.Url);
                     break;
                 case ScheduleInformTask t: w.WriteNumber("delaySeconds", t.DelaySeconds); break;
+                case MoveToHttpsTask t: w.WriteString("url", t.Url); break;
             }
 
             w.WriteEndObject();
@@ -281,6 +283,19 @@ public static class TaskJson
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http") || url.Length > 1024)
         {
             throw new TaskValidationException($"url '{Clip(url)}' must be an absolute https:// (or http://) URL of at most 1024 characters.");
+        }
+
+        return url;
+    }
+
+    // The target of moveToHttps: optional (the server fills in its own), https only, no user info or query.
+    private static string HttpsUrl(JsonElement task)
+    {
+        var url = OptionalString(task, "url") ?? string.Empty;
+        if (url.Length > 0 && (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps || url.Length > 1024
+            || uri.UserInfo.Length > 0 || uri.Query.Length > 0 || uri.Fragment.Length > 0))
+        {
+            throw new TaskValidationException($"url '{Clip(url)}' must be an absolute https:// URL without user name, query or fragment, of at most 1024 characters.");
         }
 
         return url;

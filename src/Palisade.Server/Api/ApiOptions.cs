@@ -9,6 +9,9 @@ public sealed class ApiOptions
     /// <summary>Hosts a device's ManagementServer.URL may be set to through the API.</summary>
     public IList<string> AcsUrlAllowList { get; } = [];
 
+    /// <summary>The https ACS URL a moveToHttps task without a url moves devices to; set by the host at start.</summary>
+    public string? DefaultAcsUrl { get; set; }
+
     /// <summary>Tasks not done by then end as expired.</summary>
     public TimeSpan DefaultTaskExpiry { get; set; } = TimeSpan.FromDays(7);
 

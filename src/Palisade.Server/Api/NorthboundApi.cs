@@ -506,6 +506,7 @@ internal sealed class NorthboundApi(SqliteDeviceStore store, ConnectionRequester
                 ["filter"] = i.Filter,
                 ["list"] = "/api/v1/devices?filter=" + Uri.EscapeDataString(i.Filter),
                 ["remedy"] = i.Remedy,
+                ["remedyTask"] = i.RemedyTask is { } task ? JsonNode.Parse(task) : null,
             });
         }
 
@@ -526,6 +527,16 @@ internal sealed class NorthboundApi(SqliteDeviceStore store, ConnectionRequester
         }
 
         var definition = TaskJson.Parse(body.ToJsonString());
+        if (definition is MoveToHttpsTask { Url.Length: 0 })
+        {
+            if (options.DefaultAcsUrl is not { } own)
+            {
+                return (null, null, Problems.BadRequest("This server has no https listener to move devices to: run it with TLS (and --legacy-http-port for the plaintext devices), or give the task a \"url\"."));
+            }
+
+            definition = new MoveToHttpsTask(own);
+        }
+
         if (ManagementServerWrite(definition))
         {
             if (!caller.Can(Permission.WriteManagementServer))
@@ -533,8 +544,9 @@ internal sealed class NorthboundApi(SqliteDeviceStore store, ConnectionRequester
                 return (null, null, Problems.Forbidden(Name(Permission.WriteManagementServer)));
             }
 
-            var url = ((SetParameterValuesTask)definition).ParameterValues.FirstOrDefault(p => p.Name.EndsWith("ManagementServer.URL", StringComparison.Ordinal));
-            if (url is not null && (!Uri.TryCreate(url.Value.Text, UriKind.Absolute, out var target) || target.Scheme != Uri.UriSchemeHttps
+            var url = definition is MoveToHttpsTask move ? move.Url
+                : ((SetParameterValuesTask)definition).ParameterValues.FirstOrDefault(p => p.Name.EndsWith("ManagementServer.URL", StringComparison.Ordinal))?.Value.Text;
+            if (url is not null && (!Uri.TryCreate(url, UriKind.Absolute, out var target) || target.Scheme != Uri.UriSchemeHttps
                 || !options.AcsUrlAllowList.Contains(target.Host, StringComparer.OrdinalIgnoreCase)))
             {
                 return (null, null, Problems.BadRequest($"ManagementServer.URL must be an https URL on an allowed host ({string.Join(", ", options.AcsUrlAllowList)})."));
@@ -556,7 +568,8 @@ internal sealed class NorthboundApi(SqliteDeviceStore store, ConnectionRequester
     }
 
     private static bool ManagementServerWrite(TaskDefinition definition) =>
-        definition is SetParameterValuesTask set && set.ParameterValues.Any(p => ManagementServerParameters.Any(m => p.Name.EndsWith(m, StringComparison.Ordinal)));
+        definition is MoveToHttpsTask
+        || definition is SetParameterValuesTask set && set.ParameterValues.Any(p => ManagementServerParameters.Any(m => p.Name.EndsWith(m, StringComparison.Ordinal)));
 
     private static JsonNode Redacted(TaskDefinition definition)
     {

@@ -25,7 +25,8 @@ internal static class PostureCommand
             var table = new Table().AddColumns("severity", "item", "devices", "list them with", "remedy");
             foreach (var i in items)
             {
-                table.AddRow(i.Severity, Markup.Escape(i.Title), i.Devices.ToString(System.Globalization.CultureInfo.InvariantCulture), Markup.Escape(i.Filter), Markup.Escape(i.Remedy));
+                table.AddRow(i.Severity, Markup.Escape(i.Title), i.Devices.ToString(System.Globalization.CultureInfo.InvariantCulture), Markup.Escape(i.Filter),
+                    Markup.Escape(i.Remedy + (i.RemedyTask is { } task ? $" Task: {task}" : string.Empty)));
             }
 
             AnsiConsole.Write(table);

@@ -18,6 +18,7 @@ internal static class ServeCommand
         var acsUrlAllow = new Option<string[]>("--acs-url-allow") { Description = "Host a device's ManagementServer.URL may be set to through the API. Repeatable. Default: the --hostname names. Env PALISADE_ACS_URL_ALLOW.", AllowMultipleArgumentsPerToken = true };
         var hostname = new Option<string[]>("--hostname") { Description = "Host name or IP address CPEs use to reach this ACS; the generated server certificate covers each. Repeatable. Default localhost and 127.0.0.1. Env PALISADE_HOSTNAME.", AllowMultipleArgumentsPerToken = true };
         var insecure = new Option<bool>("--insecure-http") { Description = "Serve CWMP over plaintext HTTP instead of HTTPS. INSECURE: passwords and configuration travel readable; every device is recorded as plaintext. For labs and legacy CPEs only." };
+        var legacyHttp = new Option<int?>("--legacy-http-port") { Description = "Also serve CWMP over plaintext HTTP on this port, beside TLS, for legacy devices until the moveToHttps task has moved them (palisade posture lists them). Env PALISADE_LEGACY_HTTP_PORT." };
         var tlsCert = new Option<string?>("--tls-cert") { Description = "Your own server certificate (PEM) instead of the one from Palisade's private CA. Needs --tls-key." };
         var tlsKey = new Option<string?>("--tls-key") { Description = "The private key (PEM) of --tls-cert." };
         var clientCa = new Option<string[]>("--client-ca") { Description = "A further CA (PEM) whose client certificates identify devices (subject CN = OUI-ProductClass-SerialNumber). Repeatable." };
@@ -26,7 +27,7 @@ internal static class ServeCommand
         var timeout = new Option<int?>("--session-timeout") { Description = "Seconds a CWMP session may stay silent before it is closed (default 30)." };
         var maxSessions = new Option<int?>("--max-sessions") { Description = "Sessions in flight above which new ones get 503 with Retry-After (default 2048)." };
         var logLevel = new Option<Microsoft.Extensions.Logging.LogLevel?>("--log-level") { Description = "Trace, Debug, Information (default: one line per session), Warning, Error." };
-        var config = new Option<string?>("--config") { Description = "A JSON settings file (keys: data, listen, cwmpPort, hostnames, insecureHttp, tlsCert, tlsKey, clientCa, allowBasic, disableEnrollment, bootstrapCredential, sessionTimeoutSeconds, maxSessionsInFlight). Environment and command line override it." };
+        var config = new Option<string?>("--config") { Description = "A JSON settings file (keys: data, listen, cwmpPort, apiPort, acsUrlAllow, hostnames, insecureHttp, legacyHttpPort, tlsCert, tlsKey, clientCa, allowBasic, disableEnrollment, bootstrapCredential, sessionTimeoutSeconds, maxSessionsInFlight). Environment and command line override it." };
 
         var command = new Command("serve", """
             Run the ACS: the CWMP endpoint for CPEs, over TLS with a private CA by default.
@@ -35,7 +36,7 @@ internal static class ServeCommand
             (never on the command line, where other users could read it).
             """)
         {
-            data, listen, port, apiPort, acsUrlAllow, hostname, insecure, tlsCert, tlsKey, clientCa, allowBasic, noEnroll, timeout, maxSessions, logLevel, config,
+            data, listen, port, apiPort, acsUrlAllow, hostname, insecure, legacyHttp, tlsCert, tlsKey, clientCa, allowBasic, noEnroll, timeout, maxSessions, logLevel, config,
         };
 
         command.SetAction(async (result, cancellationToken) =>
@@ -59,6 +60,7 @@ internal static class ServeCommand
                     AcsUrlAllow = NonEmpty(result.GetValue(acsUrlAllow)),
                     Hostnames = NonEmpty(result.GetValue(hostname)),
                     InsecureHttp = result.GetValue(insecure) ? true : null,
+                    LegacyHttpPort = result.GetValue(legacyHttp),
                     TlsCert = result.GetValue(tlsCert),
                     TlsKey = result.GetValue(tlsKey),
                     ClientCa = NonEmpty(result.GetValue(clientCa)),
@@ -124,7 +126,7 @@ internal static class ServeCommand
         var grid = new Grid().AddColumn().AddColumn();
         foreach (var url in facts.CwmpUrls)
         {
-            grid.AddRow("CWMP URL", Markup.Escape(url));
+            grid.AddRow("CWMP URL", Markup.Escape(url) + (!facts.InsecureHttp && url.StartsWith("http://", StringComparison.Ordinal) ? " [yellow](plaintext, legacy devices only)[/]" : string.Empty));
         }
 
         if (facts.ApiUrl is not null)
@@ -162,6 +164,6 @@ internal static class ServeCommand
         }
 
         // A plain line that scripts and tests can rely on.
-        Console.WriteLine($"palisade: listening cwmp={facts.CwmpUrl}{(facts.ApiUrl is null ? string.Empty : " api=" + facts.ApiUrl)}");
+        Console.WriteLine($"palisade: listening cwmp={facts.CwmpUrl}{(facts.LegacyHttpUrl is null ? string.Empty : " legacy=" + facts.LegacyHttpUrl)}{(facts.ApiUrl is null ? string.Empty : " api=" + facts.ApiUrl)}");
     }
 }

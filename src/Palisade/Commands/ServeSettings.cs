@@ -26,6 +26,8 @@ internal sealed class ServeSettings
 
     public bool? InsecureHttp { get; set; }
 
+    public int? LegacyHttpPort { get; set; }
+
     public string? TlsCert { get; set; }
 
     public string? TlsKey { get; set; }
@@ -73,6 +75,7 @@ internal sealed class ServeSettings
             AcsUrlAllow = List(get("PALISADE_ACS_URL_ALLOW")),
             Hostnames = List(get("PALISADE_HOSTNAME")),
             InsecureHttp = Bool("PALISADE_INSECURE_HTTP", get("PALISADE_INSECURE_HTTP")),
+            LegacyHttpPort = Int("PALISADE_LEGACY_HTTP_PORT", get("PALISADE_LEGACY_HTTP_PORT")),
             TlsCert = get("PALISADE_TLS_CERT"),
             TlsKey = get("PALISADE_TLS_KEY"),
             ClientCa = List(get("PALISADE_CLIENT_CA")),
@@ -94,6 +97,7 @@ internal sealed class ServeSettings
         AcsUrlAllow = over.AcsUrlAllow ?? AcsUrlAllow,
         Hostnames = over.Hostnames ?? Hostnames,
         InsecureHttp = over.InsecureHttp ?? InsecureHttp,
+        LegacyHttpPort = over.LegacyHttpPort ?? LegacyHttpPort,
         TlsCert = over.TlsCert ?? TlsCert,
         TlsKey = over.TlsKey ?? TlsKey,
         ClientCa = over.ClientCa ?? ClientCa,
@@ -136,6 +140,7 @@ internal sealed class ServeSettings
         }
 
         options.InsecureHttp = InsecureHttp ?? false;
+        options.LegacyHttpPort = LegacyHttpPort;
         options.TlsCertificatePath = TlsCert;
         options.TlsKeyPath = TlsKey;
         foreach (var ca in ClientCa ?? [])

@@ -19,6 +19,7 @@ public sealed class TaskJsonTests
     [InlineData("""{"name":"download","fileType":"1 Firmware Upgrade Image","url":"https://acs.example:7567/files/fw.bin","fileSize":1024,"targetFileName":"fw.bin","fileName":"fw.bin"}""")]
     [InlineData("""{"name":"upload","fileType":"1 Vendor Configuration File","url":"https://acs.example:7567/upload/cfg"}""")]
     [InlineData("""{"name":"scheduleInform","delaySeconds":60}""")]
+    [InlineData("""{"name":"moveToHttps","url":"https://acs.example:7547/"}""")]
     public void Each_task_kind_parses_and_serialises_back_to_the_same_task(string json)
     {
         var task = TaskJson.Parse(json);
@@ -63,6 +64,9 @@ public sealed class TaskJsonTests
     [InlineData("""{"name":"download","fileType":"1 Firmware Upgrade Image","url":"file:///etc/passwd"}""", "https://")]
     [InlineData("""{"name":"download","fileType":"1 Firmware Upgrade Image","url":"https://a/b","fileName":"../../etc/passwd"}""", "plain file name")]
     [InlineData("""{"name":"scheduleInform","delaySeconds":0}""", "greater than 0")]
+    [InlineData("""{"name":"moveToHttps","url":"http://acs.example/"}""", "https://")]
+    [InlineData("""{"name":"moveToHttps","url":"https://user:pw@acs.example/"}""", "without user name")]
+    [InlineData("""{"name":"moveToHttps","url":"https://acs.example/?next=http://evil"}""", "without user name, query")]
     [InlineData("""{"name":"reboot","x":{"a":{"b":{"c":{"d":{"e":{"f":{"g":{"h":{}}}}}}}}}}""", "not valid JSON")]
     [InlineData("""{"name":"reboot" """, "not valid JSON")]
     public void Invalid_tasks_are_refused_with_a_message_that_says_why(string json, string expected)

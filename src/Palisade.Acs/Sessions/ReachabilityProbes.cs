@@ -1,0 +1,82 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Palisade.Acs.Sessions;
+
+/// <summary>
+/// The one-time addresses a moveToHttps task has a device upload to before its ACS URL changes. A token names the
+/// task and carries an HMAC under a key that lives only in this process, so nobody can mint one; an arrival is
+/// remembered (bounded, for an hour) until the device's TransferComplete asks whether it happened. A restart forgets
+/// arrivals, and the task then faults asking for a retry: the URL is never changed on an unproven claim.
+/// </summary>
+public sealed class ReachabilityProbes
+{
+    /// <summary>The most arrivals remembered at once; older ones go first.</summary>
+    public const int MaxRemembered = 100_000;
+
+    private static readonly TimeSpan Lifetime = TimeSpan.FromHours(1);
+    private readonly byte[] _key = RandomNumberGenerator.GetBytes(32);
+    private readonly ConcurrentDictionary<long, DateTimeOffset> _arrived = new();
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates an empty set under a fresh key.</summary>
+    public ReachabilityProbes(TimeProvider time) => _time = time;
+
+    /// <summary>The token for task <paramref name="taskId"/>: <c>ID-MAC</c>.</summary>
+    public string TokenFor(long taskId) => taskId.ToString(CultureInfo.InvariantCulture) + "-" + Mac(taskId);
+
+    /// <summary>Records an arrival for <paramref name="token"/>; false (nothing recorded) when it is not one of ours.</summary>
+    public bool TryRecordArrival(string token)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        var dash = token.IndexOf('-', StringComparison.Ordinal);
+        if (dash <= 0 || token.Length > 64
+            || !long.TryParse(token.AsSpan(0, dash), NumberStyles.None, CultureInfo.InvariantCulture, out var taskId)
+            || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(token[(dash + 1)..]), Encoding.ASCII.GetBytes(Mac(taskId))))
+        {
+            return false;
+        }
+
+        var now = _time.GetUtcNow();
+        if (_arrived.Count >= MaxRemembered)
+        {
+            Prune(now);
+        }
+
+        _arrived[taskId] = now;
+        return true;
+    }
+
+    /// <summary>True (once) when the probe of <paramref name="taskId"/> arrived within the last hour.</summary>
+    public bool TakeArrival(long taskId) =>
+        _arrived.TryRemove(taskId, out var at) && _time.GetUtcNow() - at <= Lifetime;
+
+    private void Prune(DateTimeOffset now)
+    {
+        foreach (var (id, at) in _arrived)
+        {
+            if (now - at > Lifetime)
+            {
+                _arrived.TryRemove(id, out _);
+            }
+        }
+
+        // Still full of fresh arrivals: drop the oldest tenth rather than grow without bound.
+        if (_arrived.Count >= MaxRemembered)
+        {
+            foreach (var (id, _) in _arrived.OrderBy(p => p.Value).Take(MaxRemembered / 10))
+            {
+                _arrived.TryRemove(id, out _);
+            }
+        }
+    }
+
+    private string Mac(long taskId)
+    {
+        Span<byte> mac = stackalloc byte[32];
+        HMACSHA256.HashData(_key, Encoding.ASCII.GetBytes("palisade-reachability:" + taskId.ToString(CultureInfo.InvariantCulture)), mac);
+        return Convert.ToHexStringLower(mac[..16]);
+    }
+}

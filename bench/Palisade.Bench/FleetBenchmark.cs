@@ -41,6 +41,8 @@ internal sealed record FleetReport(
     string Scenario,
     double StormSeconds,
     long Shed,
+    long StormTasksLost,
+    long StormBootsLost,
     int Devices,
     string Tls,
     string Auth,
@@ -107,16 +109,29 @@ internal static class FleetBenchmark
             // Storm: every registered device boots at once; 503s are retried after their Retry-After.
             double stormSeconds = 0;
             long shed = 0;
+            long stormTasksLost = 0, stormBootsLost = 0;
             if (settings.Scenario == "storm")
             {
+                // One task per device queued before the power comes back: each must be done after the storm, and each
+                // device's BOOT must be recorded, or something was lost.
+                var store = Palisade.Storage.Sqlite.SqliteDeviceStore.Open(new Palisade.Storage.Sqlite.SqliteStoreOptions { DataDirectory = data });
+                disposeStore = store;
+                var probe = Palisade.Acs.Tasks.TaskJson.Serialize(new Palisade.Acs.Tasks.GetParameterValuesTask(["Device.DeviceInfo.UpTime"]));
+                var stormStart = DateTimeOffset.UtcNow;
+                foreach (var agent in fleet.Agents)
+                {
+                    await store.AddTaskAsync(DeviceIdOf(agent), new Palisade.Acs.Storage.NewTask("getParameterValues", probe, stormStart, null), cancellationToken).ConfigureAwait(false);
+                }
+
                 (stormSeconds, shed) = await StormAsync(fleet.Agents, errors, cancellationToken).ConfigureAwait(false);
-                AnsiConsole.MarkupLineInterpolated($"storm: every device served in {stormSeconds:0.0} s, {shed} sheds (503 + Retry-After)");
+                (stormTasksLost, stormBootsLost) = StormLosses(data, stormStart, fleet.Agents.Count);
+                AnsiConsole.MarkupLineInterpolated($"storm: every device served in {stormSeconds:0.0} s, {shed} sheds (503 + Retry-After), {stormTasksLost} tasks and {stormBootsLost} BOOTs lost");
             }
 
             Func<CpeAgent, Task>? before = null;
             if (settings.Scenario == "work")
             {
-                var store = Palisade.Storage.Sqlite.SqliteDeviceStore.Open(new Palisade.Storage.Sqlite.SqliteStoreOptions { DataDirectory = data });
+                var store = (Palisade.Storage.Sqlite.SqliteDeviceStore?)disposeStore ?? Palisade.Storage.Sqlite.SqliteDeviceStore.Open(new Palisade.Storage.Sqlite.SqliteStoreOptions { DataDirectory = data });
                 disposeStore = store;
                 var names = fleet.Agents[0].Model.GetNames("Device.", false).Where(p => !p.IsObject).Select(p => p.Name).Take(50).ToList();
                 var gpv = Palisade.Acs.Tasks.TaskJson.Serialize(new Palisade.Acs.Tasks.GetParameterValuesTask(names));
@@ -130,7 +145,7 @@ internal static class FleetBenchmark
                 ]));
                 before = async agent =>
                 {
-                    var id = new Palisade.Acs.Devices.DeviceId(agent.Model.Identity.Oui, agent.Model.Identity.ProductClass, agent.Model.Identity.SerialNumber);
+                    var id = DeviceIdOf(agent);
                     await store.AddTaskAsync(id, new Palisade.Acs.Storage.NewTask("getParameterValues", gpv, DateTimeOffset.UtcNow, null), cancellationToken).ConfigureAwait(false);
                     await store.AddTaskAsync(id, new Palisade.Acs.Storage.NewTask("setParameterValues", spv, DateTimeOffset.UtcNow, null), cancellationToken).ConfigureAwait(false);
                 };
@@ -169,7 +184,7 @@ internal static class FleetBenchmark
 
             var (storeBytes, parameters, storedDevices) = StoreSize(data);
             return new FleetReport(
-                settings.Scenario, Math.Round(stormSeconds, 1), shed, settings.Devices, settings.FullHandshakes ? "full-handshake" : "reused-connection", "digest", settings.DurationSeconds,
+                settings.Scenario, Math.Round(stormSeconds, 1), shed, stormTasksLost, stormBootsLost, settings.Devices, settings.FullHandshakes ? "full-handshake" : "reused-connection", "digest", settings.DurationSeconds,
                 sessions, Math.Round(rate, 1), Math.Round(baseline, 1), baseline > 0 ? Math.Round(rate / baseline, 3) : 0,
                 Report(latency), Report(halfLatency), Math.Round(halfRate, 1),
                 Math.Round(serverCpuPer1000, 3), Math.Round(simCpuPer1000, 3), peakRss, restRss, storedDevices,
@@ -206,6 +221,7 @@ internal static class FleetBenchmark
         if (r.Scenario == "storm")
         {
             Row("storm: every device served in", $"{r.StormSeconds:0.0} s ({r.Shed} × 503 with Retry-After)");
+            Row("storm: tasks / BOOTs lost", $"{r.StormTasksLost} / {r.StormBootsLost}");
         }
 
         Row("sessions/s (periodic, closed loop)", $"{r.SessionsPerSecond:0.0}");
@@ -239,6 +255,23 @@ internal static class FleetBenchmark
         var fleet = new FleetSimulator(options);
         await fleet.CreateAsync(cancellationToken).ConfigureAwait(false);
         return fleet;
+    }
+
+    private static Palisade.Acs.Devices.DeviceId DeviceIdOf(CpeAgent agent) =>
+        new(agent.Model.Identity.Oui, agent.Model.Identity.ProductClass, agent.Model.Identity.SerialNumber);
+
+    // After a storm: queued probe tasks not done, and devices whose BOOT after the storm began is not recorded.
+    private static (long TasksLost, long BootsLost) StormLosses(string data, DateTimeOffset stormStart, int devices)
+    {
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(data, "palisade.db")};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM tasks WHERE created_at >= $start AND status <> 1";
+        command.Parameters.AddWithValue("$start", stormStart.ToUnixTimeMilliseconds());
+        var tasksLost = (long)command.ExecuteScalar()!;
+        command.CommandText = "SELECT count(*) FROM devices WHERE last_boot_at >= $start";
+        var booted = (long)command.ExecuteScalar()!;
+        return (tasksLost, devices - booted);
     }
 
     private static async Task<(double Seconds, long Shed)> StormAsync(IReadOnlyList<CpeAgent> agents, SortedDictionary<string, long> errors, CancellationToken cancellationToken)

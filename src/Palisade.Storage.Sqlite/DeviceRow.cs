@@ -9,17 +9,18 @@ internal static class DeviceRow
     public const string Columns =
         "id, oui, product_class, serial_number, manufacturer, registered_at, last_inform_at, last_boot_at, last_bootstrap_at, "
         + "last_events, cwmp_version, remote_address, transport, auth_method, data_model_root, username, ha1_md5, ha1_sha256, "
-        + "enrolled, certificate_thumbprint, cr_url, cr_username, cr_password, cr_udp_address, periodic_interval, acs_url, software_version";
+        + "enrolled, certificate_thumbprint, cr_url, cr_username, cr_password, cr_udp_address, periodic_interval, acs_url, software_version, "
+        + "acs_url_set_at, bootstrap_expected";
 
     public const string Upsert = """
         INSERT INTO devices (id, oui, product_class, serial_number, manufacturer, registered_at, last_inform_at, last_boot_at,
             last_bootstrap_at, last_events, cwmp_version, remote_address, transport, auth_method, data_model_root, username,
             ha1_md5, ha1_sha256, enrolled, certificate_thumbprint, cr_url, cr_username, cr_password, cr_udp_address,
-            periodic_interval, acs_url, software_version)
+            periodic_interval, acs_url, software_version, acs_url_set_at, bootstrap_expected)
         VALUES ($id, $oui, $product_class, $serial_number, $manufacturer, $registered_at, $last_inform_at, $last_boot_at,
             $last_bootstrap_at, $last_events, $cwmp_version, $remote_address, $transport, $auth_method, $data_model_root, $username,
             $ha1_md5, $ha1_sha256, $enrolled, $certificate_thumbprint, $cr_url, $cr_username, $cr_password, $cr_udp_address,
-            $periodic_interval, $acs_url, $software_version)
+            $periodic_interval, $acs_url, $software_version, $acs_url_set_at, $bootstrap_expected)
         ON CONFLICT (id) DO UPDATE SET
             manufacturer = excluded.manufacturer, last_inform_at = excluded.last_inform_at, last_boot_at = excluded.last_boot_at,
             last_bootstrap_at = excluded.last_bootstrap_at, last_events = excluded.last_events, cwmp_version = excluded.cwmp_version,
@@ -28,7 +29,8 @@ internal static class DeviceRow
             ha1_sha256 = excluded.ha1_sha256, enrolled = excluded.enrolled, certificate_thumbprint = excluded.certificate_thumbprint,
             cr_url = excluded.cr_url, cr_username = excluded.cr_username, cr_password = excluded.cr_password,
             cr_udp_address = excluded.cr_udp_address, periodic_interval = excluded.periodic_interval, acs_url = excluded.acs_url,
-            software_version = excluded.software_version
+            software_version = excluded.software_version, acs_url_set_at = excluded.acs_url_set_at,
+            bootstrap_expected = excluded.bootstrap_expected
         RETURNING rowid
         """;
 
@@ -55,6 +57,8 @@ internal static class DeviceRow
             PeriodicInformInterval = r.IsDBNull(24) ? null : (uint)r.GetInt64(24),
             AcsUrl = Text(r, 25),
             SoftwareVersion = Text(r, 26),
+            AcsUrlSetAt = OptionalTime(r, 27),
+            BootstrapExpected = r.GetInt64(28) != 0,
         };
     }
 
@@ -88,6 +92,8 @@ internal static class DeviceRow
         p.AddWithValue("$periodic_interval", d.PeriodicInformInterval is { } i ? (object)(long)i : DBNull.Value);
         p.AddWithValue("$acs_url", Db(d.AcsUrl));
         p.AddWithValue("$software_version", Db(d.SoftwareVersion));
+        p.AddWithValue("$acs_url_set_at", Db(d.AcsUrlSetAt));
+        p.AddWithValue("$bootstrap_expected", d.BootstrapExpected ? 1 : 0);
     }
 
     public static DateTimeOffset Time(long milliseconds) => DateTimeOffset.FromUnixTimeMilliseconds(milliseconds);

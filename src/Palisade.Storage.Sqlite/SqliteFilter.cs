@@ -24,11 +24,13 @@ internal sealed class SqliteFilter
         ["authMethod"] = "d.auth_method",
         ["acsUrl"] = "d.acs_url",
         ["enrolled"] = "d.enrolled",
+        ["bootstrapExpected"] = "d.bootstrap_expected",
         ["connectionRequestUser"] = "d.cr_username",
         ["registered"] = "d.registered_at",
         ["lastInform"] = "d.last_inform_at",
         ["lastBoot"] = "d.last_boot_at",
         ["lastBootstrap"] = "d.last_bootstrap_at",
+        ["acsUrlSet"] = "d.acs_url_set_at",
     };
 
     private readonly StringBuilder _sql = new();
@@ -152,7 +154,7 @@ internal sealed class SqliteFilter
                 {
                     _sql.Append(column).Append(c.Operator == FilterOperator.IsNull ? " IS NULL" : " IS NOT NULL");
                 }
-                else if (c.Field == "enrolled")
+                else if (c.Field is "enrolled" or "bootstrapExpected")
                 {
                     _sql.Append(column).Append(c.Operator == FilterOperator.NotEqual ? " <> " : " = ").Append(Parameter(c.Value!.Text is "true" or "1" ? 1 : 0));
                 }

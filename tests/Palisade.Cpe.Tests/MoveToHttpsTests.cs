@@ -26,7 +26,9 @@ public sealed class MoveToHttpsTests : IAsyncLifetime
     {
         await using var agent = NewAgent(_server, "MV0001", o => o.AllowPlaintext = true, Legacy);
         await SessionOkAsync(agent);
-        Assert.Equal("http", (await DeviceAsync(_server, agent)).Transport);
+        var legacy = await DeviceAsync(_server, agent);
+        Assert.Equal("http", legacy.Transport);
+        Assert.False(legacy.BootstrapExpected);
         Assert.Equal(1, await PlaintextDevicesAsync());
 
         var task = await QueueAsync(_server, agent, $$"""{"name":"moveToHttps","url":"{{_server.Url}}"}""");
@@ -47,6 +49,8 @@ public sealed class MoveToHttpsTests : IAsyncLifetime
         var device = await DeviceAsync(_server, agent);
         Assert.Equal("https", device.Transport);
         Assert.Equal(_server.Url.ToString(), device.AcsUrl);
+        Assert.NotNull(device.AcsUrlSetAt);
+        Assert.True(device.BootstrapExpected, "the BOOTSTRAP that follows this ACS's own URL change is expected");
         Assert.Equal(0, await PlaintextDevicesAsync());
     }
 

@@ -41,6 +41,8 @@ public abstract class DeviceStoreContract : IAsyncLifetime
         ConnectionRequest = new ConnectionRequestEndpoint("http://127.0.0.1:7548/abcdefghijklmnop", "cr", "secret", null),
         PeriodicInformInterval = 300,
         SoftwareVersion = "1.0",
+        AcsUrlSetAt = T0.AddMinutes(-1),
+        BootstrapExpected = true,
     };
 
     protected static CachedParameter Value(string path, string value, string type = "string") => new(path, value, type, null, null, null, T0);

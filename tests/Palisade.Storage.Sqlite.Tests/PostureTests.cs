@@ -35,6 +35,7 @@ public sealed class PostureTests : IAsyncLifetime
         await Commit(Device(5) with { ConnectionRequest = new ConnectionRequestEndpoint("http://192.0.2.5/cr", null, null, null) });
         await Commit(Device(6) with { AcsUrl = "https://acs.attacker.example/" });
         await Commit(Device(7) with { LastEvents = "0 BOOTSTRAP,1 BOOT", RegisteredAt = Now.AddDays(-30) });
+        await Commit(Device(10) with { LastEvents = "0 BOOTSTRAP", RegisteredAt = Now.AddDays(-30), AcsUrlSetAt = Now.AddMinutes(-5), BootstrapExpected = true });
         await Commit(Device(8) with { SoftwareVersion = "2.9" });
         await Commit(Device(9) with { SoftwareVersion = "2.10" });
 
@@ -45,7 +46,7 @@ public sealed class PostureTests : IAsyncLifetime
         Assert.Equal(1, items["no-unique-cr-password"]);
         Assert.Equal(1, items["acs-url-elsewhere"]);
         Assert.Equal(1, items["unexpected-bootstrap"]);
-        Assert.Equal(8, items["old-firmware"]);
+        Assert.Equal(9, items["old-firmware"]);
     }
 
     [Theory]

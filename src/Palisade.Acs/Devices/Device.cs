@@ -57,4 +57,10 @@ public sealed record Device
 
     /// <summary>The software version it reported last.</summary>
     public string? SoftwareVersion { get; init; }
+
+    /// <summary>When this ACS last set the device's ManagementServer.URL (a moveToHttps or a task writing it), or null.</summary>
+    public DateTimeOffset? AcsUrlSetAt { get; init; }
+
+    /// <summary>True when the device's latest BOOTSTRAP was its first since this ACS set its URL: expected, not a sign of tampering.</summary>
+    public bool BootstrapExpected { get; init; }
 }

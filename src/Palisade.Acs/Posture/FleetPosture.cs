@@ -36,8 +36,8 @@ public static class FleetPosture
                 "They refused or never received their unique credentials: check the enrollment faults in the log, fix, and let them reconnect."),
             ("no-unique-cr-password", "medium", "Devices without a unique connection-request password", "connectionRequestUser IS NULL",
                 "Set unique ConnectionRequestUsername/Password (Palisade does at enrollment; older devices need a setParameterValues task)."),
-            ("unexpected-bootstrap", "high", "Unexpected BOOTSTRAP on known devices", "event = \"0 BOOTSTRAP\" AND registered < now-1h",
-                "A known device bootstrapped again: its ACS URL was changed or it was reset. Check who changed it; re-admit only if expected."),
+            ("unexpected-bootstrap", "high", "Unexpected BOOTSTRAP on known devices", "event = \"0 BOOTSTRAP\" AND registered < now-1h AND bootstrapExpected = false",
+                "A known device bootstrapped again: its ACS URL was changed or it was reset, and not by this ACS (the BOOTSTRAP that follows a moveToHttps or an audited URL write is expected and not listed). Check who changed it; re-admit only if expected."),
         };
 
         if (allowedAcsHosts.Count > 0)

@@ -62,11 +62,13 @@ public sealed class FilterParser
         ["authMethod"] = false,
         ["acsUrl"] = false,
         ["enrolled"] = false,
+        ["bootstrapExpected"] = false,
         ["connectionRequestUser"] = false,
         ["registered"] = true,
         ["lastInform"] = true,
         ["lastBoot"] = true,
         ["lastBootstrap"] = true,
+        ["acsUrlSet"] = true,
     };
 
     private readonly string _text;

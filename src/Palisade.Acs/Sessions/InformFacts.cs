@@ -47,6 +47,9 @@ internal static class InformFacts
             LastInformAt = now,
             LastBootAt = has(EventCodes.Boot) ? now : device.LastBootAt,
             LastBootstrapAt = has(EventCodes.Bootstrap) ? now : device.LastBootstrapAt,
+            BootstrapExpected = has(EventCodes.Bootstrap)
+                ? device.AcsUrlSetAt is { } set && (device.LastBootstrapAt is not { } previous || previous < set)
+                : device.BootstrapExpected,
             LastEvents = events.Length <= 1024 ? events : events[..1024],
             CwmpVersion = version,
             RemoteAddress = remoteAddress,

@@ -126,13 +126,19 @@ public sealed partial class SessionEngine
                 Counters.TasksDone.Increment();
                 ResponseApplier.Apply(session.Changes, rpc.Request, answer, now);
                 var moved = (MoveToHttpsTask)rpc.Definition!;
-                session.Changes.Device = session.Changes.Device with { AcsUrl = moved.Url };
+                session.Changes.Device = session.Changes.Device with { AcsUrl = moved.Url, AcsUrlSetAt = now };
                 SetTaskOutcome(session, rpc.Task!.Id, DeviceTaskStatus.Done, MoveResult("moved", moved), null);
                 SessionLog.MovedToHttps(_log, session.Id.ToString(), moved.Url);
                 break;
 
             case RpcPurpose.Task:
                 Counters.TasksDone.Increment();
+                if (rpc.Request is SetParameterValuesRequest { } write && write.ParameterList.FirstOrDefault(p => p.Name.EndsWith("ManagementServer.URL", StringComparison.Ordinal)) is { } url)
+                {
+                    // An audited URL write: the BOOTSTRAP that follows at the new ACS is expected.
+                    session.Changes.Device = session.Changes.Device with { AcsUrl = url.Value.Text, AcsUrlSetAt = now };
+                }
+
                 var result = ResponseApplier.Apply(session.Changes, rpc.Request, answer, now);
                 session.Changes.Tasks.Add(new TaskUpdate(rpc.Task!.Id, DeviceTaskStatus.Done, result, null));
                 break;

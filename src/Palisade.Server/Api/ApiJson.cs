@@ -39,6 +39,8 @@ internal static class ApiJson
             ["softwareVersion"] = d.SoftwareVersion,
             ["dataModel"] = d.DataModelRoot,
             ["acsUrl"] = d.AcsUrl,
+            ["acsUrlSet"] = d.AcsUrlSetAt,
+            ["bootstrapExpected"] = d.BootstrapExpected,
             ["periodicInformInterval"] = d.PeriodicInformInterval,
             ["connectionRequestUrl"] = d.ConnectionRequest?.Url,
             ["udpConnectionRequestAddress"] = d.ConnectionRequest?.UdpAddress,

@@ -283,6 +283,8 @@ internal static class FleetBenchmark
             agent.PowerCycle();
         }
 
+        long served = 0;
+        using var progress = Progress("storm: served", () => Interlocked.Read(ref served), agents.Count, cancellationToken);
         await Parallel.ForEachAsync(agents, new ParallelOptions { MaxDegreeOfParallelism = Math.Min(agents.Count, 4096), CancellationToken = cancellationToken }, async (agent, ct) =>
         {
             while (true)
@@ -290,6 +292,7 @@ internal static class FleetBenchmark
                 var outcome = await agent.RunSessionAsync(ct).ConfigureAwait(false);
                 if (outcome.Success)
                 {
+                    Interlocked.Increment(ref served);
                     return;
                 }
 
@@ -317,6 +320,7 @@ internal static class FleetBenchmark
         long sessions = 0;
         var next = -1;
         var deadline = duration is { } d ? Stopwatch.GetTimestamp() + (long)(d.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
+        using var progress = onePass ? Progress("registered", () => Interlocked.Read(ref sessions), agents.Count, cancellationToken) : null;
         var workers = Enumerable.Range(0, Math.Min(concurrency, agents.Count)).Select(_ => Task.Run(async () =>
         {
             while (Stopwatch.GetTimestamp() < deadline && !cancellationToken.IsCancellationRequested)
@@ -340,6 +344,37 @@ internal static class FleetBenchmark
         }, cancellationToken)).ToList();
         await Task.WhenAll(workers).ConfigureAwait(false);
         return (sessions, latency);
+    }
+
+    // A line every ten seconds while a long phase runs, so a 100,000-device run never looks hung.
+    private static ProgressLine Progress(string what, Func<long> done, int total, CancellationToken cancellationToken)
+    {
+        var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var clock = Stopwatch.StartNew();
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                while (true)
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(10), stop.Token).ConfigureAwait(false);
+                    AnsiConsole.MarkupLineInterpolated($"  {what} {done():N0} / {total:N0} after {clock.Elapsed.TotalSeconds:0} s");
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }, CancellationToken.None);
+        return new ProgressLine(stop);
+    }
+
+    private sealed class ProgressLine(CancellationTokenSource stop) : IDisposable
+    {
+        public void Dispose()
+        {
+            stop.Cancel();
+            stop.Dispose();
+        }
     }
 
     private static async Task<(long Sessions, LongHistogram Latency)> OpenLoopAsync(IReadOnlyList<CpeAgent> agents, double rate, TimeSpan duration, SortedDictionary<string, long> errors, CancellationToken cancellationToken)

@@ -4,6 +4,7 @@ using Palisade.Acs.Tasks;
 using Palisade.Cwmp;
 using Palisade.Cwmp.Messages;
 using Palisade.Cwmp.Structs;
+using Palisade.Cwmp.Values;
 
 using Palisade.Testing;
 
@@ -113,6 +114,68 @@ public sealed class SessionTests : IAsyncLifetime
         var download = await _server.Host.Store.GetTaskAsync(queued[6].Id, CancellationToken.None);
         Assert.Equal(DeviceTaskStatus.Faulted, download!.Status);
         Assert.Equal(9010, download.Fault!.Code);
+    }
+
+    [Fact]
+    public async Task A_move_to_https_happens_only_when_the_probe_arrived_and_a_repeated_transfer_complete_changes_nothing()
+    {
+        using var cpe = TestCpe.Bootstrap(_server, "SN-MOVE");
+        await cpe.RunSessionAsync(null, "0 BOOTSTRAP");
+        var id = (await Device(cpe)).Id;
+        using var again = new TestCpe(_server, "SN-MOVE", cpe.Username, cpe.Password);
+
+        async Task<(DeviceTask Task, UploadRequest Upload)> QueueMoveAsync()
+        {
+            var definition = TaskJson.Parse($$"""{"name":"moveToHttps","url":"{{_server.Url}}"}""");
+            var task = await _server.Host.Store.AddTaskAsync(id, new NewTask(definition.Name, TaskJson.Serialize(definition), DateTimeOffset.UtcNow, null), CancellationToken.None);
+            var seen = await again.RunSessionAsync(request => request is UploadRequest ? new UploadResponse(1, CwmpDateTime.Unknown, CwmpDateTime.Unknown) : TestCpe.Default(request));
+            var upload = Assert.IsType<UploadRequest>(Assert.Single(seen));
+            Assert.Equal("2 Vendor Log File", upload.FileType);
+            Assert.StartsWith(new Uri(_server.Url, "/palisade/reachability/").ToString(), upload.Url, StringComparison.Ordinal);
+            return (task, upload);
+        }
+
+        // A session reporting the upload as done; returns what the ACS asked for after it.
+        async Task<List<CwmpMessage>> ReportAsync(UploadRequest upload)
+        {
+            Assert.Equal(200, (await again.SendInformAsync(CwmpVersion.V1_4, "7 TRANSFER COMPLETE", "M Upload")).StatusCode);
+            var reply = await again.SendAsync(Palisade.Cwmp.Envelope.CwmpEnvelope.For(CwmpVersion.V1_4, "tc",
+                new TransferCompleteRequest(upload.CommandKey, new TransferFault(0, string.Empty), DateTimeOffset.UtcNow, DateTimeOffset.UtcNow)));
+            Assert.IsType<TransferCompleteResponse>(reply.Envelope!.Body);
+            var acs = new List<CwmpMessage>();
+            for (reply = await again.EmptyPostAsync(); !reply.EndsSession; reply = await again.AnswerAsync(reply, TestCpe.Default(reply.Envelope!.Body!)))
+            {
+                acs.Add(reply.Envelope!.Body!);
+            }
+
+            again.EndSession();
+            return acs;
+        }
+
+        // The CPE claims success but nothing arrived: the URL is not touched.
+        var (lie, lieUpload) = await QueueMoveAsync();
+        Assert.Empty(await ReportAsync(lieUpload));
+        var faulted = (await _server.Host.Store.GetTaskAsync(lie.Id, CancellationToken.None))!;
+        Assert.Equal(DeviceTaskStatus.Faulted, faulted.Status);
+        Assert.Contains("never arrived", faulted.Fault!.Message, StringComparison.Ordinal);
+        Assert.Null((await Device(cpe)).AcsUrlSetAt);
+
+        // The probe really arrives over TLS: the next report gets the new URL, and a repeated report changes nothing.
+        var (move, upload) = await QueueMoveAsync();
+        using (var http = new HttpClient(new SocketsHttpHandler { SslOptions = { RemoteCertificateValidationCallback = Palisade.Security.Pki.Certificates.ServerValidator(_server.Host.Facts.ClientCertificateAnchors, false) } }))
+        using (var put = await http.PutAsync(upload.Url, new StringContent("vendor log")))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.NoContent, put.StatusCode);
+        }
+
+        var set = Assert.IsType<SetParameterValuesRequest>(Assert.Single(await ReportAsync(upload)));
+        Assert.Equal(("Device.ManagementServer.URL", _server.Url.ToString()), (set.ParameterList.Single().Name, set.ParameterList.Single().Value.Text));
+        Assert.Equal(DeviceTaskStatus.Done, (await _server.Host.Store.GetTaskAsync(move.Id, CancellationToken.None))!.Status);
+        Assert.Empty(await ReportAsync(upload));
+        var done = (await _server.Host.Store.GetTaskAsync(move.Id, CancellationToken.None))!;
+        Assert.Equal(DeviceTaskStatus.Done, done.Status);
+        Assert.Contains("\"moved\"", done.Result, StringComparison.Ordinal);
+        Assert.NotNull((await Device(cpe)).AcsUrlSetAt);
     }
 
     [Fact]

@@ -190,9 +190,15 @@ public sealed partial class SessionEngine
             return;
         }
 
-        if (task.Name == "moveToHttps" && ResponseApplier.Definition(task).Definition is MoveToHttpsTask move)
+        if (task.Name == "moveToHttps")
         {
-            ContinueMove(session, task, move, fault.FaultCode, fault.FaultString);
+            // Only a move waiting for its probe goes on; a repeated TransferComplete must not undo a finished move.
+            if (task.Status == DeviceTaskStatus.Done && task.Result?.Contains("checking-reachability", StringComparison.Ordinal) == true
+                && ResponseApplier.Definition(task).Definition is MoveToHttpsTask move)
+            {
+                ContinueMove(session, task, move, fault.FaultCode, fault.FaultString);
+            }
+
             return;
         }
 

@@ -43,6 +43,7 @@ internal sealed record FleetReport(
     long Shed,
     long StormTasksLost,
     long StormBootsLost,
+    IReadOnlyDictionary<string, long> StormRetriesByKind,
     int Devices,
     string Tls,
     string Auth,
@@ -110,20 +111,21 @@ internal static class FleetBenchmark
             double stormSeconds = 0;
             long shed = 0;
             long stormTasksLost = 0, stormBootsLost = 0;
+            var stormRetries = new SortedDictionary<string, long>(StringComparer.Ordinal);
             if (settings.Scenario == "storm")
             {
                 // One task per device queued before the power comes back: each must be done after the storm, and each
                 // device's BOOT must be recorded, or something was lost.
                 var store = Palisade.Storage.Sqlite.SqliteDeviceStore.Open(new Palisade.Storage.Sqlite.SqliteStoreOptions { DataDirectory = data });
                 disposeStore = store;
-                var probe = Palisade.Acs.Tasks.TaskJson.Serialize(new Palisade.Acs.Tasks.GetParameterValuesTask(["Device.DeviceInfo.UpTime"]));
+                var probe = Palisade.Acs.Tasks.TaskJson.Serialize(new Palisade.Acs.Tasks.GetParameterValuesTask(["Device.DeviceInfo.SoftwareVersion"]));
                 var stormStart = DateTimeOffset.UtcNow;
                 foreach (var agent in fleet.Agents)
                 {
                     await store.AddTaskAsync(DeviceIdOf(agent), new Palisade.Acs.Storage.NewTask("getParameterValues", probe, stormStart, null), cancellationToken).ConfigureAwait(false);
                 }
 
-                (stormSeconds, shed) = await StormAsync(fleet.Agents, errors, cancellationToken).ConfigureAwait(false);
+                (stormSeconds, shed) = await StormAsync(fleet.Agents, errors, stormRetries, cancellationToken).ConfigureAwait(false);
                 (stormTasksLost, stormBootsLost) = StormLosses(data, stormStart, fleet.Agents.Count);
                 AnsiConsole.MarkupLineInterpolated($"storm: every device served in {stormSeconds:0.0} s, {shed} sheds (503 + Retry-After), {stormTasksLost} tasks and {stormBootsLost} BOOTs lost");
             }
@@ -184,7 +186,7 @@ internal static class FleetBenchmark
 
             var (storeBytes, parameters, storedDevices) = StoreSize(data);
             return new FleetReport(
-                settings.Scenario, Math.Round(stormSeconds, 1), shed, stormTasksLost, stormBootsLost, settings.Devices, settings.FullHandshakes ? "full-handshake" : "reused-connection", "digest", settings.DurationSeconds,
+                settings.Scenario, Math.Round(stormSeconds, 1), shed, stormTasksLost, stormBootsLost, stormRetries, settings.Devices, settings.FullHandshakes ? "full-handshake" : "reused-connection", "digest", settings.DurationSeconds,
                 sessions, Math.Round(rate, 1), Math.Round(baseline, 1), baseline > 0 ? Math.Round(rate / baseline, 3) : 0,
                 Report(latency), Report(halfLatency), Math.Round(halfRate, 1),
                 Math.Round(serverCpuPer1000, 3), Math.Round(simCpuPer1000, 3), peakRss, restRss, storedDevices,
@@ -222,6 +224,7 @@ internal static class FleetBenchmark
         {
             Row("storm: every device served in", $"{r.StormSeconds:0.0} s ({r.Shed} × 503 with Retry-After)");
             Row("storm: tasks / BOOTs lost", $"{r.StormTasksLost} / {r.StormBootsLost}");
+            Row("storm: sessions retried after a connection failure", r.StormRetriesByKind.Count == 0 ? "none" : string.Join(", ", r.StormRetriesByKind.Select(e => $"{e.Key}={e.Value}")));
         }
 
         Row("sessions/s (periodic, closed loop)", $"{r.SessionsPerSecond:0.0}");
@@ -260,13 +263,13 @@ internal static class FleetBenchmark
     private static Palisade.Acs.Devices.DeviceId DeviceIdOf(CpeAgent agent) =>
         new(agent.Model.Identity.Oui, agent.Model.Identity.ProductClass, agent.Model.Identity.SerialNumber);
 
-    // After a storm: queued probe tasks not done, and devices whose BOOT after the storm began is not recorded.
+    // After a storm: probe tasks still queued (never run), and devices whose BOOT after the storm began is not recorded.
     private static (long TasksLost, long BootsLost) StormLosses(string data, DateTimeOffset stormStart, int devices)
     {
         using var connection = new SqliteConnection($"Data Source={Path.Combine(data, "palisade.db")};Mode=ReadOnly;Pooling=False");
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT count(*) FROM tasks WHERE created_at >= $start AND status <> 1";
+        command.CommandText = "SELECT count(*) FROM tasks WHERE created_at >= $start AND status = 0";
         command.Parameters.AddWithValue("$start", stormStart.ToUnixTimeMilliseconds());
         var tasksLost = (long)command.ExecuteScalar()!;
         command.CommandText = "SELECT count(*) FROM devices WHERE last_boot_at >= $start";
@@ -274,7 +277,7 @@ internal static class FleetBenchmark
         return (tasksLost, devices - booted);
     }
 
-    private static async Task<(double Seconds, long Shed)> StormAsync(IReadOnlyList<CpeAgent> agents, SortedDictionary<string, long> errors, CancellationToken cancellationToken)
+    private static async Task<(double Seconds, long Shed)> StormAsync(IReadOnlyList<CpeAgent> agents, SortedDictionary<string, long> errors, SortedDictionary<string, long> retries, CancellationToken cancellationToken)
     {
         long shed = 0;
         var clock = Stopwatch.StartNew();
@@ -287,6 +290,7 @@ internal static class FleetBenchmark
         using var progress = Progress("storm: served", () => Interlocked.Read(ref served), agents.Count, cancellationToken);
         await Parallel.ForEachAsync(agents, new ParallelOptions { MaxDegreeOfParallelism = Math.Min(agents.Count, 4096), CancellationToken = cancellationToken }, async (agent, ct) =>
         {
+            var attempts = 0;
             while (true)
             {
                 var outcome = await agent.RunSessionAsync(ct).ConfigureAwait(false);
@@ -300,6 +304,20 @@ internal static class FleetBenchmark
                 {
                     Interlocked.Increment(ref shed);
                     await Task.Delay(outcome.RetryAfter ?? TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
+                    continue;
+                }
+
+                // A connection that could not be made or timed out: a CPE retries with the TR-069 §3.2.1.1 back-off
+                // (5–10 s, doubling). Counted apart from the errors, and an error only if it never gets through.
+                if (outcome.ErrorKind is "connect" or "timeout" or "http" && ++attempts < 8)
+                {
+                    lock (retries)
+                    {
+                        retries[outcome.ErrorKind] = retries.GetValueOrDefault(outcome.ErrorKind) + 1;
+                    }
+
+                    var wait = 5 * Math.Pow(2, attempts - 1);
+                    await Task.Delay(TimeSpan.FromSeconds(wait + (Random.Shared.NextDouble() * wait)), ct).ConfigureAwait(false);
                     continue;
                 }
 

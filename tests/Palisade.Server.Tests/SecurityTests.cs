@@ -200,6 +200,13 @@ public sealed class SecurityTests : IAsyncLifetime
         Assert.Equal(503, shed.StatusCode);
         Assert.NotNull(shed.RetryAfter);
         Assert.Equal(1, server.Host.Engine.Counters.Shed.Value);
+
+        // Shed before the Digest round trip: a first, unauthenticated request gets the 503 (not a 401 challenge).
+        using var http = Http(out _, server);
+        using var raw = await http.PostAsync(server.Url, Soap(InformBytes("SN17")));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, raw.StatusCode);
+        Assert.NotNull(raw.Headers.RetryAfter);
+        Assert.Null(await server.Host.Store.GetDeviceAsync(new Palisade.Acs.Devices.DeviceId("00D09E", "HGW", "SN17"), CancellationToken.None));
     }
 
     [Fact]

@@ -24,6 +24,9 @@ public sealed class LoadShedder
     /// <summary>Sessions currently admitted and not yet released.</summary>
     public int InFlight => Volatile.Read(ref _inFlight);
 
+    /// <summary>True when no session could be admitted now: lets the engine refuse before spending work on authentication.</summary>
+    public bool IsFull => Volatile.Read(ref _inFlight) >= _limit;
+
     /// <summary>Admits one more session if under the limit; the caller must <see cref="Release"/> it exactly once.</summary>
     public bool TryAdmit()
     {

@@ -167,6 +167,13 @@ public sealed partial class SessionEngine : ICwmpEndpoint
             return Text(400, "The Inform's DeviceId is not usable: " + idError);
         }
 
+        // In a storm, refuse before the store read and the Digest round trip: a 503 to the first request saves the
+        // device a second request and the ACS a nonce, a lookup and a hash. Admission is still checked after auth.
+        if (_shedder.IsFull)
+        {
+            return Busy("sessions in flight at the limit");
+        }
+
         var known = await _store.GetDeviceAsync(id, cancellationToken).ConfigureAwait(false);
         var decision = _auth.Authenticate(id, known, request);
         switch (decision.Verdict)

@@ -53,7 +53,8 @@ public sealed class ConnectionRequestTests : IAsyncLifetime
         var (user, password) = agent.ConnectionRequestCredentials!.Value;
         Assert.Equal(udp.LocalEndPoint.ToString(), agent.Model.Get("Device.ManagementServer.UDPConnectionRequestAddress"));
 
-        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        // Timestamps a little in the past (within the five-minute window), so the ACS's own request below is newer.
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 10;
         var datagram = UdpConnectionRequest.Build(udp.LocalEndPoint.ToString(), now, "1", user, "cnonce-1", password);
         Assert.True(udp.Handle(datagram));
         Assert.Contains(agent.PendingEvents, e => e.EventCode == EventCodes.ConnectionRequest);
@@ -68,6 +69,13 @@ public sealed class ConnectionRequestTests : IAsyncLifetime
         var fresh = UdpConnectionRequest.Build(udp.LocalEndPoint.ToString(), now + 2, "4", user, "cnonce-4", password);
         await sender.SendAsync(fresh, udp.LocalEndPoint);
         await EventuallyAsync(() => Task.FromResult(udp.Accepted == 2), "the datagram");
+
+        // End to end: the Inform told the ACS where the listener is, and the ACS's own requester reaches it there.
+        var device = await DeviceAsync(_server, agent);
+        Assert.Equal(udp.LocalEndPoint.ToString(), device.ConnectionRequest!.UdpAddress);
+        var outcome = await _server.Host.ConnectionRequester.RequestAsync(device, CancellationToken.None);
+        Assert.Equal(Palisade.Acs.ConnectionRequests.ConnectionRequestResult.SentUdp, outcome.Result);
+        await EventuallyAsync(() => Task.FromResult(udp.Accepted == 3), "the ACS's signed datagram");
     }
 
     [Fact]

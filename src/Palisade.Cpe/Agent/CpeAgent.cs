@@ -394,6 +394,13 @@ public sealed partial class CpeAgent : IAsyncDisposable
             names.Insert(0, "InternetGatewayDevice.DeviceSummary");
         }
 
+        // TR-069 Annex G: a CPE listening for UDP connection requests reports where (the parameter carries forced
+        // active notification), so the ACS can reach it behind NAT.
+        if (!string.IsNullOrEmpty(Model.Get(root + "ManagementServer.UDPConnectionRequestAddress")))
+        {
+            names.Add(root + "ManagementServer.UDPConnectionRequestAddress");
+        }
+
         names.AddRange(Model.NotifiedParameters());
         var parameters = new List<ParameterValueStruct>();
         foreach (var name in names.Distinct(StringComparer.Ordinal))

@@ -26,6 +26,7 @@ public sealed partial class SqliteDeviceStore
         {
             var device = UpsertDevice(transaction, changes);
             RemoveSubtrees(transaction, device, changes.RemovedSubtrees);
+            PruneListedSubtrees(transaction, device, changes.ListedSubtrees);
             WriteParameters(transaction, device, changes.Parameters);
             UpdateTasks(transaction, device, changes.Tasks);
             foreach (var task in changes.NewTasks)
@@ -62,6 +63,44 @@ public sealed partial class SqliteDeviceStore
             command.Parameters.AddWithValue("$from", from);
             command.Parameters.AddWithValue("$to", to);
             command.ExecuteNonQuery();
+        }
+    }
+
+    // Cached paths under a fully listed prefix that the listing does not name: read them, then delete by path id.
+    private static void PruneListedSubtrees(SqliteTransaction transaction, long device, List<SubtreeListing> listings)
+    {
+        foreach (var listing in listings)
+        {
+            var gone = new List<long>();
+            using (var select = Command(transaction, "SELECT p.path, t.path FROM parameters p JOIN paths t ON t.id = p.path WHERE p.device = $device AND t.path >= $from AND t.path < $to"))
+            {
+                var (from, to) = PrefixRange(listing.Prefix);
+                select.Parameters.AddWithValue("$device", device);
+                select.Parameters.AddWithValue("$from", from);
+                select.Parameters.AddWithValue("$to", to);
+                using var reader = select.ExecuteReader();
+                while (reader.Read())
+                {
+                    if (!listing.Names.Contains(reader.GetString(1)))
+                    {
+                        gone.Add(reader.GetInt64(0));
+                    }
+                }
+            }
+
+            if (gone.Count == 0)
+            {
+                continue;
+            }
+
+            using var delete = Command(transaction, "DELETE FROM parameters WHERE device = $device AND path = $path");
+            delete.Parameters.AddWithValue("$device", device);
+            var path = delete.Parameters.Add("$path", SqliteType.Integer);
+            foreach (var id in gone)
+            {
+                path.Value = id;
+                delete.ExecuteNonQuery();
+            }
         }
     }
 

@@ -96,6 +96,29 @@ public abstract class DeviceStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_full_listing_of_a_subtree_removes_cached_parameters_the_cpe_no_longer_has_and_keeps_values()
+    {
+        var changes = new SessionChanges(NewDevice(1));
+        changes.Parameters.AddRange([
+            Value("Device.DeviceInfo.SoftwareVersion", "1.0"),
+            Value("Device.WiFi.SSID.1.SSID", "home"),
+            Value("Device.WiFi.SSID.2.SSID", "guest"),
+            Value("Device.WiFiX.Other", "sibling prefix, not under Device.WiFi.")]);
+        await Store.CommitSessionAsync(changes, default);
+
+        // After a firmware upgrade the CPE lists Device.WiFi. without SSID 2.
+        var listing = new SessionChanges(NewDevice(1));
+        listing.ListedSubtrees.Add(new SubtreeListing("Device.WiFi.", new HashSet<string>(["Device.WiFi.", "Device.WiFi.SSID.", "Device.WiFi.SSID.1.", "Device.WiFi.SSID.1.SSID"], StringComparer.Ordinal)));
+        listing.Parameters.Add(new CachedParameter("Device.WiFi.SSID.1.SSID", null, null, true, null, null, null));
+        await Store.CommitSessionAsync(listing, default);
+
+        var all = await Store.GetParametersAsync(Id(1), null, default);
+        Assert.Equal(["Device.DeviceInfo.SoftwareVersion", "Device.WiFi.SSID.1.SSID", "Device.WiFiX.Other"], all.Select(p => p.Path));
+        Assert.Equal("home", all[1].Value);
+        Assert.True(all[1].Writable);
+    }
+
+    [Fact]
     public async Task Tasks_come_back_in_queue_order_and_expired_ones_are_marked_expired()
     {
         await Store.CommitSessionAsync(new SessionChanges(NewDevice(1)), default);

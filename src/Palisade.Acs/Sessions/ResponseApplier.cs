@@ -52,6 +52,11 @@ internal static class ResponseApplier
                     changes.Parameters.Add(new CachedParameter(p.Name, null, null, p.Writable, null, null, null));
                 }
 
+                if (request is GetParameterNamesRequest { NextLevel: false } listing && (listing.ParameterPath.Length == 0 || listing.ParameterPath.EndsWith('.')))
+                {
+                    changes.ListedSubtrees.Add(new SubtreeListing(listing.ParameterPath, gpn.ParameterList.Select(p => p.Name).ToHashSet(StringComparer.Ordinal)));
+                }
+
                 return Json(w => w.WriteNumber("parameterCount", gpn.ParameterList.Count));
 
             case GetParameterAttributesResponse gpa:

@@ -18,6 +18,12 @@ public sealed class SessionChanges(Device device)
     /// <summary>Parameters learned; fields that are null keep what the store had.</summary>
     public List<CachedParameter> Parameters { get; } = [];
 
+    /// <summary>
+    /// Subtrees the CPE listed in full (a GetParameterNames with NextLevel false): cached parameters under each prefix
+    /// that the listing no longer names are gone from the device and are removed (a firmware upgrade drops some).
+    /// </summary>
+    public List<SubtreeListing> ListedSubtrees { get; } = [];
+
     /// <summary>Task outcomes.</summary>
     public List<TaskUpdate> Tasks { get; } = [];
 
@@ -25,5 +31,10 @@ public sealed class SessionChanges(Device device)
     public List<NewTask> NewTasks { get; } = [];
 
     /// <summary>True when nothing but the device record changed.</summary>
-    public bool IsDeviceOnly => RemovedSubtrees.Count == 0 && Parameters.Count == 0 && Tasks.Count == 0 && NewTasks.Count == 0;
+    public bool IsDeviceOnly => RemovedSubtrees.Count == 0 && ListedSubtrees.Count == 0 && Parameters.Count == 0 && Tasks.Count == 0 && NewTasks.Count == 0;
 }
+
+/// <summary>Everything a CPE reported under <paramref name="Prefix"/> ("" for the whole tree).</summary>
+/// <param name="Prefix">A partial path ending with '.', or empty.</param>
+/// <param name="Names">Every name the CPE returned under it.</param>
+public sealed record SubtreeListing(string Prefix, IReadOnlySet<string> Names);

@@ -357,6 +357,14 @@ internal static class FleetBenchmark
 
                 var start = Stopwatch.GetTimestamp();
                 var outcome = await agent.RunSessionAsync(cancellationToken).ConfigureAwait(false);
+
+                // Registration must register everyone: a shed device comes back after its Retry-After, as a CPE does.
+                while (onePass && outcome.ErrorKind == "busy" && !cancellationToken.IsCancellationRequested)
+                {
+                    await Task.Delay(outcome.RetryAfter ?? TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
+                    outcome = await agent.RunSessionAsync(cancellationToken).ConfigureAwait(false);
+                }
+
                 Record(outcome, start, latency, errors, ref sessions);
             }
         }, cancellationToken)).ToList();

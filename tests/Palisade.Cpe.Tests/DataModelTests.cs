@@ -12,6 +12,27 @@ public sealed class DataModelTests
     private static CpeDataModel Device(string serial = "SN0001") =>
         new(Gateway, new DeviceIdentity("Palisade Simulated", "00D09E", "SIM-GW", serial, "SIM-GW 1000", "rev-A"));
 
+    [Theory]
+    [InlineData("tr181", "Device.")]
+    [InlineData("tr098", "InternetGatewayDevice.")]
+    public void A_capped_model_keeps_what_cwmp_needs(string model, string root)
+    {
+        var profile = DeviceProfile.Gateway(model);
+        profile.MaxParameters = 20;
+        var device = new CpeDataModel(DeviceTemplate.Build(profile), new DeviceIdentity("M", "00D09E", "CAP", "S1", "CAP", "A"));
+
+        var names = device.GetNames(root, nextLevel: false).Where(p => !p.IsObject).Select(p => p.Name).ToList();
+        foreach (var essential in new[] { "ManagementServer.URL", "ManagementServer.Username", "ManagementServer.Password", "ManagementServer.ConnectionRequestPassword", "DeviceInfo.SoftwareVersion" })
+        {
+            Assert.Contains(root + essential, names);
+        }
+
+        // The cap still bounds everything else (the essentials alone are more than 20 here, so little else is left).
+        var others = names.Count(n => !n.StartsWith(root + "DeviceInfo.", StringComparison.Ordinal) && !n.StartsWith(root + "ManagementServer.", StringComparison.Ordinal));
+        Assert.InRange(others, 0, 20);
+        Assert.True(names.Count < Gateway.Entries.Count(e => !e.IsObject), "the cap removed nothing");
+    }
+
     [Fact]
     public void The_tr181_definition_loads_with_types_and_access()
     {

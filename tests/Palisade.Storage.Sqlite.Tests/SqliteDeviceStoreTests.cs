@@ -38,6 +38,21 @@ public sealed class SqliteDeviceStoreTests : SearchContract, IDisposable
     }
 
     [Fact]
+    public async Task A_task_queued_through_another_store_on_the_same_file_is_taken_by_the_next_session()
+    {
+        await Store.CommitSessionAsync(new SessionChanges(NewDevice(1)), default);
+        Assert.Empty(await Store.TakeQueuedTasksAsync(Id(1), T0, default));
+
+        // Another process (the CLI, a second server, the benchmark) queues a task on the same data folder.
+        await using (var other = SqliteDeviceStore.Open(new SqliteStoreOptions { DataDirectory = _folder }))
+        {
+            await other.AddTaskAsync(Id(1), new NewTask("reboot", """{"name":"reboot"}""", T0, null), default);
+        }
+
+        Assert.Single(await Store.TakeQueuedTasksAsync(Id(1), T0.AddSeconds(1), default));
+    }
+
+    [Fact]
     public void The_data_folder_and_database_are_private_to_the_owner()
     {
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(_folder));

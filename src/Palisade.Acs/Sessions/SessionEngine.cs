@@ -133,7 +133,9 @@ public sealed partial class SessionEngine : ICwmpEndpoint
 
     private async ValueTask<CwmpHttpResponse> StartAsync(CwmpHttpRequest request, CancellationToken cancellationToken)
     {
-        if (_shedder.InFlight >= _options.MaxSessionsInFlight)
+        // In a storm, refuse before parsing, the store read and the Digest round trip: a 503 to the first request
+        // saves the device a second request and the ACS a nonce, a lookup and a hash. Admission is checked again after auth.
+        if (_shedder.IsFull)
         {
             return Busy("sessions in flight at the limit");
         }
@@ -165,13 +167,6 @@ public sealed partial class SessionEngine : ICwmpEndpoint
         {
             Refuse(request, "-", 400, idError);
             return Text(400, "The Inform's DeviceId is not usable: " + idError);
-        }
-
-        // In a storm, refuse before the store read and the Digest round trip: a 503 to the first request saves the
-        // device a second request and the ACS a nonce, a lookup and a hash. Admission is still checked after auth.
-        if (_shedder.IsFull)
-        {
-            return Busy("sessions in flight at the limit");
         }
 
         var known = await _store.GetDeviceAsync(id, cancellationToken).ConfigureAwait(false);

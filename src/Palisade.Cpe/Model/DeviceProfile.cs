@@ -39,7 +39,10 @@ public sealed class DeviceProfile
     /// <summary>Fixed values by full parameter path (instance numbers, not <c>{i}</c>).</summary>
     public Dictionary<string, string> Values { get; set; } = [];
 
-    /// <summary>Parameters to cap the model at (0: no cap). The first N in path order are kept, with their objects.</summary>
+    /// <summary>
+    /// Parameters to cap the model at (0: no cap). DeviceInfo and ManagementServer are always kept (a CPE cannot do
+    /// CWMP without them); the rest are the first in path order up to N, with their objects.
+    /// </summary>
     public int MaxParameters { get; set; }
 
     /// <summary>The root model.</summary>

@@ -199,14 +199,24 @@ public sealed class DeviceTemplate
         return result;
     }
 
+    // What a CPE cannot do CWMP without: its identity, its ManagementServer object (URL, credentials, periodic
+    // inform, connection requests) and the root's version or summary. A cap never drops these.
+    private static bool Essential(string path)
+    {
+        var relative = path[(path.IndexOf('.', StringComparison.Ordinal) + 1)..];
+        return relative.StartsWith("DeviceInfo.", StringComparison.Ordinal) || relative.StartsWith("ManagementServer.", StringComparison.Ordinal)
+            || relative is "RootDataModelVersion" or "DeviceSummary";
+    }
+
     private static List<TemplateEntry> Cap(List<TemplateEntry> entries, int max)
     {
         var kept = new List<TemplateEntry>();
         var parameters = 0;
         var objects = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var e in entries.Where(e => !e.IsObject))
+        var essentialFirst = entries.Where(e => !e.IsObject && Essential(e.Path)).Concat(entries.Where(e => !e.IsObject && !Essential(e.Path)));
+        foreach (var e in essentialFirst)
         {
-            if (parameters++ >= max)
+            if (parameters++ >= max && !Essential(e.Path))
             {
                 break;
             }

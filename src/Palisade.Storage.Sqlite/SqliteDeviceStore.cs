@@ -53,6 +53,7 @@ public sealed partial class SqliteDeviceStore : IDeviceStore
             writer.Open();
             Pragma(writer, "PRAGMA journal_mode = WAL");
             Configure(writer);
+            Pragma(writer, $"PRAGMA cache_size = -{Math.Clamp(options.WriterCacheMiB, 1, 4096) * 1024}");
             SchemaMigrator.Migrate(writer);
             if (!OperatingSystem.IsWindows())
             {

@@ -12,6 +12,12 @@ public sealed class SqliteStoreOptions
     /// <summary>The most interned parameter paths kept in memory; beyond it lookups go to the database.</summary>
     public int PathCacheSize { get; set; } = 500_000;
 
+    /// <summary>
+    /// The writer's page cache in MiB (SQLite's default is 2). Every session commit walks the device, parameter and
+    /// path B-trees; with a million devices their inner pages no longer fit the default and each commit rereads them.
+    /// </summary>
+    public int WriterCacheMiB { get; set; } = 64;
+
     /// <summary>The database file.</summary>
     public string DatabasePath => Path.Combine(DataDirectory, "palisade.db");
 }

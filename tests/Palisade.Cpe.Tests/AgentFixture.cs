@@ -42,6 +42,10 @@ internal static class AgentFixture
         Assert.True(outcome.Success, outcome.ToString());
     }
 
+    /// <summary>Waits until the agent has finished a transfer it runs after a session (a TransferComplete is pending).</summary>
+    public static Task TransferDoneAsync(CpeAgent agent, string what) =>
+        EventuallyAsync(() => Task.FromResult(agent.PendingEvents.Any(e => e.EventCode == Palisade.Cwmp.Events.EventCodes.TransferComplete)), what);
+
     /// <summary>Waits until <paramref name="condition"/> holds (for work the agent does after a session).</summary>
     public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, int seconds = 15)
     {

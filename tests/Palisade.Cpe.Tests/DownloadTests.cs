@@ -60,7 +60,7 @@ public sealed class DownloadTests : IAsyncLifetime
         await SessionOkAsync(agent);
         Assert.Contains("pending", (await TaskAsync(_server, task)).Result, StringComparison.Ordinal);
 
-        await EventuallyAsync(() => Task.FromResult(agent.PendingEvents.Any(e => e.EventCode == EventCodes.TransferComplete)), "the transfer");
+        await TransferDoneAsync(agent, "the transfer");
         Assert.Contains(agent.PendingEvents, e => e.EventCode == EventCodes.MDownload && e.CommandKey == "task-" + task.Id);
         Assert.Contains(agent.PendingEvents, e => e.EventCode == EventCodes.Boot);
         await SessionOkAsync(agent);
@@ -81,7 +81,7 @@ public sealed class DownloadTests : IAsyncLifetime
         await SessionOkAsync(agent);
         var task = await QueueAsync(_server, agent, $$"""{"name":"download","fileType":"1 Firmware Upgrade Image","url":"{{_fileServer.Url}}{{path[1..]}}"}""");
         await SessionOkAsync(agent);
-        await EventuallyAsync(() => Task.FromResult(agent.PendingEvents.Any(e => e.EventCode == EventCodes.TransferComplete)), "the transfer");
+        await TransferDoneAsync(agent, "the transfer");
         await SessionOkAsync(agent);
 
         var stored = await TaskAsync(_server, task);
@@ -100,7 +100,7 @@ public sealed class DownloadTests : IAsyncLifetime
         var plain = await QueueAsync(_server, agent, """{"name":"download","fileType":"1 Firmware Upgrade Image","url":"http://127.0.0.1:1/fw.bin"}""");
         await SessionOkAsync(agent);
         Assert.Equal(9013, (await TaskAsync(_server, plain)).Fault!.Code);
-        await EventuallyAsync(() => Task.FromResult(agent.PendingEvents.Any(e => e.EventCode == EventCodes.TransferComplete)), "the transfer");
+        await TransferDoneAsync(agent, "the transfer");
         await SessionOkAsync(agent);
         Assert.Equal(9016, (await TaskAsync(_server, missing)).Fault!.Code);
     }

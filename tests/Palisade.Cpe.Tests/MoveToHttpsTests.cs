@@ -36,7 +36,7 @@ public sealed class MoveToHttpsTests : IAsyncLifetime
         Assert.Contains("checking-reachability", (await TaskAsync(_server, task)).Result, StringComparison.Ordinal);
         Assert.Equal(Legacy.ToString(), agent.State.AcsUrl);
 
-        await EventuallyAsync(() => Task.FromResult(agent.PendingEvents.Any(e => e.EventCode == EventCodes.TransferComplete)), "the probe upload");
+        await TransferDoneAsync(agent, "the probe upload");
         await SessionOkAsync(agent);
         var done = await TaskAsync(_server, task);
         Assert.Equal(DeviceTaskStatus.Done, done.Status);
@@ -65,7 +65,7 @@ public sealed class MoveToHttpsTests : IAsyncLifetime
         await SessionOkAsync(agent);
         var task = await QueueAsync(_server, agent, $$"""{"name":"moveToHttps","url":"{{_server.Url}}"}""");
         await SessionOkAsync(agent);
-        await EventuallyAsync(() => Task.FromResult(agent.PendingEvents.Any(e => e.EventCode == EventCodes.TransferComplete)), "the failed probe upload");
+        await TransferDoneAsync(agent, "the failed probe upload");
         await SessionOkAsync(agent);
 
         var faulted = await TaskAsync(_server, task);

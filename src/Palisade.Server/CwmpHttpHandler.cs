@@ -18,6 +18,9 @@ internal sealed class CwmpHttpHandler(ICwmpEndpoint engine, SessionOptions sessi
     /// <summary>The largest probe upload accepted (a CPE's vendor log); it is read and thrown away.</summary>
     public const int MaxProbeBytes = 1024 * 1024;
 
+    // Checked on every CWMP request: built once, not trimmed per request.
+    private static readonly PathString ProbePath = new(MoveToHttpsTask.ProbePathPrefix.TrimEnd('/'));
+
     public async Task HandleAsync(HttpContext context)
     {
         var http = context.Request;
@@ -25,7 +28,7 @@ internal sealed class CwmpHttpHandler(ICwmpEndpoint engine, SessionOptions sessi
         response.Headers.CacheControl = "no-store";
         try
         {
-            if (http.Path.StartsWithSegments(MoveToHttpsTask.ProbePathPrefix.TrimEnd('/'), StringComparison.Ordinal, out var rest))
+            if (http.Path.StartsWithSegments(ProbePath, StringComparison.Ordinal, out var rest))
             {
                 await HandleProbeAsync(context, rest.HasValue ? rest.Value!.TrimStart('/') : string.Empty).ConfigureAwait(false);
                 return;
@@ -117,6 +120,13 @@ internal sealed class CwmpHttpHandler(ICwmpEndpoint engine, SessionOptions sessi
             return;
         }
 
+        // The token first: an address nobody was given costs no read.
+        if (!probes.TryVerify(token, out var taskId))
+        {
+            await WriteTextAsync(context.Response, 404, "Not found: no such reachability probe.").ConfigureAwait(false);
+            return;
+        }
+
         if (http.ContentLength > MaxProbeBytes)
         {
             await WriteTextAsync(context.Response, 413, $"A probe upload may be at most {MaxProbeBytes} bytes.").ConfigureAwait(false);
@@ -136,12 +146,7 @@ internal sealed class CwmpHttpHandler(ICwmpEndpoint engine, SessionOptions sessi
             }
         }
 
-        if (!probes.TryRecordArrival(token))
-        {
-            await WriteTextAsync(context.Response, 404, "Not found: no such reachability probe.").ConfigureAwait(false);
-            return;
-        }
-
+        probes.RecordArrival(taskId);
         ServerLog.ProbeArrived(logger, context.Connection.RemoteIpAddress?.ToString() ?? "-");
         context.Response.StatusCode = 204;
     }

@@ -27,18 +27,25 @@ public sealed class ReachabilityProbes
     /// <summary>The token for task <paramref name="taskId"/>: <c>ID-MAC</c>.</summary>
     public string TokenFor(long taskId) => taskId.ToString(CultureInfo.InvariantCulture) + "-" + Mac(taskId);
 
-    /// <summary>Records an arrival for <paramref name="token"/>; false (nothing recorded) when it is not one of ours.</summary>
-    public bool TryRecordArrival(string token)
+    /// <summary>The task a token of ours names; false for anything this process did not mint.</summary>
+    public bool TryVerify(string token, out long taskId)
     {
         ArgumentNullException.ThrowIfNull(token);
+        taskId = 0;
         var dash = token.IndexOf('-', StringComparison.Ordinal);
-        if (dash <= 0 || token.Length > 64
-            || !long.TryParse(token.AsSpan(0, dash), NumberStyles.None, CultureInfo.InvariantCulture, out var taskId)
-            || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(token[(dash + 1)..]), Encoding.ASCII.GetBytes(Mac(taskId))))
+        if (dash <= 0 || token.Length > 64 || !long.TryParse(token.AsSpan(0, dash), NumberStyles.None, CultureInfo.InvariantCulture, out var id))
         {
             return false;
         }
 
+        var ours = CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(token[(dash + 1)..]), Encoding.ASCII.GetBytes(Mac(id)));
+        taskId = ours ? id : 0;
+        return ours;
+    }
+
+    /// <summary>Records that the probe of <paramref name="taskId"/> arrived (call after <see cref="TryVerify"/>).</summary>
+    public void RecordArrival(long taskId)
+    {
         var now = _time.GetUtcNow();
         if (_arrived.Count >= MaxRemembered)
         {
@@ -46,6 +53,17 @@ public sealed class ReachabilityProbes
         }
 
         _arrived[taskId] = now;
+    }
+
+    /// <summary>Records an arrival for <paramref name="token"/>; false (nothing recorded) when it is not one of ours.</summary>
+    public bool TryRecordArrival(string token)
+    {
+        if (!TryVerify(token, out var taskId))
+        {
+            return false;
+        }
+
+        RecordArrival(taskId);
         return true;
     }
 

@@ -155,7 +155,8 @@ internal static class ResponseApplier
     /// <summary>A fault raised by the ACS itself for a task it could not send.</summary>
     public static TaskFault LocalFault(string message) => new(0, message, null);
 
-    private static string Json(Action<Utf8JsonWriter> body)
+    /// <summary>A small JSON object written by <paramref name="body"/> (task results and fault details).</summary>
+    public static string Json(Action<Utf8JsonWriter> body)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer))

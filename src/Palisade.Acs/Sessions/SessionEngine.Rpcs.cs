@@ -112,7 +112,7 @@ public sealed partial class SessionEngine
                 }
                 else
                 {
-                    session.Changes.Tasks.Add(new TaskUpdate(rpc.Task!.Id, DeviceTaskStatus.Done, MoveResult("checking-reachability", move), null));
+                    SetTaskOutcome(session, rpc.Task!.Id, DeviceTaskStatus.Done, MoveResult(MoveToHttpsTask.CheckingState, move), null);
                 }
 
                 break;
@@ -193,7 +193,7 @@ public sealed partial class SessionEngine
         if (task.Name == "moveToHttps")
         {
             // Only a move waiting for its probe goes on; a repeated TransferComplete must not undo a finished move.
-            if (task.Status == DeviceTaskStatus.Done && task.Result?.Contains("checking-reachability", StringComparison.Ordinal) == true
+            if (task.Status == DeviceTaskStatus.Done && task.Result?.Contains(MoveToHttpsTask.CheckingState, StringComparison.Ordinal) == true
                 && ResponseApplier.Definition(task).Definition is MoveToHttpsTask move)
             {
                 ContinueMove(session, task, move, fault.FaultCode, fault.FaultString);
@@ -202,10 +202,14 @@ public sealed partial class SessionEngine
             return;
         }
 
-        session.Changes.Tasks.RemoveAll(t => t.TaskId == taskId);
-        session.Changes.Tasks.Add(fault.IsSuccess
-            ? new TaskUpdate(taskId, DeviceTaskStatus.Done, "{\"state\":\"completed\"}", null)
-            : new TaskUpdate(taskId, DeviceTaskStatus.Faulted, null, new TaskFault(fault.FaultCode, fault.FaultString, "TransferComplete")));
+        if (fault.IsSuccess)
+        {
+            SetTaskOutcome(session, taskId, DeviceTaskStatus.Done, "{\"state\":\"completed\"}", null);
+        }
+        else
+        {
+            SetTaskOutcome(session, taskId, DeviceTaskStatus.Faulted, null, new TaskFault(fault.FaultCode, fault.FaultString, "TransferComplete"));
+        }
     }
 
     // After the probe upload: move the device only if it reported success AND the probe reached this ACS over https.
@@ -221,7 +225,7 @@ public sealed partial class SessionEngine
             return;
         }
 
-        var origin = new Uri(move.Url).GetLeftPart(UriPartial.Authority);
+        var origin = move.Origin;
         var reason = faultCode != 0
             ? $"The device could not reach {origin} over https ({faultCode} {faultString}). Its ACS URL was left unchanged; check that it can resolve and reach the host and trusts the ACS's CA, then retry the task."
             : $"The device reported the probe upload as done, but it never arrived at this ACS over https (or the ACS restarted meanwhile). Its ACS URL was left unchanged; retry the task.";
@@ -236,6 +240,9 @@ public sealed partial class SessionEngine
         session.Changes.Tasks.Add(new TaskUpdate(taskId, status, result, fault));
     }
 
-    private static string MoveResult(string state, MoveToHttpsTask move) =>
-        System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string> { ["state"] = state, ["url"] = move.Url });
+    private static string MoveResult(string state, MoveToHttpsTask move) => ResponseApplier.Json(w =>
+    {
+        w.WriteString("state", state);
+        w.WriteString("url", move.Url);
+    });
 }

@@ -172,8 +172,14 @@ public sealed record MoveToHttpsTask(string Url) : TaskDefinition
     public override CwmpMessage ToRequest(string commandKey) =>
         throw new NotSupportedException("moveToHttps runs in two steps (ProbeRequest, then MoveRequest) and needs the ACS's probe token.");
 
-    /// <summary>The probe address for <paramref name="token"/>: the target's scheme, host and port.</summary>
-    public string ProbeUrl(string token) => new Uri(Url).GetLeftPart(UriPartial.Authority) + ProbePathPrefix + token;
+    /// <summary>The state in the task's result while the probe upload is awaited.</summary>
+    public const string CheckingState = "checking-reachability";
+
+    /// <summary>The target's scheme, host and port: where the probe goes and what a refusal names.</summary>
+    public string Origin => new Uri(Url).GetLeftPart(UriPartial.Authority);
+
+    /// <summary>The probe address for <paramref name="token"/>.</summary>
+    public string ProbeUrl(string token) => Origin + ProbePathPrefix + token;
 
     /// <summary>Step one: the device uploads its vendor log to the probe address.</summary>
     public UploadRequest ProbeRequest(string commandKey, string token) =>

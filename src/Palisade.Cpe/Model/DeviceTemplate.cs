@@ -213,10 +213,10 @@ public sealed class DeviceTemplate
         var kept = new List<TemplateEntry>();
         var parameters = 0;
         var objects = new HashSet<string>(StringComparer.Ordinal);
-        var essentialFirst = entries.Where(e => !e.IsObject && Essential(e.Path)).Concat(entries.Where(e => !e.IsObject && !Essential(e.Path)));
-        foreach (var e in essentialFirst)
+        // Essentials first (the sort is stable, so path order holds within each group), then the rest up to the cap.
+        foreach (var (e, essential) in entries.Where(e => !e.IsObject).Select(e => (e, Essential(e.Path))).OrderBy(p => p.Item2 ? 0 : 1))
         {
-            if (parameters++ >= max && !Essential(e.Path))
+            if (parameters++ >= max && !essential)
             {
                 break;
             }

@@ -1,12 +1,9 @@
-using System.Net.Security;
-using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -24,20 +21,6 @@ namespace Palisade.Server;
 /// </summary>
 public sealed class PalisadeHost : IAsyncDisposable
 {
-    // TLS 1.3 suites, then TLS 1.2 ECDHE with AEAD ciphers only: forward secrecy, no CBC, no RSA key exchange.
-    private static readonly TlsCipherSuite[] StrongSuites =
-    [
-        TlsCipherSuite.TLS_AES_128_GCM_SHA256,
-        TlsCipherSuite.TLS_AES_256_GCM_SHA384,
-        TlsCipherSuite.TLS_CHACHA20_POLY1305_SHA256,
-        TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
-        TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
-        TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
-        TlsCipherSuite.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
-        TlsCipherSuite.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
-        TlsCipherSuite.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
-    ];
-
     private readonly WebApplication _app;
     private readonly WebApplication? _api;
     private readonly Acs.ConnectionRequests.ConnectionRequester _requester;
@@ -140,7 +123,7 @@ public sealed class PalisadeHost : IAsyncDisposable
                         listen.Protocols = HttpProtocols.Http1;
                         if (serverCertificate is not null)
                         {
-                            listen.UseHttps(https => ConfigureTls(https, serverCertificate, anchors));
+                            TlsPolicy.Apply(listen, serverCertificate, anchors);
                         }
                     });
 
@@ -270,22 +253,6 @@ public sealed class PalisadeHost : IAsyncDisposable
         _requester.Dispose();
         await Store.DisposeAsync().ConfigureAwait(false);
         _stopping.Dispose();
-    }
-
-    private static void ConfigureTls(HttpsConnectionAdapterOptions https, X509Certificate2 certificate, X509Certificate2Collection anchors)
-    {
-        https.ServerCertificate = certificate;
-        https.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
-        https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
-        https.CheckCertificateRevocation = false;
-        https.ClientCertificateValidation = (client, _, _) => Certificates.IsTrustedClient(client, anchors, DateTimeOffset.UtcNow, out _);
-        https.OnAuthenticate = (_, ssl) =>
-        {
-            if (!OperatingSystem.IsWindows() && !OperatingSystem.IsMacOS())
-            {
-                ssl.CipherSuitesPolicy = new CipherSuitesPolicy(StrongSuites);
-            }
-        };
     }
 
     private async Task SweepAsync(ILogger logger)

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Builder;
@@ -46,11 +45,7 @@ internal static class ApiHost
                 {
                     if (certificate is not null)
                     {
-                        l.UseHttps(h =>
-                        {
-                            h.ServerCertificate = certificate;
-                            h.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
-                        });
+                        TlsPolicy.Apply(l, certificate, clientAnchors: null);
                     }
                 });
             }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -10,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using Palisade.Cwmp;
 using Palisade.Cwmp.Codec;
 using Palisade.Cwmp.Envelope;
+using Palisade.Server;
 using Palisade.Cwmp.Messages;
 
 namespace Palisade.Bench;
@@ -32,11 +32,8 @@ internal static class BaselineServer
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
-            k.Listen(IPAddress.Loopback, 0, l => l.UseHttps(h =>
-            {
-                h.ServerCertificate = certificate;
-                h.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
-            }));
+            // Palisade's own TLS policy, asking for (optional) client certificates as its CWMP port does.
+            k.Listen(IPAddress.Loopback, 0, l => TlsPolicy.Apply(l, certificate, clientAnchors: []));
         });
         var app = builder.Build();
         app.Run(async context =>

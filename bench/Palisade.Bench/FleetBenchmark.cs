@@ -18,7 +18,9 @@ internal sealed class FleetSettings
 
     public int Parameters { get; init; }
 
-    public bool FullHandshakes { get; init; } = true;
+    /// <summary>full (a new connection and a full TLS handshake per session), resumed (a new connection resuming the
+    /// TLS session) or reuse (one kept connection per device).</summary>
+    public string Tls { get; init; } = "full";
 
     public int Concurrency { get; init; } = 64;
 
@@ -186,7 +188,7 @@ internal static class FleetBenchmark
 
             var (storeBytes, parameters, storedDevices) = StoreSize(data);
             return new FleetReport(
-                settings.Scenario, Math.Round(stormSeconds, 1), shed, stormTasksLost, stormBootsLost, stormRetries, settings.Devices, settings.FullHandshakes ? "full-handshake" : "reused-connection", "digest", settings.DurationSeconds,
+                settings.Scenario, Math.Round(stormSeconds, 1), shed, stormTasksLost, stormBootsLost, stormRetries, settings.Devices, settings.Tls switch { "resumed" => "resumed-session", "reuse" => "reused-connection", _ => "full-handshake" }, "digest", settings.DurationSeconds,
                 sessions, Math.Round(rate, 1), Math.Round(baseline, 1), baseline > 0 ? Math.Round(rate / baseline, 3) : 0,
                 Report(latency), Report(halfLatency), Math.Round(halfRate, 1),
                 Math.Round(serverCpuPer1000, 3), Math.Round(simCpuPer1000, 3), peakRss, restRss, storedDevices,
@@ -245,14 +247,18 @@ internal static class FleetBenchmark
     {
         var options = new FleetOptions
         {
-            AcsUrl = url,
+            // By name, as a CPE knows its ACS (TLS clients resume sessions only with a host name), at the address
+            // the server listens on.
+            AcsUrl = new UriBuilder(url) { Host = "localhost" }.Uri,
+            ConnectTo = System.Net.IPAddress.Parse(url.Host),
             Devices = settings.Devices,
             Profile = profile,
             BootstrapUsername = user,
             BootstrapPassword = password,
             Periodic = TimeSpan.FromHours(1),
             Ramp = TimeSpan.Zero,
-            NewConnectionPerSession = settings.FullHandshakes,
+            NewConnectionPerSession = settings.Tls != "reuse",
+            AllowTlsResume = settings.Tls == "resumed",
         };
         options.TrustedCas.ImportFromPemFile(Path.Combine(data, "pki", "ca.crt"));
         var fleet = new FleetSimulator(options);

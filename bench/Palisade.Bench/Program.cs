@@ -6,7 +6,8 @@ using Palisade.Bench;
 var devices = new Option<int>("--devices") { Description = "Fleet size (default 1000).", DefaultValueFactory = _ => 1000 };
 var duration = new Option<int>("--duration") { Description = "Seconds of periodic load (default 20).", DefaultValueFactory = _ => 20 };
 var parameters = new Option<int>("--parameters") { Description = "Parameters per simulated device (default: the gateway profile, ~1,200)." };
-var tls = new Option<string>("--tls") { Description = "full (a new TLS handshake per session, default) or reuse (keep the connection).", DefaultValueFactory = _ => "full" };
+var tls = new Option<string>("--tls") { Description = "full (a new connection and full TLS handshake per session, default), resumed (a new connection resuming the TLS session) or reuse (keep the connection).", DefaultValueFactory = _ => "full" };
+tls.AcceptOnlyFromAmong("full", "resumed", "reuse");
 var concurrency = new Option<int>("--concurrency") { Description = "Sessions in flight in the closed loop (default 64).", DefaultValueFactory = _ => 64 };
 var noBaseline = new Option<bool>("--no-baseline") { Description = "Skip the canned baseline endpoint." };
 var scenario = new Option<string>("--scenario") { Description = "periodic (default), work (GetParameterValues of 50 and SetParameterValues of 5 per session) or storm (every device boots at once).", DefaultValueFactory = _ => "periodic" };
@@ -24,7 +25,7 @@ fleet.SetAction(async (r, ct) =>
         Devices = r.GetValue(devices),
         DurationSeconds = r.GetValue(duration),
         Parameters = r.GetValue(parameters),
-        FullHandshakes = r.GetValue(tls) != "reuse",
+        Tls = r.GetValue(tls)!,
         Concurrency = r.GetValue(concurrency),
         Baseline = !r.GetValue(noBaseline),
         Scenario = r.GetValue(scenario) is "work" or "storm" ? r.GetValue(scenario)! : "periodic",

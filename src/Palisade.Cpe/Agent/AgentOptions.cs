@@ -51,6 +51,15 @@ public sealed class AgentOptions
     /// <summary>The largest file a download may be.</summary>
     public long MaxDownloadBytes { get; set; } = 256L * 1024 * 1024;
 
-    /// <summary>Open a new connection (a full TLS handshake) for every session instead of keeping one alive.</summary>
+    /// <summary>Open a new connection for every session instead of keeping one alive.</summary>
     public bool NewConnectionPerSession { get; set; }
+
+    /// <summary>
+    /// Resume an earlier TLS session on a new connection when the ACS allows it (TLS 1.3; not with a client
+    /// certificate). Off: every new connection is a full handshake.
+    /// </summary>
+    public bool AllowTlsResume { get; set; } = true;
+
+    /// <summary>Connect to this address whatever the ACS URL's host (simulation; see <see cref="Transport.AcsClientOptions.ConnectTo"/>).</summary>
+    public System.Net.IPAddress? ConnectTo { get; set; }
 }

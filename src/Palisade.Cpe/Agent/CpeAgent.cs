@@ -457,6 +457,8 @@ public sealed partial class CpeAgent : IAsyncDisposable
             AllowPlaintext = _options.AllowPlaintext,
             InsecureSkipVerify = _options.InsecureSkipVerify,
             Timeout = _options.RequestTimeout,
+            AllowTlsResume = _options.AllowTlsResume,
+            ConnectTo = _options.ConnectTo,
         };
         options.TrustedCas.AddRange(_options.TrustedCas);
         return new AcsClient(options);

@@ -40,6 +40,12 @@ public sealed class FleetOptions
 
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>A new TLS connection (full handshake) for every session.</summary>
+    /// <summary>A new TLS connection for every session.</summary>
     public bool NewConnectionPerSession { get; set; }
+
+    /// <summary>Resume TLS sessions on new connections where the ACS allows it (off: full handshakes).</summary>
+    public bool AllowTlsResume { get; set; } = true;
+
+    /// <summary>Connect every device to this address whatever the ACS URL's host (null: resolve it).</summary>
+    public System.Net.IPAddress? ConnectTo { get; set; }
 }

@@ -54,6 +54,8 @@ public sealed class FleetSimulator : IAsyncDisposable
                 AllowPlaintext = _options.AcsUrl.Scheme == Uri.UriSchemeHttp,
                 RequestTimeout = _options.RequestTimeout,
                 NewConnectionPerSession = _options.NewConnectionPerSession,
+                AllowTlsResume = _options.AllowTlsResume,
+                ConnectTo = _options.ConnectTo,
             };
             agentOptions.TrustedCas.AddRange(_options.TrustedCas);
             var agent = new CpeAgent(new CpeDataModel(template, identity), agentOptions, logger: _logger);

@@ -48,11 +48,30 @@ public sealed class AcsClient : IDisposable
             {
                 RemoteCertificateValidationCallback = Palisade.Security.Pki.Certificates.ServerValidator(options.TrustedCas, options.InsecureSkipVerify),
                 EnabledSslProtocols = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13,
+                AllowTlsResume = options.AllowTlsResume,
             },
         };
         if (options.ClientCertificate is { } certificate)
         {
             handler.SslOptions.ClientCertificates = [certificate];
+        }
+
+        if (options.ConnectTo is { } address)
+        {
+            handler.ConnectCallback = async (context, cancellationToken) =>
+            {
+                var socket = new System.Net.Sockets.Socket(address.AddressFamily, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    await socket.ConnectAsync(address, context.DnsEndPoint.Port, cancellationToken).ConfigureAwait(false);
+                    return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            };
         }
 
         // A hostile ACS cannot make the CPE buffer more than the protocol allows in one message.

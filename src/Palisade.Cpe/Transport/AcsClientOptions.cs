@@ -29,6 +29,15 @@ public sealed class AcsClientOptions
     /// <summary>Accept any ACS certificate. INSECURE; the agent logs it on every session.</summary>
     public bool InsecureSkipVerify { get; set; }
 
+    /// <summary>Resume earlier TLS sessions with this ACS on new connections (TLS 1.3, without a client certificate).</summary>
+    public bool AllowTlsResume { get; set; } = true;
+
+    /// <summary>
+    /// Connect to this address instead of resolving the ACS host name (as curl's --resolve does): the simulator
+    /// keeps a name in the URL, for the certificate check and TLS resumption, without depending on name resolution.
+    /// </summary>
+    public System.Net.IPAddress? ConnectTo { get; set; }
+
     /// <summary>Per-request timeout.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -23,7 +23,7 @@ public sealed partial class SqliteDeviceStore
 
     /// <inheritdoc />
     public Task<DeviceTask?> GetTaskAsync(long taskId, CancellationToken cancellationToken) =>
-        ReadAsync(connection => ReadTask(connection, null, taskId), cancellationToken);
+        ReadAsync(connection => ReadTask(connection.Connection, null, taskId), cancellationToken);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<DeviceTask>> ListTasksAsync(DeviceId id, int limit, CancellationToken cancellationToken) =>
@@ -42,8 +42,7 @@ public sealed partial class SqliteDeviceStore
         // Most sessions have nothing queued: find that out with a read, not a write transaction.
         var any = await ReadAsync(connection =>
         {
-            using var command = connection.CreateCommand();
-            command.CommandText = "SELECT EXISTS (SELECT 1 FROM tasks t JOIN devices d ON d.rowid = t.device WHERE d.id = $id AND t.status = $queued)";
+            var command = connection.Prepared("SELECT EXISTS (SELECT 1 FROM tasks t JOIN devices d ON d.rowid = t.device WHERE d.id = $id AND t.status = $queued)");
             command.Parameters.AddWithValue("$id", id.ToString());
             command.Parameters.AddWithValue("$queued", (int)DeviceTaskStatus.Queued);
             return (long)command.ExecuteScalar()! == 1;

@@ -17,6 +17,7 @@ public sealed partial class SqliteDeviceStore : IDeviceStore
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly InternTable _paths;
     private readonly InternTable _types;
+    private readonly ReadConnectionPool _readers;
 
     private SqliteDeviceStore(SqliteStoreOptions options, string connectionString, SqliteConnection writer)
     {
@@ -25,6 +26,7 @@ public sealed partial class SqliteDeviceStore : IDeviceStore
         _writer = writer;
         _paths = new InternTable("paths", "path", options.PathCacheSize);
         _types = new InternTable("types", "name", 4096);
+        _readers = new ReadConnectionPool(connectionString, Math.Max(4, Environment.ProcessorCount * 2));
     }
 
     /// <summary>Opens (creating and migrating if needed) the store in <see cref="SqliteStoreOptions.DataDirectory"/>.</summary>
@@ -97,7 +99,13 @@ public sealed partial class SqliteDeviceStore : IDeviceStore
 
     /// <inheritdoc />
     public Task<Device?> GetDeviceAsync(DeviceId id, CancellationToken cancellationToken) =>
-        ReadAsync(connection => ReadDevice(connection, null, id.ToString()), cancellationToken);
+        ReadAsync(connection =>
+        {
+            var command = connection.Prepared(DeviceById);
+            command.Parameters.AddWithValue("$id", id.ToString());
+            using var reader = command.ExecuteReader();
+            return reader.Read() ? DeviceRow.Read(reader) : null;
+        }, cancellationToken);
 
     /// <inheritdoc />
     public Task<long> CountDevicesAsync(CancellationToken cancellationToken) =>
@@ -210,6 +218,7 @@ public sealed partial class SqliteDeviceStore : IDeviceStore
             _upsertDevice?.Dispose();
             _upsertParameter?.Dispose();
             await _writer.DisposeAsync().ConfigureAwait(false);
+            _readers.Dispose();
             using var pooled = new SqliteConnection(_connectionString);
             SqliteConnection.ClearPool(pooled);
         }
@@ -258,19 +267,27 @@ public sealed partial class SqliteDeviceStore : IDeviceStore
         return command;
     }
 
-    private Task<T> ReadAsync<T>(Func<SqliteConnection, T> read, CancellationToken cancellationToken)
+    private Task<T> ReadAsync<T>(Func<ReadConnection, T> read, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        ReadConnection? connection = null;
         try
         {
-            // Readers need none of the writer's pragmas (they only affect writes); pooled connections stay open.
-            using var connection = new SqliteConnection(_connectionString);
-            connection.Open();
-            return Task.FromResult(read(connection));
+            // Readers need none of the writer's pragmas (they only affect writes); they stay open with their
+            // prepared statements. One whose read failed is closed rather than reused.
+            connection = _readers.Rent();
+            var result = read(connection);
+            _readers.Return(connection);
+            connection = null;
+            return Task.FromResult(result);
         }
         catch (SqliteException e)
         {
             throw new StoreException(StoreErrorReason.Unavailable, $"Reading the store failed: {e.Message}", e);
+        }
+        finally
+        {
+            connection?.Dispose();
         }
     }
 
@@ -323,11 +340,12 @@ public sealed partial class SqliteDeviceStore : IDeviceStore
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = $"SELECT {DeviceColumns} FROM devices WHERE id = $id";
+        command.CommandText = DeviceById;
         command.Parameters.AddWithValue("$id", id);
         using var reader = command.ExecuteReader();
         return reader.Read() ? DeviceRow.Read(reader) : null;
     }
 
     private const string DeviceColumns = DeviceRow.Columns;
+    private const string DeviceById = $"SELECT {DeviceColumns} FROM devices WHERE id = $id";
 }

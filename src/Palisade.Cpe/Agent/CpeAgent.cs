@@ -443,6 +443,7 @@ public sealed partial class CpeAgent : IAsyncDisposable
     {
         var old = _client;
         _client = NewClient();
+        _client.ContinueAuthentication(old);
         old.Dispose();
     }
 

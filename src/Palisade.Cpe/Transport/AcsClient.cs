@@ -95,6 +95,22 @@ public sealed class AcsClient : IDisposable
         _challenge = null;
     }
 
+    /// <summary>
+    /// Carries on the Digest state of <paramref name="previous"/> (same ACS, same credentials): the next request
+    /// answers the nonce it last held, with the next nonce-count, instead of first drawing a 401. A nonce the ACS
+    /// no longer accepts is answered with a new challenge, as always.
+    /// </summary>
+    public void ContinueAuthentication(AcsClient previous)
+    {
+        ArgumentNullException.ThrowIfNull(previous);
+        if (previous._options.AcsUrl == _options.AcsUrl && previous._options.Username == _options.Username
+            && previous._options.Password == _options.Password && previous._digest is not null)
+        {
+            _digest = previous._digest;
+            _challenge = previous._challenge;
+        }
+    }
+
     /// <summary>Forgets the session cookie (a new session starts with a new Inform).</summary>
     public void EndSession()
     {

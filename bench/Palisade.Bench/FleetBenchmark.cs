@@ -34,6 +34,9 @@ internal sealed class FleetSettings
     /// <summary>An existing data folder to serve (e.g. one filled by store-scale); kept afterwards. Null: a fresh one.</summary>
     public string? DataDirectory { get; init; }
 
+    /// <summary>Turns Palisade and the baseline take in the closed loop (the duration is split among them).</summary>
+    public int Rounds { get; init; } = 3;
+
     /// <summary>Sessions in flight above which the server sheds (storm scenario).</summary>
     public int MaxSessions { get; init; } = 100_000;
 }
@@ -58,6 +61,7 @@ internal sealed record FleetReport(
     LatencyReport HalfRateLatencyMs,
     double HalfRateSessionsPerSecond,
     double ServerCpuSecondsPer1000Sessions,
+    double BaselineServerCpuSecondsPer1000Sessions,
     double SimulatorCpuSecondsPer1000Sessions,
     long ServerPeakRssBytes,
     long ServerRestRssBytes,
@@ -71,6 +75,41 @@ internal sealed record FleetReport(
     IReadOnlyDictionary<string, long> ErrorsByKind);
 
 internal sealed record LatencyReport(double P50, double P95, double P99);
+
+/// <summary>Closed-loop turns against one server, added up: sessions, time, latency and both processes' CPU.</summary>
+internal sealed class Turns(ServerProcess server)
+{
+    private double _seconds;
+    private double _serverCpu;
+    private double _simulatorCpu;
+
+    public long Sessions { get; private set; }
+
+    public LongHistogram Latency { get; } = new(TimeStamp.Minutes(10), 3);
+
+    public double LastRate { get; private set; }
+
+    public double Rate => Sessions / Math.Max(_seconds, 1e-9);
+
+    public double ServerCpuPer1000 => _serverCpu * 1000 / Math.Max(1, Sessions);
+
+    public double SimulatorCpuPer1000 => _simulatorCpu * 1000 / Math.Max(1, Sessions);
+
+    public async Task RunAsync(Func<Task<(long Sessions, LongHistogram Latency)>> turn)
+    {
+        var serverCpu = server.CpuSeconds;
+        var simulatorCpu = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+        var clock = Stopwatch.StartNew();
+        var (sessions, latency) = await turn().ConfigureAwait(false);
+        var seconds = clock.Elapsed.TotalSeconds;
+        _serverCpu += server.CpuSeconds - serverCpu;
+        _simulatorCpu += Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - simulatorCpu;
+        _seconds += seconds;
+        Sessions += sessions;
+        LastRate = sessions / seconds;
+        Latency.Add(latency);
+    }
+}
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
 [JsonSerializable(typeof(FleetReport))]
@@ -155,15 +194,34 @@ internal static class FleetBenchmark
                 };
             }
 
-            // 2. Periodic informs, closed loop: the most the server sustains.
-            var serverCpu = server.CpuSeconds;
-            var simCpu = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
-            clock.Restart();
-            var (sessions, latency) = await ClosedLoopAsync(fleet.Agents, settings.Concurrency, TimeSpan.FromSeconds(settings.DurationSeconds), onePass: false, errors, cancellationToken, before).ConfigureAwait(false);
-            var elapsed = clock.Elapsed.TotalSeconds;
-            var rate = sessions / elapsed;
-            var serverCpuPer1000 = (server.CpuSeconds - serverCpu) * 1000 / Math.Max(1, sessions);
-            var simCpuPer1000 = (Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - simCpu) * 1000 / Math.Max(1, sessions);
+            // 2. Periodic informs, closed loop: the most the server sustains. With the baseline, the two take turns
+            // (Palisade, baseline, Palisade, ...) so that a machine that speeds up or slows down during the run
+            // (shared hosts do) moves both figures alike and the ratio stays meaningful.
+            await using var canned = settings.Baseline
+                ? await ServerProcess.StartAsync(BaselineServer.Marker, Path.Combine(AppContext.BaseDirectory, "Palisade.Bench.dll"), "baseline-server",
+                    "--cert", Path.Combine(data, "pki", "server.crt"), "--key", Path.Combine(data, "pki", "server.key")).ConfigureAwait(false)
+                : null;
+            await using var baselineFleet = canned is null ? null : await FleetAsync(canned.Url, settings, profile, null, null, data, cancellationToken).ConfigureAwait(false);
+            var rounds = canned is null ? 1 : Math.Max(1, settings.Rounds);
+            var turn = TimeSpan.FromSeconds((double)settings.DurationSeconds / rounds);
+            var palisadeTurns = new Turns(server);
+            var baselineTurns = canned is null ? null : new Turns(canned);
+            var baselineErrors = new SortedDictionary<string, long>(StringComparer.Ordinal);
+            for (var round = 0; round < rounds; round++)
+            {
+                await palisadeTurns.RunAsync(() => ClosedLoopAsync(fleet.Agents, settings.Concurrency, turn, onePass: false, errors, cancellationToken, before)).ConfigureAwait(false);
+                if (baselineTurns is not null)
+                {
+                    await baselineTurns.RunAsync(() => ClosedLoopAsync(baselineFleet!.Agents, settings.Concurrency, turn, onePass: false, baselineErrors, cancellationToken)).ConfigureAwait(false);
+                    AnsiConsole.MarkupLineInterpolated($"round {round + 1}/{rounds}: palisade {palisadeTurns.LastRate:0}/s, baseline {baselineTurns.LastRate:0}/s");
+                }
+            }
+
+            var sessions = palisadeTurns.Sessions;
+            var rate = palisadeTurns.Rate;
+            var latency = palisadeTurns.Latency;
+            var serverCpuPer1000 = palisadeTurns.ServerCpuPer1000;
+            var simCpuPer1000 = palisadeTurns.SimulatorCpuPer1000;
             AnsiConsole.MarkupLineInterpolated($"periodic: {sessions} sessions, {rate:0} sessions/s");
 
             // 3. Half that rate, open loop: latency when the server is not saturated.
@@ -171,19 +229,10 @@ internal static class FleetBenchmark
             var halfRate = halfSessions / Math.Max(3, settings.DurationSeconds / 2.0);
             var peakRss = server.PeakRssBytes;
             await server.DisposeAsync().ConfigureAwait(false);
-
-            // 4. The baseline, same TLS settings, same fleet size and loop.
-            double baseline = 0;
-            if (settings.Baseline)
+            var baseline = baselineTurns?.Rate ?? 0;
+            if (baselineTurns is not null)
             {
-                await using var canned = await ServerProcess.StartAsync(BaselineServer.Marker, Path.Combine(AppContext.BaseDirectory, "Palisade.Bench.dll"), "baseline-server",
-                    "--cert", Path.Combine(data, "pki", "server.crt"), "--key", Path.Combine(data, "pki", "server.key")).ConfigureAwait(false);
-                await using var baselineFleet = await FleetAsync(canned.Url, settings, profile, null, null, data, cancellationToken).ConfigureAwait(false);
-                var baselineErrors = new SortedDictionary<string, long>(StringComparer.Ordinal);
-                clock.Restart();
-                var (baselineSessions, _) = await ClosedLoopAsync(baselineFleet.Agents, settings.Concurrency, TimeSpan.FromSeconds(settings.DurationSeconds), onePass: false, baselineErrors, cancellationToken).ConfigureAwait(false);
-                baseline = baselineSessions / clock.Elapsed.TotalSeconds;
-                AnsiConsole.MarkupLineInterpolated($"baseline: {baseline:0} sessions/s");
+                AnsiConsole.MarkupLineInterpolated($"baseline: {baseline:0} sessions/s, {baselineTurns.ServerCpuPer1000:0.00} server CPU s per 1000 sessions");
             }
 
             var (storeBytes, parameters, storedDevices) = StoreSize(data);
@@ -191,7 +240,7 @@ internal static class FleetBenchmark
                 settings.Scenario, Math.Round(stormSeconds, 1), shed, stormTasksLost, stormBootsLost, stormRetries, settings.Devices, settings.Tls switch { "resumed" => "resumed-session", "reuse" => "reused-connection", _ => "full-handshake" }, "digest", settings.DurationSeconds,
                 sessions, Math.Round(rate, 1), Math.Round(baseline, 1), baseline > 0 ? Math.Round(rate / baseline, 3) : 0,
                 Report(latency), Report(halfLatency), Math.Round(halfRate, 1),
-                Math.Round(serverCpuPer1000, 3), Math.Round(simCpuPer1000, 3), peakRss, restRss, storedDevices,
+                Math.Round(serverCpuPer1000, 3), Math.Round(baselineTurns?.ServerCpuPer1000 ?? 0, 3), Math.Round(simCpuPer1000, 3), peakRss, restRss, storedDevices,
                 Math.Round(bootstrapSeconds, 1), Math.Round(registered / bootstrapSeconds, 1),
                 storeBytes, Math.Round((double)storeBytes / storedDevices, 1), parameters, parameters > 0 ? Math.Round((double)storeBytes / parameters, 1) : 0,
                 errors);
@@ -235,6 +284,11 @@ internal static class FleetBenchmark
         Row("latency p50/p95/p99 (ms), saturated", $"{r.LatencyMs.P50:0.0} / {r.LatencyMs.P95:0.0} / {r.LatencyMs.P99:0.0}");
         Row($"latency p50/p95/p99 (ms) at {r.HalfRateSessionsPerSecond:0}/s", $"{r.HalfRateLatencyMs.P50:0.0} / {r.HalfRateLatencyMs.P95:0.0} / {r.HalfRateLatencyMs.P99:0.0}");
         Row("CPU s per 1000 sessions: server / simulator", $"{r.ServerCpuSecondsPer1000Sessions:0.00} / {r.SimulatorCpuSecondsPer1000Sessions:0.00}");
+        if (r.BaselineServerCpuSecondsPer1000Sessions > 0)
+        {
+            Row("CPU s per 1000 sessions: baseline server", $"{r.BaselineServerCpuSecondsPer1000Sessions:0.00}");
+        }
+
         Row("server RSS at rest / peak", $"{r.ServerRestRssBytes / 1048576.0:0} / {r.ServerPeakRssBytes / 1048576.0:0} MiB");
         Row("devices in the store", $"{r.StoredDevices:N0}");
         Row("bootstrap (enroll every device)", $"{r.BootstrapSeconds:0.0} s, {r.BootstrapSessionsPerSecond:0}/s");

@@ -13,10 +13,11 @@ var noBaseline = new Option<bool>("--no-baseline") { Description = "Skip the can
 var scenario = new Option<string>("--scenario") { Description = "periodic (default), work (GetParameterValues of 50 and SetParameterValues of 5 per session) or storm (every device boots at once).", DefaultValueFactory = _ => "periodic" };
 var maxSessions = new Option<int>("--max-sessions") { Description = "Server's sessions in flight before it sheds with 503 (default 100000; use e.g. 64 for a storm).", DefaultValueFactory = _ => 100_000 };
 var dataDir = new Option<string?>("--data") { Description = "Serve an existing data folder (e.g. filled by store-scale) instead of a fresh one; it is kept." };
+var rounds = new Option<int>("--rounds") { Description = "Turns Palisade and the baseline take, alternating, within the duration (default 3).", DefaultValueFactory = _ => 3 };
 var json = new Option<string?>("--json") { Description = "Write the figures as JSON to this file." };
 var fleet = new Command("fleet", "Start palisade serve on 127.0.0.1 with a fresh data folder, register a fleet, drive periodic informs, compare with a canned baseline.")
 {
-    devices, duration, parameters, tls, concurrency, noBaseline, scenario, maxSessions, dataDir, json,
+    devices, duration, parameters, tls, concurrency, noBaseline, scenario, maxSessions, dataDir, rounds, json,
 };
 fleet.SetAction(async (r, ct) =>
 {
@@ -31,6 +32,7 @@ fleet.SetAction(async (r, ct) =>
         Scenario = r.GetValue(scenario) is "work" or "storm" ? r.GetValue(scenario)! : "periodic",
         MaxSessions = r.GetValue(maxSessions),
         DataDirectory = r.GetValue(dataDir),
+        Rounds = r.GetValue(rounds),
     };
     var report = await FleetBenchmark.RunAsync(settings, ct);
     FleetBenchmark.Print(report);

@@ -197,25 +197,8 @@ internal static class FleetBenchmark
             // 2. Periodic informs, closed loop: the most the server sustains. With the baseline, the two take turns
             // (Palisade, baseline, Palisade, ...) so that a machine that speeds up or slows down during the run
             // (shared hosts do) moves both figures alike and the ratio stays meaningful.
-            await using var canned = settings.Baseline
-                ? await ServerProcess.StartAsync(BaselineServer.Marker, Path.Combine(AppContext.BaseDirectory, "Palisade.Bench.dll"), "baseline-server",
-                    "--cert", Path.Combine(data, "pki", "server.crt"), "--key", Path.Combine(data, "pki", "server.key")).ConfigureAwait(false)
-                : null;
-            await using var baselineFleet = canned is null ? null : await FleetAsync(canned.Url, settings, profile, null, null, data, cancellationToken).ConfigureAwait(false);
-            var rounds = canned is null ? 1 : Math.Max(1, settings.Rounds);
-            var turn = TimeSpan.FromSeconds((double)settings.DurationSeconds / rounds);
             var palisadeTurns = new Turns(server);
-            var baselineTurns = canned is null ? null : new Turns(canned);
-            var baselineErrors = new SortedDictionary<string, long>(StringComparer.Ordinal);
-            for (var round = 0; round < rounds; round++)
-            {
-                await palisadeTurns.RunAsync(() => ClosedLoopAsync(fleet.Agents, settings.Concurrency, turn, onePass: false, errors, cancellationToken, before)).ConfigureAwait(false);
-                if (baselineTurns is not null)
-                {
-                    await baselineTurns.RunAsync(() => ClosedLoopAsync(baselineFleet!.Agents, settings.Concurrency, turn, onePass: false, baselineErrors, cancellationToken)).ConfigureAwait(false);
-                    AnsiConsole.MarkupLineInterpolated($"round {round + 1}/{rounds}: palisade {palisadeTurns.LastRate:0}/s, baseline {baselineTurns.LastRate:0}/s");
-                }
-            }
+            var baselineTurns = await TakeTurnsAsync(settings, data, profile, fleet, palisadeTurns, errors, before, cancellationToken).ConfigureAwait(false);
 
             var sessions = palisadeTurns.Sessions;
             var rate = palisadeTurns.Rate;
@@ -225,6 +208,14 @@ internal static class FleetBenchmark
             AnsiConsole.MarkupLineInterpolated($"periodic: {sessions} sessions, {rate:0} sessions/s");
 
             // 3. Half that rate, open loop: latency when the server is not saturated.
+            if (settings.Baseline)
+            {
+                // The baseline's fleet is garbage now; collected here rather than in the middle of the latency phase.
+                GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+                GC.WaitForPendingFinalizers();
+                await WarmUpAsync(fleet.Agents, settings, 2, errors, before, cancellationToken).ConfigureAwait(false);
+            }
+
             var (halfSessions, halfLatency) = await OpenLoopAsync(fleet.Agents, rate / 2, TimeSpan.FromSeconds(Math.Max(3, settings.DurationSeconds / 2)), errors, cancellationToken).ConfigureAwait(false);
             var halfRate = halfSessions / Math.Max(3, settings.DurationSeconds / 2.0);
             var peakRss = server.PeakRssBytes;
@@ -462,6 +453,55 @@ internal static class FleetBenchmark
             stop.Dispose();
         }
     }
+
+    // The closed loop against Palisade, alone or taking turns with the baseline (then returned, its server and fleet
+    // gone: the baseline's fleet would otherwise add its garbage to the simulator's heap during the latency phase).
+    private static async Task<Turns?> TakeTurnsAsync(FleetSettings settings, string data, DeviceProfile profile, FleetSimulator fleet, Turns palisade,
+        SortedDictionary<string, long> errors, Func<CpeAgent, Task>? before, CancellationToken cancellationToken)
+    {
+        // A warm-up turn each, not counted: the first seconds of a process (JIT, tiered compilation, pools filling)
+        // ran 30 % below the rest.
+        await WarmUpAsync(fleet.Agents, settings, 5, errors, before, cancellationToken).ConfigureAwait(false);
+        var duration = TimeSpan.FromSeconds(settings.DurationSeconds);
+        if (!settings.Baseline)
+        {
+            await palisade.RunAsync(() => ClosedLoopAsync(fleet.Agents, settings.Concurrency, duration, onePass: false, errors, cancellationToken, before)).ConfigureAwait(false);
+            return null;
+        }
+
+        await using var canned = await ServerProcess.StartAsync(BaselineServer.Marker, Path.Combine(AppContext.BaseDirectory, "Palisade.Bench.dll"), "baseline-server",
+            "--cert", Path.Combine(data, "pki", "server.crt"), "--key", Path.Combine(data, "pki", "server.key")).ConfigureAwait(false);
+        await using var baselineFleet = await FleetAsync(canned.Url, settings, profile, null, null, data, cancellationToken).ConfigureAwait(false);
+        var baseline = new Turns(canned);
+        var baselineErrors = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        await WarmUpAsync(baselineFleet.Agents, settings, 5, baselineErrors, null, cancellationToken).ConfigureAwait(false);
+        var rounds = Math.Max(1, settings.Rounds);
+        var turn = duration / rounds;
+        for (var round = 0; round < rounds; round++)
+        {
+            // After the other server's turn a fleet's kept connections may have gone idle past the client's 15 s:
+            // a short uncounted pass reconnects them, so that a turn measures sessions, not reconnections.
+            if (round > 0)
+            {
+                await WarmUpAsync(fleet.Agents, settings, 2, errors, before, cancellationToken).ConfigureAwait(false);
+            }
+
+            await palisade.RunAsync(() => ClosedLoopAsync(fleet.Agents, settings.Concurrency, turn, onePass: false, errors, cancellationToken, before)).ConfigureAwait(false);
+            if (round > 0)
+            {
+                await WarmUpAsync(baselineFleet.Agents, settings, 2, baselineErrors, null, cancellationToken).ConfigureAwait(false);
+            }
+
+            await baseline.RunAsync(() => ClosedLoopAsync(baselineFleet.Agents, settings.Concurrency, turn, onePass: false, baselineErrors, cancellationToken)).ConfigureAwait(false);
+            AnsiConsole.MarkupLineInterpolated($"round {round + 1}/{rounds}: palisade {palisade.LastRate:0}/s, baseline {baseline.LastRate:0}/s");
+        }
+
+        return baseline;
+    }
+
+    // An uncounted closed-loop pass of at most the given seconds (a quarter of the duration in short runs).
+    private static Task WarmUpAsync(IReadOnlyList<CpeAgent> agents, FleetSettings settings, double seconds, SortedDictionary<string, long> errors, Func<CpeAgent, Task>? before, CancellationToken cancellationToken) =>
+        ClosedLoopAsync(agents, settings.Concurrency, TimeSpan.FromSeconds(Math.Min(seconds, settings.DurationSeconds / 4.0)), onePass: false, errors, cancellationToken, before);
 
     private static async Task<(long Sessions, LongHistogram Latency)> OpenLoopAsync(IReadOnlyList<CpeAgent> agents, double rate, TimeSpan duration, SortedDictionary<string, long> errors, CancellationToken cancellationToken)
     {

@@ -26,7 +26,7 @@ public sealed partial class SqliteDeviceStore : IDeviceStore
         _writer = writer;
         _paths = new InternTable("paths", "path", options.PathCacheSize);
         _types = new InternTable("types", "name", 4096);
-        _readers = new ReadConnectionPool(connectionString, Math.Max(4, Environment.ProcessorCount * 2));
+        _readers = new ReadConnectionPool(connectionString, 16);
     }
 
     /// <summary>Opens (creating and migrating if needed) the store in <see cref="SqliteStoreOptions.DataDirectory"/>.</summary>

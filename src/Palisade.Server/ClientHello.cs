@@ -3,11 +3,24 @@ using System.Buffers.Binary;
 
 namespace Palisade.Server;
 
+/// <summary>What a ClientHello says about the versions its client speaks.</summary>
+internal enum OfferedVersions
+{
+    /// <summary>The hello could not be read to its end (malformed, or continued in a later record).</summary>
+    Unknown,
+
+    /// <summary>A complete hello without TLS 1.3 among its supported versions.</summary>
+    Tls12Only,
+
+    /// <summary>A complete hello listing TLS 1.3.</summary>
+    Tls13,
+}
+
 /// <summary>
 /// Reads the one fact Palisade needs from a TLS ClientHello before the handshake: whether the client offers TLS 1.3
 /// (RFC 8446 §4.2.1, the supported_versions extension). The bytes come straight from the network: every length is
-/// checked against what is there, nothing is allocated for a hello that fits one segment, and anything malformed or
-/// cut short reads as "does not offer TLS 1.3" (the stricter TLS 1.2 policy then applies, or OpenSSL refuses it).
+/// checked against what is there, nothing is allocated for a hello that fits one segment, and a hello that cannot be
+/// read to its end is <see cref="OfferedVersions.Unknown"/>, never TLS 1.3.
 /// </summary>
 internal static class ClientHello
 {
@@ -16,39 +29,57 @@ internal static class ClientHello
     private const ushort SupportedVersions = 0x002b;
     private const ushort Tls13 = 0x0304;
 
-    /// <summary>Whether the first TLS record (header included) is a ClientHello listing TLS 1.3 among its versions.</summary>
-    public static bool OffersTls13(ReadOnlySequence<byte> record) =>
-        record.IsSingleSegment ? OffersTls13(record.FirstSpan) : OffersTls13((ReadOnlySpan<byte>)record.ToArray());
+    /// <summary>The versions offered by the ClientHello in the first TLS record (header included).</summary>
+    public static OfferedVersions Read(ReadOnlySequence<byte> record) =>
+        record.IsSingleSegment ? Read(record.FirstSpan) : Read((ReadOnlySpan<byte>)record.ToArray());
 
-    /// <inheritdoc cref="OffersTls13(ReadOnlySequence{byte})"/>
-    public static bool OffersTls13(ReadOnlySpan<byte> record)
+    /// <inheritdoc cref="Read(ReadOnlySequence{byte})"/>
+    public static OfferedVersions Read(ReadOnlySpan<byte> record)
     {
-        // Record header: type, legacy version, length; then the handshake header: type, 24-bit length.
+        // Record header: type, legacy version, length; then the handshake header: type, 24-bit length. The whole
+        // hello must be in this record (a longer one continues in the next, which is not seen here).
         if (record.Length < 9 || record[0] != HandshakeRecord || record[5] != ClientHelloMessage)
         {
-            return false;
+            return OfferedVersions.Unknown;
         }
 
         var hello = record[9..];
         var length = (record[6] << 16) | (record[7] << 8) | record[8];
-        if (length < hello.Length)
+        if (length > hello.Length)
         {
-            hello = hello[..length];
+            return OfferedVersions.Unknown;
         }
+
+        hello = hello[..length];
 
         // legacy_version (2) and random (32), then session id, cipher suites and compression methods by length.
-        if (!Skip(ref hello, 34) || !SkipVector(ref hello, 1) || !SkipVector(ref hello, 2) || !SkipVector(ref hello, 1)
-            || !TakeVector(ref hello, 2, out var extensions))
+        if (!Skip(ref hello, 34) || !SkipVector(ref hello, 1) || !SkipVector(ref hello, 2) || !SkipVector(ref hello, 1))
         {
-            return false;
+            return OfferedVersions.Unknown;
         }
 
-        while (extensions.Length >= 4)
+        if (hello.IsEmpty)
         {
+            return OfferedVersions.Tls12Only;
+        }
+
+        if (!TakeVector(ref hello, 2, out var extensions))
+        {
+            return OfferedVersions.Unknown;
+        }
+
+        var offered = OfferedVersions.Tls12Only;
+        while (!extensions.IsEmpty)
+        {
+            if (extensions.Length < 4)
+            {
+                return OfferedVersions.Unknown;
+            }
+
             var type = BinaryPrimitives.ReadUInt16BigEndian(extensions);
             if (!Skip(ref extensions, 2) || !TakeVector(ref extensions, 2, out var body))
             {
-                return false;
+                return OfferedVersions.Unknown;
             }
 
             if (type != SupportedVersions)
@@ -56,23 +87,21 @@ internal static class ClientHello
                 continue;
             }
 
-            if (!TakeVector(ref body, 1, out var versions))
+            if (!TakeVector(ref body, 1, out var versions) || versions.Length % 2 != 0)
             {
-                return false;
+                return OfferedVersions.Unknown;
             }
 
-            for (var i = 0; i + 1 < versions.Length; i += 2)
+            for (var i = 0; i < versions.Length; i += 2)
             {
                 if (BinaryPrimitives.ReadUInt16BigEndian(versions[i..]) == Tls13)
                 {
-                    return true;
+                    offered = OfferedVersions.Tls13;
                 }
             }
-
-            return false;
         }
 
-        return false;
+        return offered;
     }
 
     private static bool Skip(ref ReadOnlySpan<byte> span, int count)

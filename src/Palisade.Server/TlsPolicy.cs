@@ -14,14 +14,19 @@ namespace Palisade.Server;
 /// <item>a client that offers TLS 1.3 gets TLS 1.3 only, whose suites are all AEAD with forward secrecy; such
 /// sessions can be resumed (a CPE that informs every few minutes skips the certificate signature and chain check);</item>
 /// <item>a client that offers only TLS 1.2 gets TLS 1.2 restricted to ECDHE with AEAD ciphers (no CBC, no RSA key
-/// exchange). On Linux .NET cannot resume a session whose suites are restricted, so these are full handshakes.</item>
+/// exchange). On Linux .NET cannot resume a session whose suites are restricted, so these are full handshakes;</item>
+/// <item>a hello that cannot be read to its end (one continued in a second record, or malformed) gets TLS 1.2 and
+/// 1.3 with the restricted suites: every client is served, none resumes.</item>
 /// </list>
 /// Anything older fails the handshake.
 /// </summary>
 public static class TlsPolicy
 {
-    private static readonly TlsCipherSuite[] Tls12Suites =
+    private static readonly TlsCipherSuite[] Suites =
     [
+        TlsCipherSuite.TLS_AES_128_GCM_SHA256,
+        TlsCipherSuite.TLS_AES_256_GCM_SHA384,
+        TlsCipherSuite.TLS_CHACHA20_POLY1305_SHA256,
         TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
         TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
         TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
@@ -30,7 +35,7 @@ public static class TlsPolicy
         TlsCipherSuite.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
     ];
 
-    private static readonly object OffersTls13Key = new();
+    private static readonly object OfferedKey = new();
 
     /// <summary>
     /// Serves TLS on <paramref name="listen"/> with this policy. With <paramref name="clientAnchors"/> the server asks
@@ -54,32 +59,29 @@ public static class TlsPolicy
             // SslStream reports only a hello's legacy version (TLS 1.2 for every TLS 1.3 client), so the offered
             // versions are read from the hello's supported_versions extension before the handshake.
 #pragma warning disable CS0618 // Its successor, ListenOptions.UseTlsClientHelloListener, arrives after .NET 10.
-            https.TlsClientHelloBytesCallback = (connection, hello) =>
-            {
-                if (ClientHello.OffersTls13(hello))
-                {
-                    connection.Items[OffersTls13Key] = true;
-                }
-            };
+            https.TlsClientHelloBytesCallback = (connection, hello) => connection.Items[OfferedKey] = ClientHello.Read(hello);
 #pragma warning restore CS0618
-            https.OnAuthenticate = (connection, ssl) => Restrict(ssl, connection.Items.ContainsKey(OffersTls13Key));
+            https.OnAuthenticate = (connection, ssl) =>
+                Restrict(ssl, connection.Items.TryGetValue(OfferedKey, out var offered) && offered is OfferedVersions versions ? versions : OfferedVersions.Unknown);
         });
     }
 
     /// <summary>Narrows Kestrel's options for one connection to what its client offered.</summary>
-    internal static void Restrict(SslServerAuthenticationOptions ssl, bool offersTls13)
+    internal static void Restrict(SslServerAuthenticationOptions ssl, OfferedVersions offered)
     {
-        if (offersTls13)
+        if (offered == OfferedVersions.Tls13)
         {
             ssl.EnabledSslProtocols = SslProtocols.Tls13;
             ssl.AllowTlsResume = true;
             return;
         }
 
-        ssl.EnabledSslProtocols = SslProtocols.Tls12;
+        // Restricted suites: .NET would not resume these sessions anyway.
+        ssl.EnabledSslProtocols = offered == OfferedVersions.Tls12Only ? SslProtocols.Tls12 : SslProtocols.Tls12 | SslProtocols.Tls13;
+        ssl.AllowTlsResume = false;
         if (!OperatingSystem.IsWindows() && !OperatingSystem.IsMacOS())
         {
-            ssl.CipherSuitesPolicy = new CipherSuitesPolicy(Tls12Suites);
+            ssl.CipherSuitesPolicy = new CipherSuitesPolicy(Suites);
         }
     }
 }

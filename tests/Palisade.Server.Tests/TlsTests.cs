@@ -59,6 +59,18 @@ public sealed class TlsTests : IAsyncLifetime
     }
 
     [Fact]
+    public void A_cpe_whose_hello_cannot_be_read_is_served_tls13_or_tls12_without_resumption()
+    {
+        var options = new SslServerAuthenticationOptions();
+        TlsPolicy.Restrict(options, OfferedVersions.Unknown);
+        Assert.Equal(SslProtocols.Tls12 | SslProtocols.Tls13, options.EnabledSslProtocols);
+        Assert.False(options.AllowTlsResume);
+        Assert.NotNull(options.CipherSuitesPolicy);
+        Assert.Contains(TlsCipherSuite.TLS_AES_128_GCM_SHA256, options.CipherSuitesPolicy.AllowedCipherSuites);
+        Assert.DoesNotContain(TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA, options.CipherSuitesPolicy.AllowedCipherSuites);
+    }
+
+    [Fact]
     public async Task A_tls12_cpe_offering_only_cbc_suites_is_refused()
     {
         await Assert.ThrowsAnyAsync<AuthenticationException>(() => ConnectAsync(
@@ -66,14 +78,15 @@ public sealed class TlsTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData(SslProtocols.Tls12 | SslProtocols.Tls13, true)]
-    [InlineData(SslProtocols.Tls13, true)]
-    [InlineData(SslProtocols.Tls12, false)]
-    public async Task The_offered_versions_are_read_from_a_real_client_hello(SslProtocols protocols, bool offersTls13)
+    [InlineData(SslProtocols.Tls12 | SslProtocols.Tls13, "Tls13")]
+    [InlineData(SslProtocols.Tls13, "Tls13")]
+    [InlineData(SslProtocols.Tls12, "Tls12Only")]
+    public async Task The_offered_versions_are_read_from_a_real_client_hello(SslProtocols protocols, string offered)
     {
+        var expected = Enum.Parse<OfferedVersions>(offered);
         var hello = await ClientHelloOfAsync(protocols);
-        Assert.Equal(offersTls13, ClientHello.OffersTls13(hello));
-        Assert.Equal(offersTls13, ClientHello.OffersTls13(new System.Buffers.ReadOnlySequence<byte>(hello)));
+        Assert.Equal(expected, ClientHello.Read(hello));
+        Assert.Equal(expected, ClientHello.Read(new System.Buffers.ReadOnlySequence<byte>(hello)));
     }
 
     [Fact]
@@ -82,16 +95,16 @@ public sealed class TlsTests : IAsyncLifetime
         var hello = await ClientHelloOfAsync(SslProtocols.Tls12 | SslProtocols.Tls13);
         for (var length = 0; length < hello.Length; length++)
         {
-            Assert.False(ClientHello.OffersTls13(hello.AsSpan(0, length)), $"a hello cut at {length} bytes");
+            Assert.Equal(OfferedVersions.Unknown, ClientHello.Read(hello.AsSpan(0, length)));
         }
 
         // Any bytes at all: an answer, never an exception or a read past the end.
-        Gen.Byte.Array[0, 600].Sample(bytes => ClientHello.OffersTls13(bytes) || true, iter: 20_000);
+        Gen.Byte.Array[0, 600].Sample(bytes => ClientHello.Read(bytes) != OfferedVersions.Tls13, iter: 20_000);
         Gen.Int[9, hello.Length - 1].Select(Gen.Byte).Sample((position, value) =>
         {
             var copy = (byte[])hello.Clone();
             copy[position] = value;
-            return ClientHello.OffersTls13(copy) || true;
+            return Enum.IsDefined(ClientHello.Read(copy));
         }, iter: 20_000);
     }
 

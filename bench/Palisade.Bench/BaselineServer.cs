@@ -9,8 +9,8 @@ using Microsoft.Extensions.Logging;
 using Palisade.Cwmp;
 using Palisade.Cwmp.Codec;
 using Palisade.Cwmp.Envelope;
-using Palisade.Server;
 using Palisade.Cwmp.Messages;
+using Palisade.Server;
 
 namespace Palisade.Bench;
 

@@ -336,16 +336,6 @@ public sealed partial class SqliteDeviceStore : IDeviceStore
         return command.ExecuteScalar() as long?;
     }
 
-    private static Device? ReadDevice(SqliteConnection connection, SqliteTransaction? transaction, string id)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = DeviceById;
-        command.Parameters.AddWithValue("$id", id);
-        using var reader = command.ExecuteReader();
-        return reader.Read() ? DeviceRow.Read(reader) : null;
-    }
-
     private const string DeviceColumns = DeviceRow.Columns;
     private const string DeviceById = $"SELECT {DeviceColumns} FROM devices WHERE id = $id";
 }

@@ -282,4 +282,24 @@ public abstract class DeviceStoreContract : IAsyncLifetime
         Assert.Equal(40, await Store.CountDevicesAsync(default));
         Assert.Equal("PLS0000017", (await Store.GetParametersAsync(Id(17), null, default)).Single().Value);
     }
+
+    [Fact]
+    public async Task Reads_running_beside_commits_see_each_device_as_last_committed_and_never_another_one()
+    {
+        // More readers at once than a store keeps idle: each read must get its own connection and statements.
+        await Task.WhenAll(Enumerable.Range(1, 64).Select(n => Task.Run(async () =>
+        {
+            for (var round = 1; round <= 5; round++)
+            {
+                var device = NewDevice(n) with { SoftwareVersion = $"{n}.{round}" };
+                await Store.CommitSessionAsync(new SessionChanges(device), default);
+                var read = await Store.GetDeviceAsync(Id(n), default);
+                Assert.Equal(Id(n), read!.Id);
+                Assert.Equal($"{n}.{round}", read.SoftwareVersion);
+                Assert.Empty(await Store.TakeQueuedTasksAsync(Id(n), T0, default));
+            }
+        })));
+
+        Assert.Equal(64, await Store.CountDevicesAsync(default));
+    }
 }

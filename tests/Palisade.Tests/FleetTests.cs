@@ -47,7 +47,9 @@ public sealed class FleetTests
             stateFile = state,
         }));
 
-        await RunForAsync(config, TimeSpan.FromSeconds(4));
+        // Enrolled (new credentials saved) and one more session on them; waited for, not timed: a loaded machine
+        // starts the process slowly.
+        await RunUntilAsync(config, () => File.Exists(state) && server.Host.Engine.Counters.SessionsCompleted.Value >= 2);
         Assert.True(File.Exists(state));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(state));
         var saved = await File.ReadAllTextAsync(state);
@@ -55,17 +57,22 @@ public sealed class FleetTests
 
         // Restarted, it authenticates with the credentials the ACS gave it (the bootstrap one would be refused).
         var informs = server.Host.Engine.Counters.SessionsCompleted.Value;
-        await RunForAsync(config, TimeSpan.FromSeconds(4));
+        await RunUntilAsync(config, () => server.Host.Engine.Counters.SessionsCompleted.Value > informs);
         Assert.True(server.Host.Engine.Counters.SessionsCompleted.Value > informs);
         Assert.Equal(0, server.Host.Engine.Counters.AuthFailures.Value);
     }
 
-    private static async Task RunForAsync(string config, TimeSpan time)
+    private static async Task RunUntilAsync(string config, Func<bool> done)
     {
         using var process = CliProcess.Start("cpe", "--config", config);
         _ = process.StandardOutput.ReadToEndAsync();
         _ = process.StandardError.ReadToEndAsync();
-        await Task.Delay(time);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!done() && DateTime.UtcNow < deadline && !process.HasExited)
+        {
+            await Task.Delay(100);
+        }
+
         process.Kill(entireProcessTree: true);
         await process.WaitForExitAsync();
     }

@@ -53,6 +53,31 @@ public sealed class SqliteDeviceStoreTests : SearchContract, IDisposable
     }
 
     [Fact]
+    public async Task Idle_readers_keep_no_snapshot_so_the_log_can_always_be_checkpointed()
+    {
+        // The store keeps reader connections open with prepared statements between reads. One that kept a read
+        // transaction (an unreset statement) would pin the WAL: it could never be checkpointed and would grow.
+        for (var n = 1; n <= 20; n++)
+        {
+            await Store.CommitSessionAsync(new SessionChanges(NewDevice(n)), default);
+            Assert.NotNull(await Store.GetDeviceAsync(Id(n), default));
+            Assert.Empty(await Store.TakeQueuedTasksAsync(Id(n), T0, default));
+            await Store.CommitSessionAsync(new SessionChanges(NewDevice(n) with { SoftwareVersion = "2.0" }), default);
+        }
+
+        using var checkpoint = new SqliteConnection($"Data Source={Path.Combine(_folder, "palisade.db")};Pooling=False");
+        checkpoint.Open();
+        using var command = checkpoint.CreateCommand();
+        command.CommandText = "PRAGMA busy_timeout = 0";
+        command.ExecuteNonQuery();
+        command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
+        using var reader = command.ExecuteReader();
+        Assert.True(reader.Read());
+        Assert.Equal(0, reader.GetInt64(0)); // not busy: no reader holds an old snapshot
+        Assert.Equal(0, reader.GetInt64(1)); // the log was emptied
+    }
+
+    [Fact]
     public void The_data_folder_and_database_are_private_to_the_owner()
     {
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(_folder));

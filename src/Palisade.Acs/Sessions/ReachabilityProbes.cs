@@ -55,18 +55,6 @@ public sealed class ReachabilityProbes
         _arrived[taskId] = now;
     }
 
-    /// <summary>Records an arrival for <paramref name="token"/>; false (nothing recorded) when it is not one of ours.</summary>
-    public bool TryRecordArrival(string token)
-    {
-        if (!TryVerify(token, out var taskId))
-        {
-            return false;
-        }
-
-        RecordArrival(taskId);
-        return true;
-    }
-
     /// <summary>True (once) when the probe of <paramref name="taskId"/> arrived within the last hour.</summary>
     public bool TakeArrival(long taskId) =>
         _arrived.TryRemove(taskId, out var at) && _time.GetUtcNow() - at <= Lifetime;

@@ -35,6 +35,9 @@ public static class TlsPolicy
         TlsCipherSuite.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
     ];
 
+    // Built once (not per TLS 1.2 connection); null where the platform has no such policy.
+    private static readonly CipherSuitesPolicy? RestrictedSuites = OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? null : new(Suites);
+
     private static readonly object OfferedKey = new();
 
     /// <summary>
@@ -79,9 +82,6 @@ public static class TlsPolicy
         // Restricted suites: .NET would not resume these sessions anyway.
         ssl.EnabledSslProtocols = offered == OfferedVersions.Tls12Only ? SslProtocols.Tls12 : SslProtocols.Tls12 | SslProtocols.Tls13;
         ssl.AllowTlsResume = false;
-        if (!OperatingSystem.IsWindows() && !OperatingSystem.IsMacOS())
-        {
-            ssl.CipherSuitesPolicy = new CipherSuitesPolicy(Suites);
-        }
+        ssl.CipherSuitesPolicy = RestrictedSuites;
     }
 }

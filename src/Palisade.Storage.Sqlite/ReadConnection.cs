@@ -55,18 +55,34 @@ internal sealed class ReadConnection : IDisposable
 internal sealed class ReadConnectionPool(string connectionString, int capacity) : IDisposable
 {
     private readonly ConcurrentBag<ReadConnection> _idle = [];
+
+    // ConcurrentBag.Count takes every per-thread lock; this runs twice per read, so the pool counts for itself.
+    private int _idleCount;
     private volatile bool _disposed;
 
     public ReadConnection Rent()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return _idle.TryTake(out var connection) ? connection : new ReadConnection(connectionString);
+        if (_idle.TryTake(out var connection))
+        {
+            Interlocked.Decrement(ref _idleCount);
+            return connection;
+        }
+
+        return new ReadConnection(connectionString);
     }
 
     public void Return(ReadConnection connection)
     {
-        if (_disposed || _idle.Count >= capacity)
+        if (_disposed)
         {
+            connection.Dispose();
+            return;
+        }
+
+        if (Interlocked.Increment(ref _idleCount) > capacity)
+        {
+            Interlocked.Decrement(ref _idleCount);
             connection.Dispose();
             return;
         }
@@ -89,6 +105,7 @@ internal sealed class ReadConnectionPool(string connectionString, int capacity) 
     {
         while (_idle.TryTake(out var connection))
         {
+            Interlocked.Decrement(ref _idleCount);
             connection.Dispose();
         }
     }

@@ -36,15 +36,28 @@ internal static class ClientHello
     /// <inheritdoc cref="Read(ReadOnlySequence{byte})"/>
     public static OfferedVersions Read(ReadOnlySpan<byte> record)
     {
-        // Record header: type, legacy version, length; then the handshake header: type, 24-bit length. The whole
-        // hello must be in this record (a longer one continues in the next, which is not seen here).
-        if (record.Length < 9 || record[0] != HandshakeRecord || record[5] != ClientHelloMessage)
+        // Record header: type, legacy version, 16-bit length; then the handshake header: type, 24-bit length. The
+        // whole hello must be in this record (a longer one continues in the next, which is not seen here), and
+        // nothing past the record's own length is read.
+        if (record.Length < 9 || record[0] != HandshakeRecord)
         {
             return OfferedVersions.Unknown;
         }
 
-        var hello = record[9..];
-        var length = (record[6] << 16) | (record[7] << 8) | record[8];
+        var fragmentLength = BinaryPrimitives.ReadUInt16BigEndian(record[3..]);
+        if (fragmentLength > record.Length - 5)
+        {
+            return OfferedVersions.Unknown;
+        }
+
+        var fragment = record.Slice(5, fragmentLength);
+        if (fragment.Length < 4 || fragment[0] != ClientHelloMessage)
+        {
+            return OfferedVersions.Unknown;
+        }
+
+        var hello = fragment[4..];
+        var length = (fragment[1] << 16) | (fragment[2] << 8) | fragment[3];
         if (length > hello.Length)
         {
             return OfferedVersions.Unknown;

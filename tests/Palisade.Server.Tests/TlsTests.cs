@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
@@ -56,6 +57,16 @@ public sealed class TlsTests : IAsyncLifetime
         Assert.Equal(SslProtocols.Tls12, session.Protocol);
         Assert.Contains("ECDHE", session.Cipher.ToString(), StringComparison.Ordinal);
         Assert.Matches("GCM|CHACHA20_POLY1305", session.Cipher.ToString());
+    }
+
+    [Fact]
+    public async Task A_hello_longer_than_its_record_is_not_read_past_the_record()
+    {
+        // The record header says the fragment ends early: the rest of the hello would be in a next record.
+        var hello = await ClientHelloOfAsync(SslProtocols.Tls12 | SslProtocols.Tls13);
+        var declared = BinaryPrimitives.ReadUInt16BigEndian(hello.AsSpan(3));
+        BinaryPrimitives.WriteUInt16BigEndian(hello.AsSpan(3), (ushort)(declared - 16));
+        Assert.Equal(OfferedVersions.Unknown, ClientHello.Read(hello));
     }
 
     [Fact]

@@ -208,7 +208,7 @@ internal static class FleetBenchmark
             AnsiConsole.MarkupLineInterpolated($"periodic: {sessions} sessions, {rate:0} sessions/s");
 
             // 3. Half that rate, open loop: latency when the server is not saturated.
-            if (settings.Baseline)
+            if (baselineTurns is not null)
             {
                 // The baseline's fleet is garbage now; collected here rather than in the middle of the latency phase.
                 GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);

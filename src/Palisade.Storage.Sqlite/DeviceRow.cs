@@ -62,41 +62,42 @@ internal static class DeviceRow
         };
     }
 
-    public static void Bind(SqliteCommand c, Device d)
+    public static void Bind(RawStatement s, Device d)
     {
-        var p = c.Parameters;
-        p.AddWithValue("$id", d.Id.ToString());
-        p.AddWithValue("$oui", d.Id.Oui);
-        p.AddWithValue("$product_class", d.Id.ProductClass);
-        p.AddWithValue("$serial_number", d.Id.SerialNumber);
-        p.AddWithValue("$manufacturer", d.Manufacturer);
-        p.AddWithValue("$registered_at", d.RegisteredAt.ToUnixTimeMilliseconds());
-        p.AddWithValue("$last_inform_at", Db(d.LastInformAt));
-        p.AddWithValue("$last_boot_at", Db(d.LastBootAt));
-        p.AddWithValue("$last_bootstrap_at", Db(d.LastBootstrapAt));
-        p.AddWithValue("$last_events", d.LastEvents);
-        p.AddWithValue("$cwmp_version", Db(d.CwmpVersion));
-        p.AddWithValue("$remote_address", Db(d.RemoteAddress));
-        p.AddWithValue("$transport", Db(d.Transport));
-        p.AddWithValue("$auth_method", Db(d.AuthMethod));
-        p.AddWithValue("$data_model_root", Db(d.DataModelRoot));
-        p.AddWithValue("$username", Db(d.Credentials.Username));
-        p.AddWithValue("$ha1_md5", (object?)d.Credentials.Ha1Md5 ?? DBNull.Value);
-        p.AddWithValue("$ha1_sha256", (object?)d.Credentials.Ha1Sha256 ?? DBNull.Value);
-        p.AddWithValue("$enrolled", d.Credentials.Enrolled ? 1 : 0);
-        p.AddWithValue("$certificate_thumbprint", Db(d.Credentials.CertificateThumbprint));
-        p.AddWithValue("$cr_url", Db(d.ConnectionRequest?.Url));
-        p.AddWithValue("$cr_username", Db(d.ConnectionRequest?.Username));
-        p.AddWithValue("$cr_password", Db(d.ConnectionRequest?.Password));
-        p.AddWithValue("$cr_udp_address", Db(d.ConnectionRequest?.UdpAddress));
-        p.AddWithValue("$periodic_interval", d.PeriodicInformInterval is { } i ? (object)(long)i : DBNull.Value);
-        p.AddWithValue("$acs_url", Db(d.AcsUrl));
-        p.AddWithValue("$software_version", Db(d.SoftwareVersion));
-        p.AddWithValue("$acs_url_set_at", Db(d.AcsUrlSetAt));
-        p.AddWithValue("$bootstrap_expected", d.BootstrapExpected ? 1 : 0);
+        s.Bind("$id", d.Id.ToString());
+        s.Bind("$oui", d.Id.Oui);
+        s.Bind("$product_class", d.Id.ProductClass);
+        s.Bind("$serial_number", d.Id.SerialNumber);
+        s.Bind("$manufacturer", d.Manufacturer);
+        s.Bind("$registered_at", d.RegisteredAt.ToUnixTimeMilliseconds());
+        s.Bind("$last_inform_at", Milliseconds(d.LastInformAt));
+        s.Bind("$last_boot_at", Milliseconds(d.LastBootAt));
+        s.Bind("$last_bootstrap_at", Milliseconds(d.LastBootstrapAt));
+        s.Bind("$last_events", d.LastEvents);
+        s.Bind("$cwmp_version", d.CwmpVersion);
+        s.Bind("$remote_address", d.RemoteAddress);
+        s.Bind("$transport", d.Transport);
+        s.Bind("$auth_method", d.AuthMethod);
+        s.Bind("$data_model_root", d.DataModelRoot);
+        s.Bind("$username", d.Credentials.Username);
+        s.Bind("$ha1_md5", d.Credentials.Ha1Md5);
+        s.Bind("$ha1_sha256", d.Credentials.Ha1Sha256);
+        s.Bind("$enrolled", d.Credentials.Enrolled ? 1 : 0);
+        s.Bind("$certificate_thumbprint", d.Credentials.CertificateThumbprint);
+        s.Bind("$cr_url", d.ConnectionRequest?.Url);
+        s.Bind("$cr_username", d.ConnectionRequest?.Username);
+        s.Bind("$cr_password", d.ConnectionRequest?.Password);
+        s.Bind("$cr_udp_address", d.ConnectionRequest?.UdpAddress);
+        s.Bind("$periodic_interval", (long?)d.PeriodicInformInterval);
+        s.Bind("$acs_url", d.AcsUrl);
+        s.Bind("$software_version", d.SoftwareVersion);
+        s.Bind("$acs_url_set_at", Milliseconds(d.AcsUrlSetAt));
+        s.Bind("$bootstrap_expected", d.BootstrapExpected ? 1 : 0);
     }
 
     public static DateTimeOffset Time(long milliseconds) => DateTimeOffset.FromUnixTimeMilliseconds(milliseconds);
+
+    public static long? Milliseconds(DateTimeOffset? time) => time?.ToUnixTimeMilliseconds();
 
     public static object Db(DateTimeOffset? time) => time is { } t ? t.ToUnixTimeMilliseconds() : DBNull.Value;
 

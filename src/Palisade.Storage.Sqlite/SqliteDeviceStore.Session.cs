@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
 using Microsoft.Data.Sqlite;
 using Palisade.Acs.Storage;
 
@@ -18,39 +20,268 @@ public sealed partial class SqliteDeviceStore
             read_at = coalesce(excluded.read_at, read_at)
         """;
 
-    /// <inheritdoc />
-    public Task CommitSessionAsync(SessionChanges changes, CancellationToken cancellationToken)
+    /// <summary>
+    /// Commits one session's changes, atomically: all of them or none. Sessions that end together share one
+    /// transaction (group commit), each in its own savepoint: a session whose write fails is rolled back to its
+    /// savepoint and told so, the others commit. The first caller to find no commit running leads: it takes the
+    /// write lock and commits what is queued, in arrival order, until its own session is done; if more are
+    /// queued then, the oldest waiter leads next, so no session waits behind an endless stream of others.
+    /// </summary>
+    public async Task CommitSessionAsync(SessionChanges changes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(changes);
-        return WriteAsync(transaction =>
+        cancellationToken.ThrowIfCancellationRequested();
+        var commit = new PendingCommit(changes, cancellationToken);
+        _commits.Enqueue(commit);
+        if (Interlocked.CompareExchange(ref _leading, 1, 0) == 0)
         {
-            var device = UpsertDevice(transaction, changes);
-            RemoveSubtrees(transaction, device, changes.RemovedSubtrees);
-            PruneListedSubtrees(transaction, device, changes.ListedSubtrees);
-            WriteParameters(transaction, device, changes.Parameters);
-            UpdateTasks(transaction, device, changes.Tasks);
-            foreach (var task in changes.NewTasks)
-            {
-                InsertTask(transaction, device, task);
-            }
+            commit.Leads = true;
+        }
+        else if (await commit.Signal.Task.ConfigureAwait(false) == CommitOutcome.Committed)
+        {
+            return;
+        }
 
-            return true;
-        }, cancellationToken);
+        // Leading (by arrival or handed over): the commits are ours to run until our own is done.
+        await LeadCommitsAsync(commit).ConfigureAwait(false);
+        if (commit.Failure is { } failure)
+        {
+            ExceptionDispatchInfo.Throw(failure);
+        }
     }
 
-    // The writer's hot statements are prepared once and reused (under the write lock): preparing the
-    // 27-column upsert on every session commit was a visible share of a session's CPU.
-    private SqliteCommand? _upsertDevice;
-    private SqliteCommand? _upsertParameter;
+    private const int CommitsPerTransaction = 64;
+
+    private readonly ConcurrentQueue<PendingCommit> _commits = new();
+    private int _leading;
+    private long _sessionTransactions;
+
+    /// <summary>Sessions waiting for the next group commit.</summary>
+    internal int QueuedSessions => _commits.Count;
+
+    /// <summary>Transactions the session commits have used so far (fewer than sessions when they were grouped).</summary>
+    internal long SessionTransactions => Interlocked.Read(ref _sessionTransactions);
+
+    private async Task LeadCommitsAsync(PendingCommit own)
+    {
+        while (true)
+        {
+            try
+            {
+                await _writeLock.WaitAsync().ConfigureAwait(false);
+            }
+            catch (ObjectDisposedException e)
+            {
+                // The store was closed: nobody will commit what is queued. Fail it rather than leave it waiting.
+                FailQueued(own, e);
+                return;
+            }
+
+            try
+            {
+                var batch = new List<PendingCommit>(CommitsPerTransaction);
+                if (own.Taken)
+                {
+                    // Handed over: our session was taken off the queue by the previous leader.
+                    batch.Add(own);
+                }
+
+                while (!own.Finished)
+                {
+                    while (batch.Count < CommitsPerTransaction && _commits.TryDequeue(out var next))
+                    {
+                        batch.Add(next);
+                    }
+
+                    CommitBatch(batch);
+                    batch.Clear();
+                }
+            }
+            finally
+            {
+                _writeLock.Release();
+            }
+
+            // Ours is done. If others wait, the oldest leads next; otherwise step down, then look once more:
+            // a session queued after our last look and before we stepped down found us still leading.
+            if (_commits.TryDequeue(out var heir))
+            {
+                heir.Taken = true;
+                heir.Leads = true;
+                heir.Signal.SetResult(CommitOutcome.Lead);
+                return;
+            }
+
+            Volatile.Write(ref _leading, 0);
+            if (_commits.IsEmpty || Interlocked.CompareExchange(ref _leading, 1, 0) != 0)
+            {
+                return;
+            }
+        }
+    }
+
+    private void FailQueued(PendingCommit own, Exception reason)
+    {
+        var failure = new StoreException(StoreErrorReason.Unavailable, "The store is closed; nothing was written.", reason);
+        if (!own.Finished)
+        {
+            own.Finish(failure);
+        }
+
+        while (_commits.TryDequeue(out var commit))
+        {
+            commit.Finish(failure);
+        }
+
+        Volatile.Write(ref _leading, 0);
+    }
+
+    /// <summary>Commits <paramref name="batch"/> in one transaction, a savepoint per session; finishes every session in it.</summary>
+    private void CommitBatch(List<PendingCommit> batch)
+    {
+        var committed = new List<PendingCommit>(batch.Count);
+        SqliteTransaction? transaction = null;
+        try
+        {
+            transaction = _writer.BeginTransaction(deferred: false);
+            foreach (var commit in batch)
+            {
+                if (commit.Cancellation.IsCancellationRequested)
+                {
+                    commit.Finish(new OperationCanceledException(commit.Cancellation));
+                    continue;
+                }
+
+                var pathMark = _paths.Mark();
+                var typeMark = _types.Mark();
+                transaction.Save(SessionSavepoint);
+                try
+                {
+                    WriteSession(transaction, commit.Changes);
+                    transaction.Release(SessionSavepoint);
+                    committed.Add(commit);
+                }
+                catch (Exception e)
+                {
+                    // Only this session is undone. If SQLite ended the whole transaction (an I/O error, a full
+                    // disk), the rollback to the savepoint throws and the whole batch fails below.
+                    transaction.Rollback(SessionSavepoint);
+                    transaction.Release(SessionSavepoint);
+                    _paths.Discard(pathMark);
+                    _types.Discard(typeMark);
+                    commit.Finish(WriteFailure(e) ?? e);
+                }
+            }
+
+            transaction.Commit();
+            Interlocked.Increment(ref _sessionTransactions);
+            _paths.Accept();
+            _types.Accept();
+            foreach (var commit in committed)
+            {
+                commit.Finish(null);
+            }
+        }
+        catch (Exception e)
+        {
+            _paths.Discard(0);
+            _types.Discard(0);
+            var failure = WriteFailure(e) ?? new StoreException(StoreErrorReason.Unavailable, $"Writing the store failed, nothing was written: {e.Message}", e);
+            foreach (var commit in batch)
+            {
+                if (!commit.Finished)
+                {
+                    commit.Finish(failure);
+                }
+            }
+        }
+        finally
+        {
+            transaction?.Dispose();
+        }
+    }
+
+    private const string SessionSavepoint = "session";
+
+    private void WriteSession(SqliteTransaction transaction, SessionChanges changes)
+    {
+        var device = UpsertDevice(transaction, changes);
+        RemoveSubtrees(transaction, device, changes.RemovedSubtrees);
+        PruneListedSubtrees(transaction, device, changes.ListedSubtrees);
+        WriteParameters(transaction, device, changes.Parameters);
+        UpdateTasks(transaction, device, changes.Tasks);
+        foreach (var task in changes.NewTasks)
+        {
+            InsertTask(transaction, device, task);
+        }
+    }
+
+    private enum CommitOutcome
+    {
+        Committed,
+
+        /// <summary>Not committed yet: the waiter now leads and commits it.</summary>
+        Lead,
+    }
+
+    private sealed class PendingCommit(SessionChanges changes, CancellationToken cancellation)
+    {
+        public SessionChanges Changes { get; } = changes;
+
+        public CancellationToken Cancellation { get; } = cancellation;
+
+        /// <summary>What a waiting session is woken with. Continuations run on the thread pool, not inside the leader's batch.</summary>
+        public TaskCompletionSource<CommitOutcome> Signal { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Its own session runs the commits (nobody waits on <see cref="Signal"/> for the outcome).</summary>
+        public bool Leads { get; set; }
+
+        /// <summary>Set by the leader that dequeued it to hand over the lead.</summary>
+        public bool Taken { get; set; }
+
+        public bool Finished { get; private set; }
+
+        public Exception? Failure { get; private set; }
+
+        public void Finish(Exception? failure)
+        {
+            Finished = true;
+            Failure = failure;
+            if (Leads)
+            {
+                return;
+            }
+
+            if (failure is null)
+            {
+                Signal.SetResult(CommitOutcome.Committed);
+            }
+            else
+            {
+                Signal.SetException(failure);
+            }
+        }
+    }
+
+    // The writer's hot statements are prepared once and reused (under the write lock), driven through SQLite's
+    // API directly (RawStatement): preparing, then binding by name, the 29-column upsert and the parameter
+    // upserts were the larger part of a periodic session's commit.
+    private RawStatement? _upsertDevice;
+    private RawStatement? _upsertParameter;
 
     private long UpsertDevice(SqliteTransaction transaction, SessionChanges changes)
     {
-        _upsertDevice ??= _writer.CreateCommand();
-        _upsertDevice.CommandText = DeviceRow.Upsert;
-        _upsertDevice.Transaction = transaction;
-        _upsertDevice.Parameters.Clear();
-        DeviceRow.Bind(_upsertDevice, changes.Device);
-        return (long)_upsertDevice.ExecuteScalar()!;
+        _ = transaction;
+        var statement = _upsertDevice ??= new RawStatement(_writer, DeviceRow.Upsert);
+        try
+        {
+            DeviceRow.Bind(statement, changes.Device);
+            return statement.Step() ? statement.Int64(0) : throw new InvalidOperationException("The device upsert returned no row.");
+        }
+        finally
+        {
+            statement.Reset();
+        }
     }
 
     private void RemoveSubtrees(SqliteTransaction transaction, long device, List<string> prefixes)
@@ -111,41 +342,29 @@ public sealed partial class SqliteDeviceStore
             return;
         }
 
-        if (_upsertParameter is null)
+        var statement = _upsertParameter ??= new RawStatement(_writer, UpsertParameter);
+        int pDevice = statement.Index("$device"), pPath = statement.Index("$path"), pValue = statement.Index("$value"),
+            pType = statement.Index("$type"), pWritable = statement.Index("$writable"), pNotification = statement.Index("$notification"),
+            pAccess = statement.Index("$access_list"), pReadAt = statement.Index("$read_at");
+        try
         {
-            _upsertParameter = _writer.CreateCommand();
-            _upsertParameter.CommandText = UpsertParameter;
-            _upsertParameter.Parameters.Add("$device", SqliteType.Integer);
-            _upsertParameter.Parameters.Add("$path", SqliteType.Integer);
-            _upsertParameter.Parameters.Add("$value", SqliteType.Text);
-            _upsertParameter.Parameters.Add("$type", SqliteType.Integer);
-            _upsertParameter.Parameters.Add("$writable", SqliteType.Integer);
-            _upsertParameter.Parameters.Add("$notification", SqliteType.Integer);
-            _upsertParameter.Parameters.Add("$access_list", SqliteType.Text);
-            _upsertParameter.Parameters.Add("$read_at", SqliteType.Integer);
+            foreach (var p in parameters)
+            {
+                statement.Bind(pDevice, device);
+                statement.Bind(pPath, _paths.GetOrAdd(transaction, p.Path));
+                statement.Bind(pValue, p.Value);
+                statement.Bind(pType, p.Type is null ? null : _types.GetOrAdd(transaction, p.Type));
+                statement.Bind(pWritable, p.Writable is { } w ? (w ? 1 : 0) : null);
+                statement.Bind(pNotification, (long?)p.Notification);
+                statement.Bind(pAccess, p.AccessList);
+                statement.Bind(pReadAt, DeviceRow.Milliseconds(p.ReadAt));
+                statement.Step();
+                statement.Reset();
+            }
         }
-
-        var command = _upsertParameter;
-        command.Transaction = transaction;
-        var pDevice = command.Parameters["$device"];
-        var pPath = command.Parameters["$path"];
-        var pValue = command.Parameters["$value"];
-        var pType = command.Parameters["$type"];
-        var pWritable = command.Parameters["$writable"];
-        var pNotification = command.Parameters["$notification"];
-        var pAccess = command.Parameters["$access_list"];
-        var pReadAt = command.Parameters["$read_at"];
-        foreach (var p in parameters)
+        finally
         {
-            pDevice.Value = device;
-            pPath.Value = _paths.GetOrAdd(transaction, p.Path);
-            pValue.Value = (object?)p.Value ?? DBNull.Value;
-            pType.Value = p.Type is null ? DBNull.Value : _types.GetOrAdd(transaction, p.Type);
-            pWritable.Value = p.Writable is { } w ? (w ? 1 : 0) : DBNull.Value;
-            pNotification.Value = (object?)p.Notification ?? DBNull.Value;
-            pAccess.Value = (object?)p.AccessList ?? DBNull.Value;
-            pReadAt.Value = DeviceRow.Db(p.ReadAt);
-            command.ExecuteNonQuery();
+            statement.Reset();
         }
     }
 

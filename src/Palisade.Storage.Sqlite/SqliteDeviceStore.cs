@@ -291,7 +291,8 @@ public sealed partial class SqliteDeviceStore : IDeviceStore
         }
     }
 
-    private async Task<T> WriteAsync<T>(Func<SqliteTransaction, T> write, CancellationToken cancellationToken)
+    /// <summary>Runs <paramref name="write"/> in a transaction of its own under the write lock (internal for tests that hold the writer).</summary>
+    internal async Task<T> WriteAsync<T>(Func<SqliteTransaction, T> write, CancellationToken cancellationToken)
     {
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -303,8 +304,8 @@ public sealed partial class SqliteDeviceStore : IDeviceStore
             {
                 var result = write(transaction);
                 transaction.Commit();
-                _paths.Accept(pathMark);
-                _types.Accept(typeMark);
+                _paths.Accept();
+                _types.Accept();
                 return result;
             }
             catch
@@ -315,19 +316,23 @@ public sealed partial class SqliteDeviceStore : IDeviceStore
                 throw;
             }
         }
-        catch (SqliteException e) when (e.SqliteErrorCode is 19)
+        catch (Exception e) when (WriteFailure(e) is { } failure)
         {
-            throw new StoreException(StoreErrorReason.Rejected, $"The store refused the write, nothing was written: {e.Message}", e);
-        }
-        catch (SqliteException e)
-        {
-            throw new StoreException(StoreErrorReason.Unavailable, $"Writing the store failed, nothing was written: {e.Message}", e);
+            throw failure;
         }
         finally
         {
             _writeLock.Release();
         }
     }
+
+    /// <summary>What a caller is told when a write threw <paramref name="e"/>; null for exceptions that pass as they are.</summary>
+    private static StoreException? WriteFailure(Exception e) => e switch
+    {
+        SqliteException { SqliteErrorCode: 19 } => new StoreException(StoreErrorReason.Rejected, $"The store refused the write, nothing was written: {e.Message}", e),
+        SqliteException => new StoreException(StoreErrorReason.Unavailable, $"Writing the store failed, nothing was written: {e.Message}", e),
+        _ => null,
+    };
 
     private static long? DeviceRowId(SqliteTransaction transaction, DeviceId id)
     {

@@ -284,6 +284,55 @@ public abstract class DeviceStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Concurrent_sessions_that_fail_leave_nothing_and_do_not_take_the_others_with_them()
+    {
+        // Every third session writes a value the store refuses, after a path no other session uses.
+        var outcomes = await Task.WhenAll(Enumerable.Range(1, 48).Select(n => Task.Run(async () =>
+        {
+            var changes = new SessionChanges(NewDevice(n));
+            changes.Parameters.Add(Value($"Device.Only{n}.Name", $"name {n}"));
+            if (n % 3 == 0)
+            {
+                changes.Parameters.Add(Value("Device.TooLong", new string('x', 70_000)));
+            }
+
+            try
+            {
+                await Store.CommitSessionAsync(changes, default);
+                return (n, (StoreErrorReason?)null);
+            }
+            catch (StoreException e)
+            {
+                return (n, e.Reason);
+            }
+        })));
+
+        foreach (var (n, failure) in outcomes)
+        {
+            if (n % 3 == 0)
+            {
+                Assert.Equal(StoreErrorReason.Rejected, failure);
+                Assert.Null(await Store.GetDeviceAsync(Id(n), default));
+                Assert.Empty(await Store.GetParametersAsync(Id(n), null, default));
+            }
+            else
+            {
+                Assert.Null(failure);
+                Assert.NotNull(await Store.GetDeviceAsync(Id(n), default));
+                Assert.Equal([$"name {n}"], (await Store.GetParametersAsync(Id(n), null, default)).Select(p => p.Value));
+            }
+        }
+
+        Assert.Equal(32, await Store.CountDevicesAsync(default));
+
+        // A path first met in a session that failed is written correctly by a later one.
+        var later = new SessionChanges(NewDevice(3));
+        later.Parameters.Add(Value("Device.Only3.Name", "name 3"));
+        await Store.CommitSessionAsync(later, default);
+        Assert.Equal(["name 3"], (await Store.GetParametersAsync(Id(3), "Device.Only3.", default)).Select(p => p.Value));
+    }
+
+    [Fact]
     public async Task Reads_running_beside_commits_see_each_device_as_last_committed_and_never_another_one()
     {
         // More readers at once than a store keeps idle: each read must get its own connection and statements.

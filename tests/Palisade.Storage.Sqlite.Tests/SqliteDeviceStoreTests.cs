@@ -26,6 +26,91 @@ public sealed class SqliteDeviceStoreTests : SearchContract, IDisposable
     }
 
     [Fact]
+    public async Task Sessions_that_end_together_share_one_transaction_and_a_failing_one_is_rolled_back_alone()
+    {
+        var store = (SqliteDeviceStore)Store;
+        using var gate = new ManualResetEventSlim();
+        var held = HoldWriterAsync(store, gate);
+        var transactionsBefore = store.SessionTransactions;
+
+        // Queued while the writer is busy: the first interns a path, the second interns another and then fails,
+        // the third uses the failed session's new path, which must be interned again, not taken from the failure.
+        var first = new SessionChanges(NewDevice(1));
+        first.Parameters.Add(Value("Device.Shared.A", "1"));
+        var failing = new SessionChanges(NewDevice(2));
+        failing.Parameters.Add(Value("Device.Shared.B", "2"));
+        failing.Parameters.Add(Value("Device.TooLong", new string('x', 70_000)));
+        var third = new SessionChanges(NewDevice(3));
+        third.Parameters.Add(Value("Device.Shared.B", "3"));
+        var commits = new List<Task>();
+        foreach (var changes in new[] { first, failing, third })
+        {
+            var queued = store.QueuedSessions;
+            commits.Add(Task.Run(() => Store.CommitSessionAsync(changes, default)));
+            await WaitUntilAsync(() => store.QueuedSessions > queued);
+        }
+
+        gate.Set();
+        Assert.True(await held);
+        await commits[0];
+        var error = await Assert.ThrowsAsync<StoreException>(() => commits[1]);
+        await commits[2];
+
+        Assert.Equal(StoreErrorReason.Rejected, error.Reason);
+        Assert.Equal(1, store.SessionTransactions - transactionsBefore);
+        Assert.Equal(["1"], (await Store.GetParametersAsync(Id(1), null, default)).Select(p => p.Value));
+        Assert.Null(await Store.GetDeviceAsync(Id(2), default));
+        Assert.Empty(await Store.GetParametersAsync(Id(2), null, default));
+        Assert.Equal(["Device.Shared.B"], (await Store.GetParametersAsync(Id(3), null, default)).Select(p => p.Path));
+        Assert.Empty(await store.CheckIntegrityAsync(default));
+    }
+
+    [Fact]
+    public async Task A_session_cancelled_while_queued_is_not_written()
+    {
+        var store = (SqliteDeviceStore)Store;
+        using var gate = new ManualResetEventSlim();
+        var held = HoldWriterAsync(store, gate);
+        using var cancel = new CancellationTokenSource();
+        var kept = Task.Run(() => Store.CommitSessionAsync(new SessionChanges(NewDevice(1)), default));
+        await WaitUntilAsync(() => store.QueuedSessions == 1);
+        var dropped = Task.Run(() => Store.CommitSessionAsync(new SessionChanges(NewDevice(2)), cancel.Token));
+        await WaitUntilAsync(() => store.QueuedSessions == 2);
+
+        await cancel.CancelAsync();
+        gate.Set();
+        await held;
+
+        await kept;
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => dropped);
+        Assert.NotNull(await Store.GetDeviceAsync(Id(1), default));
+        Assert.Null(await Store.GetDeviceAsync(Id(2), default));
+    }
+
+    /// <summary>Keeps the store's writer busy until <paramref name="gate"/> opens; returns once it is held.</summary>
+    private static Task<bool> HoldWriterAsync(SqliteDeviceStore store, ManualResetEventSlim gate)
+    {
+        using var entered = new ManualResetEventSlim();
+        var held = Task.Run(() => store.WriteAsync(_ =>
+        {
+            entered.Set();
+            return gate.Wait(TimeSpan.FromSeconds(30));
+        }, default));
+        Assert.True(entered.Wait(TimeSpan.FromSeconds(30)));
+        return held;
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "timed out waiting for the queued sessions");
+            await Task.Delay(5);
+        }
+    }
+
+    [Fact]
     public async Task A_new_store_is_migrated_and_reopening_is_idempotent()
     {
         var store = (SqliteDeviceStore)Store;

@@ -60,6 +60,7 @@ internal sealed record FleetReport(
     LatencyReport LatencyMs,
     LatencyReport HalfRateLatencyMs,
     double HalfRateSessionsPerSecond,
+    double HalfRateServerCpuSecondsPer1000Sessions,
     double ServerCpuSecondsPer1000Sessions,
     double BaselineServerCpuSecondsPer1000Sessions,
     double SimulatorCpuSecondsPer1000Sessions,
@@ -216,8 +217,13 @@ internal static class FleetBenchmark
                 await WarmUpAsync(fleet.Agents, settings, 2, errors, before, cancellationToken).ConfigureAwait(false);
             }
 
+            var halfServerCpu = server.CpuSeconds;
             var (halfSessions, halfLatency) = await OpenLoopAsync(fleet.Agents, rate / 2, TimeSpan.FromSeconds(Math.Max(3, settings.DurationSeconds / 2)), errors, cancellationToken).ConfigureAwait(false);
             var halfRate = halfSessions / Math.Max(3, settings.DurationSeconds / 2.0);
+
+            // CPU per session at a steady, unsaturated load: what a fleet costs to serve, with less of the
+            // contention noise of the saturated phase.
+            var halfServerCpuPer1000 = (server.CpuSeconds - halfServerCpu) * 1000 / Math.Max(1, halfSessions);
             var peakRss = server.PeakRssBytes;
             await server.DisposeAsync().ConfigureAwait(false);
             var baseline = baselineTurns?.Rate ?? 0;
@@ -230,7 +236,7 @@ internal static class FleetBenchmark
             return new FleetReport(
                 settings.Scenario, Math.Round(stormSeconds, 1), shed, stormTasksLost, stormBootsLost, stormRetries, settings.Devices, settings.Tls switch { "resumed" => "resumed-session", "reuse" => "reused-connection", _ => "full-handshake" }, "digest", settings.DurationSeconds,
                 sessions, Math.Round(rate, 1), Math.Round(baseline, 1), baseline > 0 ? Math.Round(rate / baseline, 3) : 0,
-                Report(latency), Report(halfLatency), Math.Round(halfRate, 1),
+                Report(latency), Report(halfLatency), Math.Round(halfRate, 1), Math.Round(halfServerCpuPer1000, 3),
                 Math.Round(serverCpuPer1000, 3), Math.Round(baselineTurns?.ServerCpuPer1000 ?? 0, 3), Math.Round(simCpuPer1000, 3), peakRss, restRss, storedDevices,
                 Math.Round(bootstrapSeconds, 1), Math.Round(registered / bootstrapSeconds, 1),
                 storeBytes, Math.Round((double)storeBytes / storedDevices, 1), parameters, parameters > 0 ? Math.Round((double)storeBytes / parameters, 1) : 0,
@@ -275,6 +281,7 @@ internal static class FleetBenchmark
         Row("latency p50/p95/p99 (ms), saturated", $"{r.LatencyMs.P50:0.0} / {r.LatencyMs.P95:0.0} / {r.LatencyMs.P99:0.0}");
         Row($"latency p50/p95/p99 (ms) at {r.HalfRateSessionsPerSecond:0}/s", $"{r.HalfRateLatencyMs.P50:0.0} / {r.HalfRateLatencyMs.P95:0.0} / {r.HalfRateLatencyMs.P99:0.0}");
         Row("CPU s per 1000 sessions: server / simulator", $"{r.ServerCpuSecondsPer1000Sessions:0.00} / {r.SimulatorCpuSecondsPer1000Sessions:0.00}");
+        Row($"CPU s per 1000 sessions: server at {r.HalfRateSessionsPerSecond:0}/s", $"{r.HalfRateServerCpuSecondsPer1000Sessions:0.00}");
         if (r.BaselineServerCpuSecondsPer1000Sessions > 0)
         {
             Row("CPU s per 1000 sessions: baseline server", $"{r.BaselineServerCpuSecondsPer1000Sessions:0.00}");

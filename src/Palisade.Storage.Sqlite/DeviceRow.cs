@@ -34,7 +34,10 @@ internal static class DeviceRow
         RETURNING rowid
         """;
 
-    public static Device Read(SqliteDataReader r)
+    public static Device Read(SqliteDataReader reader) => Read(new ReaderRow(reader));
+
+    public static Device Read<TRow>(TRow r)
+        where TRow : IRow
     {
         var id = new DeviceId(r.GetString(1), r.GetString(2), r.GetString(3));
         var crUrl = Text(r, 20);
@@ -103,9 +106,12 @@ internal static class DeviceRow
 
     public static object Db(string? text) => (object?)text ?? DBNull.Value;
 
-    private static DateTimeOffset? OptionalTime(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : Time(r.GetInt64(i));
+    private static DateTimeOffset? OptionalTime<TRow>(TRow r, int i)
+        where TRow : IRow => r.IsDBNull(i) ? null : Time(r.GetInt64(i));
 
-    private static string? Text(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+    private static string? Text<TRow>(TRow r, int i)
+        where TRow : IRow => r.IsDBNull(i) ? null : r.GetString(i);
 
-    private static byte[]? Bytes(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : (byte[])r.GetValue(i);
+    private static byte[]? Bytes<TRow>(TRow r, int i)
+        where TRow : IRow => r.IsDBNull(i) ? null : r.GetBytes(i);
 }

@@ -10,7 +10,7 @@ namespace Palisade.Storage.Sqlite;
 /// was about 40 % of the commit's CPU in a dotnet-trace profile. Here indexes are resolved once at prepare time.
 /// Errors surface as <see cref="SqliteException"/>, as from the provider. Not thread-safe: used under the write lock.
 /// </summary>
-internal sealed class RawStatement : IDisposable
+internal sealed class RawStatement : IDisposable, IRow
 {
     private readonly SqliteConnection _connection;
     private readonly sqlite3_stmt _statement;
@@ -70,6 +70,14 @@ internal sealed class RawStatement : IDisposable
 
     public long Int64(int column) => raw.sqlite3_column_int64(_statement, column);
 
+    long IRow.GetInt64(int column) => raw.sqlite3_column_int64(_statement, column);
+
+    public bool IsDBNull(int column) => raw.sqlite3_column_type(_statement, column) == raw.SQLITE_NULL;
+
+    public string GetString(int column) => raw.sqlite3_column_text(_statement, column).utf8_to_string();
+
+    public byte[] GetBytes(int column) => raw.sqlite3_column_blob(_statement, column).ToArray();
+
     /// <summary>Ready for the next execution: no open row, no values bound.</summary>
     public void Reset()
     {
@@ -86,4 +94,28 @@ internal sealed class RawStatement : IDisposable
             SqliteException.ThrowExceptionForRC(rc, _connection.Handle);
         }
     }
+}
+
+/// <summary>The current row of a query, whichever way it was run.</summary>
+internal interface IRow
+{
+    bool IsDBNull(int column);
+
+    string GetString(int column);
+
+    long GetInt64(int column);
+
+    byte[] GetBytes(int column);
+}
+
+/// <summary>A provider data reader's current row as an <see cref="IRow"/>.</summary>
+internal readonly struct ReaderRow(SqliteDataReader reader) : IRow
+{
+    public bool IsDBNull(int column) => reader.IsDBNull(column);
+
+    public string GetString(int column) => reader.GetString(column);
+
+    public long GetInt64(int column) => reader.GetInt64(column);
+
+    public byte[] GetBytes(int column) => (byte[])reader.GetValue(column);
 }

@@ -5,11 +5,13 @@ namespace Palisade.Storage.Sqlite;
 
 /// <summary>
 /// A reader connection kept open between reads, with the statements it has prepared. Preparing the same SELECT
-/// on every CWMP session (device by id, "anything queued?") was a sixth of the server's CPU per session.
+/// on every CWMP session (device by id, "anything queued?") was a sixth of the server's CPU per session. Those two
+/// also bypass the provider's per-execution data reader and by-name binding (<see cref="Raw"/>): 17 → 10.5 µs of CPU
+/// for the pair, measured in a loop over 2,000 stored devices.
 /// </summary>
 internal sealed class ReadConnection : IDisposable
 {
-    private readonly Dictionary<string, SqliteCommand> _prepared = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RawStatement> _raw = new(StringComparer.Ordinal);
 
     public ReadConnection(string connectionString)
     {
@@ -23,28 +25,25 @@ internal sealed class ReadConnection : IDisposable
     public SqliteCommand CreateCommand() => Connection.CreateCommand();
 
     /// <summary>
-    /// The command for a constant SQL text, prepared on its first use and kept with this connection, its
-    /// parameters cleared. Do not dispose it; dispose its readers. Never for SQL built from input.
+    /// A constant statement driven through SQLite's API (for the per-session reads), prepared on first use and
+    /// kept with this connection. Reset it when done. Never for SQL built from input.
     /// </summary>
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA2100:Review SQL queries for security vulnerabilities", Justification = "Only constant SQL reaches this method; values are always bound as parameters.")]
-    public SqliteCommand Prepared(string sql)
+    public RawStatement Raw(string sql)
     {
-        if (!_prepared.TryGetValue(sql, out var command))
+        if (!_raw.TryGetValue(sql, out var statement))
         {
-            command = Connection.CreateCommand();
-            command.CommandText = sql;
-            _prepared.Add(sql, command);
+            statement = new RawStatement(Connection, sql);
+            _raw.Add(sql, statement);
         }
 
-        command.Parameters.Clear();
-        return command;
+        return statement;
     }
 
     public void Dispose()
     {
-        foreach (var command in _prepared.Values)
+        foreach (var statement in _raw.Values)
         {
-            command.Dispose();
+            statement.Dispose();
         }
 
         Connection.Dispose();

@@ -42,10 +42,17 @@ public sealed partial class SqliteDeviceStore
         // Most sessions have nothing queued: find that out with a read, not a write transaction.
         var any = await ReadAsync(connection =>
         {
-            var command = connection.Prepared("SELECT EXISTS (SELECT 1 FROM tasks t JOIN devices d ON d.rowid = t.device WHERE d.id = $id AND t.status = $queued)");
-            command.Parameters.AddWithValue("$id", id.ToString());
-            command.Parameters.AddWithValue("$queued", (int)DeviceTaskStatus.Queued);
-            return (long)command.ExecuteScalar()! == 1;
+            var statement = connection.Raw("SELECT EXISTS (SELECT 1 FROM tasks t JOIN devices d ON d.rowid = t.device WHERE d.id = ?1 AND t.status = ?2)");
+            try
+            {
+                statement.Bind(1, id.ToString());
+                statement.Bind(2, (long)DeviceTaskStatus.Queued);
+                return statement.Step() && statement.Int64(0) == 1;
+            }
+            finally
+            {
+                statement.Reset();
+            }
         }, cancellationToken).ConfigureAwait(false);
         return any ? await TakeQueuedTasksLockedAsync(id, now, cancellationToken).ConfigureAwait(false) : [];
     }

@@ -6,8 +6,9 @@ namespace Palisade.Storage.Sqlite;
 
 /// <summary>
 /// The embedded store: one SQLite file in WAL mode. Writes go through one connection, one at a
-/// time (SQLite has one writer anyway; queuing in-process avoids busy-retry storms); reads use
-/// pooled connections and see the last committed state. Every SQL statement is parameterised.
+/// time (SQLite has one writer anyway; queuing in-process avoids busy-retry storms), and sessions
+/// that end together share one transaction with a savepoint each; reads use pooled connections and
+/// see the last committed state. Every SQL statement is parameterised.
 /// </summary>
 public sealed partial class SqliteDeviceStore : IDeviceStore
 {
@@ -101,10 +102,16 @@ public sealed partial class SqliteDeviceStore : IDeviceStore
     public Task<Device?> GetDeviceAsync(DeviceId id, CancellationToken cancellationToken) =>
         ReadAsync(connection =>
         {
-            var command = connection.Prepared(DeviceById);
-            command.Parameters.AddWithValue("$id", id.ToString());
-            using var reader = command.ExecuteReader();
-            return reader.Read() ? DeviceRow.Read(reader) : null;
+            var statement = connection.Raw(DeviceById);
+            try
+            {
+                statement.Bind(1, id.ToString());
+                return statement.Step() ? DeviceRow.Read(statement) : null;
+            }
+            finally
+            {
+                statement.Reset();
+            }
         }, cancellationToken);
 
     /// <inheritdoc />
@@ -342,5 +349,5 @@ public sealed partial class SqliteDeviceStore : IDeviceStore
     }
 
     private const string DeviceColumns = DeviceRow.Columns;
-    private const string DeviceById = $"SELECT {DeviceColumns} FROM devices WHERE id = $id";
+    private const string DeviceById = $"SELECT {DeviceColumns} FROM devices WHERE id = ?1";
 }

@@ -37,6 +37,13 @@ internal sealed class FleetSettings
     /// <summary>Turns Palisade and the baseline take in the closed loop (the duration is split among them).</summary>
     public int Rounds { get; init; } = 3;
 
+    /// <summary>
+    /// Uncounted seconds of closed loop before each server's first turn (at most the duration). The runtime keeps
+    /// recompiling hot code at higher tiers for tens of seconds after start: a perf profile of the server 15 s into
+    /// the periodic phase showed the JIT at 5-6 % of its CPU, 85 s in under 1 %.
+    /// </summary>
+    public int WarmUpSeconds { get; init; } = 20;
+
     /// <summary>Sessions in flight above which the server sheds (storm scenario).</summary>
     public int MaxSessions { get; init; } = 100_000;
 }
@@ -214,7 +221,7 @@ internal static class FleetBenchmark
                 // The baseline's fleet is garbage now; collected here rather than in the middle of the latency phase.
                 GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
                 GC.WaitForPendingFinalizers();
-                await WarmUpAsync(fleet.Agents, settings, 2, errors, before, cancellationToken).ConfigureAwait(false);
+                await WarmUpAsync(fleet.Agents, settings, Rewarm(settings), errors, before, cancellationToken).ConfigureAwait(false);
             }
 
             var halfServerCpu = server.CpuSeconds;
@@ -468,7 +475,7 @@ internal static class FleetBenchmark
     {
         // A warm-up turn each, not counted: the first seconds of a process (JIT, tiered compilation, pools filling)
         // ran 30 % below the rest.
-        await WarmUpAsync(fleet.Agents, settings, 5, errors, before, cancellationToken).ConfigureAwait(false);
+        await WarmUpAsync(fleet.Agents, settings, FirstWarmUp(settings), errors, before, cancellationToken).ConfigureAwait(false);
         var duration = TimeSpan.FromSeconds(settings.DurationSeconds);
         if (!settings.Baseline)
         {
@@ -481,22 +488,18 @@ internal static class FleetBenchmark
         await using var baselineFleet = await FleetAsync(canned.Url, settings, profile, null, null, data, cancellationToken).ConfigureAwait(false);
         var baseline = new Turns(canned);
         var baselineErrors = new SortedDictionary<string, long>(StringComparer.Ordinal);
-        await WarmUpAsync(baselineFleet.Agents, settings, 5, baselineErrors, null, cancellationToken).ConfigureAwait(false);
+        await WarmUpAsync(baselineFleet.Agents, settings, FirstWarmUp(settings), baselineErrors, null, cancellationToken).ConfigureAwait(false);
         var rounds = Math.Max(1, settings.Rounds);
         var turn = duration / rounds;
         for (var round = 0; round < rounds; round++)
         {
-            // After the other server's turn a fleet's kept connections may have gone idle past the client's 15 s:
-            // a short uncounted pass reconnects them, so that a turn measures sessions, not reconnections.
-            if (round > 0)
-            {
-                await WarmUpAsync(fleet.Agents, settings, 2, errors, before, cancellationToken).ConfigureAwait(false);
-            }
-
+            // After the other server's turn (or its warm-up) a fleet's kept connections may have gone idle past the
+            // client's 15 s: a short uncounted pass reconnects them, so that a turn measures sessions, not reconnections.
+            await WarmUpAsync(fleet.Agents, settings, Rewarm(settings), errors, before, cancellationToken).ConfigureAwait(false);
             await palisade.RunAsync(() => ClosedLoopAsync(fleet.Agents, settings.Concurrency, turn, onePass: false, errors, cancellationToken, before)).ConfigureAwait(false);
             if (round > 0)
             {
-                await WarmUpAsync(baselineFleet.Agents, settings, 2, baselineErrors, null, cancellationToken).ConfigureAwait(false);
+                await WarmUpAsync(baselineFleet.Agents, settings, Rewarm(settings), baselineErrors, null, cancellationToken).ConfigureAwait(false);
             }
 
             await baseline.RunAsync(() => ClosedLoopAsync(baselineFleet.Agents, settings.Concurrency, turn, onePass: false, baselineErrors, cancellationToken)).ConfigureAwait(false);
@@ -506,9 +509,15 @@ internal static class FleetBenchmark
         return baseline;
     }
 
-    // An uncounted closed-loop pass of at most the given seconds (a quarter of the duration in short runs).
+    // Before a server's first turn: --warmup seconds, at most the duration.
+    private static double FirstWarmUp(FleetSettings settings) => Math.Clamp(settings.WarmUpSeconds, 0, settings.DurationSeconds);
+
+    // Between turns: a short pass (2 s, a quarter of the duration in short runs).
+    private static double Rewarm(FleetSettings settings) => Math.Min(2, settings.DurationSeconds / 4.0);
+
+    // An uncounted closed-loop pass of the given seconds.
     private static Task WarmUpAsync(IReadOnlyList<CpeAgent> agents, FleetSettings settings, double seconds, SortedDictionary<string, long> errors, Func<CpeAgent, Task>? before, CancellationToken cancellationToken) =>
-        ClosedLoopAsync(agents, settings.Concurrency, TimeSpan.FromSeconds(Math.Min(seconds, settings.DurationSeconds / 4.0)), onePass: false, errors, cancellationToken, before);
+        ClosedLoopAsync(agents, settings.Concurrency, TimeSpan.FromSeconds(seconds), onePass: false, errors, cancellationToken, before);
 
     private static async Task<(long Sessions, LongHistogram Latency)> OpenLoopAsync(IReadOnlyList<CpeAgent> agents, double rate, TimeSpan duration, SortedDictionary<string, long> errors, CancellationToken cancellationToken)
     {

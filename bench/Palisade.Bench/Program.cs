@@ -14,10 +14,11 @@ var scenario = new Option<string>("--scenario") { Description = "periodic (defau
 var maxSessions = new Option<int>("--max-sessions") { Description = "Server's sessions in flight before it sheds with 503 (default 100000; use e.g. 64 for a storm).", DefaultValueFactory = _ => 100_000 };
 var dataDir = new Option<string?>("--data") { Description = "Serve an existing data folder (e.g. filled by store-scale) instead of a fresh one; it is kept." };
 var rounds = new Option<int>("--rounds") { Description = "Turns Palisade and the baseline take, alternating, within the duration (default 3).", DefaultValueFactory = _ => 3 };
+var warmUp = new Option<int>("--warmup") { Description = "Uncounted seconds each server is driven before its first turn, so that the turns measure compiled code, not the JIT's tiering (default 20, at most the duration).", DefaultValueFactory = _ => 20 };
 var json = new Option<string?>("--json") { Description = "Write the figures as JSON to this file." };
 var fleet = new Command("fleet", "Start palisade serve on 127.0.0.1 with a fresh data folder, register a fleet, drive periodic informs, compare with a canned baseline.")
 {
-    devices, duration, parameters, tls, concurrency, noBaseline, scenario, maxSessions, dataDir, rounds, json,
+    devices, duration, parameters, tls, concurrency, noBaseline, scenario, maxSessions, dataDir, rounds, warmUp, json,
 };
 fleet.SetAction(async (r, ct) =>
 {
@@ -33,6 +34,7 @@ fleet.SetAction(async (r, ct) =>
         MaxSessions = r.GetValue(maxSessions),
         DataDirectory = r.GetValue(dataDir),
         Rounds = r.GetValue(rounds),
+        WarmUpSeconds = r.GetValue(warmUp),
     };
     var report = await FleetBenchmark.RunAsync(settings, ct);
     FleetBenchmark.Print(report);

@@ -11,7 +11,7 @@ public sealed class BenchmarkSmokeTests
     {
         var json = Path.Combine(Path.GetTempPath(), "palisade-bench-" + Guid.NewGuid().ToString("N") + ".json");
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "Palisade.Bench.dll"), "fleet", "--devices", "200", "--duration", "3", "--concurrency", "16", "--json", json })
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "Palisade.Bench.dll"), "fleet", "--devices", "200", "--duration", "3", "--warmup", "1", "--concurrency", "16", "--json", json })
         {
             info.ArgumentList.Add(arg);
         }

@@ -123,11 +123,7 @@ public sealed partial class SqliteDeviceStore
     private void FailQueued(PendingCommit own, Exception reason)
     {
         var failure = new StoreException(StoreErrorReason.Unavailable, "The store is closed; nothing was written.", reason);
-        if (!own.Finished)
-        {
-            own.Finish(failure);
-        }
-
+        own.Finish(failure);
         while (_commits.TryDequeue(out var commit))
         {
             commit.Finish(failure);
@@ -189,10 +185,7 @@ public sealed partial class SqliteDeviceStore
             var failure = WriteFailure(e) ?? new StoreException(StoreErrorReason.Unavailable, $"Writing the store failed, nothing was written: {e.Message}", e);
             foreach (var commit in batch)
             {
-                if (!commit.Finished)
-                {
-                    commit.Finish(failure);
-                }
+                commit.Finish(failure);
             }
         }
         finally
@@ -243,8 +236,14 @@ public sealed partial class SqliteDeviceStore
 
         public Exception? Failure { get; private set; }
 
+        /// <summary>Records the outcome once (later calls are ignored) and wakes the session if it waits.</summary>
         public void Finish(Exception? failure)
         {
+            if (Finished)
+            {
+                return;
+            }
+
             Finished = true;
             Failure = failure;
             if (Leads)

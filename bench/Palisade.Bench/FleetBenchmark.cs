@@ -497,7 +497,6 @@ internal static class FleetBenchmark
             await ReconnectAsync(fleet.Agents, settings, errors, before, cancellationToken).ConfigureAwait(false);
             await palisade.RunAsync(() => ClosedLoopAsync(fleet.Agents, settings.Concurrency, turn, onePass: false, errors, cancellationToken, before)).ConfigureAwait(false);
             await ReconnectAsync(baselineFleet.Agents, settings, baselineErrors, null, cancellationToken).ConfigureAwait(false);
-
             await baseline.RunAsync(() => ClosedLoopAsync(baselineFleet.Agents, settings.Concurrency, turn, onePass: false, baselineErrors, cancellationToken)).ConfigureAwait(false);
             AnsiConsole.MarkupLineInterpolated($"round {round + 1}/{rounds}: palisade {palisade.LastRate:0}/s, baseline {baseline.LastRate:0}/s");
         }

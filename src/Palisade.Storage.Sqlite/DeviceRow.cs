@@ -102,7 +102,7 @@ internal static class DeviceRow
 
     public static long? Milliseconds(DateTimeOffset? time) => time?.ToUnixTimeMilliseconds();
 
-    public static object Db(DateTimeOffset? time) => time is { } t ? t.ToUnixTimeMilliseconds() : DBNull.Value;
+    public static object Db(DateTimeOffset? time) => (object?)Milliseconds(time) ?? DBNull.Value;
 
     public static object Db(string? text) => (object?)text ?? DBNull.Value;
 

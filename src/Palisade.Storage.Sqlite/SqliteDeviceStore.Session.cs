@@ -182,7 +182,7 @@ public sealed partial class SqliteDeviceStore
         {
             _paths.Discard(0);
             _types.Discard(0);
-            var failure = WriteFailure(e) ?? new StoreException(StoreErrorReason.Unavailable, $"Writing the store failed, nothing was written: {e.Message}", e);
+            var failure = WriteFailure(e) ?? WriteUnavailable(e);
             foreach (var commit in batch)
             {
                 commit.Finish(failure);
@@ -198,7 +198,7 @@ public sealed partial class SqliteDeviceStore
 
     private void WriteSession(SqliteTransaction transaction, SessionChanges changes)
     {
-        var device = UpsertDevice(transaction, changes);
+        var device = UpsertDevice(changes);
         RemoveSubtrees(transaction, device, changes.RemovedSubtrees);
         PruneListedSubtrees(transaction, device, changes.ListedSubtrees);
         WriteParameters(transaction, device, changes.Parameters);
@@ -268,9 +268,9 @@ public sealed partial class SqliteDeviceStore
     private RawStatement? _upsertDevice;
     private RawStatement? _upsertParameter;
 
-    private long UpsertDevice(SqliteTransaction transaction, SessionChanges changes)
+    // Runs in the session's transaction: SQLite transactions belong to the connection, not to a command.
+    private long UpsertDevice(SessionChanges changes)
     {
-        _ = transaction;
         var statement = _upsertDevice ??= new RawStatement(_writer, DeviceRow.Upsert);
         try
         {

@@ -337,9 +337,12 @@ public sealed partial class SqliteDeviceStore : IDeviceStore
     private static StoreException? WriteFailure(Exception e) => e switch
     {
         SqliteException { SqliteErrorCode: 19 } => new StoreException(StoreErrorReason.Rejected, $"The store refused the write, nothing was written: {e.Message}", e),
-        SqliteException => new StoreException(StoreErrorReason.Unavailable, $"Writing the store failed, nothing was written: {e.Message}", e),
+        SqliteException => WriteUnavailable(e),
         _ => null,
     };
+
+    private static StoreException WriteUnavailable(Exception e) =>
+        new(StoreErrorReason.Unavailable, $"Writing the store failed, nothing was written: {e.Message}", e);
 
     private static long? DeviceRowId(SqliteTransaction transaction, DeviceId id)
     {

@@ -138,6 +138,28 @@ public sealed class DigestTests
         Assert.Equal("abc/def=", p["nonce"]);
     }
 
+    // Values with and without escapes take different paths through the parser; both must give back what Quote wrote,
+    // and a parameter after the quoted one must still be found.
+    [Theory]
+    [InlineData("")]
+    [InlineData("plain value")]
+    [InlineData("back\\slash")]
+    [InlineData("\"")]
+    [InlineData("a\"b\\c\\")]
+    [InlineData("/cwmp?x=1, y=\"2\"")]
+    public void Quoted_values_round_trip(string value)
+    {
+        Assert.True(AuthParameters.TryParse("Digest realm=" + AuthParameters.Quote(value) + ", nonce=n1", out var p));
+        Assert.Equal(value, p["realm"]);
+        Assert.Equal("n1", p["nonce"]);
+    }
+
+    [Theory]
+    [InlineData("Digest realm=\"a\\\"")]
+    [InlineData("Digest realm=\"a\\")]
+    [InlineData("Digest realm=\"")]
+    public void Unterminated_quoted_values_do_not_parse(string header) => Assert.False(AuthParameters.TryParse(header, out _));
+
     [Fact]
     public void Basic_credentials_round_trip_and_reject_garbage()
     {

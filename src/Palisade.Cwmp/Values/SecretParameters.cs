@@ -12,6 +12,15 @@ public static class SecretParameters
     public static bool IsSecret(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        return Suffixes.Any(s => name.EndsWith(s, StringComparison.Ordinal));
+        // A loop, not Any(lambda): every parameter of every Inform passes here, and the lambda captures the name.
+        foreach (var suffix in Suffixes)
+        {
+            if (name.EndsWith(suffix, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

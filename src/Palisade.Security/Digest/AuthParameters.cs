@@ -40,11 +40,13 @@ public sealed class AuthParameters
 
         var span = header.AsSpan().Trim();
         var space = span.IndexOf(' ');
-        var scheme = (space < 0 ? span : span[..space]).ToString();
-        if (scheme.Length == 0 || !scheme.All(IsTokenChar))
+        var schemeSpan = space < 0 ? span : span[..space];
+        if (schemeSpan.IsEmpty || !IsToken(schemeSpan))
         {
             return false;
         }
+
+        var scheme = schemeSpan.ToString();
 
         var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         var i = space < 0 ? span.Length : space;
@@ -87,32 +89,10 @@ public sealed class AuthParameters
             if (i < span.Length && span[i] == '"')
             {
                 i++;
-                var builder = new System.Text.StringBuilder();
-                var closed = false;
-                while (i < span.Length)
-                {
-                    var c = span[i++];
-                    if (c == '\\' && i < span.Length)
-                    {
-                        builder.Append(span[i++]);
-                    }
-                    else if (c == '"')
-                    {
-                        closed = true;
-                        break;
-                    }
-                    else
-                    {
-                        builder.Append(c);
-                    }
-                }
-
-                if (!closed)
+                if (!TryReadQuoted(span, ref i, out value))
                 {
                     return false;
                 }
-
-                value = builder.ToString();
             }
             else
             {
@@ -135,8 +115,57 @@ public sealed class AuthParameters
         return true;
     }
 
+    // A quoted-string from just after its opening quote; i ends after the closing quote. Values without a
+    // backslash (all that real clients send) are sliced out whole; only escapes are unfolded character by character.
+    private static bool TryReadQuoted(ReadOnlySpan<char> span, ref int i, out string value)
+    {
+        var rest = span[i..];
+        var end = rest.IndexOfAny('"', '\\');
+        if (end >= 0 && rest[end] == '"')
+        {
+            value = rest[..end].ToString();
+            i += end + 1;
+            return true;
+        }
+
+        var builder = new System.Text.StringBuilder(rest.Length);
+        while (i < span.Length)
+        {
+            var c = span[i++];
+            if (c == '\\' && i < span.Length)
+            {
+                builder.Append(span[i++]);
+            }
+            else if (c == '"')
+            {
+                value = builder.ToString();
+                return true;
+            }
+            else
+            {
+                builder.Append(c);
+            }
+        }
+
+        value = string.Empty;
+        return false;
+    }
+
     /// <summary>Quotes a value for a header (RFC 7230 quoted-string).</summary>
     public static string Quote(string value) => "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+
+    private static bool IsToken(ReadOnlySpan<char> text)
+    {
+        foreach (var c in text)
+        {
+            if (!IsTokenChar(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     private static bool IsTokenChar(char c) =>
         char.IsAsciiLetterOrDigit(c) || c is '!' or '#' or '$' or '%' or '&' or '\'' or '*' or '+' or '-' or '.' or '^' or '_' or '`' or '|' or '~';

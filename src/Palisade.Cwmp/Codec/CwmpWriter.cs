@@ -1,6 +1,9 @@
+using System.Buffers;
+using System.Collections.Concurrent;
 using System.Text;
 using System.Xml;
 using Palisade.Cwmp.Envelope;
+using Palisade.Cwmp.Messages;
 
 namespace Palisade.Cwmp.Codec;
 
@@ -44,11 +47,76 @@ public static class CwmpWriter
     }
 
     /// <summary>The UTF-8 bytes of <paramref name="envelope"/>.</summary>
+    /// <exception cref="ArgumentException">As for <see cref="Write"/>.</exception>
     public static byte[] ToBytes(CwmpEnvelope envelope)
     {
+        ArgumentNullException.ThrowIfNull(envelope);
+        if (envelope.Body is InformResponse && envelope.Header.Id is { Length: > 0 } id && !id.AsSpan().ContainsAnyExcept(VerbatimIdCharacters)
+            && TemplateFor(envelope) is { } template)
+        {
+            return template.With(id);
+        }
+
         using var buffer = new MemoryStream(1024);
         Write(envelope, buffer);
         return buffer.ToArray();
+    }
+
+    // The InformResponse opens every session and differs from one session to the next only in the ID the CPE
+    // chose. Each shape of it (version, the other header fields, MaxEnvelopes: the ACS picks them, so there are a
+    // handful) is written once by the XmlWriter with a marker in place of the ID, and then copied with the ID put
+    // in, when the ID is made only of characters the XmlWriter writes as they are; any other ID, and any shape past
+    // the first few, is written by the XmlWriter each time. Writing it afresh cost an XmlWriter with its buffers,
+    // a growing stream and a copy for every session.
+    private const string IdMarker = "palisade-id-marker-7c3e";
+    private const int MaxTemplates = 32;
+    private static readonly SearchValues<char> VerbatimIdCharacters =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.:/+=@ ");
+
+    private static readonly ConcurrentDictionary<CwmpEnvelope, IdTemplate?> Templates = new();
+
+    private static IdTemplate? TemplateFor(CwmpEnvelope envelope)
+    {
+        var shape = envelope with { Header = envelope.Header with { Id = IdMarker } };
+        if (Templates.TryGetValue(shape, out var known))
+        {
+            return known;
+        }
+
+        if (Templates.Count >= MaxTemplates)
+        {
+            return null;
+        }
+
+        using var buffer = new MemoryStream(1024);
+        Write(shape, buffer);
+        return Templates.GetOrAdd(shape, IdTemplate.Create(buffer.ToArray()));
+    }
+
+    private sealed class IdTemplate(byte[] prefix, byte[] suffix)
+    {
+        // Null when the marker is not there exactly once; such a shape is always written afresh.
+        public static IdTemplate? Create(byte[] written)
+        {
+            var marker = Encoding.ASCII.GetBytes(IdMarker);
+            var at = written.AsSpan().IndexOf(marker);
+            if (at < 0 || written.AsSpan(at + marker.Length).IndexOf(marker) >= 0)
+            {
+                return null;
+            }
+
+            return new IdTemplate(written[..at], written[(at + marker.Length)..]);
+        }
+
+        // The ID is ASCII (checked by the caller), so its UTF-8 bytes are one per character.
+        public byte[] With(string id)
+        {
+            var result = new byte[prefix.Length + id.Length + suffix.Length];
+            prefix.CopyTo(result, 0);
+            Encoding.ASCII.GetBytes(id, result.AsSpan(prefix.Length));
+            suffix.CopyTo(result, prefix.Length + id.Length);
+            return result;
+        }
     }
 
     /// <summary>The text of <paramref name="envelope"/>, for logs of tests and tools (never of secrets).</summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Compression;
 using System.Security.Authentication;
 using Microsoft.AspNetCore.Connections.Features;
@@ -34,22 +35,21 @@ internal sealed class CwmpHttpHandler(ICwmpEndpoint engine, SessionOptions sessi
                 return;
             }
 
-            var body = await ReadBodyAsync(http, context.RequestAborted).ConfigureAwait(false);
-            if (body is not { } bodyBytes)
+            if (await ReadBodyAsync(http, context.RequestAborted).ConfigureAwait(false) is not { } body)
             {
                 await WriteTextAsync(response, 413, $"The request body exceeds {maxBodyBytes} bytes (after decompression).").ConfigureAwait(false);
                 return;
             }
 
-            var tls = context.Features.Get<ITlsHandshakeFeature>();
-            var facts = new ConnectionFacts(
-                context.Connection.RemoteIpAddress ?? System.Net.IPAddress.None,
-                context.Connection.RemotePort,
-                tls?.Protocol ?? SslProtocols.None,
-                context.Connection.ClientCertificate);
-            http.Cookies.TryGetValue(sessions.CookieName, out var cookie);
-            var request = new CwmpHttpRequest(http.Method, http.Path.HasValue ? http.Path.Value! : "/", cookie, http.Headers.Authorization.Count > 0 ? http.Headers.Authorization[0] : null, bodyBytes, facts);
-            var answer = await engine.HandleAsync(request, context.RequestAborted).ConfigureAwait(false);
+            CwmpHttpResponse answer;
+            try
+            {
+                answer = await HandleCwmpAsync(context, body.Memory).ConfigureAwait(false);
+            }
+            finally
+            {
+                body.Return();
+            }
 
             response.StatusCode = answer.StatusCode;
             foreach (var (name, value) in answer.Headers)
@@ -102,6 +102,20 @@ internal sealed class CwmpHttpHandler(ICwmpEndpoint engine, SessionOptions sessi
         }
     }
 
+    private ValueTask<CwmpHttpResponse> HandleCwmpAsync(HttpContext context, ReadOnlyMemory<byte> body)
+    {
+        var http = context.Request;
+        var tls = context.Features.Get<ITlsHandshakeFeature>();
+        var facts = new ConnectionFacts(
+            context.Connection.RemoteIpAddress ?? System.Net.IPAddress.None,
+            context.Connection.RemotePort,
+            tls?.Protocol ?? SslProtocols.None,
+            context.Connection.ClientCertificate);
+        http.Cookies.TryGetValue(sessions.CookieName, out var cookie);
+        var request = new CwmpHttpRequest(http.Method, http.Path.HasValue ? http.Path.Value! : "/", cookie, http.Headers.Authorization.Count > 0 ? http.Headers.Authorization[0] : null, body, facts);
+        return engine.HandleAsync(request, context.RequestAborted);
+    }
+
     // A moveToHttps probe: the device uploads its vendor log here to show it reaches the ACS over https. Only a
     // valid token over TLS counts; the upload is read (bounded) and discarded, never stored.
     private async Task HandleProbeAsync(HttpContext context, string token)
@@ -151,11 +165,27 @@ internal sealed class CwmpHttpHandler(ICwmpEndpoint engine, SessionOptions sessi
         context.Response.StatusCode = 204;
     }
 
-    private async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpRequest http, CancellationToken cancellationToken)
+    // The body in a buffer rented from the shared pool: a session's bodies live only while the engine handles the
+    // request (it parses them at once and keeps no reference), and the buffer is cleared when it goes back.
+    private readonly record struct RequestBody(byte[]? Rented, int Length)
+    {
+        public ReadOnlyMemory<byte> Memory => Rented is null ? ReadOnlyMemory<byte>.Empty : Rented.AsMemory(0, Length);
+
+        public void Return()
+        {
+            if (Rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(Rented, clearArray: true);
+            }
+        }
+    }
+
+    // Null when the body is larger than the limit (after decompression).
+    private async Task<RequestBody?> ReadBodyAsync(HttpRequest http, CancellationToken cancellationToken)
     {
         if (http.ContentLength is 0)
         {
-            return ReadOnlyMemory<byte>.Empty;
+            return new RequestBody(null, 0);
         }
 
         var encoding = http.Headers.ContentEncoding.ToString();
@@ -174,29 +204,52 @@ internal sealed class CwmpHttpHandler(ICwmpEndpoint engine, SessionOptions sessi
         await using (gzip)
         {
             var initial = http.ContentLength is { } length && length <= maxBodyBytes && gzip is null ? (int)length : 16 * 1024;
-            var buffer = new byte[Math.Max(initial, 1)];
+            byte[]? buffer = ArrayPool<byte>.Shared.Rent(Math.Max(initial, 1));
             var total = 0;
-            while (true)
+            try
             {
-                if (total == buffer.Length)
+                while (true)
                 {
-                    if (buffer.Length >= maxBodyBytes)
+                    // A rented buffer may be larger than asked for; never read past the limit into it.
+                    var capacity = Math.Min(buffer.Length, maxBodyBytes);
+                    if (total == capacity)
                     {
-                        // One more byte than allowed means the body is too large.
-                        var probe = new byte[1];
-                        return await source.ReadAsync(probe, cancellationToken).ConfigureAwait(false) == 0 ? buffer.AsMemory() : (ReadOnlyMemory<byte>?)null;
+                        if (capacity >= maxBodyBytes)
+                        {
+                            // One more byte than allowed means the body is too large.
+                            var probe = new byte[1];
+                            if (await source.ReadAsync(probe, cancellationToken).ConfigureAwait(false) != 0)
+                            {
+                                return null;
+                            }
+
+                            (var complete, buffer) = (new RequestBody(buffer, total), null);
+                            return complete;
+                        }
+
+                        var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)capacity * 2, maxBodyBytes));
+                        buffer.AsSpan(0, total).CopyTo(larger);
+                        ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
+                        buffer = larger;
+                        continue;
                     }
 
-                    Array.Resize(ref buffer, (int)Math.Min((long)buffer.Length * 2, maxBodyBytes));
-                }
+                    var read = await source.ReadAsync(buffer.AsMemory(total, capacity - total), cancellationToken).ConfigureAwait(false);
+                    if (read == 0)
+                    {
+                        (var complete, buffer) = (new RequestBody(buffer, total), null);
+                        return complete;
+                    }
 
-                var read = await source.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false);
-                if (read == 0)
+                    total += read;
+                }
+            }
+            finally
+            {
+                if (buffer is not null)
                 {
-                    return buffer.AsMemory(0, total);
+                    ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
                 }
-
-                total += read;
             }
         }
     }

@@ -150,19 +150,19 @@ public sealed partial class SqliteDeviceStore
 
                 var pathMark = _paths.Mark();
                 var typeMark = _types.Mark();
-                transaction.Save(SessionSavepoint);
+                Run(ref _savepoint, "SAVEPOINT session");
                 try
                 {
                     WriteSession(transaction, commit.Changes);
-                    transaction.Release(SessionSavepoint);
+                    Run(ref _release, "RELEASE session");
                     committed.Add(commit);
                 }
                 catch (Exception e)
                 {
                     // Only this session is undone. If SQLite ended the whole transaction (an I/O error, a full
                     // disk), the rollback to the savepoint throws and the whole batch fails below.
-                    transaction.Rollback(SessionSavepoint);
-                    transaction.Release(SessionSavepoint);
+                    Run(ref _rollbackToSavepoint, "ROLLBACK TO session");
+                    Run(ref _release, "RELEASE session");
                     _paths.Discard(pathMark);
                     _types.Discard(typeMark);
                     commit.Finish(WriteFailure(e) ?? e);
@@ -194,7 +194,24 @@ public sealed partial class SqliteDeviceStore
         }
     }
 
-    private const string SessionSavepoint = "session";
+    // Every session of a batch opens and releases a savepoint: prepared once, like the session's other statements
+    // (the provider's SqliteTransaction.Save/Release prepare a new command each time).
+    private RawStatement? _savepoint;
+    private RawStatement? _release;
+    private RawStatement? _rollbackToSavepoint;
+
+    private void Run(ref RawStatement? statement, string sql)
+    {
+        statement ??= new RawStatement(_writer, sql);
+        try
+        {
+            statement.Step();
+        }
+        finally
+        {
+            statement.Reset();
+        }
+    }
 
     private void WriteSession(SqliteTransaction transaction, SessionChanges changes)
     {

@@ -224,6 +224,9 @@ public sealed partial class SqliteDeviceStore : IDeviceStore
             Pragma(_writer, "PRAGMA wal_checkpoint(PASSIVE)");
             _upsertDevice?.Dispose();
             _upsertParameter?.Dispose();
+            _savepoint?.Dispose();
+            _release?.Dispose();
+            _rollbackToSavepoint?.Dispose();
             await _writer.DisposeAsync().ConfigureAwait(false);
             _readers.Dispose();
             using var pooled = new SqliteConnection(_connectionString);

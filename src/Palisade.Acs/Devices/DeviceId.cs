@@ -17,8 +17,27 @@ public sealed record DeviceId(string Oui, string ProductClass, string SerialNumb
     /// <summary>The longest text form accepted (three 64-character parts, each possibly escaped).</summary>
     public const int MaxTextLength = 3 * 64 * 3 + 2;
 
+    // The text form is the key of the store, the session table and the nonce binding: a session asks for it
+    // several times, so it is built once. It takes no part in equality, and a copy made by `with` starts without
+    // it (the copy constructor below), so a changed part can never show a stale text.
+    private string? _text;
+
+    private DeviceId(DeviceId original)
+    {
+        Oui = original.Oui;
+        ProductClass = original.ProductClass;
+        SerialNumber = original.SerialNumber;
+    }
+
     /// <summary>The escaped text form, e.g. <c>00D09E-HGW%2D1000-PLS0000001</c>.</summary>
-    public override string ToString() => $"{Escape(Oui)}-{Escape(ProductClass)}-{Escape(SerialNumber)}";
+    public override string ToString() => _text ??= string.Concat(Escape(Oui), "-", Escape(ProductClass), "-", Escape(SerialNumber));
+
+    /// <summary>Equal when the three parts are equal (ordinal).</summary>
+    public bool Equals(DeviceId? other) =>
+        other is not null && Oui == other.Oui && ProductClass == other.ProductClass && SerialNumber == other.SerialNumber;
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Oui, ProductClass, SerialNumber);
 
     /// <summary>Builds an identity from an Inform's DeviceId, refusing parts the standard does not allow.</summary>
     public static DeviceId FromInform(Cwmp.Structs.DeviceIdStruct id)
@@ -39,10 +58,10 @@ public sealed record DeviceId(string Oui, string ProductClass, string SerialNumb
             return false;
         }
 
-        error = oui.Length != 6 || !oui.All(char.IsAsciiHexDigit) ? $"OUI '{Clip(oui)}' is not six hexadecimal digits."
+        error = oui.Length != 6 || !All(oui, char.IsAsciiHexDigit) ? $"OUI '{Clip(oui)}' is not six hexadecimal digits."
             : serialNumber.Length is 0 or > 64 ? "SerialNumber must be 1 to 64 characters."
             : productClass.Length > 64 ? "ProductClass must be at most 64 characters."
-            : serialNumber.Any(char.IsControl) || productClass.Any(char.IsControl) ? "Identity parts must not contain control characters."
+            : !All(serialNumber, c => !char.IsControl(c)) || !All(productClass, c => !char.IsControl(c)) ? "Identity parts must not contain control characters."
             : null;
         if (error is not null)
         {
@@ -74,9 +93,23 @@ public sealed record DeviceId(string Oui, string ProductClass, string SerialNumb
         return TryCreate(oui, productClass, serial, out id, out _) && id.ToString() == text;
     }
 
+    // A loop rather than LINQ's All over a string, which allocates an enumerator per call (once per part per session).
+    private static bool All(string text, Func<char, bool> predicate)
+    {
+        foreach (var c in text)
+        {
+            if (!predicate(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     private static string Escape(string part)
     {
-        if (part.All(IsUnreserved))
+        if (All(part, IsUnreserved))
         {
             return part;
         }

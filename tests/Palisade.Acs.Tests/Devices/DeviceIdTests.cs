@@ -32,6 +32,23 @@ public sealed class DeviceIdTests
         });
     }
 
+    // The text form is built once and kept: it must not make equal identities unequal, and a copy with another
+    // part must show its own text, not the original's.
+    [Fact]
+    public void The_kept_text_form_takes_no_part_in_equality_and_is_not_carried_into_copies()
+    {
+        var id = new DeviceId("00D09E", "HGW", "SN-1");
+        var same = new DeviceId("00D09E", "HGW", "SN-1");
+        Assert.Equal("00D09E-HGW-SN%2D1", id.ToString());
+
+        Assert.Equal(id, same);
+        Assert.Equal(id.GetHashCode(), same.GetHashCode());
+        var copy = id with { SerialNumber = "SN-2" };
+        Assert.Equal("00D09E-HGW-SN%2D2", copy.ToString());
+        Assert.NotEqual(id, copy);
+        Assert.Equal(id, copy with { SerialNumber = "SN-1" });
+    }
+
     [Theory]
     [InlineData("00D09E-HGW-1000-S1")]
     [InlineData("00D09E-HGW")]

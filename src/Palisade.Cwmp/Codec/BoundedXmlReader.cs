@@ -23,6 +23,10 @@ internal sealed class BoundedXmlReader : IDisposable
         ConformanceLevel = ConformanceLevel.Document,
     };
 
+    // The settings of the last body limit used (limits are mutable, so keyed by the value, not the object):
+    // XmlReader.Create only reads them, so parses share them instead of cloning the template each time.
+    private static Tuple<int, XmlReaderSettings>? _lastSettings;
+
     private readonly XmlReader _reader;
     private readonly CwmpLimits _limits;
     private int _elements;
@@ -37,12 +41,23 @@ internal sealed class BoundedXmlReader : IDisposable
     public BoundedXmlReader(Stream input, CwmpLimits limits)
     {
         _limits = limits;
-        var settings = Template.Clone();
-        settings.MaxCharactersInDocument = limits.MaxBodyBytes;
-        _reader = XmlReader.Create(input, settings);
+        _reader = XmlReader.Create(input, SettingsFor(limits.MaxBodyBytes));
     }
 
     public XmlReader Raw => _reader;
+
+    private static XmlReaderSettings SettingsFor(int maxBodyBytes)
+    {
+        if (Volatile.Read(ref _lastSettings) is { } last && last.Item1 == maxBodyBytes)
+        {
+            return last.Item2;
+        }
+
+        var settings = Template.Clone();
+        settings.MaxCharactersInDocument = maxBodyBytes;
+        Volatile.Write(ref _lastSettings, Tuple.Create(maxBodyBytes, settings));
+        return settings;
+    }
 
     public string LocalName => _reader.LocalName;
 

@@ -51,8 +51,8 @@ public static class CwmpWriter
     public static byte[] ToBytes(CwmpEnvelope envelope)
     {
         ArgumentNullException.ThrowIfNull(envelope);
-        if (envelope.Body is InformResponse && envelope.Header.Id is { Length: > 0 } id && !id.AsSpan().ContainsAnyExcept(VerbatimIdCharacters)
-            && TemplateFor(envelope) is { } template)
+        if (envelope.Body is InformResponse informResponse && envelope.Header.Id is { Length: > 0 } id && !id.AsSpan().ContainsAnyExcept(VerbatimIdCharacters)
+            && TemplateFor(envelope, informResponse) is { } template)
         {
             return template.With(id);
         }
@@ -73,11 +73,20 @@ public static class CwmpWriter
     private static readonly SearchValues<char> VerbatimIdCharacters =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.:/+=@ ");
 
-    private static readonly ConcurrentDictionary<CwmpEnvelope, IdTemplate?> Templates = new();
+    // The shape is everything but the ID, as a value: looking a template up allocates nothing.
+    private readonly record struct Shape(CwmpVersion Version, uint MaxEnvelopes, bool IdMustUnderstand, bool? HoldRequests, bool? NoMoreRequests, uint? SessionTimeout, string? UseCwmpVersion);
 
-    private static IdTemplate? TemplateFor(CwmpEnvelope envelope)
+    private static readonly ConcurrentDictionary<Shape, IdTemplate?> Templates = new();
+
+    private static IdTemplate? TemplateFor(CwmpEnvelope envelope, InformResponse body)
     {
-        var shape = envelope with { Header = envelope.Header with { Id = IdMarker } };
+        var header = envelope.Header;
+        if (header.SupportedCwmpVersions is not null)
+        {
+            return null;
+        }
+
+        var shape = new Shape(envelope.Version, body.MaxEnvelopes, header.IdMustUnderstand, header.HoldRequests, header.NoMoreRequests, header.SessionTimeout, header.UseCwmpVersion);
         if (Templates.TryGetValue(shape, out var known))
         {
             return known;
@@ -89,7 +98,7 @@ public static class CwmpWriter
         }
 
         using var buffer = new MemoryStream(1024);
-        Write(shape, buffer);
+        Write(envelope with { Header = header with { Id = IdMarker } }, buffer);
         return Templates.GetOrAdd(shape, IdTemplate.Create(buffer.ToArray()));
     }
 

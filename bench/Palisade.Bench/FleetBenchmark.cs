@@ -66,6 +66,7 @@ internal sealed record FleetReport(
     double BaselineRatio,
     LatencyReport LatencyMs,
     LatencyReport HalfRateLatencyMs,
+    LatencyReport? BaselineHalfRateLatencyMs,
     double HalfRateSessionsPerSecond,
     double HalfRateServerCpuSecondsPer1000Sessions,
     double ServerCpuSecondsPer1000Sessions,
@@ -80,7 +81,8 @@ internal sealed record FleetReport(
     double StoreBytesPerDevice,
     long CachedParameters,
     double StoreBytesPerParameter,
-    IReadOnlyDictionary<string, long> ErrorsByKind);
+    IReadOnlyDictionary<string, long> ErrorsByKind,
+    IReadOnlyDictionary<string, long> BaselineErrorsByKind);
 
 internal sealed record LatencyReport(double P50, double P95, double P99);
 
@@ -96,6 +98,12 @@ internal sealed class Turns(ServerProcess server)
     public LongHistogram Latency { get; } = new(TimeStamp.Minutes(10), 3);
 
     public double LastRate { get; private set; }
+
+    /// <summary>Latency driven open loop at half the other server's rate (the baseline's comparison figure).</summary>
+    public LongHistogram? HalfRateLatency { get; set; }
+
+    /// <summary>Sessions against this server that failed, by kind.</summary>
+    public SortedDictionary<string, long> Errors { get; } = new(StringComparer.Ordinal);
 
     public double Rate => Sessions / Math.Max(_seconds, 1e-9);
 
@@ -225,8 +233,8 @@ internal static class FleetBenchmark
             }
 
             var halfServerCpu = server.CpuSeconds;
-            var (halfSessions, halfLatency) = await OpenLoopAsync(fleet.Agents, rate / 2, TimeSpan.FromSeconds(Math.Max(3, settings.DurationSeconds / 2)), errors, cancellationToken).ConfigureAwait(false);
-            var halfRate = halfSessions / Math.Max(3, settings.DurationSeconds / 2.0);
+            var (halfSessions, halfLatency) = await OpenLoopAsync(fleet.Agents, rate / 2, HalfRateDuration(settings), errors, cancellationToken).ConfigureAwait(false);
+            var halfRate = halfSessions / HalfRateDuration(settings).TotalSeconds;
 
             // CPU per session at a steady, unsaturated load: what a fleet costs to serve, with less of the
             // contention noise of the saturated phase.
@@ -243,11 +251,11 @@ internal static class FleetBenchmark
             return new FleetReport(
                 settings.Scenario, Math.Round(stormSeconds, 1), shed, stormTasksLost, stormBootsLost, stormRetries, settings.Devices, settings.Tls switch { "resumed" => "resumed-session", "reuse" => "reused-connection", _ => "full-handshake" }, "digest", settings.DurationSeconds,
                 sessions, Math.Round(rate, 1), Math.Round(baseline, 1), baseline > 0 ? Math.Round(rate / baseline, 3) : 0,
-                Report(latency), Report(halfLatency), Math.Round(halfRate, 1), Math.Round(halfServerCpuPer1000, 3),
+                Report(latency), Report(halfLatency), baselineTurns?.HalfRateLatency is { } baselineHalf ? Report(baselineHalf) : null, Math.Round(halfRate, 1), Math.Round(halfServerCpuPer1000, 3),
                 Math.Round(serverCpuPer1000, 3), Math.Round(baselineTurns?.ServerCpuPer1000 ?? 0, 3), Math.Round(simCpuPer1000, 3), peakRss, restRss, storedDevices,
                 Math.Round(bootstrapSeconds, 1), Math.Round(registered / bootstrapSeconds, 1),
                 storeBytes, Math.Round((double)storeBytes / storedDevices, 1), parameters, parameters > 0 ? Math.Round((double)storeBytes / parameters, 1) : 0,
-                errors);
+                errors, baselineTurns?.Errors ?? new SortedDictionary<string, long>(StringComparer.Ordinal));
         }
         finally
         {
@@ -287,6 +295,11 @@ internal static class FleetBenchmark
         Row("ratio to baseline", $"{r.BaselineRatio:P1}");
         Row("latency p50/p95/p99 (ms), saturated", $"{r.LatencyMs.P50:0.0} / {r.LatencyMs.P95:0.0} / {r.LatencyMs.P99:0.0}");
         Row($"latency p50/p95/p99 (ms) at {r.HalfRateSessionsPerSecond:0}/s", $"{r.HalfRateLatencyMs.P50:0.0} / {r.HalfRateLatencyMs.P95:0.0} / {r.HalfRateLatencyMs.P99:0.0}");
+        if (r.BaselineHalfRateLatencyMs is { } b)
+        {
+            Row("baseline latency p50/p95/p99 (ms) at that rate", $"{b.P50:0.0} / {b.P95:0.0} / {b.P99:0.0}");
+        }
+
         Row("CPU s per 1000 sessions: server / simulator", $"{r.ServerCpuSecondsPer1000Sessions:0.00} / {r.SimulatorCpuSecondsPer1000Sessions:0.00}");
         Row($"CPU s per 1000 sessions: server at {r.HalfRateSessionsPerSecond:0}/s", $"{r.HalfRateServerCpuSecondsPer1000Sessions:0.00}");
         if (r.BaselineServerCpuSecondsPer1000Sessions > 0)
@@ -299,6 +312,11 @@ internal static class FleetBenchmark
         Row("bootstrap (enroll every device)", $"{r.BootstrapSeconds:0.0} s, {r.BootstrapSessionsPerSecond:0}/s");
         Row("store: bytes per device / per cached parameter", $"{r.StoreBytesPerDevice:0} / {r.StoreBytesPerParameter:0} ({r.CachedParameters} parameters)");
         Row("errors", r.ErrorsByKind.Count == 0 ? "none" : string.Join(", ", r.ErrorsByKind.Select(e => $"{e.Key}={e.Value}")));
+        if (r.BaselineErrorsByKind.Count > 0)
+        {
+            Row("baseline errors (its figures are suspect)", string.Join(", ", r.BaselineErrorsByKind.Select(e => $"{e.Key}={e.Value}")));
+        }
+
         AnsiConsole.Write(table);
     }
 
@@ -487,7 +505,7 @@ internal static class FleetBenchmark
             "--cert", Path.Combine(data, "pki", "server.crt"), "--key", Path.Combine(data, "pki", "server.key")).ConfigureAwait(false);
         await using var baselineFleet = await FleetAsync(canned.Url, settings, profile, null, null, data, cancellationToken).ConfigureAwait(false);
         var baseline = new Turns(canned);
-        var baselineErrors = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        var baselineErrors = baseline.Errors;
         await WarmUpAsync(baselineFleet.Agents, settings, FirstWarmUp(settings), baselineErrors, null, cancellationToken).ConfigureAwait(false);
         var rounds = Math.Max(1, settings.Rounds);
         var turn = duration / rounds;
@@ -501,8 +519,16 @@ internal static class FleetBenchmark
             AnsiConsole.MarkupLineInterpolated($"round {round + 1}/{rounds}: palisade {palisade.LastRate:0}/s, baseline {baseline.LastRate:0}/s");
         }
 
+        // The baseline driven open loop at the rate Palisade's latency is read at (half Palisade's): the same
+        // clients, TLS mode and rate against a server that does nothing, so the latency that comes from
+        // connections and the simulator itself shows apart from Palisade's own.
+        await ReconnectAsync(baselineFleet.Agents, settings, baselineErrors, null, cancellationToken).ConfigureAwait(false);
+        (_, baseline.HalfRateLatency) = await OpenLoopAsync(baselineFleet.Agents, palisade.Rate / 2, HalfRateDuration(settings), baselineErrors, cancellationToken).ConfigureAwait(false);
         return baseline;
     }
+
+    // The open-loop phase that reads latency below saturation: half the duration, at least 3 s.
+    private static TimeSpan HalfRateDuration(FleetSettings settings) => TimeSpan.FromSeconds(Math.Max(3, settings.DurationSeconds / 2.0));
 
     // Before a server's first turn: --warmup seconds, at most the duration.
     private static double FirstWarmUp(FleetSettings settings) => Math.Clamp(settings.WarmUpSeconds, 0, settings.DurationSeconds);

@@ -43,7 +43,7 @@ fleet.SetAction(async (r, ct) =>
         await File.WriteAllTextAsync(path, JsonSerializer.Serialize(report, ReportJson.Default.FleetReport), ct);
     }
 
-    return report.ErrorsByKind.Count == 0 ? 0 : 1;
+    return report.ErrorsByKind.Count == 0 && report.BaselineErrorsByKind.Count == 0 ? 0 : 1;
 });
 
 var cert = new Option<string>("--cert") { Required = true };
@@ -57,4 +57,10 @@ var keep = new Option<string?>("--data") { Description = "Keep the filled store 
 var scale = new Command("store-scale", "Fill the embedded store with N devices of P parameters through the ACS's own session commit; report size per device and per parameter.") { scaleDevices, scaleParameters, keep };
 scale.SetAction((r, ct) => StoreScale.RunAsync(r.GetValue(scaleDevices), r.GetValue(scaleParameters), r.GetValue(keep), ct));
 
-return await new RootCommand("Palisade benchmarks.") { fleet, baseline, scale }.Parse(args).InvokeAsync();
+var trace = new Option<string>("--trace") { Description = "A trace from dotnet-trace collect -p PID --profile gc-verbose.", Required = true };
+var top = new Option<int>("--top") { Description = "Rows per table (default 25).", DefaultValueFactory = _ => 25 };
+var depth = new Option<int>("--depth") { Description = "Frames kept per stack (default 5).", DefaultValueFactory = _ => 5 };
+var allocations = new Command("allocations", "Sum a gc-verbose trace's allocation ticks by type, by Palisade method and by stack.") { trace, top, depth };
+allocations.SetAction(r => AllocationReport.Run(r.GetValue(trace)!, r.GetValue(top), r.GetValue(depth)));
+
+return await new RootCommand("Palisade benchmarks.") { fleet, baseline, scale, allocations }.Parse(args).InvokeAsync();

@@ -30,6 +30,8 @@ public sealed class BenchmarkSmokeTests
         Assert.True(root.GetProperty("sessions").GetInt64() > 0);
         Assert.True(root.GetProperty("baselineSessionsPerSecond").GetDouble() > 0);
         Assert.True(root.GetProperty("baselineRatio").GetDouble() > 0);
+        Assert.True(root.GetProperty("baselineHalfRateLatencyMs").GetProperty("p99").GetDouble() > 0);
         Assert.Empty(root.GetProperty("errorsByKind").EnumerateObject());
+        Assert.Empty(root.GetProperty("baselineErrorsByKind").EnumerateObject());
     }
 }

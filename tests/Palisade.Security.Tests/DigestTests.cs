@@ -126,6 +126,26 @@ public sealed class DigestTests
     [InlineData("")]
     public void Hostile_headers_do_not_parse(string header) => Assert.False(AuthParameters.TryParse(header, out _));
 
+    // The MAC input is built on the stack for short bindings and in a pooled buffer for long ones; both must bind.
+    [Theory]
+    [InlineData(20)]
+    [InlineData(600)]
+    public void Nonces_bind_to_short_and_long_bindings_and_use_the_url_alphabet_only(int length)
+    {
+        var nonces = new NonceService(Key, _time, TimeSpan.FromMinutes(5));
+        var binding = new string('d', length - 1) + "é";
+        var nonce = nonces.Issue(binding);
+
+        Assert.Equal(48, nonce.Length);
+        Assert.Equal(NonceCheck.Valid, nonces.Check(nonce, binding));
+        Assert.Equal(NonceCheck.Invalid, nonces.Check(nonce, binding[..^1] + "e"));
+        var standardAlphabet = nonce.Replace('-', '+').Replace('_', '/');
+        if (standardAlphabet != nonce)
+        {
+            Assert.Equal(NonceCheck.Invalid, nonces.Check(standardAlphabet, binding));
+        }
+    }
+
     [Fact]
     public void Oversize_headers_do_not_parse() =>
         Assert.False(AuthParameters.TryParse("Digest username=\"" + new string('a', 5000) + "\"", out _));

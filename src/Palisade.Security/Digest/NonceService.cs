@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
@@ -101,23 +102,34 @@ public sealed class NonceService
             : DateTimeOffset.MinValue;
     }
 
+    // Every authenticated session checks a nonce: the MAC input is built on the stack (or in a pooled buffer for a
+    // long binding) rather than in two fresh arrays.
     private void Mac(ReadOnlySpan<byte> head, string binding, Span<byte> destination)
     {
-        var bindingBytes = Encoding.UTF8.GetBytes(binding);
-        var input = new byte[head.Length + bindingBytes.Length];
-        head.CopyTo(input);
-        bindingBytes.CopyTo(input.AsSpan(head.Length));
-        Span<byte> full = stackalloc byte[32];
-        HMACSHA256.HashData(_key, input, full);
-        full[..MacBytes].CopyTo(destination);
+        const int OnStack = 512;
+        var capacity = head.Length + Encoding.UTF8.GetMaxByteCount(binding.Length);
+        byte[]? rented = null;
+        var input = capacity <= OnStack ? stackalloc byte[OnStack] : (rented = ArrayPool<byte>.Shared.Rent(capacity));
+        try
+        {
+            head.CopyTo(input);
+            var length = head.Length + Encoding.UTF8.GetBytes(binding, input[head.Length..]);
+            Span<byte> full = stackalloc byte[32];
+            HMACSHA256.HashData(_key, input[..length], full);
+            full[..MacBytes].CopyTo(destination);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
     }
 
-    private static string Base64Url(ReadOnlySpan<byte> raw) =>
-        Convert.ToBase64String(raw).Replace('+', '-').Replace('/', '_');
+    private static string Base64Url(ReadOnlySpan<byte> raw) => System.Buffers.Text.Base64Url.EncodeToString(raw);
 
-    private static bool TryFromBase64Url(string text, Span<byte> destination)
-    {
-        var standard = text.Replace('-', '+').Replace('_', '/');
-        return Convert.TryFromBase64String(standard, destination, out var written) && written == destination.Length;
-    }
+    private static bool TryFromBase64Url(string text, Span<byte> destination) =>
+        text.AsSpan().IndexOfAny('+', '/', '=') < 0
+        && System.Buffers.Text.Base64Url.TryDecodeFromChars(text, destination, out var written) && written == destination.Length;
 }

@@ -65,7 +65,13 @@ internal static class InformFacts
         };
     }
 
-    /// <summary>The Inform's parameters as cache entries.</summary>
-    public static IEnumerable<CachedParameter> Parameters(InformRequest inform, DateTimeOffset now) =>
-        inform.ParameterList.Select(p => new CachedParameter(p.Name, ResponseApplier.Redact(p.Name, p.Value.Text), p.Value.TypeName, null, null, null, now));
+    /// <summary>Adds the Inform's parameters to <paramref name="parameters"/> as cache entries.</summary>
+    public static void AddParameters(InformRequest inform, DateTimeOffset now, List<CachedParameter> parameters)
+    {
+        parameters.EnsureCapacity(parameters.Count + inform.ParameterList.Count);
+        foreach (var p in inform.ParameterList)
+        {
+            parameters.Add(new CachedParameter(p.Name, ResponseApplier.Redact(p.Name, p.Value.Text), p.Value.TypeName, null, null, null, now));
+        }
+    }
 }

@@ -210,7 +210,7 @@ public sealed partial class SessionEngine : ICwmpEndpoint
         await session.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            session.Changes.Parameters.AddRange(InformFacts.Parameters(inform, now));
+            InformFacts.AddParameters(inform, now, session.Changes.Parameters);
             session.Exchanged.Add("Inform");
             if (!request.Connection.IsTls)
             {

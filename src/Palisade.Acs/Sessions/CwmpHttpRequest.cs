@@ -8,7 +8,8 @@ namespace Palisade.Acs.Sessions;
 /// <param name="Path">The request path, e.g. <c>/</c>; used in Digest verification (the <c>uri</c> field).</param>
 /// <param name="SessionCookie">The value of the session cookie the client sent, if any.</param>
 /// <param name="Authorization">The raw <c>Authorization</c> header, if any. Never log it.</param>
-/// <param name="Body">The request body; empty for the empty POST.</param>
+/// <param name="Body">The request body; empty for the empty POST. Valid only until the endpoint's <c>HandleAsync</c>
+/// completes: the host reads bodies into pooled buffers and reuses them, so nothing may keep a reference to it.</param>
 /// <param name="Connection">What the host knows about the transport.</param>
 public sealed record CwmpHttpRequest(
     string Method,

@@ -27,7 +27,6 @@ internal sealed class BoundedXmlReader : IDisposable
     // XmlReader.Create only reads them, so parses share them instead of cloning the template each time.
     private static Tuple<int, XmlReaderSettings>? _lastSettings;
 
-    private readonly ReusedNameTable _names;
     private readonly XmlReader _reader;
     private readonly CwmpLimits _limits;
     private int _elements;
@@ -42,8 +41,7 @@ internal sealed class BoundedXmlReader : IDisposable
     public BoundedXmlReader(Stream input, CwmpLimits limits)
     {
         _limits = limits;
-        _names = ReusedNameTable.Rent();
-        _reader = XmlReader.Create(input, SettingsFor(limits.MaxBodyBytes), new XmlParserContext(_names, null, null, XmlSpace.None));
+        _reader = XmlReader.Create(input, SettingsFor(limits.MaxBodyBytes));
     }
 
     public XmlReader Raw => _reader;
@@ -245,11 +243,7 @@ internal sealed class BoundedXmlReader : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        _reader.Dispose();
-        ReusedNameTable.Return(_names);
-    }
+    public void Dispose() => _reader.Dispose();
 
     private void OnElement()
     {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
 
@@ -58,10 +59,10 @@ public sealed record DeviceId(string Oui, string ProductClass, string SerialNumb
             return false;
         }
 
-        error = oui.Length != 6 || !All(oui, char.IsAsciiHexDigit) ? $"OUI '{Clip(oui)}' is not six hexadecimal digits."
+        error = oui.Length != 6 || oui.AsSpan().ContainsAnyExcept(HexDigits) ? $"OUI '{Clip(oui)}' is not six hexadecimal digits."
             : serialNumber.Length is 0 or > 64 ? "SerialNumber must be 1 to 64 characters."
             : productClass.Length > 64 ? "ProductClass must be at most 64 characters."
-            : !All(serialNumber, c => !char.IsControl(c)) || !All(productClass, c => !char.IsControl(c)) ? "Identity parts must not contain control characters."
+            : HasControl(serialNumber) || HasControl(productClass) ? "Identity parts must not contain control characters."
             : null;
         if (error is not null)
         {
@@ -93,23 +94,9 @@ public sealed record DeviceId(string Oui, string ProductClass, string SerialNumb
         return TryCreate(oui, productClass, serial, out id, out _) && id.ToString() == text;
     }
 
-    // A loop rather than LINQ's All over a string, which allocates an enumerator per call (once per part per session).
-    private static bool All(string text, Func<char, bool> predicate)
-    {
-        foreach (var c in text)
-        {
-            if (!predicate(c))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
     private static string Escape(string part)
     {
-        if (All(part, IsUnreserved))
+        if (!part.AsSpan().ContainsAnyExcept(Unreserved))
         {
             return part;
         }
@@ -171,7 +158,17 @@ public sealed record DeviceId(string Oui, string ProductClass, string SerialNumb
 
     private static bool IsUpperHex(char c) => char.IsAsciiDigit(c) || char.IsAsciiHexDigitUpper(c);
 
-    private static bool IsUnreserved(char c) => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '~';
+    // ASCII letters, digits, '_', '.' and '~': the characters the text form writes as themselves.
+    private static readonly SearchValues<char> Unreserved =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.~");
+
+    private static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789ABCDEFabcdef");
+
+    private static bool IsUnreserved(char c) => Unreserved.Contains(c);
+
+    // char.IsControl's ranges: C0 controls, DEL and the C1 controls.
+    private static bool HasControl(string text) =>
+        text.AsSpan().ContainsAnyInRange('\u0000', '\u001F') || text.AsSpan().ContainsAnyInRange('\u007F', '\u009F');
 
     private static string Clip(string? text) => text is null ? "" : text.Length <= 16 ? text : text[..16] + "…";
 }

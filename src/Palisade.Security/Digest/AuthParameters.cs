@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 
 namespace Palisade.Security.Digest;
@@ -41,7 +42,7 @@ public sealed class AuthParameters
         var span = header.AsSpan().Trim();
         var space = span.IndexOf(' ');
         var schemeSpan = space < 0 ? span : span[..space];
-        if (schemeSpan.IsEmpty || !IsToken(schemeSpan))
+        if (schemeSpan.IsEmpty || schemeSpan.ContainsAnyExcept(TokenCharacters))
         {
             return false;
         }
@@ -154,19 +155,9 @@ public sealed class AuthParameters
     /// <summary>Quotes a value for a header (RFC 7230 quoted-string).</summary>
     public static string Quote(string value) => "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 
-    private static bool IsToken(ReadOnlySpan<char> text)
-    {
-        foreach (var c in text)
-        {
-            if (!IsTokenChar(c))
-            {
-                return false;
-            }
-        }
+    // RFC 7230 tchar.
+    private static readonly SearchValues<char> TokenCharacters =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$%&'*+-.^_`|~");
 
-        return true;
-    }
-
-    private static bool IsTokenChar(char c) =>
-        char.IsAsciiLetterOrDigit(c) || c is '!' or '#' or '$' or '%' or '&' or '\'' or '*' or '+' or '-' or '.' or '^' or '_' or '`' or '|' or '~';
+    private static bool IsTokenChar(char c) => TokenCharacters.Contains(c);
 }

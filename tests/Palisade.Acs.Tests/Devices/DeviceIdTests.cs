@@ -32,6 +32,22 @@ public sealed class DeviceIdTests
         });
     }
 
+    // The character checks are exactly char.IsControl's ranges and the hex digits of either case.
+    [Theory]
+    [InlineData("00d09e", "HGW", "SN1", true)]
+    [InlineData("00D09G", "HGW", "SN1", false)]
+    [InlineData("00D09E", "HGW", "SN\u0000", false)]
+    [InlineData("00D09E", "HGW", "SN\u001F", false)]
+    [InlineData("00D09E", "H\u007FW", "SN1", false)]
+    [InlineData("00D09E", "HGW", "SN\u0085", false)]
+    [InlineData("00D09E", "HGW", "SN\u009F", false)]
+    [InlineData("00D09E", "H\u00A0W", "Zürich ~_.", true)]
+    public void Identity_parts_are_checked_character_by_character(string oui, string productClass, string serial, bool valid)
+    {
+        Assert.Equal(valid, DeviceId.TryCreate(oui, productClass, serial, out _, out var error));
+        Assert.Equal(valid, error is null);
+    }
+
     // The text form is built once and kept: it must not make equal identities unequal, and a copy with another
     // part must show its own text, not the original's.
     [Fact]

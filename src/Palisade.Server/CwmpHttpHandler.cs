@@ -175,9 +175,11 @@ internal sealed class CwmpHttpHandler(ICwmpEndpoint engine, SessionOptions sessi
         {
             if (Rented is not null)
             {
-                ArrayPool<byte>.Shared.Return(Rented, clearArray: true);
+                Release(Rented);
             }
         }
+
+        public static void Release(byte[] buffer) => ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
     }
 
     // Null when the body is larger than the limit (after decompression).
@@ -204,8 +206,9 @@ internal sealed class CwmpHttpHandler(ICwmpEndpoint engine, SessionOptions sessi
         await using (gzip)
         {
             var initial = http.ContentLength is { } length && length <= maxBodyBytes && gzip is null ? (int)length : 16 * 1024;
-            byte[]? buffer = ArrayPool<byte>.Shared.Rent(Math.Max(initial, 1));
+            var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(initial, 1));
             var total = 0;
+            var handedOver = false;
             try
             {
                 while (true)
@@ -217,19 +220,17 @@ internal sealed class CwmpHttpHandler(ICwmpEndpoint engine, SessionOptions sessi
                         if (capacity >= maxBodyBytes)
                         {
                             // One more byte than allowed means the body is too large.
-                            var probe = new byte[1];
-                            if (await source.ReadAsync(probe, cancellationToken).ConfigureAwait(false) != 0)
+                            if (await source.ReadAsync(new byte[1], cancellationToken).ConfigureAwait(false) != 0)
                             {
                                 return null;
                             }
 
-                            (var complete, buffer) = (new RequestBody(buffer, total), null);
-                            return complete;
+                            break;
                         }
 
                         var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)capacity * 2, maxBodyBytes));
                         buffer.AsSpan(0, total).CopyTo(larger);
-                        ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
+                        RequestBody.Release(buffer);
                         buffer = larger;
                         continue;
                     }
@@ -237,18 +238,20 @@ internal sealed class CwmpHttpHandler(ICwmpEndpoint engine, SessionOptions sessi
                     var read = await source.ReadAsync(buffer.AsMemory(total, capacity - total), cancellationToken).ConfigureAwait(false);
                     if (read == 0)
                     {
-                        (var complete, buffer) = (new RequestBody(buffer, total), null);
-                        return complete;
+                        break;
                     }
 
                     total += read;
                 }
+
+                handedOver = true;
+                return new RequestBody(buffer, total);
             }
             finally
             {
-                if (buffer is not null)
+                if (!handedOver)
                 {
-                    ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
+                    RequestBody.Release(buffer);
                 }
             }
         }

@@ -103,15 +103,7 @@ public sealed class PalisadeHost : IAsyncDisposable
             // would wake on every store write.
             var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, EnvironmentName = "Production" });
             builder.Configuration.Sources.Clear();
-            builder.Logging.ClearProviders();
-            (logging ?? DefaultLogging)(builder.Logging);
-
-            builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
-
-            // ASP.NET Core starts an Activity for every request while its hosting logger is enabled at any level (to
-            // correlate the request's log lines). That logger writes only request start/finish lines, which Palisade
-            // replaces with its own access line; off, it saves an Activity and its IDs per request.
-            builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
+            HostLogging.Configure(builder.Logging, logging ?? DefaultLogging);
             var limits = CwmpLimits.Default;
             builder.WebHost.ConfigureKestrel(kestrel =>
             {

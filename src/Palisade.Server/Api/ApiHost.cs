@@ -30,9 +30,7 @@ internal static class ApiHost
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, EnvironmentName = "Production" });
         builder.Configuration.Sources.Clear();
-        builder.Logging.ClearProviders();
-        logging?.Invoke(builder.Logging);
-        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        HostLogging.Configure(builder.Logging, logging);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;

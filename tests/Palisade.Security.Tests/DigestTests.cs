@@ -134,16 +134,14 @@ public sealed class DigestTests
     {
         var nonces = new NonceService(Key, _time, TimeSpan.FromMinutes(5));
         var binding = new string('d', length - 1) + "é";
-        var nonce = nonces.Issue(binding);
+        // A nonce with a URL-alphabet character ('-' or '_'), so that the standard-alphabet spelling differs; about
+        // one nonce in five has none, so a few are issued.
+        var nonce = Enumerable.Range(0, 200).Select(_ => nonces.Issue(binding)).First(n => n.AsSpan().ContainsAny('-', '_'));
 
         Assert.Equal(48, nonce.Length);
         Assert.Equal(NonceCheck.Valid, nonces.Check(nonce, binding));
         Assert.Equal(NonceCheck.Invalid, nonces.Check(nonce, binding[..^1] + "e"));
-        var standardAlphabet = nonce.Replace('-', '+').Replace('_', '/');
-        if (standardAlphabet != nonce)
-        {
-            Assert.Equal(NonceCheck.Invalid, nonces.Check(standardAlphabet, binding));
-        }
+        Assert.Equal(NonceCheck.Invalid, nonces.Check(nonce.Replace('-', '+').Replace('_', '/'), binding));
     }
 
     [Fact]

@@ -129,6 +129,8 @@ public sealed class NonceService
 
     private static string Base64Url(ReadOnlySpan<byte> raw) => System.Buffers.Text.Base64Url.EncodeToString(raw);
 
+    // Base64Url's decoder also takes the standard alphabet's '+' and '/' and padding: a nonce has one spelling, the
+    // one issued.
     private static bool TryFromBase64Url(string text, Span<byte> destination) =>
         text.AsSpan().IndexOfAny('+', '/', '=') < 0
         && System.Buffers.Text.Base64Url.TryDecodeFromChars(text, destination, out var written) && written == destination.Length;

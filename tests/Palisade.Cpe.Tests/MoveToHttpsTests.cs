@@ -81,8 +81,7 @@ public sealed class MoveToHttpsTests : IAsyncLifetime
     [Fact]
     public async Task The_probe_address_takes_only_a_valid_token_over_https()
     {
-        var validator = Palisade.Security.Pki.Certificates.ServerValidator(_server.Host.Facts.ClientCertificateAnchors, false);
-        var handler = new SocketsHttpHandler { SslOptions = { RemoteCertificateValidationCallback = validator } };
+        var handler = new SocketsHttpHandler { SslOptions = Palisade.Security.Pki.Certificates.ServerAuthentication(_server.Host.Facts.ClientCertificateAnchors, false) };
         using var http = new HttpClient(handler);
         var token = _server.Host.Engine.Reachability.TokenFor(42);
 

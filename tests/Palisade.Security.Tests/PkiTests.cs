@@ -83,6 +83,62 @@ public sealed class PkiTests : IDisposable
         Assert.False(Certificates.IsTrustedClient(server, [ca.Certificate], DateTimeOffset.UtcNow, out _));
     }
 
+    [Theory]
+    [InlineData("1.3.6.1.5.5.7.3.1", true)]
+    [InlineData("1.3.6.1.5.5.7.3.2", false)]
+    public async Task A_server_must_chain_to_a_configured_ca_for_server_authentication(string usage, bool accepted)
+    {
+        using var ca = CertificateAuthority.Create("test");
+        using var certificate = IssueFor(ca, "localhost", usage);
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        using var client = new System.Net.Sockets.TcpClient();
+        var accepting = listener.AcceptTcpClientAsync();
+        await client.ConnectAsync(System.Net.IPAddress.Loopback, ((System.Net.IPEndPoint)listener.LocalEndpoint).Port);
+        using var server = await accepting;
+        await using var serverTls = new System.Net.Security.SslStream(server.GetStream());
+        await using var clientTls = new System.Net.Security.SslStream(client.GetStream());
+        var options = Certificates.ServerAuthentication([ca.Certificate], insecure: false);
+        options.TargetHost = "localhost";
+        var serving = serverTls.AuthenticateAsServerAsync(new System.Net.Security.SslServerAuthenticationOptions { ServerCertificate = certificate });
+        if (accepted)
+        {
+            await clientTls.AuthenticateAsClientAsync(options);
+            await serving;
+            Assert.Equal(certificate.Thumbprint, clientTls.RemoteCertificate!.GetCertHashString());
+        }
+        else
+        {
+            await Assert.ThrowsAsync<System.Security.Authentication.AuthenticationException>(() => clientTls.AuthenticateAsClientAsync(options));
+            // The server's side may or may not see the refusal (with TLS 1.3 it has finished first); either is fine.
+            await Record.ExceptionAsync(() => serving);
+        }
+    }
+
+    [Fact]
+    public void A_server_the_configured_cas_do_not_vouch_for_may_still_chain_to_a_system_root()
+    {
+        // A firmware file server with a public certificate, for a CPE whose ACS uses a private CA. The handshake
+        // builds against the configured CAs only; the callback then asks the system store. A system root stands in
+        // for such a server here (no public server is reachable from the tests).
+        using var ca = CertificateAuthority.Create("test");
+        var check = Certificates.ServerAuthentication([ca.Certificate], insecure: false).RemoteCertificateValidationCallback!;
+        using var store = new X509Store(StoreName.Root, StoreLocation.LocalMachine);
+        store.Open(OpenFlags.ReadOnly);
+        var now = DateTime.Now;
+        var root = store.Certificates.FirstOrDefault(c => c.NotBefore < now && c.NotAfter > now && !c.Extensions.OfType<X509EnhancedKeyUsageExtension>().Any());
+        Assert.True(root is not null, "the system trust store is empty: install the ca-certificates package");
+
+        Assert.True(check(this, root, null, System.Net.Security.SslPolicyErrors.RemoteCertificateChainErrors));
+        Assert.False(check(this, root, null, System.Net.Security.SslPolicyErrors.RemoteCertificateChainErrors | System.Net.Security.SslPolicyErrors.RemoteCertificateNameMismatch));
+        Assert.False(check(this, null, null, System.Net.Security.SslPolicyErrors.RemoteCertificateNotAvailable));
+
+        // Neither the configured CAs nor the system store vouch for another private CA's server.
+        using var other = CertificateAuthority.Create("other");
+        using var stranger = other.IssueServer(["localhost"], TimeSpan.FromDays(1));
+        Assert.False(check(this, stranger, null, System.Net.Security.SslPolicyErrors.RemoteCertificateChainErrors));
+    }
+
     [Fact]
     public void Bootstrap_credential_is_generated_once_owner_only_and_reloaded()
     {
@@ -112,5 +168,18 @@ public sealed class PkiTests : IDisposable
         Assert.NotEqual(a, b);
         Assert.Equal(24, a.Length);
         Assert.Throws<ArgumentOutOfRangeException>(() => PasswordGenerator.Generate(8));
+    }
+
+    // A certificate from the CA for one host name, with only the extended key usage given.
+    private static X509Certificate2 IssueFor(CertificateAuthority ca, string host, string usage)
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=" + host, key, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddDnsName(host);
+        request.CertificateExtensions.Add(san.Build());
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new System.Security.Cryptography.Oid(usage)], false));
+        using var issued = request.Create(ca.Certificate, DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddDays(1), System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        return issued.CopyWithPrivateKey(key);
     }
 }

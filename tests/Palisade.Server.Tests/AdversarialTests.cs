@@ -105,7 +105,7 @@ public sealed class AdversarialTests : IAsyncLifetime
         var anchors = _server.Host.Facts.ClientCertificateAnchors;
         return new HttpClient(new SocketsHttpHandler
         {
-            SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = Palisade.Security.Pki.Certificates.ServerValidator(anchors, insecure: false) },
+            SslOptions = Palisade.Security.Pki.Certificates.ServerAuthentication(anchors, insecure: false),
         });
     }
 }

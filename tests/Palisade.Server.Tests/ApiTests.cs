@@ -26,10 +26,7 @@ public sealed class ApiTests : IAsyncLifetime
         var anchors = _server.Host.Facts.ClientCertificateAnchors;
         _http = new HttpClient(new SocketsHttpHandler
         {
-            SslOptions = new System.Net.Security.SslClientAuthenticationOptions
-            {
-                RemoteCertificateValidationCallback = Palisade.Security.Pki.Certificates.ServerValidator(anchors, insecure: false),
-            },
+            SslOptions = Palisade.Security.Pki.Certificates.ServerAuthentication(anchors, insecure: false),
         })
         { BaseAddress = new Uri(_server.Host.Facts.ApiUrl! + "/") };
     }

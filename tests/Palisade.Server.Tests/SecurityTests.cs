@@ -1,6 +1,5 @@
 using System.IO.Compression;
 using System.Net;
-using System.Net.Security;
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using Palisade.Acs.Devices;
@@ -371,10 +370,7 @@ public sealed class SecurityTests : IAsyncLifetime
         var handler = new SocketsHttpHandler
         {
             CookieContainer = cookies,
-            SslOptions = new SslClientAuthenticationOptions
-            {
-                RemoteCertificateValidationCallback = Certificates.ServerValidator(anchors, insecure: false),
-            },
+            SslOptions = Certificates.ServerAuthentication(anchors, insecure: false),
         };
         return new HttpClient(handler);
     }

@@ -162,7 +162,7 @@ public sealed class SessionTests : IAsyncLifetime
 
         // The probe really arrives over TLS: the next report gets the new URL, and a repeated report changes nothing.
         var (move, upload) = await QueueMoveAsync();
-        using (var http = new HttpClient(new SocketsHttpHandler { SslOptions = { RemoteCertificateValidationCallback = Palisade.Security.Pki.Certificates.ServerValidator(_server.Host.Facts.ClientCertificateAnchors, false) } }))
+        using (var http = new HttpClient(new SocketsHttpHandler { SslOptions = Palisade.Security.Pki.Certificates.ServerAuthentication(_server.Host.Facts.ClientCertificateAnchors, false) }))
         using (var put = await http.PutAsync(upload.Url, new StringContent("vendor log")))
         {
             Assert.Equal(System.Net.HttpStatusCode.NoContent, put.StatusCode);

@@ -135,14 +135,12 @@ public sealed class TlsTests : IAsyncLifetime
         await tcp.ConnectAsync(System.Net.IPAddress.Loopback, _server.Url.Port);
         var counting = new CountingStream(tcp.GetStream());
         await using var ssl = new SslStream(counting);
-        await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
-        {
-            TargetHost = "localhost",
-            EnabledSslProtocols = protocols,
-            AllowTlsResume = resume,
-            CipherSuitesPolicy = ciphers,
-            RemoteCertificateValidationCallback = Certificates.ServerValidator(_trust, insecure: false),
-        });
+        var options = Certificates.ServerAuthentication(_trust, insecure: false);
+        options.TargetHost = "localhost";
+        options.EnabledSslProtocols = protocols;
+        options.AllowTlsResume = resume;
+        options.CipherSuitesPolicy = ciphers;
+        await ssl.AuthenticateAsClientAsync(options);
         var handshake = counting.BytesRead;
         await ssl.WriteAsync("POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"u8.ToArray());
         var buffer = new byte[4096];

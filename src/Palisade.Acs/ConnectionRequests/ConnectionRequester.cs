@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using Palisade.Acs.Devices;
@@ -61,10 +60,7 @@ public sealed class ConnectionRequester : IDisposable
             UseCookies = false,
             ConnectTimeout = TimeSpan.FromSeconds(5),
             PooledConnectionLifetime = TimeSpan.FromMinutes(1),
-            SslOptions = new SslClientAuthenticationOptions
-            {
-                RemoteCertificateValidationCallback = Certificates.ServerValidator(anchors, insecure: false),
-            },
+            SslOptions = Certificates.ServerAuthentication(anchors, insecure: false),
         };
         // Only the status matters; a CPE cannot make the ACS buffer a large answer.
         _http = new HttpClient(handler, disposeHandler: true) { Timeout = timeout ?? TimeSpan.FromSeconds(10), MaxResponseContentBufferSize = 64 * 1024 };

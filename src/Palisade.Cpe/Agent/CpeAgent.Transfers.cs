@@ -283,17 +283,12 @@ public sealed partial class CpeAgent
         new(FileHandler(transfer.Username.Length > 0 ? new NetworkCredential(transfer.Username, transfer.Password) : null), disposeHandler: true) { Timeout = TimeSpan.FromMinutes(10), MaxResponseContentBufferSize = 1024 * 1024 };
 #pragma warning restore CA2000
 
-    private SocketsHttpHandler FileHandler(ICredentials? credentials) => new()
+    private SocketsHttpHandler FileHandler(ICredentials? credentials)
     {
-        Credentials = credentials,
-        PreAuthenticate = false,
-        AllowAutoRedirect = false,
-        SslOptions = new System.Net.Security.SslClientAuthenticationOptions
-        {
-            RemoteCertificateValidationCallback = Palisade.Security.Pki.Certificates.ServerValidator(_options.TrustedCas, _options.InsecureSkipVerify),
-            EnabledSslProtocols = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13,
-        },
-    };
+        var tls = Palisade.Security.Pki.Certificates.ServerAuthentication(_options.TrustedCas, _options.InsecureSkipVerify);
+        tls.EnabledSslProtocols = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13;
+        return new() { Credentials = credentials, PreAuthenticate = false, AllowAutoRedirect = false, SslOptions = tls };
+    }
 
     private sealed class Transfer(string commandKey, bool isDownload, string fileType, string url, string username, string password, uint fileSize, string targetFileName)
     {

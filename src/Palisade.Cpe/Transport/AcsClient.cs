@@ -1,7 +1,6 @@
 using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Security;
 using Palisade.Cwmp;
 using Palisade.Cwmp.Codec;
 using Palisade.Cwmp.Envelope;
@@ -33,6 +32,9 @@ public sealed class AcsClient : IDisposable
         }
 
         _options = options;
+        var tls = Palisade.Security.Pki.Certificates.ServerAuthentication(options.TrustedCas, options.InsecureSkipVerify);
+        tls.EnabledSslProtocols = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13;
+        tls.AllowTlsResume = options.AllowTlsResume;
 #pragma warning disable CA2000 // The HttpClient owns and disposes the handler.
         var handler = new SocketsHttpHandler
         {
@@ -44,12 +46,7 @@ public sealed class AcsClient : IDisposable
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(15),
             MaxConnectionsPerServer = 1,
             AutomaticDecompression = DecompressionMethods.None,
-            SslOptions = new SslClientAuthenticationOptions
-            {
-                RemoteCertificateValidationCallback = Palisade.Security.Pki.Certificates.ServerValidator(options.TrustedCas, options.InsecureSkipVerify),
-                EnabledSslProtocols = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13,
-                AllowTlsResume = options.AllowTlsResume,
-            },
+            SslOptions = tls,
         };
         if (options.ClientCertificate is { } certificate)
         {

@@ -56,32 +56,69 @@ public static class Certificates
     }
 
     /// <summary>
-    /// How Palisade checks a server's certificate (an ACS, a file server, a CPE's https connection-request URL): the
-    /// platform's checks (chain to a system root, host name per RFC 6125, validity), or, when the chain is not
-    /// system-trusted, a chain to one of <paramref name="trustedCas"/> for server authentication. A name mismatch or
-    /// a missing certificate is never forgiven; <paramref name="insecure"/> accepts anything.
+    /// TLS client options that check a server's certificate the way Palisade does (an ACS, a file server, a CPE's
+    /// https connection-request URL): a chain to one of <paramref name="trustedCas"/> for server authentication, or,
+    /// when the chain does not end there, to a system root (a file server with a public certificate); the host name
+    /// per RFC 6125 and the validity period always. A name mismatch or a missing certificate is never forgiven;
+    /// <paramref name="insecure"/> accepts anything.
     /// </summary>
-    public static RemoteCertificateValidationCallback ServerValidator(X509Certificate2Collection trustedCas, bool insecure)
+    /// <remarks>
+    /// The chain is built against the configured CAs first: building against the system store means sorting its
+    /// hundred-odd roots into a new OpenSSL store on every handshake, which cost a simulated CPE more CPU than the
+    /// rest of its TLS handshake. The system store is consulted only for a certificate the CAs do not vouch for.
+    /// </remarks>
+    public static SslClientAuthenticationOptions ServerAuthentication(X509Certificate2Collection trustedCas, bool insecure)
     {
         ArgumentNullException.ThrowIfNull(trustedCas);
-        return (_, certificate, _, errors) =>
+        var options = new SslClientAuthenticationOptions();
+        if (insecure)
         {
-            if (errors == SslPolicyErrors.None || insecure)
+            options.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
+            return options;
+        }
+
+        if (trustedCas.Count == 0)
+        {
+            options.RemoteCertificateValidationCallback = static (_, _, _, errors) => errors == SslPolicyErrors.None;
+            return options;
+        }
+
+        // SslStream clones this policy for each handshake, so one instance serves every connection.
+        var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
+        policy.CustomTrustStore.AddRange(trustedCas);
+        policy.ApplicationPolicy.Add(new Oid(ServerAuthOid));
+        options.CertificateChainPolicy = policy;
+        options.RemoteCertificateValidationCallback = static (_, certificate, sent, errors) =>
+        {
+            if (errors == SslPolicyErrors.None)
             {
                 return true;
             }
 
-            if (certificate is null || (errors & (SslPolicyErrors.RemoteCertificateNameMismatch | SslPolicyErrors.RemoteCertificateNotAvailable)) != 0 || trustedCas.Count == 0)
+            if (errors != SslPolicyErrors.RemoteCertificateChainErrors || certificate is null)
             {
                 return false;
             }
 
             using var chain = new X509Chain();
-            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-            chain.ChainPolicy.CustomTrustStore.AddRange(trustedCas);
             chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-            chain.ChainPolicy.ApplicationPolicy.Add(new Oid("1.3.6.1.5.5.7.3.1"));
-            return chain.Build(certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()));
+            chain.ChainPolicy.ApplicationPolicy.Add(new Oid(ServerAuthOid));
+            if (sent is not null)
+            {
+                // The intermediates the server sent, which SslStream put there.
+                chain.ChainPolicy.ExtraStore.AddRange(sent.ChainPolicy.ExtraStore);
+            }
+
+            if (certificate is X509Certificate2 certificate2)
+            {
+                return chain.Build(certificate2);
+            }
+
+            using var loaded = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+            return chain.Build(loaded);
         };
+        return options;
     }
+
+    private const string ServerAuthOid = "1.3.6.1.5.5.7.3.1";
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -83,7 +82,7 @@ internal static class ApiClientCommands
 
         using var handler = new SocketsHttpHandler
         {
-            SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = Palisade.Security.Pki.Certificates.ServerValidator(anchors, insecure: false) },
+            SslOptions = Palisade.Security.Pki.Certificates.ServerAuthentication(anchors, insecure: false),
         };
         using var http = new HttpClient(handler, disposeHandler: false) { BaseAddress = new Uri(url.TrimEnd('/') + "/") };
         using var request = new HttpRequestMessage(method, path);

@@ -97,6 +97,9 @@ public sealed class PalisadeHost : IAsyncDisposable
 
         options.Authentication.Bootstrap = bootstrap;
         var store = SqliteDeviceStore.Open(new SqliteStoreOptions { DataDirectory = data });
+        WebApplication? app = null;
+        WebApplication? api = null;
+        Acs.ConnectionRequests.ConnectionRequester? requester = null;
         try
         {
             // The content root is the program folder, never the data folder: configuration file watchers there
@@ -132,7 +135,7 @@ public sealed class PalisadeHost : IAsyncDisposable
                 }
             });
 
-            var app = builder.Build();
+            app = builder.Build();
             var loggerFactory = app.Services.GetRequiredService<ILoggerFactory>();
             var logger = loggerFactory.CreateLogger("Palisade");
             var engine = new SessionEngine(store, options.Sessions, options.Authentication, time ?? TimeProvider.System, loggerFactory.CreateLogger("Palisade.Cwmp"), limits);
@@ -166,13 +169,6 @@ public sealed class PalisadeHost : IAsyncDisposable
 
             // The northbound API: its own listener, an admin created at first start, tasks that can wait for results.
             var clock = time ?? TimeProvider.System;
-            string? adminPassword = null;
-            if (!await store.AnyUserAsync(cancellationToken).ConfigureAwait(false))
-            {
-                adminPassword = PasswordGenerator.Generate();
-                await store.CreateUserAsync(new Acs.Access.UserRecord("admin", Acs.Access.Roles.Admin, Acs.Access.PasswordHasher.Hash(adminPassword), 0, null, clock.GetUtcNow()), cancellationToken).ConfigureAwait(false);
-            }
-
             if (options.Api.AcsUrlAllowList.Count == 0)
             {
                 foreach (var name in options.EffectiveHostnames)
@@ -181,15 +177,24 @@ public sealed class PalisadeHost : IAsyncDisposable
                 }
             }
 
-            var requester = new Acs.ConnectionRequests.ConnectionRequester(anchors, time: clock);
+            requester = new Acs.ConnectionRequests.ConnectionRequester(anchors, time: clock);
             var waiter = new Api.TaskWaiter();
             engine.TasksCommitted += waiter.OnCommitted;
-            WebApplication? api = null;
             string? apiUrl = null;
             if (options.Api.Port >= 0)
             {
                 (api, apiUrl) = await Api.ApiHost.StartAsync(options.Api, options.Listen, serverCertificate, store, requester, waiter, logging ?? DefaultLogging, clock, cancellationToken).ConfigureAwait(false);
             }
+
+            // Last, once both listeners are up: a start that fails (a port in use) must not leave an admin behind
+            // whose one-time password nobody was shown (only its hash is stored).
+            string? adminPassword = null;
+            if (!await store.AnyUserAsync(cancellationToken).ConfigureAwait(false))
+            {
+                adminPassword = PasswordGenerator.Generate();
+                await store.CreateUserAsync(new Acs.Access.UserRecord("admin", Acs.Access.Roles.Admin, Acs.Access.PasswordHasher.Hash(adminPassword), 0, null, clock.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+            }
+
             var facts = new StartupFacts(
                 data,
                 [.. urls],
@@ -209,8 +214,21 @@ public sealed class PalisadeHost : IAsyncDisposable
         }
         catch
         {
+            // Whatever started is stopped again, so a failed start leaves no listener behind.
+            await StopAsync(api).ConfigureAwait(false);
+            await StopAsync(app).ConfigureAwait(false);
+            requester?.Dispose();
             await store.DisposeAsync().ConfigureAwait(false);
             throw;
+        }
+    }
+
+    private static async Task StopAsync(WebApplication? app)
+    {
+        if (app is not null)
+        {
+            await app.StopAsync().ConfigureAwait(false);
+            await app.DisposeAsync().ConfigureAwait(false);
         }
     }
 
@@ -239,14 +257,8 @@ public sealed class PalisadeHost : IAsyncDisposable
         {
         }
 
-        if (_api is not null)
-        {
-            await _api.StopAsync().ConfigureAwait(false);
-            await _api.DisposeAsync().ConfigureAwait(false);
-        }
-
-        await _app.StopAsync().ConfigureAwait(false);
-        await _app.DisposeAsync().ConfigureAwait(false);
+        await StopAsync(_api).ConfigureAwait(false);
+        await StopAsync(_app).ConfigureAwait(false);
         _requester.Dispose();
         await Store.DisposeAsync().ConfigureAwait(false);
         _stopping.Dispose();

@@ -107,7 +107,16 @@ internal static class ApiHost
         app.MapPost("/api/v1/login", (Delegate)(Func<HttpContext, Task<IResult>>)auth.LoginAsync);
         new NorthboundApi(store, requester, waiter, options, time).Map(app);
         app.MapFallback((Delegate)((HttpContext _) => Problems.Of(404, "Not found", "No such route; the API lives under /api/v1/.")));
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
         var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return (app, url);
     }

@@ -6,6 +6,27 @@ namespace Palisade.Tests;
 public sealed class ServeSettingsTests
 {
     [Fact]
+    public async Task A_port_held_by_another_process_is_named_with_the_options_that_move_it()
+    {
+        using var holder = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        holder.Start();
+        var taken = ((IPEndPoint)holder.LocalEndpoint).Port;
+        var data = Directory.CreateTempSubdirectory("palisade-serve-").FullName;
+        try
+        {
+            var (code, output) = await CliProcess.RunAsync(TimeSpan.FromSeconds(60), "serve", "--data", data, "--cwmp-port", "0", "--api-port", taken.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(1, code);
+            Assert.Contains($"127.0.0.1:{taken}: address already in use", output, StringComparison.Ordinal);
+            Assert.Contains("Another process holds that port", output, StringComparison.Ordinal);
+            Assert.Contains($"--api-port (now {taken})", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    [Fact]
     public void The_command_line_overrides_the_environment_which_overrides_the_file()
     {
         var path = Path.GetTempFileName();

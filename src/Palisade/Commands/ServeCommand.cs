@@ -91,9 +91,11 @@ internal static class ServeCommand
                     : null;
                 host = await PalisadeHost.StartAsync(options, logging, cancellationToken: cancellationToken);
             }
-            catch (IOException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse })
+            catch (IOException e) when (IsAddressInUse(e))
             {
-                AnsiConsole.MarkupLineInterpolated($"[red]palisade serve: port {options.CwmpPort} is already in use. Stop the other process or choose --cwmp-port.[/]");
+                // Kestrel's message names the address; which option sets that port is for the operator to see here.
+                var ports = $"--cwmp-port (now {options.CwmpPort}), --api-port (now {options.Api.Port})" + (options.LegacyHttpPort is { } legacy ? $", --legacy-http-port (now {legacy})" : "");
+                AnsiConsole.MarkupLineInterpolated($"[red]palisade serve: {e.Message} Another process holds that port: stop it, or choose another with {ports}.[/]");
                 return 1;
             }
             catch (Exception e) when (e is InvalidDataException or ArgumentException or UnauthorizedAccessException or IOException or System.Security.Cryptography.CryptographicException)
@@ -165,5 +167,19 @@ internal static class ServeCommand
 
         // A plain line that scripts and tests can rely on.
         Console.WriteLine($"palisade: listening cwmp={facts.CwmpUrl}{(facts.LegacyHttpUrl is null ? string.Empty : " legacy=" + facts.LegacyHttpUrl)}{(facts.ApiUrl is null ? string.Empty : " api=" + facts.ApiUrl)}");
+    }
+
+    // Kestrel wraps the socket error in an AddressInUseException inside an IOException.
+    private static bool IsAddressInUse(Exception e)
+    {
+        for (var inner = e.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

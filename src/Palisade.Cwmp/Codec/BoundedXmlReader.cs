@@ -16,7 +16,7 @@ internal sealed class BoundedXmlReader : IDisposable
         XmlResolver = null,
         IgnoreComments = true,
         IgnoreProcessingInstructions = true,
-        IgnoreWhitespace = true,
+        IgnoreWhitespace = false,
         CheckCharacters = true,
         MaxCharactersFromEntities = 1024,
         CloseInput = false,
@@ -188,7 +188,12 @@ internal sealed class BoundedXmlReader : IDisposable
                 case XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.SignificantWhitespace or XmlNodeType.Whitespace:
                     if (single is null)
                     {
+                        // Read checks text and CDATA; whitespace is checked here, where it becomes a value.
                         single = _reader.Value;
+                        if (single.Length > _limits.MaxStringLength)
+                        {
+                            throw TooLong();
+                        }
                     }
                     else
                     {

@@ -53,6 +53,31 @@ public sealed class ParserBehaviourTests
     }
 
     [Fact]
+    public void Whitespace_is_kept_inside_values_and_passed_over_between_elements()
+    {
+        // Pretty-printed as many CPEs send it, with a value of three spaces and one of a tab.
+        var response = Assert.IsType<GetParameterValuesResponse>(Parse("""
+
+              <cwmp:GetParameterValuesResponse>
+                <ParameterList>
+                  <ParameterValueStruct>
+                    <Name>Device.WiFi.SSID.1.SSID</Name>
+                    <Value xsi:type="xsd:string">   </Value>
+                  </ParameterValueStruct>
+                  <ParameterValueStruct>
+                    <Name>Device.DeviceInfo.Manufacturer</Name>
+                    <Value xsi:type="xsd:string">	</Value>
+                  </ParameterValueStruct>
+                </ParameterList>
+              </cwmp:GetParameterValuesResponse>
+
+            """).Body);
+
+        Assert.Equal(["Device.WiFi.SSID.1.SSID", "Device.DeviceInfo.Manufacturer"], response.ParameterList.Select(p => p.Name));
+        Assert.Equal(["   ", "\t"], response.ParameterList.Select(p => p.Value.Text));
+    }
+
+    [Fact]
     public void A_value_that_does_not_fit_its_declared_type_is_an_error_not_a_default()
     {
         var error = Reject("""<cwmp:GetParameterValuesResponse><ParameterList><ParameterValueStruct><Name>Device.X</Name><Value xsi:type="xsd:unsignedInt">-5</Value></ParameterValueStruct></ParameterList></cwmp:GetParameterValuesResponse>""");

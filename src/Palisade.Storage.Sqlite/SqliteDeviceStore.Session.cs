@@ -68,12 +68,12 @@ public sealed partial class SqliteDeviceStore
         {
             try
             {
-                await _writeLock.WaitAsync().ConfigureAwait(false);
+                await EnterWriteAsync(CancellationToken.None).ConfigureAwait(false);
             }
-            catch (ObjectDisposedException e)
+            catch (StoreException closed)
             {
                 // The store was closed: nobody will commit what is queued. Fail it rather than leave it waiting.
-                FailQueued(own, e);
+                FailQueued(own, closed);
                 return;
             }
 
@@ -120,9 +120,8 @@ public sealed partial class SqliteDeviceStore
         }
     }
 
-    private void FailQueued(PendingCommit own, Exception reason)
+    private void FailQueued(PendingCommit own, StoreException failure)
     {
-        var failure = new StoreException(StoreErrorReason.Unavailable, "The store is closed; nothing was written.", reason);
         own.Finish(failure);
         while (_commits.TryDequeue(out var commit))
         {

@@ -15,7 +15,11 @@ public sealed partial class SqliteDeviceStore : IDeviceStore
     private readonly SqliteStoreOptions _options;
     private readonly string _connectionString;
     private readonly SqliteConnection _writer;
+    // Never disposed: writers queued behind DisposeAsync take it to learn that the store is closed. It holds nothing
+    // to free (Dispose only frees the wait handle AvailableWaitHandle would create, which is never asked for).
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2213:Disposable fields should be disposed", Justification = "See above.")]
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private bool _closed;
     private readonly InternTable _paths;
     private readonly InternTable _types;
     private readonly ReadConnectionPool _readers;
@@ -219,6 +223,12 @@ public sealed partial class SqliteDeviceStore : IDeviceStore
     public async ValueTask DisposeAsync()
     {
         await _writeLock.WaitAsync().ConfigureAwait(false);
+        if (_closed)
+        {
+            _writeLock.Release();
+            return;
+        }
+
         try
         {
             Pragma(_writer, "PRAGMA wal_checkpoint(PASSIVE)");
@@ -234,8 +244,23 @@ public sealed partial class SqliteDeviceStore : IDeviceStore
         }
         finally
         {
+            // Not disposed: writers queued behind the close still have to take the lock to learn of it.
+            _closed = true;
             _writeLock.Release();
-            _writeLock.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Takes the write lock, or throws <see cref="StoreErrorReason.Unavailable"/> once the store is closed. A writer
+    /// that finds it closed passes the lock straight on, so every writer queued behind the close is told in turn.
+    /// </summary>
+    private async Task EnterWriteAsync(CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (_closed)
+        {
+            _writeLock.Release();
+            throw new StoreException(StoreErrorReason.Unavailable, "The store is closed; nothing was written.");
         }
     }
 
@@ -304,7 +329,7 @@ public sealed partial class SqliteDeviceStore : IDeviceStore
     /// <summary>Runs <paramref name="write"/> in a transaction of its own under the write lock (internal for tests that hold the writer).</summary>
     internal async Task<T> WriteAsync<T>(Func<SqliteTransaction, T> write, CancellationToken cancellationToken)
     {
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             using var transaction = _writer.BeginTransaction(deferred: false);

@@ -87,6 +87,39 @@ public sealed class SqliteDeviceStoreTests : SearchContract, IDisposable
         Assert.Null(await Store.GetDeviceAsync(Id(2), default));
     }
 
+    [Fact]
+    public async Task Closing_the_store_tells_every_writer_queued_behind_the_close_and_leaves_none_waiting()
+    {
+        var store = (SqliteDeviceStore)Store;
+        await store.CommitSessionAsync(new SessionChanges(NewDevice(1)), default);
+        using var gate = new ManualResetEventSlim();
+        var held = HoldWriterAsync(store, gate);
+
+        // Queued before the close: written. Queued behind it (a session's commit and a task): refused, not stranded.
+        // (A session queued while another session leads joins that leader's transaction: it would be written.)
+        var before = store.AddTaskAsync(Id(1), new NewTask("reboot", """{"name":"reboot"}""", T0, null), default);
+        var closing = store.DisposeAsync().AsTask();
+        var lateSession = store.CommitSessionAsync(new SessionChanges(NewDevice(2)), default);
+        var lateTask = store.AddTaskAsync(Id(1), new NewTask("factory-reset", """{"name":"factoryReset"}""", T0, null), default);
+        gate.Set();
+        await held;
+
+        await before.WaitAsync(TimeSpan.FromSeconds(30));
+        await closing.WaitAsync(TimeSpan.FromSeconds(30));
+        foreach (var late in new[] { lateSession, lateTask })
+        {
+            var error = await Assert.ThrowsAsync<StoreException>(() => late.WaitAsync(TimeSpan.FromSeconds(30)));
+            Assert.Equal(StoreErrorReason.Unavailable, error.Reason);
+            Assert.Contains("closed", error.Message, StringComparison.Ordinal);
+        }
+
+        // Closing twice is harmless; what was refused is not in the store.
+        await store.DisposeAsync();
+        Store = await OpenAsync();
+        Assert.Null(await Store.GetDeviceAsync(Id(2), default));
+        Assert.Equal(["reboot"], (await Store.TakeQueuedTasksAsync(Id(1), T0.AddSeconds(1), default)).Select(t => t.Name));
+    }
+
     /// <summary>Keeps the store's writer busy until <paramref name="gate"/> opens; returns once it is held.</summary>
     private static Task<bool> HoldWriterAsync(SqliteDeviceStore store, ManualResetEventSlim gate)
     {

@@ -229,6 +229,8 @@ public sealed partial class SqliteDeviceStore : IDeviceStore
             return;
         }
 
+        // Before anything is closed: a read that finds its pool closed is then told the store is closed.
+        _closed = true;
         try
         {
             Pragma(_writer, "PRAGMA wal_checkpoint(PASSIVE)");
@@ -245,7 +247,6 @@ public sealed partial class SqliteDeviceStore : IDeviceStore
         finally
         {
             // Not disposed: writers queued behind the close still have to take the lock to learn of it.
-            _closed = true;
             _writeLock.Release();
         }
     }
@@ -319,6 +320,10 @@ public sealed partial class SqliteDeviceStore : IDeviceStore
         catch (SqliteException e)
         {
             throw new StoreException(StoreErrorReason.Unavailable, $"Reading the store failed: {e.Message}", e);
+        }
+        catch (ObjectDisposedException e) when (_closed)
+        {
+            throw new StoreException(StoreErrorReason.Unavailable, "The store is closed.", e);
         }
         finally
         {

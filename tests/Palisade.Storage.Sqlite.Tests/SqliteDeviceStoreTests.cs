@@ -113,7 +113,9 @@ public sealed class SqliteDeviceStoreTests : SearchContract, IDisposable
             Assert.Contains("closed", error.Message, StringComparison.Ordinal);
         }
 
-        // Closing twice is harmless; what was refused is not in the store.
+        // Reads are refused the same way; closing twice is harmless; what was refused is not in the store.
+        var read = await Assert.ThrowsAsync<StoreException>(() => store.GetDeviceAsync(Id(1), default));
+        Assert.Equal(StoreErrorReason.Unavailable, read.Reason);
         await store.DisposeAsync();
         Store = await OpenAsync();
         Assert.Null(await Store.GetDeviceAsync(Id(2), default));

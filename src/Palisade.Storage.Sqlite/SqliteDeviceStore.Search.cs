@@ -20,21 +20,41 @@ public sealed partial class SqliteDeviceStore
         };
         var direction = search.Descending ? "DESC" : "ASC";
         var where = SqliteFilter.Compile(search.Filter);
+        (long? Value, string Id)? after = search.After is null ? null : SearchCursor.Parse(search.After, search.Sort);
+        var keyset = after is null ? "1" : Keyset(order, search.Sort == "id", search.Descending, after.Value.Value is null);
         return ReadAsync(connection =>
         {
             var devices = new List<Device>();
+            string? next = null;
+            long? lastValue = null;
+            var lastId = string.Empty;
             using (var command = connection.CreateCommand())
             {
+                // The sort key and the id come last, after the device's own columns: the next page starts after them.
 #pragma warning disable CA2100 // Fixed SQL fragments only; every filter value is a bound parameter (SqliteFilter).
-                command.CommandText = $"SELECT {DeviceColumns} FROM devices d WHERE {where.Sql} ORDER BY {order} {direction}, d.id {direction} LIMIT $limit OFFSET $offset";
+                command.CommandText = $"SELECT {DeviceColumns}, {order}, d.id FROM devices d WHERE ({where.Sql}) AND {keyset} ORDER BY {order} {direction}, d.id {direction} LIMIT $limit";
 #pragma warning restore CA2100
                 where.Bind(command);
                 command.Parameters.AddWithValue("$limit", limit + 1);
-                command.Parameters.AddWithValue("$offset", Math.Max(0, search.Offset));
+                if (after is { } key)
+                {
+                    command.Parameters.AddWithValue("$after_value", (object?)key.Value ?? DBNull.Value);
+                    command.Parameters.AddWithValue("$after_id", key.Id);
+                }
+
                 using var reader = command.ExecuteReader();
                 while (reader.Read())
                 {
+                    if (devices.Count == limit)
+                    {
+                        // One more than the page: there is a next page, after the page's last device.
+                        next = SearchCursor.Format(search.Sort, lastValue, lastId);
+                        break;
+                    }
+
                     devices.Add(DeviceRow.Read(reader));
+                    lastValue = search.Sort == "id" || reader.IsDBNull(reader.FieldCount - 2) ? null : reader.GetInt64(reader.FieldCount - 2);
+                    lastId = reader.GetString(reader.FieldCount - 1);
                 }
             }
 
@@ -49,10 +69,21 @@ public sealed partial class SqliteDeviceStore
                 total = (long)count.ExecuteScalar()!;
             }
 
-            var more = devices.Count > limit;
-            return new DeviceSearchResult(more ? devices[..limit] : devices, total, more ? search.Offset + limit : null);
+            return new DeviceSearchResult(devices, total, next);
         }, cancellationToken);
     }
+
+    // The rows after ($after_value, $after_id) in ORDER BY key, d.id. SQLite sorts NULL first ascending and last
+    // descending; only last_inform_at can be NULL.
+    private static string Keyset(string key, bool byId, bool descending, bool afterNull) => (byId, descending, afterNull) switch
+    {
+        (true, false, _) => "d.id > $after_id",
+        (true, true, _) => "d.id < $after_id",
+        (false, false, true) => $"(({key} IS NULL AND d.id > $after_id) OR {key} IS NOT NULL)",
+        (false, true, true) => $"({key} IS NULL AND d.id < $after_id)",
+        (false, false, false) => $"({key} > $after_value OR ({key} = $after_value AND d.id > $after_id))",
+        (false, true, false) => $"({key} < $after_value OR ({key} = $after_value AND d.id < $after_id) OR {key} IS NULL)",
+    };
 
     /// <inheritdoc />
     public Task<IReadOnlyList<DeviceId>> MatchDeviceIdsAsync(Filter? filter, int limit, CancellationToken cancellationToken)

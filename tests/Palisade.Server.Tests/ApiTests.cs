@@ -109,6 +109,40 @@ public sealed class ApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Devices_are_paged_with_the_cursor_each_page_returns()
+    {
+        var agents = new[] { await AgentAsync("API0030"), await AgentAsync("API0031"), await AgentAsync("API0032") };
+        var key = await KeyAsync(Roles.Operator);
+        var filter = "&filter=" + Uri.EscapeDataString("serialNumber LIKE \"API003%\"");
+        foreach (var sort in new[] { "id", "-lastInform" })
+        {
+            var seen = new List<string>();
+            string? cursor = null;
+            do
+            {
+                var page = await SendAsync(HttpMethod.Get, $"api/v1/devices?sort={sort}&limit=2{filter}" + (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor)), key);
+                Assert.Equal(HttpStatusCode.OK, page.Status);
+                seen.AddRange(page.Body["devices"]!.AsArray().Select(d => d!["serialNumber"]!.GetValue<string>()));
+                cursor = page.Body["nextCursor"]?.GetValue<string>();
+            }
+            while (cursor is not null && seen.Count < 10);
+
+            Assert.Equal(agents.Length, seen.Count);
+            Assert.Equal(["API0030", "API0031", "API0032"], seen.Order(StringComparer.Ordinal));
+        }
+
+        // A cursor belongs to its order; one made up is refused the same way.
+        var first = await SendAsync(HttpMethod.Get, $"api/v1/devices?sort=id&limit=1{filter}", key);
+        var fromId = first.Body["nextCursor"]!.GetValue<string>();
+        foreach (var bad in new[] { "sort=-lastInform&cursor=" + Uri.EscapeDataString(fromId), "cursor=bm9uc2Vuc2U" })
+        {
+            var refused = await SendAsync(HttpMethod.Get, $"api/v1/devices?{bad}", key);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
+            Assert.Contains("cursor", refused.Text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task A_task_not_done_before_its_expiry_ends_as_expired()
     {
         var agent = await AgentAsync("API0020");

@@ -52,32 +52,91 @@ public abstract class SearchContract : DeviceStoreContract
         Assert.Equal(3, await Store.CountDevicesAsync(CancellationToken.None));
     }
 
-    [Fact]
-    public async Task Pages_follow_each_other_and_the_total_counts_every_match()
+    public static TheoryData<string, bool, int> Orders()
     {
+        var data = new TheoryData<string, bool, int>();
+        foreach (var sort in DeviceSearch.SortFields)
+        {
+            foreach (var descending in new[] { false, true })
+            {
+                foreach (var size in new[] { 1, 2, 3 })
+                {
+                    data.Add(sort, descending, size);
+                }
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Orders))]
+    public async Task Pages_follow_each_other_in_every_order_and_the_total_counts_every_match(string sort, bool descending, int size)
+    {
+        // Ties and devices that never informed, where an order by a time has to fall back on the id.
+        long?[] informed = [30, 10, 10, null, 20, null, 10];
+        long[] registered = [1, 2, 2, 3, 1, 3, 2];
         for (var n = 1; n <= 7; n++)
+        {
+            await Store.CommitSessionAsync(new SessionChanges(NewDevice(n) with
+            {
+                LastInformAt = informed[n - 1] is { } i ? T0.AddMinutes(i) : null,
+                RegisteredAt = T0.AddDays(registered[n - 1]),
+            }), CancellationToken.None);
+        }
+
+        long? Key(int n) => sort switch { "lastInform" => informed[n - 1], "registered" => registered[n - 1], _ => 0 };
+        var ascending = Enumerable.Range(1, 7).OrderBy(n => Key(n) ?? long.MinValue).ThenBy(n => Id(n).ToString(), StringComparer.Ordinal);
+        var expected = (descending ? ascending.Reverse() : ascending).Select(n => Id(n).ToString()).ToList();
+
+        var seen = new List<string>();
+        string? after = null;
+        for (var page = 0; page < 10; page++)
+        {
+            var result = await Store.SearchDevicesAsync(new DeviceSearch(null, sort, descending, after, size), CancellationToken.None);
+            Assert.Equal(7, result.Total);
+            seen.AddRange(result.Devices.Select(d => d.Id.ToString()));
+            after = result.Next;
+            if (after is null)
+            {
+                break;
+            }
+        }
+
+        Assert.Equal(expected, seen);
+    }
+
+    [Fact]
+    public async Task A_device_added_while_a_client_pages_does_not_repeat_one_already_seen()
+    {
+        for (var n = 2; n <= 7; n++)
         {
             await Store.CommitSessionAsync(new SessionChanges(NewDevice(n)), CancellationToken.None);
         }
 
-        var seen = new List<string>();
-        var offset = 0;
-        for (var page = 0; page < 10; page++)
-        {
-            var result = await Store.SearchDevicesAsync(new DeviceSearch(null, Offset: offset, Limit: 3), CancellationToken.None);
-            Assert.Equal(7, result.Total);
-            seen.AddRange(result.Devices.Select(d => d.Id.ToString()));
-            if (result.NextOffset is not { } next)
-            {
-                break;
-            }
+        var first = await Store.SearchDevicesAsync(new DeviceSearch(null, Limit: 3), CancellationToken.None);
 
-            offset = next;
-        }
+        // Sorts before the whole first page: counting devices to skip would show device 4 a second time.
+        await Store.CommitSessionAsync(new SessionChanges(NewDevice(1)), CancellationToken.None);
+        var second = await Store.SearchDevicesAsync(new DeviceSearch(null, After: first.Next, Limit: 3), CancellationToken.None);
 
-        Assert.Equal(Enumerable.Range(1, 7).Select(n => Id(n).ToString()), seen);
-        var newest = await Store.SearchDevicesAsync(new DeviceSearch(null, "registered", Descending: true, Limit: 1), CancellationToken.None);
-        Assert.Single(newest.Devices);
+        Assert.Equal([2, 3, 4], first.Devices.Select(d => int.Parse(d.Id.SerialNumber[3..], System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal([5, 6, 7], second.Devices.Select(d => int.Parse(d.Id.SerialNumber[3..], System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Null(second.Next);
+    }
+
+    [Theory]
+    [InlineData("registered")]
+    [InlineData("lastInform::")]
+    [InlineData("lastInform:x:00D09E-HGW-1000-PLS0000001")]
+    [InlineData("id:5:00D09E-HGW-1000-PLS0000001")]
+    [InlineData("nonsense")]
+    public async Task A_cursor_from_another_order_or_made_up_is_refused(string cursor)
+    {
+        await Store.CommitSessionAsync(new SessionChanges(NewDevice(1)), CancellationToken.None);
+        var sort = cursor.StartsWith("id", StringComparison.Ordinal) ? "id" : "lastInform";
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => Store.SearchDevicesAsync(new DeviceSearch(null, sort, After: cursor), CancellationToken.None));
+        Assert.Contains("cursor", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

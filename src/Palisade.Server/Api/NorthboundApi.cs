@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -103,13 +104,12 @@ internal sealed class NorthboundApi(SqliteDeviceStore store, ConnectionRequester
         }
 
         var limit = Int(q["limit"], 100, 1, 1000);
-        var offset = Cursor(q["cursor"]);
-        if (limit is null || offset is null)
+        if (limit is null || !TryCursor(q["cursor"], sort, out var after))
         {
-            return Problems.BadRequest("limit must be 1–1000 and cursor a value returned as nextCursor.");
+            return Problems.BadRequest("limit must be 1–1000 and cursor a value returned as nextCursor (with the same sort).");
         }
 
-        var result = await store.SearchDevicesAsync(new DeviceSearch(filter, sort, q["sort"].ToString().StartsWith('-'), offset.Value, limit.Value), c.RequestAborted).ConfigureAwait(false);
+        var result = await store.SearchDevicesAsync(new DeviceSearch(filter, sort, q["sort"].ToString().StartsWith('-'), after, limit.Value), c.RequestAborted).ConfigureAwait(false);
         var projection = Projection(q["projection"]);
         var now = time.GetUtcNow();
         var devices = new JsonArray();
@@ -123,7 +123,7 @@ internal sealed class NorthboundApi(SqliteDeviceStore store, ConnectionRequester
         {
             ["devices"] = devices,
             ["total"] = result.Total,
-            ["nextCursor"] = result.NextOffset is { } next ? Convert.ToBase64String(Encoding.ASCII.GetBytes("o:" + next.ToString(CultureInfo.InvariantCulture))) : null,
+            ["nextCursor"] = result.Next is { } next ? Base64Url.EncodeToString(Encoding.UTF8.GetBytes(next)) : null,
         });
     }
 
@@ -141,9 +141,10 @@ internal sealed class NorthboundApi(SqliteDeviceStore store, ConnectionRequester
             await using var writer = new StreamWriter(body, new UTF8Encoding(false), 64 * 1024);
             await writer.WriteAsync(string.Join(',', columns.Select(Csv)) + "\r\n").ConfigureAwait(false);
             var now = time.GetUtcNow();
-            for (var offset = 0; ;)
+            string? after = null;
+            do
             {
-                var page = await store.SearchDevicesAsync(new DeviceSearch(filter, Offset: offset, Limit: 1000, IncludeTotal: false), c.RequestAborted).ConfigureAwait(false);
+                var page = await store.SearchDevicesAsync(new DeviceSearch(filter, After: after, Limit: 1000, IncludeTotal: false), c.RequestAborted).ConfigureAwait(false);
                 foreach (var d in page.Devices)
                 {
                     var values = new List<string?> { d.Id.ToString(), d.Id.SerialNumber, d.Id.ProductClass, d.SoftwareVersion, d.LastInformAt?.ToString("O", CultureInfo.InvariantCulture), ApiJson.IsOnline(d, now, requester.LastReached(d.Id)) ? "true" : "false" };
@@ -156,13 +157,9 @@ internal sealed class NorthboundApi(SqliteDeviceStore store, ConnectionRequester
                     await writer.WriteAsync(string.Join(',', values.Select(v => Csv(v ?? string.Empty))) + "\r\n").ConfigureAwait(false);
                 }
 
-                if (page.NextOffset is not { } next)
-                {
-                    break;
-                }
-
-                offset = next;
+                after = page.Next;
             }
+            while (after is not null);
         }, "text/csv; charset=utf-8"));
     }
 
@@ -651,21 +648,30 @@ internal sealed class NorthboundApi(SqliteDeviceStore store, ConnectionRequester
         string.IsNullOrEmpty(text) ? fallback
         : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v >= min && v <= max ? v : null;
 
-    private static int? Cursor(string? text)
+    // A nextCursor is the store's SearchCursor in base64url; one for another sort, or made up, is refused.
+    private static bool TryCursor(string? text, string sort, out string? after)
     {
+        after = null;
         if (string.IsNullOrEmpty(text))
         {
-            return 0;
+            return true;
         }
 
         try
         {
-            var raw = Encoding.ASCII.GetString(Convert.FromBase64String(text));
-            return raw.StartsWith("o:", StringComparison.Ordinal) && int.TryParse(raw.AsSpan(2), NumberStyles.None, CultureInfo.InvariantCulture, out var o) ? o : null;
+            var raw = text.Length <= 1024 ? Encoding.UTF8.GetString(Base64Url.DecodeFromChars(text)) : null;
+            if (raw is null)
+            {
+                return false;
+            }
+
+            SearchCursor.Parse(raw, sort);
+            after = raw;
+            return true;
         }
-        catch (FormatException)
+        catch (Exception e) when (e is FormatException or ArgumentException)
         {
-            return null;
+            return false;
         }
     }
 

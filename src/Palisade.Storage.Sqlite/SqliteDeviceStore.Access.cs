@@ -157,7 +157,7 @@ public sealed partial class SqliteDeviceStore : IAccessStore, IAuditLog
         }, cancellationToken);
 
     /// <inheritdoc />
-    public Task<AuditVerification> VerifyAuditAsync(CancellationToken cancellationToken) =>
+    public Task<AuditVerification> VerifyAuditAsync(CancellationToken cancellationToken, AuditCheckpoint? checkpoint = null) =>
         ReadAsync(connection =>
         {
             using var command = connection.CreateCommand();
@@ -184,11 +184,22 @@ public sealed partial class SqliteDeviceStore : IAccessStore, IAuditLog
                     return new AuditVerification(false, count, e.Seq, $"entry {e.Seq} was altered");
                 }
 
+                if (checkpoint is not null && e.Seq == checkpoint.Seq && e.Hash != checkpoint.Hash)
+                {
+                    return new AuditVerification(false, count, e.Seq, $"entry {e.Seq} is not the one recorded at the checkpoint: the log was rewritten from there on");
+                }
+
                 prev = e.Hash;
                 expected++;
             }
 
-            return new AuditVerification(true, count, null, null);
+            var head = count == 0 ? null : new AuditCheckpoint(expected - 1, prev);
+            if (checkpoint is not null && checkpoint.Seq > count)
+            {
+                return new AuditVerification(false, count, count + 1, $"the log ends at entry {count}, but entry {checkpoint.Seq} was recorded at the checkpoint: its newest entries were cut off", head);
+            }
+
+            return new AuditVerification(true, count, null, null, head);
         }, cancellationToken);
 
     private const string KeyColumns = "id, name, role, secret_hash, device_filter, created_at, expires_at, revoked_at, created_by";

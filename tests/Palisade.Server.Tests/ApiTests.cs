@@ -263,6 +263,11 @@ public sealed class ApiTests : IAsyncLifetime
         Assert.Contains(audit.Body["entries"]!.AsArray(), e => e!["action"]!.GetValue<string>() == "device.management-server.write" && e["target"]!.GetValue<string>() == Uri.UnescapeDataString(Id(agent)));
         var verify = await SendAsync(HttpMethod.Get, "api/v1/audit/verify", admin);
         Assert.True(verify.Body["intact"]!.GetValue<bool>());
+        var checkpoint = verify.Body["checkpoint"]!.GetValue<string>();
+        Assert.True((await SendAsync(HttpMethod.Get, "api/v1/audit/verify?expect=" + Uri.EscapeDataString(checkpoint), admin)).Body["intact"]!.GetValue<bool>());
+        var beyond = await SendAsync(HttpMethod.Get, "api/v1/audit/verify?expect=" + Uri.EscapeDataString("999999:" + new string('0', 64)), admin);
+        Assert.False(beyond.Body["intact"]!.GetValue<bool>());
+        Assert.Equal(HttpStatusCode.BadRequest, (await SendAsync(HttpMethod.Get, "api/v1/audit/verify?expect=latest", admin)).Status);
     }
 
     [Fact]

@@ -282,4 +282,54 @@ public sealed class SqliteDeviceStoreTests : SearchContract, IDisposable
         Assert.False(deleted.Intact);
         Assert.Contains("missing", deleted.Problem, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_cut_tail_passes_the_chain_but_not_a_checkpoint_kept_outside()
+    {
+        var audit = (Palisade.Acs.Access.IAuditLog)Store;
+        for (var i = 0; i < 4; i++)
+        {
+            await audit.AppendAsync(new Palisade.Acs.Access.AuditRecord(T0.AddSeconds(i), "key:ops", "192.0.2.1", "task.create", "dev" + i, "{}"), CancellationToken.None);
+        }
+
+        var before = await audit.VerifyAuditAsync(CancellationToken.None);
+        var checkpoint = before.Head!;
+        Assert.Equal(4, checkpoint.Seq);
+        Assert.True(Palisade.Acs.Access.AuditCheckpoint.TryParse(checkpoint.ToString(), out var parsed));
+        Assert.Equal(checkpoint, parsed);
+        Assert.True((await audit.VerifyAuditAsync(CancellationToken.None, checkpoint)).Intact);
+
+        // Someone with the file removes the newest two entries: what is left still links up.
+        using (var raw = new SqliteConnection($"Data Source={Path.Combine(_folder, "palisade.db")}"))
+        {
+            raw.Open();
+            using var edit = raw.CreateCommand();
+            edit.CommandText = "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq > 2";
+            edit.ExecuteNonQuery();
+        }
+
+        Assert.True((await audit.VerifyAuditAsync(CancellationToken.None)).Intact);
+        var cut = await audit.VerifyAuditAsync(CancellationToken.None, checkpoint);
+        Assert.False(cut.Intact);
+        Assert.Equal(3, cut.FirstBadSeq);
+        Assert.Contains("cut off", cut.Problem, StringComparison.Ordinal);
+
+        // Cut and written again from entry 3 on (a new, well-linked tail): the checkpoint's hash no longer matches.
+        await audit.AppendAsync(new Palisade.Acs.Access.AuditRecord(T0.AddMinutes(5), "key:ops", "192.0.2.1", "task.create", "other", "{}"), CancellationToken.None);
+        await audit.AppendAsync(new Palisade.Acs.Access.AuditRecord(T0.AddMinutes(6), "key:ops", "192.0.2.1", "task.create", "other", "{}"), CancellationToken.None);
+        var rewritten = await audit.VerifyAuditAsync(CancellationToken.None, checkpoint);
+        Assert.False(rewritten.Intact);
+        Assert.Equal(4, rewritten.FirstBadSeq);
+        Assert.Contains("rewritten", rewritten.Problem, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("4")]
+    [InlineData("0:0000000000000000000000000000000000000000000000000000000000000000")]
+    [InlineData("-1:0000000000000000000000000000000000000000000000000000000000000000")]
+    [InlineData("4:00000000000000000000000000000000000000000000000000000000000000")]
+    [InlineData("4:zz00000000000000000000000000000000000000000000000000000000000000")]
+    public void A_malformed_checkpoint_is_refused(string text) =>
+        Assert.False(Palisade.Acs.Access.AuditCheckpoint.TryParse(text, out _));
 }

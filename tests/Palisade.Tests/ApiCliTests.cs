@@ -27,6 +27,17 @@ public sealed class ApiCliTests
         Assert.True(verifyCode == 0, verifyOutput);
         Assert.Contains("intact", verifyOutput, StringComparison.Ordinal);
 
+        // The checkpoint it prints is checked when handed back; a malformed one is a usage error.
+        var checkpoint = verifyOutput.Split('\n').Select(l => l.Trim()).Single(l => l.StartsWith("checkpoint: ", StringComparison.Ordinal))["checkpoint: ".Length..];
+        var again = await CliProcess.RunAsync(TimeSpan.FromSeconds(60), "audit-log", "verify", "--data", data, "--expect", checkpoint);
+        Assert.True(again.ExitCode == 0, again.Output);
+        Assert.Contains("as recorded", again.Output, StringComparison.Ordinal);
+        var later = await CliProcess.RunAsync(TimeSpan.FromSeconds(60), "audit-log", "verify", "--data", data, "--expect", "999999:" + new string('0', 64));
+        Assert.Equal(1, later.ExitCode);
+        Assert.Contains("cut off", later.Output, StringComparison.Ordinal);
+        var malformed = await CliProcess.RunAsync(TimeSpan.FromSeconds(60), "audit-log", "verify", "--data", data, "--expect", "latest");
+        Assert.Equal(2, malformed.ExitCode);
+
         var bad = await CliProcess.RunAsync(TimeSpan.FromSeconds(60), "keys", "create", "--data", data, "--name", "x", "--role", "root");
         Assert.Equal(2, bad.ExitCode);
         Assert.Contains("unknown role", bad.Output, StringComparison.Ordinal);

@@ -28,7 +28,43 @@ public sealed record AuditRecord(DateTimeOffset At, string Actor, string Source,
 public sealed record AuditEntry(long Seq, DateTimeOffset At, string Actor, string Source, string Action, string Target, string Detail, string PrevHash, string Hash);
 
 /// <summary>The result of walking the chain.</summary>
-public sealed record AuditVerification(bool Intact, long Entries, long? FirstBadSeq, string? Problem);
+/// <param name="Intact">Every entry follows the one before, unaltered, and the checkpoint (if given) is in the chain.</param>
+/// <param name="Entries">Entries walked.</param>
+/// <param name="FirstBadSeq">The first entry that is missing, out of place or altered.</param>
+/// <param name="Problem">What is wrong with it.</param>
+/// <param name="Head">The last entry, as a checkpoint to record outside the server (null when the log is empty).</param>
+public sealed record AuditVerification(bool Intact, long Entries, long? FirstBadSeq, string? Problem, AuditCheckpoint? Head = null);
+
+/// <summary>
+/// An entry's place and hash, written <c>SEQ:HASH</c>. The chain shows any edit or deletion inside it, but not the
+/// loss of its newest entries: whoever can rewrite the file can cut its tail and the rest still links up. A
+/// checkpoint recorded elsewhere (a ticket, a SIEM, a printout) and checked later shows that too.
+/// </summary>
+public sealed record AuditCheckpoint(long Seq, string Hash)
+{
+    /// <inheritdoc />
+    public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Seq}:{Hash}");
+
+    /// <summary>Reads <c>SEQ:HASH</c> (a positive sequence number, 64 hex digits).</summary>
+    public static bool TryParse(string? text, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out AuditCheckpoint? checkpoint)
+    {
+        checkpoint = null;
+        var colon = text?.IndexOf(':', StringComparison.Ordinal) ?? -1;
+        if (colon <= 0 || !long.TryParse(text.AsSpan(0, colon), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seq) || seq < 1)
+        {
+            return false;
+        }
+
+        var hash = text![(colon + 1)..];
+        if (hash.Length != 64 || hash.AsSpan().ContainsAnyExcept("0123456789abcdefABCDEF"))
+        {
+            return false;
+        }
+
+        checkpoint = new AuditCheckpoint(seq, hash.ToLowerInvariant());
+        return true;
+    }
+}
 
 /// <summary>The append-only, hash-chained audit log.</summary>
 public interface IAuditLog
@@ -37,7 +73,8 @@ public interface IAuditLog
 
     Task<IReadOnlyList<AuditEntry>> ListAuditAsync(long? beforeSeq, int limit, CancellationToken cancellationToken);
 
-    Task<AuditVerification> VerifyAuditAsync(CancellationToken cancellationToken);
+    /// <summary>Walks the chain; with <paramref name="checkpoint"/>, also checks that the entry recorded then is still there, unchanged.</summary>
+    Task<AuditVerification> VerifyAuditAsync(CancellationToken cancellationToken, AuditCheckpoint? checkpoint = null);
 }
 
 /// <summary>The hash of an audit entry: SHA-256 over its fields and the previous hash.</summary>

@@ -466,8 +466,14 @@ internal sealed class NorthboundApi(SqliteDeviceStore store, ConnectionRequester
 
     private async Task<IResult> VerifyAuditAsync(HttpContext c)
     {
-        var v = await store.VerifyAuditAsync(c.RequestAborted).ConfigureAwait(false);
-        return ApiJson.Ok(new JsonObject { ["intact"] = v.Intact, ["entries"] = v.Entries, ["firstBadSeq"] = v.FirstBadSeq, ["problem"] = v.Problem });
+        AuditCheckpoint? checkpoint = null;
+        if (c.Request.Query["expect"].ToString() is { Length: > 0 } text && !AuditCheckpoint.TryParse(text, out checkpoint))
+        {
+            return Problems.BadRequest("expect must be a checkpoint SEQ:HASH as returned in 'checkpoint'.");
+        }
+
+        var v = await store.VerifyAuditAsync(c.RequestAborted, checkpoint).ConfigureAwait(false);
+        return ApiJson.Ok(new JsonObject { ["intact"] = v.Intact, ["entries"] = v.Entries, ["firstBadSeq"] = v.FirstBadSeq, ["problem"] = v.Problem, ["checkpoint"] = v.Head?.ToString() });
     }
 
     private async Task<IResult> StatsAsync(HttpContext c) => ApiJson.Ok(new JsonObject

@@ -543,16 +543,24 @@ public sealed partial class CpeAgent : IAsyncDisposable
         var interval = PeriodicInterval;
         var offset = first ? interval + _options.InitialDelay : interval;
 
-        // PeriodicInformTime anchors the schedule (TR-181): informs fall on reference + k·interval.
         if (Model.GetTyped(Model.Root + "ManagementServer.PeriodicInformTime") is { Type: XsdType.DateTime } reference
             && Cwmp.Values.CwmpDateTime.TryParse(reference.Text, out var anchor) && !Cwmp.Values.CwmpDateTime.IsUnknown(anchor))
         {
-            var now = _time.GetUtcNow();
-            var periods = Math.Floor((now - anchor).TotalSeconds / interval.TotalSeconds) + 1;
-            offset = anchor + TimeSpan.FromSeconds(periods * interval.TotalSeconds) - now;
+            offset = UntilAnchored(anchor, interval, _time.GetUtcNow());
         }
 
         Volatile.Write(ref _nextPeriodic, _time.GetTimestamp() + (long)(offset.TotalSeconds * _time.TimestampFrequency));
+    }
+
+    /// <summary>
+    /// PeriodicInformTime anchors the schedule (TR-098/TR-181 ManagementServer): informs fall on
+    /// <paramref name="anchor"/> + k·<paramref name="interval"/> for whole k, in the past or the future; the next one
+    /// is the first strictly after <paramref name="now"/>.
+    /// </summary>
+    internal static TimeSpan UntilAnchored(DateTimeOffset anchor, TimeSpan interval, DateTimeOffset now)
+    {
+        var periods = Math.Floor((now - anchor).TotalSeconds / interval.TotalSeconds) + 1;
+        return anchor + TimeSpan.FromSeconds(periods * interval.TotalSeconds) - now;
     }
 
     private TimeSpan UntilPeriodic()

@@ -1,5 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Palisade.Acs.Devices;
+using Palisade.Acs.Storage;
+using Palisade.Security.Secrets;
 
 namespace Palisade.Storage.Sqlite;
 
@@ -34,9 +36,9 @@ internal static class DeviceRow
         RETURNING rowid
         """;
 
-    public static Device Read(SqliteDataReader reader) => Read(new ReaderRow(reader));
+    public static Device Read(SqliteDataReader reader, SecretBox secrets) => Read(new ReaderRow(reader), secrets);
 
-    public static Device Read<TRow>(TRow r)
+    public static Device Read<TRow>(TRow r, SecretBox secrets)
         where TRow : IRow
     {
         var id = new DeviceId(r.GetString(1), r.GetString(2), r.GetString(3));
@@ -56,7 +58,7 @@ internal static class DeviceRow
             AuthMethod = Text(r, 13),
             DataModelRoot = Text(r, 14),
             Credentials = new DeviceCredentials(Text(r, 15), Bytes(r, 16), Bytes(r, 17), r.GetInt64(18) != 0, Text(r, 19)),
-            ConnectionRequest = crUrl is null ? null : new ConnectionRequestEndpoint(crUrl, Text(r, 21), Text(r, 22), Text(r, 23)),
+            ConnectionRequest = crUrl is null ? null : new ConnectionRequestEndpoint(crUrl, Text(r, 21), Password(r, 22, id, secrets), Text(r, 23)),
             PeriodicInformInterval = r.IsDBNull(24) ? null : (uint)r.GetInt64(24),
             AcsUrl = Text(r, 25),
             SoftwareVersion = Text(r, 26),
@@ -65,7 +67,7 @@ internal static class DeviceRow
         };
     }
 
-    public static void Bind(RawStatement s, Device d)
+    public static void Bind(RawStatement s, Device d, SecretBox secrets)
     {
         s.Bind("$id", d.Id.ToString());
         s.Bind("$oui", d.Id.Oui);
@@ -89,7 +91,7 @@ internal static class DeviceRow
         s.Bind("$certificate_thumbprint", d.Credentials.CertificateThumbprint);
         s.Bind("$cr_url", d.ConnectionRequest?.Url);
         s.Bind("$cr_username", d.ConnectionRequest?.Username);
-        s.Bind("$cr_password", d.ConnectionRequest?.Password);
+        s.Bind("$cr_password", d.ConnectionRequest?.Password is { } password ? secrets.Seal(password, PasswordContext(d.Id)) : null);
         s.Bind("$cr_udp_address", d.ConnectionRequest?.UdpAddress);
         s.Bind("$periodic_interval", (long?)d.PeriodicInformInterval);
         s.Bind("$acs_url", d.AcsUrl);
@@ -111,6 +113,33 @@ internal static class DeviceRow
 
     private static string? Text<TRow>(TRow r, int i)
         where TRow : IRow => r.IsDBNull(i) ? null : r.GetString(i);
+
+    // The connection-request password: sealed (a blob) since schema 4; text in rows not written since, until the
+    // device's next session writes it again. Sealed for this device's row only.
+    private static string? Password<TRow>(TRow r, int i, DeviceId id, SecretBox secrets)
+        where TRow : IRow
+    {
+        if (r.IsDBNull(i))
+        {
+            return null;
+        }
+
+        if (!r.IsBlob(i))
+        {
+            return r.GetString(i);
+        }
+
+        try
+        {
+            return secrets.Open(r.GetBytes(i), PasswordContext(id));
+        }
+        catch (System.Security.Cryptography.CryptographicException e)
+        {
+            throw new StoreException(StoreErrorReason.Unavailable, $"The connection-request password of {id} does not open with the store's key: the row was altered or copied from another store.", e);
+        }
+    }
+
+    private static string PasswordContext(DeviceId id) => "cr_password\n" + id.ToString();
 
     private static byte[]? Bytes<TRow>(TRow r, int i)
         where TRow : IRow => r.IsDBNull(i) ? null : r.GetBytes(i);

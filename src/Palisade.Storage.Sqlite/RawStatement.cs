@@ -80,6 +80,8 @@ internal sealed class RawStatement : IDisposable, IRow
 
     public byte[] GetBytes(int column) => raw.sqlite3_column_blob(_statement, column).ToArray();
 
+    public bool IsBlob(int column) => raw.sqlite3_column_type(_statement, column) == raw.SQLITE_BLOB;
+
     /// <summary>Ready for the next execution: no open row, no values bound.</summary>
     public void Reset()
     {
@@ -108,6 +110,9 @@ internal interface IRow
     long GetInt64(int column);
 
     byte[] GetBytes(int column);
+
+    /// <summary>The value in this row is stored as a blob (SQLite's type is per value, not per column).</summary>
+    bool IsBlob(int column);
 }
 
 /// <summary>A provider data reader's current row as an <see cref="IRow"/>.</summary>
@@ -120,4 +125,6 @@ internal readonly struct ReaderRow(SqliteDataReader reader) : IRow
     public long GetInt64(int column) => reader.GetInt64(column);
 
     public byte[] GetBytes(int column) => (byte[])reader.GetValue(column);
+
+    public bool IsBlob(int column) => reader.GetFieldType(column) == typeof(byte[]);
 }

@@ -52,7 +52,7 @@ public sealed partial class SqliteDeviceStore
                         break;
                     }
 
-                    devices.Add(DeviceRow.Read(reader));
+                    devices.Add(DeviceRow.Read(reader, _secrets));
                     lastValue = search.Sort == "id" || reader.IsDBNull(reader.FieldCount - 2) ? null : reader.GetInt64(reader.FieldCount - 2);
                     lastId = reader.GetString(reader.FieldCount - 1);
                 }

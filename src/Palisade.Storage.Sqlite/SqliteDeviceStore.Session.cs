@@ -290,7 +290,7 @@ public sealed partial class SqliteDeviceStore
         var statement = _upsertDevice ??= new RawStatement(_writer, DeviceRow.Upsert);
         try
         {
-            DeviceRow.Bind(statement, changes.Device);
+            DeviceRow.Bind(statement, changes.Device, _secrets);
             return statement.Step() ? statement.Int64(0) : throw new InvalidOperationException("The device upsert returned no row.");
         }
         finally

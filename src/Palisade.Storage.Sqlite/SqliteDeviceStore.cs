@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Palisade.Acs.Devices;
 using Palisade.Acs.Storage;
+using Palisade.Security.Secrets;
 
 namespace Palisade.Storage.Sqlite;
 
@@ -23,10 +24,12 @@ public sealed partial class SqliteDeviceStore : IDeviceStore
     private readonly InternTable _paths;
     private readonly InternTable _types;
     private readonly ReadConnectionPool _readers;
+    private readonly SecretBox _secrets;
 
-    private SqliteDeviceStore(SqliteStoreOptions options, string connectionString, SqliteConnection writer)
+    private SqliteDeviceStore(SqliteStoreOptions options, string connectionString, SqliteConnection writer, SecretBox secrets)
     {
         _options = options;
+        _secrets = secrets;
         _connectionString = connectionString;
         _writer = writer;
         _paths = new InternTable("paths", "path", options.PathCacheSize);
@@ -57,17 +60,26 @@ public sealed partial class SqliteDeviceStore : IDeviceStore
                 DefaultTimeout = (int)options.BusyTimeout.TotalSeconds,
             }.ToString();
             var writer = new SqliteConnection(connectionString);
-            writer.Open();
-            Pragma(writer, "PRAGMA journal_mode = WAL");
-            Configure(writer);
-            Pragma(writer, $"PRAGMA cache_size = -{Math.Clamp(options.WriterCacheMiB, 1, 4096) * 1024}");
-            SchemaMigrator.Migrate(writer);
-            if (!OperatingSystem.IsWindows())
+            try
             {
-                File.SetUnixFileMode(options.DatabasePath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            }
+                writer.Open();
+                Pragma(writer, "PRAGMA journal_mode = WAL");
+                Configure(writer);
+                Pragma(writer, $"PRAGMA cache_size = -{Math.Clamp(options.WriterCacheMiB, 1, 4096) * 1024}");
+                SchemaMigrator.Migrate(writer);
+                if (!OperatingSystem.IsWindows())
+                {
+                    File.SetUnixFileMode(options.DatabasePath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                }
 
-            return new SqliteDeviceStore(options, connectionString, writer);
+                var secrets = StoreKey.Load(options.EffectiveKeyPath, writer);
+                return new SqliteDeviceStore(options, connectionString, writer, secrets);
+            }
+            catch
+            {
+                writer.Dispose();
+                throw;
+            }
         }
         catch (SqliteException e)
         {
@@ -110,7 +122,7 @@ public sealed partial class SqliteDeviceStore : IDeviceStore
             try
             {
                 statement.Bind(1, id.ToString());
-                return statement.Step() ? DeviceRow.Read(statement) : null;
+                return statement.Step() ? DeviceRow.Read(statement, _secrets) : null;
             }
             finally
             {
@@ -143,7 +155,7 @@ public sealed partial class SqliteDeviceStore : IDeviceStore
             {
                 while (reader.Read())
                 {
-                    devices.Add(DeviceRow.Read(reader));
+                    devices.Add(DeviceRow.Read(reader, _secrets));
                 }
             }
 

@@ -20,4 +20,13 @@ public sealed class SqliteStoreOptions
 
     /// <summary>The database file.</summary>
     public string DatabasePath => Path.Combine(DataDirectory, "palisade.db");
+
+    /// <summary>
+    /// The key that seals connection-request passwords in the database (created with the store, owner-only).
+    /// Default <c>store.key</c> in the data folder; keep it out of the database's backups, or at least apart from them.
+    /// </summary>
+    public string? KeyPath { get; set; }
+
+    /// <summary>The key file in use.</summary>
+    public string EffectiveKeyPath => KeyPath ?? Path.Combine(DataDirectory, StoreKey.FileName);
 }

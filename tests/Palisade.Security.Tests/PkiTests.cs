@@ -140,6 +140,27 @@ public sealed class PkiTests : IDisposable
     }
 
     [Fact]
+    public void A_sealed_secret_opens_only_with_its_key_and_context_and_unaltered()
+    {
+        var box = SecretBox.Create();
+        var sealedValue = box.Seal("cr-pässword", "cr_password\nA");
+        Assert.Equal(SecretBox.SealedLength(System.Text.Encoding.UTF8.GetByteCount("cr-pässword")), sealedValue.Length);
+        Assert.Equal("cr-pässword", box.Open(sealedValue, "cr_password\nA"));
+        Assert.Equal("cr-pässword", SecretBox.FromKeyText(box.KeyText).Open(sealedValue, "cr_password\nA"));
+        Assert.NotEqual(sealedValue, box.Seal("cr-pässword", "cr_password\nA")); // a new nonce each time
+
+        Assert.ThrowsAny<System.Security.Cryptography.CryptographicException>(() => box.Open(sealedValue, "cr_password\nB"));
+        Assert.ThrowsAny<System.Security.Cryptography.CryptographicException>(() => SecretBox.Create().Open(sealedValue, "cr_password\nA"));
+        var altered = (byte[])sealedValue.Clone();
+        altered[^1] ^= 1;
+        Assert.ThrowsAny<System.Security.Cryptography.CryptographicException>(() => box.Open(altered, "cr_password\nA"));
+        Assert.ThrowsAny<System.Security.Cryptography.CryptographicException>(() => box.Open(sealedValue.AsSpan(0, 20), "cr_password\nA"));
+
+        Assert.Throws<InvalidDataException>(() => SecretBox.FromKeyText("not base64!"));
+        Assert.Throws<InvalidDataException>(() => SecretBox.FromKeyText(Convert.ToBase64String(new byte[16])));
+    }
+
+    [Fact]
     public void Bootstrap_credential_is_generated_once_owner_only_and_reloaded()
     {
         var path = Path.Combine(_dir, BootstrapCredential.FileName);

@@ -198,6 +198,83 @@ public sealed class SqliteDeviceStoreTests : SearchContract, IDisposable
     }
 
     [Fact]
+    public async Task Connection_request_passwords_are_sealed_with_a_key_kept_outside_the_database()
+    {
+        await Store.CommitSessionAsync(new SessionChanges(NewDevice(1)), default);
+        await Store.CommitSessionAsync(new SessionChanges(NewDevice(2)), default);
+        Assert.Equal("secret", (await Store.GetDeviceAsync(Id(1), default))!.ConnectionRequest!.Password);
+        var key = Path.Combine(_folder, "store.key");
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(key));
+
+        var database = Path.Combine(_folder, "palisade.db");
+        using (var raw = new SqliteConnection($"Data Source={database};Pooling=False"))
+        {
+            raw.Open();
+            using var command = raw.CreateCommand();
+            command.CommandText = "SELECT typeof(cr_password), instr(cr_password, CAST('secret' AS BLOB)) FROM devices";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                Assert.Equal("blob", reader.GetString(0));
+                Assert.Equal(0, reader.GetInt64(1));
+            }
+        }
+
+        // A row written before sealing (text) still reads, and is sealed by the device's next session.
+        using (var raw = new SqliteConnection($"Data Source={database};Pooling=False"))
+        {
+            raw.Open();
+            using var command = raw.CreateCommand();
+            command.CommandText = "UPDATE devices SET cr_password = 'legacy' WHERE serial_number = 'PLS0000002'";
+            command.ExecuteNonQuery();
+        }
+
+        Assert.Equal("legacy", (await Store.GetDeviceAsync(Id(2), default))!.ConnectionRequest!.Password);
+        await Store.CommitSessionAsync(new SessionChanges(NewDevice(2)), default);
+        Assert.Equal("secret", (await Store.GetDeviceAsync(Id(2), default))!.ConnectionRequest!.Password);
+
+        // A sealed value copied onto another device's row does not open there.
+        using (var raw = new SqliteConnection($"Data Source={database};Pooling=False"))
+        {
+            raw.Open();
+            using var command = raw.CreateCommand();
+            command.CommandText = "UPDATE devices SET cr_password = (SELECT cr_password FROM devices WHERE serial_number = 'PLS0000001') WHERE serial_number = 'PLS0000002'";
+            command.ExecuteNonQuery();
+        }
+
+        var moved = await Assert.ThrowsAsync<StoreException>(() => Store.GetDeviceAsync(Id(2), default));
+        Assert.Contains("does not open", moved.Message, StringComparison.Ordinal);
+        Assert.Equal("secret", (await Store.GetDeviceAsync(Id(1), default))!.ConnectionRequest!.Password);
+    }
+
+    [Fact]
+    public async Task A_store_opens_only_with_its_own_key_file()
+    {
+        await Store.CommitSessionAsync(new SessionChanges(NewDevice(1)), default);
+        await Store.DisposeAsync();
+        var key = Path.Combine(_folder, "store.key");
+        var saved = File.ReadAllText(key);
+
+        // Missing: refused, and no new key is made that would orphan the sealed passwords.
+        File.Delete(key);
+        var missing = Assert.Throws<StoreException>(() => SqliteDeviceStore.Open(new SqliteStoreOptions { DataDirectory = _folder }));
+        Assert.Contains("missing", missing.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(key));
+
+        // Another store's key: refused.
+        File.WriteAllText(key, Palisade.Security.Secrets.SecretBox.Create().KeyText);
+        var foreign = Assert.Throws<StoreException>(() => SqliteDeviceStore.Open(new SqliteStoreOptions { DataDirectory = _folder }));
+        Assert.Contains("not this store's key", foreign.Message, StringComparison.Ordinal);
+
+        File.WriteAllText(key, "damaged");
+        Assert.Contains("damaged", Assert.Throws<StoreException>(() => SqliteDeviceStore.Open(new SqliteStoreOptions { DataDirectory = _folder })).Message, StringComparison.Ordinal);
+
+        File.WriteAllText(key, saved);
+        Store = await OpenAsync();
+        Assert.Equal("secret", (await Store.GetDeviceAsync(Id(1), default))!.ConnectionRequest!.Password);
+    }
+
+    [Fact]
     public void The_data_folder_and_database_are_private_to_the_owner()
     {
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(_folder));

@@ -17,6 +17,14 @@ public sealed class SecretBox
     private const int TagSize = 16;
     private const int KeySize = 32;
 
+    // One cipher per thread for the last box used on it: creating one costs about three times the encryption of a
+    // short value, and the store seals and opens one on every session. AesGcm is not documented thread-safe.
+    [ThreadStatic]
+    private static AesGcm? t_aes;
+
+    [ThreadStatic]
+    private static SecretBox? t_owner;
+
     private readonly byte[] _key;
 
     private SecretBox(byte[] key) => _key = key;
@@ -57,8 +65,7 @@ public sealed class SecretBox
         sealedValue[0] = Version;
         var nonce = sealedValue.AsSpan(1, NonceSize);
         RandomNumberGenerator.Fill(nonce);
-        using var aes = new AesGcm(_key, TagSize);
-        aes.Encrypt(nonce, plain, sealedValue.AsSpan(1 + NonceSize + TagSize), sealedValue.AsSpan(1 + NonceSize, TagSize), Encoding.UTF8.GetBytes(context));
+        Cipher().Encrypt(nonce, plain, sealedValue.AsSpan(1 + NonceSize + TagSize), sealedValue.AsSpan(1 + NonceSize, TagSize), Encoding.UTF8.GetBytes(context));
         return sealedValue;
     }
 
@@ -72,8 +79,19 @@ public sealed class SecretBox
         }
 
         var plain = new byte[sealedValue.Length - SealedLength(0)];
-        using var aes = new AesGcm(_key, TagSize);
-        aes.Decrypt(sealedValue.Slice(1, NonceSize), sealedValue[SealedLength(0)..], sealedValue.Slice(1 + NonceSize, TagSize), plain, Encoding.UTF8.GetBytes(context));
+        Cipher().Decrypt(sealedValue.Slice(1, NonceSize), sealedValue[SealedLength(0)..], sealedValue.Slice(1 + NonceSize, TagSize), plain, Encoding.UTF8.GetBytes(context));
         return Encoding.UTF8.GetString(plain);
+    }
+
+    private AesGcm Cipher()
+    {
+        if (!ReferenceEquals(t_owner, this) || t_aes is null)
+        {
+            t_aes?.Dispose();
+            t_aes = new AesGcm(_key, TagSize);
+            t_owner = this;
+        }
+
+        return t_aes;
     }
 }

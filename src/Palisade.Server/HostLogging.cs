@@ -17,5 +17,10 @@ internal static class HostLogging
         // with its own access line, and start-up failures, which reach the caller as exceptions anyway; off, it saves
         // an Activity and its IDs per request.
         builder.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
+
+        // The generic host logs a failed start (a port in use) with the whole stack trace, and then throws the same
+        // exception to the caller, which reports it in one line. Palisade runs no BackgroundService, whose failures
+        // this category would otherwise be the only one to report: add one, and this filter must go.
+        builder.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
     }
 }

@@ -229,9 +229,12 @@ public sealed class SqliteDeviceStoreTests : SearchContract, IDisposable
             command.ExecuteNonQuery();
         }
 
+        // Both read paths (a device by id, and a search page).
         Assert.Equal("legacy", (await Store.GetDeviceAsync(Id(2), default))!.ConnectionRequest!.Password);
+        Assert.Equal(["secret", "legacy"], (await Store.SearchDevicesAsync(new DeviceSearch(null), default)).Devices.Select(d => d.ConnectionRequest!.Password));
         await Store.CommitSessionAsync(new SessionChanges(NewDevice(2)), default);
         Assert.Equal("secret", (await Store.GetDeviceAsync(Id(2), default))!.ConnectionRequest!.Password);
+        Assert.Equal(["secret", "secret"], (await Store.SearchDevicesAsync(new DeviceSearch(null), default)).Devices.Select(d => d.ConnectionRequest!.Password));
 
         // A sealed value copied onto another device's row does not open there.
         using (var raw = new SqliteConnection($"Data Source={database};Pooling=False"))

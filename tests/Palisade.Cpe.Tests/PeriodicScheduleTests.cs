@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Time.Testing;
 using Palisade.Cpe.Agent;
+using Palisade.Cpe.Model;
 
 namespace Palisade.Cpe.Tests;
 
@@ -29,5 +31,23 @@ public sealed class PeriodicScheduleTests
 
         Assert.Equal(TimeSpan.FromMinutes(15), CpeAgent.UntilAnchored(anchor, TimeSpan.FromMinutes(15), Now));
         Assert.Equal(TimeSpan.FromMinutes(5), CpeAgent.UntilAnchored(anchor.AddMinutes(5), TimeSpan.FromMinutes(15), Now));
+    }
+
+    [Theory]
+    [InlineData("2026-11-26T11:30:00Z", 30)]      // the anchor's marks: 12:30 is next
+    [InlineData("0001-01-01T00:00:00Z", 60)]      // the Unknown Time: no anchor, a full interval
+    [InlineData("", 60)]
+    public async Task The_agent_schedules_its_next_periodic_inform_from_its_own_parameters(string anchor, int expectedMinutes)
+    {
+        var time = new FakeTimeProvider(Now);
+        var identity = new DeviceIdentity("Palisade Simulated", "00D09E", "SIM-GW", "SCHED1", "SIM-GW 1000", "rev-A");
+        var model = new CpeDataModel(AgentFixture.Gateway, identity);
+        model.SetInternal(model.Root + "ManagementServer.PeriodicInformInterval", "3600");
+        model.SetInternal(model.Root + "ManagementServer.PeriodicInformTime", anchor);
+        await using var agent = new CpeAgent(model, new AgentOptions { AcsUrl = new Uri("https://127.0.0.1:1/") }, time);
+
+        agent.ScheduleNextPeriodic(first: false);
+
+        Assert.Equal(TimeSpan.FromMinutes(expectedMinutes), agent.UntilPeriodic());
     }
 }

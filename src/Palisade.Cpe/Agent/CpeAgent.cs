@@ -538,7 +538,7 @@ public sealed partial class CpeAgent : IAsyncDisposable
     private TimeSpan PeriodicInterval =>
         TimeSpan.FromSeconds(long.TryParse(Model.Get(Model.Root + "ManagementServer.PeriodicInformInterval"), out var s) && s > 0 ? s : 3600);
 
-    private void ScheduleNextPeriodic(bool first)
+    internal void ScheduleNextPeriodic(bool first)
     {
         var interval = PeriodicInterval;
         var offset = first ? interval + _options.InitialDelay : interval;
@@ -563,7 +563,7 @@ public sealed partial class CpeAgent : IAsyncDisposable
         return anchor + TimeSpan.FromSeconds(periods * interval.TotalSeconds) - now;
     }
 
-    private TimeSpan UntilPeriodic()
+    internal TimeSpan UntilPeriodic()
     {
         var remaining = Volatile.Read(ref _nextPeriodic) - _time.GetTimestamp();
         return remaining <= 0 ? TimeSpan.Zero : TimeSpan.FromSeconds((double)remaining / _time.TimestampFrequency);

@@ -663,14 +663,14 @@ internal sealed class NorthboundApi(SqliteDeviceStore store, ConnectionRequester
             return true;
         }
 
+        if (text.Length > 1024)
+        {
+            return false;
+        }
+
         try
         {
-            var raw = text.Length <= 1024 ? Encoding.UTF8.GetString(Base64Url.DecodeFromChars(text)) : null;
-            if (raw is null)
-            {
-                return false;
-            }
-
+            var raw = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(text));
             SearchCursor.Parse(raw, sort);
             after = raw;
             return true;

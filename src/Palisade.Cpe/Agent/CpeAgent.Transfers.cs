@@ -283,12 +283,13 @@ public sealed partial class CpeAgent
         new(FileHandler(transfer.Username.Length > 0 ? new NetworkCredential(transfer.Username, transfer.Password) : null), disposeHandler: true) { Timeout = TimeSpan.FromMinutes(10), MaxResponseContentBufferSize = 1024 * 1024 };
 #pragma warning restore CA2000
 
-    private SocketsHttpHandler FileHandler(ICredentials? credentials)
+    private SocketsHttpHandler FileHandler(ICredentials? credentials) => new()
     {
-        var tls = Palisade.Security.Pki.Certificates.ServerAuthentication(_options.TrustedCas, _options.InsecureSkipVerify);
-        tls.EnabledSslProtocols = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13;
-        return new() { Credentials = credentials, PreAuthenticate = false, AllowAutoRedirect = false, SslOptions = tls };
-    }
+        Credentials = credentials,
+        PreAuthenticate = false,
+        AllowAutoRedirect = false,
+        SslOptions = Transport.AcsClient.TlsOptions(_options.TrustedCas, _options.InsecureSkipVerify),
+    };
 
     private sealed class Transfer(string commandKey, bool isDownload, string fileType, string url, string username, string password, uint fileSize, string targetFileName)
     {

@@ -32,8 +32,7 @@ public sealed class AcsClient : IDisposable
         }
 
         _options = options;
-        var tls = Palisade.Security.Pki.Certificates.ServerAuthentication(options.TrustedCas, options.InsecureSkipVerify);
-        tls.EnabledSslProtocols = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13;
+        var tls = TlsOptions(options.TrustedCas, options.InsecureSkipVerify);
         tls.AllowTlsResume = options.AllowTlsResume;
 #pragma warning disable CA2000 // The HttpClient owns and disposes the handler.
         var handler = new SocketsHttpHandler
@@ -78,6 +77,14 @@ public sealed class AcsClient : IDisposable
         {
             _digest = new DigestClient(options.Username, options.Password);
         }
+    }
+
+    /// <summary>How the CPE checks any server it talks to (the ACS, a file server): Palisade's certificate check, TLS 1.2 or 1.3 only.</summary>
+    internal static System.Net.Security.SslClientAuthenticationOptions TlsOptions(System.Security.Cryptography.X509Certificates.X509Certificate2Collection trustedCas, bool insecure)
+    {
+        var tls = Palisade.Security.Pki.Certificates.ServerAuthentication(trustedCas, insecure);
+        tls.EnabledSslProtocols = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13;
+        return tls;
     }
 
     /// <summary>The ACS this client talks to.</summary>

@@ -46,6 +46,8 @@ public static class TlsPolicy
     /// </summary>
     public static void Apply(ListenOptions listen, X509Certificate2 certificate, X509Certificate2Collection? clientAnchors)
     {
+        // SslStream clones the policy for each handshake, so one instance serves every connection.
+        var clientPolicy = clientAnchors is null ? null : Certificates.ClientChainPolicy(clientAnchors);
         listen.UseHttps(https =>
         {
             // Kestrel builds one certificate context from this and keeps it: OpenSSL's session cache lives there.
@@ -56,7 +58,9 @@ public static class TlsPolicy
             if (clientAnchors is not null)
             {
                 https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
-                https.ClientCertificateValidation = (client, _, _) => Certificates.IsTrustedClient(client, clientAnchors, DateTimeOffset.UtcNow, out _);
+                // The handshake builds the client's chain with clientPolicy (set per connection below): to the anchors
+                // only, with the clientAuth usage, within its validity. Its verdict is the check.
+                https.ClientCertificateValidation = static (_, _, errors) => errors == SslPolicyErrors.None;
             }
 
             // SslStream reports only a hello's legacy version (TLS 1.2 for every TLS 1.3 client), so the offered
@@ -65,7 +69,13 @@ public static class TlsPolicy
             https.TlsClientHelloBytesCallback = (connection, hello) => connection.Items[OfferedKey] = ClientHello.Read(hello);
 #pragma warning restore CS0618
             https.OnAuthenticate = (connection, ssl) =>
+            {
                 Restrict(ssl, connection.Items.TryGetValue(OfferedKey, out var offered) && offered is OfferedVersions versions ? versions : OfferedVersions.Unknown);
+                if (clientPolicy is not null)
+                {
+                    ssl.CertificateChainPolicy = clientPolicy;
+                }
+            };
         });
     }
 

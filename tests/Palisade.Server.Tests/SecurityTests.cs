@@ -126,6 +126,46 @@ public sealed class SecurityTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_certificate_from_palisades_ca_without_the_client_usage_fails_the_handshake()
+    {
+        // Issued by the right CA for the right name, but for server authentication: not a device's certificate.
+        // .NET's HTTP client would not even offer it, so a raw TLS client does, as a hostile or broken CPE may.
+        using var ca = new CertificateAuthority(PkiStore.LoadWithKey(Path.Combine(_server.DataDirectory, "pki", "ca.crt"), Path.Combine(_server.DataDirectory, "pki", "ca.key")));
+        var name = new DeviceId("00D09E", "HGW", "SN12").ToString();
+        using var serverUsage = ca.IssueServer([name], TimeSpan.FromDays(30));
+        using var clientUsage = ca.IssueClient(name, TimeSpan.FromDays(30));
+
+        Assert.StartsWith("HTTP/1.1 ", await PostOverTlsAsync(clientUsage));
+        Assert.Null(await PostOverTlsAsync(serverUsage));
+    }
+
+    // An empty POST over TLS presenting exactly this certificate: the response's first line, or null when the
+    // handshake or the connection fails.
+    private async Task<string?> PostOverTlsAsync(System.Security.Cryptography.X509Certificates.X509Certificate2 certificate)
+    {
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(_server.Url.Host, _server.Url.Port);
+        using var tls = new System.Net.Security.SslStream(tcp.GetStream());
+        try
+        {
+            await tls.AuthenticateAsClientAsync(new System.Net.Security.SslClientAuthenticationOptions
+            {
+                TargetHost = "localhost",
+                ClientCertificateContext = System.Net.Security.SslStreamCertificateContext.Create(certificate, null, offline: true),
+                RemoteCertificateValidationCallback = (_, _, _, _) => true,
+            });
+            await tls.WriteAsync("POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n"u8.ToArray());
+            var buffer = new byte[256];
+            var read = await tls.ReadAsync(buffer);
+            return read == 0 ? null : System.Text.Encoding.ASCII.GetString(buffer, 0, read).Split("\r\n")[0];
+        }
+        catch (Exception e) when (e is System.Security.Authentication.AuthenticationException or IOException)
+        {
+            return null;
+        }
+    }
+
+    [Fact]
     public async Task A_client_certificate_from_a_foreign_ca_fails_the_handshake()
     {
         using var foreign = CertificateAuthority.Create("not palisade");

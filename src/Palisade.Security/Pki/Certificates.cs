@@ -38,13 +38,10 @@ public static class Certificates
     public static bool IsTrustedClient(X509Certificate2 certificate, X509Certificate2Collection anchors, DateTimeOffset now, out string? problem)
     {
         ArgumentNullException.ThrowIfNull(certificate);
-        ArgumentNullException.ThrowIfNull(anchors);
         using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(anchors);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy = ClientChainPolicy(anchors);
         chain.ChainPolicy.VerificationTime = now.UtcDateTime;
-        chain.ChainPolicy.ApplicationPolicy.Add(new Oid("1.3.6.1.5.5.7.3.2"));
+        chain.ChainPolicy.VerificationTimeIgnored = false;
         if (chain.Build(certificate))
         {
             problem = null;
@@ -53,6 +50,21 @@ public static class Certificates
 
         problem = string.Join("; ", chain.ChainStatus.Select(s => s.StatusInformation.Trim()).Where(s => s.Length > 0).Distinct());
         return false;
+    }
+
+    /// <summary>
+    /// The chain policy of <see cref="IsTrustedClient"/> (the anchors as the only roots, clientAuth, no revocation
+    /// check), checked at the time of each build. A TLS server sets it as its <c>CertificateChainPolicy</c> so that
+    /// the handshake's own chain is the check: left to its default, SslStream first builds a client's chain against
+    /// the system store, sorting its hundred-odd roots into a new OpenSSL store on every handshake.
+    /// </summary>
+    public static X509ChainPolicy ClientChainPolicy(X509Certificate2Collection anchors)
+    {
+        ArgumentNullException.ThrowIfNull(anchors);
+        var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
+        policy.CustomTrustStore.AddRange(anchors);
+        policy.ApplicationPolicy.Add(new Oid(ClientAuthOid));
+        return policy;
     }
 
     /// <summary>
@@ -121,4 +133,5 @@ public static class Certificates
     }
 
     private const string ServerAuthOid = "1.3.6.1.5.5.7.3.1";
+    private const string ClientAuthOid = "1.3.6.1.5.5.7.3.2";
 }

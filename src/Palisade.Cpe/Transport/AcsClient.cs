@@ -1,6 +1,9 @@
 using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Security;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography.X509Certificates;
 using Palisade.Cwmp;
 using Palisade.Cwmp.Codec;
 using Palisade.Cwmp.Envelope;
@@ -21,6 +24,11 @@ public sealed class AcsClient : IDisposable
     private readonly CookieContainer _cookies = new();
     private DigestClient? _digest;
     private AuthParameters? _challenge;
+
+    // One per client certificate, for the certificate's life. Given the certificate alone, SslStream builds its chain
+    // (against the system store: sorting a hundred-odd roots into a new OpenSSL store) on every handshake; a CPE
+    // that opens a connection per session paid that every session. Offline: a CPE fetches no intermediates.
+    private static readonly ConditionalWeakTable<X509Certificate2, SslStreamCertificateContext> ClientContexts = new();
 
     /// <summary>Creates a client; it owns one connection pool.</summary>
     public AcsClient(AcsClientOptions options)
@@ -49,7 +57,7 @@ public sealed class AcsClient : IDisposable
         };
         if (options.ClientCertificate is { } certificate)
         {
-            handler.SslOptions.ClientCertificates = [certificate];
+            handler.SslOptions.ClientCertificateContext = ClientContexts.GetValue(certificate, static c => SslStreamCertificateContext.Create(c, additionalCertificates: null, offline: true));
         }
 
         if (options.ConnectTo is { } address)

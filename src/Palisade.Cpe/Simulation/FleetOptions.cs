@@ -23,6 +23,12 @@ public sealed class FleetOptions
 
     public string? BootstrapPassword { get; set; }
 
+    /// <summary>
+    /// Gives each device its own client certificate (with its key), e.g. one issued by the ACS's CA with the device
+    /// identity as subject CN; the fleet disposes them. Null: no client certificates (Digest only).
+    /// </summary>
+    public Func<DeviceIdentity, X509Certificate2>? ClientCertificates { get; set; }
+
     public X509Certificate2Collection TrustedCas { get; } = [];
 
     public TimeSpan Periodic { get; set; } = TimeSpan.FromSeconds(300);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
 using Palisade.Cpe.Agent;
 using Palisade.Cpe.ConnectionRequests;
@@ -16,6 +17,7 @@ public sealed class FleetSimulator : IAsyncDisposable
     private readonly FleetOptions _options;
     private readonly ILogger? _logger;
     private readonly List<CpeAgent> _agents = [];
+    private readonly List<X509Certificate2> _certificates = [];
     private ConnectionRequestServer? _crServer;
 
     public FleetSimulator(FleetOptions options, ILogger? logger = null)
@@ -57,6 +59,13 @@ public sealed class FleetSimulator : IAsyncDisposable
                 AllowTlsResume = _options.AllowTlsResume,
                 ConnectTo = _options.ConnectTo,
             };
+            if (_options.ClientCertificates is { } issue)
+            {
+                var certificate = issue(identity);
+                _certificates.Add(certificate);
+                agentOptions.ClientCertificate = certificate;
+            }
+
             agentOptions.TrustedCas.AddRange(_options.TrustedCas);
             var agent = new CpeAgent(new CpeDataModel(template, identity), agentOptions, logger: _logger);
             agent.SessionEnded += (_, outcome, elapsed) => Stats.Record(outcome.Success, outcome.ErrorKind, elapsed);
@@ -90,6 +99,11 @@ public sealed class FleetSimulator : IAsyncDisposable
         if (_crServer is not null)
         {
             await _crServer.DisposeAsync().ConfigureAwait(false);
+        }
+
+        foreach (var certificate in _certificates)
+        {
+            certificate.Dispose();
         }
     }
 

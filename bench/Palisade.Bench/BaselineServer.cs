@@ -17,15 +17,18 @@ namespace Palisade.Bench;
 /// <summary>
 /// The baseline: a bare Kestrel endpoint on the same TLS settings that answers the same sequence (Inform →
 /// InformResponse, empty POST → 204) with canned responses, parses nothing beyond the body's presence, stores
-/// nothing and checks no credentials. Palisade's sessions/s is reported as a share of this.
+/// nothing and checks no credentials beyond TLS: like Palisade's CWMP port it asks for an optional client certificate
+/// and checks one that is presented against the same CA. Palisade's sessions/s is reported as a share of this.
 /// </summary>
 internal static class BaselineServer
 {
     public const string Marker = "baseline: listening url=";
 
-    public static async Task<int> RunAsync(string certificatePath, string keyPath, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(string certificatePath, string keyPath, string clientCaPath, CancellationToken cancellationToken)
     {
         using var certificate = X509Certificate2.CreateFromPemFile(certificatePath, keyPath);
+        var clientAnchors = new X509Certificate2Collection();
+        clientAnchors.ImportFromPemFile(clientCaPath);
         var informResponse = CwmpWriter.ToBytes(new CwmpEnvelope(CwmpVersion.V1_4, new CwmpHeader { Id = "1" }, new InformResponse(1)));
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -33,7 +36,7 @@ internal static class BaselineServer
         {
             k.AddServerHeader = false;
             // Palisade's own TLS policy, asking for (optional) client certificates as its CWMP port does.
-            k.Listen(IPAddress.Loopback, 0, l => TlsPolicy.Apply(l, certificate, clientAnchors: []));
+            k.Listen(IPAddress.Loopback, 0, l => TlsPolicy.Apply(l, certificate, clientAnchors));
         });
         var app = builder.Build();
         app.Run(async context =>

@@ -2,9 +2,14 @@ using System.Diagnostics;
 using System.Text.Json.Serialization;
 using HdrHistogram;
 using Microsoft.Data.Sqlite;
+using Palisade.Acs.Storage;
+using Palisade.Acs.Tasks;
 using Palisade.Cpe.Agent;
 using Palisade.Cpe.Model;
 using Palisade.Cpe.Simulation;
+using Palisade.Cwmp.Values;
+using Palisade.Security.Pki;
+using Palisade.Storage.Sqlite;
 using Spectre.Console;
 
 namespace Palisade.Bench;
@@ -22,13 +27,22 @@ internal sealed class FleetSettings
     /// TLS session) or reuse (one kept connection per device).</summary>
     public string Tls { get; init; } = "full";
 
+    /// <summary>digest (the bootstrap credential, then each device's own Digest credential) or cert (a client
+    /// certificate per device, issued by the server's CA: no password at all).</summary>
+    public string Auth { get; init; } = "digest";
+
+    /// <summary>Tasks queued for each session of the periodic phases, alternately a GetParameterValues of 50
+    /// parameters and a SetParameterValues of 5.</summary>
+    public int TasksPerSession { get; init; }
+
     public int Concurrency { get; init; } = 64;
 
     public bool Baseline { get; init; } = true;
 
     public string? JsonPath { get; init; }
 
-    /// <summary>periodic, work (GetParameterValues of 50 + SetParameterValues of 5 per session) or storm (every device boots at once).</summary>
+    /// <summary>periodic, work (GetParameterValues of 50 + SetParameterValues of 5 per session), storm (every device
+    /// boots at once) or bootstrap (each device's enrollment is followed by the discovery of its tree).</summary>
     public string Scenario { get; init; } = "periodic";
 
     /// <summary>An existing data folder to serve (e.g. one filled by store-scale); kept afterwards. Null: a fresh one.</summary>
@@ -75,8 +89,12 @@ internal sealed record FleetReport(
     long ServerPeakRssBytes,
     long ServerRestRssBytes,
     long StoredDevices,
+    int TasksPerSession,
     double BootstrapSeconds,
     double BootstrapSessionsPerSecond,
+    double BootstrapDevicesPerSecond,
+    LatencyReport BootstrapLatencyMs,
+    double CachedParametersPerDevice,
     long StoreBytes,
     double StoreBytesPerDevice,
     long CachedParameters,
@@ -145,9 +163,9 @@ internal static class FleetBenchmark
         var data = settings.DataDirectory ?? Directory.CreateTempSubdirectory("palisade-bench-").FullName;
         var palisade = Path.Combine(AppContext.BaseDirectory, "palisade.dll");
         var errors = new SortedDictionary<string, long>(StringComparer.Ordinal);
-        IAsyncDisposable? disposeStore = null;
         try
         {
+            await using var queue = new TaskQueue(data);
             await using var server = await ServerProcess.StartAsync("palisade: listening cwmp=", palisade, "serve", "--data", data, "--cwmp-port", "0", "--api-port", "-1",
                 "--max-sessions", settings.MaxSessions.ToString(System.Globalization.CultureInfo.InvariantCulture), "--log-level", "Warning").ConfigureAwait(false);
             AnsiConsole.MarkupLineInterpolated($"palisade serve (pid {server.Pid}) at {server.Url}");
@@ -158,11 +176,16 @@ internal static class FleetBenchmark
             var bootstrap = (await File.ReadAllTextAsync(Path.Combine(data, "bootstrap-credential"), cancellationToken).ConfigureAwait(false)).Trim().Split(':', 2);
             await using var fleet = await FleetAsync(server.Url, settings, profile, bootstrap[0], bootstrap[1], data, cancellationToken).ConfigureAwait(false);
 
-            // 1. Registration through the bootstrap path (first contact, enrollment, credential rotation).
+            // 1. Registration through the bootstrap path (first contact, enrollment, credential rotation). In the
+            // bootstrap scenario each device's enrollment is followed by the discovery of its whole tree (the
+            // names, then the values), queued when the device first appears, as an operator's policy would.
             var clock = Stopwatch.StartNew();
-            var (registered, _) = await ClosedLoopAsync(fleet.Agents, settings.Concurrency, null, onePass: true, errors, cancellationToken).ConfigureAwait(false);
+            var discover = settings.Scenario == "bootstrap";
+            var (registered, enrollLatency) = await ClosedLoopAsync(fleet.Agents, settings.Concurrency, null, onePass: true, errors, cancellationToken,
+                session: discover ? (agent, ct) => EnrollAndDiscoverAsync(agent, queue.Store(), ct) : null).ConfigureAwait(false);
             var bootstrapSeconds = clock.Elapsed.TotalSeconds;
-            AnsiConsole.MarkupLineInterpolated($"registered {registered} devices in {bootstrapSeconds:0.0} s");
+            var bootstrapSessions = discover ? 2 * registered : registered;
+            AnsiConsole.MarkupLineInterpolated($"registered {registered} devices{(discover ? " and discovered their trees" : "")} in {bootstrapSeconds:0.0} s");
 
             // Storm: every registered device boots at once; 503s are retried after their Retry-After.
             double stormSeconds = 0;
@@ -173,13 +196,11 @@ internal static class FleetBenchmark
             {
                 // One task per device queued before the power comes back: each must be done after the storm, and each
                 // device's BOOT must be recorded, or something was lost.
-                var store = Palisade.Storage.Sqlite.SqliteDeviceStore.Open(new Palisade.Storage.Sqlite.SqliteStoreOptions { DataDirectory = data });
-                disposeStore = store;
                 var probe = Palisade.Acs.Tasks.TaskJson.Serialize(new Palisade.Acs.Tasks.GetParameterValuesTask(["Device.DeviceInfo.SoftwareVersion"]));
                 var stormStart = DateTimeOffset.UtcNow;
                 foreach (var agent in fleet.Agents)
                 {
-                    await store.AddTaskAsync(DeviceIdOf(agent), new Palisade.Acs.Storage.NewTask("getParameterValues", probe, stormStart, null), cancellationToken).ConfigureAwait(false);
+                    await queue.Store().AddTaskAsync(DeviceIdOf(agent), new NewTask("getParameterValues", probe, stormStart, null), cancellationToken).ConfigureAwait(false);
                 }
 
                 (stormSeconds, shed) = await StormAsync(fleet.Agents, errors, stormRetries, cancellationToken).ConfigureAwait(false);
@@ -187,28 +208,7 @@ internal static class FleetBenchmark
                 AnsiConsole.MarkupLineInterpolated($"storm: every device served in {stormSeconds:0.0} s, {shed} sheds (503 + Retry-After), {stormTasksLost} tasks and {stormBootsLost} BOOTs lost");
             }
 
-            Func<CpeAgent, Task>? before = null;
-            if (settings.Scenario == "work")
-            {
-                var store = (Palisade.Storage.Sqlite.SqliteDeviceStore?)disposeStore ?? Palisade.Storage.Sqlite.SqliteDeviceStore.Open(new Palisade.Storage.Sqlite.SqliteStoreOptions { DataDirectory = data });
-                disposeStore = store;
-                var names = fleet.Agents[0].Model.GetNames("Device.", false).Where(p => !p.IsObject).Select(p => p.Name).Take(50).ToList();
-                var gpv = Palisade.Acs.Tasks.TaskJson.Serialize(new Palisade.Acs.Tasks.GetParameterValuesTask(names));
-                var spv = Palisade.Acs.Tasks.TaskJson.Serialize(new Palisade.Acs.Tasks.SetParameterValuesTask(
-                [
-                    new("Device.WiFi.SSID.1.SSID", Palisade.Cwmp.Values.ParameterValue.String("bench-1")),
-                    new("Device.WiFi.SSID.2.SSID", Palisade.Cwmp.Values.ParameterValue.String("bench-2")),
-                    new("Device.WiFi.SSID.1.Enable", Palisade.Cwmp.Values.ParameterValue.Boolean(true)),
-                    new("Device.WiFi.SSID.2.Enable", Palisade.Cwmp.Values.ParameterValue.Boolean(true)),
-                    new("Device.WiFi.AccessPoint.1.SSIDAdvertisementEnabled", Palisade.Cwmp.Values.ParameterValue.Boolean(true)),
-                ]));
-                before = async agent =>
-                {
-                    var id = DeviceIdOf(agent);
-                    await store.AddTaskAsync(id, new Palisade.Acs.Storage.NewTask("getParameterValues", gpv, DateTimeOffset.UtcNow, null), cancellationToken).ConfigureAwait(false);
-                    await store.AddTaskAsync(id, new Palisade.Acs.Storage.NewTask("setParameterValues", spv, DateTimeOffset.UtcNow, null), cancellationToken).ConfigureAwait(false);
-                };
-            }
+            Func<CpeAgent, Task>? before = settings.TasksPerSession > 0 ? QueueWork(fleet.Agents[0], queue.Store(), settings.TasksPerSession, cancellationToken) : null;
 
             // 2. Periodic informs, closed loop: the most the server sustains. With the baseline, the two take turns
             // (Palisade, baseline, Palisade, ...) so that a machine that speeds up or slows down during the run
@@ -233,7 +233,7 @@ internal static class FleetBenchmark
             }
 
             var halfServerCpu = server.CpuSeconds;
-            var (halfSessions, halfLatency) = await OpenLoopAsync(fleet.Agents, rate / 2, HalfRateDuration(settings), errors, cancellationToken).ConfigureAwait(false);
+            var (halfSessions, halfLatency) = await OpenLoopAsync(fleet.Agents, rate / 2, HalfRateDuration(settings), errors, before, cancellationToken).ConfigureAwait(false);
             var halfRate = halfSessions / HalfRateDuration(settings).TotalSeconds;
 
             // CPU per session at a steady, unsaturated load: what a fleet costs to serve, with less of the
@@ -249,21 +249,18 @@ internal static class FleetBenchmark
 
             var (storeBytes, parameters, storedDevices) = StoreSize(data);
             return new FleetReport(
-                settings.Scenario, Math.Round(stormSeconds, 1), shed, stormTasksLost, stormBootsLost, stormRetries, settings.Devices, settings.Tls switch { "resumed" => "resumed-session", "reuse" => "reused-connection", _ => "full-handshake" }, "digest", settings.DurationSeconds,
+                settings.Scenario, Math.Round(stormSeconds, 1), shed, stormTasksLost, stormBootsLost, stormRetries, settings.Devices, settings.Tls switch { "resumed" => "resumed-session", "reuse" => "reused-connection", _ => "full-handshake" },
+                settings.Auth == "cert" ? "client-certificate" : "digest", settings.DurationSeconds,
                 sessions, Math.Round(rate, 1), Math.Round(baseline, 1), baseline > 0 ? Math.Round(rate / baseline, 3) : 0,
                 Report(latency), Report(halfLatency), baselineTurns?.HalfRateLatency is { } baselineHalf ? Report(baselineHalf) : null, Math.Round(halfRate, 1), Math.Round(halfServerCpuPer1000, 3),
                 Math.Round(serverCpuPer1000, 3), Math.Round(baselineTurns?.ServerCpuPer1000 ?? 0, 3), Math.Round(simCpuPer1000, 3), peakRss, restRss, storedDevices,
-                Math.Round(bootstrapSeconds, 1), Math.Round(registered / bootstrapSeconds, 1),
+                settings.TasksPerSession, Math.Round(bootstrapSeconds, 1), Math.Round(bootstrapSessions / bootstrapSeconds, 1), Math.Round(registered / bootstrapSeconds, 1), Report(enrollLatency),
+                storedDevices > 0 ? Math.Round((double)parameters / storedDevices, 1) : 0,
                 storeBytes, Math.Round((double)storeBytes / storedDevices, 1), parameters, parameters > 0 ? Math.Round((double)storeBytes / parameters, 1) : 0,
                 errors, baselineTurns?.Errors ?? new SortedDictionary<string, long>(StringComparer.Ordinal));
         }
         finally
         {
-            if (disposeStore is not null)
-            {
-                await disposeStore.DisposeAsync().ConfigureAwait(false);
-            }
-
             SqliteConnection.ClearAllPools();
             try
             {
@@ -282,7 +279,7 @@ internal static class FleetBenchmark
     {
         var table = new Table().AddColumn("figure").AddColumn(new TableColumn("value").RightAligned());
         void Row(string name, string value) => table.AddRow(name, Markup.Escape(value));
-        Row("scenario / devices / TLS / auth", $"{r.Scenario} / {r.Devices} / {r.Tls} / {r.Auth}");
+        Row("scenario / devices / TLS / auth / tasks per session", $"{r.Scenario} / {r.Devices} / {r.Tls} / {r.Auth} / {r.TasksPerSession}");
         if (r.Scenario == "storm")
         {
             Row("storm: every device served in", $"{r.StormSeconds:0.0} s ({r.Shed} × 503 with Retry-After)");
@@ -309,8 +306,9 @@ internal static class FleetBenchmark
 
         Row("server RSS at rest / peak", $"{r.ServerRestRssBytes / 1048576.0:0} / {r.ServerPeakRssBytes / 1048576.0:0} MiB");
         Row("devices in the store", $"{r.StoredDevices:N0}");
-        Row("bootstrap (enroll every device)", $"{r.BootstrapSeconds:0.0} s, {r.BootstrapSessionsPerSecond:0}/s");
-        Row("store: bytes per device / per cached parameter", $"{r.StoreBytesPerDevice:0} / {r.StoreBytesPerParameter:0} ({r.CachedParameters} parameters)");
+        Row(r.Scenario == "bootstrap" ? "bootstrap (enroll every device, discover its tree)" : "bootstrap (enroll every device)", $"{r.BootstrapSeconds:0.0} s, {r.BootstrapDevicesPerSecond:0} devices/s, {r.BootstrapSessionsPerSecond:0} sessions/s");
+        Row("bootstrap latency per device p50/p95/p99 (ms)", $"{r.BootstrapLatencyMs.P50:0.0} / {r.BootstrapLatencyMs.P95:0.0} / {r.BootstrapLatencyMs.P99:0.0}");
+        Row("store: bytes per device / per cached parameter", $"{r.StoreBytesPerDevice:0} / {r.StoreBytesPerParameter:0} ({r.CachedParameters} parameters, {r.CachedParametersPerDevice:0.0} per device)");
         Row("errors", r.ErrorsByKind.Count == 0 ? "none" : string.Join(", ", r.ErrorsByKind.Select(e => $"{e.Key}={e.Value}")));
         if (r.BaselineErrorsByKind.Count > 0)
         {
@@ -330,14 +328,22 @@ internal static class FleetBenchmark
             ConnectTo = System.Net.IPAddress.Parse(url.Host),
             Devices = settings.Devices,
             Profile = profile,
-            BootstrapUsername = user,
-            BootstrapPassword = password,
+            BootstrapUsername = settings.Auth == "cert" ? null : user,
+            BootstrapPassword = settings.Auth == "cert" ? null : password,
             Periodic = TimeSpan.FromHours(1),
             Ramp = TimeSpan.Zero,
             NewConnectionPerSession = settings.Tls != "reuse",
             AllowTlsResume = settings.Tls == "resumed",
         };
         options.TrustedCas.ImportFromPemFile(Path.Combine(data, "pki", "ca.crt"));
+
+        // Client certificates as an operator issues them: from the server's CA, subject CN the device identity.
+        using var authority = settings.Auth == "cert" ? new CertificateAuthority(PkiStore.LoadWithKey(Path.Combine(data, "pki", "ca.crt"), Path.Combine(data, "pki", "ca.key"))) : null;
+        if (authority is not null)
+        {
+            options.ClientCertificates = identity => authority.IssueClient(new Palisade.Acs.Devices.DeviceId(identity.Oui, identity.ProductClass, identity.SerialNumber).ToString(), TimeSpan.FromDays(2));
+        }
+
         var fleet = new FleetSimulator(options);
         await fleet.CreateAsync(cancellationToken).ConfigureAwait(false);
         return fleet;
@@ -415,8 +421,11 @@ internal static class FleetBenchmark
         return (clock.Elapsed.TotalSeconds, shed);
     }
 
-    private static async Task<(long Sessions, LongHistogram Latency)> ClosedLoopAsync(IReadOnlyList<CpeAgent> agents, int concurrency, TimeSpan? duration, bool onePass, SortedDictionary<string, long> errors, CancellationToken cancellationToken, Func<CpeAgent, Task>? before = null, string passLabel = "registered")
+    private static async Task<(long Sessions, LongHistogram Latency)> ClosedLoopAsync(IReadOnlyList<CpeAgent> agents, int concurrency, TimeSpan? duration, bool onePass, SortedDictionary<string, long> errors, CancellationToken cancellationToken,
+        Func<CpeAgent, Task>? before = null, string passLabel = "registered", Func<CpeAgent, CancellationToken, Task<SessionOutcome>>? session = null)
     {
+        // A pass must serve everyone: a shed device comes back after its Retry-After, as a CPE does.
+        session ??= onePass ? ServedAsync : static (agent, ct) => agent.RunSessionAsync(ct);
         var latency = new LongHistogram(TimeStamp.Minutes(10), 3);
         long sessions = 0;
         var next = -1;
@@ -439,20 +448,78 @@ internal static class FleetBenchmark
                 }
 
                 var start = Stopwatch.GetTimestamp();
-                var outcome = await agent.RunSessionAsync(cancellationToken).ConfigureAwait(false);
-
-                // Registration must register everyone: a shed device comes back after its Retry-After, as a CPE does.
-                while (onePass && outcome.ErrorKind == "busy" && !cancellationToken.IsCancellationRequested)
-                {
-                    await Task.Delay(outcome.RetryAfter ?? TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
-                    outcome = await agent.RunSessionAsync(cancellationToken).ConfigureAwait(false);
-                }
-
+                var outcome = await session(agent, cancellationToken).ConfigureAwait(false);
                 Record(outcome, start, latency, errors, ref sessions);
             }
         }, cancellationToken)).ToList();
         await Task.WhenAll(workers).ConfigureAwait(false);
         return (sessions, latency);
+    }
+
+    // The store the benchmark queues tasks through, as the API does (the server finds them at the device's next
+    // session): opened on first use, beside the running server (SQLite in WAL mode serves both processes).
+    private sealed class TaskQueue(string data) : IAsyncDisposable
+    {
+        private SqliteDeviceStore? _store;
+
+        public SqliteDeviceStore Store() => _store ??= SqliteDeviceStore.Open(new SqliteStoreOptions { DataDirectory = data });
+
+        public ValueTask DisposeAsync() => _store?.DisposeAsync() ?? ValueTask.CompletedTask;
+    }
+
+    // One session, run again after each 503's Retry-After until the server takes it.
+    private static async Task<SessionOutcome> ServedAsync(CpeAgent agent, CancellationToken cancellationToken)
+    {
+        var outcome = await agent.RunSessionAsync(cancellationToken).ConfigureAwait(false);
+        while (outcome.ErrorKind == "busy" && !cancellationToken.IsCancellationRequested)
+        {
+            await Task.Delay(outcome.RetryAfter ?? TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
+            outcome = await agent.RunSessionAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return outcome;
+    }
+
+    // The bootstrap scenario's unit: first contact (enrollment, credential rotation), then the discovery of the
+    // device's whole tree in its next session: every name with its writability, then every value.
+    private static async Task<SessionOutcome> EnrollAndDiscoverAsync(CpeAgent agent, SqliteDeviceStore store, CancellationToken cancellationToken)
+    {
+        var enrolled = await ServedAsync(agent, cancellationToken).ConfigureAwait(false);
+        if (!enrolled.Success)
+        {
+            return enrolled;
+        }
+
+        var id = DeviceIdOf(agent);
+        var root = agent.Model.Root;
+        await store.AddTaskAsync(id, new NewTask("getParameterNames", TaskJson.Serialize(new GetParameterNamesTask(root, NextLevel: false)), DateTimeOffset.UtcNow, null), cancellationToken).ConfigureAwait(false);
+        await store.AddTaskAsync(id, new NewTask("getParameterValues", TaskJson.Serialize(new GetParameterValuesTask([root])), DateTimeOffset.UtcNow, null), cancellationToken).ConfigureAwait(false);
+        return await ServedAsync(agent, cancellationToken).ConfigureAwait(false);
+    }
+
+    // Before each session: TASKS tasks for the device, alternately a GetParameterValues of 50 of its parameters and
+    // a SetParameterValues of 5 (the work scenario's pair), queued as the API queues them.
+    private static Func<CpeAgent, Task> QueueWork(CpeAgent sample, SqliteDeviceStore store, int tasks, CancellationToken cancellationToken)
+    {
+        var names = sample.Model.GetNames(sample.Model.Root, false).Where(p => !p.IsObject).Select(p => p.Name).Take(50).ToList();
+        var gpv = TaskJson.Serialize(new GetParameterValuesTask(names));
+        var spv = TaskJson.Serialize(new SetParameterValuesTask(
+        [
+            new("Device.WiFi.SSID.1.SSID", ParameterValue.String("bench-1")),
+            new("Device.WiFi.SSID.2.SSID", ParameterValue.String("bench-2")),
+            new("Device.WiFi.SSID.1.Enable", ParameterValue.Boolean(true)),
+            new("Device.WiFi.SSID.2.Enable", ParameterValue.Boolean(true)),
+            new("Device.WiFi.AccessPoint.1.SSIDAdvertisementEnabled", ParameterValue.Boolean(true)),
+        ]));
+        return async agent =>
+        {
+            var id = DeviceIdOf(agent);
+            for (var i = 0; i < tasks; i++)
+            {
+                var task = i % 2 == 0 ? new NewTask("getParameterValues", gpv, DateTimeOffset.UtcNow, null) : new NewTask("setParameterValues", spv, DateTimeOffset.UtcNow, null);
+                await store.AddTaskAsync(id, task, cancellationToken).ConfigureAwait(false);
+            }
+        };
     }
 
     // A line every ten seconds while a long phase runs, so a 100,000-device run never looks hung.
@@ -502,7 +569,7 @@ internal static class FleetBenchmark
         }
 
         await using var canned = await ServerProcess.StartAsync(BaselineServer.Marker, Path.Combine(AppContext.BaseDirectory, "Palisade.Bench.dll"), "baseline-server",
-            "--cert", Path.Combine(data, "pki", "server.crt"), "--key", Path.Combine(data, "pki", "server.key")).ConfigureAwait(false);
+            "--cert", Path.Combine(data, "pki", "server.crt"), "--key", Path.Combine(data, "pki", "server.key"), "--client-ca", Path.Combine(data, "pki", "ca.crt")).ConfigureAwait(false);
         await using var baselineFleet = await FleetAsync(canned.Url, settings, profile, null, null, data, cancellationToken).ConfigureAwait(false);
         var baseline = new Turns(canned);
         var baselineErrors = baseline.Errors;
@@ -523,7 +590,7 @@ internal static class FleetBenchmark
         // clients, TLS mode and rate against a server that does nothing, so the latency that comes from
         // connections and the simulator itself shows apart from Palisade's own.
         await ReconnectAsync(baselineFleet.Agents, settings, baselineErrors, null, cancellationToken).ConfigureAwait(false);
-        (_, baseline.HalfRateLatency) = await OpenLoopAsync(baselineFleet.Agents, palisade.Rate / 2, HalfRateDuration(settings), baselineErrors, cancellationToken).ConfigureAwait(false);
+        (_, baseline.HalfRateLatency) = await OpenLoopAsync(baselineFleet.Agents, palisade.Rate / 2, HalfRateDuration(settings), baselineErrors, null, cancellationToken).ConfigureAwait(false);
         return baseline;
     }
 
@@ -544,7 +611,7 @@ internal static class FleetBenchmark
     private static Task WarmUpAsync(IReadOnlyList<CpeAgent> agents, FleetSettings settings, double seconds, SortedDictionary<string, long> errors, Func<CpeAgent, Task>? before, CancellationToken cancellationToken) =>
         ClosedLoopAsync(agents, settings.Concurrency, TimeSpan.FromSeconds(seconds), onePass: false, errors, cancellationToken, before);
 
-    private static async Task<(long Sessions, LongHistogram Latency)> OpenLoopAsync(IReadOnlyList<CpeAgent> agents, double rate, TimeSpan duration, SortedDictionary<string, long> errors, CancellationToken cancellationToken)
+    private static async Task<(long Sessions, LongHistogram Latency)> OpenLoopAsync(IReadOnlyList<CpeAgent> agents, double rate, TimeSpan duration, SortedDictionary<string, long> errors, Func<CpeAgent, Task>? before, CancellationToken cancellationToken)
     {
         var latency = new LongHistogram(TimeStamp.Minutes(10), 3);
         long sessions = 0;
@@ -565,6 +632,11 @@ internal static class FleetBenchmark
 
                 running.Add(Task.Run(async () =>
                 {
+                    if (before is not null)
+                    {
+                        await before(agents[index]).ConfigureAwait(false);
+                    }
+
                     var start = Stopwatch.GetTimestamp();
                     var outcome = await agents[index].RunSessionAsync(cancellationToken).ConfigureAwait(false);
                     Record(outcome, start, latency, errors, ref sessions);

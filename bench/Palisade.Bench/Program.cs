@@ -10,7 +10,11 @@ var tls = new Option<string>("--tls") { Description = "full (a new connection an
 tls.AcceptOnlyFromAmong("full", "resumed", "reuse");
 var concurrency = new Option<int>("--concurrency") { Description = "Sessions in flight in the closed loop (default 64).", DefaultValueFactory = _ => 64 };
 var noBaseline = new Option<bool>("--no-baseline") { Description = "Skip the canned baseline endpoint." };
-var scenario = new Option<string>("--scenario") { Description = "periodic (default), work (GetParameterValues of 50 and SetParameterValues of 5 per session) or storm (every device boots at once).", DefaultValueFactory = _ => "periodic" };
+var scenario = new Option<string>("--scenario") { Description = "periodic (default), work (GetParameterValues of 50 and SetParameterValues of 5 per session), storm (every device boots at once) or bootstrap (enrollment with discovery of each device's tree; --parameters defaults to 500).", DefaultValueFactory = _ => "periodic" };
+scenario.AcceptOnlyFromAmong("periodic", "work", "storm", "bootstrap");
+var auth = new Option<string>("--auth") { Description = "digest (default: the bootstrap credential, then the device's own Digest credential) or cert (a client certificate per device, issued by the server's CA).", DefaultValueFactory = _ => "digest" };
+auth.AcceptOnlyFromAmong("digest", "cert");
+var tasks = new Option<int?>("--tasks") { Description = "Tasks queued for each periodic session, alternately a GetParameterValues of 50 parameters and a SetParameterValues of 5 (default 2 in the work scenario, 0 otherwise)." };
 var maxSessions = new Option<int>("--max-sessions") { Description = "Server's sessions in flight before it sheds with 503 (default 100000; use e.g. 64 for a storm).", DefaultValueFactory = _ => 100_000 };
 var dataDir = new Option<string?>("--data") { Description = "Serve an existing data folder (e.g. filled by store-scale) instead of a fresh one; it is kept." };
 var rounds = new Option<int>("--rounds") { Description = "Turns Palisade and the baseline take, alternating, within the duration (default 3).", DefaultValueFactory = _ => 3 };
@@ -18,19 +22,34 @@ var warmUp = new Option<int>("--warmup") { Description = "Uncounted seconds each
 var json = new Option<string?>("--json") { Description = "Write the figures as JSON to this file." };
 var fleet = new Command("fleet", "Start palisade serve on 127.0.0.1 with a fresh data folder, register a fleet, drive periodic informs, compare with a canned baseline.")
 {
-    devices, duration, parameters, tls, concurrency, noBaseline, scenario, maxSessions, dataDir, rounds, warmUp, json,
+    devices, duration, parameters, tls, auth, tasks, concurrency, noBaseline, scenario, maxSessions, dataDir, rounds, warmUp, json,
 };
+fleet.Validators.Add(r =>
+{
+    if (r.GetValue(tasks) is < 0 or > 100)
+    {
+        r.AddError("--tasks must be between 0 and 100.");
+    }
+
+    if (r.GetValue(scenario) == "storm" && r.GetValue(tasks) is > 0)
+    {
+        r.AddError("--tasks does not apply to the storm scenario (it queues one task per device before the storm).");
+    }
+});
 fleet.SetAction(async (r, ct) =>
 {
+    var chosen = r.GetValue(scenario)!;
     var settings = new FleetSettings
     {
         Devices = r.GetValue(devices),
         DurationSeconds = r.GetValue(duration),
-        Parameters = r.GetValue(parameters),
+        Parameters = r.GetValue(parameters) is > 0 and var p ? p : chosen == "bootstrap" ? 500 : 0,
         Tls = r.GetValue(tls)!,
+        Auth = r.GetValue(auth)!,
+        TasksPerSession = r.GetValue(tasks) ?? (chosen == "work" ? 2 : 0),
         Concurrency = r.GetValue(concurrency),
         Baseline = !r.GetValue(noBaseline),
-        Scenario = r.GetValue(scenario) is "work" or "storm" ? r.GetValue(scenario)! : "periodic",
+        Scenario = chosen,
         MaxSessions = r.GetValue(maxSessions),
         DataDirectory = r.GetValue(dataDir),
         Rounds = r.GetValue(rounds),
@@ -48,8 +67,9 @@ fleet.SetAction(async (r, ct) =>
 
 var cert = new Option<string>("--cert") { Required = true };
 var key = new Option<string>("--key") { Required = true };
-var baseline = new Command("baseline-server", "The canned baseline endpoint (started by fleet).") { cert, key };
-baseline.SetAction((r, ct) => BaselineServer.RunAsync(r.GetValue(cert)!, r.GetValue(key)!, ct));
+var clientCa = new Option<string>("--client-ca") { Required = true };
+var baseline = new Command("baseline-server", "The canned baseline endpoint (started by fleet).") { cert, key, clientCa };
+baseline.SetAction((r, ct) => BaselineServer.RunAsync(r.GetValue(cert)!, r.GetValue(key)!, r.GetValue(clientCa)!, ct));
 
 var scaleDevices = new Option<int>("--devices") { Description = "Devices to register (default 100000).", DefaultValueFactory = _ => 100_000 };
 var scaleParameters = new Option<int>("--parameters") { Description = "Cached parameters per device (default 200).", DefaultValueFactory = _ => 200 };

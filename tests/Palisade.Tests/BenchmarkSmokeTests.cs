@@ -9,9 +9,63 @@ public sealed class BenchmarkSmokeTests
     [Fact]
     public async Task The_fleet_benchmark_completes_without_errors_and_writes_its_figures()
     {
+        var root = await RunFleetAsync("--devices", "200", "--duration", "3", "--warmup", "1", "--concurrency", "16");
+        Assert.Equal(200, root.GetProperty("devices").GetInt32());
+        Assert.Equal("digest", root.GetProperty("auth").GetString());
+        Assert.True(root.GetProperty("sessions").GetInt64() > 0);
+        Assert.True(root.GetProperty("baselineSessionsPerSecond").GetDouble() > 0);
+        Assert.True(root.GetProperty("baselineRatio").GetDouble() > 0);
+        Assert.True(root.GetProperty("baselineHalfRateLatencyMs").GetProperty("p99").GetDouble() > 0);
+        Assert.Empty(root.GetProperty("errorsByKind").EnumerateObject());
+        Assert.Empty(root.GetProperty("baselineErrorsByKind").EnumerateObject());
+    }
+
+    [Fact]
+    public async Task The_bootstrap_scenario_with_client_certificates_and_tasks_completes_without_errors()
+    {
+        var root = await RunFleetAsync("--scenario", "bootstrap", "--auth", "cert", "--tasks", "2", "--devices", "60", "--duration", "3", "--warmup", "1", "--concurrency", "16");
+        Assert.Equal("bootstrap", root.GetProperty("scenario").GetString());
+        Assert.Equal("client-certificate", root.GetProperty("auth").GetString());
+        Assert.Equal(2, root.GetProperty("tasksPerSession").GetInt32());
+        Assert.True(root.GetProperty("bootstrapDevicesPerSecond").GetDouble() > 0);
+
+        // The discovery stored each device's tree of (up to) 500 parameters, not only what its Informs carry.
+        Assert.True(root.GetProperty("cachedParametersPerDevice").GetDouble() >= 500, root.GetProperty("cachedParametersPerDevice").ToString());
+        Assert.True(root.GetProperty("sessions").GetInt64() > 0);
+        Assert.True(root.GetProperty("baselineSessionsPerSecond").GetDouble() > 0);
+        Assert.Empty(root.GetProperty("errorsByKind").EnumerateObject());
+        Assert.Empty(root.GetProperty("baselineErrorsByKind").EnumerateObject());
+    }
+
+    [Fact]
+    public async Task An_unknown_scenario_is_refused_rather_than_run_as_another()
+    {
+        var (exitCode, output) = await RunBenchAsync("fleet", "--scenario", "stromm");
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("stromm", output, StringComparison.Ordinal);
+    }
+
+    private static async Task<JsonElement> RunFleetAsync(params string[] args)
+    {
         var json = Path.Combine(Path.GetTempPath(), "palisade-bench-" + Guid.NewGuid().ToString("N") + ".json");
+        try
+        {
+            var (exitCode, output) = await RunBenchAsync(["fleet", .. args, "--json", json]);
+            Assert.True(exitCode == 0, output);
+            using var report = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+            return report.RootElement.Clone();
+        }
+        finally
+        {
+            File.Delete(json);
+        }
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunBenchAsync(params string[] args)
+    {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "Palisade.Bench.dll"), "fleet", "--devices", "200", "--duration", "3", "--warmup", "1", "--concurrency", "16", "--json", json })
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Palisade.Bench.dll"));
+        foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
         }
@@ -21,17 +75,6 @@ public sealed class BenchmarkSmokeTests
         var error = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         await process.WaitForExitAsync(timeout.Token);
-        Assert.True(process.ExitCode == 0, await output + await error);
-
-        using var report = JsonDocument.Parse(await File.ReadAllTextAsync(json));
-        File.Delete(json);
-        var root = report.RootElement;
-        Assert.Equal(200, root.GetProperty("devices").GetInt32());
-        Assert.True(root.GetProperty("sessions").GetInt64() > 0);
-        Assert.True(root.GetProperty("baselineSessionsPerSecond").GetDouble() > 0);
-        Assert.True(root.GetProperty("baselineRatio").GetDouble() > 0);
-        Assert.True(root.GetProperty("baselineHalfRateLatencyMs").GetProperty("p99").GetDouble() > 0);
-        Assert.Empty(root.GetProperty("errorsByKind").EnumerateObject());
-        Assert.Empty(root.GetProperty("baselineErrorsByKind").EnumerateObject());
+        return (process.ExitCode, await output + await error);
     }
 }

@@ -30,6 +30,27 @@ public sealed class FleetTests
     }
 
     [Fact]
+    public async Task Simulated_devices_with_certificates_from_the_servers_ca_need_no_credential()
+    {
+        await using var server = await TestServer.StartAsync();
+        var json = Path.Combine(server.DataDirectory, "fleet.json");
+        var (code, output) = await CliProcess.RunAsync(TimeSpan.FromMinutes(2),
+            "sim", "--acs", server.Url.ToString(), "--devices", "20",
+            "--ca", Path.Combine(server.DataDirectory, "pki", "ca.crt"),
+            "--client-certificates-from", Path.Combine(server.DataDirectory, "pki"),
+            "--ramp", "2", "--periodic", "5", "--duration", "12", "--json", json);
+        Assert.True(code == 0, output);
+
+        using var summary = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+        Assert.Equal(0, summary.RootElement.GetProperty("errors").GetInt64());
+        Assert.True(summary.RootElement.GetProperty("sessions").GetInt64() >= 20, output);
+        Assert.Equal(20, await server.Host.Store.CountDevicesAsync(CancellationToken.None));
+        var first = await server.Host.Store.GetDeviceAsync(new Palisade.Acs.Devices.DeviceId("00D09E", "SIM-GW", "SIM000000"), CancellationToken.None);
+        Assert.Equal(Palisade.Acs.Devices.AuthMethods.ClientCertificate, first!.AuthMethod);
+        Assert.Equal(0, server.Host.Engine.Counters.AuthFailures.Value);
+    }
+
+    [Fact]
     public async Task A_cpe_agent_keeps_its_credentials_and_values_across_restarts()
     {
         await using var server = await TestServer.StartAsync();

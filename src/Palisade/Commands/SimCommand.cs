@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Text.Json;
+using Palisade.Acs.Devices;
 using Palisade.Cpe.Model;
 using Palisade.Cpe.Simulation;
+using Palisade.Security.Pki;
 using Palisade.Security.Secrets;
 using Spectre.Console;
 
@@ -27,14 +29,16 @@ internal static class SimCommand
         var first = new Option<int>("--first-index") { Description = "Index of the first device (default 0).", DefaultValueFactory = _ => 0 };
         var cr = new Option<string?>("--connection-requests") { Description = "Listen for connection requests on this address (one listener for the fleet, a random path per device)." };
         var insecure = new Option<bool>("--insecure-skip-verify") { Description = "Do not check the ACS certificate. INSECURE; logged on every session." };
+        var certificates = new Option<string?>("--client-certificates-from") { Description = "Give each device a client certificate (subject CN OUI-ProductClass-SerialNumber) issued by the CA in this folder (ca.crt and ca.key, e.g. palisade-data/pki), as certificate-provisioned CPEs have; they need no password. A lab option: it reads the CA's private key." };
 
         var command = new Command("sim", "Simulate a fleet of TR-069 CPEs against an ACS (Palisade or any other) and report sessions/s, latency and errors.")
         {
-            acs, devices, ca, model, profile, periodic, ramp, duration, bootstrap, bootstrapFile, json, prefix, first, cr, insecure,
+            acs, devices, ca, model, profile, periodic, ramp, duration, bootstrap, bootstrapFile, json, prefix, first, cr, insecure, certificates,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
             FleetOptions options;
+            CertificateAuthority? authority = null;
             try
             {
                 var credentialText = result.GetValue(bootstrap) ?? Environment.GetEnvironmentVariable("PALISADE_BOOTSTRAP_CREDENTIAL")
@@ -75,16 +79,29 @@ internal static class SimCommand
                 {
                     options.TrustedCas.ImportFromPemFile(path);
                 }
+
+                if (result.GetValue(certificates) is { } pki)
+                {
+                    authority = new CertificateAuthority(PkiStore.LoadWithKey(Path.Combine(pki, "ca.crt"), Path.Combine(pki, "ca.key")));
+                    var issuer = authority;
+                    options.ClientCertificates = identity => issuer.IssueClient(new DeviceId(identity.Oui, identity.ProductClass, identity.SerialNumber).ToString(), TimeSpan.FromDays(30));
+                }
             }
             catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or FormatException or System.Security.Cryptography.CryptographicException)
             {
+                authority?.Dispose();
                 AnsiConsole.MarkupLineInterpolated($"[red]palisade sim: {e.Message}[/]");
                 return 2;
             }
 
             await using var fleet = new FleetSimulator(options);
             AnsiConsole.MarkupLineInterpolated($"Building {options.Devices} devices ({options.Profile.Model}) …");
-            await fleet.CreateAsync(cancellationToken);
+            using (authority)
+            {
+                // The certificates are issued while the fleet is built; the CA key is not needed after that.
+                await fleet.CreateAsync(cancellationToken);
+            }
+
             AnsiConsole.MarkupLineInterpolated($"{options.Devices} devices with {fleet.Agents[0].Model.Template.ParameterCount} parameters each → {options.AcsUrl}");
             var run = fleet.RunAsync(cancellationToken);
             await ShowProgressAsync(fleet.Stats, run);

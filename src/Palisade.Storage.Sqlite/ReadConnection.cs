@@ -13,10 +13,11 @@ internal sealed class ReadConnection : IDisposable
 {
     private readonly Dictionary<string, RawStatement> _raw = new(StringComparer.Ordinal);
 
-    public ReadConnection(string connectionString)
+    public ReadConnection(string connectionString, Action<SqliteConnection> configure)
     {
         Connection = new SqliteConnection(connectionString);
         Connection.Open();
+        configure(Connection);
     }
 
     public SqliteConnection Connection { get; }
@@ -51,7 +52,7 @@ internal sealed class ReadConnection : IDisposable
 }
 
 /// <summary>Idle reader connections, at most <c>capacity</c> of them; more are opened under load and closed after.</summary>
-internal sealed class ReadConnectionPool(string connectionString, int capacity) : IDisposable
+internal sealed class ReadConnectionPool(string connectionString, Action<SqliteConnection> configure, int capacity) : IDisposable
 {
     private readonly ConcurrentBag<ReadConnection> _idle = [];
 
@@ -68,7 +69,7 @@ internal sealed class ReadConnectionPool(string connectionString, int capacity) 
             return connection;
         }
 
-        return new ReadConnection(connectionString);
+        return new ReadConnection(connectionString, configure);
     }
 
     public void Return(ReadConnection connection)

@@ -123,6 +123,9 @@ public sealed class ApiTests : IAsyncLifetime
                 var page = await SendAsync(HttpMethod.Get, $"api/v1/devices?sort={sort}&limit=2{filter}" + (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor)), key);
                 Assert.Equal(HttpStatusCode.OK, page.Status);
                 seen.AddRange(page.Body["devices"]!.AsArray().Select(d => d!["serialNumber"]!.GetValue<string>()));
+
+                // Every match is counted on the first page, not again on each page after it.
+                Assert.Equal(cursor is null ? 3 : null, page.Body["total"]?.GetValue<long>());
                 cursor = page.Body["nextCursor"]?.GetValue<string>();
             }
             while (cursor is not null && seen.Count < 10);

@@ -109,7 +109,9 @@ internal sealed class NorthboundApi(SqliteDeviceStore store, ConnectionRequester
             return Problems.BadRequest("limit must be 1–1000 and cursor a value returned as nextCursor (with the same sort).");
         }
 
-        var result = await store.SearchDevicesAsync(new DeviceSearch(filter, sort, q["sort"].ToString().StartsWith('-'), after, limit.Value), c.RequestAborted).ConfigureAwait(false);
+        // Matches are counted for the first page only: counting them on every page made paging through a million
+        // devices cost a full count per page. A client that pages keeps the first page's total.
+        var result = await store.SearchDevicesAsync(new DeviceSearch(filter, sort, q["sort"].ToString().StartsWith('-'), after, limit.Value, IncludeTotal: after is null), c.RequestAborted).ConfigureAwait(false);
         var projection = Projection(q["projection"]);
         var now = time.GetUtcNow();
         var devices = new JsonArray();

@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Palisade.Acs.Sessions;
+using Palisade.Acs.Tasks;
 using Palisade.Cwmp;
 using Palisade.Security.Pki;
 using Palisade.Security.Secrets;
@@ -26,8 +27,9 @@ public sealed class PalisadeHost : IAsyncDisposable
     private readonly Acs.ConnectionRequests.ConnectionRequester _requester;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _sweeper;
+    private readonly Task _historyKeeper;
 
-    private PalisadeHost(WebApplication app, WebApplication? api, Acs.ConnectionRequests.ConnectionRequester requester, SqliteDeviceStore store, SessionEngine engine, StartupFacts facts, ILogger logger)
+    private PalisadeHost(WebApplication app, WebApplication? api, Acs.ConnectionRequests.ConnectionRequester requester, SqliteDeviceStore store, SessionEngine engine, StartupFacts facts, TaskHistory? history, ILogger logger)
     {
         _app = app;
         _api = api;
@@ -36,6 +38,7 @@ public sealed class PalisadeHost : IAsyncDisposable
         Engine = engine;
         Facts = facts;
         _sweeper = SweepAsync(logger);
+        _historyKeeper = history is null ? Task.CompletedTask : KeepHistoryAsync(history, logger);
     }
 
     /// <summary>The open store.</summary>
@@ -210,7 +213,8 @@ public sealed class PalisadeHost : IAsyncDisposable
                 ApiUrl = apiUrl,
                 AdminPassword = adminPassword,
             };
-            return new PalisadeHost(app, api, requester, store, engine, facts, logger);
+            var history = options.TaskHistory is { } keep ? new TaskHistory(store, keep, clock) : null;
+            return new PalisadeHost(app, api, requester, store, engine, facts, history, logger);
         }
         catch
         {
@@ -249,12 +253,15 @@ public sealed class PalisadeHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
-        try
+        foreach (var loop in new[] { _sweeper, _historyKeeper })
         {
-            await _sweeper.ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
+            try
+            {
+                await loop.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
         }
 
         await StopAsync(_api).ConfigureAwait(false);
@@ -262,6 +269,28 @@ public sealed class PalisadeHost : IAsyncDisposable
         _requester.Dispose();
         await Store.DisposeAsync().ConfigureAwait(false);
         _stopping.Dispose();
+    }
+
+    // At start, then hourly: finished tasks past the task history are deleted.
+    private async Task KeepHistoryAsync(TaskHistory history, ILogger logger)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromHours(1));
+        do
+        {
+            try
+            {
+                var deleted = await history.PruneAsync(_stopping.Token).ConfigureAwait(false);
+                if (deleted > 0)
+                {
+                    ServerLog.TaskHistoryPruned(logger, deleted, history.Keep.TotalDays);
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                ServerLog.TaskHistoryFailed(logger, e);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(_stopping.Token).ConfigureAwait(false));
     }
 
     private async Task SweepAsync(ILogger logger)

@@ -21,4 +21,10 @@ internal static partial class ServerLog
 
     [LoggerMessage(EventId = 105, Level = LogLevel.Information, Message = "reachability probe arrived over https from {Remote}")]
     public static partial void ProbeArrived(ILogger logger, string remote);
+
+    [LoggerMessage(EventId = 106, Level = LogLevel.Information, Message = "task history: {Count} tasks finished over {Days} days ago deleted")]
+    public static partial void TaskHistoryPruned(ILogger logger, long count, double days);
+
+    [LoggerMessage(EventId = 107, Level = LogLevel.Error, Message = "task history: deleting old finished tasks failed; retried in an hour")]
+    public static partial void TaskHistoryFailed(ILogger logger, Exception exception);
 }

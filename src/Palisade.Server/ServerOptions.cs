@@ -49,6 +49,12 @@ public sealed class ServerOptions
     /// <summary>Refuse every device without stored credentials or a client certificate (no bootstrap credential).</summary>
     public bool DisableEnrollment { get; set; }
 
+    /// <summary>
+    /// How long a finished task (done, faulted, cancelled, expired) is kept with its result before it is deleted;
+    /// null keeps every task for ever. Default 30 days.
+    /// </summary>
+    public TimeSpan? TaskHistory { get; set; } = TimeSpan.FromDays(30);
+
     /// <summary>CWMP session behaviour.</summary>
     public SessionOptions Sessions { get; } = new();
 
@@ -67,6 +73,11 @@ public sealed class ServerOptions
         if (Api.Port is < -1 or > 65535 || (Api.Port == CwmpPort && Api.Port != 0))
         {
             throw new ArgumentOutOfRangeException(nameof(Api), "--api-port must be between 0 and 65535 (or -1 for no API) and differ from --cwmp-port.");
+        }
+
+        if (TaskHistory is { } history && history <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(TaskHistory), "--task-history-days must be at least 1 (or 0 to keep every task).");
         }
 
         if (CwmpPort is < 0 or > 65535)

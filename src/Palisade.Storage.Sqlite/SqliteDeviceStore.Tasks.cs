@@ -93,6 +93,18 @@ public sealed partial class SqliteDeviceStore
             return command.ExecuteNonQuery() == 1;
         }, cancellationToken);
 
+    /// <inheritdoc />
+    public Task<int> DeleteFinishedTasksAsync(DateTimeOffset finishedBefore, int limit, CancellationToken cancellationToken) =>
+        WriteAsync(transaction =>
+        {
+            // The subquery walks the partial index tasks_finished (status <> 0) from the oldest; one bounded batch
+            // per transaction, so sessions' commits are never held up for long.
+            using var command = Command(transaction, "DELETE FROM tasks WHERE id IN (SELECT id FROM tasks WHERE status <> 0 AND updated_at < $before ORDER BY updated_at LIMIT $limit)");
+            command.Parameters.AddWithValue("$before", finishedBefore.ToUnixTimeMilliseconds());
+            command.Parameters.AddWithValue("$limit", Math.Clamp(limit, 1, 100_000));
+            return command.ExecuteNonQuery();
+        }, cancellationToken);
+
     private static long InsertTask(SqliteTransaction transaction, long deviceRowId, NewTask task)
     {
         using var command = Command(transaction, "INSERT INTO tasks (device, name, payload, status, created_at, expires_at) VALUES ($device, $name, $payload, $queued, $created, $expires) RETURNING id");

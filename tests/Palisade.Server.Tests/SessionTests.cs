@@ -20,6 +20,39 @@ public sealed class SessionTests : IAsyncLifetime
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
     [Fact]
+    public async Task Finished_tasks_past_the_task_history_are_deleted_at_start_and_queued_ones_kept()
+    {
+        using var cpe = TestCpe.Bootstrap(_server, "SN-HISTORY");
+        await cpe.RunSessionAsync(null, "0 BOOTSTRAP", "1 BOOT");
+        var id = (await Device(cpe)).Id;
+        var store = _server.Host.Store;
+        var now = DateTimeOffset.UtcNow;
+        async Task<DeviceTask> CancelledAsync(TimeSpan ago)
+        {
+            var task = await store.AddTaskAsync(id, new NewTask("reboot", """{"name":"reboot"}""", now - ago, null), CancellationToken.None);
+            Assert.True(await store.CancelTaskAsync(task.Id, now - ago, CancellationToken.None));
+            return task;
+        }
+
+        var old = await CancelledAsync(TimeSpan.FromDays(40));
+        var recent = await CancelledAsync(TimeSpan.FromDays(1));
+        var queued = await store.AddTaskAsync(id, new NewTask("reboot", """{"name":"reboot"}""", now - TimeSpan.FromDays(60), null), CancellationToken.None);
+
+        // The default history is 30 days; the server prunes at start (then hourly), in the background.
+        await _server.RestartAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (await _server.Host.Store.GetTaskAsync(old.Id, CancellationToken.None) is not null && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Null(await _server.Host.Store.GetTaskAsync(old.Id, CancellationToken.None));
+        Assert.NotNull(await _server.Host.Store.GetTaskAsync(recent.Id, CancellationToken.None));
+        Assert.Equal(DeviceTaskStatus.Queued, (await _server.Host.Store.GetTaskAsync(queued.Id, CancellationToken.None))!.Status);
+        Assert.Contains("task history: 1 tasks finished over 30 days ago deleted", _server.Logs.All, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Bootstrap_enrolls_the_device_with_unique_credentials_in_the_same_session()
     {
         using var cpe = TestCpe.Bootstrap(_server, "SN-ENROLL");

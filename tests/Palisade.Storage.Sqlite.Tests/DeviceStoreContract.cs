@@ -167,6 +167,32 @@ public abstract class DeviceStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Finished_tasks_older_than_the_cut_off_are_deleted_in_bounded_batches_and_queued_ones_never()
+    {
+        await Store.CommitSessionAsync(new SessionChanges(NewDevice(1)), default);
+        var old = new List<long>();
+        for (var i = 0; i < 3; i++)
+        {
+            var task = await Store.AddTaskAsync(Id(1), new NewTask("reboot", "{}", T0, null), default);
+            Assert.True(await Store.CancelTaskAsync(task.Id, T0.AddDays(-40 + i), default));
+            old.Add(task.Id);
+        }
+
+        var recent = await Store.AddTaskAsync(Id(1), new NewTask("reboot", "{}", T0, null), default);
+        Assert.True(await Store.CancelTaskAsync(recent.Id, T0.AddDays(-1), default));
+        var queued = await Store.AddTaskAsync(Id(1), new NewTask("reboot", "{}", T0.AddDays(-90), null), default);
+
+        // Two per batch: the two oldest first, then the third; the recent and the queued task stay.
+        Assert.Equal(2, await Store.DeleteFinishedTasksAsync(T0.AddDays(-30), 2, default));
+        Assert.Null(await Store.GetTaskAsync(old[0], default));
+        Assert.Null(await Store.GetTaskAsync(old[1], default));
+        Assert.NotNull(await Store.GetTaskAsync(old[2], default));
+        Assert.Equal(1, await Store.DeleteFinishedTasksAsync(T0.AddDays(-30), 2, default));
+        Assert.Equal(0, await Store.DeleteFinishedTasksAsync(T0.AddDays(-30), 2, default));
+        Assert.Equal([queued.Id, recent.Id], (await Store.ListTasksAsync(Id(1), 10, default)).Select(t => t.Id));
+    }
+
+    [Fact]
     public async Task A_task_for_an_unknown_device_is_refused()
     {
         var error = await Assert.ThrowsAsync<StoreException>(() => Store.AddTaskAsync(Id(9), new NewTask("reboot", "{}", T0, null), default));

@@ -38,9 +38,9 @@ public sealed class ServeSettingsTests
         {
             File.WriteAllText(path, """
                 { "data": "/from-file", "cwmpPort": 1000, "hostnames": ["acs.file"], // comments are fine
-                  "maxSessionsInFlight": 5 }
+                  "maxSessionsInFlight": 5, "taskHistoryDays": 7 }
                 """);
-            var env = new Dictionary<string, string> { ["PALISADE_CWMP_PORT"] = "2000", ["PALISADE_LISTEN"] = "0.0.0.0, ::" };
+            var env = new Dictionary<string, string> { ["PALISADE_CWMP_PORT"] = "2000", ["PALISADE_LISTEN"] = "0.0.0.0, ::", ["PALISADE_TASK_HISTORY_DAYS"] = "90" };
             var settings = new ServeSettings()
                 .Overlay(ServeSettings.FromFile(path))
                 .Overlay(ServeSettings.FromEnvironment(k => env.GetValueOrDefault(k)))
@@ -51,6 +51,8 @@ public sealed class ServeSettingsTests
             Assert.Equal([IPAddress.Any, IPAddress.IPv6Any], options.Listen);
             Assert.Equal(["acs.file"], options.EffectiveHostnames);
             Assert.Equal(5, options.Sessions.MaxSessionsInFlight);
+            Assert.Equal(TimeSpan.FromDays(90), options.TaskHistory);
+            Assert.Null(settings.Overlay(new ServeSettings { TaskHistoryDays = 0 }).ToOptions().TaskHistory);
         }
         finally
         {
@@ -69,6 +71,7 @@ public sealed class ServeSettingsTests
         Assert.False(options.Authentication.AllowBasic);
         Assert.False(options.DisableEnrollment);
         Assert.Equal(["localhost", "127.0.0.1"], options.EffectiveHostnames);
+        Assert.Equal(TimeSpan.FromDays(30), options.TaskHistory);
     }
 
     [Theory]

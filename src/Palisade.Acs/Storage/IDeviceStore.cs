@@ -67,4 +67,10 @@ public interface IDeviceStore : IAsyncDisposable
 
     /// <summary>Removes a faulted task (the fault is dealt with); false when there is no such fault.</summary>
     Task<bool> ClearFaultAsync(long taskId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes at most <paramref name="limit"/> finished tasks (done, faulted, cancelled, expired) whose last change is
+    /// before <paramref name="finishedBefore"/>, oldest first; queued tasks are never touched. Returns how many went.
+    /// </summary>
+    Task<int> DeleteFinishedTasksAsync(DateTimeOffset finishedBefore, int limit, CancellationToken cancellationToken);
 }

@@ -26,8 +26,9 @@ internal static class ServeCommand
         var noEnroll = new Option<bool>("--no-enrollment") { Description = "Admit only devices with stored credentials or a client certificate; no bootstrap credential." };
         var timeout = new Option<int?>("--session-timeout") { Description = "Seconds a CWMP session may stay silent before it is closed (default 30)." };
         var maxSessions = new Option<int?>("--max-sessions") { Description = "Sessions in flight above which new ones get 503 with Retry-After (default 2048)." };
+        var taskHistory = new Option<int?>("--task-history-days") { Description = "Days a finished task is kept with its result before it is deleted (default 30; 0 keeps every task). Env PALISADE_TASK_HISTORY_DAYS." };
         var logLevel = new Option<Microsoft.Extensions.Logging.LogLevel?>("--log-level") { Description = "Trace, Debug, Information (default: one line per session), Warning, Error." };
-        var config = new Option<string?>("--config") { Description = "A JSON settings file (keys: data, listen, cwmpPort, apiPort, acsUrlAllow, hostnames, insecureHttp, legacyHttpPort, tlsCert, tlsKey, clientCa, allowBasic, disableEnrollment, bootstrapCredential, sessionTimeoutSeconds, maxSessionsInFlight). Environment and command line override it." };
+        var config = new Option<string?>("--config") { Description = "A JSON settings file (keys: data, listen, cwmpPort, apiPort, acsUrlAllow, hostnames, insecureHttp, legacyHttpPort, tlsCert, tlsKey, clientCa, allowBasic, disableEnrollment, bootstrapCredential, sessionTimeoutSeconds, maxSessionsInFlight, taskHistoryDays). Environment and command line override it." };
 
         var command = new Command("serve", """
             Run the ACS: the CWMP endpoint for CPEs, over TLS with a private CA by default.
@@ -36,7 +37,7 @@ internal static class ServeCommand
             (never on the command line, where other users could read it).
             """)
         {
-            data, listen, port, apiPort, acsUrlAllow, hostname, insecure, legacyHttp, tlsCert, tlsKey, clientCa, allowBasic, noEnroll, timeout, maxSessions, logLevel, config,
+            data, listen, port, apiPort, acsUrlAllow, hostname, insecure, legacyHttp, tlsCert, tlsKey, clientCa, allowBasic, noEnroll, timeout, maxSessions, taskHistory, logLevel, config,
         };
 
         command.SetAction(async (result, cancellationToken) =>
@@ -68,6 +69,7 @@ internal static class ServeCommand
                     DisableEnrollment = result.GetValue(noEnroll) ? true : null,
                     SessionTimeoutSeconds = result.GetValue(timeout),
                     MaxSessionsInFlight = result.GetValue(maxSessions),
+                    TaskHistoryDays = result.GetValue(taskHistory),
                 });
                 options = settings.ToOptions();
                 options.Validate();

@@ -44,6 +44,8 @@ internal sealed class ServeSettings
 
     public int? MaxSessionsInFlight { get; set; }
 
+    public int? TaskHistoryDays { get; set; }
+
     public static ServeSettings FromFile(string path)
     {
         try
@@ -84,6 +86,7 @@ internal sealed class ServeSettings
             BootstrapCredential = get("PALISADE_BOOTSTRAP_CREDENTIAL"),
             SessionTimeoutSeconds = Int("PALISADE_SESSION_TIMEOUT", get("PALISADE_SESSION_TIMEOUT")),
             MaxSessionsInFlight = Int("PALISADE_MAX_SESSIONS", get("PALISADE_MAX_SESSIONS")),
+            TaskHistoryDays = Int("PALISADE_TASK_HISTORY_DAYS", get("PALISADE_TASK_HISTORY_DAYS")),
         };
     }
 
@@ -106,6 +109,7 @@ internal sealed class ServeSettings
         BootstrapCredential = over.BootstrapCredential ?? BootstrapCredential,
         SessionTimeoutSeconds = over.SessionTimeoutSeconds ?? SessionTimeoutSeconds,
         MaxSessionsInFlight = over.MaxSessionsInFlight ?? MaxSessionsInFlight,
+        TaskHistoryDays = over.TaskHistoryDays ?? TaskHistoryDays,
     };
 
     public ServerOptions ToOptions()
@@ -159,6 +163,12 @@ internal sealed class ServeSettings
         if (MaxSessionsInFlight is { } max)
         {
             options.Sessions.MaxSessionsInFlight = max;
+        }
+
+        if (TaskHistoryDays is { } days)
+        {
+            // 0 keeps every task; a negative number reaches Validate and is refused there.
+            options.TaskHistory = days == 0 ? null : TimeSpan.FromDays(days);
         }
 
         return options;

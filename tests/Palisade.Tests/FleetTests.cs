@@ -10,16 +10,9 @@ public sealed class FleetTests
     public async Task A_thousand_simulated_devices_complete_every_session_without_an_error()
     {
         await using var server = await TestServer.StartAsync();
-        var json = Path.Combine(server.DataDirectory, "fleet.json");
-        var (code, output) = await CliProcess.RunAsync(TimeSpan.FromMinutes(3),
-            "sim", "--acs", server.Url.ToString(), "--devices", "1000",
-            "--ca", Path.Combine(server.DataDirectory, "pki", "ca.crt"),
+        var (root, output) = await SimulateAsync(server, 1000,
             "--bootstrap-credential-file", Path.Combine(server.DataDirectory, "bootstrap-credential"),
-            "--ramp", "10", "--periodic", "15", "--duration", "25", "--json", json);
-        Assert.True(code == 0, output);
-
-        using var summary = JsonDocument.Parse(await File.ReadAllTextAsync(json));
-        var root = summary.RootElement;
+            "--ramp", "10", "--periodic", "15", "--duration", "25");
         Assert.Equal(1000, root.GetProperty("devices").GetInt32());
         Assert.Equal(0, root.GetProperty("errors").GetInt64());
         Assert.True(root.GetProperty("sessions").GetInt64() >= 1000, output);
@@ -33,17 +26,11 @@ public sealed class FleetTests
     public async Task Simulated_devices_with_certificates_from_the_servers_ca_need_no_credential()
     {
         await using var server = await TestServer.StartAsync();
-        var json = Path.Combine(server.DataDirectory, "fleet.json");
-        var (code, output) = await CliProcess.RunAsync(TimeSpan.FromMinutes(2),
-            "sim", "--acs", server.Url.ToString(), "--devices", "20",
-            "--ca", Path.Combine(server.DataDirectory, "pki", "ca.crt"),
+        var (root, output) = await SimulateAsync(server, 20,
             "--client-certificates-from", Path.Combine(server.DataDirectory, "pki"),
-            "--ramp", "2", "--periodic", "5", "--duration", "12", "--json", json);
-        Assert.True(code == 0, output);
-
-        using var summary = JsonDocument.Parse(await File.ReadAllTextAsync(json));
-        Assert.Equal(0, summary.RootElement.GetProperty("errors").GetInt64());
-        Assert.True(summary.RootElement.GetProperty("sessions").GetInt64() >= 20, output);
+            "--ramp", "2", "--periodic", "5", "--duration", "12");
+        Assert.Equal(0, root.GetProperty("errors").GetInt64());
+        Assert.True(root.GetProperty("sessions").GetInt64() >= 20, output);
         Assert.Equal(20, await server.Host.Store.CountDevicesAsync(CancellationToken.None));
         var first = await server.Host.Store.GetDeviceAsync(new Palisade.Acs.Devices.DeviceId("00D09E", "SIM-GW", "SIM000000"), CancellationToken.None);
         Assert.Equal(Palisade.Acs.Devices.AuthMethods.ClientCertificate, first!.AuthMethod);
@@ -81,6 +68,18 @@ public sealed class FleetTests
         await RunUntilAsync(config, () => server.Host.Engine.Counters.SessionsCompleted.Value > informs);
         Assert.True(server.Host.Engine.Counters.SessionsCompleted.Value > informs);
         Assert.Equal(0, server.Host.Engine.Counters.AuthFailures.Value);
+    }
+
+    // palisade sim against the server (its CA trusted), to completion; the JSON summary and the output.
+    private static async Task<(JsonElement Summary, string Output)> SimulateAsync(TestServer server, int devices, params string[] options)
+    {
+        var json = Path.Combine(server.DataDirectory, "fleet.json");
+        var (code, output) = await CliProcess.RunAsync(TimeSpan.FromMinutes(3),
+            ["sim", "--acs", server.Url.ToString(), "--devices", devices.ToString(System.Globalization.CultureInfo.InvariantCulture),
+             "--ca", Path.Combine(server.DataDirectory, "pki", "ca.crt"), .. options, "--json", json]);
+        Assert.True(code == 0, output);
+        using var summary = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+        return (summary.RootElement.Clone(), output);
     }
 
     private static async Task RunUntilAsync(string config, Func<bool> done)

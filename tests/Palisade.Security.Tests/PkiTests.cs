@@ -69,10 +69,9 @@ public sealed class PkiTests : IDisposable
         using var client = ca.IssueClient("00D09E-HGW-SN1", TimeSpan.FromDays(365));
         using var foreign = other.IssueClient("00D09E-HGW-SN1", TimeSpan.FromDays(365));
         Assert.Equal("00D09E-HGW-SN1", Certificates.CommonName(client));
-        Assert.True(Certificates.IsTrustedClient(client, [ca.Certificate], DateTimeOffset.UtcNow, out _));
-        Assert.False(Certificates.IsTrustedClient(foreign, [ca.Certificate], DateTimeOffset.UtcNow, out var problem));
-        Assert.False(string.IsNullOrEmpty(problem));
-        Assert.False(Certificates.IsTrustedClient(client, [ca.Certificate], DateTimeOffset.UtcNow.AddYears(2), out _));
+        Assert.True(ChainsAsClient(client, ca, DateTimeOffset.UtcNow));
+        Assert.False(ChainsAsClient(foreign, ca, DateTimeOffset.UtcNow));
+        Assert.False(ChainsAsClient(client, ca, DateTimeOffset.UtcNow.AddYears(2)));
     }
 
     [Fact]
@@ -80,7 +79,16 @@ public sealed class PkiTests : IDisposable
     {
         using var ca = CertificateAuthority.Create("test");
         using var server = ca.IssueServer(["localhost"], TimeSpan.FromDays(30));
-        Assert.False(Certificates.IsTrustedClient(server, [ca.Certificate], DateTimeOffset.UtcNow, out _));
+        Assert.False(ChainsAsClient(server, ca, DateTimeOffset.UtcNow));
+    }
+
+    // The check the CWMP port's handshake makes of a client certificate: a chain built with ClientChainPolicy.
+    private static bool ChainsAsClient(X509Certificate2 certificate, CertificateAuthority ca, DateTimeOffset when)
+    {
+        using var chain = new X509Chain { ChainPolicy = Certificates.ClientChainPolicy([ca.Certificate]) };
+        chain.ChainPolicy.VerificationTime = when.UtcDateTime;
+        chain.ChainPolicy.VerificationTimeIgnored = false;
+        return chain.Build(certificate);
     }
 
     [Theory]

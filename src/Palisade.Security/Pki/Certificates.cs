@@ -32,31 +32,11 @@ public static class Certificates
     }
 
     /// <summary>
-    /// Checks a client certificate against the given trust anchors only (not the system store): chain to one of
-    /// them, within its validity, with the clientAuth usage. No revocation check: the Palisade CA publishes no CRL.
-    /// </summary>
-    public static bool IsTrustedClient(X509Certificate2 certificate, X509Certificate2Collection anchors, DateTimeOffset now, out string? problem)
-    {
-        ArgumentNullException.ThrowIfNull(certificate);
-        using var chain = new X509Chain();
-        chain.ChainPolicy = ClientChainPolicy(anchors);
-        chain.ChainPolicy.VerificationTime = now.UtcDateTime;
-        chain.ChainPolicy.VerificationTimeIgnored = false;
-        if (chain.Build(certificate))
-        {
-            problem = null;
-            return true;
-        }
-
-        problem = string.Join("; ", chain.ChainStatus.Select(s => s.StatusInformation.Trim()).Where(s => s.Length > 0).Distinct());
-        return false;
-    }
-
-    /// <summary>
-    /// The chain policy of <see cref="IsTrustedClient"/> (the anchors as the only roots, clientAuth, no revocation
-    /// check), checked at the time of each build. A TLS server sets it as its <c>CertificateChainPolicy</c> so that
-    /// the handshake's own chain is the check: left to its default, SslStream first builds a client's chain against
-    /// the system store, sorting its hundred-odd roots into a new OpenSSL store on every handshake.
+    /// How a client certificate (a device's) is checked: a chain to one of the anchors only (not the system store),
+    /// within its validity at the time of each build, with the clientAuth usage; no revocation check, since the
+    /// Palisade CA publishes no CRL. A TLS server sets it as its <c>CertificateChainPolicy</c> so that the handshake's
+    /// own chain is the check: left to its default, SslStream first builds a client's chain against the system store,
+    /// sorting its hundred-odd roots into a new OpenSSL store on every handshake.
     /// </summary>
     public static X509ChainPolicy ClientChainPolicy(X509Certificate2Collection anchors)
     {

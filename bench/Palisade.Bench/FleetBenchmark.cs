@@ -196,7 +196,7 @@ internal static class FleetBenchmark
             {
                 // One task per device queued before the power comes back: each must be done after the storm, and each
                 // device's BOOT must be recorded, or something was lost.
-                var probe = Palisade.Acs.Tasks.TaskJson.Serialize(new Palisade.Acs.Tasks.GetParameterValuesTask(["Device.DeviceInfo.SoftwareVersion"]));
+                var probe = TaskJson.Serialize(new GetParameterValuesTask(["Device.DeviceInfo.SoftwareVersion"]));
                 var stormStart = DateTimeOffset.UtcNow;
                 foreach (var agent in fleet.Agents)
                 {
@@ -341,7 +341,7 @@ internal static class FleetBenchmark
         using var authority = settings.Auth == "cert" ? new CertificateAuthority(PkiStore.LoadWithKey(Path.Combine(data, "pki", "ca.crt"), Path.Combine(data, "pki", "ca.key"))) : null;
         if (authority is not null)
         {
-            options.ClientCertificates = identity => authority.IssueClient(new Palisade.Acs.Devices.DeviceId(identity.Oui, identity.ProductClass, identity.SerialNumber).ToString(), TimeSpan.FromDays(2));
+            options.ClientCertificates = identity => authority.IssueClient(DeviceIdOf(identity).ToString(), TimeSpan.FromDays(2));
         }
 
         var fleet = new FleetSimulator(options);
@@ -349,8 +349,9 @@ internal static class FleetBenchmark
         return fleet;
     }
 
-    private static Palisade.Acs.Devices.DeviceId DeviceIdOf(CpeAgent agent) =>
-        new(agent.Model.Identity.Oui, agent.Model.Identity.ProductClass, agent.Model.Identity.SerialNumber);
+    private static Palisade.Acs.Devices.DeviceId DeviceIdOf(CpeAgent agent) => DeviceIdOf(agent.Model.Identity);
+
+    private static Palisade.Acs.Devices.DeviceId DeviceIdOf(DeviceIdentity identity) => new(identity.Oui, identity.ProductClass, identity.SerialNumber);
 
     // After a storm: probe tasks still queued (never run), and devices whose BOOT after the storm began is not recorded.
     private static (long TasksLost, long BootsLost) StormLosses(string data, DateTimeOffset stormStart, int devices)

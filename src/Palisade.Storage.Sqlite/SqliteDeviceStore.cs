@@ -171,40 +171,98 @@ public sealed partial class SqliteDeviceStore : IDeviceStore
         }, cancellationToken);
     }
 
+    // A device's whole tree: its own rows, in one range of the primary key.
+    private const string AllParameters = """
+        SELECT p.path, x.value, t.name, x.writable, x.notification, x.access_list, x.read_at
+        FROM parameters x
+        JOIN devices d ON d.rowid = x.device
+        JOIN paths p ON p.id = x.path
+        LEFT JOIN types t ON t.id = x.type
+        WHERE d.id = $id AND p.path >= $from AND p.path < $to
+        ORDER BY p.path
+        """;
+
+    // Under a prefix: the known paths in that range first (in order, from their index), then one primary-key lookup
+    // each. Left to the planner this read every cached parameter of the device (1,200 for a gateway) to find one
+    // projected path; CROSS JOIN keeps the order.
+    private const string ParametersUnderPrefix = """
+        SELECT p.path, x.value, t.name, x.writable, x.notification, x.access_list, x.read_at
+        FROM paths p
+        CROSS JOIN parameters x ON x.device = (SELECT rowid FROM devices WHERE id = $id) AND x.path = p.id
+        LEFT JOIN types t ON t.id = x.type
+        WHERE p.path >= $from AND p.path < $to
+        ORDER BY p.path
+        """;
+
     /// <inheritdoc />
     public Task<IReadOnlyList<CachedParameter>> GetParametersAsync(DeviceId id, string? prefix, CancellationToken cancellationToken) =>
         ReadAsync<IReadOnlyList<CachedParameter>>(connection =>
         {
-            using var command = connection.CreateCommand();
-            command.CommandText = """
-                SELECT p.path, x.value, t.name, x.writable, x.notification, x.access_list, x.read_at
-                FROM parameters x
-                JOIN devices d ON d.rowid = x.device
-                JOIN paths p ON p.id = x.path
-                LEFT JOIN types t ON t.id = x.type
-                WHERE d.id = $id AND p.path >= $from AND p.path < $to
-                ORDER BY p.path
-                """;
-            command.Parameters.AddWithValue("$id", id.ToString());
-            var (from, to) = PrefixRange(prefix);
-            command.Parameters.AddWithValue("$from", from);
-            command.Parameters.AddWithValue("$to", to);
+            using var command = ParametersCommand(connection, prefix is null ? AllParameters : ParametersUnderPrefix);
             var result = new List<CachedParameter>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
+            ReadParameters(command, id, prefix, result);
+            return result;
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyDictionary<DeviceId, IReadOnlyList<CachedParameter>>> GetParametersAsync(IReadOnlyList<DeviceId> ids, IReadOnlyList<string> prefixes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        ArgumentNullException.ThrowIfNull(prefixes);
+
+        // One connection and one prepared statement for the whole page: a list's or an export's projection asked
+        // one read per device and path, each renting a connection and preparing the statement again.
+        return ReadAsync<IReadOnlyDictionary<DeviceId, IReadOnlyList<CachedParameter>>>(connection =>
+        {
+            using var command = ParametersCommand(connection, ParametersUnderPrefix);
+            var result = new Dictionary<DeviceId, IReadOnlyList<CachedParameter>>();
+            foreach (var id in ids)
             {
-                result.Add(new CachedParameter(
-                    reader.GetString(0),
-                    reader.IsDBNull(1) ? null : reader.GetString(1),
-                    reader.IsDBNull(2) ? null : reader.GetString(2),
-                    reader.IsDBNull(3) ? null : reader.GetInt64(3) != 0,
-                    reader.IsDBNull(4) ? null : (int)reader.GetInt64(4),
-                    reader.IsDBNull(5) ? null : reader.GetString(5),
-                    reader.IsDBNull(6) ? null : DeviceRow.Time(reader.GetInt64(6))));
+                var parameters = new List<CachedParameter>();
+                foreach (var prefix in prefixes)
+                {
+                    ReadParameters(command, id, prefix, parameters);
+                }
+
+                result[id] = parameters;
             }
 
             return result;
         }, cancellationToken);
+    }
+
+    private static SqliteCommand ParametersCommand(ReadConnection connection, string sql)
+    {
+        var command = connection.CreateCommand();
+#pragma warning disable CA2100 // One of two constant statements.
+        command.CommandText = sql;
+#pragma warning restore CA2100
+        command.Parameters.Add("$id", SqliteType.Text);
+        command.Parameters.Add("$from", SqliteType.Text);
+        command.Parameters.Add("$to", SqliteType.Text);
+        command.Prepare();
+        return command;
+    }
+
+    private static void ReadParameters(SqliteCommand command, DeviceId id, string? prefix, List<CachedParameter> into)
+    {
+        var (from, to) = PrefixRange(prefix);
+        command.Parameters["$id"].Value = id.ToString();
+        command.Parameters["$from"].Value = from;
+        command.Parameters["$to"].Value = to;
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            into.Add(new CachedParameter(
+                reader.GetString(0),
+                reader.IsDBNull(1) ? null : reader.GetString(1),
+                reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetInt64(3) != 0,
+                reader.IsDBNull(4) ? null : (int)reader.GetInt64(4),
+                reader.IsDBNull(5) ? null : reader.GetString(5),
+                reader.IsDBNull(6) ? null : DeviceRow.Time(reader.GetInt64(6))));
+        }
+    }
 
     /// <inheritdoc />
     public Task<bool> DeleteDeviceAsync(DeviceId id, CancellationToken cancellationToken) =>

@@ -96,6 +96,39 @@ public abstract class DeviceStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_page_of_devices_gets_its_projected_parameters_in_one_call_as_one_read_each_would()
+    {
+        for (var n = 1; n <= 3; n++)
+        {
+            var changes = new SessionChanges(NewDevice(n));
+            if (n < 3)
+            {
+                changes.Parameters.AddRange([Value("Device.DeviceInfo.SoftwareVersion", "1." + n), Value("Device.WiFi.SSID.1.SSID", "ssid-" + n), Value("Device.WiFi.SSID.2.SSID", "guest-" + n)]);
+            }
+
+            await Store.CommitSessionAsync(changes, default);
+        }
+
+        string[] projection = ["Device.WiFi.", "Device.DeviceInfo.SoftwareVersion"];
+        var page = await Store.GetParametersAsync([Id(1), Id(2), Id(3), Id(9)], projection, default);
+        Assert.Equal(4, page.Count);
+        foreach (var id in new[] { Id(1), Id(2), Id(3) })
+        {
+            var oneByOne = new List<CachedParameter>();
+            foreach (var prefix in projection)
+            {
+                oneByOne.AddRange(await Store.GetParametersAsync(id, prefix, default));
+            }
+
+            Assert.Equal(oneByOne, page[id]);
+        }
+
+        Assert.Equal(["ssid-2", "guest-2", "1.2"], page[Id(2)].Select(p => p.Value));
+        Assert.Empty(page[Id(3)]);
+        Assert.Empty(page[Id(9)]); // never seen
+    }
+
+    [Fact]
     public async Task A_full_listing_of_a_subtree_removes_cached_parameters_the_cpe_no_longer_has_and_keeps_values()
     {
         var changes = new SessionChanges(NewDevice(1));

@@ -16,6 +16,12 @@ public interface IDeviceStore : IAsyncDisposable
     /// <summary>The cached parameters of a device under <paramref name="prefix"/> (all when null), in path order.</summary>
     Task<IReadOnlyList<CachedParameter>> GetParametersAsync(DeviceId id, string? prefix, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// For each of <paramref name="ids"/> (a page of a list or an export), its cached parameters under each of
+    /// <paramref name="prefixes"/> in turn, each prefix's in path order; a device with none maps to an empty list.
+    /// </summary>
+    Task<IReadOnlyDictionary<DeviceId, IReadOnlyList<CachedParameter>>> GetParametersAsync(IReadOnlyList<DeviceId> ids, IReadOnlyList<string> prefixes, CancellationToken cancellationToken);
+
     /// <summary>The device's queued tasks in queue order, with those whose expiry passed before <paramref name="now"/> marked expired first.</summary>
     Task<IReadOnlyList<DeviceTask>> TakeQueuedTasksAsync(DeviceId id, DateTimeOffset now, CancellationToken cancellationToken);
 

@@ -114,11 +114,11 @@ internal sealed class NorthboundApi(SqliteDeviceStore store, ConnectionRequester
         var result = await store.SearchDevicesAsync(new DeviceSearch(filter, sort, q["sort"].ToString().StartsWith('-'), after, limit.Value, IncludeTotal: after is null), c.RequestAborted).ConfigureAwait(false);
         var projection = Projection(q["projection"]);
         var now = time.GetUtcNow();
+        var projected = await ProjectedAsync(result.Devices, projection, c.RequestAborted).ConfigureAwait(false);
         var devices = new JsonArray();
         foreach (var d in result.Devices)
         {
-            var parameters = projection.Count == 0 ? null : await ProjectedAsync(d.Id, projection, c.RequestAborted).ConfigureAwait(false);
-            devices.Add(ApiJson.Device(d, now, parameters: parameters, reachedAt: requester.LastReached(d.Id)));
+            devices.Add(ApiJson.Device(d, now, parameters: projected?[d.Id], reachedAt: requester.LastReached(d.Id)));
         }
 
         return ApiJson.Ok(new JsonObject
@@ -147,12 +147,13 @@ internal sealed class NorthboundApi(SqliteDeviceStore store, ConnectionRequester
             do
             {
                 var page = await store.SearchDevicesAsync(new DeviceSearch(filter, After: after, Limit: 1000, IncludeTotal: false), c.RequestAborted).ConfigureAwait(false);
+                var projected = await ProjectedAsync(page.Devices, projection, c.RequestAborted).ConfigureAwait(false);
                 foreach (var d in page.Devices)
                 {
                     var values = new List<string?> { d.Id.ToString(), d.Id.SerialNumber, d.Id.ProductClass, d.SoftwareVersion, d.LastInformAt?.ToString("O", CultureInfo.InvariantCulture), ApiJson.IsOnline(d, now, requester.LastReached(d.Id)) ? "true" : "false" };
-                    if (projection.Count > 0)
+                    if (projected is not null)
                     {
-                        var parameters = await ProjectedAsync(d.Id, projection, c.RequestAborted).ConfigureAwait(false);
+                        var parameters = projected[d.Id];
                         values.AddRange(projection.Select(p => parameters.FirstOrDefault(x => x.Path == p)?.Value));
                     }
 
@@ -635,16 +636,9 @@ internal sealed class NorthboundApi(SqliteDeviceStore store, ConnectionRequester
     private static Filter? Scoped(Caller caller, Filter? filter) =>
         caller.DeviceScope is null ? filter : filter is null ? caller.DeviceScope : new AndFilter(caller.DeviceScope, filter);
 
-    private async Task<IReadOnlyList<CachedParameter>> ProjectedAsync(DeviceId id, List<string> projection, CancellationToken cancellationToken)
-    {
-        var all = new List<CachedParameter>();
-        foreach (var p in projection)
-        {
-            all.AddRange(await store.GetParametersAsync(id, p, cancellationToken).ConfigureAwait(false));
-        }
-
-        return all;
-    }
+    // A page's projected parameters in one read; null without a projection.
+    private async Task<IReadOnlyDictionary<DeviceId, IReadOnlyList<CachedParameter>>?> ProjectedAsync(IReadOnlyList<Device> devices, List<string> projection, CancellationToken cancellationToken) =>
+        projection.Count == 0 || devices.Count == 0 ? null : await store.GetParametersAsync([.. devices.Select(d => d.Id)], projection, cancellationToken).ConfigureAwait(false);
 
     private static List<string> Projection(string? text) =>
         string.IsNullOrWhiteSpace(text) ? [] : [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Take(64)];

@@ -194,6 +194,33 @@ public sealed class SqliteDeviceStoreTests : SearchContract, IDisposable
     }
 
     [Fact]
+    public async Task A_discovery_that_lists_then_reads_the_same_paths_stores_each_once_with_everything_learned()
+    {
+        // Names with writability, then values, then attributes for some, then a second value for one: as many
+        // paths as a discovery has, so the commit merges them before writing (one upsert per path).
+        var changes = new SessionChanges(NewDevice(1));
+        for (var k = 0; k < 100; k++)
+        {
+            changes.Parameters.Add(new CachedParameter($"Device.X.{k:D3}.Value", null, null, k % 2 == 0, null, null, null));
+        }
+
+        for (var k = 0; k < 100; k++)
+        {
+            changes.Parameters.Add(Value($"Device.X.{k:D3}.Value", "v" + k));
+        }
+
+        changes.Parameters.Add(new CachedParameter("Device.X.007.Value", null, null, null, 2, "Subscriber", null));
+        changes.Parameters.Add(new CachedParameter("Device.X.007.Value", "later", "string", null, null, null, T0.AddSeconds(1)));
+        Assert.Equal(100, SqliteDeviceStore.MergedByPath(changes.Parameters).Count);
+        await Store.CommitSessionAsync(changes, default);
+
+        var stored = await Store.GetParametersAsync(Id(1), "Device.X.", default);
+        Assert.Equal(100, stored.Count);
+        Assert.Equal(new CachedParameter("Device.X.007.Value", "later", "string", false, 2, "Subscriber", T0.AddSeconds(1)), stored[7]);
+        Assert.Equal(new CachedParameter("Device.X.042.Value", "v42", "string", true, null, null, T0), stored[42]);
+    }
+
+    [Fact]
     public async Task Idle_readers_keep_no_snapshot_so_the_log_can_always_be_checkpointed()
     {
         // The store keeps reader connections open with prepared statements between reads. One that kept a read

@@ -182,10 +182,11 @@ public sealed partial class SqliteDeviceStore : IDeviceStore
         ORDER BY p.path
         """;
 
-    // Under a prefix: the known paths in that range first (in order, from their index), then one primary-key lookup
-    // each. Left to the planner this read every cached parameter of the device (1,200 for a gateway) to find one
-    // projected path; CROSS JOIN keeps the order.
-    private const string ParametersUnderPrefix = """
+    // One parameter name (a projected column): the few known paths that start with it first, in order from their
+    // index, then one primary-key lookup each; CROSS JOIN keeps that order. The plan above read every cached
+    // parameter of the device (1,200 for a gateway) to find one name. For a subtree it is the other way round: a
+    // device holds fewer rows than the fleet has distinct paths under "Device.".
+    private const string ParametersNamed = """
         SELECT p.path, x.value, t.name, x.writable, x.notification, x.access_list, x.read_at
         FROM paths p
         CROSS JOIN parameters x ON x.device = (SELECT rowid FROM devices WHERE id = $id) AND x.path = p.id
@@ -198,9 +199,9 @@ public sealed partial class SqliteDeviceStore : IDeviceStore
     public Task<IReadOnlyList<CachedParameter>> GetParametersAsync(DeviceId id, string? prefix, CancellationToken cancellationToken) =>
         ReadAsync<IReadOnlyList<CachedParameter>>(connection =>
         {
-            using var command = ParametersCommand(connection, prefix is null ? AllParameters : ParametersUnderPrefix);
+            using var reads = new ParameterReads(connection);
             var result = new List<CachedParameter>();
-            ReadParameters(command, id, prefix, result);
+            reads.Read(id, prefix, result);
             return result;
         }, cancellationToken);
 
@@ -210,18 +211,18 @@ public sealed partial class SqliteDeviceStore : IDeviceStore
         ArgumentNullException.ThrowIfNull(ids);
         ArgumentNullException.ThrowIfNull(prefixes);
 
-        // One connection and one prepared statement for the whole page: a list's or an export's projection asked
+        // One connection and its prepared statements for the whole page: a list's or an export's projection asked
         // one read per device and path, each renting a connection and preparing the statement again.
         return ReadAsync<IReadOnlyDictionary<DeviceId, IReadOnlyList<CachedParameter>>>(connection =>
         {
-            using var command = ParametersCommand(connection, ParametersUnderPrefix);
+            using var reads = new ParameterReads(connection);
             var result = new Dictionary<DeviceId, IReadOnlyList<CachedParameter>>();
             foreach (var id in ids)
             {
                 var parameters = new List<CachedParameter>();
                 foreach (var prefix in prefixes)
                 {
-                    ReadParameters(command, id, prefix, parameters);
+                    reads.Read(id, prefix, parameters);
                 }
 
                 result[id] = parameters;
@@ -231,36 +232,52 @@ public sealed partial class SqliteDeviceStore : IDeviceStore
         }, cancellationToken);
     }
 
-    private static SqliteCommand ParametersCommand(ReadConnection connection, string sql)
+    // The two parameter reads of one connection, each prepared on first use; the prefix picks the plan.
+    private sealed class ParameterReads(ReadConnection connection) : IDisposable
     {
-        var command = connection.CreateCommand();
-#pragma warning disable CA2100 // One of two constant statements.
-        command.CommandText = sql;
-#pragma warning restore CA2100
-        command.Parameters.Add("$id", SqliteType.Text);
-        command.Parameters.Add("$from", SqliteType.Text);
-        command.Parameters.Add("$to", SqliteType.Text);
-        command.Prepare();
-        return command;
-    }
+        private SqliteCommand? _ofDevice;
+        private SqliteCommand? _named;
 
-    private static void ReadParameters(SqliteCommand command, DeviceId id, string? prefix, List<CachedParameter> into)
-    {
-        var (from, to) = PrefixRange(prefix);
-        command.Parameters["$id"].Value = id.ToString();
-        command.Parameters["$from"].Value = from;
-        command.Parameters["$to"].Value = to;
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
+        public void Read(DeviceId id, string? prefix, List<CachedParameter> into)
         {
-            into.Add(new CachedParameter(
-                reader.GetString(0),
-                reader.IsDBNull(1) ? null : reader.GetString(1),
-                reader.IsDBNull(2) ? null : reader.GetString(2),
-                reader.IsDBNull(3) ? null : reader.GetInt64(3) != 0,
-                reader.IsDBNull(4) ? null : (int)reader.GetInt64(4),
-                reader.IsDBNull(5) ? null : reader.GetString(5),
-                reader.IsDBNull(6) ? null : DeviceRow.Time(reader.GetInt64(6))));
+            var command = prefix is null || prefix.EndsWith('.')
+                ? _ofDevice ??= Prepare(ParametersOfDevice)
+                : _named ??= Prepare(ParametersNamed);
+            var (from, to) = PrefixRange(prefix);
+            command.Parameters["$id"].Value = id.ToString();
+            command.Parameters["$from"].Value = from;
+            command.Parameters["$to"].Value = to;
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                into.Add(new CachedParameter(
+                    reader.GetString(0),
+                    reader.IsDBNull(1) ? null : reader.GetString(1),
+                    reader.IsDBNull(2) ? null : reader.GetString(2),
+                    reader.IsDBNull(3) ? null : reader.GetInt64(3) != 0,
+                    reader.IsDBNull(4) ? null : (int)reader.GetInt64(4),
+                    reader.IsDBNull(5) ? null : reader.GetString(5),
+                    reader.IsDBNull(6) ? null : DeviceRow.Time(reader.GetInt64(6))));
+            }
+        }
+
+        public void Dispose()
+        {
+            _ofDevice?.Dispose();
+            _named?.Dispose();
+        }
+
+        private SqliteCommand Prepare(string sql)
+        {
+            var command = connection.CreateCommand();
+#pragma warning disable CA2100 // One of two constant statements.
+            command.CommandText = sql;
+#pragma warning restore CA2100
+            command.Parameters.Add("$id", SqliteType.Text);
+            command.Parameters.Add("$from", SqliteType.Text);
+            command.Parameters.Add("$to", SqliteType.Text);
+            command.Prepare();
+            return command;
         }
     }
 

@@ -57,14 +57,10 @@ public static class FleetPosture
         if (minimumFirmware is not null)
         {
             long below = 0;
-            string? after = null;
-            do
+            await foreach (var devices in store.PagesAsync(null, cancellationToken: cancellationToken).ConfigureAwait(false))
             {
-                var page = await store.SearchDevicesAsync(new DeviceSearch(null, After: after, Limit: 1000, IncludeTotal: false), cancellationToken).ConfigureAwait(false);
-                below += page.Devices.Count(d => d.SoftwareVersion is { } v && CompareVersions(v, minimumFirmware) < 0);
-                after = page.Next;
+                below += devices.Count(d => d.SoftwareVersion is { } v && CompareVersions(v, minimumFirmware) < 0);
             }
-            while (after is not null);
 
             result.Add(new PostureItem("old-firmware", "medium", $"Devices below firmware {minimumFirmware}", below, $"softwareVersion < \"{Escape(minimumFirmware)}\" (compared as versions)",
                 "Schedule a signed firmware download for them (a staged campaign)."));

@@ -143,12 +143,10 @@ internal sealed class NorthboundApi(SqliteDeviceStore store, ConnectionRequester
             await using var writer = new StreamWriter(body, new UTF8Encoding(false), 64 * 1024);
             await writer.WriteAsync(string.Join(',', columns.Select(Csv)) + "\r\n").ConfigureAwait(false);
             var now = time.GetUtcNow();
-            string? after = null;
-            do
+            await foreach (var devices in store.PagesAsync(filter, cancellationToken: c.RequestAborted).ConfigureAwait(false))
             {
-                var page = await store.SearchDevicesAsync(new DeviceSearch(filter, After: after, Limit: 1000, IncludeTotal: false), c.RequestAborted).ConfigureAwait(false);
-                var projected = await ProjectedAsync(page.Devices, projection, c.RequestAborted).ConfigureAwait(false);
-                foreach (var d in page.Devices)
+                var projected = await ProjectedAsync(devices, projection, c.RequestAborted).ConfigureAwait(false);
+                foreach (var d in devices)
                 {
                     var values = new List<string?> { d.Id.ToString(), d.Id.SerialNumber, d.Id.ProductClass, d.SoftwareVersion, d.LastInformAt?.ToString("O", CultureInfo.InvariantCulture), ApiJson.IsOnline(d, now, requester.LastReached(d.Id)) ? "true" : "false" };
                     if (projected is not null)
@@ -159,10 +157,7 @@ internal sealed class NorthboundApi(SqliteDeviceStore store, ConnectionRequester
 
                     await writer.WriteAsync(string.Join(',', values.Select(v => Csv(v ?? string.Empty))) + "\r\n").ConfigureAwait(false);
                 }
-
-                after = page.Next;
             }
-            while (after is not null);
         }, "text/csv; charset=utf-8"));
     }
 

@@ -140,39 +140,8 @@ public sealed partial class SqliteDeviceStore : IDeviceStore
             return (long)command.ExecuteScalar()!;
         }, cancellationToken);
 
-    /// <inheritdoc />
-    public Task<DevicePage> ListDevicesAsync(string? after, int limit, CancellationToken cancellationToken)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, 10_000);
-        return ReadAsync(connection =>
-        {
-            using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT {DeviceColumns} FROM devices WHERE id > $after ORDER BY id LIMIT $limit";
-            command.Parameters.AddWithValue("$after", after ?? string.Empty);
-            command.Parameters.AddWithValue("$limit", limit + 1);
-            var devices = new List<Device>();
-            using (var reader = command.ExecuteReader())
-            {
-                while (reader.Read())
-                {
-                    devices.Add(DeviceRow.Read(reader, _secrets));
-                }
-            }
-
-            string? next = null;
-            if (devices.Count > limit)
-            {
-                devices.RemoveAt(limit);
-                next = devices[^1].Id.ToString();
-            }
-
-            return new DevicePage(devices, next);
-        }, cancellationToken);
-    }
-
-    // A device's whole tree: its own rows, in one range of the primary key.
-    private const string AllParameters = """
+    // A device's tree or a subtree of it: the device's own rows, one range of the primary key, filtered by path.
+    private const string ParametersOfDevice = """
         SELECT p.path, x.value, t.name, x.writable, x.notification, x.access_list, x.read_at
         FROM parameters x
         JOIN devices d ON d.rowid = x.device

@@ -301,14 +301,14 @@ public abstract class DeviceStoreContract : IAsyncLifetime
             await Store.CommitSessionAsync(new SessionChanges(NewDevice(n)), default);
         }
 
-        var first = await Store.ListDevicesAsync(null, 2, default);
-        var second = await Store.ListDevicesAsync(first.NextCursor, 2, default);
-        var third = await Store.ListDevicesAsync(second.NextCursor, 2, default);
+        var first = await Store.SearchDevicesAsync(new DeviceSearch(null, Limit: 2), default);
+        var second = await Store.SearchDevicesAsync(new DeviceSearch(null, After: first.Next, Limit: 2), default);
+        var third = await Store.SearchDevicesAsync(new DeviceSearch(null, After: second.Next, Limit: 2), default);
 
         Assert.Equal([Id(1), Id(2)], first.Devices.Select(d => d.Id));
         Assert.Equal([Id(3), Id(4)], second.Devices.Select(d => d.Id));
         Assert.Equal([Id(5)], third.Devices.Select(d => d.Id));
-        Assert.Null(third.NextCursor);
+        Assert.Null(third.Next);
     }
 
     [Fact]

@@ -44,9 +44,6 @@ public interface IDeviceStore : IAsyncDisposable
     /// <summary>How many devices are registered.</summary>
     Task<long> CountDevicesAsync(CancellationToken cancellationToken);
 
-    /// <summary>Devices in id order after the cursor <paramref name="after"/> (null for the start).</summary>
-    Task<DevicePage> ListDevicesAsync(string? after, int limit, CancellationToken cancellationToken);
-
     /// <summary>Deletes a device with its parameters, tags and tasks; false if it did not exist.</summary>
     Task<bool> DeleteDeviceAsync(DeviceId id, CancellationToken cancellationToken);
 

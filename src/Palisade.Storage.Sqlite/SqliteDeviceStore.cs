@@ -151,10 +151,10 @@ public sealed partial class SqliteDeviceStore : IDeviceStore
         ORDER BY p.path
         """;
 
-    // One parameter name (a projected column): the few known paths that start with it first, in order from their
-    // index, then one primary-key lookup each; CROSS JOIN keeps that order. The plan above read every cached
-    // parameter of the device (1,200 for a gateway) to find one name. For a subtree it is the other way round: a
-    // device holds fewer rows than the fleet has distinct paths under "Device.".
+    // A narrow prefix (a projected column's name): the few known paths in range first, in order from their index,
+    // then one primary-key lookup each; CROSS JOIN keeps that order. The plan above read every cached parameter of
+    // the device (1,200 for a gateway) to find one name. For a broad prefix it is the other way round: the fleet
+    // knows more distinct paths under "Device." (or under a crafted "D") than one device holds rows.
     private const string ParametersNamed = """
         SELECT p.path, x.value, t.name, x.writable, x.notification, x.access_list, x.read_at
         FROM paths p
@@ -201,18 +201,23 @@ public sealed partial class SqliteDeviceStore : IDeviceStore
         }, cancellationToken);
     }
 
-    // The two parameter reads of one connection, each prepared on first use; the prefix picks the plan.
+    // The parameter reads of one connection, each prepared on first use. How many known paths a prefix covers
+    // picks the plan: at most NarrowPaths, paths first (so a read never costs more than that many lookups or the
+    // device's own rows, whatever the prefix); counted once per prefix per call.
     private sealed class ParameterReads(ReadConnection connection) : IDisposable
     {
+        private const int NarrowPaths = 64;
+        private readonly Dictionary<string, bool> _narrow = new(StringComparer.Ordinal);
         private SqliteCommand? _ofDevice;
         private SqliteCommand? _named;
+        private SqliteCommand? _pathsInRange;
 
         public void Read(DeviceId id, string? prefix, List<CachedParameter> into)
         {
-            var command = prefix is null || prefix.EndsWith('.')
-                ? _ofDevice ??= Prepare(ParametersOfDevice)
-                : _named ??= Prepare(ParametersNamed);
             var (from, to) = PrefixRange(prefix);
+            var command = prefix is not null && IsNarrow(prefix, from, to)
+                ? _named ??= Prepare(ParametersNamed)
+                : _ofDevice ??= Prepare(ParametersOfDevice);
             command.Parameters["$id"].Value = id.ToString();
             command.Parameters["$from"].Value = from;
             command.Parameters["$to"].Value = to;
@@ -234,15 +239,34 @@ public sealed partial class SqliteDeviceStore : IDeviceStore
         {
             _ofDevice?.Dispose();
             _named?.Dispose();
+            _pathsInRange?.Dispose();
+        }
+
+        private bool IsNarrow(string prefix, string from, string to)
+        {
+            if (!_narrow.TryGetValue(prefix, out var narrow))
+            {
+                var command = _pathsInRange ??= Prepare("SELECT count(*) FROM (SELECT 1 FROM paths WHERE path >= $from AND path < $to LIMIT " + (NarrowPaths + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) + ")");
+                command.Parameters["$from"].Value = from;
+                command.Parameters["$to"].Value = to;
+                narrow = (long)command.ExecuteScalar()! <= NarrowPaths;
+                _narrow.Add(prefix, narrow);
+            }
+
+            return narrow;
         }
 
         private SqliteCommand Prepare(string sql)
         {
             var command = connection.CreateCommand();
-#pragma warning disable CA2100 // One of two constant statements.
+#pragma warning disable CA2100 // Constant statements only.
             command.CommandText = sql;
 #pragma warning restore CA2100
-            command.Parameters.Add("$id", SqliteType.Text);
+            if (sql.Contains("$id", StringComparison.Ordinal))
+            {
+                command.Parameters.Add("$id", SqliteType.Text);
+            }
+
             command.Parameters.Add("$from", SqliteType.Text);
             command.Parameters.Add("$to", SqliteType.Text);
             command.Prepare();

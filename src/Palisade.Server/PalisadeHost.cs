@@ -181,7 +181,7 @@ public sealed class PalisadeHost : IAsyncDisposable
             }
 
             requester = new Acs.ConnectionRequests.ConnectionRequester(anchors, time: clock);
-            var waiter = new Api.TaskWaiter();
+            var waiter = new Acs.Tasks.TaskWaiter();
             engine.TasksCommitted += waiter.OnCommitted;
             string? apiUrl = null;
             if (options.Api.Port >= 0)

@@ -38,4 +38,11 @@ public static class Roles
     public static bool Exists(string role) => Grants.ContainsKey(role);
 
     public static bool Allows(string role, Permission permission) => Grants.TryGetValue(role, out var set) && set.Contains(permission);
+
+    /// <summary>True when <paramref name="granter"/> holds every permission of <paramref name="role"/>: no one hands out more than they have.</summary>
+    public static bool Covers(string granter, string role) =>
+        Grants.TryGetValue(granter, out var held) && Grants.TryGetValue(role, out var wanted) && wanted.IsSubsetOf(held);
+
+    /// <summary>The permission as the API writes it, e.g. <c>write-management-server</c>.</summary>
+    public static string Name(Permission permission) => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(permission.ToString());
 }

@@ -8,7 +8,13 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Palisade.Acs.Access;
+using Palisade.Acs.Audit;
 using Palisade.Acs.ConnectionRequests;
+using Palisade.Acs.Devices;
+using Palisade.Acs.Faults;
+using Palisade.Acs.Posture;
+using Palisade.Acs.Tasks;
 using Palisade.Storage.Sqlite;
 using Scalar.AspNetCore;
 
@@ -85,7 +91,8 @@ internal static class ApiHost
         });
 
         var app = builder.Build();
-        var auth = new ApiAuthentication(store, options, time);
+        var services = Compose(options, store, requester, waiter, time);
+        var auth = new ApiAuthentication(services.SignIn);
         app.UseRateLimiter();
         app.Use(async (context, next) =>
         {
@@ -104,8 +111,7 @@ internal static class ApiHost
         // The OpenAPI document and an interactive reference page; neither shows any data.
         app.MapOpenApi("/api/{documentName}/openapi.json");
         app.MapScalarApiReference("/api/v1/reference", o => o.WithOpenApiRoutePattern("/api/{documentName}/openapi.json").WithTitle("Palisade API"));
-        app.MapPost("/api/v1/login", (Delegate)(Func<HttpContext, Task<IResult>>)auth.LoginAsync);
-        new NorthboundApi(store, requester, waiter, options, time).Map(app);
+        NorthboundApi.Map(app, services);
         app.MapFallback((Delegate)((HttpContext _) => Problems.Of(404, "Not found", "No such route; the API lives under /api/v1/.")));
         try
         {
@@ -119,5 +125,27 @@ internal static class ApiHost
 
         var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return (app, url);
+    }
+
+    // The services the API calls; the console will be given the same ones.
+    private static ApiServices Compose(ApiOptions options, SqliteDeviceStore store, ConnectionRequester requester, TaskWaiter waiter, TimeProvider time)
+    {
+        var audit = new AuditService(store, time);
+        var devices = new DeviceService(store, requester, audit, time);
+        var taskOptions = new TaskServiceOptions { DefaultAcsUrl = options.DefaultAcsUrl, DefaultTaskExpiry = options.DefaultTaskExpiry };
+        foreach (var host in options.AcsUrlAllowList)
+        {
+            taskOptions.AcsUrlAllowList.Add(host);
+        }
+
+        var signIn = new SignInService(store, audit, new SignInOptions { MaxFailedLogins = options.MaxFailedLogins, Lockout = options.Lockout }, time);
+        return new ApiServices(
+            devices,
+            new TaskService(store, devices, waiter, audit, taskOptions, time),
+            new FaultService(store, audit, time),
+            new AccessService(store, audit, time),
+            signIn,
+            audit,
+            new PostureService(store, [.. options.AcsUrlAllowList], time));
     }
 }

@@ -8,16 +8,9 @@ namespace Palisade.Server.Api;
 /// <summary>The API's JSON shapes. Credentials (HA1s, connection-request passwords) never appear.</summary>
 internal static class ApiJson
 {
-    /// <summary>How long after a missed periodic inform a device still counts as online.</summary>
-    public static readonly TimeSpan OnlineGrace = TimeSpan.FromMinutes(5);
-
-    /// <summary>Online: informed within its periodic interval plus grace, or answered a connection request within the grace.</summary>
-    public static bool IsOnline(Device d, DateTimeOffset now, DateTimeOffset? reachedAt = null) =>
-        (d.LastInformAt is { } last && now - last <= TimeSpan.FromSeconds(d.PeriodicInformInterval ?? 3600) + OnlineGrace)
-        || (reachedAt is { } reached && now - reached <= OnlineGrace);
-
-    public static JsonObject Device(Device d, DateTimeOffset now, IReadOnlyList<string>? tags = null, IReadOnlyList<CachedParameter>? parameters = null, DateTimeOffset? reachedAt = null)
+    public static JsonObject Device(DeviceView view)
     {
+        var (d, online, tags, parameters) = (view.Device, view.Online, view.Tags, view.Parameters);
         var o = new JsonObject
         {
             ["id"] = d.Id.ToString(),
@@ -30,7 +23,7 @@ internal static class ApiJson
             ["lastBoot"] = d.LastBootAt,
             ["lastBootstrap"] = d.LastBootstrapAt,
             ["events"] = new JsonArray([.. d.LastEvents.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(e => (JsonNode)JsonValue.Create(e)!)]),
-            ["online"] = IsOnline(d, now, reachedAt),
+            ["online"] = online,
             ["cwmpVersion"] = d.CwmpVersion,
             ["remoteAddress"] = d.RemoteAddress,
             ["transport"] = d.Transport,

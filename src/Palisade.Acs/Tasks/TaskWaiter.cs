@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using Palisade.Acs.Storage;
 
-namespace Palisade.Server.Api;
+namespace Palisade.Acs.Tasks;
 
 /// <summary>Lets an API request wait for a task's outcome, signalled when a session commits it.</summary>
-internal sealed class TaskWaiter
+public sealed class TaskWaiter
 {
     private readonly ConcurrentDictionary<long, TaskCompletionSource> _waiting = new();
 

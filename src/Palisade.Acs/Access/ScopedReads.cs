@@ -1,0 +1,31 @@
+using Palisade.Acs.Devices;
+using Palisade.Acs.Services;
+using Palisade.Acs.Storage;
+
+namespace Palisade.Acs.Access;
+
+/// <summary>Reads that respect a caller's device scope: outside it, a device or task does not exist.</summary>
+internal static class ScopedReads
+{
+    public static async Task<Device> DeviceAsync(IDeviceStore store, Caller caller, string id, CancellationToken cancellationToken)
+    {
+        if (!DeviceId.TryParse(id, out var deviceId))
+        {
+            throw ServiceException.NotFound("device");
+        }
+
+        var device = await store.GetDeviceAsync(deviceId, cancellationToken).ConfigureAwait(false);
+        if (device is null || (caller.DeviceScope is { } scope && !await store.MatchesAsync(deviceId, scope, cancellationToken).ConfigureAwait(false)))
+        {
+            throw ServiceException.NotFound("device");
+        }
+
+        return device;
+    }
+
+    public static async Task<DeviceTask?> TaskAsync(IDeviceStore store, Caller caller, long taskId, CancellationToken cancellationToken)
+    {
+        var task = await store.GetTaskAsync(taskId, cancellationToken).ConfigureAwait(false);
+        return task is null || (caller.DeviceScope is { } scope && !await store.MatchesAsync(task.DeviceId, scope, cancellationToken).ConfigureAwait(false)) ? null : task;
+    }
+}

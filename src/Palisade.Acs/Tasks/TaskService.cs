@@ -1,0 +1,207 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Palisade.Acs.Access;
+using Palisade.Acs.Audit;
+using Palisade.Acs.ConnectionRequests;
+using Palisade.Acs.Devices;
+using Palisade.Acs.Query;
+using Palisade.Acs.Services;
+using Palisade.Acs.Storage;
+
+namespace Palisade.Acs.Tasks;
+
+/// <summary>
+/// Operator tasks: validated before they are queued, the management server's settings guarded by their own
+/// permission and allow-list, bulk work bounded, secrets kept out of the audit log, every write audited.
+/// </summary>
+public sealed class TaskService(IDeviceStore store, DeviceService devices, TaskWaiter waiter, AuditService audit, TaskServiceOptions options, TimeProvider time)
+{
+    private static readonly string[] ManagementServerParameters = ["ManagementServer.URL", "ManagementServer.Username", "ManagementServer.Password"];
+
+    /// <summary>Queues a task for one device; optionally pokes it and waits for the outcome.</summary>
+    public async Task<TaskOutcome> CreateAsync(Caller caller, string deviceId, TaskRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(request);
+        caller.Demand(Permission.WriteTasks);
+        var device = await ScopedReads.DeviceAsync(store, caller, deviceId, cancellationToken).ConfigureAwait(false);
+        var definition = Validate(caller, request.Body);
+        var expires = Expiry(request.ExpiresInSeconds);
+        if (request.TimeoutSeconds is < 0 or > 300)
+        {
+            throw ServiceException.Invalid("timeout", "timeout is a number of seconds, 0–300.");
+        }
+
+        if (request.ConnectionRequest)
+        {
+            caller.Demand(Permission.ConnectionRequest);
+        }
+
+        var task = await store.AddTaskAsync(device.Id, new NewTask(definition.Name, TaskJson.Serialize(definition), time.GetUtcNow(), expires), cancellationToken).ConfigureAwait(false);
+        await audit.RecordAsync(caller, ManagementServerWrite(definition) ? "device.management-server.write" : "task.create", device.Id.ToString(), new JsonObject { ["task"] = task.Id, ["name"] = definition.Name, ["body"] = Redacted(definition) }).ConfigureAwait(false);
+
+        ConnectionRequestOutcome? poke = null;
+        if (request.ConnectionRequest)
+        {
+            poke = await devices.PokeAsync(device, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (request.TimeoutSeconds > 0 && poke is null or { Result: ConnectionRequestResult.Reached or ConnectionRequestResult.SentUdp })
+        {
+            await waiter.WaitAsync(task.Id, TimeSpan.FromSeconds(request.TimeoutSeconds), cancellationToken).ConfigureAwait(false);
+        }
+
+        var current = await store.GetTaskAsync(task.Id, cancellationToken).ConfigureAwait(false) ?? task;
+        return new TaskOutcome(current, poke);
+    }
+
+    /// <summary>Queues the same task for every device the filter matches within the caller's scope (at most <see cref="TaskServiceOptions.MaxBulk"/>).</summary>
+    public async Task<(int Created, string Name)> CreateBulkAsync(Caller caller, string? filterText, TaskRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(request);
+        caller.Demand(Permission.WriteTasks);
+        if (string.IsNullOrEmpty(filterText))
+        {
+            throw ServiceException.Invalid("filter", "A bulk task needs ?filter=… (use id IS NOT NULL to mean every device).");
+        }
+
+        var filter = caller.Scoped(Filters.Parse(filterText, time.GetUtcNow()));
+        var definition = Validate(caller, request.Body);
+        var expires = Expiry(request.ExpiresInSeconds);
+        var ids = await store.MatchDeviceIdsAsync(filter, TaskServiceOptions.MaxBulk + 1, cancellationToken).ConfigureAwait(false);
+        if (ids.Count > TaskServiceOptions.MaxBulk)
+        {
+            throw ServiceException.Invalid("filter", $"The filter matches more than {TaskServiceOptions.MaxBulk} devices; narrow it or split the work.");
+        }
+
+        var now = time.GetUtcNow();
+        var payload = TaskJson.Serialize(definition);
+        foreach (var id in ids)
+        {
+            await store.AddTaskAsync(id, new NewTask(definition.Name, payload, now, expires), cancellationToken).ConfigureAwait(false);
+        }
+
+        await audit.RecordAsync(caller, "task.bulk-create", "filter:" + filterText, new JsonObject { ["name"] = definition.Name, ["devices"] = ids.Count, ["body"] = Redacted(definition) }).ConfigureAwait(false);
+        return (ids.Count, definition.Name);
+    }
+
+    /// <summary>A task within the caller's scope.</summary>
+    public async Task<DeviceTask> GetAsync(Caller caller, long taskId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        caller.Demand(Permission.ReadTasks);
+        return await ScopedReads.TaskAsync(store, caller, taskId, cancellationToken).ConfigureAwait(false) ?? throw ServiceException.NotFound("task");
+    }
+
+    /// <summary>A device's tasks, newest first.</summary>
+    public async Task<IReadOnlyList<DeviceTask>> ListAsync(Caller caller, string deviceId, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        caller.Demand(Permission.ReadTasks);
+        var device = await ScopedReads.DeviceAsync(store, caller, deviceId, cancellationToken).ConfigureAwait(false);
+        return await store.ListTasksAsync(device.Id, Math.Clamp(limit, 1, 1000), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Queues a faulted, expired or cancelled task again.</summary>
+    public async Task<DeviceTask> RetryAsync(Caller caller, long taskId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        caller.Demand(Permission.WriteTasks);
+        if (await ScopedReads.TaskAsync(store, caller, taskId, cancellationToken).ConfigureAwait(false) is null)
+        {
+            throw ServiceException.NotFound("task");
+        }
+
+        var now = time.GetUtcNow();
+        var retried = await store.RetryTaskAsync(taskId, now, now + options.DefaultTaskExpiry, cancellationToken).ConfigureAwait(false)
+            ?? throw ServiceException.Conflict("Only faulted, expired or cancelled tasks can be retried.");
+        await audit.RecordAsync(caller, "task.retry", retried.DeviceId.ToString(), new JsonObject { ["task"] = taskId }).ConfigureAwait(false);
+        return retried;
+    }
+
+    /// <summary>Cancels a queued task.</summary>
+    public async Task CancelAsync(Caller caller, long taskId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        caller.Demand(Permission.WriteTasks);
+        var task = await ScopedReads.TaskAsync(store, caller, taskId, cancellationToken).ConfigureAwait(false) ?? throw ServiceException.NotFound("task");
+        if (!await store.CancelTaskAsync(taskId, time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+        {
+            throw ServiceException.Conflict("Only queued tasks can be cancelled.");
+        }
+
+        await audit.RecordAsync(caller, "task.cancel", task.DeviceId.ToString(), new JsonObject { ["task"] = taskId }).ConfigureAwait(false);
+    }
+
+    /// <summary>Parses and checks a task body against the caller's permissions and the ACS-URL allow-list.</summary>
+    internal TaskDefinition Validate(Caller caller, JsonNode? body)
+    {
+        if (body is not JsonObject)
+        {
+            throw ServiceException.Invalid("body", "The body must be a task object, e.g. {\"name\": \"reboot\"}.");
+        }
+
+        TaskDefinition definition;
+        try
+        {
+            definition = TaskJson.Parse(body.ToJsonString());
+        }
+        catch (TaskValidationException e)
+        {
+            throw ServiceException.Invalid("task", "The task is not valid: " + e.Message);
+        }
+        catch (JsonException)
+        {
+            throw ServiceException.Invalid("body", "The body is not valid JSON.");
+        }
+
+        if (definition is MoveToHttpsTask { Url.Length: 0 })
+        {
+            definition = new MoveToHttpsTask(options.DefaultAcsUrl
+                ?? throw ServiceException.Invalid("url", "This server has no https listener to move devices to: run it with TLS (and --legacy-http-port for the plaintext devices), or give the task a \"url\"."));
+        }
+
+        if (ManagementServerWrite(definition))
+        {
+            caller.Demand(Permission.WriteManagementServer);
+            var url = definition is MoveToHttpsTask move ? move.Url
+                : ((SetParameterValuesTask)definition).ParameterValues.FirstOrDefault(p => p.Name.EndsWith("ManagementServer.URL", StringComparison.Ordinal))?.Value.Text;
+            if (url is not null && (!Uri.TryCreate(url, UriKind.Absolute, out var target) || target.Scheme != Uri.UriSchemeHttps
+                || !options.AcsUrlAllowList.Contains(target.Host, StringComparer.OrdinalIgnoreCase)))
+            {
+                throw ServiceException.Invalid("url", $"ManagementServer.URL must be an https URL on an allowed host ({string.Join(", ", options.AcsUrlAllowList)}).");
+            }
+        }
+
+        return definition;
+    }
+
+    private DateTimeOffset Expiry(int? seconds) => seconds switch
+    {
+        null => time.GetUtcNow() + options.DefaultTaskExpiry,
+        >= 1 and <= 90 * 86400 => time.GetUtcNow().AddSeconds(seconds.Value),
+        _ => throw ServiceException.Invalid("expires_in", "expires_in is a number of seconds, 1–7776000."),
+    };
+
+    private static bool ManagementServerWrite(TaskDefinition definition) =>
+        definition is MoveToHttpsTask
+        || definition is SetParameterValuesTask set && set.ParameterValues.Any(p => ManagementServerParameters.Any(m => p.Name.EndsWith(m, StringComparison.Ordinal)));
+
+    private static JsonNode Redacted(TaskDefinition definition)
+    {
+        var node = JsonNode.Parse(TaskJson.Serialize(definition))!;
+        if (node["parameterValues"] is JsonArray values)
+        {
+            foreach (var v in values.OfType<JsonArray>())
+            {
+                if (v.Count > 1 && v[0]?.GetValue<string>() is { } name && Cwmp.Values.SecretParameters.IsSecret(name))
+                {
+                    v[1] = "(redacted)";
+                }
+            }
+        }
+
+        return node;
+    }
+}

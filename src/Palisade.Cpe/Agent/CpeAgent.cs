@@ -8,7 +8,6 @@ using Palisade.Cwmp.Envelope;
 using Palisade.Cwmp.Events;
 using Palisade.Cwmp.Messages;
 using Palisade.Cwmp.Structs;
-using Palisade.Cwmp.Values;
 
 namespace Palisade.Cpe.Agent;
 
@@ -116,49 +115,6 @@ public sealed partial class CpeAgent : IAsyncDisposable
     /// <summary>Sets where the device's connection-request listener can be reached.</summary>
     public void SetConnectionRequestUrl(string url) => Model.SetInternal(Model.Root + "ManagementServer.ConnectionRequestURL", url);
 
-    /// <summary>Runs sessions whenever one is due, until cancelled.</summary>
-    public async Task RunAsync(CancellationToken cancellationToken)
-    {
-        ScheduleNextPeriodic(first: true);
-        if (_options.InitialDelay > TimeSpan.Zero)
-        {
-            await Task.Delay(_options.InitialDelay, _time, cancellationToken).ConfigureAwait(false);
-        }
-
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            var outcome = await RunSessionAsync(cancellationToken).ConfigureAwait(false);
-            TimeSpan wait;
-            if (outcome.Success)
-            {
-                wait = HasPendingEvents ? TimeSpan.Zero : UntilPeriodic();
-            }
-            else
-            {
-                wait = outcome.RetryAfter ?? RetryWait(_retryCount);
-            }
-
-            // Sleep until the wait is over or something (a connection request, a notification) wakes us.
-            if (wait > TimeSpan.Zero)
-            {
-                try
-                {
-                    await _wake.WaitAsync(wait, cancellationToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
-
-            if (_time.GetTimestamp() >= Volatile.Read(ref _nextPeriodic))
-            {
-                AddEvent(EventCodes.Periodic);
-                ScheduleNextPeriodic(first: false);
-            }
-        }
-    }
-
     /// <summary>Holds one session now with the events pending (at least "2 PERIODIC" when none).</summary>
     public async Task<SessionOutcome> RunSessionAsync(CancellationToken cancellationToken)
     {
@@ -209,17 +165,6 @@ public sealed partial class CpeAgent : IAsyncDisposable
         _wake.Dispose();
         _sessionGate.Dispose();
         return ValueTask.CompletedTask;
-    }
-
-    /// <summary>The back-off before retry number <paramref name="retry"/> (TR-069 §3.2.1.1): random in [m·k^(n−1), m·k^n).</summary>
-    public TimeSpan RetryWait(int retry)
-    {
-        var n = Math.Clamp(retry, 1, 10);
-        var m = (double)_options.RetryMinimumWaitSeconds;
-        var k = _options.RetryIntervalMultiplier / 1000.0;
-        var low = m * Math.Pow(k, n - 1);
-        var high = m * Math.Pow(k, n);
-        return TimeSpan.FromSeconds(low + (Random.Shared.NextDouble() * (high - low)));
     }
 
     private bool HasPendingEvents
@@ -534,51 +479,4 @@ public sealed partial class CpeAgent : IAsyncDisposable
             await action(cancellationToken).ConfigureAwait(false);
         }
     }
-
-    private TimeSpan PeriodicInterval =>
-        TimeSpan.FromSeconds(long.TryParse(Model.Get(Model.Root + "ManagementServer.PeriodicInformInterval"), out var s) && s > 0 ? s : 3600);
-
-    internal void ScheduleNextPeriodic(bool first)
-    {
-        var interval = PeriodicInterval;
-        var offset = first ? interval + _options.InitialDelay : interval;
-
-        if (Model.GetTyped(Model.Root + "ManagementServer.PeriodicInformTime") is { Type: XsdType.DateTime } reference
-            && Cwmp.Values.CwmpDateTime.TryParse(reference.Text, out var anchor) && !Cwmp.Values.CwmpDateTime.IsUnknown(anchor))
-        {
-            offset = UntilAnchored(anchor, interval, _time.GetUtcNow());
-        }
-
-        Volatile.Write(ref _nextPeriodic, _time.GetTimestamp() + (long)(offset.TotalSeconds * _time.TimestampFrequency));
-    }
-
-    /// <summary>
-    /// PeriodicInformTime anchors the schedule (TR-098/TR-181 ManagementServer): informs fall on
-    /// <paramref name="anchor"/> + k·<paramref name="interval"/> for whole k, in the past or the future; the next one
-    /// is the first strictly after <paramref name="now"/>.
-    /// </summary>
-    internal static TimeSpan UntilAnchored(DateTimeOffset anchor, TimeSpan interval, DateTimeOffset now)
-    {
-        var periods = Math.Floor((now - anchor).TotalSeconds / interval.TotalSeconds) + 1;
-        return anchor + TimeSpan.FromSeconds(periods * interval.TotalSeconds) - now;
-    }
-
-    internal TimeSpan UntilPeriodic()
-    {
-        var remaining = Volatile.Read(ref _nextPeriodic) - _time.GetTimestamp();
-        return remaining <= 0 ? TimeSpan.Zero : TimeSpan.FromSeconds((double)remaining / _time.TimestampFrequency);
-    }
-}
-
-/// <summary>What an agent keeps across restarts besides its parameters.</summary>
-public sealed class AgentState
-{
-    public string? AcsUrl { get; set; }
-
-    public string? Username { get; set; }
-
-    public string? Password { get; set; }
-
-    /// <summary>The device has completed its BOOTSTRAP session with the current ACS.</summary>
-    public bool Bootstrapped { get; set; }
 }

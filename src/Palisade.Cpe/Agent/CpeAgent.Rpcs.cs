@@ -126,7 +126,8 @@ public sealed partial class CpeAgent
             State.Username = _options.Username;
             State.Password = _options.Password;
             State.Bootstrapped = false;
-            Model.SetInternal(Model.Root + "ManagementServer.URL", State.AcsUrl);
+            ApplyFactorySettings();
+            ScheduleNextPeriodic(first: false);
             ReplaceClient();
             AddEvent(EventCodes.Bootstrap);
             AddEvent(EventCodes.Boot);

@@ -30,6 +30,11 @@ public sealed partial class CpeAgent : IAsyncDisposable
     private readonly List<Func<CancellationToken, Task>> _afterSession = [];
     private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
     private readonly SemaphoreSlim _sessionGate = new(1, 1);
+
+    // What the device holds from the factory and from its own running (where its listeners are), by path: set at
+    // construction and again after a FactoryReset, which otherwise takes the model back to the schema's bare defaults
+    // (PeriodicInformInterval 1, no ConnectionRequestURL) and the device would inform every second, unreachable.
+    private readonly Dictionary<string, string> _factory = new(StringComparer.Ordinal);
     private AcsClient _client;
     private int _retryCount;
     private long _nextPeriodic;
@@ -54,18 +59,27 @@ public sealed partial class CpeAgent : IAsyncDisposable
         }
 
         AddEvent(EventCodes.Boot);
+        _factory[Model.Root + "ManagementServer.URL"] = options.AcsUrl.ToString();
+        if (options.Username is not null)
+        {
+            _factory[Model.Root + "ManagementServer.Username"] = options.Username;
+        }
+
+        if (options.PeriodicInterval is { } interval)
+        {
+            _factory[Model.Root + "ManagementServer.PeriodicInformInterval"] = ((long)interval.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        _factory[Model.Root + "ManagementServer.PeriodicInformEnable"] = "true";
+        ApplyFactorySettings();
+
+        // A device restarted with state of its own: the ACS and credentials it was last given.
         Model.SetInternal(Model.Root + "ManagementServer.URL", State.AcsUrl);
         if (State.Username is not null)
         {
             Model.SetInternal(Model.Root + "ManagementServer.Username", State.Username);
         }
 
-        if (options.PeriodicInterval is { } interval)
-        {
-            Model.SetInternal(Model.Root + "ManagementServer.PeriodicInformInterval", ((long)interval.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture));
-        }
-
-        Model.SetInternal(Model.Root + "ManagementServer.PeriodicInformEnable", "true");
         Model.Notified += OnNotified;
         _client = NewClient();
     }
@@ -112,8 +126,11 @@ public sealed partial class CpeAgent : IAsyncDisposable
         AddEvent(EventCodes.Boot);
     }
 
-    /// <summary>Sets where the device's connection-request listener can be reached.</summary>
-    public void SetConnectionRequestUrl(string url) => Model.SetInternal(Model.Root + "ManagementServer.ConnectionRequestURL", url);
+    /// <summary>Sets where the device's connection-request listener can be reached (kept across a factory reset).</summary>
+    public void SetConnectionRequestUrl(string url) => SetFactorySetting(Model.Root + "ManagementServer.ConnectionRequestURL", url);
+
+    /// <summary>Sets where the device listens for UDP connection requests (TR-069 Annex G; kept across a factory reset).</summary>
+    public void SetUdpConnectionRequestAddress(string address) => SetFactorySetting(Model.Root + "ManagementServer.UDPConnectionRequestAddress", address);
 
     /// <summary>Holds one session now with the events pending (at least "2 PERIODIC" when none).</summary>
     public async Task<SessionOutcome> RunSessionAsync(CancellationToken cancellationToken)
@@ -423,6 +440,30 @@ public sealed partial class CpeAgent : IAsyncDisposable
     }
 
     private void Wake() => _wake.Release();
+
+    private void SetFactorySetting(string path, string value)
+    {
+        lock (_gate)
+        {
+            _factory[path] = value;
+        }
+
+        Model.SetInternal(path, value);
+    }
+
+    private void ApplyFactorySettings()
+    {
+        KeyValuePair<string, string>[] settings;
+        lock (_gate)
+        {
+            settings = [.. _factory];
+        }
+
+        foreach (var (path, value) in settings)
+        {
+            Model.SetInternal(path, value);
+        }
+    }
 
     private void OnNotified(string path, bool active)
     {

@@ -42,7 +42,7 @@ public sealed class UdpConnectionRequestListener : IDisposable
     {
         ArgumentNullException.ThrowIfNull(agent);
         _agents[agent] = new DeviceState(new TokenBucket(3, 0.5, _time));
-        agent.Model.SetInternal(agent.Model.Root + "ManagementServer.UDPConnectionRequestAddress", LocalEndPoint.ToString());
+        agent.SetUdpConnectionRequestAddress(LocalEndPoint.ToString());
     }
 
     /// <summary>Checks one datagram; true when it leads to a session.</summary>

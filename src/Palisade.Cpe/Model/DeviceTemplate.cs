@@ -143,6 +143,9 @@ public sealed class DeviceTemplate
     {
         "Device.RootDataModelVersion" => schema.Name[(schema.Name.IndexOf(':', StringComparison.Ordinal) + 1)..],
         "InternetGatewayDevice.DeviceSummary" => schema.Name + "[](Baseline:1)",
+
+        // The schema gives no default but its minimum, 1 s; a device ships with an hour (the agent's own fallback).
+        "Device.ManagementServer.PeriodicInformInterval" or "InternetGatewayDevice.ManagementServer.PeriodicInformInterval" => "3600",
         _ => null,
     };
 

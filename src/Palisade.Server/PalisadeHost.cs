@@ -186,7 +186,7 @@ public sealed class PalisadeHost : IAsyncDisposable
             string? apiUrl = null;
             if (options.Api.Port >= 0)
             {
-                (api, apiUrl) = await Api.ApiHost.StartAsync(options.Api, options.Listen, serverCertificate, store, requester, waiter, logging ?? DefaultLogging, clock, cancellationToken).ConfigureAwait(false);
+                (api, apiUrl) = await Api.ApiHost.StartAsync(options.Api, serverCertificate, store, requester, waiter, logging ?? DefaultLogging, clock, cancellationToken).ConfigureAwait(false);
             }
 
             // Last, once both listeners are up: a start that fails (a port in use) must not leave an admin behind

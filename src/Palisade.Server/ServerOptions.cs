@@ -105,6 +105,11 @@ public sealed class ServerOptions
             throw new ArgumentException("--listen needs at least one address.");
         }
 
+        if (Api.Listen.Count == 0)
+        {
+            throw new ArgumentException("--api-listen needs at least one address.");
+        }
+
         if (DisableEnrollment && BootstrapCredential is not null)
         {
             throw new ArgumentException("A bootstrap credential was given but enrollment is disabled; drop one of the two.");

@@ -42,6 +42,18 @@ public sealed class StartupTests : IDisposable
         Assert.False(string.IsNullOrEmpty(host.Facts.AdminPassword));
     }
 
+    [Fact]
+    public async Task Cwmp_on_every_interface_leaves_the_api_on_loopback()
+    {
+        var options = Options(0, 0);
+        options.Listen.Clear();
+        options.Listen.Add(IPAddress.Any);
+        await using var host = await PalisadeHost.StartAsync(options);
+
+        Assert.StartsWith("https://0.0.0.0:", host.Facts.CwmpUrls[0], StringComparison.Ordinal);
+        Assert.StartsWith("https://127.0.0.1:", host.Facts.ApiUrl, StringComparison.Ordinal);
+    }
+
     private ServerOptions Options(int cwmpPort, int apiPort)
     {
         var options = new ServerOptions { DataDirectory = _data, CwmpPort = cwmpPort };

@@ -74,6 +74,20 @@ public sealed class ServeSettingsTests
         Assert.Equal(TimeSpan.FromDays(30), options.TaskHistory);
     }
 
+    [Fact]
+    public void Listening_widely_for_cpes_keeps_the_api_on_loopback_until_it_is_told()
+    {
+        var options = new ServeSettings { Listen = ["0.0.0.0"] }.ToOptions();
+        Assert.Equal([IPAddress.Any], options.Listen);
+        Assert.Equal([IPAddress.Loopback], options.Api.Listen);
+
+        var told = new ServeSettings { Listen = ["0.0.0.0"] }
+            .Overlay(ServeSettings.FromEnvironment(k => k == "PALISADE_API_LISTEN" ? "10.0.0.5, ::1" : null))
+            .ToOptions();
+        Assert.Equal([IPAddress.Parse("10.0.0.5"), IPAddress.IPv6Loopback], told.Api.Listen);
+        Assert.Equal([IPAddress.Any], told.Listen);
+    }
+
     [Theory]
     [InlineData("PALISADE_CWMP_PORT", "seventy")]
     [InlineData("PALISADE_INSECURE_HTTP", "perhaps")]
@@ -116,7 +130,7 @@ public sealed class ServeSettingsTests
     {
         var (code, output) = await RunAsync("serve", "--help");
         Assert.Equal(0, code);
-        foreach (var option in new[] { "--data", "--listen", "--cwmp-port", "--hostname", "--insecure-http", "--legacy-http-port", "--tls-cert", "--tls-key", "--client-ca", "--allow-basic", "--no-enrollment", "--config" })
+        foreach (var option in new[] { "--data", "--listen", "--api-listen", "--cwmp-port", "--hostname", "--insecure-http", "--legacy-http-port", "--tls-cert", "--tls-key", "--client-ca", "--allow-basic", "--no-enrollment", "--config" })
         {
             Assert.Contains(option, output, StringComparison.Ordinal);
         }

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Builder;
@@ -25,7 +24,6 @@ internal static class ApiHost
 {
     public static async Task<(WebApplication App, string Url)> StartAsync(
         ApiOptions options,
-        IEnumerable<IPAddress> listen,
         X509Certificate2? certificate,
         SqliteDeviceStore store,
         ConnectionRequester requester,
@@ -43,7 +41,7 @@ internal static class ApiHost
             kestrel.Limits.MaxRequestBodySize = 1024 * 1024;
             kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
             kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(15);
-            foreach (var address in listen)
+            foreach (var address in options.Listen)
             {
                 kestrel.Listen(address, options.Port, l =>
                 {

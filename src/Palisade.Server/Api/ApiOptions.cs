@@ -1,3 +1,5 @@
+using System.Net;
+
 namespace Palisade.Server.Api;
 
 /// <summary>How the northbound API behaves.</summary>
@@ -5,6 +7,12 @@ public sealed class ApiOptions
 {
     /// <summary>The API port (HTTPS). 0 picks a free port; -1 turns the API off.</summary>
     public int Port { get; set; } = 7557;
+
+    /// <summary>
+    /// Addresses the API listens on: loopback unless the operator says otherwise, and never where CWMP listens
+    /// merely because CWMP does (logins, keys and users stay off the CPE network).
+    /// </summary>
+    public IList<IPAddress> Listen { get; } = [IPAddress.Loopback];
 
     /// <summary>Hosts a device's ManagementServer.URL may be set to through the API.</summary>
     public IList<string> AcsUrlAllowList { get; } = [];

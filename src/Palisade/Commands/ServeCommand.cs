@@ -12,9 +12,10 @@ internal static class ServeCommand
     public static Command Create()
     {
         var data = new Option<string?>("--data") { Description = "Data folder: the embedded store, the private PKI (pki/) and the bootstrap credential. Default ./palisade-data. Env PALISADE_DATA." };
-        var listen = new Option<string[]>("--listen") { Description = "Address to listen on; repeat for several. Default 127.0.0.1 only; use 0.0.0.0 or :: to accept CPEs from the network. Env PALISADE_LISTEN (comma-separated).", AllowMultipleArgumentsPerToken = true };
+        var listen = new Option<string[]>("--listen") { Description = "Address to listen on; repeat for several. Default 127.0.0.1 only; use 0.0.0.0 or :: to accept CPEs from the network (CWMP only: the API keeps to --api-listen). Env PALISADE_LISTEN (comma-separated).", AllowMultipleArgumentsPerToken = true };
         var port = new Option<int?>("--cwmp-port") { Description = "CWMP port (default 7547, the IANA CWMP port; 0 picks a free one). Env PALISADE_CWMP_PORT." };
         var apiPort = new Option<int?>("--api-port") { Description = "Northbound API port, HTTPS (default 7557; 0 picks a free one; -1 turns the API off). Env PALISADE_API_PORT." };
+        var apiListen = new Option<string[]>("--api-listen") { Description = "Address the API listens on; repeat for several. Default 127.0.0.1 only, whatever --listen says: the API (logins, keys, users) is not exposed where CPEs connect unless named here. Env PALISADE_API_LISTEN (comma-separated).", AllowMultipleArgumentsPerToken = true };
         var acsUrlAllow = new Option<string[]>("--acs-url-allow") { Description = "Host a device's ManagementServer.URL may be set to through the API. Repeatable. Default: the --hostname names. Env PALISADE_ACS_URL_ALLOW.", AllowMultipleArgumentsPerToken = true };
         var hostname = new Option<string[]>("--hostname") { Description = "Host name or IP address CPEs use to reach this ACS; the generated server certificate covers each. Repeatable. Default localhost and 127.0.0.1. Env PALISADE_HOSTNAME.", AllowMultipleArgumentsPerToken = true };
         var insecure = new Option<bool>("--insecure-http") { Description = "Serve CWMP over plaintext HTTP instead of HTTPS. INSECURE: passwords and configuration travel readable; every device is recorded as plaintext. For labs and legacy CPEs only." };
@@ -28,7 +29,7 @@ internal static class ServeCommand
         var maxSessions = new Option<int?>("--max-sessions") { Description = "Sessions in flight above which new ones get 503 with Retry-After (default 2048)." };
         var taskHistory = new Option<int?>("--task-history-days") { Description = "Days a finished task is kept with its result before it is deleted (default 30; 0 keeps every task). Env PALISADE_TASK_HISTORY_DAYS." };
         var logLevel = new Option<Microsoft.Extensions.Logging.LogLevel?>("--log-level") { Description = "Trace, Debug, Information (default: one line per session), Warning, Error." };
-        var config = new Option<string?>("--config") { Description = "A JSON settings file (keys: data, listen, cwmpPort, apiPort, acsUrlAllow, hostnames, insecureHttp, legacyHttpPort, tlsCert, tlsKey, clientCa, allowBasic, disableEnrollment, bootstrapCredential, sessionTimeoutSeconds, maxSessionsInFlight, taskHistoryDays). Environment and command line override it." };
+        var config = new Option<string?>("--config") { Description = "A JSON settings file (keys: data, listen, cwmpPort, apiPort, apiListen, acsUrlAllow, hostnames, insecureHttp, legacyHttpPort, tlsCert, tlsKey, clientCa, allowBasic, disableEnrollment, bootstrapCredential, sessionTimeoutSeconds, maxSessionsInFlight, taskHistoryDays). Environment and command line override it." };
 
         var command = new Command("serve", """
             Run the ACS: the CWMP endpoint for CPEs, over TLS with a private CA by default.
@@ -37,7 +38,7 @@ internal static class ServeCommand
             (never on the command line, where other users could read it).
             """)
         {
-            data, listen, port, apiPort, acsUrlAllow, hostname, insecure, legacyHttp, tlsCert, tlsKey, clientCa, allowBasic, noEnroll, timeout, maxSessions, taskHistory, logLevel, config,
+            data, listen, port, apiPort, apiListen, acsUrlAllow, hostname, insecure, legacyHttp, tlsCert, tlsKey, clientCa, allowBasic, noEnroll, timeout, maxSessions, taskHistory, logLevel, config,
         };
 
         command.SetAction(async (result, cancellationToken) =>
@@ -58,6 +59,7 @@ internal static class ServeCommand
                     Listen = NonEmpty(result.GetValue(listen)),
                     CwmpPort = result.GetValue(port),
                     ApiPort = result.GetValue(apiPort),
+                    ApiListen = NonEmpty(result.GetValue(apiListen)),
                     AcsUrlAllow = NonEmpty(result.GetValue(acsUrlAllow)),
                     Hostnames = NonEmpty(result.GetValue(hostname)),
                     InsecureHttp = result.GetValue(insecure) ? true : null,

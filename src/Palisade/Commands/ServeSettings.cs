@@ -20,6 +20,8 @@ internal sealed class ServeSettings
 
     public int? ApiPort { get; set; }
 
+    public List<string>? ApiListen { get; set; }
+
     public List<string>? AcsUrlAllow { get; set; }
 
     public List<string>? Hostnames { get; set; }
@@ -74,6 +76,7 @@ internal sealed class ServeSettings
             Listen = List(get("PALISADE_LISTEN")),
             CwmpPort = Int("PALISADE_CWMP_PORT", get("PALISADE_CWMP_PORT")),
             ApiPort = Int("PALISADE_API_PORT", get("PALISADE_API_PORT")),
+            ApiListen = List(get("PALISADE_API_LISTEN")),
             AcsUrlAllow = List(get("PALISADE_ACS_URL_ALLOW")),
             Hostnames = List(get("PALISADE_HOSTNAME")),
             InsecureHttp = Bool("PALISADE_INSECURE_HTTP", get("PALISADE_INSECURE_HTTP")),
@@ -97,6 +100,7 @@ internal sealed class ServeSettings
         Listen = over.Listen ?? Listen,
         CwmpPort = over.CwmpPort ?? CwmpPort,
         ApiPort = over.ApiPort ?? ApiPort,
+        ApiListen = over.ApiListen ?? ApiListen,
         AcsUrlAllow = over.AcsUrlAllow ?? AcsUrlAllow,
         Hostnames = over.Hostnames ?? Hostnames,
         InsecureHttp = over.InsecureHttp ?? InsecureHttp,
@@ -120,16 +124,10 @@ internal sealed class ServeSettings
             options.DataDirectory = Data;
         }
 
-        if (Listen is { Count: > 0 })
-        {
-            options.Listen.Clear();
-            foreach (var address in Listen)
-            {
-                options.Listen.Add(IPAddress.TryParse(address, out var ip) ? ip
-                    : address == "localhost" ? IPAddress.Loopback
-                    : throw new ArgumentException($"--listen {address}: not an IP address (use 0.0.0.0 or :: for all interfaces)."));
-            }
-        }
+        // The API never follows --listen: it is told separately, so that widening CWMP for CPEs does not expose
+        // logins, keys and users to the CPE network.
+        SetAddresses(options.Listen, Listen, "--listen");
+        SetAddresses(options.Api.Listen, ApiListen, "--api-listen");
 
         options.CwmpPort = CwmpPort ?? options.CwmpPort;
         options.Api.Port = ApiPort ?? options.Api.Port;
@@ -172,6 +170,22 @@ internal sealed class ServeSettings
         }
 
         return options;
+    }
+
+    private static void SetAddresses(IList<IPAddress> target, List<string>? addresses, string option)
+    {
+        if (addresses is not { Count: > 0 })
+        {
+            return;
+        }
+
+        target.Clear();
+        foreach (var address in addresses)
+        {
+            target.Add(IPAddress.TryParse(address, out var ip) ? ip
+                : address == "localhost" ? IPAddress.Loopback
+                : throw new ArgumentException($"{option} {address}: not an IP address (use 0.0.0.0 or :: for all interfaces)."));
+        }
     }
 }
 

@@ -47,6 +47,9 @@ public sealed class FilterParser
     public const int MaxTerms = 64;
     public const int MaxDepth = 16;
 
+    /// <summary>The longest duration a time value may name (about 100 years).</summary>
+    public const int MaxDurationDays = 36_525;
+
     /// <summary>Device fields a filter may name, and whether they hold times.</summary>
     public static readonly IReadOnlyDictionary<string, bool> DeviceFields = new Dictionary<string, bool>(StringComparer.Ordinal)
     {
@@ -316,16 +319,24 @@ public sealed class FilterParser
                     throw new FilterException("Expected a duration like now-15m, now-1h or now-7d", start);
                 }
 
-                var amount = int.Parse(_text.AsSpan(digits, _pos - digits), CultureInfo.InvariantCulture) * sign;
+                var amount = (double)int.Parse(_text.AsSpan(digits, _pos - digits), CultureInfo.InvariantCulture);
                 var unit = _text[_pos++];
-                time += unit switch
+                var days = unit switch
                 {
-                    's' => TimeSpan.FromSeconds(amount),
-                    'm' => TimeSpan.FromMinutes(amount),
-                    'h' => TimeSpan.FromHours(amount),
-                    'd' => TimeSpan.FromDays(amount),
+                    's' => amount / 86400,
+                    'm' => amount / 1440,
+                    'h' => amount / 24,
+                    'd' => amount,
                     _ => throw new FilterException("A duration ends with s, m, h or d", _pos - 1),
                 };
+
+                // Bounded before it becomes a TimeSpan: now-99999999d would overflow the calendar.
+                if (days > MaxDurationDays)
+                {
+                    throw new FilterException($"A duration is at most {MaxDurationDays} days", start);
+                }
+
+                time += TimeSpan.FromDays(days * sign);
             }
 
             return new FilterValue(null, null, time);

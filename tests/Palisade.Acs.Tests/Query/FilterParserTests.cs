@@ -1,3 +1,4 @@
+using CsCheck;
 using Palisade.Acs.Query;
 
 namespace Palisade.Acs.Tests.Query;
@@ -69,21 +70,60 @@ public sealed class FilterParserTests
     [Fact]
     public void Blank_means_every_device() => Assert.Null(FilterParser.Parse("  ", Now));
 
+    // Every input either parses into a filter or is refused with a FilterException that points inside the text;
+    // no other exception escapes (each would be a 500 at the API). Both outcomes must occur, or the generator
+    // tests nothing; and what parses must parse the same again (the parser keeps no state between calls).
     [Fact]
-    public void Random_input_only_ever_parses_or_raises_a_filter_exception()
+    public void Random_input_parses_or_is_refused_with_a_position_inside_the_text()
     {
-        var alphabet = "Device.X tag event = <> < > ( ) \" ' AND OR NOT LIKE IS NULL now-1h 12 % _ \\ ;".Split(' ');
-        var random = new Random(7);
-        for (var i = 0; i < 5000; i++)
+        string[] fields = ["Device.X", "tag", "event", "lastInform", "registered", "softwareVersion", "password", "Device."];
+        string[] operators = ["=", "<>", "<", ">=", "LIKE", "NOT LIKE", "IS NULL", "IS NOT NULL", "!"];
+        string[] values = ["\"a\"", "'b%'", "12", "-3.5e308", "1e999", "now", "now-1h", "now-99999999d", "now+36525d", "now-2147483647m", "true", "\"2026-11-25\"", "\"unterminated"];
+        string[] noise = ["(", ")", "AND", "OR", "NOT", ";", "\\", "%", "_", "'", "now-"];
+        var terms = Gen.Select(Gen.Int[0, fields.Length - 1], Gen.Int[0, operators.Length - 1], Gen.Int[0, values.Length - 1], Gen.Bool)
+            .Select((f, o, v, or) => $"{fields[f]} {operators[o]}{(operators[o].StartsWith("IS", StringComparison.Ordinal) ? "" : " " + values[v])}" + (or ? " OR" : " AND"));
+        var mutations = Gen.Select(Gen.Int[0, 64], Gen.Int[0, noise.Length - 1]).Array[0, 2];
+        var parsed = 0;
+        var refused = 0;
+        Gen.Select(terms.Array[1, 4], mutations).Sample((chosen, changes) =>
         {
-            var text = string.Join(' ', Enumerable.Range(0, random.Next(1, 12)).Select(_ => alphabet[random.Next(alphabet.Length)]));
+            var words = string.Join(' ', chosen).Split(' ').ToList();
+            words.RemoveAt(words.Count - 1);
+            foreach (var (at, token) in changes)
+            {
+                words.Insert(at % (words.Count + 1), noise[token]);
+            }
+
+            var text = string.Join(' ', words);
+            Filter? filter;
             try
             {
-                FilterParser.Parse(text, Now);
+                filter = FilterParser.Parse(text, Now);
             }
-            catch (FilterException)
+            catch (FilterException e)
             {
+                Assert.InRange(e.Position, 0, text.Length);
+                Assert.Contains("at character", e.Message, StringComparison.Ordinal);
+                refused++;
+                return;
             }
-        }
+
+            Assert.NotNull(filter);
+            Assert.Equal(filter, FilterParser.Parse(text, Now));
+            parsed++;
+        }, iter: 5000, threads: 1);
+
+        Assert.True(parsed > 200, $"only {parsed} of 5000 inputs parsed");
+        Assert.True(refused > 200, $"only {refused} of 5000 inputs were refused");
+    }
+
+    [Theory]
+    [InlineData("lastInform > now-99999999d")]
+    [InlineData("lastInform > now+99999999d")]
+    [InlineData("registered < now-999999999h")]
+    public void A_duration_past_the_calendar_is_refused_as_a_filter_mistake(string text)
+    {
+        var error = Assert.Throws<FilterException>(() => FilterParser.Parse(text, Now));
+        Assert.Contains("duration", error.Message, StringComparison.Ordinal);
     }
 }

@@ -145,7 +145,9 @@ public sealed class DeviceAuthenticator
         if (_options.Bootstrap is { } bootstrap
             && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(user + ":" + password), Encoding.UTF8.GetBytes(bootstrap.Username + ":" + bootstrap.Password)))
         {
-            return new(AuthVerdict.Accepted, AuthMethods.Bootstrap, true, false, "bootstrap credential (basic)");
+            // Recorded as Basic, the scheme it used: the posture's basic-auth item counts it (enrolled = false says
+            // it came on the bootstrap credential).
+            return new(AuthVerdict.Accepted, AuthMethods.Basic, true, false, "bootstrap credential (basic)");
         }
 
         return AuthDecision.Challenge("wrong basic credentials");

@@ -42,7 +42,7 @@ public static class FleetPosture
 
         if (allowedAcsHosts.Count > 0)
         {
-            var allowed = string.Join(" OR ", allowedAcsHosts.Select(h => $"acsUrl LIKE \"https://{Escape(h)}/%\" OR acsUrl LIKE \"https://{Escape(h)}:%\""));
+            var allowed = string.Join(" OR ", allowedAcsHosts.Select(h => $"acsUrl LIKE \"https://{VersionFilter.Quote(VersionFilter.Like(h))}/%\" OR acsUrl LIKE \"https://{VersionFilter.Quote(VersionFilter.Like(h))}:%\""));
             items.Add(("acs-url-elsewhere", "critical", "Devices whose ACS URL points elsewhere", $"acsUrl IS NOT NULL AND NOT ({allowed})",
                 "Someone changed their ManagementServer.URL (or they were provisioned wrongly): investigate and set it back through the audited permission."));
         }
@@ -56,13 +56,23 @@ public static class FleetPosture
 
         if (minimumFirmware is not null)
         {
-            long below = 0;
+            // Counted here, not by the store (its filters compare text, not versions); the link lists the same
+            // devices by naming the versions found below the minimum (see VersionFilter).
+            var versions = new Dictionary<string, long>(StringComparer.Ordinal);
             await foreach (var devices in store.PagesAsync(null, cancellationToken: cancellationToken).ConfigureAwait(false))
             {
-                below += devices.Count(d => d.SoftwareVersion is { } v && CompareVersions(v, minimumFirmware) < 0);
+                foreach (var d in devices)
+                {
+                    if (d.SoftwareVersion is { } v)
+                    {
+                        versions[v] = versions.GetValueOrDefault(v) + 1;
+                    }
+                }
             }
 
-            result.Add(new PostureItem("old-firmware", "medium", $"Devices below firmware {minimumFirmware}", below, $"softwareVersion < \"{Escape(minimumFirmware)}\" (compared as versions)",
+            var below = versions.Where(v => CompareVersions(v.Key, minimumFirmware) < 0).ToList();
+            result.Add(new PostureItem("old-firmware", "medium", $"Devices below firmware {minimumFirmware}", below.Sum(v => v.Value),
+                VersionFilter.Below([.. versions.Keys], [.. below.Select(v => v.Key)]),
                 "Schedule a signed firmware download for them (a staged campaign)."));
         }
 
@@ -89,6 +99,4 @@ public static class FleetPosture
 
         return 0;
     }
-
-    private static string Escape(string text) => text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
 }

@@ -461,9 +461,9 @@ internal static class FleetBenchmark
     // session): opened on first use, beside the running server (SQLite in WAL mode serves both processes).
     private sealed class TaskQueue(string data) : IAsyncDisposable
     {
-        private SqliteDeviceStore? _store;
+        private SqliteStore? _store;
 
-        public SqliteDeviceStore Store() => _store ??= SqliteDeviceStore.Open(new SqliteStoreOptions { DataDirectory = data });
+        public SqliteStore Store() => _store ??= SqliteStore.Open(new SqliteStoreOptions { DataDirectory = data });
 
         public ValueTask DisposeAsync() => _store?.DisposeAsync() ?? ValueTask.CompletedTask;
     }
@@ -483,7 +483,7 @@ internal static class FleetBenchmark
 
     // The bootstrap scenario's unit: first contact (enrollment, credential rotation), then the discovery of the
     // device's whole tree in its next session: every name with its writability, then every value.
-    private static async Task<SessionOutcome> EnrollAndDiscoverAsync(CpeAgent agent, SqliteDeviceStore store, CancellationToken cancellationToken)
+    private static async Task<SessionOutcome> EnrollAndDiscoverAsync(CpeAgent agent, SqliteStore store, CancellationToken cancellationToken)
     {
         var enrolled = await ServedAsync(agent, cancellationToken).ConfigureAwait(false);
         if (!enrolled.Success)
@@ -500,7 +500,7 @@ internal static class FleetBenchmark
 
     // Before each session: TASKS tasks for the device, alternately a GetParameterValues of 50 of its parameters and
     // a SetParameterValues of 5 (the work scenario's pair), queued as the API queues them.
-    private static Func<CpeAgent, Task> QueueWork(CpeAgent sample, SqliteDeviceStore store, int tasks, CancellationToken cancellationToken)
+    private static Func<CpeAgent, Task> QueueWork(CpeAgent sample, SqliteStore store, int tasks, CancellationToken cancellationToken)
     {
         var names = sample.Model.GetNames(sample.Model.Root, false).Where(p => !p.IsObject).Select(p => p.Name).Take(50).ToList();
         var gpv = TaskJson.Serialize(new GetParameterValuesTask(names));

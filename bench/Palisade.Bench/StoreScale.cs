@@ -19,7 +19,7 @@ internal static class StoreScale
         var clock = Stopwatch.StartNew();
         var now = DateTimeOffset.UtcNow;
         var paths = Enumerable.Range(0, parameters).Select(i => $"Device.Scale.Object{i / 20}.Parameter{i % 20}").ToArray();
-        await using (var store = SqliteDeviceStore.Open(new SqliteStoreOptions { DataDirectory = data }))
+        await using (var store = SqliteStore.Open(new SqliteStoreOptions { DataDirectory = data }))
         {
             for (var n = 0; n < devices; n++)
             {

@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Palisade.Acs.Sessions;
+using Palisade.Acs.Storage;
 using Palisade.Acs.Tasks;
 using Palisade.Cwmp;
 using Palisade.Security.Pki;
@@ -29,7 +30,7 @@ public sealed class PalisadeHost : IAsyncDisposable
     private readonly Task _sweeper;
     private readonly Task _historyKeeper;
 
-    private PalisadeHost(WebApplication app, WebApplication? api, Acs.ConnectionRequests.ConnectionRequester requester, SqliteDeviceStore store, SessionEngine engine, StartupFacts facts, TaskHistory? history, ILogger logger)
+    private PalisadeHost(WebApplication app, WebApplication? api, Acs.ConnectionRequests.ConnectionRequester requester, IPalisadeStore store, SessionEngine engine, StartupFacts facts, TaskHistory? history, ILogger logger)
     {
         _app = app;
         _api = api;
@@ -42,7 +43,7 @@ public sealed class PalisadeHost : IAsyncDisposable
     }
 
     /// <summary>The open store.</summary>
-    public SqliteDeviceStore Store { get; }
+    public IPalisadeStore Store { get; }
 
     /// <summary>The session engine.</summary>
     public SessionEngine Engine { get; }
@@ -99,7 +100,7 @@ public sealed class PalisadeHost : IAsyncDisposable
         }
 
         options.Authentication.Bootstrap = bootstrap;
-        var store = SqliteDeviceStore.Open(new SqliteStoreOptions { DataDirectory = data });
+        var store = SqliteStore.Open(new SqliteStoreOptions { DataDirectory = data });
         WebApplication? app = null;
         WebApplication? api = null;
         Acs.ConnectionRequests.ConnectionRequester? requester = null;

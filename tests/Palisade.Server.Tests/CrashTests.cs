@@ -43,7 +43,7 @@ public sealed class CrashTests : IDisposable
 
         // Queue three tasks per device, straight into the store (the server is down).
         var taskIds = new List<long>();
-        await using (var store = SqliteDeviceStore.Open(new SqliteStoreOptions { DataDirectory = _data }))
+        await using (var store = SqliteStore.Open(new SqliteStoreOptions { DataDirectory = _data }))
         {
             foreach (var (serial, _, _) in enrolled)
             {
@@ -85,7 +85,7 @@ public sealed class CrashTests : IDisposable
             }
         }
 
-        await using (var store = SqliteDeviceStore.Open(new SqliteStoreOptions { DataDirectory = _data }))
+        await using (var store = SqliteStore.Open(new SqliteStoreOptions { DataDirectory = _data }))
         {
             Assert.Empty(await store.CheckIntegrityAsync(CancellationToken.None));
             foreach (var id in taskIds)
@@ -112,7 +112,7 @@ public sealed class CrashTests : IDisposable
             await process.WaitForExitAsync();
         }
 
-        await using (var store = SqliteDeviceStore.Open(new SqliteStoreOptions { DataDirectory = _data }))
+        await using (var store = SqliteStore.Open(new SqliteStoreOptions { DataDirectory = _data }))
         {
             foreach (var id in taskIds)
             {

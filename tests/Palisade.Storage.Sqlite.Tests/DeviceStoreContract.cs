@@ -4,20 +4,20 @@ using Palisade.Acs.Storage;
 namespace Palisade.Storage.Sqlite.Tests;
 
 /// <summary>
-/// What every <see cref="IDeviceStore"/> must do. The SQLite store runs it now; the PostgreSQL
+/// What every <see cref="IPalisadeStore"/> must do. The SQLite store runs it now; the PostgreSQL
 /// store inherits it unchanged.
 /// </summary>
 public abstract class DeviceStoreContract : IAsyncLifetime
 {
     protected static readonly DateTimeOffset T0 = DateTimeOffset.FromUnixTimeMilliseconds(1_790_000_000_000);
 
-    protected IDeviceStore Store { get; set; } = null!;
+    protected IPalisadeStore Store { get; set; } = null!;
 
     /// <summary>Opens a fresh, empty store.</summary>
-    protected abstract Task<IDeviceStore> OpenAsync();
+    protected abstract Task<IPalisadeStore> OpenAsync();
 
     /// <summary>Closes and reopens the same store (same data).</summary>
-    protected abstract Task<IDeviceStore> ReopenAsync(IDeviceStore store);
+    protected abstract Task<IPalisadeStore> ReopenAsync(IPalisadeStore store);
 
     public async Task InitializeAsync() => Store = await OpenAsync();
 

@@ -9,11 +9,11 @@ public sealed class PostureTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "palisade-posture-" + Guid.NewGuid().ToString("N"));
-    private SqliteDeviceStore _store = null!;
+    private SqliteStore _store = null!;
 
     public Task InitializeAsync()
     {
-        _store = SqliteDeviceStore.Open(new SqliteStoreOptions { DataDirectory = _folder });
+        _store = SqliteStore.Open(new SqliteStoreOptions { DataDirectory = _folder });
         return Task.CompletedTask;
     }
 

@@ -16,10 +16,10 @@ public sealed class SqliteDeviceStoreTests : SearchContract, IDisposable
         }
     }
 
-    protected override Task<IDeviceStore> OpenAsync() =>
-        Task.FromResult<IDeviceStore>(SqliteDeviceStore.Open(new SqliteStoreOptions { DataDirectory = _folder }));
+    protected override Task<IPalisadeStore> OpenAsync() =>
+        Task.FromResult<IPalisadeStore>(SqliteStore.Open(new SqliteStoreOptions { DataDirectory = _folder }));
 
-    protected override async Task<IDeviceStore> ReopenAsync(IDeviceStore store)
+    protected override async Task<IPalisadeStore> ReopenAsync(IPalisadeStore store)
     {
         await store.DisposeAsync();
         return await OpenAsync();
@@ -28,10 +28,10 @@ public sealed class SqliteDeviceStoreTests : SearchContract, IDisposable
     [Fact]
     public async Task Sessions_that_end_together_share_one_transaction_and_a_failing_one_is_rolled_back_alone()
     {
-        var store = (SqliteDeviceStore)Store;
+        var store = (SqliteStore)Store;
         using var gate = new ManualResetEventSlim();
         var held = HoldWriterAsync(store, gate);
-        var transactionsBefore = store.SessionTransactions;
+        var transactionsBefore = store.Sessions.SessionTransactions;
 
         // Queued while the writer is busy: the first interns a path, the second interns another and then fails,
         // the third uses the failed session's new path, which must be interned again, not taken from the failure.
@@ -45,9 +45,9 @@ public sealed class SqliteDeviceStoreTests : SearchContract, IDisposable
         var commits = new List<Task>();
         foreach (var changes in new[] { first, failing, third })
         {
-            var queued = store.QueuedSessions;
+            var queued = store.Sessions.QueuedSessions;
             commits.Add(Task.Run(() => Store.CommitSessionAsync(changes, default)));
-            await WaitUntilAsync(() => store.QueuedSessions > queued);
+            await WaitUntilAsync(() => store.Sessions.QueuedSessions > queued);
         }
 
         gate.Set();
@@ -57,7 +57,7 @@ public sealed class SqliteDeviceStoreTests : SearchContract, IDisposable
         await commits[2];
 
         Assert.Equal(StoreErrorReason.Rejected, error.Reason);
-        Assert.Equal(1, store.SessionTransactions - transactionsBefore);
+        Assert.Equal(1, store.Sessions.SessionTransactions - transactionsBefore);
         Assert.Equal(["1"], (await Store.GetParametersAsync(Id(1), null, default)).Select(p => p.Value));
         Assert.Null(await Store.GetDeviceAsync(Id(2), default));
         Assert.Empty(await Store.GetParametersAsync(Id(2), null, default));
@@ -68,14 +68,14 @@ public sealed class SqliteDeviceStoreTests : SearchContract, IDisposable
     [Fact]
     public async Task A_session_cancelled_while_queued_is_not_written()
     {
-        var store = (SqliteDeviceStore)Store;
+        var store = (SqliteStore)Store;
         using var gate = new ManualResetEventSlim();
         var held = HoldWriterAsync(store, gate);
         using var cancel = new CancellationTokenSource();
         var kept = Task.Run(() => Store.CommitSessionAsync(new SessionChanges(NewDevice(1)), default));
-        await WaitUntilAsync(() => store.QueuedSessions == 1);
+        await WaitUntilAsync(() => store.Sessions.QueuedSessions == 1);
         var dropped = Task.Run(() => Store.CommitSessionAsync(new SessionChanges(NewDevice(2)), cancel.Token));
-        await WaitUntilAsync(() => store.QueuedSessions == 2);
+        await WaitUntilAsync(() => store.Sessions.QueuedSessions == 2);
 
         await cancel.CancelAsync();
         gate.Set();
@@ -90,7 +90,7 @@ public sealed class SqliteDeviceStoreTests : SearchContract, IDisposable
     [Fact]
     public async Task Closing_the_store_tells_every_writer_queued_behind_the_close_and_leaves_none_waiting()
     {
-        var store = (SqliteDeviceStore)Store;
+        var store = (SqliteStore)Store;
         await store.CommitSessionAsync(new SessionChanges(NewDevice(1)), default);
         using var gate = new ManualResetEventSlim();
         var held = HoldWriterAsync(store, gate);
@@ -123,10 +123,10 @@ public sealed class SqliteDeviceStoreTests : SearchContract, IDisposable
     }
 
     /// <summary>Keeps the store's writer busy until <paramref name="gate"/> opens; returns once it is held.</summary>
-    private static Task<bool> HoldWriterAsync(SqliteDeviceStore store, ManualResetEventSlim gate)
+    private static Task<bool> HoldWriterAsync(SqliteStore store, ManualResetEventSlim gate)
     {
         using var entered = new ManualResetEventSlim();
-        var held = Task.Run(() => store.WriteAsync(_ =>
+        var held = Task.Run(() => store.Database.WriteAsync(_ =>
         {
             entered.Set();
             return gate.Wait(TimeSpan.FromSeconds(30));
@@ -148,10 +148,10 @@ public sealed class SqliteDeviceStoreTests : SearchContract, IDisposable
     [Fact]
     public async Task A_new_store_is_migrated_and_reopening_is_idempotent()
     {
-        var store = (SqliteDeviceStore)Store;
+        var store = (SqliteStore)Store;
         Assert.Equal(SchemaMigrator.LatestVersion, store.SchemaVersion);
 
-        var reopened = (SqliteDeviceStore)await ReopenAsync(Store);
+        var reopened = (SqliteStore)await ReopenAsync(Store);
         Store = reopened;
 
         Assert.Equal(SchemaMigrator.LatestVersion, reopened.SchemaVersion);
@@ -164,7 +164,7 @@ public sealed class SqliteDeviceStoreTests : SearchContract, IDisposable
         Assert.Empty(await Store.TakeQueuedTasksAsync(Id(1), T0, default));
 
         // Another process (the CLI, a second server, the benchmark) queues a task on the same data folder.
-        await using (var other = SqliteDeviceStore.Open(new SqliteStoreOptions { DataDirectory = _folder }))
+        await using (var other = SqliteStore.Open(new SqliteStoreOptions { DataDirectory = _folder }))
         {
             await other.AddTaskAsync(Id(1), new NewTask("reboot", """{"name":"reboot"}""", T0, null), default);
         }
@@ -179,10 +179,10 @@ public sealed class SqliteDeviceStoreTests : SearchContract, IDisposable
         // Without a busy timeout, SQLite answers busy at once and the provider sleeps 150 ms before each retry: in
         // the fleet benchmark, with tasks queued from its own process, sessions then took 100-200 ms at p50 instead
         // of a few. With it, SQLite retries within milliseconds. Every connection of the store has it.
-        var store = (SqliteDeviceStore)Store;
+        var store = (SqliteStore)Store;
         var expected = (long)new SqliteStoreOptions().BusyTimeout.TotalMilliseconds;
-        Assert.Equal(expected, await store.WriteAsync(transaction => BusyTimeout(transaction.Connection!, transaction), default));
-        Assert.Equal(expected, await store.ReadAsync(reader => BusyTimeout(reader.Connection, null), default));
+        Assert.Equal(expected, await store.Database.WriteAsync(transaction => BusyTimeout(transaction.Connection!, transaction), default));
+        Assert.Equal(expected, await store.Database.ReadAsync(reader => BusyTimeout(reader.Connection, null), default));
     }
 
     private static long BusyTimeout(SqliteConnection connection, SqliteTransaction? transaction)
@@ -211,7 +211,7 @@ public sealed class SqliteDeviceStoreTests : SearchContract, IDisposable
 
         changes.Parameters.Add(new CachedParameter("Device.X.007.Value", null, null, null, 2, "Subscriber", null));
         changes.Parameters.Add(new CachedParameter("Device.X.007.Value", "later", "string", null, null, null, T0.AddSeconds(1)));
-        Assert.Equal(100, SqliteDeviceStore.MergedByPath(changes.Parameters).Count);
+        Assert.Equal(100, SqliteSessionStore.MergedByPath(changes.Parameters).Count);
         await Store.CommitSessionAsync(changes, default);
 
         var stored = await Store.GetParametersAsync(Id(1), "Device.X.", default);
@@ -308,17 +308,17 @@ public sealed class SqliteDeviceStoreTests : SearchContract, IDisposable
 
         // Missing: refused, and no new key is made that would orphan the sealed passwords.
         File.Delete(key);
-        var missing = Assert.Throws<StoreException>(() => SqliteDeviceStore.Open(new SqliteStoreOptions { DataDirectory = _folder }));
+        var missing = Assert.Throws<StoreException>(() => SqliteStore.Open(new SqliteStoreOptions { DataDirectory = _folder }));
         Assert.Contains("missing", missing.Message, StringComparison.Ordinal);
         Assert.False(File.Exists(key));
 
         // Another store's key: refused.
         File.WriteAllText(key, Palisade.Security.Secrets.SecretBox.Create().KeyText);
-        var foreign = Assert.Throws<StoreException>(() => SqliteDeviceStore.Open(new SqliteStoreOptions { DataDirectory = _folder }));
+        var foreign = Assert.Throws<StoreException>(() => SqliteStore.Open(new SqliteStoreOptions { DataDirectory = _folder }));
         Assert.Contains("not this store's key", foreign.Message, StringComparison.Ordinal);
 
         File.WriteAllText(key, "damaged");
-        Assert.Contains("damaged", Assert.Throws<StoreException>(() => SqliteDeviceStore.Open(new SqliteStoreOptions { DataDirectory = _folder })).Message, StringComparison.Ordinal);
+        Assert.Contains("damaged", Assert.Throws<StoreException>(() => SqliteStore.Open(new SqliteStoreOptions { DataDirectory = _folder })).Message, StringComparison.Ordinal);
 
         File.WriteAllText(key, saved);
         Store = await OpenAsync();
@@ -344,7 +344,7 @@ public sealed class SqliteDeviceStoreTests : SearchContract, IDisposable
             command.ExecuteNonQuery();
         }
 
-        var error = Assert.Throws<StoreException>(() => SqliteDeviceStore.Open(new SqliteStoreOptions { DataDirectory = _folder }));
+        var error = Assert.Throws<StoreException>(() => SqliteStore.Open(new SqliteStoreOptions { DataDirectory = _folder }));
 
         Assert.Contains("newer than this Palisade build", error.Message, StringComparison.Ordinal);
         Store = await OpenAsyncAfterRepair();
@@ -355,10 +355,10 @@ public sealed class SqliteDeviceStoreTests : SearchContract, IDisposable
     [InlineData(null, "", "\uFFFF")]
     public void Prefix_ranges_cover_exactly_the_subtree(string? prefix, string from, string to)
     {
-        Assert.Equal((from, to), SqliteDeviceStore.PrefixRange(prefix));
+        Assert.Equal((from, to), SqliteDatabase.PrefixRange(prefix));
     }
 
-    private async Task<IDeviceStore> OpenAsyncAfterRepair()
+    private async Task<IPalisadeStore> OpenAsyncAfterRepair()
     {
         using (var connection = new SqliteConnection($"Data Source={Path.Combine(_folder, "palisade.db")};Pooling=False"))
         {

@@ -66,17 +66,6 @@ public sealed record AuditCheckpoint(long Seq, string Hash)
     }
 }
 
-/// <summary>The append-only, hash-chained audit log.</summary>
-public interface IAuditLog
-{
-    Task<AuditEntry> AppendAsync(AuditRecord record, CancellationToken cancellationToken);
-
-    Task<IReadOnlyList<AuditEntry>> ListAuditAsync(long? beforeSeq, int limit, CancellationToken cancellationToken);
-
-    /// <summary>Walks the chain; with <paramref name="checkpoint"/>, also checks that the entry recorded then is still there, unchanged.</summary>
-    Task<AuditVerification> VerifyAuditAsync(CancellationToken cancellationToken, AuditCheckpoint? checkpoint = null);
-}
-
 /// <summary>The hash of an audit entry: SHA-256 over its fields and the previous hash.</summary>
 public static class AuditChain
 {

@@ -7,7 +7,7 @@ namespace Palisade.Acs.Access;
 /// <summary>Reads that respect a caller's device scope: outside it, a device or task does not exist.</summary>
 internal static class ScopedReads
 {
-    public static async Task<Device> DeviceAsync(IDeviceStore store, Caller caller, string id, CancellationToken cancellationToken)
+    public static async Task<Device> DeviceAsync(IDeviceRegistry store, Caller caller, string id, CancellationToken cancellationToken)
     {
         if (!DeviceId.TryParse(id, out var deviceId))
         {
@@ -23,9 +23,9 @@ internal static class ScopedReads
         return device;
     }
 
-    public static async Task<DeviceTask?> TaskAsync(IDeviceStore store, Caller caller, long taskId, CancellationToken cancellationToken)
+    public static async Task<DeviceTask?> TaskAsync(ITaskLookup tasks, IDeviceRegistry devices, Caller caller, long taskId, CancellationToken cancellationToken)
     {
-        var task = await store.GetTaskAsync(taskId, cancellationToken).ConfigureAwait(false);
-        return task is null || (caller.DeviceScope is { } scope && !await store.MatchesAsync(task.DeviceId, scope, cancellationToken).ConfigureAwait(false)) ? null : task;
+        var task = await tasks.GetTaskAsync(taskId, cancellationToken).ConfigureAwait(false);
+        return task is null || (caller.DeviceScope is { } scope && !await devices.MatchesAsync(task.DeviceId, scope, cancellationToken).ConfigureAwait(false)) ? null : task;
     }
 }

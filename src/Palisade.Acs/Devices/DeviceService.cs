@@ -15,7 +15,7 @@ namespace Palisade.Acs.Devices;
 /// The device registry as the API and the console use it: lists and exports within the caller's scope, tags,
 /// deletion, readmission and connection requests, each write audited.
 /// </summary>
-public sealed class DeviceService(IDeviceStore store, ConnectionRequester requester, AuditService audit, TimeProvider time)
+public sealed class DeviceService(IDeviceRegistry store, ConnectionRequester requester, AuditService audit, TimeProvider time)
 {
     private static readonly string[] CsvColumns = ["id", "serialNumber", "productClass", "softwareVersion", "lastInform", "online"];
 
@@ -142,7 +142,7 @@ public sealed class DeviceService(IDeviceStore store, ConnectionRequester reques
         ArgumentNullException.ThrowIfNull(caller);
         caller.Demand(Permission.WriteManagementServer);
         var device = await ScopedReads.DeviceAsync(store, caller, id, cancellationToken).ConfigureAwait(false);
-        await store.CommitSessionAsync(new SessionChanges(device with { Credentials = DeviceCredentials.None }), cancellationToken).ConfigureAwait(false);
+        await store.ResetCredentialsAsync(device.Id, cancellationToken).ConfigureAwait(false);
         await audit.RecordAsync(caller, "device.readmit", device.Id.ToString(), []).ConfigureAwait(false);
         return device;
     }

@@ -9,7 +9,7 @@ using Palisade.Acs.Storage;
 namespace Palisade.Acs.Faults;
 
 /// <summary>Faulted tasks: listed by device or filter within the caller's scope, and cleared once dealt with.</summary>
-public sealed class FaultService(IDeviceStore store, AuditService audit, TimeProvider time)
+public sealed class FaultService(ITaskStore store, IDeviceRegistry registry, AuditService audit, TimeProvider time)
 {
     /// <summary>Faults newest first, of one device (<paramref name="deviceId"/>), of the devices a filter matches, or of all.</summary>
     public async Task<IReadOnlyList<DeviceTask>> ListAsync(Caller caller, string? deviceId, string? filterText, int limit, CancellationToken cancellationToken)
@@ -19,7 +19,7 @@ public sealed class FaultService(IDeviceStore store, AuditService audit, TimePro
         DeviceId? id = null;
         if (!string.IsNullOrEmpty(deviceId))
         {
-            id = (await ScopedReads.DeviceAsync(store, caller, deviceId, cancellationToken).ConfigureAwait(false)).Id;
+            id = (await ScopedReads.DeviceAsync(registry, caller, deviceId, cancellationToken).ConfigureAwait(false)).Id;
         }
 
         var filter = caller.Scoped(Filters.Parse(filterText, time.GetUtcNow()));
@@ -31,7 +31,7 @@ public sealed class FaultService(IDeviceStore store, AuditService audit, TimePro
     {
         ArgumentNullException.ThrowIfNull(caller);
         caller.Demand(Permission.WriteFaults);
-        if (await ScopedReads.TaskAsync(store, caller, taskId, cancellationToken).ConfigureAwait(false) is not { } task || !await store.ClearFaultAsync(taskId, cancellationToken).ConfigureAwait(false))
+        if (await ScopedReads.TaskAsync(store, registry, caller, taskId, cancellationToken).ConfigureAwait(false) is not { } task || !await store.ClearFaultAsync(taskId, cancellationToken).ConfigureAwait(false))
         {
             throw ServiceException.NotFound("fault");
         }

@@ -22,7 +22,7 @@ public static class FleetPosture
     /// <summary>The task that moves plaintext devices to the server's own https URL after a reachability check.</summary>
     public const string PlaintextRemedyTask = "{\"name\":\"moveToHttps\"}";
 
-    public static async Task<IReadOnlyList<PostureItem>> ComputeAsync(IDeviceStore store, IReadOnlyList<string> allowedAcsHosts, string? minimumFirmware, DateTimeOffset now, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<PostureItem>> ComputeAsync(IDeviceRegistry store, IReadOnlyList<string> allowedAcsHosts, string? minimumFirmware, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(allowedAcsHosts);

@@ -5,7 +5,7 @@ using Palisade.Acs.Storage;
 namespace Palisade.Acs.Posture;
 
 /// <summary>The fleet's security posture for a caller who may read the whole fleet.</summary>
-public sealed class PostureService(IDeviceStore store, IReadOnlyList<string> allowedAcsHosts, TimeProvider time)
+public sealed class PostureService(IDeviceRegistry store, IReadOnlyList<string> allowedAcsHosts, TimeProvider time)
 {
     /// <summary>Every posture item; <paramref name="minimumFirmware"/> adds the old-firmware item.</summary>
     public Task<IReadOnlyList<PostureItem>> ComputeAsync(Caller caller, string? minimumFirmware, CancellationToken cancellationToken)

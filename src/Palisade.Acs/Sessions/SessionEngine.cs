@@ -23,7 +23,7 @@ public sealed partial class SessionEngine : ICwmpEndpoint
 {
     private static readonly KeyValuePair<string, string> SoapContentType = new("Content-Type", CwmpHttpResponse.SoapContentType);
 
-    private readonly IDeviceStore _store;
+    private readonly ISessionStore _store;
     private readonly DeviceAuthenticator _auth;
     private readonly SessionOptions _options;
     private readonly AuthenticationOptions _authOptions;
@@ -34,7 +34,7 @@ public sealed partial class SessionEngine : ICwmpEndpoint
     private readonly CwmpLimits _limits;
 
     /// <summary>Creates the engine over a store.</summary>
-    public SessionEngine(IDeviceStore store, SessionOptions options, AuthenticationOptions authentication, TimeProvider? time = null, ILogger? logger = null, CwmpLimits? limits = null)
+    public SessionEngine(ISessionStore store, SessionOptions options, AuthenticationOptions authentication, TimeProvider? time = null, ILogger? logger = null, CwmpLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(authentication);

@@ -12,7 +12,7 @@ public static class DeviceStorePaging
     /// each costs the same at the millionth device as at the first, and devices added or removed meanwhile neither
     /// repeat nor skip the others.
     /// </summary>
-    public static async IAsyncEnumerable<IReadOnlyList<Device>> PagesAsync(this IDeviceStore store, Filter? filter, int pageSize = 1000, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public static async IAsyncEnumerable<IReadOnlyList<Device>> PagesAsync(this IDeviceRegistry store, Filter? filter, int pageSize = 1000, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         string? after = null;

@@ -4,7 +4,7 @@ namespace Palisade.Acs.Storage;
 
 /// <summary>
 /// Everything one CWMP session changed, committed in one transaction by
-/// <see cref="IDeviceStore.CommitSessionAsync"/>: after a crash the store holds all of it or none.
+/// <see cref="ISessionStore.CommitSessionAsync"/>: after a crash the store holds all of it or none.
 /// Tasks not mentioned here stay as they were, so a session that dies leaves its tasks queued.
 /// </summary>
 public sealed class SessionChanges(Device device)

@@ -8,7 +8,7 @@ namespace Palisade.Acs.Tasks;
 /// longer than <paramref name="keep"/> ago are deleted, a bounded batch per transaction so that sessions' commits
 /// are never held up for long. Queued tasks are never touched.
 /// </summary>
-public sealed class TaskHistory(IDeviceStore store, TimeSpan keep, TimeProvider time)
+public sealed class TaskHistory(ITaskStore store, TimeSpan keep, TimeProvider time)
 {
     /// <summary>Tasks deleted per transaction.</summary>
     public const int BatchSize = 1000;

@@ -14,7 +14,7 @@ namespace Palisade.Acs.Tasks;
 /// Operator tasks: validated before they are queued, the management server's settings guarded by their own
 /// permission and allow-list, bulk work bounded, secrets kept out of the audit log, every write audited.
 /// </summary>
-public sealed class TaskService(IDeviceStore store, DeviceService devices, TaskWaiter waiter, AuditService audit, TaskServiceOptions options, TimeProvider time)
+public sealed class TaskService(ITaskStore store, IDeviceRegistry registry, DeviceService devices, TaskWaiter waiter, AuditService audit, TaskServiceOptions options, TimeProvider time)
 {
     private static readonly string[] ManagementServerParameters = ["ManagementServer.URL", "ManagementServer.Username", "ManagementServer.Password"];
 
@@ -24,7 +24,7 @@ public sealed class TaskService(IDeviceStore store, DeviceService devices, TaskW
         ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(request);
         caller.Demand(Permission.WriteTasks);
-        var device = await ScopedReads.DeviceAsync(store, caller, deviceId, cancellationToken).ConfigureAwait(false);
+        var device = await ScopedReads.DeviceAsync(registry, caller, deviceId, cancellationToken).ConfigureAwait(false);
         var definition = Validate(caller, request.Body);
         var expires = Expiry(request.ExpiresInSeconds);
         if (request.TimeoutSeconds is < 0 or > 300)
@@ -69,7 +69,7 @@ public sealed class TaskService(IDeviceStore store, DeviceService devices, TaskW
         var filter = caller.Scoped(Filters.Parse(filterText, time.GetUtcNow()));
         var definition = Validate(caller, request.Body);
         var expires = Expiry(request.ExpiresInSeconds);
-        var ids = await store.MatchDeviceIdsAsync(filter, TaskServiceOptions.MaxBulk + 1, cancellationToken).ConfigureAwait(false);
+        var ids = await registry.MatchDeviceIdsAsync(filter, TaskServiceOptions.MaxBulk + 1, cancellationToken).ConfigureAwait(false);
         if (ids.Count > TaskServiceOptions.MaxBulk)
         {
             throw ServiceException.Invalid("filter", $"The filter matches more than {TaskServiceOptions.MaxBulk} devices; narrow it or split the work.");
@@ -91,7 +91,7 @@ public sealed class TaskService(IDeviceStore store, DeviceService devices, TaskW
     {
         ArgumentNullException.ThrowIfNull(caller);
         caller.Demand(Permission.ReadTasks);
-        return await ScopedReads.TaskAsync(store, caller, taskId, cancellationToken).ConfigureAwait(false) ?? throw ServiceException.NotFound("task");
+        return await ScopedReads.TaskAsync(store, registry, caller, taskId, cancellationToken).ConfigureAwait(false) ?? throw ServiceException.NotFound("task");
     }
 
     /// <summary>A device's tasks, newest first.</summary>
@@ -99,7 +99,7 @@ public sealed class TaskService(IDeviceStore store, DeviceService devices, TaskW
     {
         ArgumentNullException.ThrowIfNull(caller);
         caller.Demand(Permission.ReadTasks);
-        var device = await ScopedReads.DeviceAsync(store, caller, deviceId, cancellationToken).ConfigureAwait(false);
+        var device = await ScopedReads.DeviceAsync(registry, caller, deviceId, cancellationToken).ConfigureAwait(false);
         return await store.ListTasksAsync(device.Id, Math.Clamp(limit, 1, 1000), cancellationToken).ConfigureAwait(false);
     }
 
@@ -108,7 +108,7 @@ public sealed class TaskService(IDeviceStore store, DeviceService devices, TaskW
     {
         ArgumentNullException.ThrowIfNull(caller);
         caller.Demand(Permission.WriteTasks);
-        if (await ScopedReads.TaskAsync(store, caller, taskId, cancellationToken).ConfigureAwait(false) is null)
+        if (await ScopedReads.TaskAsync(store, registry, caller, taskId, cancellationToken).ConfigureAwait(false) is null)
         {
             throw ServiceException.NotFound("task");
         }
@@ -125,7 +125,7 @@ public sealed class TaskService(IDeviceStore store, DeviceService devices, TaskW
     {
         ArgumentNullException.ThrowIfNull(caller);
         caller.Demand(Permission.WriteTasks);
-        var task = await ScopedReads.TaskAsync(store, caller, taskId, cancellationToken).ConfigureAwait(false) ?? throw ServiceException.NotFound("task");
+        var task = await ScopedReads.TaskAsync(store, registry, caller, taskId, cancellationToken).ConfigureAwait(false) ?? throw ServiceException.NotFound("task");
         if (!await store.CancelTaskAsync(taskId, time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
         {
             throw ServiceException.Conflict("Only queued tasks can be cancelled.");

@@ -13,8 +13,8 @@ using Palisade.Acs.ConnectionRequests;
 using Palisade.Acs.Devices;
 using Palisade.Acs.Faults;
 using Palisade.Acs.Posture;
+using Palisade.Acs.Storage;
 using Palisade.Acs.Tasks;
-using Palisade.Storage.Sqlite;
 using Scalar.AspNetCore;
 
 namespace Palisade.Server.Api;
@@ -25,7 +25,7 @@ internal static class ApiHost
     public static async Task<(WebApplication App, string Url)> StartAsync(
         ApiOptions options,
         X509Certificate2? certificate,
-        SqliteDeviceStore store,
+        IPalisadeStore store,
         ConnectionRequester requester,
         TaskWaiter waiter,
         Action<ILoggingBuilder>? logging,
@@ -126,7 +126,7 @@ internal static class ApiHost
     }
 
     // The services the API calls; the console will be given the same ones.
-    private static ApiServices Compose(ApiOptions options, SqliteDeviceStore store, ConnectionRequester requester, TaskWaiter waiter, TimeProvider time)
+    private static ApiServices Compose(ApiOptions options, IPalisadeStore store, ConnectionRequester requester, TaskWaiter waiter, TimeProvider time)
     {
         var audit = new AuditService(store, time);
         var devices = new DeviceService(store, requester, audit, time);
@@ -139,8 +139,8 @@ internal static class ApiHost
         var signIn = new SignInService(store, audit, new SignInOptions { MaxFailedLogins = options.MaxFailedLogins, Lockout = options.Lockout }, time);
         return new ApiServices(
             devices,
-            new TaskService(store, devices, waiter, audit, taskOptions, time),
-            new FaultService(store, audit, time),
+            new TaskService(store, store, devices, waiter, audit, taskOptions, time),
+            new FaultService(store, store, audit, time),
             new AccessService(store, audit, time),
             signIn,
             audit,

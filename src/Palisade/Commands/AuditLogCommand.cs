@@ -22,7 +22,7 @@ internal static class AuditLogCommand
                 return 2;
             }
 
-            await using var store = SqliteDeviceStore.Open(new SqliteStoreOptions { DataDirectory = result.GetValue(data)! });
+            await using var store = SqliteStore.Open(new SqliteStoreOptions { DataDirectory = result.GetValue(data)! });
             var v = await store.VerifyAuditAsync(cancellationToken, checkpoint);
             if (v.Intact)
             {

@@ -50,7 +50,7 @@ internal static class KeysCommand
                 return 2;
             }
 
-            await using var store = SqliteDeviceStore.Open(new SqliteStoreOptions { DataDirectory = dir });
+            await using var store = SqliteStore.Open(new SqliteStoreOptions { DataDirectory = dir });
             var actor = "cli:" + Environment.UserName;
             var (token, record) = ApiKeys.Create(result.GetValue(name)!, roleName, result.GetValue(filter), now, result.GetValue(days) is { } d ? now.AddDays(d) : null, actor);
             await store.CreateKeyAsync(record, cancellationToken);
@@ -64,7 +64,7 @@ internal static class KeysCommand
         var list = new Command("list", "List API keys (never their secrets).") { listData };
         list.SetAction(async (result, cancellationToken) =>
         {
-            await using var store = SqliteDeviceStore.Open(new SqliteStoreOptions { DataDirectory = result.GetValue(listData)! });
+            await using var store = SqliteStore.Open(new SqliteStoreOptions { DataDirectory = result.GetValue(listData)! });
             var table = new Table().AddColumns("id", "name", "role", "device filter", "expires", "revoked");
             foreach (var k in await store.ListKeysAsync(cancellationToken))
             {

@@ -19,13 +19,13 @@ internal sealed class EngineHarness : IAsyncDisposable
     public static readonly DateTimeOffset Start = new(2026, 3, 2, 8, 0, 0, TimeSpan.Zero);
 
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "palisade-engine-" + Guid.NewGuid().ToString("N"));
-    private readonly SqliteDeviceStore _store;
+    private readonly SqliteStore _store;
 
     private EngineHarness(SessionOptions options, AuthenticationOptions authentication)
     {
         Options = options;
         Authentication = authentication;
-        _store = SqliteDeviceStore.Open(new SqliteStoreOptions { DataDirectory = _folder });
+        _store = SqliteStore.Open(new SqliteStoreOptions { DataDirectory = _folder });
         Engine = new SessionEngine(_store, options, authentication, Time);
         Engine.TasksCommitted += updates => Committed.Add(updates);
     }
@@ -40,7 +40,7 @@ internal sealed class EngineHarness : IAsyncDisposable
 
     public SessionEngine Engine { get; }
 
-    public IDeviceStore Store => _store;
+    public IPalisadeStore Store => _store;
 
     /// <summary>Every <see cref="SessionEngine.TasksCommitted"/> raised, in order.</summary>
     public List<IReadOnlyList<TaskUpdate>> Committed { get; } = [];

@@ -1,11 +1,113 @@
 using Palisade.Acs.Devices;
 using Palisade.Acs.Query;
 using Palisade.Acs.Storage;
+using static Palisade.Storage.Sqlite.SqliteDatabase;
 
 namespace Palisade.Storage.Sqlite;
 
-public sealed partial class SqliteDeviceStore
+/// <summary>The registered devices: lookup, cached parameters, search, tags, counting and deletion.</summary>
+internal sealed class SqliteDeviceRegistry(SqliteDatabase db) : IDeviceRegistry
 {
+    private const string DeviceColumns = DeviceRow.Columns;
+    private const string DeviceById = $"SELECT {DeviceColumns} FROM devices WHERE id = ?1";
+
+    /// <inheritdoc />
+    public Task<Device?> GetDeviceAsync(DeviceId id, CancellationToken cancellationToken) =>
+        db.ReadAsync(connection =>
+        {
+            var statement = connection.Raw(DeviceById);
+            try
+            {
+                statement.Bind(1, id.ToString());
+                return statement.Step() ? DeviceRow.Read(statement, db.Secrets) : null;
+            }
+            finally
+            {
+                statement.Reset();
+            }
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<long> CountDevicesAsync(CancellationToken cancellationToken) =>
+        db.ReadAsync(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT count(*) FROM devices";
+            return (long)command.ExecuteScalar()!;
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<CachedParameter>> GetParametersAsync(DeviceId id, string? prefix, CancellationToken cancellationToken) =>
+        db.ReadAsync<IReadOnlyList<CachedParameter>>(connection =>
+        {
+            using var reads = new ParameterReads(connection);
+            var result = new List<CachedParameter>();
+            reads.Read(id, prefix, result);
+            return result;
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyDictionary<DeviceId, IReadOnlyList<CachedParameter>>> GetParametersAsync(IReadOnlyList<DeviceId> ids, IReadOnlyList<string> prefixes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        ArgumentNullException.ThrowIfNull(prefixes);
+
+        // One connection and its prepared statements for the whole page: a list's or an export's projection asked
+        // one read per device and path, each renting a connection and preparing the statement again.
+        return db.ReadAsync<IReadOnlyDictionary<DeviceId, IReadOnlyList<CachedParameter>>>(connection =>
+        {
+            using var reads = new ParameterReads(connection);
+            var result = new Dictionary<DeviceId, IReadOnlyList<CachedParameter>>();
+            foreach (var id in ids)
+            {
+                var parameters = new List<CachedParameter>();
+                foreach (var prefix in prefixes)
+                {
+                    reads.Read(id, prefix, parameters);
+                }
+
+                result[id] = parameters;
+            }
+
+            return result;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<bool> DeleteDeviceAsync(DeviceId id, CancellationToken cancellationToken) =>
+        db.WriteAsync(transaction =>
+        {
+            var rowid = DeviceRowId(transaction, id);
+            if (rowid is null)
+            {
+                return false;
+            }
+
+            foreach (var table in new[] { "parameters", "tags", "tasks" })
+            {
+                using var command = Command(transaction, $"DELETE FROM {table} WHERE device = $device");
+                command.Parameters.AddWithValue("$device", rowid.Value);
+                command.ExecuteNonQuery();
+            }
+
+            using (var command = Command(transaction, "DELETE FROM devices WHERE rowid = $device"))
+            {
+                command.Parameters.AddWithValue("$device", rowid.Value);
+                command.ExecuteNonQuery();
+            }
+
+            return true;
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<bool> ResetCredentialsAsync(DeviceId id, CancellationToken cancellationToken) =>
+        db.WriteAsync(transaction =>
+        {
+            using var command = Command(transaction, "UPDATE devices SET username = NULL, ha1_md5 = NULL, ha1_sha256 = NULL, enrolled = 0, certificate_thumbprint = NULL WHERE id = $id");
+            command.Parameters.AddWithValue("$id", id.ToString());
+            return command.ExecuteNonQuery() == 1;
+        }, cancellationToken);
+
     /// <inheritdoc />
     public Task<DeviceSearchResult> SearchDevicesAsync(DeviceSearch search, CancellationToken cancellationToken)
     {
@@ -22,7 +124,7 @@ public sealed partial class SqliteDeviceStore
         var where = SqliteFilter.Compile(search.Filter);
         (long? Value, string Id)? after = search.After is null ? null : SearchCursor.Parse(search.After, search.Sort);
         var keyset = after is null ? "1" : Keyset(order, search.Sort == "id", search.Descending, after.Value.Value is null);
-        return ReadAsync(connection =>
+        return db.ReadAsync(connection =>
         {
             var devices = new List<Device>();
             string? next = null;
@@ -52,7 +154,7 @@ public sealed partial class SqliteDeviceStore
                         break;
                     }
 
-                    devices.Add(DeviceRow.Read(reader, _secrets));
+                    devices.Add(DeviceRow.Read(reader, db.Secrets));
                     lastValue = search.Sort == "id" || reader.IsDBNull(reader.FieldCount - 2) ? null : reader.GetInt64(reader.FieldCount - 2);
                     lastId = reader.GetString(reader.FieldCount - 1);
                 }
@@ -89,7 +191,7 @@ public sealed partial class SqliteDeviceStore
     public Task<IReadOnlyList<DeviceId>> MatchDeviceIdsAsync(Filter? filter, int limit, CancellationToken cancellationToken)
     {
         var where = SqliteFilter.Compile(filter);
-        return ReadAsync<IReadOnlyList<DeviceId>>(connection =>
+        return db.ReadAsync<IReadOnlyList<DeviceId>>(connection =>
         {
             using var command = connection.CreateCommand();
 #pragma warning disable CA2100
@@ -112,7 +214,7 @@ public sealed partial class SqliteDeviceStore
     public Task<bool> MatchesAsync(DeviceId id, Filter filter, CancellationToken cancellationToken)
     {
         var where = SqliteFilter.Compile(filter);
-        return ReadAsync(connection =>
+        return db.ReadAsync(connection =>
         {
             using var command = connection.CreateCommand();
 #pragma warning disable CA2100
@@ -126,7 +228,7 @@ public sealed partial class SqliteDeviceStore
 
     /// <inheritdoc />
     public Task<IReadOnlyList<string>> GetTagsAsync(DeviceId id, CancellationToken cancellationToken) =>
-        ReadAsync<IReadOnlyList<string>>(connection =>
+        db.ReadAsync<IReadOnlyList<string>>(connection =>
         {
             using var command = connection.CreateCommand();
             command.CommandText = "SELECT t.tag FROM tags t JOIN devices d ON d.rowid = t.device WHERE d.id = $id ORDER BY t.tag";
@@ -143,7 +245,7 @@ public sealed partial class SqliteDeviceStore
 
     /// <inheritdoc />
     public Task<bool> SetTagAsync(DeviceId id, string tag, bool present, CancellationToken cancellationToken) =>
-        WriteAsync(transaction =>
+        db.WriteAsync(transaction =>
         {
             var rowid = DeviceRowId(transaction, id);
             if (rowid is null)
@@ -158,51 +260,5 @@ public sealed partial class SqliteDeviceStore
             command.Parameters.AddWithValue("$device", rowid.Value);
             command.ExecuteNonQuery();
             return true;
-        }, cancellationToken);
-
-    /// <inheritdoc />
-    public Task<DeviceTask?> RetryTaskAsync(long taskId, DateTimeOffset now, DateTimeOffset? expiresAt, CancellationToken cancellationToken) =>
-        WriteAsync(transaction =>
-        {
-            using var command = Command(transaction, """
-                UPDATE tasks SET status = $queued, expires_at = $expires, updated_at = $now, fault_code = NULL, fault_string = NULL, fault_detail = NULL
-                WHERE id = $id AND status IN ($faulted, $expired, $cancelled)
-                """);
-            command.Parameters.AddWithValue("$queued", (int)DeviceTaskStatus.Queued);
-            command.Parameters.AddWithValue("$faulted", (int)DeviceTaskStatus.Faulted);
-            command.Parameters.AddWithValue("$expired", (int)DeviceTaskStatus.Expired);
-            command.Parameters.AddWithValue("$cancelled", (int)DeviceTaskStatus.Cancelled);
-            command.Parameters.AddWithValue("$expires", DeviceRow.Db(expiresAt));
-            command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
-            command.Parameters.AddWithValue("$id", taskId);
-            return command.ExecuteNonQuery() == 1 ? ReadTask(transaction.Connection!, transaction, taskId) : null;
-        }, cancellationToken);
-
-    /// <inheritdoc />
-    public Task<IReadOnlyList<DeviceTask>> ListFaultsAsync(DeviceId? id, Filter? filter, int limit, CancellationToken cancellationToken)
-    {
-        var where = SqliteFilter.Compile(filter);
-        return ReadAsync<IReadOnlyList<DeviceTask>>(connection =>
-        {
-            using var command = connection.CreateCommand();
-#pragma warning disable CA2100 // Fixed SQL fragments only; every filter value is a bound parameter (SqliteFilter).
-            command.CommandText = $"SELECT {TaskColumns} FROM tasks t JOIN devices d ON d.rowid = t.device WHERE t.status = $faulted AND ($id IS NULL OR d.id = $id) AND {where.Sql} ORDER BY t.updated_at DESC, t.id DESC LIMIT $limit";
-#pragma warning restore CA2100
-            where.Bind(command);
-            command.Parameters.AddWithValue("$faulted", (int)DeviceTaskStatus.Faulted);
-            command.Parameters.AddWithValue("$id", (object?)id?.ToString() ?? DBNull.Value);
-            command.Parameters.AddWithValue("$limit", Math.Clamp(limit, 1, 10_000));
-            return ReadTasks(command);
-        }, cancellationToken);
-    }
-
-    /// <inheritdoc />
-    public Task<bool> ClearFaultAsync(long taskId, CancellationToken cancellationToken) =>
-        WriteAsync(transaction =>
-        {
-            using var command = Command(transaction, "DELETE FROM tasks WHERE id = $id AND status = $faulted");
-            command.Parameters.AddWithValue("$id", taskId);
-            command.Parameters.AddWithValue("$faulted", (int)DeviceTaskStatus.Faulted);
-            return command.ExecuteNonQuery() == 1;
         }, cancellationToken);
 }

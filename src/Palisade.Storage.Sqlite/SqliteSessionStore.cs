@@ -1,13 +1,67 @@
 using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 using Microsoft.Data.Sqlite;
+using Palisade.Acs.Devices;
 using Palisade.Acs.Storage;
+using static Palisade.Storage.Sqlite.SqliteDatabase;
+using static Palisade.Storage.Sqlite.TaskRows;
 
 namespace Palisade.Storage.Sqlite;
 
-/// <summary>The atomic commit of one session's changes.</summary>
-public sealed partial class SqliteDeviceStore
+/// <summary>What the session engine needs: the device, its queued tasks, and the atomic commit of one session's changes.</summary>
+internal sealed class SqliteSessionStore(SqliteDatabase db, SqliteDeviceRegistry devices, SqliteTaskStore tasks) : ISessionStore
 {
+    /// <inheritdoc />
+    public Task<Device?> GetDeviceAsync(DeviceId id, CancellationToken cancellationToken) => devices.GetDeviceAsync(id, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<DeviceTask?> GetTaskAsync(long taskId, CancellationToken cancellationToken) => tasks.GetTaskAsync(taskId, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<DeviceTask>> TakeQueuedTasksAsync(DeviceId id, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        // Most sessions have nothing queued: find that out with a read, not a write transaction.
+        var any = await db.ReadAsync(connection =>
+        {
+            var statement = connection.Raw("SELECT EXISTS (SELECT 1 FROM tasks t JOIN devices d ON d.rowid = t.device WHERE d.id = ?1 AND t.status = ?2)");
+            try
+            {
+                statement.Bind(1, id.ToString());
+                statement.Bind(2, (long)DeviceTaskStatus.Queued);
+                return statement.Step() && statement.Int64(0) == 1;
+            }
+            finally
+            {
+                statement.Reset();
+            }
+        }, cancellationToken).ConfigureAwait(false);
+        return any ? await TakeQueuedTasksLockedAsync(id, now, cancellationToken).ConfigureAwait(false) : [];
+    }
+
+    private Task<IReadOnlyList<DeviceTask>> TakeQueuedTasksLockedAsync(DeviceId id, DateTimeOffset now, CancellationToken cancellationToken) =>
+        db.WriteAsync<IReadOnlyList<DeviceTask>>(transaction =>
+        {
+            var rowid = DeviceRowId(transaction, id);
+            if (rowid is null)
+            {
+                return [];
+            }
+
+            using (var expire = Command(transaction, "UPDATE tasks SET status = $expired, updated_at = $now WHERE device = $device AND status = $queued AND expires_at IS NOT NULL AND expires_at <= $now"))
+            {
+                expire.Parameters.AddWithValue("$expired", (int)DeviceTaskStatus.Expired);
+                expire.Parameters.AddWithValue("$queued", (int)DeviceTaskStatus.Queued);
+                expire.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+                expire.Parameters.AddWithValue("$device", rowid.Value);
+                expire.ExecuteNonQuery();
+            }
+
+            using var select = Command(transaction, $"SELECT {TaskColumns} FROM tasks t JOIN devices d ON d.rowid = t.device WHERE t.device = $device AND t.status = $queued ORDER BY t.id");
+            select.Parameters.AddWithValue("$device", rowid.Value);
+            select.Parameters.AddWithValue("$queued", (int)DeviceTaskStatus.Queued);
+            return ReadTasks(select);
+        }, cancellationToken);
+
     private const string UpsertParameter = """
         INSERT INTO parameters (device, path, value, type, writable, notification, access_list, read_at)
         VALUES ($device, $path, $value, $type, $writable, $notification, $access_list, $read_at)
@@ -68,7 +122,7 @@ public sealed partial class SqliteDeviceStore
         {
             try
             {
-                await EnterWriteAsync(CancellationToken.None).ConfigureAwait(false);
+                await db.EnterWriteAsync(CancellationToken.None).ConfigureAwait(false);
             }
             catch (StoreException closed)
             {
@@ -99,7 +153,7 @@ public sealed partial class SqliteDeviceStore
             }
             finally
             {
-                _writeLock.Release();
+                db.ExitWrite();
             }
 
             // Ours is done. If others wait, the oldest leads next; otherwise step down, then look once more:
@@ -138,7 +192,7 @@ public sealed partial class SqliteDeviceStore
         SqliteTransaction? transaction = null;
         try
         {
-            transaction = _writer.BeginTransaction(deferred: false);
+            transaction = db.Writer.BeginTransaction(deferred: false);
             foreach (var commit in batch)
             {
                 if (commit.Cancellation.IsCancellationRequested)
@@ -147,31 +201,31 @@ public sealed partial class SqliteDeviceStore
                     continue;
                 }
 
-                var pathMark = _paths.Mark();
-                var typeMark = _types.Mark();
-                Run(ref _savepoint, "SAVEPOINT session");
+                var pathMark = db.Paths.Mark();
+                var typeMark = db.Types.Mark();
+                db.RunOnWriter("SAVEPOINT session");
                 try
                 {
                     WriteSession(transaction, commit.Changes);
-                    Run(ref _release, "RELEASE session");
+                    db.RunOnWriter("RELEASE session");
                     committed.Add(commit);
                 }
                 catch (Exception e)
                 {
                     // Only this session is undone. If SQLite ended the whole transaction (an I/O error, a full
                     // disk), the rollback to the savepoint throws and the whole batch fails below.
-                    Run(ref _rollbackToSavepoint, "ROLLBACK TO session");
-                    Run(ref _release, "RELEASE session");
-                    _paths.Discard(pathMark);
-                    _types.Discard(typeMark);
+                    db.RunOnWriter("ROLLBACK TO session");
+                    db.RunOnWriter("RELEASE session");
+                    db.Paths.Discard(pathMark);
+                    db.Types.Discard(typeMark);
                     commit.Finish(WriteFailure(e) ?? e);
                 }
             }
 
             transaction.Commit();
             Interlocked.Increment(ref _sessionTransactions);
-            _paths.Accept();
-            _types.Accept();
+            db.Paths.Accept();
+            db.Types.Accept();
             foreach (var commit in committed)
             {
                 commit.Finish(null);
@@ -179,8 +233,8 @@ public sealed partial class SqliteDeviceStore
         }
         catch (Exception e)
         {
-            _paths.Discard(0);
-            _types.Discard(0);
+            db.Paths.Discard(0);
+            db.Types.Discard(0);
             var failure = WriteFailure(e) ?? WriteUnavailable(e);
             foreach (var commit in batch)
             {
@@ -190,25 +244,6 @@ public sealed partial class SqliteDeviceStore
         finally
         {
             transaction?.Dispose();
-        }
-    }
-
-    // Every session of a batch opens and releases a savepoint: prepared once, like the session's other statements
-    // (the provider's SqliteTransaction.Save/Release prepare a new command each time).
-    private RawStatement? _savepoint;
-    private RawStatement? _release;
-    private RawStatement? _rollbackToSavepoint;
-
-    private void Run(ref RawStatement? statement, string sql)
-    {
-        statement ??= new RawStatement(_writer, sql);
-        try
-        {
-            statement.Step();
-        }
-        finally
-        {
-            statement.Reset();
         }
     }
 
@@ -281,16 +316,13 @@ public sealed partial class SqliteDeviceStore
     // The writer's hot statements are prepared once and reused (under the write lock), driven through SQLite's
     // API directly (RawStatement): preparing, then binding by name, the 29-column upsert and the parameter
     // upserts were the larger part of a periodic session's commit.
-    private RawStatement? _upsertDevice;
-    private RawStatement? _upsertParameter;
-
     // Runs in the session's transaction: SQLite transactions belong to the connection, not to a command.
     private long UpsertDevice(SessionChanges changes)
     {
-        var statement = _upsertDevice ??= new RawStatement(_writer, DeviceRow.Upsert);
+        var statement = db.WriterStatement(DeviceRow.Upsert);
         try
         {
-            DeviceRow.Bind(statement, changes.Device, _secrets);
+            DeviceRow.Bind(statement, changes.Device, db.Secrets);
             return statement.Step() ? statement.Int64(0) : throw new InvalidOperationException("The device upsert returned no row.");
         }
         finally
@@ -387,7 +419,7 @@ public sealed partial class SqliteDeviceStore
             return;
         }
 
-        var statement = _upsertParameter ??= new RawStatement(_writer, UpsertParameter);
+        var statement = db.WriterStatement(UpsertParameter);
         int pDevice = statement.Index("$device"), pPath = statement.Index("$path"), pValue = statement.Index("$value"),
             pType = statement.Index("$type"), pWritable = statement.Index("$writable"), pNotification = statement.Index("$notification"),
             pAccess = statement.Index("$access_list"), pReadAt = statement.Index("$read_at");
@@ -396,9 +428,9 @@ public sealed partial class SqliteDeviceStore
             foreach (var p in parameters)
             {
                 statement.Bind(pDevice, device);
-                statement.Bind(pPath, _paths.GetOrAdd(transaction, p.Path));
+                statement.Bind(pPath, db.Paths.GetOrAdd(transaction, p.Path));
                 statement.Bind(pValue, p.Value);
-                statement.Bind(pType, p.Type is null ? null : _types.GetOrAdd(transaction, p.Type));
+                statement.Bind(pType, p.Type is null ? null : db.Types.GetOrAdd(transaction, p.Type));
                 statement.Bind(pWritable, p.Writable is { } w ? (w ? 1 : 0) : null);
                 statement.Bind(pNotification, (long?)p.Notification);
                 statement.Bind(pAccess, p.AccessList);

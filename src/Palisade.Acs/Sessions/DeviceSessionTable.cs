@@ -9,6 +9,11 @@ namespace Palisade.Acs.Sessions;
 /// the ACS to serialise), and a session idle longer than its timeout is taken away so a CPE
 /// that vanished mid-session does not hold its device forever.
 /// </summary>
+/// <remarks>
+/// An expired session leaves the table only through <see cref="SweepExpired"/> (or <see cref="Close"/>): until then its
+/// token resumes nothing and its device stays busy. That way every session reaches the caller, which commits what it
+/// learned and releases what it held, before another session of the same device can start.
+/// </remarks>
 /// <typeparam name="TSession">The engine's per-session state.</typeparam>
 public sealed class DeviceSessionTable<TSession>
     where TSession : class
@@ -29,49 +34,30 @@ public sealed class DeviceSessionTable<TSession>
     public int Count => _byToken.Count;
 
     /// <summary>
-    /// Opens a session for <paramref name="deviceKey"/> unless one is already open and not expired.
+    /// Opens a session for <paramref name="deviceKey"/> unless one is already open, or expired and not yet swept.
     /// Returns the new session's token, or null when the device is busy.
     /// </summary>
     public string? TryOpen(string deviceKey, TSession session)
     {
         var entry = new Entry(NewToken(), deviceKey, session, _time.GetTimestamp());
-        while (true)
+        if (!_byDevice.TryAdd(deviceKey, entry))
         {
-            if (_byDevice.TryAdd(deviceKey, entry))
-            {
-                _byToken[entry.Token] = entry;
-                return entry.Token;
-            }
-
-            if (!_byDevice.TryGetValue(deviceKey, out var existing))
-            {
-                continue;
-            }
-
-            if (!IsExpired(existing))
-            {
-                return null;
-            }
-
-            // The old session timed out without being swept: take the device over.
-            if (((ICollection<KeyValuePair<string, Entry>>)_byDevice).Remove(new(deviceKey, existing)))
-            {
-                _byToken.TryRemove(existing.Token, out _);
-            }
-        }
-    }
-
-    /// <summary>Finds the live session for <paramref name="token"/> and marks it active now; null if unknown or expired.</summary>
-    public TSession? TryResume(string token)
-    {
-        if (!_byToken.TryGetValue(token, out var entry))
-        {
+            // An expired session is not taken over here: dropped silently, it would never be committed or released.
             return null;
         }
 
-        if (IsExpired(entry))
+        _byToken[entry.Token] = entry;
+        return entry.Token;
+    }
+
+    /// <summary>
+    /// Finds the live session for <paramref name="token"/> and marks it active now; null if unknown or expired
+    /// (an expired one stays for <see cref="SweepExpired"/>).
+    /// </summary>
+    public TSession? TryResume(string token)
+    {
+        if (!_byToken.TryGetValue(token, out var entry) || IsExpired(entry))
         {
-            Close(token);
             return null;
         }
 

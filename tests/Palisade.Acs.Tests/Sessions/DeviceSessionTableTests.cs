@@ -46,14 +46,17 @@ public sealed class DeviceSessionTableTests
     }
 
     [Fact]
-    public void An_idle_session_expires_and_frees_its_device()
+    public void An_idle_session_expires_and_frees_its_device_once_swept()
     {
         var table = new DeviceSessionTable<string>(_time, TimeSpan.FromSeconds(30));
         var token = table.TryOpen("dev-1", "old")!;
 
         _time.Advance(TimeSpan.FromSeconds(31));
 
+        // Until the sweep hands the expired session to its owner (to commit and release it), the device stays busy.
         Assert.Null(table.TryResume(token));
+        Assert.Null(table.TryOpen("dev-1", "new"));
+        Assert.Equal(["old"], table.SweepExpired());
         Assert.NotNull(table.TryOpen("dev-1", "new"));
     }
 

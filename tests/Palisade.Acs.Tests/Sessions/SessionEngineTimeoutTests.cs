@@ -177,4 +177,63 @@ public sealed class SessionEngineTimeoutTests : IAsyncLifetime
 
         Assert.Equal(200, (await b.InformAsync()).Status);
     }
+
+    [Fact]
+    public async Task A_request_after_the_timeout_but_before_the_sweep_still_gets_the_session_committed()
+    {
+        await using var acs = EngineHarness.Create(o => o.MaxSessionsInFlight = 1);
+        var cpe = await acs.EnrolledCpeAsync("SN-LATE");
+        var answered = await acs.QueueAsync(cpe, GetUptime);
+        await acs.QueueAsync(cpe, Reboot);
+        Assert.Equal(200, (await cpe.InformAsync()).Status);
+        var first = await cpe.EmptyPostAsync();
+        var second = await cpe.AnswerAsync(first, EngineCpe.Default(first.Body!));
+
+        // The reboot's answer comes just after the timeout, before the host's sweeper (once a second) has run.
+        acs.Time.Advance(acs.Options.SessionTimeout + TimeSpan.FromMilliseconds(500));
+        Assert.NotEqual(200, (await cpe.AnswerAsync(second, new RebootResponse())).Status);
+        await acs.Engine.SweepExpiredAsync(CancellationToken.None);
+
+        // The expired session ended like any timed-out one: what it learned is kept, and its slot is free again.
+        Assert.Equal(DeviceTaskStatus.Done, (await acs.TaskAsync(answered.Id)).Status);
+        Assert.Equal(0, acs.Engine.OpenSessions);
+        await acs.EnrolledCpeAsync("SN-OTHER");
+        Assert.Equal(1, acs.Engine.Counters.SessionsFailed.Value);
+    }
+
+    [Fact]
+    public async Task A_new_Inform_after_the_timeout_but_before_the_sweep_does_not_lose_the_old_session()
+    {
+        await using var acs = EngineHarness.Create(o => o.MaxSessionsInFlight = 2);
+        var cpe = await acs.EnrolledCpeAsync("SN-RETURN");
+        var answered = await acs.QueueAsync(cpe, GetUptime);
+        var unanswered = await acs.QueueAsync(cpe, Reboot);
+        Assert.Equal(200, (await cpe.InformAsync()).Status);
+        var first = await cpe.EmptyPostAsync();
+        Assert.IsType<RebootRequest>((await cpe.AnswerAsync(first, EngineCpe.Default(first.Body!))).Body);
+
+        // The CPE rebooted and comes back, on a new connection, just after the timeout and before the sweep.
+        acs.Time.Advance(acs.Options.SessionTimeout + TimeSpan.FromMilliseconds(500));
+        cpe.Cookie = null;
+        var back = await cpe.InformAsync("1 BOOT", "M Reboot");
+        if (back.Status == 503)
+        {
+            // Refused until the old session is swept: then it gets in.
+            await acs.Engine.SweepExpiredAsync(CancellationToken.None);
+            back = await cpe.InformAsync("1 BOOT", "M Reboot");
+        }
+
+        Assert.Equal(200, back.Status);
+        Assert.Equal(DeviceTaskStatus.Done, (await acs.TaskAsync(answered.Id)).Status);
+        Assert.IsType<RebootRequest>(Assert.Single(await cpe.FinishSessionAsync()));
+        Assert.Equal(DeviceTaskStatus.Done, (await acs.TaskAsync(unanswered.Id)).Status);
+
+        // Both sessions gave their slot back: two other devices get in at once.
+        await acs.Engine.SweepExpiredAsync(CancellationToken.None);
+        Assert.Equal(0, acs.Engine.OpenSessions);
+        var a = await acs.EnrolledCpeAsync("SN-AFTER-A");
+        var b = await acs.EnrolledCpeAsync("SN-AFTER-B");
+        Assert.Equal(200, (await a.InformAsync()).Status);
+        Assert.Equal(200, (await b.InformAsync()).Status);
+    }
 }

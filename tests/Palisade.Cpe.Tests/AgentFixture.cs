@@ -57,6 +57,7 @@ internal static class AgentFixture
                 return;
             }
 
+            // A real wait: the agent does this work on its own thread after a session over real sockets.
             await Task.Delay(50);
         }
 

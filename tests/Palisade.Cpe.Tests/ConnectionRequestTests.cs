@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Microsoft.Extensions.Time.Testing;
 using Palisade.Cpe.Agent;
 using Palisade.Cpe.ConnectionRequests;
 using Palisade.Cwmp.ConnectionRequests;
@@ -13,13 +14,15 @@ namespace Palisade.Cpe.Tests;
 
 public sealed class ConnectionRequestTests : IAsyncLifetime
 {
+    // The listener's rate limit and nonces run on this clock, so a test moves time instead of waiting for it.
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
     private TestServer _server = null!;
     private ConnectionRequestServer _listener = null!;
 
     public async Task InitializeAsync()
     {
         _server = await TestServer.StartAsync();
-        _listener = await ConnectionRequestServer.StartAsync(IPAddress.Loopback, 0, burst: 6, perSecond: 1);
+        _listener = await ConnectionRequestServer.StartAsync(IPAddress.Loopback, 0, _clock, burst: 6, perSecond: 1);
     }
 
     public async Task DisposeAsync()
@@ -103,12 +106,13 @@ public sealed class ConnectionRequestTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, unauthenticated.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, await KnockAsync(http, url.ToString(), device.ConnectionRequest!.Username!, "guess"));
 
-        // A captured valid request, replayed.
-        await Task.Delay(1500);
+        // A captured valid request, replayed. Time moves on between the knocks, so the rate limit has refilled and only the
+        // replay guard can refuse the replay.
+        _clock.Advance(TimeSpan.FromSeconds(1.5));
         var challenge = DigestClient.PickChallenge((await http.GetAsync(url)).Headers.WwwAuthenticate.Select(h => h.ToString()))!;
         var header = new DigestClient(device.ConnectionRequest.Username!, device.ConnectionRequest.Password!).Authorize(challenge, "GET", url.PathAndQuery);
         Assert.Equal(HttpStatusCode.OK, await SendAsync(http, url, header));
-        await Task.Delay(1500);
+        _clock.Advance(TimeSpan.FromSeconds(1.5));
         Assert.Equal(HttpStatusCode.Unauthorized, await SendAsync(http, url, header));
 
         // A flood is cut off with 503.
@@ -138,6 +142,7 @@ public sealed class ConnectionRequestTests : IAsyncLifetime
             for (var i = 0; i < 30 && !closed; i++)
             {
                 await stream.WriteAsync("X"u8.ToArray());
+                // A real wait: Kestrel's header timeout on a real socket runs on the real clock.
                 await Task.Delay(1000);
                 closed = tcp.Client.Poll(0, SelectMode.SelectRead) && tcp.Client.Available == 0;
             }

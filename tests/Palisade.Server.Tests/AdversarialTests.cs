@@ -85,6 +85,7 @@ public sealed class AdversarialTests : IAsyncLifetime
             {
                 await ssl.WriteAsync("X"u8.ToArray());
                 await ssl.FlushAsync();
+                // A real wait: Kestrel's header timeout on a real socket runs on the real clock.
                 await Task.Delay(1000);
                 if (tcp.Client.Poll(0, SelectMode.SelectRead) && tcp.Client.Available == 0)
                 {

@@ -15,13 +15,14 @@ public sealed class ApiTests : IAsyncLifetime
     private static readonly DeviceTemplate Gateway = DeviceTemplate.Build(DeviceProfile.Gateway());
     private readonly List<CpeAgent> _agents = [];
     private readonly CancellationTokenSource _stop = new();
+    private readonly ShiftedClock _clock = new();
     private TestServer _server = null!;
     private ConnectionRequestServer _cr = null!;
     private HttpClient _http = null!;
 
     public async Task InitializeAsync()
     {
-        _server = await TestServer.StartAsync();
+        _server = await TestServer.StartAsync(time: _clock);
         _cr = await ConnectionRequestServer.StartAsync(IPAddress.Loopback, 0, burst: 20, perSecond: 10);
         var anchors = _server.Host.Facts.ClientCertificateAnchors;
         _http = new HttpClient(new SocketsHttpHandler
@@ -152,7 +153,7 @@ public sealed class ApiTests : IAsyncLifetime
         var key = await KeyAsync(Roles.Operator);
         var created = await SendAsync(HttpMethod.Post, $"api/v1/devices/{Id(agent)}/tasks?expires_in=1", key, """{"name":"reboot"}""");
         Assert.Equal(HttpStatusCode.Accepted, created.Status);
-        await Task.Delay(1500);
+        _clock.Advance(TimeSpan.FromSeconds(2));
         await agent.RunSessionAsync(CancellationToken.None);
         var task = await SendAsync(HttpMethod.Get, $"api/v1/tasks/{created.Body["id"]}", key);
         Assert.Equal("expired", task.Body["status"]!.GetValue<string>());
@@ -437,6 +438,7 @@ public sealed class ApiTests : IAsyncLifetime
     {
         for (var i = 0; i < 200 && !condition(); i++)
         {
+            // A real wait: the agent handles the connection request on its own socket and thread.
             await Task.Delay(50);
         }
 

@@ -72,6 +72,7 @@ public sealed class CrashTests : IDisposable
                     // Sessions cut by the crash fail; that is the point.
                 }
             })).ToList();
+            // A real wait: the server is a separate process, killed while the burst is under way.
             await Task.Delay(60);
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync();

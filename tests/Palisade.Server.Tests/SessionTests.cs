@@ -43,6 +43,7 @@ public sealed class SessionTests : IAsyncLifetime
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (await _server.Host.Store.GetTaskAsync(old.Id, CancellationToken.None) is not null && DateTime.UtcNow < deadline)
         {
+            // A real wait: the prune is background work of the restarted server, with no completion signal.
             await Task.Delay(50);
         }
 

@@ -141,6 +141,7 @@ public sealed class SqliteDeviceStoreTests : SearchContract, IDisposable
         while (!condition())
         {
             Assert.True(DateTime.UtcNow < deadline, "timed out waiting for the queued sessions");
+            // A real wait: the commits are queued by other threads, and the store has no signal for that.
             await Task.Delay(5);
         }
     }

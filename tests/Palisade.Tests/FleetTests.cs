@@ -90,6 +90,7 @@ public sealed class FleetTests
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (!done() && DateTime.UtcNow < deadline && !process.HasExited)
         {
+            // A real wait: the simulator is a separate process on the real clock.
             await Task.Delay(100);
         }
 

@@ -9,11 +9,14 @@ namespace Palisade.Acs.Access;
 public sealed class AccessService(IAccessStore store, AuditService audit, TimeProvider time)
 {
     /// <summary>Every key (never a secret).</summary>
-    public Task<IReadOnlyList<ApiKeyRecord>> ListKeysAsync(Caller caller, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ApiKeyRecord>> ListKeysAsync(Caller caller, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
         caller.Demand(Permission.ManageKeys);
-        return store.ListKeysAsync(cancellationToken);
+        var keys = await store.ListKeysAsync(cancellationToken).ConfigureAwait(false);
+
+        // A key limited to a device filter manages only the keys it made, never the fleet-wide ones.
+        return caller.DeviceScope is null ? keys : [.. keys.Where(k => k.CreatedBy == caller.Actor)];
     }
 
     /// <summary>Creates a key from <c>{"name", "role", "deviceFilter"?, "expiresInDays"?}</c>; the token is returned once.</summary>
@@ -31,9 +34,27 @@ public sealed class AccessService(IAccessStore store, AuditService audit, TimePr
             throw ServiceException.Invalid(string.IsNullOrWhiteSpace(name) ? "name" : "role", $"A key needs a name (1–128 characters) and a role ({string.Join(", ", Roles.All)}).");
         }
 
+        // No one hands out more than they hold: the role's permissions must all be the caller's, and a caller
+        // limited to a device filter can only mint keys limited to that filter (narrowed further if asked).
+        if (!Roles.Covers(caller.Role, role))
+        {
+            throw ServiceException.Forbidden($"A '{caller.Role}' cannot grant the role '{role}': it includes permissions the caller does not hold.");
+        }
+
         var now = time.GetUtcNow();
         if (filter is not null)
         {
+            Filters.Parse(filter, now, "deviceFilter");
+        }
+
+        if (caller.DeviceScopeText is { } scope)
+        {
+            filter = filter is null ? scope : $"({scope}) AND ({filter})";
+            if (filter.Length > FilterParser.MaxLength)
+            {
+                throw ServiceException.Invalid("deviceFilter", "The device filter and this key's own scope together are longer than a filter may be.");
+            }
+
             Filters.Parse(filter, now, "deviceFilter");
         }
 
@@ -48,6 +69,11 @@ public sealed class AccessService(IAccessStore store, AuditService audit, TimePr
     {
         ArgumentNullException.ThrowIfNull(caller);
         caller.Demand(Permission.ManageKeys);
+        if (caller.DeviceScope is not null && (await store.GetKeyAsync(keyId, cancellationToken).ConfigureAwait(false))?.CreatedBy != caller.Actor)
+        {
+            throw ServiceException.NotFound("key");
+        }
+
         if (!await store.RevokeKeyAsync(keyId, time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
         {
             throw ServiceException.NotFound("key");
@@ -67,6 +93,18 @@ public sealed class AccessService(IAccessStore store, AuditService audit, TimePr
         if (name is null || name.Length == 0 || !name.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '.' or '-' or '_') || role is null || !Roles.Exists(role))
         {
             throw ServiceException.Invalid(name is null || name.Length == 0 ? "name" : "role", $"A user needs a name (1–64 letters, digits, '.', '-', '_') and a role ({string.Join(", ", Roles.All)}).");
+        }
+
+        // Users see the whole fleet (they have no device scope): a caller that does not, cannot create one; nor
+        // can anyone create a user with permissions the caller does not hold.
+        if (caller.DeviceScope is not null)
+        {
+            throw ServiceException.Forbidden("A key limited to a device filter cannot create users: a user sees the whole fleet.");
+        }
+
+        if (!Roles.Covers(caller.Role, role))
+        {
+            throw ServiceException.Forbidden($"A '{caller.Role}' cannot grant the role '{role}': it includes permissions the caller does not hold.");
         }
 
         if (await store.GetUserAsync(name, cancellationToken).ConfigureAwait(false) is not null)

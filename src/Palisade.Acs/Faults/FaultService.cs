@@ -23,7 +23,8 @@ public sealed class FaultService(ITaskStore store, IDeviceRegistry registry, Aud
         }
 
         var filter = caller.Scoped(Filters.Parse(filterText, time.GetUtcNow()));
-        return await store.ListFaultsAsync(id, filter, Math.Clamp(limit, 1, 1000), cancellationToken).ConfigureAwait(false);
+        var faults = await store.ListFaultsAsync(id, filter, Math.Clamp(limit, 1, 1000), cancellationToken).ConfigureAwait(false);
+        return [.. faults.Select(Tasks.TaskRedaction.Redact)];
     }
 
     /// <summary>Removes a fault (it was dealt with).</summary>

@@ -12,7 +12,8 @@ namespace Palisade.Acs.Tasks;
 
 /// <summary>
 /// Operator tasks: validated before they are queued, the management server's settings guarded by their own
-/// permission and allow-list, bulk work bounded, secrets kept out of the audit log, every write audited.
+/// permission and allow-list, bulk work bounded, every write audited. No reader sees a task's secrets, the author
+/// included (it already has them): reads and the audit log show them redacted (<see cref="TaskRedaction"/>).
 /// </summary>
 public sealed class TaskService(ITaskStore store, IDeviceRegistry registry, DeviceService devices, TaskWaiter waiter, AuditService audit, TaskServiceOptions options, TimeProvider time)
 {
@@ -52,7 +53,7 @@ public sealed class TaskService(ITaskStore store, IDeviceRegistry registry, Devi
         }
 
         var current = await store.GetTaskAsync(task.Id, cancellationToken).ConfigureAwait(false) ?? task;
-        return new TaskOutcome(current, poke);
+        return new TaskOutcome(TaskRedaction.Redact(current), poke);
     }
 
     /// <summary>Queues the same task for every device the filter matches within the caller's scope (at most <see cref="TaskServiceOptions.MaxBulk"/>).</summary>
@@ -91,7 +92,8 @@ public sealed class TaskService(ITaskStore store, IDeviceRegistry registry, Devi
     {
         ArgumentNullException.ThrowIfNull(caller);
         caller.Demand(Permission.ReadTasks);
-        return await ScopedReads.TaskAsync(store, registry, caller, taskId, cancellationToken).ConfigureAwait(false) ?? throw ServiceException.NotFound("task");
+        var task = await ScopedReads.TaskAsync(store, registry, caller, taskId, cancellationToken).ConfigureAwait(false) ?? throw ServiceException.NotFound("task");
+        return TaskRedaction.Redact(task);
     }
 
     /// <summary>A device's tasks, newest first.</summary>
@@ -100,7 +102,8 @@ public sealed class TaskService(ITaskStore store, IDeviceRegistry registry, Devi
         ArgumentNullException.ThrowIfNull(caller);
         caller.Demand(Permission.ReadTasks);
         var device = await ScopedReads.DeviceAsync(registry, caller, deviceId, cancellationToken).ConfigureAwait(false);
-        return await store.ListTasksAsync(device.Id, Math.Clamp(limit, 1, 1000), cancellationToken).ConfigureAwait(false);
+        var tasks = await store.ListTasksAsync(device.Id, Math.Clamp(limit, 1, 1000), cancellationToken).ConfigureAwait(false);
+        return [.. tasks.Select(TaskRedaction.Redact)];
     }
 
     /// <summary>Queues a faulted, expired or cancelled task again.</summary>
@@ -117,7 +120,7 @@ public sealed class TaskService(ITaskStore store, IDeviceRegistry registry, Devi
         var retried = await store.RetryTaskAsync(taskId, now, now + options.DefaultTaskExpiry, cancellationToken).ConfigureAwait(false)
             ?? throw ServiceException.Conflict("Only faulted, expired or cancelled tasks can be retried.");
         await audit.RecordAsync(caller, "task.retry", retried.DeviceId.ToString(), new JsonObject { ["task"] = taskId }).ConfigureAwait(false);
-        return retried;
+        return TaskRedaction.Redact(retried);
     }
 
     /// <summary>Cancels a queued task.</summary>
@@ -188,20 +191,6 @@ public sealed class TaskService(ITaskStore store, IDeviceRegistry registry, Devi
         definition is MoveToHttpsTask
         || definition is SetParameterValuesTask set && set.ParameterValues.Any(p => ManagementServerParameters.Any(m => p.Name.EndsWith(m, StringComparison.Ordinal)));
 
-    private static JsonNode Redacted(TaskDefinition definition)
-    {
-        var node = JsonNode.Parse(TaskJson.Serialize(definition))!;
-        if (node["parameterValues"] is JsonArray values)
-        {
-            foreach (var v in values.OfType<JsonArray>())
-            {
-                if (v.Count > 1 && v[0]?.GetValue<string>() is { } name && Cwmp.Values.SecretParameters.IsSecret(name))
-                {
-                    v[1] = "(redacted)";
-                }
-            }
-        }
-
-        return node;
-    }
+    // The audit log never holds a secret.
+    private static JsonNode Redacted(TaskDefinition definition) => TaskRedaction.Redact((JsonObject)JsonNode.Parse(TaskJson.Serialize(definition))!);
 }

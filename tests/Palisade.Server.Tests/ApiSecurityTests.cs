@@ -1,0 +1,101 @@
+using System.Net;
+using Palisade.Acs.Access;
+using Palisade.Acs.Devices;
+using Palisade.Acs.Storage;
+using Palisade.Testing;
+
+namespace Palisade.Server.Tests;
+
+/// <summary>Issue 24's API findings: scope escapes, secrets in tasks, unhandled input, refusals in the audit log.</summary>
+public sealed class ApiSecurityTests : IAsyncLifetime
+{
+    private TestServer _server = null!;
+    private ApiClient _api = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = await TestServer.StartAsync();
+        _api = new ApiClient(_server);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _api.Dispose();
+        await _server.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_key_limited_to_a_device_filter_grants_nothing_wider_than_its_own_scope()
+    {
+        await CommitAsync("SCOPE001", "north");
+        await CommitAsync("SCOPE002", "south");
+        var scoped = await _api.KeyAsync(Roles.Admin, "tag = \"north\"");
+
+        // A key it makes is limited to its own scope, narrowed further when asked, never wider.
+        var minted = await _api.SendAsync(HttpMethod.Post, "api/v1/keys", scoped, """{"name":"escape","role":"admin"}""");
+        Assert.Equal(HttpStatusCode.Created, minted.Status);
+        var child = minted.Body["key"]!.GetValue<string>();
+        Assert.Equal(HttpStatusCode.NotFound, (await _api.SendAsync(HttpMethod.Get, "api/v1/devices/" + Id("SCOPE002"), child)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await _api.SendAsync(HttpMethod.Get, "api/v1/devices/" + Id("SCOPE001"), child)).Status);
+        var widened = await _api.SendAsync(HttpMethod.Post, "api/v1/keys", scoped, """{"name":"escape2","role":"admin","deviceFilter":"tag = \"south\" OR id IS NOT NULL"}""");
+        Assert.Equal(HttpStatusCode.Created, widened.Status);
+        Assert.Empty((await _api.SendAsync(HttpMethod.Get, "api/v1/devices?filter=" + Uri.EscapeDataString("tag = \"south\""), widened.Body["key"]!.GetValue<string>())).Body["devices"]!.AsArray());
+
+        // A user sees the whole fleet: a scoped key cannot create one. Nor can it see or revoke the fleet-wide keys.
+        Assert.Equal(HttpStatusCode.Forbidden, (await _api.SendAsync(HttpMethod.Post, "api/v1/users", scoped, """{"name":"escape","role":"admin"}""")).Status);
+        var fleetKey = await _api.KeyAsync(Roles.Admin);
+        var listed = await _api.SendAsync(HttpMethod.Get, "api/v1/keys", scoped);
+        Assert.All(listed.Body["keys"]!.AsArray(), k => Assert.Equal("key:test-admin", k!["createdBy"]!.GetValue<string>()));
+        Assert.Equal(HttpStatusCode.NotFound, (await _api.SendAsync(HttpMethod.Delete, $"api/v1/keys/{fleetKey[4..20]}", scoped)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await _api.SendAsync(HttpMethod.Get, "api/v1/devices/" + Id("SCOPE002"), fleetKey)).Status);
+    }
+
+    [Fact]
+    public async Task Secrets_in_tasks_are_redacted_for_readers_and_never_reach_the_audit_log()
+    {
+        await CommitAsync("SECRET01", "x");
+        var admin = await _api.KeyAsync(Roles.Admin);
+        var viewer = await _api.KeyAsync(Roles.Viewer, name: "viewer");
+        var path = $"api/v1/devices/{Id("SECRET01")}/tasks";
+        var set = await _api.SendAsync(HttpMethod.Post, path, admin,
+            """{"name":"setParameterValues","parameterValues":[["Device.WiFi.AccessPoint.1.Security.KeyPassphrase","wifi-hunter2","xsd:string"],["Device.WiFi.AccessPoint.1.Security.X_ACME_WPAKey","wpa-hunter3","xsd:string"],["Device.WiFi.SSID.1.SSID","home","xsd:string"]]}""");
+        Assert.Equal(HttpStatusCode.Accepted, set.Status);
+        var download = await _api.SendAsync(HttpMethod.Post, path, admin,
+            """{"name":"download","fileType":"1 Firmware Upgrade Image","url":"https://fw-user:fw-hunter4@files.example/fw.bin?X-Amz-Signature=sig-hunter5&v=2","fileSize":1}""");
+        Assert.Equal(HttpStatusCode.Accepted, download.Status);
+        string[] secrets = ["wifi-hunter2", "wpa-hunter3", "fw-hunter4", "sig-hunter5"];
+
+        foreach (var read in new[]
+        {
+            await _api.SendAsync(HttpMethod.Get, $"api/v1/tasks/{set.Body["id"]}", viewer),
+            await _api.SendAsync(HttpMethod.Get, $"api/v1/tasks/{download.Body["id"]}", viewer),
+            await _api.SendAsync(HttpMethod.Get, path, viewer),
+            await _api.SendAsync(HttpMethod.Get, "api/v1/audit", admin),
+            set,
+            download,
+        })
+        {
+            Assert.Equal(HttpStatusCode.OK, read.Status == HttpStatusCode.Accepted ? HttpStatusCode.OK : read.Status);
+            foreach (var secret in secrets)
+            {
+                Assert.DoesNotContain(secret, read.Text, StringComparison.Ordinal);
+            }
+        }
+
+        // What is not a secret stays readable; the stored task keeps the secret for the CPE.
+        var task = await _api.SendAsync(HttpMethod.Get, $"api/v1/tasks/{download.Body["id"]}", viewer);
+        Assert.Equal("https://(redacted)@files.example/fw.bin?X-Amz-Signature=(redacted)&v=2", task.Body["task"]!["url"]!.GetValue<string>());
+        Assert.Contains("\"home\"", (await _api.SendAsync(HttpMethod.Get, $"api/v1/tasks/{set.Body["id"]}", viewer)).Text, StringComparison.Ordinal);
+        var stored = await _server.Host.Store.GetTaskAsync(set.Body["id"]!.GetValue<long>(), CancellationToken.None);
+        Assert.Contains("wifi-hunter2", stored!.Payload, StringComparison.Ordinal);
+    }
+
+    private static string Id(string serial) => Uri.EscapeDataString(new DeviceId("00D09E", "HGW", serial).ToString());
+
+    private async Task CommitAsync(string serial, string tag)
+    {
+        var id = new DeviceId("00D09E", "HGW", serial);
+        await _server.Host.Store.CommitSessionAsync(new SessionChanges(new Device { Id = id, RegisteredAt = DateTimeOffset.UtcNow, LastInformAt = DateTimeOffset.UtcNow }), CancellationToken.None);
+        await _server.Host.Store.SetTagAsync(id, tag, true, CancellationToken.None);
+    }
+}

@@ -90,6 +90,31 @@ public sealed class ApiSecurityTests : IAsyncLifetime
         Assert.Contains("wifi-hunter2", stored!.Payload, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("GET", "api/v1/devices?filter=lastInform%20%3E%20now-99999999d", null, "filter")]
+    [InlineData("GET", "api/v1/faults?filter=registered%20%3C%20now%2B99999999d", null, "filter")]
+    [InlineData("POST", "api/v1/login", "42", "body")]
+    [InlineData("POST", "api/v1/login", "[\"admin\",\"x\"]", "body")]
+    [InlineData("POST", "api/v1/login", "{\"username\":7,\"password\":\"x\"}", "username")]
+    [InlineData("POST", "api/v1/login", "{\"username\":\"admin\",\"password\":[1]}", "password")]
+    [InlineData("POST", "api/v1/keys", "{\"name\":\"k\",\"role\":\"viewer\",\"expiresInDays\":\"30\"}", "expiresInDays")]
+    [InlineData("POST", "api/v1/keys", "{\"name\":\"k\",\"role\":\"viewer\",\"expiresInDays\":2147483647}", "expiresInDays")]
+    [InlineData("POST", "api/v1/keys", "{\"name\":\"k\",\"role\":\"viewer\",\"expiresInDays\":1.5}", "expiresInDays")]
+    [InlineData("POST", "api/v1/keys", "{\"name\":{\"a\":1},\"role\":\"viewer\"}", "name")]
+    [InlineData("POST", "api/v1/keys", "{\"name\":\"k\",\"role\":true}", "role")]
+    [InlineData("POST", "api/v1/keys", "{\"name\":\"k\",\"role\":\"viewer\",\"deviceFilter\":5}", "deviceFilter")]
+    [InlineData("POST", "api/v1/keys", "{\"name\":\"k\",\"name\":\"j\",\"role\":\"viewer\"}", "body")]
+    [InlineData("POST", "api/v1/users", "{\"name\":[\"a\"],\"role\":\"viewer\"}", "name")]
+    [InlineData("GET", "api/v1/faults?limit=99999999999", null, "limit")]
+    [InlineData("POST", "api/v1/tasks?filter=id%20IS%20NOT%20NULL&expires_in=-1", "{\"name\":\"reboot\"}", "expires_in")]
+    public async Task Input_of_the_wrong_type_or_range_is_a_400_naming_the_field(string method, string path, string? body, string field)
+    {
+        var admin = await _api.KeyAsync(Roles.Admin);
+        var response = await _api.SendAsync(new HttpMethod(method), path, path.EndsWith("login", StringComparison.Ordinal) ? null : admin, body);
+        Assert.True(response.Status == HttpStatusCode.BadRequest, $"{method} {path} {body}: {response.Status} {response.Text}");
+        Assert.Equal(field, response.Body["field"]?.GetValue<string>());
+    }
+
     private static string Id(string serial) => Uri.EscapeDataString(new DeviceId("00D09E", "HGW", serial).ToString());
 
     private async Task CommitAsync(string serial, string tag)

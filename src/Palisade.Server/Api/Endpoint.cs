@@ -42,7 +42,7 @@ internal static class Endpoint
         }
         catch (JsonException)
         {
-            return Problems.BadRequest("The body is not valid JSON.");
+            return Problems.Of(400, "Bad request", "The body is not valid JSON (at most 1 MiB, 32 levels, each name once).", "body");
         }
         catch (StoreException e) when (e.Reason == StoreErrorReason.Rejected)
         {
@@ -50,7 +50,7 @@ internal static class Endpoint
         }
     }
 
-    /// <summary>The request body as JSON (at most 1 MiB, 32 levels), or null when empty.</summary>
+    /// <summary>The request body as JSON (at most 1 MiB, 32 levels, no name twice), or null when empty.</summary>
     public static async Task<JsonNode?> ReadJsonAsync(HttpContext c)
     {
         if (c.Request.ContentLength is > MaxBodyBytes)
@@ -65,7 +65,8 @@ internal static class Endpoint
             throw new JsonException("too large");
         }
 
-        return buffer.Length == 0 ? null : JsonNode.Parse(buffer.ToArray(), documentOptions: new JsonDocumentOptions { MaxDepth = 32 });
+        // A name given twice is refused here: JsonObject would otherwise throw its own exception at first use.
+        return buffer.Length == 0 ? null : JsonNode.Parse(buffer.ToArray(), documentOptions: new JsonDocumentOptions { MaxDepth = 32, AllowDuplicateProperties = false });
     }
 
     /// <summary>An integer query value in range; the fallback when absent; a 400 naming the field otherwise.</summary>

@@ -115,6 +115,52 @@ public sealed class ApiSecurityTests : IAsyncLifetime
         Assert.Equal(field, response.Body["field"]?.GetValue<string>());
     }
 
+    [Fact]
+    public async Task Refused_calls_are_audited_once_a_minute_per_source_however_many_come()
+    {
+        var viewer = await _api.KeyAsync(Roles.Viewer, name: "viewer");
+        for (var i = 0; i < 40; i++)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await _api.SendAsync(HttpMethod.Get, "api/v1/devices", i % 2 == 0 ? null : "pal_0123456789abcdef_" + new string('A', 43))).Status);
+            Assert.Equal(HttpStatusCode.Forbidden, (await _api.SendAsync(HttpMethod.Post, "api/v1/keys", viewer, """{"name":"x","role":"admin"}""")).Status);
+        }
+
+        var admin = await _api.KeyAsync(Roles.Admin);
+        var entries = (await _api.SendAsync(HttpMethod.Get, "api/v1/audit?limit=1000", admin)).Body["entries"]!.AsArray();
+        var unauthorized = Assert.Single(entries, e => e!["action"]!.GetValue<string>() == "api.unauthorized")!;
+        Assert.Equal("anonymous", unauthorized["actor"]!.GetValue<string>());
+        Assert.Equal("GET /api/v1/devices", unauthorized["target"]!.GetValue<string>());
+        var forbidden = Assert.Single(entries, e => e!["action"]!.GetValue<string>() == "api.forbidden")!;
+        Assert.Equal("key:viewer-viewer", forbidden["actor"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_burst_gets_the_documented_hundred_for_session_tokens_and_oddly_written_keys_too()
+    {
+        var login = await _api.SendAsync(HttpMethod.Post, "api/v1/login", null, $$"""{"username":"admin","password":"{{_server.Host.Facts.AdminPassword}}"}""");
+        var key = await _api.KeyAsync(Roles.Viewer);
+        foreach (var token in new[] { login.Body["token"]!.GetValue<string>(), "  " + key })
+        {
+            // A burst of 200: 100 at once, then 10 a second while the burst lasts (a few seconds on a busy machine).
+            var statuses = await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => _api.SendAsync(HttpMethod.Get, "api/v1/stats", token)));
+            var passed = statuses.Count(r => r.Status == HttpStatusCode.OK);
+            Assert.InRange(passed, 90, 160);
+            Assert.All(statuses, r => Assert.Contains(r.Status, new[] { HttpStatusCode.OK, HttpStatusCode.TooManyRequests }));
+        }
+    }
+
+    [Fact]
+    public async Task Logout_ends_a_session_at_once()
+    {
+        var login = await _api.SendAsync(HttpMethod.Post, "api/v1/login", null, $$"""{"username":"admin","password":"{{_server.Host.Facts.AdminPassword}}"}""");
+        var token = login.Body["token"]!.GetValue<string>();
+        Assert.InRange(DateTimeOffset.Parse(login.Body["expires"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture) - DateTimeOffset.UtcNow, TimeSpan.FromMinutes(55), TimeSpan.FromMinutes(61));
+        Assert.Equal(HttpStatusCode.OK, (await _api.SendAsync(HttpMethod.Get, "api/v1/stats", token)).Status);
+        Assert.Equal(HttpStatusCode.NoContent, (await _api.SendAsync(HttpMethod.Post, "api/v1/logout", token)).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _api.SendAsync(HttpMethod.Get, "api/v1/stats", token)).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _api.SendAsync(HttpMethod.Post, "api/v1/logout", token)).Status);
+    }
+
     private static string Id(string serial) => Uri.EscapeDataString(new DeviceId("00D09E", "HGW", serial).ToString());
 
     private async Task CommitAsync(string serial, string tag)

@@ -9,16 +9,37 @@ namespace Palisade.Acs.Access;
 
 /// <summary>
 /// Who a bearer token is: an API key (<c>pal_…</c>, checked against its stored hash in constant time, not revoked,
-/// not expired) or a session token from a user's login (<c>pss_…</c>). Logins lock a user out after repeated failures.
+/// not expired) or a session token from a user's login (<c>pss_…</c>, ended by logout or its lifetime). Password
+/// guessing is slowed by <see cref="LoginThrottle"/>, never by a lock; keys are never throttled by it. Every failed
+/// login is audited through <see cref="RefusalAudit"/>.
 /// </summary>
-public sealed class SignInService(IAccessStore store, AuditService audit, SignInOptions options, TimeProvider time)
+public sealed class SignInService
 {
     private static readonly string Decoy = PasswordHasher.Hash(Convert.ToHexString(RandomNumberGenerator.GetBytes(16)));
     private readonly ConcurrentDictionary<string, (Caller Caller, DateTimeOffset Expires)> _sessions = new(StringComparer.Ordinal);
+    private readonly IAccessStore _store;
+    private readonly AuditService _audit;
+    private readonly RefusalAudit _refusals;
+    private readonly SignInOptions _options;
+    private readonly TimeProvider _time;
+    private readonly LoginThrottle _throttle;
 
-    /// <summary>Checks a user name and password from <c>{"username", "password"}</c> and opens a session.</summary>
+    /// <summary>Creates the service.</summary>
+    public SignInService(IAccessStore store, AuditService audit, RefusalAudit refusals, SignInOptions options, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        (_store, _audit, _refusals, _options, _time) = (store, audit, refusals, options, time);
+        _throttle = new LoginThrottle(options, time);
+    }
+
+    /// <summary>
+    /// Checks a user name and password from <c>{"username", "password"}</c> and opens a session. Every refusal is the
+    /// same for a known and an unknown name: 401 for a wrong pair, 429 with a wait while attempts are slowed.
+    /// </summary>
     public async Task<SignInResult> LoginAsync(JsonNode? body, string source, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(source);
         const string Shape = "The body must be {\"username\": …, \"password\": …}.";
         var o = body as JsonObject ?? throw ServiceException.Invalid("body", Shape);
         var name = JsonFields.String(o, "username", 64);
@@ -28,39 +49,58 @@ public sealed class SignInService(IAccessStore store, AuditService audit, SignIn
             throw ServiceException.Invalid(name is null ? "username" : "password", Shape);
         }
 
-        var now = time.GetUtcNow();
-        var user = await store.GetUserAsync(name, cancellationToken).ConfigureAwait(false);
-        if (user?.LockedUntil is { } locked && locked > now)
+        // Checked before the password is hashed: a slowed attempt costs no hashing and learns nothing.
+        if (_throttle.Wait(source, name) is { } wait)
         {
-            throw new ServiceException(ServiceErrorReason.Throttled, "Too many failed logins; try again later.");
+            await _refusals.RecordAsync("user:" + name, source, "user.login-throttled", "user:" + name).ConfigureAwait(false);
+            throw new ServiceException(ServiceErrorReason.Throttled, "Too many failed logins from here or for this name; wait and try again.", retryAfter: wait);
         }
+
+        var now = _time.GetUtcNow();
+        var user = await _store.GetUserAsync(name, cancellationToken).ConfigureAwait(false);
 
         // Hash even for an unknown user, so that timing does not tell which user names exist.
         var ok = PasswordHasher.Verify(password, user?.PasswordHash ?? Decoy);
         if (user is null || !ok)
         {
+            _throttle.Failed(source, name);
             if (user is not null)
             {
-                var lockUntil = user.FailedLogins + 1 >= options.MaxFailedLogins ? now + options.Lockout : (DateTimeOffset?)null;
-                await store.RecordLoginAsync(name, false, lockUntil, cancellationToken).ConfigureAwait(false);
+                await _store.RecordLoginAsync(name, false, null, cancellationToken).ConfigureAwait(false);
             }
 
+            await _refusals.RecordAsync("user:" + name, source, "user.login-failed", "user:" + name).ConfigureAwait(false);
             throw new ServiceException(ServiceErrorReason.Unauthenticated, "Wrong user name or password.");
         }
 
-        await store.RecordLoginAsync(name, true, null, cancellationToken).ConfigureAwait(false);
+        _throttle.Succeeded(source, name);
+        await _store.RecordLoginAsync(name, true, null, cancellationToken).ConfigureAwait(false);
         var token = "pss_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
-        var expires = now + options.SessionLifetime;
+        var expires = now + _options.SessionLifetime;
+        Bound(now);
         _sessions[token] = (new Caller("user:" + user.Name, user.Role, null, null), expires);
-        await audit.RecordAsync("user:" + user.Name, source, "user.login", "user:" + user.Name, []).ConfigureAwait(false);
+        await _audit.RecordAsync("user:" + user.Name, source, "user.login", "user:" + user.Name, []).ConfigureAwait(false);
         return new SignInResult(token, expires, user.Role);
+    }
+
+    /// <summary>Ends a session at once; false when the token was not an open session.</summary>
+    public async Task<bool> LogoutAsync(string token, string source)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        if (!_sessions.TryRemove(token, out var session))
+        {
+            return false;
+        }
+
+        await _audit.RecordAsync(session.Caller.Actor, source, "user.logout", session.Caller.Actor, []).ConfigureAwait(false);
+        return true;
     }
 
     /// <summary>The caller a bearer token stands for, or null when it is unknown, expired or revoked.</summary>
     public async Task<Caller?> ResolveAsync(string token, string source, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(token);
-        var now = time.GetUtcNow();
+        var now = _time.GetUtcNow();
         if (token.StartsWith("pss_", StringComparison.Ordinal))
         {
             if (_sessions.TryGetValue(token, out var session) && session.Expires > now)
@@ -77,7 +117,7 @@ public sealed class SignInService(IAccessStore store, AuditService audit, SignIn
             return null;
         }
 
-        var key = await store.GetKeyAsync(id, cancellationToken).ConfigureAwait(false);
+        var key = await _store.GetKeyAsync(id, cancellationToken).ConfigureAwait(false);
         if (key is null || !ApiKeys.Verify(key, secret) || !key.IsUsable(now))
         {
             return null;
@@ -85,5 +125,27 @@ public sealed class SignInService(IAccessStore store, AuditService audit, SignIn
 
         var scope = key.DeviceFilter is null ? null : FilterParser.Parse(key.DeviceFilter, now);
         return new Caller("key:" + key.Name, key.Role, scope, key.DeviceFilter, source);
+    }
+
+    // Expired sessions go first; past the bound, the one that expires soonest ends.
+    private void Bound(DateTimeOffset now)
+    {
+        if (_sessions.Count < _options.MaxSessions)
+        {
+            return;
+        }
+
+        foreach (var (token, session) in _sessions)
+        {
+            if (session.Expires <= now)
+            {
+                _sessions.TryRemove(token, out _);
+            }
+        }
+
+        while (_sessions.Count >= _options.MaxSessions && _sessions.MinBy(s => s.Value.Expires) is { Key: { } oldest })
+        {
+            _sessions.TryRemove(oldest, out _);
+        }
     }
 }

@@ -71,13 +71,13 @@ internal static class ApiHost
                 QueueLimit = 0,
                 AutoReplenishment = true,
             };
+            // The bucket is the credential as authentication reads it (any case of "Bearer", any spacing): a key by
+            // its id, a session by its token. Reading the header differently here let session tokens and oddly
+            // written keys past the per-key limit.
             var byKey = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-            {
-                var header = context.Request.Headers.Authorization.ToString();
-                return header.Length > 28 && header.StartsWith("Bearer pal_", StringComparison.Ordinal)
-                    ? RateLimitPartition.GetTokenBucketLimiter("key:" + header[11..27], _ => Bucket())
-                    : RateLimitPartition.GetNoLimiter("anonymous");
-            });
+                ApiAuthentication.RateKey(context) is { } key
+                    ? RateLimitPartition.GetTokenBucketLimiter(key, _ => Bucket())
+                    : RateLimitPartition.GetNoLimiter("anonymous"));
             var byAddress = PartitionedRateLimiter.Create<HttpContext, string>(context =>
                 RateLimitPartition.GetTokenBucketLimiter("ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "-"), _ => Bucket(3)));
             limiter.GlobalLimiter = PartitionedRateLimiter.CreateChained(byKey, byAddress);
@@ -90,7 +90,7 @@ internal static class ApiHost
 
         var app = builder.Build();
         var services = Compose(options, store, requester, waiter, time);
-        var auth = new ApiAuthentication(services.SignIn);
+        var auth = new ApiAuthentication(services.SignIn, services.Refusals);
         app.UseRateLimiter();
         app.Use(async (context, next) =>
         {
@@ -136,7 +136,8 @@ internal static class ApiHost
             taskOptions.AcsUrlAllowList.Add(host);
         }
 
-        var signIn = new SignInService(store, audit, new SignInOptions { MaxFailedLogins = options.MaxFailedLogins, Lockout = options.Lockout }, time);
+        var refusals = new RefusalAudit(audit, time);
+        var signIn = new SignInService(store, audit, refusals, new SignInOptions { SessionLifetime = options.SessionLifetime }, time);
         return new ApiServices(
             devices,
             new TaskService(store, store, devices, waiter, audit, taskOptions, time),
@@ -144,6 +145,7 @@ internal static class ApiHost
             new AccessService(store, audit, time),
             signIn,
             audit,
+            refusals,
             new PostureService(store, [.. options.AcsUrlAllowList], time));
     }
 }

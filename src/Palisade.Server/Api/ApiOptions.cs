@@ -26,8 +26,6 @@ public sealed class ApiOptions
     /// <summary>Requests per minute per key (or per address for unauthenticated calls).</summary>
     public int RequestsPerMinute { get; set; } = 600;
 
-    /// <summary>Failed logins before a user is locked out, and for how long.</summary>
-    public int MaxFailedLogins { get; set; } = 5;
-
-    public TimeSpan Lockout { get; set; } = TimeSpan.FromMinutes(15);
+    /// <summary>How long a session token from a login is valid (1 minute to 24 hours).</summary>
+    public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(1);
 }

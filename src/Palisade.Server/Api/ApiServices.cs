@@ -15,4 +15,5 @@ internal sealed record ApiServices(
     AccessService Access,
     SignInService SignIn,
     AuditService Audit,
+    RefusalAudit Refusals,
     PostureService Posture);

@@ -9,9 +9,13 @@ namespace Palisade.Cwmp;
 /// </summary>
 public sealed class CwmpException : Exception
 {
-    /// <summary>Creates the exception; <paramref name="message"/> says what was wrong in words a CPE vendor can act on.</summary>
+    /// <summary>
+    /// Creates the exception; <paramref name="message"/> says what was wrong in words a CPE vendor can act on. It is
+    /// clipped to <see cref="ClientText.MaxMessage"/> characters: messages repeat client input (element names, values,
+    /// the XML parser's own text), and the message is both answered and logged.
+    /// </summary>
     public CwmpException(CwmpErrorReason reason, string message, Exception? inner = null)
-        : base(message, inner)
+        : base(ClientText.Clip(message, ClientText.MaxMessage), inner)
     {
         Reason = reason;
     }

@@ -133,7 +133,7 @@ internal sealed class BoundedXmlReader : IDisposable
 
             if (_reader.NodeType is XmlNodeType.Text or XmlNodeType.CDATA)
             {
-                throw new CwmpException(CwmpErrorReason.InvalidArguments, $"Unexpected text inside <{_reader.LocalName}>.");
+                throw new CwmpException(CwmpErrorReason.InvalidArguments, $"Unexpected text inside <{ClientText.Clip(_reader.LocalName)}>.");
             }
         }
 
@@ -210,7 +210,7 @@ internal sealed class BoundedXmlReader : IDisposable
                     Read();
                     return many?.ToString() ?? single ?? string.Empty;
                 case XmlNodeType.Element:
-                    throw new CwmpException(CwmpErrorReason.InvalidArguments, $"Element <{_reader.LocalName}> where a value was expected.");
+                    throw new CwmpException(CwmpErrorReason.InvalidArguments, $"Element <{ClientText.Clip(_reader.LocalName)}> where a value was expected.");
             }
         }
 

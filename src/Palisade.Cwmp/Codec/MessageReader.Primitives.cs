@@ -178,5 +178,5 @@ internal sealed partial class MessageReader
 
     private static CwmpException Invalid(string message) => new(CwmpErrorReason.InvalidArguments, message);
 
-    private static string Clip(string? text) => text is null ? string.Empty : text.Length <= 64 ? text : text[..64] + "…";
+    private static string Clip(string? text) => ClientText.Clip(text);
 }

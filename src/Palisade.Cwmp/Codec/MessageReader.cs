@@ -14,7 +14,7 @@ internal sealed partial class MessageReader(BoundedXmlReader reader)
         _r.MoveToDocumentElement();
         if (_r.LocalName != "Envelope" || _r.NamespaceUri != CwmpVersions.SoapEnvelopeNamespace)
         {
-            throw new CwmpException(CwmpErrorReason.NotSoapEnvelope, $"The root element is <{_r.LocalName}> in '{_r.NamespaceUri}', not a SOAP 1.1 Envelope.");
+            throw new CwmpException(CwmpErrorReason.NotSoapEnvelope, $"The root element is <{ClientText.Clip(_r.LocalName)}> in '{ClientText.Clip(_r.NamespaceUri)}', not a SOAP 1.1 Envelope.");
         }
 
         var header = CwmpHeader.Empty;
@@ -36,7 +36,7 @@ internal sealed partial class MessageReader(BoundedXmlReader reader)
                 }
                 else
                 {
-                    throw new CwmpException(CwmpErrorReason.NotSoapEnvelope, $"Unexpected <{_r.LocalName}> in the SOAP Envelope.");
+                    throw new CwmpException(CwmpErrorReason.NotSoapEnvelope, $"Unexpected <{ClientText.Clip(_r.LocalName)}> in the SOAP Envelope.");
                 }
             }
             while (_r.ReadToNextSibling(depth));
@@ -131,7 +131,7 @@ internal sealed partial class MessageReader(BoundedXmlReader reader)
             var ns = _r.NamespaceUri;
             if (ns.Length != 0 && !NoteNamespace(ns))
             {
-                throw new CwmpException(CwmpErrorReason.UnsupportedNamespace, $"<{_r.LocalName}> is in '{ns}', not a CWMP namespace.");
+                throw new CwmpException(CwmpErrorReason.UnsupportedNamespace, $"<{ClientText.Clip(_r.LocalName)}> is in '{ClientText.Clip(ns)}', not a CWMP namespace.");
             }
 
             message = ReadMethod(_r.LocalName);

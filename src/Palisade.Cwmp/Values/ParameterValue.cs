@@ -193,7 +193,7 @@ public sealed record ParameterValue
         _ => "string",
     };
 
-    private static string Truncate(string text) => text.Length <= 64 ? text : text[..64] + "…";
+    private static string Truncate(string text) => ClientText.Clip(text);
 
     private FormatException NotA(string what) => new($"'{Truncate(Text)}' ({TypeName}) is not a {what}.");
 }

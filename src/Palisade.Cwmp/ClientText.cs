@@ -1,0 +1,32 @@
+namespace Palisade.Cwmp;
+
+/// <summary>
+/// Client input repeated back in an error, a fault string or a log line is clipped here first: an unauthenticated
+/// peer must not make the ACS write (or answer with) a megabyte of its own text.
+/// </summary>
+public static class ClientText
+{
+    /// <summary>The most characters of one piece of client input that an error repeats.</summary>
+    public const int MaxEcho = 64;
+
+    /// <summary>The most characters of a whole error message that carries client input.</summary>
+    public const int MaxMessage = 512;
+
+    /// <summary><paramref name="text"/> cut to <paramref name="max"/> characters, with "…" and the full length when it was longer.</summary>
+    public static string Clip(string? text, int max = MaxEcho)
+    {
+        if (text is null)
+        {
+            return string.Empty;
+        }
+
+        if (text.Length <= max)
+        {
+            return text;
+        }
+
+        // Never split a surrogate pair: the clipped text must still be valid UTF-16 for the writer that logs it.
+        var cut = char.IsHighSurrogate(text[max - 1]) ? max - 1 : max;
+        return string.Concat(text.AsSpan(0, cut), $"… ({text.Length} characters)");
+    }
+}

@@ -107,6 +107,23 @@ public sealed class DigestTests
     }
 
     [Fact]
+    public void With_sha256_only_md5_is_neither_offered_nor_accepted()
+    {
+        var (open, _) = Server();
+        var md5 = open.Challenges(Device, false).Single(c => c.Contains("algorithm=MD5", StringComparison.Ordinal));
+        Assert.True(AuthParameters.TryParse(md5, out var md5Challenge));
+
+        var strict = new DigestAuthenticator(Realm, new NonceService(Key, _time, TimeSpan.FromMinutes(5)), new ReplayGuard(_time)) { Sha256Only = true };
+        var offered = Assert.Single(strict.Challenges(Device, false));
+        Assert.Contains("algorithm=SHA-256", offered, StringComparison.Ordinal);
+
+        // The right password over MD5 (a nonce from the same key) is refused; over SHA-256 it is accepted.
+        Assert.Equal(DigestOutcome.Rejected, Verify(strict, new DigestClient("cpe", "secret").Authorize(md5Challenge, "POST", "/"), Device).Outcome);
+        Assert.True(AuthParameters.TryParse(offered, out var sha));
+        Assert.Equal(DigestOutcome.Accepted, Verify(strict, new DigestClient("cpe", "secret").Authorize(sha, "POST", "/"), Device).Outcome);
+    }
+
+    [Fact]
     public void The_replay_guard_is_bounded_and_forgets_expired_nonces()
     {
         var guard = new ReplayGuard(_time, capacity: 2);

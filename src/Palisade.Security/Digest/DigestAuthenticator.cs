@@ -57,6 +57,12 @@ public sealed class DigestAuthenticator
     public string Realm { get; }
 
     /// <summary>
+    /// Offer and accept SHA-256 only. Off by default because many deployed CPEs speak only MD5; on, an MD5 response
+    /// is refused even with the right password, so a downgrade to the weaker hash gains an attacker nothing.
+    /// </summary>
+    public bool Sha256Only { get; init; }
+
+    /// <summary>
     /// The <c>WWW-Authenticate</c> values to send, strongest first: one SHA-256 and one MD5 challenge sharing a
     /// nonce bound to <paramref name="binding"/>.
     /// </summary>
@@ -64,6 +70,11 @@ public sealed class DigestAuthenticator
     {
         var nonce = _nonces.Issue(binding);
         var staleText = stale ? ", stale=true" : string.Empty;
+        if (Sha256Only)
+        {
+            return [$"Digest realm={AuthParameters.Quote(Realm)}, qop=\"auth\", algorithm=SHA-256, nonce=\"{nonce}\"{staleText}"];
+        }
+
         return
         [
             $"Digest realm={AuthParameters.Quote(Realm)}, qop=\"auth\", algorithm=SHA-256, nonce=\"{nonce}\"{staleText}",
@@ -84,6 +95,11 @@ public sealed class DigestAuthenticator
             || !DigestAlgorithms.TryParse(credentials["algorithm"], out var algorithm))
         {
             return new(DigestOutcome.Malformed, username, DigestAlgorithm.Md5);
+        }
+
+        if (Sha256Only && algorithm != DigestAlgorithm.Sha256)
+        {
+            return new(DigestOutcome.Rejected, username, algorithm);
         }
 
         var nonce = credentials["nonce"];

@@ -1,16 +1,15 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Palisade.Cwmp;
 using Palisade.Cwmp.Codec;
 using Palisade.Cwmp.Envelope;
 using Palisade.Cwmp.Messages;
 using Palisade.Server;
+using Palisade.Server.Listeners;
 
 namespace Palisade.Bench;
 
@@ -30,14 +29,10 @@ internal static class BaselineServer
         var clientAnchors = new X509Certificate2Collection();
         clientAnchors.ImportFromPemFile(clientCaPath);
         var informResponse = CwmpWriter.ToBytes(new CwmpEnvelope(CwmpVersion.V1_4, new CwmpHeader { Id = "1" }, new InformResponse(1)));
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k =>
-        {
-            k.AddServerHeader = false;
-            // Palisade's own TLS policy, asking for (optional) client certificates as its CWMP port does.
-            k.Listen(IPAddress.Loopback, 0, l => TlsPolicy.Apply(l, certificate, clientAnchors));
-        });
+        // Palisade's own listener factory: the same TLS policy, asking for (optional) client certificates as its CWMP
+        // port does, and the same default bounds; only what is served differs.
+        var limits = new CwmpListenerLimits();
+        var builder = KestrelListeners.CreateBuilder(limits.Http, limits.Codec.MaxBodyBytes, [new ListenEndpoint(IPAddress.Loopback, 0, certificate, clientAnchors)], logging: null, keepAlive: TimeSpan.FromSeconds(30));
         var app = builder.Build();
         app.Run(async context =>
         {

@@ -22,9 +22,6 @@ public sealed class CwmpLimits
     /// <summary>The most items in one SOAP array. Default 50,000.</summary>
     public int MaxArrayLength { get; set; } = 50_000;
 
-    /// <summary>The defaults.</summary>
-    public static CwmpLimits Default { get; } = new();
-
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first bound that is not sensible.</summary>
     public CwmpLimits Validate()
     {

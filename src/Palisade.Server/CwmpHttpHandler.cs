@@ -14,10 +14,12 @@ namespace Palisade.Server;
 /// size limit (after gzip decompression, which is bounded too), hands the engine what it needs to know about the
 /// connection, and writes its answer. Errors never leak a stack trace to the network.
 /// </summary>
-internal sealed class CwmpHttpHandler(ICwmpEndpoint engine, SessionOptions sessions, int maxBodyBytes, ILogger logger, ReachabilityProbes? probes = null)
+internal sealed class CwmpHttpHandler(ICwmpEndpoint engine, SessionOptions sessions, CwmpListenerLimits limits, ILogger logger, ReachabilityProbes? probes = null)
 {
-    /// <summary>The largest probe upload accepted (a CPE's vendor log); it is read and thrown away.</summary>
-    public const int MaxProbeBytes = 1024 * 1024;
+    private readonly int _maxBodyBytes = limits.Codec.MaxBodyBytes;
+
+    // The largest probe upload accepted (a CPE's vendor log); it is read and thrown away.
+    private readonly int _maxProbeBytes = limits.MaxProbeBytes;
 
     // Checked on every CWMP request: built once, not trimmed per request.
     private static readonly PathString ProbePath = new(MoveToHttpsTask.ProbePathPrefix.TrimEnd('/'));
@@ -37,7 +39,7 @@ internal sealed class CwmpHttpHandler(ICwmpEndpoint engine, SessionOptions sessi
 
             if (await ReadBodyAsync(http, context.RequestAborted).ConfigureAwait(false) is not { } body)
             {
-                await WriteTextAsync(response, 413, $"The request body exceeds {maxBodyBytes} bytes (after decompression).").ConfigureAwait(false);
+                await WriteTextAsync(response, 413, $"The request body exceeds {_maxBodyBytes} bytes (after decompression).").ConfigureAwait(false);
                 return;
             }
 
@@ -141,9 +143,9 @@ internal sealed class CwmpHttpHandler(ICwmpEndpoint engine, SessionOptions sessi
             return;
         }
 
-        if (http.ContentLength > MaxProbeBytes)
+        if (http.ContentLength > _maxProbeBytes)
         {
-            await WriteTextAsync(context.Response, 413, $"A probe upload may be at most {MaxProbeBytes} bytes.").ConfigureAwait(false);
+            await WriteTextAsync(context.Response, 413, $"A probe upload may be at most {_maxProbeBytes} bytes.").ConfigureAwait(false);
             return;
         }
 
@@ -153,9 +155,9 @@ internal sealed class CwmpHttpHandler(ICwmpEndpoint engine, SessionOptions sessi
         while ((read = await http.Body.ReadAsync(buffer, context.RequestAborted).ConfigureAwait(false)) > 0)
         {
             total += read;
-            if (total > MaxProbeBytes)
+            if (total > _maxProbeBytes)
             {
-                await WriteTextAsync(context.Response, 413, $"A probe upload may be at most {MaxProbeBytes} bytes.").ConfigureAwait(false);
+                await WriteTextAsync(context.Response, 413, $"A probe upload may be at most {_maxProbeBytes} bytes.").ConfigureAwait(false);
                 return;
             }
         }
@@ -200,12 +202,12 @@ internal sealed class CwmpHttpHandler(ICwmpEndpoint engine, SessionOptions sessi
         }
         else if (encoding.Length > 0 && !encoding.Equals("identity", StringComparison.OrdinalIgnoreCase))
         {
-            throw new BadHttpRequestException($"Content-Encoding '{encoding}' is not supported (gzip or identity).", 415);
+            throw new BadHttpRequestException($"Content-Encoding '{Palisade.Cwmp.ClientText.Clip(encoding)}' is not supported (gzip or identity).", 415);
         }
 
         await using (gzip)
         {
-            var initial = http.ContentLength is { } length && length <= maxBodyBytes && gzip is null ? (int)length : 16 * 1024;
+            var initial = http.ContentLength is { } length && length <= _maxBodyBytes && gzip is null ? (int)length : 16 * 1024;
             var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(initial, 1));
             var total = 0;
             var handedOver = false;
@@ -214,10 +216,10 @@ internal sealed class CwmpHttpHandler(ICwmpEndpoint engine, SessionOptions sessi
                 while (true)
                 {
                     // A rented buffer may be larger than asked for; never read past the limit into it.
-                    var capacity = Math.Min(buffer.Length, maxBodyBytes);
+                    var capacity = Math.Min(buffer.Length, _maxBodyBytes);
                     if (total == capacity)
                     {
-                        if (capacity >= maxBodyBytes)
+                        if (capacity >= _maxBodyBytes)
                         {
                             // One more byte than allowed means the body is too large.
                             if (await source.ReadAsync(new byte[1], cancellationToken).ConfigureAwait(false) != 0)
@@ -228,7 +230,7 @@ internal sealed class CwmpHttpHandler(ICwmpEndpoint engine, SessionOptions sessi
                             break;
                         }
 
-                        var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)capacity * 2, maxBodyBytes));
+                        var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)capacity * 2, _maxBodyBytes));
                         buffer.AsSpan(0, total).CopyTo(larger);
                         RequestBody.Release(buffer);
                         buffer = larger;

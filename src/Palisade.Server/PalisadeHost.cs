@@ -1,16 +1,13 @@
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Palisade.Acs.Sessions;
 using Palisade.Acs.Storage;
 using Palisade.Acs.Tasks;
-using Palisade.Cwmp;
 using Palisade.Security.Pki;
 using Palisade.Security.Secrets;
 using Palisade.Storage.Sqlite;
@@ -41,6 +38,9 @@ public sealed class PalisadeHost : IAsyncDisposable
         _sweeper = SweepAsync(logger);
         _historyKeeper = history is null ? Task.CompletedTask : KeepHistoryAsync(history, logger);
     }
+
+    /// <summary>The file in the data folder (owner-only) that holds the admin's first password, <c>admin:PASSWORD</c>.</summary>
+    public const string AdminPasswordFileName = "admin-password";
 
     /// <summary>The open store.</summary>
     public IPalisadeStore Store { get; }
@@ -100,50 +100,33 @@ public sealed class PalisadeHost : IAsyncDisposable
         }
 
         options.Authentication.Bootstrap = bootstrap;
+        options.Authentication.PlaintextIsLegacy = options.LegacyHttpPort is not null;
         var store = SqliteStore.Open(new SqliteStoreOptions { DataDirectory = data });
         WebApplication? app = null;
         WebApplication? api = null;
         Acs.ConnectionRequests.ConnectionRequester? requester = null;
         try
         {
-            // The content root is the program folder, never the data folder: configuration file watchers there
-            // would wake on every store write.
-            var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, EnvironmentName = "Production" });
-            builder.Configuration.Sources.Clear();
-            HostLogging.Configure(builder.Logging, logging ?? DefaultLogging);
-            var limits = CwmpLimits.Default;
-            builder.WebHost.ConfigureKestrel(kestrel =>
+            var limits = options.Cwmp;
+            var cwmpEndpoints = new List<Listeners.ListenEndpoint>();
+            foreach (var address in options.Listen)
             {
-                kestrel.AddServerHeader = false;
-                kestrel.Limits.MaxRequestBodySize = limits.MaxBodyBytes;
-                kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
-                kestrel.Limits.MaxRequestLineSize = 8 * 1024;
-                kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(15);
-                kestrel.Limits.KeepAliveTimeout = options.Sessions.SessionTimeout;
-                foreach (var address in options.Listen)
+                cwmpEndpoints.Add(new Listeners.ListenEndpoint(address, options.CwmpPort, serverCertificate, anchors));
+
+                // Beside TLS, for legacy devices on their way to https (moveToHttps).
+                if (options.LegacyHttpPort is { } legacyPort)
                 {
-                    kestrel.Listen(address, options.CwmpPort, listen =>
-                    {
-                        listen.Protocols = HttpProtocols.Http1;
-                        if (serverCertificate is not null)
-                        {
-                            TlsPolicy.Apply(listen, serverCertificate, anchors);
-                        }
-                    });
-
-                    // Beside TLS, for legacy devices on their way to https (moveToHttps).
-                    if (options.LegacyHttpPort is { } legacyPort)
-                    {
-                        kestrel.Listen(address, legacyPort, listen => listen.Protocols = HttpProtocols.Http1);
-                    }
+                    cwmpEndpoints.Add(new Listeners.ListenEndpoint(address, legacyPort));
                 }
-            });
+            }
 
+            // Kept-alive connections live as long as a silent session may, unless the operator bounds them otherwise.
+            var builder = Listeners.KestrelListeners.CreateBuilder(limits.Http, limits.Codec.MaxBodyBytes, cwmpEndpoints, logging ?? DefaultLogging, options.Sessions.SessionTimeout);
             app = builder.Build();
             var loggerFactory = app.Services.GetRequiredService<ILoggerFactory>();
             var logger = loggerFactory.CreateLogger("Palisade");
-            var engine = new SessionEngine(store, options.Sessions, options.Authentication, time ?? TimeProvider.System, loggerFactory.CreateLogger("Palisade.Cwmp"), limits);
-            var handler = new CwmpHttpHandler(engine, options.Sessions, limits.MaxBodyBytes, logger, engine.Reachability);
+            var engine = new SessionEngine(store, options.Sessions, options.Authentication, time ?? TimeProvider.System, loggerFactory.CreateLogger("Palisade.Cwmp"), limits.Codec);
+            var handler = new CwmpHttpHandler(engine, options.Sessions, limits, logger, engine.Reachability);
             app.Run(handler.HandleAsync);
             if (options.InsecureHttp)
             {
@@ -181,7 +164,7 @@ public sealed class PalisadeHost : IAsyncDisposable
                 }
             }
 
-            requester = new Acs.ConnectionRequests.ConnectionRequester(anchors, time: clock);
+            requester = new Acs.ConnectionRequests.ConnectionRequester(anchors, options.ConnectionRequests, clock);
             var waiter = new Acs.Tasks.TaskWaiter();
             engine.TasksCommitted += waiter.OnCommitted;
             string? apiUrl = null;
@@ -193,9 +176,13 @@ public sealed class PalisadeHost : IAsyncDisposable
             // Last, once both listeners are up: a start that fails (a port in use) must not leave an admin behind
             // whose one-time password nobody was shown (only its hash is stored).
             string? adminPassword = null;
+            string? adminPasswordPath = null;
             if (!await store.AnyUserAsync(cancellationToken).ConfigureAwait(false))
             {
+                // The one-time password goes to an owner-only file, not to stdout, where service logs would keep it.
                 adminPassword = PasswordGenerator.Generate();
+                adminPasswordPath = Path.Combine(data, AdminPasswordFileName);
+                SecretFile.Write(adminPasswordPath, "admin:" + adminPassword + "\n");
                 await store.CreateUserAsync(new Acs.Access.UserRecord("admin", Acs.Access.Roles.Admin, Acs.Access.PasswordHasher.Hash(adminPassword), 0, null, clock.GetUtcNow()), cancellationToken).ConfigureAwait(false);
             }
 
@@ -213,6 +200,7 @@ public sealed class PalisadeHost : IAsyncDisposable
             {
                 ApiUrl = apiUrl,
                 AdminPassword = adminPassword,
+                AdminPasswordPath = adminPasswordPath,
             };
             var history = options.TaskHistory is { } keep ? new TaskHistory(store, keep, clock) : null;
             return new PalisadeHost(app, api, requester, store, engine, facts, history, logger);
@@ -333,6 +321,9 @@ public sealed record StartupFacts(
     /// <summary>The API's base URL (null when the API is off).</summary>
     public string? ApiUrl { get; init; }
 
-    /// <summary>The admin password when the admin was created by this start (printed once), else null.</summary>
+    /// <summary>The admin password when the admin was created by this start, else null. Printed only on request (<c>--show-secrets-once</c>).</summary>
     public string? AdminPassword { get; init; }
+
+    /// <summary>The owner-only file this start wrote <see cref="AdminPassword"/> to, or null.</summary>
+    public string? AdminPasswordPath { get; init; }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using Palisade.Acs.Auth;
+using Palisade.Acs.ConnectionRequests;
 using Palisade.Acs.Sessions;
 
 namespace Palisade.Server;
@@ -61,8 +62,14 @@ public sealed class ServerOptions
     /// <summary>How CPEs authenticate.</summary>
     public AuthenticationOptions Authentication { get; } = new();
 
-    /// <summary>The northbound API.</summary>
+    /// <summary>The northbound API (its own bounds are <see cref="Api.ApiOptions.Limits"/>).</summary>
     public Api.ApiOptions Api { get; } = new();
+
+    /// <summary>Every bound of the CWMP listener (HTTP, codec, probe uploads).</summary>
+    public CwmpListenerLimits Cwmp { get; } = new();
+
+    /// <summary>The bounds of the ACS's outbound connection requests.</summary>
+    public ConnectionRequesterLimits ConnectionRequests { get; } = new();
 
     /// <summary>The host names to certify: the configured ones, or localhost and 127.0.0.1.</summary>
     public IReadOnlyList<string> EffectiveHostnames => Hostnames.Count > 0 ? [.. Hostnames] : ["localhost", "127.0.0.1"];
@@ -117,5 +124,8 @@ public sealed class ServerOptions
 
         Sessions.Validate();
         Authentication.Validate();
+        Cwmp.Validate();
+        Api.Limits.Validate();
+        ConnectionRequests.Validate();
     }
 }

@@ -59,6 +59,7 @@ public sealed class CwmpVersionsTests
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => new CwmpLimits { MaxDepth = 2 }.Validate());
 
         Assert.Contains("MaxDepth", error.Message, StringComparison.Ordinal);
-        Assert.Same(CwmpLimits.Default, CwmpLimits.Default.Validate());
+        var defaults = new CwmpLimits();
+        Assert.Same(defaults, defaults.Validate());
     }
 }

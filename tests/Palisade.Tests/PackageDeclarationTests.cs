@@ -22,7 +22,8 @@ public sealed class PackageDeclarationTests
         Assert.Equal([], declared.Where(p => !referenced.Contains(p)).ToArray());
     }
 
-    private static string RepositoryRoot()
+    /// <summary>The folder that holds Palisade.slnx, above the test binaries.</summary>
+    public static string RepositoryRoot()
     {
         for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
         {

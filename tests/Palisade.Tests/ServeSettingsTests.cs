@@ -72,6 +72,8 @@ public sealed class ServeSettingsTests
         Assert.False(options.DisableEnrollment);
         Assert.Equal(["localhost", "127.0.0.1"], options.EffectiveHostnames);
         Assert.Equal(TimeSpan.FromDays(30), options.TaskHistory);
+        Assert.False(options.Authentication.RequireSha256);
+        Assert.True(ServeSettings.FromEnvironment(k => k == "PALISADE_DIGEST_SHA256_ONLY" ? "true" : null).ToOptions().Authentication.RequireSha256);
     }
 
     [Fact]
@@ -86,6 +88,72 @@ public sealed class ServeSettingsTests
             .ToOptions();
         Assert.Equal([IPAddress.Parse("10.0.0.5"), IPAddress.IPv6Loopback], told.Api.Listen);
         Assert.Equal([IPAddress.Any], told.Listen);
+    }
+
+    [Fact]
+    public void Limits_come_from_the_file_the_environment_and_the_command_line_by_name()
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(path, """{ "limits": { "cwmp.maxBodyBytes": 8388608, "api.maxPageSize": 500 } }""");
+            var settings = new ServeSettings()
+                .Overlay(ServeSettings.FromFile(path))
+                .Overlay(ServeSettings.FromEnvironment(k => k == "PALISADE_LIMITS" ? "api.maxPageSize=200, connectionRequest.timeoutSeconds=20" : null))
+                .Overlay(new ServeSettings { Limits = ServeSettings.ParseLimits("--limit", ["api.maxPageSize=50"]) });
+            var options = settings.ToOptions();
+            Assert.Equal(8 * 1024 * 1024, options.Cwmp.Codec.MaxBodyBytes);
+            Assert.Equal(50, options.Api.Limits.MaxPageSize);
+            Assert.Equal(TimeSpan.FromSeconds(20), options.ConnectionRequests.Timeout);
+            Assert.Throws<ArgumentException>(() => ServeSettings.ParseLimits("--limit", ["api.maxPageSize"]));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task Serve_help_and_the_security_doc_name_every_limit()
+    {
+        var (code, output) = await RunAsync("serve", "--help");
+        Assert.Equal(0, code);
+        var doc = File.ReadAllText(Path.Combine(PackageDeclarationTests.RepositoryRoot(), "docs", "security.md"));
+        foreach (var setting in Palisade.Server.Listeners.LimitSettings.All)
+        {
+            Assert.Contains(setting.Name, output, StringComparison.Ordinal);
+            Assert.Contains($"`{setting.Name}`", doc, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task First_start_writes_the_secrets_to_owner_only_files_and_prints_only_where_they_are()
+    {
+        var quiet = Directory.CreateTempSubdirectory("palisade-secrets-").FullName;
+        var shown = Directory.CreateTempSubdirectory("palisade-secrets-").FullName;
+        try
+        {
+            var output = await ServeUntilListeningAsync("--data", quiet, "--cwmp-port", "0", "--api-port", "0");
+            var adminFile = Path.Combine(quiet, "admin-password");
+            var adminPassword = File.ReadAllText(adminFile).Trim().Split(':', 2)[1];
+            var bootstrapPassword = File.ReadAllText(Path.Combine(quiet, "bootstrap-credential")).Trim().Split(':', 2)[1];
+            Assert.DoesNotContain(adminPassword, output, StringComparison.Ordinal);
+            Assert.DoesNotContain(bootstrapPassword, output, StringComparison.Ordinal);
+            Assert.Contains(adminFile, output, StringComparison.Ordinal);
+            if (!OperatingSystem.IsWindows())
+            {
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(adminFile));
+            }
+
+            output = await ServeUntilListeningAsync("--data", shown, "--cwmp-port", "0", "--api-port", "0", "--show-secrets-once");
+            Assert.Contains(File.ReadAllText(Path.Combine(shown, "admin-password")).Trim(), output, StringComparison.Ordinal);
+            Assert.Contains(File.ReadAllText(Path.Combine(shown, "bootstrap-credential")).Trim(), output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(quiet, recursive: true);
+            Directory.Delete(shown, recursive: true);
+        }
     }
 
     [Theory]
@@ -130,10 +198,36 @@ public sealed class ServeSettingsTests
     {
         var (code, output) = await RunAsync("serve", "--help");
         Assert.Equal(0, code);
-        foreach (var option in new[] { "--data", "--listen", "--api-listen", "--cwmp-port", "--hostname", "--insecure-http", "--legacy-http-port", "--tls-cert", "--tls-key", "--client-ca", "--allow-basic", "--no-enrollment", "--config" })
+        foreach (var option in new[] { "--data", "--listen", "--api-listen", "--cwmp-port", "--hostname", "--insecure-http", "--legacy-http-port", "--tls-cert", "--tls-key", "--client-ca", "--allow-basic", "--no-enrollment", "--limit", "--config" })
         {
             Assert.Contains(option, output, StringComparison.Ordinal);
         }
+    }
+
+    // Starts palisade serve, reads its output up to the plain "listening" line, and stops it.
+    private static async Task<string> ServeUntilListeningAsync(params string[] args)
+    {
+        using var process = CliProcess.Start(["serve", .. args]);
+        var output = new System.Text.StringBuilder();
+        try
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            while (await process.StandardOutput.ReadLineAsync(cts.Token) is { } line)
+            {
+                output.AppendLine(line);
+                if (line.StartsWith("palisade: listening", StringComparison.Ordinal))
+                {
+                    break;
+                }
+            }
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+
+        return output.ToString();
     }
 
     private static Task<(int ExitCode, string Output)> RunAsync(params string[] args) => CliProcess.RunAsync(TimeSpan.FromSeconds(60), args);

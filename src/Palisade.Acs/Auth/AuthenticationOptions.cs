@@ -20,6 +20,19 @@ public sealed class AuthenticationOptions
     /// </summary>
     public BootstrapCredential? Bootstrap { get; set; }
 
+    /// <summary>
+    /// Offer and accept Digest with SHA-256 only (<c>--digest-sha256-only</c>). Off by default: many deployed CPEs
+    /// speak only MD5.
+    /// </summary>
+    public bool RequireSha256 { get; set; }
+
+    /// <summary>
+    /// Plaintext connections come through a legacy port beside TLS (<c>--legacy-http-port</c>): devices that use https
+    /// are refused there and nothing is enrolled there (<see cref="TransportPolicy"/>). Set by the host; off with
+    /// <c>--insecure-http</c>, where plaintext is all there is.
+    /// </summary>
+    public bool PlaintextIsLegacy { get; set; }
+
     /// <summary>Also give each enrolled device a unique connection-request user name and password.</summary>
     public bool RotateConnectionRequestCredentials { get; set; } = true;
 

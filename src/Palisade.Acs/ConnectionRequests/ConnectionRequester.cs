@@ -49,21 +49,22 @@ public sealed class ConnectionRequester : IDisposable
     private long _unreachable;
     private long _udp;
 
-    public ConnectionRequester(X509Certificate2Collection? trustedCas = null, TimeSpan? timeout = null, TimeProvider? time = null)
+    public ConnectionRequester(X509Certificate2Collection? trustedCas = null, ConnectionRequesterLimits? limits = null, TimeProvider? time = null)
     {
         _time = time ?? TimeProvider.System;
+        limits = (limits ?? new ConnectionRequesterLimits()).Validate();
         var anchors = trustedCas ?? [];
 #pragma warning disable CA2000 // The HttpClient owns and disposes the handler.
         var handler = new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
             UseCookies = false,
-            ConnectTimeout = TimeSpan.FromSeconds(5),
+            ConnectTimeout = limits.ConnectTimeout,
             PooledConnectionLifetime = TimeSpan.FromMinutes(1),
             SslOptions = Certificates.ServerAuthentication(anchors, insecure: false),
         };
         // Only the status matters; a CPE cannot make the ACS buffer a large answer.
-        _http = new HttpClient(handler, disposeHandler: true) { Timeout = timeout ?? TimeSpan.FromSeconds(10), MaxResponseContentBufferSize = 64 * 1024 };
+        _http = new HttpClient(handler, disposeHandler: true) { Timeout = limits.Timeout, MaxResponseContentBufferSize = limits.MaxResponseBytes };
 #pragma warning restore CA2000
     }
 

@@ -47,7 +47,7 @@ public sealed partial class SessionEngine : ICwmpEndpoint
         _auth = new DeviceAuthenticator(authentication, _time);
         _shedder = new LoadShedder(options);
         _sessions = new DeviceSessionTable<CwmpSession>(_time, options.SessionTimeout);
-        _limits = limits ?? CwmpLimits.Default;
+        _limits = limits ?? new CwmpLimits();
         Reachability = new ReachabilityProbes(_time);
     }
 
@@ -170,7 +170,7 @@ public sealed partial class SessionEngine : ICwmpEndpoint
         }
 
         var known = await _store.GetDeviceAsync(id, cancellationToken).ConfigureAwait(false);
-        var decision = _auth.Authenticate(id, known, request);
+        var decision = TransportPolicy.Apply(_auth.Authenticate(id, known, request), known, request.Connection, _authOptions);
         switch (decision.Verdict)
         {
             case AuthVerdict.Forbidden:

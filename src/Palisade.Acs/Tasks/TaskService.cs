@@ -70,10 +70,10 @@ public sealed class TaskService(ITaskStore store, IDeviceRegistry registry, Devi
         var filter = caller.Scoped(Filters.Parse(filterText, time.GetUtcNow()));
         var definition = Validate(caller, request.Body);
         var expires = Expiry(request.ExpiresInSeconds);
-        var ids = await registry.MatchDeviceIdsAsync(filter, TaskServiceOptions.MaxBulk + 1, cancellationToken).ConfigureAwait(false);
-        if (ids.Count > TaskServiceOptions.MaxBulk)
+        var ids = await registry.MatchDeviceIdsAsync(filter, options.MaxBulk + 1, cancellationToken).ConfigureAwait(false);
+        if (ids.Count > options.MaxBulk)
         {
-            throw ServiceException.Invalid("filter", $"The filter matches more than {TaskServiceOptions.MaxBulk} devices; narrow it or split the work.");
+            throw ServiceException.Invalid("filter", $"The filter matches more than {options.MaxBulk} devices; narrow it or split the work.");
         }
 
         var now = time.GetUtcNow();

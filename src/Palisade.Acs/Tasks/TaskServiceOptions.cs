@@ -3,8 +3,8 @@ namespace Palisade.Acs.Tasks;
 /// <summary>The rules the task service applies to what operators queue.</summary>
 public sealed class TaskServiceOptions
 {
-    /// <summary>At most this many devices get one bulk task.</summary>
-    public const int MaxBulk = 100_000;
+    /// <summary>At most this many devices get one bulk task (the API's <c>api.maxBulkDevices</c>). Default 100,000.</summary>
+    public int MaxBulk { get; set; } = 100_000;
 
     /// <summary>Hosts a device's ManagementServer.URL may be set to.</summary>
     public IList<string> AcsUrlAllowList { get; } = [];

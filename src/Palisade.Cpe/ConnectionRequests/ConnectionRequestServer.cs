@@ -33,14 +33,14 @@ public sealed class ConnectionRequestServer : IAsyncDisposable
     private readonly double _burst;
     private readonly double _perSecond;
 
-    private ConnectionRequestServer(WebApplication app, TimeProvider time, double burst, double perSecond)
+    private ConnectionRequestServer(WebApplication app, TimeProvider time, double burst, double perSecond, ConnectionRequestListenerLimits limits)
     {
         _app = app;
         _time = time;
         _burst = burst;
         _perSecond = perSecond;
-        _replays = new ReplayGuard(time, 100_000);
-        _digest = new DigestAuthenticator(Realm, new NonceService(time, TimeSpan.FromMinutes(2)), _replays);
+        _replays = new ReplayGuard(time, limits.MaxReplayEntries);
+        _digest = new DigestAuthenticator(Realm, new NonceService(time, limits.NonceLifetime), _replays);
     }
 
     /// <summary>Where the listener is bound.</summary>
@@ -63,9 +63,11 @@ public sealed class ConnectionRequestServer : IAsyncDisposable
     private long _rateLimited;
     private long _rejected;
 
-    /// <summary>Starts a listener on <paramref name="address"/>:<paramref name="port"/> (0: any free port).</summary>
-    public static async Task<ConnectionRequestServer> StartAsync(IPAddress address, int port, TimeProvider? time = null, double burst = 3, double perSecond = 0.5, CancellationToken cancellationToken = default)
+    /// <summary>Starts a listener on <paramref name="address"/>:<paramref name="port"/> (0: any free port) within <paramref name="limits"/> (the defaults when null).</summary>
+    public static async Task<ConnectionRequestServer> StartAsync(IPAddress address, int port, TimeProvider? time = null, double burst = 3, double perSecond = 0.5, ConnectionRequestListenerLimits? limits = null, CancellationToken cancellationToken = default)
     {
+        // The CPE's own listener: it shares no code with the ACS's listeners (Palisade.Server), which a CPE must not depend on.
+        limits = (limits ?? new ConnectionRequestListenerLimits()).Validate();
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, EnvironmentName = "Production" });
         builder.Configuration.Sources.Clear();
         builder.Logging.ClearProviders();
@@ -73,15 +75,15 @@ public sealed class ConnectionRequestServer : IAsyncDisposable
         {
             k.AddServerHeader = false;
             k.Limits.MaxRequestBodySize = 0;
-            k.Limits.MaxRequestHeadersTotalSize = 8 * 1024;
-            k.Limits.MaxRequestLineSize = 2048;
-            k.Limits.MaxRequestHeaderCount = 32;
-            k.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(5);
-            k.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(10);
+            k.Limits.MaxRequestHeadersTotalSize = limits.MaxRequestHeadersTotalBytes;
+            k.Limits.MaxRequestLineSize = limits.MaxRequestLineBytes;
+            k.Limits.MaxRequestHeaderCount = limits.MaxRequestHeaderCount;
+            k.Limits.RequestHeadersTimeout = limits.RequestHeadersTimeout;
+            k.Limits.KeepAliveTimeout = limits.KeepAliveTimeout;
             k.Listen(address, port);
         });
         var app = builder.Build();
-        var server = new ConnectionRequestServer(app, time ?? TimeProvider.System, burst, perSecond);
+        var server = new ConnectionRequestServer(app, time ?? TimeProvider.System, burst, perSecond, limits);
         app.Run(server.HandleAsync);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

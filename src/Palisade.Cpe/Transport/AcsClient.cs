@@ -4,7 +4,6 @@ using System.Net.Http.Headers;
 using System.Net.Security;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography.X509Certificates;
-using Palisade.Cwmp;
 using Palisade.Cwmp.Codec;
 using Palisade.Cwmp.Envelope;
 using Palisade.Security.Digest;
@@ -79,7 +78,7 @@ public sealed class AcsClient : IDisposable
         }
 
         // A hostile ACS cannot make the CPE buffer more than the protocol allows in one message.
-        _http = new HttpClient(handler, disposeHandler: true) { Timeout = options.Timeout, MaxResponseContentBufferSize = CwmpLimits.Default.MaxBodyBytes };
+        _http = new HttpClient(handler, disposeHandler: true) { Timeout = options.Timeout, MaxResponseContentBufferSize = options.Limits.MaxBodyBytes };
 #pragma warning restore CA2000
         if (options.Username is not null && options.Password is not null)
         {
@@ -202,14 +201,14 @@ public sealed class AcsClient : IDisposable
         return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<AcsReply> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private async Task<AcsReply> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var status = (int)response.StatusCode;
         var retry = response.Headers.RetryAfter?.Delta;
         var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
         if (status == 200 && bytes.Length > 0 && (response.Content.Headers.ContentType?.MediaType?.Contains("xml", StringComparison.OrdinalIgnoreCase) ?? true))
         {
-            return new AcsReply(status, CwmpReader.Parse(bytes), retry, null);
+            return new AcsReply(status, CwmpReader.Parse(bytes, _options.Limits), retry, null);
         }
 
         var text = bytes.Length == 0 ? null : System.Text.Encoding.UTF8.GetString(bytes, 0, Math.Min(bytes.Length, MaxErrorText));

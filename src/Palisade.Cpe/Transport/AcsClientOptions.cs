@@ -14,6 +14,9 @@ public sealed class AcsClientOptions
     /// <summary>ManagementServer.Password.</summary>
     public string? Password { get; set; }
 
+    /// <summary>What the CPE accepts in one answer from the ACS (the body bound also caps the HTTP buffer).</summary>
+    public Palisade.Cwmp.CwmpLimits Limits { get; } = new();
+
     /// <summary>CAs the ACS certificate must chain to, besides the system's (the Palisade CA, say).</summary>
     public X509Certificate2Collection TrustedCas { get; } = [];
 

@@ -18,7 +18,7 @@ public static class CwmpReader
     /// <exception cref="CwmpException">The body was rejected; <see cref="CwmpException.Reason"/> says why.</exception>
     public static CwmpEnvelope Parse(ReadOnlyMemory<byte> body, CwmpLimits? limits = null)
     {
-        limits ??= CwmpLimits.Default;
+        limits ??= new CwmpLimits();
         if (body.Length > limits.MaxBodyBytes)
         {
             throw new CwmpException(CwmpErrorReason.BodyTooLarge, $"The body is {body.Length} bytes; the limit is {limits.MaxBodyBytes}.");
@@ -48,7 +48,7 @@ public static class CwmpReader
     public static CwmpEnvelope Parse(Stream body, CwmpLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(body);
-        limits ??= CwmpLimits.Default;
+        limits ??= new CwmpLimits();
         using var bounded = new BoundedStream(body, limits.MaxBodyBytes);
         return ParseBounded(bounded, limits);
     }

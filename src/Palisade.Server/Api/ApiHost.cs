@@ -1,10 +1,10 @@
 using System.Security.Cryptography.X509Certificates;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Palisade.Acs.Access;
@@ -15,6 +15,7 @@ using Palisade.Acs.Faults;
 using Palisade.Acs.Posture;
 using Palisade.Acs.Storage;
 using Palisade.Acs.Tasks;
+using Palisade.Server.Listeners;
 using Scalar.AspNetCore;
 
 namespace Palisade.Server.Api;
@@ -32,26 +33,8 @@ internal static class ApiHost
         TimeProvider time,
         CancellationToken cancellationToken)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, EnvironmentName = "Production" });
-        builder.Configuration.Sources.Clear();
-        HostLogging.Configure(builder.Logging, logging);
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = 1024 * 1024;
-            kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
-            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(15);
-            foreach (var address in options.Listen)
-            {
-                kestrel.Listen(address, options.Port, l =>
-                {
-                    if (certificate is not null)
-                    {
-                        TlsPolicy.Apply(l, certificate, clientAnchors: null);
-                    }
-                });
-            }
-        });
+        var endpoints = options.Listen.Select(address => new ListenEndpoint(address, options.Port, certificate, Protocols: HttpProtocols.Http1AndHttp2));
+        var builder = KestrelListeners.CreateBuilder(options.Limits.Http, options.Limits.MaxBodyBytes, endpoints, logging);
         builder.Services.AddOpenApi("v1", o => o.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Palisade northbound API";
@@ -94,8 +77,8 @@ internal static class ApiHost
         app.UseRateLimiter();
         app.Use(async (context, next) =>
         {
-            context.Response.Headers.CacheControl = "no-store";
-            context.Response.Headers["X-Content-Type-Options"] = "nosniff";
+            context.Items[Endpoint.LimitsKey] = options.Limits;
+            ApiHeaders.Apply(context, tls: certificate is not null);
             try
             {
                 await auth.InvokeAsync(context, () => next(context)).ConfigureAwait(false);
@@ -108,7 +91,7 @@ internal static class ApiHost
         });
         // The OpenAPI document and an interactive reference page; neither shows any data.
         app.MapOpenApi("/api/{documentName}/openapi.json");
-        app.MapScalarApiReference("/api/v1/reference", o => o.WithOpenApiRoutePattern("/api/{documentName}/openapi.json").WithTitle("Palisade API"));
+        app.MapScalarApiReference(ApiHeaders.ReferencePath, o => o.WithOpenApiRoutePattern("/api/{documentName}/openapi.json").WithTitle("Palisade API").DisableDefaultFonts());
         NorthboundApi.Map(app, services);
         app.MapFallback((Delegate)((HttpContext _) => Problems.Of(404, "Not found", "No such route; the API lives under /api/v1/.")));
         try
@@ -130,7 +113,7 @@ internal static class ApiHost
     {
         var audit = new AuditService(store, time);
         var devices = new DeviceService(store, requester, audit, time);
-        var taskOptions = new TaskServiceOptions { DefaultAcsUrl = options.DefaultAcsUrl, DefaultTaskExpiry = options.DefaultTaskExpiry };
+        var taskOptions = new TaskServiceOptions { DefaultAcsUrl = options.DefaultAcsUrl, DefaultTaskExpiry = options.DefaultTaskExpiry, MaxBulk = options.Limits.MaxBulkDevices };
         foreach (var host in options.AcsUrlAllowList)
         {
             taskOptions.AcsUrlAllowList.Add(host);

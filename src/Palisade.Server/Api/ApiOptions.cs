@@ -14,6 +14,9 @@ public sealed class ApiOptions
     /// </summary>
     public IList<IPAddress> Listen { get; } = [IPAddress.Loopback];
 
+    /// <summary>Every bound of the API listener.</summary>
+    public ApiLimits Limits { get; } = new();
+
     /// <summary>Hosts a device's ManagementServer.URL may be set to through the API.</summary>
     public IList<string> AcsUrlAllowList { get; } = [];
 

@@ -16,7 +16,7 @@ internal static class AuditEndpoints
         api.MapGet("/audit", (Delegate)((HttpContext c) => Endpoint.Run(c, Permission.ReadAudit, async caller =>
         {
             long? before = long.TryParse(c.Request.Query["before"], NumberStyles.None, CultureInfo.InvariantCulture, out var b) ? b : null;
-            var entries = await audit.ListAsync(caller, before, Endpoint.Int(c, "limit", 100, 1, 1000), c.RequestAborted).ConfigureAwait(false);
+            var entries = await audit.ListAsync(caller, before, Endpoint.PageSize(c), c.RequestAborted).ConfigureAwait(false);
             return ApiJson.Ok(new JsonObject { ["entries"] = new JsonArray([.. entries.Select(e => (JsonNode)ApiJson.Audit(e))]) });
         })));
         api.MapGet("/audit/verify", (Delegate)((HttpContext c) => Endpoint.Run(c, Permission.ReadAudit, async caller =>

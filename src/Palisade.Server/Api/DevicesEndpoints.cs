@@ -16,7 +16,7 @@ internal static class DevicesEndpoints
     {
         api.MapGet("/devices", (Delegate)((HttpContext c) => Endpoint.Run(c, Permission.ReadDevices, async caller =>
         {
-            var query = new DeviceQuery(Endpoint.Text(c, "filter"), Endpoint.Text(c, "sort"), Endpoint.Text(c, "cursor"), Endpoint.Int(c, "limit", 100, 1, 1000), Endpoint.Text(c, "projection"));
+            var query = new DeviceQuery(Endpoint.Text(c, "filter"), Endpoint.Text(c, "sort"), Endpoint.Text(c, "cursor"), Endpoint.PageSize(c), Endpoint.Text(c, "projection"));
             var page = await devices.ListAsync(caller, query, c.RequestAborted).ConfigureAwait(false);
             return ApiJson.Ok(new JsonObject
             {

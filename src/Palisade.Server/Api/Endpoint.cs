@@ -11,7 +11,8 @@ namespace Palisade.Server.Api;
 /// <summary>What every endpoint does around its service call: find the caller, check the route's permission, map errors.</summary>
 internal static class Endpoint
 {
-    private const int MaxBodyBytes = 1024 * 1024;
+    /// <summary>Where the API's middleware puts its <see cref="ApiLimits"/> for the endpoints.</summary>
+    public const string LimitsKey = "palisade.limits";
 
     // Every route: authenticate, check the permission, run; a refusal never tells more than it must.
     public static async Task<IResult> Run(HttpContext context, Permission permission, Func<Caller, Task<IResult>> action)
@@ -50,24 +51,34 @@ internal static class Endpoint
         }
     }
 
-    /// <summary>The request body as JSON (at most 1 MiB, 32 levels, no name twice), or null when empty.</summary>
+    /// <summary>The request body as JSON (at most <see cref="ApiLimits.MaxBodyBytes"/>, <see cref="ApiLimits.MaxJsonDepth"/> levels, no name twice), or null when empty.</summary>
     public static async Task<JsonNode?> ReadJsonAsync(HttpContext c)
     {
-        if (c.Request.ContentLength is > MaxBodyBytes)
+        var limits = Limits(c);
+        if (c.Request.ContentLength > limits.MaxBodyBytes)
         {
             throw new JsonException("too large");
         }
 
         using var buffer = new MemoryStream();
         await c.Request.Body.CopyToAsync(buffer, c.RequestAborted).ConfigureAwait(false);
-        if (buffer.Length > MaxBodyBytes)
+        if (buffer.Length > limits.MaxBodyBytes)
         {
             throw new JsonException("too large");
         }
 
         // A name given twice is refused here: JsonObject would otherwise throw its own exception at first use.
-        return buffer.Length == 0 ? null : JsonNode.Parse(buffer.ToArray(), documentOptions: new JsonDocumentOptions { MaxDepth = 32, AllowDuplicateProperties = false });
+        return buffer.Length == 0 ? null : JsonNode.Parse(buffer.ToArray(), documentOptions: new JsonDocumentOptions { MaxDepth = limits.MaxJsonDepth, AllowDuplicateProperties = false });
     }
+
+    /// <summary>The <c>limit</c> query value: a page size within <see cref="ApiLimits.MaxPageSize"/>, <see cref="ApiLimits.DefaultPageSize"/> when absent.</summary>
+    public static int PageSize(HttpContext c)
+    {
+        var limits = Limits(c);
+        return Int(c, "limit", limits.DefaultPageSize, 1, limits.MaxPageSize);
+    }
+
+    private static ApiLimits Limits(HttpContext c) => (ApiLimits)c.Items[LimitsKey]!;
 
     /// <summary>An integer query value in range; the fallback when absent; a 400 naming the field otherwise.</summary>
     public static int Int(HttpContext c, string field, int fallback, int min, int max)

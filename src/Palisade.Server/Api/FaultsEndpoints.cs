@@ -14,7 +14,7 @@ internal static class FaultsEndpoints
     {
         api.MapGet("/faults", (Delegate)((HttpContext c) => Endpoint.Run(c, Permission.ReadFaults, async caller =>
         {
-            var list = await faults.ListAsync(caller, Endpoint.Text(c, "device"), Endpoint.Text(c, "filter"), Endpoint.Int(c, "limit", 100, 1, 1000), c.RequestAborted).ConfigureAwait(false);
+            var list = await faults.ListAsync(caller, Endpoint.Text(c, "device"), Endpoint.Text(c, "filter"), Endpoint.PageSize(c), c.RequestAborted).ConfigureAwait(false);
             return ApiJson.Ok(new JsonObject { ["faults"] = new JsonArray([.. list.Select(f => (JsonNode)ApiJson.Task(f))]) });
         })));
         api.MapDelete("/faults/{taskId:long}", (HttpContext c, long taskId) => Endpoint.Run(c, Permission.WriteFaults, async caller =>

@@ -16,7 +16,7 @@ internal static class TasksEndpoints
     {
         api.MapGet("/devices/{id}/tasks", (HttpContext c, string id) => Endpoint.Run(c, Permission.ReadTasks, async caller =>
         {
-            var list = await tasks.ListAsync(caller, id, Endpoint.Int(c, "limit", 100, 1, 1000), c.RequestAborted).ConfigureAwait(false);
+            var list = await tasks.ListAsync(caller, id, Endpoint.PageSize(c), c.RequestAborted).ConfigureAwait(false);
             return ApiJson.Ok(new JsonObject { ["tasks"] = new JsonArray([.. list.Select(t => (JsonNode)ApiJson.Task(t))]) });
         }));
         api.MapPost("/devices/{id}/tasks", (HttpContext c, string id) => Endpoint.Run(c, Permission.WriteTasks, async caller =>

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Palisade.Server;
+using Palisade.Server.Listeners;
 using Spectre.Console;
 
 namespace Palisade.Commands;
@@ -24,21 +25,25 @@ internal static class ServeCommand
         var tlsKey = new Option<string?>("--tls-key") { Description = "The private key (PEM) of --tls-cert." };
         var clientCa = new Option<string[]>("--client-ca") { Description = "A further CA (PEM) whose client certificates identify devices (subject CN = OUI-ProductClass-SerialNumber). Repeatable." };
         var allowBasic = new Option<bool>("--allow-basic") { Description = "Also accept HTTP Basic from CPEs, over TLS only. Off by default: Digest or client certificates are safer." };
+        var sha256Only = new Option<bool>("--digest-sha256-only") { Description = "Offer and accept HTTP Digest with SHA-256 only; CPEs that speak only MD5 are refused. Off by default (many CPEs speak only MD5). Env PALISADE_DIGEST_SHA256_ONLY." };
         var noEnroll = new Option<bool>("--no-enrollment") { Description = "Admit only devices with stored credentials or a client certificate; no bootstrap credential." };
         var timeout = new Option<int?>("--session-timeout") { Description = "Seconds a CWMP session may stay silent before it is closed (default 30)." };
         var maxSessions = new Option<int?>("--max-sessions") { Description = "Sessions in flight above which new ones get 503 with Retry-After (default 2048)." };
         var taskHistory = new Option<int?>("--task-history-days") { Description = "Days a finished task is kept with its result before it is deleted (default 30; 0 keeps every task). Env PALISADE_TASK_HISTORY_DAYS." };
+        var limit = new Option<string[]>("--limit") { Description = "Set a bound: NAME=VALUE, repeatable. Env PALISADE_LIMITS (comma-separated NAME=VALUE); file key limits ({\"NAME\": VALUE}). Each is checked at start. The bounds and their defaults:\n" + LimitSettings.Describe(), AllowMultipleArgumentsPerToken = true };
+        var showSecrets = new Option<bool>("--show-secrets-once") { Description = "Also print a new admin password and a new bootstrap credential in the start banner. Off by default: they are written only to owner-only files in the data folder (admin-password, bootstrap-credential), whose paths are printed, because service managers keep stdout in their logs." };
         var logLevel = new Option<Microsoft.Extensions.Logging.LogLevel?>("--log-level") { Description = "Trace, Debug, Information (default: one line per session), Warning, Error." };
-        var config = new Option<string?>("--config") { Description = "A JSON settings file (keys: data, listen, cwmpPort, apiPort, apiListen, acsUrlAllow, hostnames, insecureHttp, legacyHttpPort, tlsCert, tlsKey, clientCa, allowBasic, disableEnrollment, bootstrapCredential, sessionTimeoutSeconds, maxSessionsInFlight, taskHistoryDays). Environment and command line override it." };
+        var config = new Option<string?>("--config") { Description = "A JSON settings file (keys: data, listen, cwmpPort, apiPort, apiListen, acsUrlAllow, hostnames, insecureHttp, legacyHttpPort, tlsCert, tlsKey, clientCa, allowBasic, digestSha256Only, disableEnrollment, bootstrapCredential, sessionTimeoutSeconds, maxSessionsInFlight, taskHistoryDays, limits). Environment and command line override it." };
 
         var command = new Command("serve", """
             Run the ACS: the CWMP endpoint for CPEs, over TLS with a private CA by default.
-            First start creates DATA/pki (CA and server certificate) and DATA/bootstrap-credential, and prints what a CPE needs.
+            First start creates DATA/pki (CA and server certificate), DATA/bootstrap-credential and DATA/admin-password (both
+            owner-only), and prints what a CPE needs and where those files are; the secrets themselves only with --show-secrets-once.
             The bootstrap credential can also be set with the environment variable PALISADE_BOOTSTRAP_CREDENTIAL=user:password
             (never on the command line, where other users could read it).
             """)
         {
-            data, listen, port, apiPort, apiListen, acsUrlAllow, hostname, insecure, legacyHttp, tlsCert, tlsKey, clientCa, allowBasic, noEnroll, timeout, maxSessions, taskHistory, logLevel, config,
+            data, listen, port, apiPort, apiListen, acsUrlAllow, hostname, insecure, legacyHttp, tlsCert, tlsKey, clientCa, allowBasic, sha256Only, noEnroll, timeout, maxSessions, taskHistory, limit, showSecrets, logLevel, config,
         };
 
         command.SetAction(async (result, cancellationToken) =>
@@ -68,10 +73,12 @@ internal static class ServeCommand
                     TlsKey = result.GetValue(tlsKey),
                     ClientCa = NonEmpty(result.GetValue(clientCa)),
                     AllowBasic = result.GetValue(allowBasic) ? true : null,
+                    DigestSha256Only = result.GetValue(sha256Only) ? true : null,
                     DisableEnrollment = result.GetValue(noEnroll) ? true : null,
                     SessionTimeoutSeconds = result.GetValue(timeout),
                     MaxSessionsInFlight = result.GetValue(maxSessions),
                     TaskHistoryDays = result.GetValue(taskHistory),
+                    Limits = ServeSettings.ParseLimits("--limit", result.GetValue(limit)),
                 });
                 options = settings.ToOptions();
                 options.Validate();
@@ -110,7 +117,7 @@ internal static class ServeCommand
 
             await using (host)
             {
-                PrintBanner(host.Facts);
+                PrintBanner(host.Facts, result.GetValue(showSecrets));
                 try
                 {
                     await host.WaitForShutdownAsync(cancellationToken);
@@ -127,7 +134,7 @@ internal static class ServeCommand
 
     private static List<string>? NonEmpty(string[]? values) => values is { Length: > 0 } ? [.. values] : null;
 
-    private static void PrintBanner(StartupFacts facts)
+    private static void PrintBanner(StartupFacts facts, bool showSecrets)
     {
         var grid = new Grid().AddColumn().AddColumn();
         foreach (var url in facts.CwmpUrls)
@@ -142,7 +149,10 @@ internal static class ServeCommand
 
         if (facts.AdminPassword is not null)
         {
-            grid.AddRow("Admin", $"admin:{Markup.Escape(facts.AdminPassword)} [yellow](new; shown once: change it or mint keys with palisade keys create)[/]");
+            var where = Markup.Escape(facts.AdminPasswordPath ?? string.Empty);
+            grid.AddRow("Admin", showSecrets
+                ? $"admin:{Markup.Escape(facts.AdminPassword)} [yellow](new; shown once, also in {where}: change it or mint keys with palisade keys create)[/]"
+                : $"admin, password in {where} [yellow](new; owner-only: read it, sign in, then delete the file)[/]");
         }
 
         grid.AddRow("Data folder", Markup.Escape(facts.DataDirectory));
@@ -154,9 +164,9 @@ internal static class ServeCommand
 
         if (facts.Bootstrap is { } bootstrap)
         {
-            grid.AddRow("Bootstrap credential", facts.BootstrapCreated
+            grid.AddRow("Bootstrap credential", facts.BootstrapCreated && showSecrets
                 ? $"{Markup.Escape(bootstrap.Username)}:{Markup.Escape(bootstrap.Password)} [yellow](new; shown once, kept in {Markup.Escape(facts.BootstrapPath ?? string.Empty)})[/]"
-                : $"user {Markup.Escape(bootstrap.Username)}, password in {Markup.Escape(facts.BootstrapPath ?? "PALISADE_BOOTSTRAP_CREDENTIAL")}");
+                : $"user {Markup.Escape(bootstrap.Username)}, password in {Markup.Escape(facts.BootstrapPath ?? "PALISADE_BOOTSTRAP_CREDENTIAL")}" + (facts.BootstrapCreated ? " [green](new)[/]" : string.Empty));
         }
         else
         {

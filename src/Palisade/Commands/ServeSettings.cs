@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Palisade.Server;
+using Palisade.Server.Listeners;
 
 namespace Palisade.Commands;
 
@@ -38,6 +39,8 @@ internal sealed class ServeSettings
 
     public bool? AllowBasic { get; set; }
 
+    public bool? DigestSha256Only { get; set; }
+
     public bool? DisableEnrollment { get; set; }
 
     public string? BootstrapCredential { get; set; }
@@ -47,6 +50,9 @@ internal sealed class ServeSettings
     public int? MaxSessionsInFlight { get; set; }
 
     public int? TaskHistoryDays { get; set; }
+
+    /// <summary>Bounds by name (<see cref="LimitSettings"/>): the file's <c>limits</c> object, <c>PALISADE_LIMITS</c>, <c>--limit</c>.</summary>
+    public Dictionary<string, long>? Limits { get; set; }
 
     public static ServeSettings FromFile(string path)
     {
@@ -85,11 +91,13 @@ internal sealed class ServeSettings
             TlsKey = get("PALISADE_TLS_KEY"),
             ClientCa = List(get("PALISADE_CLIENT_CA")),
             AllowBasic = Bool("PALISADE_ALLOW_BASIC", get("PALISADE_ALLOW_BASIC")),
+            DigestSha256Only = Bool("PALISADE_DIGEST_SHA256_ONLY", get("PALISADE_DIGEST_SHA256_ONLY")),
             DisableEnrollment = Bool("PALISADE_DISABLE_ENROLLMENT", get("PALISADE_DISABLE_ENROLLMENT")),
             BootstrapCredential = get("PALISADE_BOOTSTRAP_CREDENTIAL"),
             SessionTimeoutSeconds = Int("PALISADE_SESSION_TIMEOUT", get("PALISADE_SESSION_TIMEOUT")),
             MaxSessionsInFlight = Int("PALISADE_MAX_SESSIONS", get("PALISADE_MAX_SESSIONS")),
             TaskHistoryDays = Int("PALISADE_TASK_HISTORY_DAYS", get("PALISADE_TASK_HISTORY_DAYS")),
+            Limits = ParseLimits("PALISADE_LIMITS", List(get("PALISADE_LIMITS"))),
         };
     }
 
@@ -109,12 +117,37 @@ internal sealed class ServeSettings
         TlsKey = over.TlsKey ?? TlsKey,
         ClientCa = over.ClientCa ?? ClientCa,
         AllowBasic = over.AllowBasic ?? AllowBasic,
+        DigestSha256Only = over.DigestSha256Only ?? DigestSha256Only,
         DisableEnrollment = over.DisableEnrollment ?? DisableEnrollment,
         BootstrapCredential = over.BootstrapCredential ?? BootstrapCredential,
         SessionTimeoutSeconds = over.SessionTimeoutSeconds ?? SessionTimeoutSeconds,
         MaxSessionsInFlight = over.MaxSessionsInFlight ?? MaxSessionsInFlight,
         TaskHistoryDays = over.TaskHistoryDays ?? TaskHistoryDays,
+        Limits = Limits is null ? over.Limits : over.Limits is null ? Limits : new Dictionary<string, long>(Limits.Concat(over.Limits).GroupBy(p => p.Key, StringComparer.OrdinalIgnoreCase).Select(g => g.Last())),
     };
+
+    /// <summary><c>NAME=VALUE</c> pairs (from <paramref name="source"/>: an option or a variable) as limits; null when there are none.</summary>
+    public static Dictionary<string, long>? ParseLimits(string source, IEnumerable<string>? pairs)
+    {
+        if (pairs is null)
+        {
+            return null;
+        }
+
+        var limits = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
+        foreach (var pair in pairs)
+        {
+            var at = pair.IndexOf('=', StringComparison.Ordinal);
+            if (at <= 0 || !long.TryParse(pair.AsSpan(at + 1).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var value))
+            {
+                throw new ArgumentException($"{source} {pair}: expected NAME=VALUE with a whole number, e.g. cwmp.maxBodyBytes=8388608.");
+            }
+
+            limits[pair[..at].Trim()] = value;
+        }
+
+        return limits.Count == 0 ? null : limits;
+    }
 
     public ServerOptions ToOptions()
     {
@@ -151,6 +184,7 @@ internal sealed class ServeSettings
         }
 
         options.Authentication.AllowBasic = AllowBasic ?? false;
+        options.Authentication.RequireSha256 = DigestSha256Only ?? false;
         options.DisableEnrollment = DisableEnrollment ?? false;
         options.BootstrapCredential = BootstrapCredential;
         if (SessionTimeoutSeconds is { } timeout)
@@ -167,6 +201,11 @@ internal sealed class ServeSettings
         {
             // 0 keeps every task; a negative number reaches Validate and is refused there.
             options.TaskHistory = days == 0 ? null : TimeSpan.FromDays(days);
+        }
+
+        foreach (var (name, value) in Limits ?? [])
+        {
+            LimitSettings.Set(options, name, value);
         }
 
         return options;

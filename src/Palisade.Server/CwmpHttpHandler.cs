@@ -39,7 +39,7 @@ internal sealed class CwmpHttpHandler(ICwmpEndpoint engine, SessionOptions sessi
 
             if (await ReadBodyAsync(http, context.RequestAborted).ConfigureAwait(false) is not { } body)
             {
-                await WriteTextAsync(response, 413, $"The request body exceeds {_maxBodyBytes} bytes (after decompression).").ConfigureAwait(false);
+                await RefuseInSessionAsync(context, 413, $"The request body exceeds {_maxBodyBytes} bytes (after decompression).").ConfigureAwait(false);
                 return;
             }
 
@@ -83,11 +83,11 @@ internal sealed class CwmpHttpHandler(ICwmpEndpoint engine, SessionOptions sessi
         }
         catch (BadHttpRequestException e)
         {
-            await WriteTextAsync(response, e.StatusCode, "Bad request: the body could not be read.").ConfigureAwait(false);
+            await RefuseInSessionAsync(context, e.StatusCode, e.StatusCode == 413 ? $"The request body exceeds {_maxBodyBytes} bytes." : "Bad request: the body could not be read.").ConfigureAwait(false);
         }
         catch (InvalidDataException)
         {
-            await WriteTextAsync(response, 400, "The gzip-encoded body is corrupt.").ConfigureAwait(false);
+            await RefuseInSessionAsync(context, 400, "The gzip-encoded body is corrupt.").ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -257,6 +257,19 @@ internal sealed class CwmpHttpHandler(ICwmpEndpoint engine, SessionOptions sessi
                 }
             }
         }
+    }
+
+    // A request refused before the engine saw it ends the session it belongs to: the device would otherwise get 503
+    // for every new session until this one timed out.
+    private async Task RefuseInSessionAsync(HttpContext context, int status, string message)
+    {
+        if (context.Request.Cookies.TryGetValue(sessions.CookieName, out var cookie) && context.Connection.RemoteIpAddress is { } remote
+            && await engine.EndRefusedAsync(cookie, remote, context.RequestAborted).ConfigureAwait(false))
+        {
+            message += " The session has ended.";
+        }
+
+        await WriteTextAsync(context.Response, status, message).ConfigureAwait(false);
     }
 
     private static async Task WriteTextAsync(HttpResponse response, int status, string message)

@@ -1,6 +1,11 @@
 using System.Net;
 using System.Text;
 using Palisade.Acs.Access;
+using Palisade.Cwmp;
+using Palisade.Cwmp.Envelope;
+using Palisade.Cwmp.Messages;
+using Palisade.Cwmp.Structs;
+using Palisade.Cwmp.Values;
 using Palisade.Security.Pki;
 using Palisade.Server.Listeners;
 using Palisade.Testing;
@@ -47,6 +52,23 @@ public sealed class ListenerLimitsTests
         using var content = new ByteArrayContent(Encoding.UTF8.GetBytes(new string(' ', 20 * 1024)));
         using var response = await http.PostAsync(server.Url, content);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_answer_over_the_body_bound_ends_the_session_so_the_device_can_start_again_at_once()
+    {
+        await using var server = await TestServer.StartAsync(o => o.Cwmp.Codec.MaxBodyBytes = 16 * 1024);
+        using var cpe = TestCpe.Bootstrap(server, "BIG0001");
+        await cpe.RunSessionAsync();
+        Assert.Equal(200, (await cpe.SendInformAsync()).StatusCode);
+
+        var answer = new GetParameterValuesResponse([.. Enumerable.Range(0, 200).Select(i => new ParameterValueStruct($"Device.Test.{i}.Name", ParameterValue.String(new string('v', 40))))]);
+        var refused = await cpe.SendAsync(CwmpEnvelope.For(CwmpVersion.V1_4, "big", answer));
+        Assert.Equal(413, refused.StatusCode);
+
+        // Without the session ended, a new Inform got 503 until the session timed out.
+        cpe.EndSession();
+        Assert.Equal(200, (await cpe.SendInformAsync()).StatusCode);
     }
 
     [Fact]

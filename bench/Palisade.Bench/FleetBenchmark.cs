@@ -72,6 +72,8 @@ internal sealed record FleetReport(
     IReadOnlyDictionary<string, long> StormRetriesByKind,
     int Devices,
     string Tls,
+    string Connection,
+    string TlsSessionCache,
     string Auth,
     int DurationSeconds,
     long Sessions,
@@ -250,6 +252,7 @@ internal static class FleetBenchmark
             var (storeBytes, parameters, storedDevices) = StoreSize(data);
             return new FleetReport(
                 settings.Scenario, Math.Round(stormSeconds, 1), shed, stormTasksLost, stormBootsLost, stormRetries, settings.Devices, settings.Tls switch { "resumed" => "resumed-session", "reuse" => "reused-connection", _ => "full-handshake" },
+                settings.Tls == "reuse" ? "kept" : "per-session", "per-device",
                 settings.Auth == "cert" ? "client-certificate" : "digest", settings.DurationSeconds,
                 sessions, Math.Round(rate, 1), Math.Round(baseline, 1), baseline > 0 ? Math.Round(rate / baseline, 3) : 0,
                 Report(latency), Report(halfLatency), baselineTurns?.HalfRateLatency is { } baselineHalf ? Report(baselineHalf) : null, Math.Round(halfRate, 1), Math.Round(halfServerCpuPer1000, 3),
@@ -280,6 +283,7 @@ internal static class FleetBenchmark
         var table = new Table().AddColumn("figure").AddColumn(new TableColumn("value").RightAligned());
         void Row(string name, string value) => table.AddRow(name, Markup.Escape(value));
         Row("scenario / devices / TLS / auth / tasks per session", $"{r.Scenario} / {r.Devices} / {r.Tls} / {r.Auth} / {r.TasksPerSession}");
+        Row("connection / TLS session cache", $"{r.Connection} / {r.TlsSessionCache}");
         if (r.Scenario == "storm")
         {
             Row("storm: every device served in", $"{r.StormSeconds:0.0} s ({r.Shed} × 503 with Retry-After)");
@@ -332,7 +336,9 @@ internal static class FleetBenchmark
             BootstrapPassword = settings.Auth == "cert" ? null : password,
             Periodic = TimeSpan.FromHours(1),
             Ramp = TimeSpan.Zero,
-            NewConnectionPerSession = settings.Tls != "reuse",
+            // full: a new connection per session, never resumed; resumed: a new connection per session, each device
+            // resuming its own TLS session (its first after boot is a full handshake); reuse: one kept connection.
+            Connection = settings.Tls == "reuse" ? ConnectionMode.Kept : ConnectionMode.PerSession,
             AllowTlsResume = settings.Tls == "resumed",
         };
         options.TrustedCas.ImportFromPemFile(Path.Combine(data, "pki", "ca.crt"));

@@ -25,7 +25,7 @@ public sealed class FleetTests : IAsyncLifetime
             Devices = 3,
             SerialPrefix = "CERT",
             Ramp = TimeSpan.Zero,
-            NewConnectionPerSession = true,
+            Connection = Palisade.Cpe.Agent.ConnectionMode.PerSession,
             ClientCertificates = identity => authority.IssueClient(new DeviceId(identity.Oui, identity.ProductClass, identity.SerialNumber).ToString(), TimeSpan.FromDays(1)),
         };
         options.TrustedCas.AddRange(_server.Host.Facts.ClientCertificateAnchors);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Http;
 using Palisade.Cpe.Agent;
 using Palisade.Cpe.Model;
@@ -11,7 +12,7 @@ using Palisade.Testing;
 namespace Palisade.Cpe.Tests;
 
 /// <summary>
-/// A minimal ACS on plain HTTP for tests of the agent alone: it accepts every Inform, plays the requests it is given
+/// A minimal ACS (plain HTTP unless given a certificate) for tests of the agent alone: it accepts every Inform, plays the requests it is given
 /// one per session turn, records what the CPE sent and answered, and ends each session with a 204.
 /// </summary>
 internal sealed class PlainAcs : IAsyncDisposable
@@ -29,10 +30,11 @@ internal sealed class PlainAcs : IAsyncDisposable
     /// <summary>The CPE's answers to the scripted requests, oldest first.</summary>
     public IReadOnlyList<CwmpMessage> Answers => [.. _answers];
 
-    public static async Task<PlainAcs> StartAsync()
+    /// <summary>Starts the ACS: plain HTTP, or HTTPS with <paramref name="certificate"/>.</summary>
+    public static async Task<PlainAcs> StartAsync(X509Certificate2? certificate = null)
     {
         var acs = new PlainAcs();
-        acs._server = await TestWebServer.StartAsync(null, acs.HandleAsync);
+        acs._server = await TestWebServer.StartAsync(certificate, acs.HandleAsync);
         return acs;
     }
 

@@ -51,14 +51,17 @@ public sealed class AgentOptions
     /// <summary>The largest file a download may be.</summary>
     public long MaxDownloadBytes { get; set; } = 256L * 1024 * 1024;
 
-    /// <summary>Open a new connection for every session instead of keeping one alive.</summary>
-    public bool NewConnectionPerSession { get; set; }
+    /// <summary>A new connection for every session (the default, as real CPEs do) or one kept across sessions.</summary>
+    public ConnectionMode Connection { get; set; } = ConnectionMode.PerSession;
 
     /// <summary>
-    /// Resume an earlier TLS session on a new connection when the ACS allows it (TLS 1.3; not with a client
-    /// certificate). Off: every new connection is a full handshake.
+    /// Resume the device's own earlier TLS session on a new connection when it holds one (TLS 1.3, an ACS addressed by
+    /// name). Off: every new connection is a full handshake.
     /// </summary>
     public bool AllowTlsResume { get; set; } = true;
+
+    /// <summary>How long the device keeps a TLS session to resume (default 2 h, what OpenSSL servers give their tickets).</summary>
+    public TimeSpan TlsSessionLifetime { get; set; } = TimeSpan.FromHours(2);
 
     /// <summary>Connect to this address whatever the ACS URL's host (simulation; see <see cref="Transport.AcsClientOptions.ConnectTo"/>).</summary>
     public System.Net.IPAddress? ConnectTo { get; set; }

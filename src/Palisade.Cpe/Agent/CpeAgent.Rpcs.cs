@@ -101,7 +101,7 @@ public sealed partial class CpeAgent
     {
         AfterSession(_ =>
         {
-            Model.Rebooted();
+            Rebooted();
             AddEvent(EventCodes.Boot);
             AddEvent(EventCodes.MReboot, reboot.CommandKey);
             Wake();
@@ -115,6 +115,7 @@ public sealed partial class CpeAgent
         AfterSession(_ =>
         {
             Model.FactoryReset();
+            Rebooted();
             lock (_gate)
             {
                 _cpeRequests.Clear();

@@ -197,7 +197,7 @@ public sealed partial class CpeAgent
                 Model.SetInternal(Model.Root + "DeviceInfo.SoftwareVersion", signature.SoftwareVersion);
             }
 
-            Model.Rebooted();
+            Rebooted();
             AddEvent(EventCodes.Boot);
         }
 

@@ -35,7 +35,9 @@ public sealed partial class CpeAgent : IAsyncDisposable
     // construction and again after a FactoryReset, which otherwise takes the model back to the schema's bare defaults
     // (PeriodicInformInterval 1, no ConnectionRequestURL) and the device would inform every second, unreachable.
     private readonly Dictionary<string, string> _factory = new(StringComparer.Ordinal);
+    private readonly TlsSessionCache _tlsSessions;
     private AcsClient _client;
+    private int _reconnect;
     private int _retryCount;
     private long _nextPeriodic;
 
@@ -81,6 +83,7 @@ public sealed partial class CpeAgent : IAsyncDisposable
         }
 
         Model.Notified += OnNotified;
+        _tlsSessions = new TlsSessionCache(_time, options.TlsSessionLifetime);
         _client = NewClient();
     }
 
@@ -119,10 +122,10 @@ public sealed partial class CpeAgent : IAsyncDisposable
         Wake();
     }
 
-    /// <summary>Simulates a power cycle: uptime restarts and the next Inform carries "1 BOOT".</summary>
+    /// <summary>Simulates a power cycle: uptime restarts, the next session opens a new connection with a full TLS handshake, and its Inform carries "1 BOOT".</summary>
     public void PowerCycle()
     {
-        Model.Rebooted();
+        Rebooted();
         AddEvent(EventCodes.Boot);
     }
 
@@ -213,7 +216,7 @@ public sealed partial class CpeAgent : IAsyncDisposable
             events = [.. _events];
         }
 
-        if (_options.NewConnectionPerSession)
+        if (_options.Connection == ConnectionMode.PerSession || Interlocked.Exchange(ref _reconnect, 0) == 1)
         {
             ReplaceClient();
         }
@@ -222,6 +225,7 @@ public sealed partial class CpeAgent : IAsyncDisposable
         var inform = BuildInform(events);
         var header = new CwmpHeader { Id = "inform-" + Random.Shared.Next().ToString(System.Globalization.CultureInfo.InvariantCulture), SupportedCwmpVersions = [.. SupportedVersions] };
         var reply = await _client.SendAsync(new CwmpEnvelope(CwmpVersion.V1_4, header, inform), cancellationToken).ConfigureAwait(false);
+        _tlsSessions.Established(_client.AcsUrl);
         if (Failure(reply) is { } failed)
         {
             return failed;
@@ -420,7 +424,7 @@ public sealed partial class CpeAgent : IAsyncDisposable
             AllowPlaintext = _options.AllowPlaintext,
             InsecureSkipVerify = _options.InsecureSkipVerify,
             Timeout = _options.RequestTimeout,
-            AllowTlsResume = _options.AllowTlsResume,
+            AllowTlsResume = _options.AllowTlsResume && _tlsSessions.CanResume(new Uri(State.AcsUrl!)),
             ConnectTo = _options.ConnectTo,
         };
         options.TrustedCas.AddRange(_options.TrustedCas);
@@ -440,6 +444,14 @@ public sealed partial class CpeAgent : IAsyncDisposable
     }
 
     private void Wake() => _wake.Release();
+
+    // A reboot: uptime restarts, and what the device held in memory (its connection, its TLS session) is gone.
+    private void Rebooted()
+    {
+        Model.Rebooted();
+        _tlsSessions.Clear();
+        Interlocked.Exchange(ref _reconnect, 1);
+    }
 
     private void SetFactorySetting(string path, string value)
     {

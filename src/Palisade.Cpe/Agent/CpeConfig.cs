@@ -58,6 +58,17 @@ public sealed class CpeConfig
 
     public bool InsecureSkipVerify { get; set; }
 
+    /// <summary><c>per-session</c> (default: a new connection for every session, as real CPEs do) or <c>kept</c>.</summary>
+    public string Connection { get; set; } = "per-session";
+
+    /// <summary>Reads a connection mode as the CLI and the configuration file spell it.</summary>
+    public static ConnectionMode ParseConnection(string text, string source) => text switch
+    {
+        "per-session" => ConnectionMode.PerSession,
+        "kept" => ConnectionMode.Kept,
+        _ => throw new InvalidDataException($"{source}: connection must be per-session or kept (got '{text}')."),
+    };
+
     public static CpeConfig Load(string path)
     {
         try
@@ -83,6 +94,8 @@ public sealed class CpeConfig
         {
             throw new InvalidDataException($"{source}: serialNumber is required.");
         }
+
+        ParseConnection(Connection, source);
     }
 
     /// <summary>The agent options this configuration describes.</summary>
@@ -110,6 +123,7 @@ public sealed class CpeConfig
             Password = password,
             PeriodicInterval = TimeSpan.FromSeconds(PeriodicSeconds),
             InsecureSkipVerify = InsecureSkipVerify,
+            Connection = ParseConnection(Connection, "connection"),
         };
         foreach (var ca in Ca)
         {

@@ -46,10 +46,13 @@ public sealed class FleetOptions
 
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>A new TLS connection for every session.</summary>
-    public bool NewConnectionPerSession { get; set; }
+    /// <summary>A new connection for every session (the default, as real CPEs do) or one kept per device.</summary>
+    public Agent.ConnectionMode Connection { get; set; } = Agent.ConnectionMode.PerSession;
 
-    /// <summary>Resume TLS sessions on new connections where the ACS allows it (off: full handshakes).</summary>
+    /// <summary>
+    /// Let each device resume its own TLS session on a new connection (its own session cache: none after boot, then
+    /// its last handshake's; needs an ACS addressed by name). Off: full handshakes.
+    /// </summary>
     public bool AllowTlsResume { get; set; } = true;
 
     /// <summary>Connect every device to this address whatever the ACS URL's host (null: resolve it).</summary>

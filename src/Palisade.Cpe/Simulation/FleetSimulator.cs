@@ -9,8 +9,8 @@ using Palisade.Cpe.Model;
 namespace Palisade.Cpe.Simulation;
 
 /// <summary>
-/// Many CPE agents in one process: each with its own identity, credentials, TLS connection and periodic
-/// schedule; all sharing one data-model template and, when asked, one connection-request listener.
+/// Many CPE agents in one process: each with its own identity, credentials, connections, TLS session cache and
+/// periodic schedule; all sharing one data-model template and, when asked, one connection-request listener.
 /// </summary>
 public sealed class FleetSimulator : IAsyncDisposable
 {
@@ -55,7 +55,7 @@ public sealed class FleetSimulator : IAsyncDisposable
                 InsecureSkipVerify = _options.InsecureSkipVerify,
                 AllowPlaintext = _options.AcsUrl.Scheme == Uri.UriSchemeHttp,
                 RequestTimeout = _options.RequestTimeout,
-                NewConnectionPerSession = _options.NewConnectionPerSession,
+                Connection = _options.Connection,
                 AllowTlsResume = _options.AllowTlsResume,
                 ConnectTo = _options.ConnectTo,
             };
@@ -86,7 +86,7 @@ public sealed class FleetSimulator : IAsyncDisposable
         var clock = Stopwatch.StartNew();
         var runs = _agents.Select(a => Task.Run(() => RunAgentAsync(a, stop.Token), CancellationToken.None)).ToList();
         await Task.WhenAll(runs).ConfigureAwait(false);
-        return Stats.Summarize(_agents.Count, clock.Elapsed);
+        return Stats.Summarize(_agents.Count, clock.Elapsed, _options.Connection);
     }
 
     public async ValueTask DisposeAsync()

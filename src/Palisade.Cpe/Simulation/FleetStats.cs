@@ -35,8 +35,9 @@ public sealed class FleetStats
     /// <summary>Latency percentile in milliseconds.</summary>
     public double Percentile(double p) => _latency.TotalCount == 0 ? 0 : _latency.GetValueAtPercentile(p) / 1000.0;
 
-    public FleetSummary Summarize(int devices, TimeSpan elapsed) => new(
+    public FleetSummary Summarize(int devices, TimeSpan elapsed, Agent.ConnectionMode connection = Agent.ConnectionMode.PerSession) => new(
         devices,
+        connection == Agent.ConnectionMode.Kept ? "kept" : "per-session",
         Sessions,
         Failures,
         ErrorsByKind,
@@ -48,6 +49,7 @@ public sealed class FleetStats
 /// <summary>The result of a fleet run, as <c>--json</c> writes it.</summary>
 public sealed record FleetSummary(
     int Devices,
+    string Connection,
     long Sessions,
     long Errors,
     IReadOnlyDictionary<string, long> ErrorsByKind,

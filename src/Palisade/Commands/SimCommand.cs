@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Palisade.Acs.Devices;
+using Palisade.Cpe.Agent;
 using Palisade.Cpe.Model;
 using Palisade.Cpe.Simulation;
 using Palisade.Security.Pki;
@@ -29,11 +30,13 @@ internal static class SimCommand
         var first = new Option<int>("--first-index") { Description = "Index of the first device (default 0).", DefaultValueFactory = _ => 0 };
         var cr = new Option<string?>("--connection-requests") { Description = "Listen for connection requests on this address (one listener for the fleet, a random path per device)." };
         var insecure = new Option<bool>("--insecure-skip-verify") { Description = "Do not check the ACS certificate. INSECURE; logged on every session." };
+        var connection = new Option<string>("--connection") { Description = "per-session (default: a new connection, and TLS handshake, for every session, as real CPEs do; each device resumes only its own TLS session) or kept (one connection per device, kept across sessions).", DefaultValueFactory = _ => "per-session" };
+        connection.AcceptOnlyFromAmong("per-session", "kept");
         var certificates = new Option<string?>("--client-certificates-from") { Description = "Give each device a client certificate (subject CN OUI-ProductClass-SerialNumber) issued by the CA in this folder (ca.crt and ca.key, e.g. palisade-data/pki), as certificate-provisioned CPEs have; they need no password. A lab option: it reads the CA's private key." };
 
         var command = new Command("sim", "Simulate a fleet of TR-069 CPEs against an ACS (Palisade or any other) and report sessions/s, latency and errors.")
         {
-            acs, devices, ca, model, profile, periodic, ramp, duration, bootstrap, bootstrapFile, json, prefix, first, cr, insecure, certificates,
+            acs, devices, ca, model, profile, periodic, ramp, duration, bootstrap, bootstrapFile, json, prefix, first, cr, insecure, connection, certificates,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -74,6 +77,7 @@ internal static class SimCommand
                     FirstIndex = result.GetValue(first),
                     InsecureSkipVerify = result.GetValue(insecure),
                     ConnectionRequestAddress = result.GetValue(cr) is { } address ? System.Net.IPAddress.Parse(address) : null,
+                    Connection = CpeConfig.ParseConnection(result.GetValue(connection)!, "--connection"),
                 };
                 foreach (var path in result.GetValue(ca) ?? [])
                 {
@@ -102,7 +106,7 @@ internal static class SimCommand
                 await fleet.CreateAsync(cancellationToken);
             }
 
-            AnsiConsole.MarkupLineInterpolated($"{options.Devices} devices with {fleet.Agents[0].Model.Template.ParameterCount} parameters each → {options.AcsUrl}");
+            AnsiConsole.MarkupLineInterpolated($"{options.Devices} devices with {fleet.Agents[0].Model.Template.ParameterCount} parameters each → {options.AcsUrl} (connection {result.GetValue(connection)})");
             var run = fleet.RunAsync(cancellationToken);
             await ShowProgressAsync(fleet.Stats, run);
             var summary = await run;
@@ -139,6 +143,7 @@ internal static class SimCommand
     {
         var table = new Table().AddColumn("figure").AddColumn(new TableColumn("value").RightAligned());
         table.AddRow("devices", summary.Devices.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        table.AddRow("connection", summary.Connection);
         table.AddRow("sessions", summary.Sessions.ToString(System.Globalization.CultureInfo.InvariantCulture));
         table.AddRow("sessions/s", summary.SessionsPerSecond.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture));
         table.AddRow("latency p50 / p95 / p99 (ms)", $"{summary.LatencyMs.P50:0.0} / {summary.LatencyMs.P95:0.0} / {summary.LatencyMs.P99:0.0}");

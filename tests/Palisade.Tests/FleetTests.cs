@@ -12,9 +12,9 @@ public sealed class FleetTests
         await using var server = await TestServer.StartAsync();
         var (root, output) = await SimulateAsync(server, 1000,
             "--bootstrap-credential-file", Path.Combine(server.DataDirectory, "bootstrap-credential"),
-            "--ramp", "10", "--periodic", "15", "--duration", "25");
+            "--ramp", "10", "--periodic", "15", "--duration", "25", "--connection", "kept");
         Assert.Equal(1000, root.GetProperty("devices").GetInt32());
-        Assert.Equal("per-session", root.GetProperty("connection").GetString());
+        Assert.Equal("kept", root.GetProperty("connection").GetString());
         Assert.Equal(0, root.GetProperty("errors").GetInt64());
         Assert.True(root.GetProperty("sessions").GetInt64() >= 1000, output);
         Assert.True(root.GetProperty("sessionsPerSecond").GetDouble() > 0);
@@ -29,8 +29,8 @@ public sealed class FleetTests
         await using var server = await TestServer.StartAsync();
         var (root, output) = await SimulateAsync(server, 20,
             "--client-certificates-from", Path.Combine(server.DataDirectory, "pki"),
-            "--ramp", "2", "--periodic", "5", "--duration", "12", "--connection", "kept");
-        Assert.Equal("kept", root.GetProperty("connection").GetString());
+            "--ramp", "2", "--periodic", "5", "--duration", "12");
+        Assert.Equal("per-session", root.GetProperty("connection").GetString());
         Assert.Equal(0, root.GetProperty("errors").GetInt64());
         Assert.True(root.GetProperty("sessions").GetInt64() >= 20, output);
         Assert.Equal(20, await server.Host.Store.CountDevicesAsync(CancellationToken.None));

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
 using Palisade.Bench;
+using Palisade.Bench.Fleet;
+using Palisade.Bench.Fleet.Scenarios;
 
 // The fleet benchmark (docs/performance.md). `fleet` measures; `baseline-server` is the canned endpoint it compares with.
 var devices = new Option<int>("--devices") { Description = "Fleet size (default 1000).", DefaultValueFactory = _ => 1000 };
@@ -10,8 +12,8 @@ var tls = new Option<string>("--tls") { Description = "full (a new connection an
 tls.AcceptOnlyFromAmong("full", "resumed", "reuse");
 var concurrency = new Option<int>("--concurrency") { Description = "Sessions in flight in the closed loop (default 64).", DefaultValueFactory = _ => 64 };
 var noBaseline = new Option<bool>("--no-baseline") { Description = "Skip the canned baseline endpoint." };
-var scenario = new Option<string>("--scenario") { Description = "periodic (default), work (GetParameterValues of 50 and SetParameterValues of 5 per session), storm (every device boots at once) or bootstrap (enrollment with discovery of each device's tree; --parameters defaults to 500).", DefaultValueFactory = _ => "periodic" };
-scenario.AcceptOnlyFromAmong("periodic", "work", "storm", "bootstrap");
+var scenario = new Option<string>("--scenario") { Description = FleetScenarios.Help(), DefaultValueFactory = _ => FleetScenarios.All[0].Name };
+scenario.AcceptOnlyFromAmong([.. FleetScenarios.All.Select(s => s.Name)]);
 var auth = new Option<string>("--auth") { Description = "digest (default: the bootstrap credential, then the device's own Digest credential) or cert (a client certificate per device, issued by the server's CA).", DefaultValueFactory = _ => "digest" };
 auth.AcceptOnlyFromAmong("digest", "cert");
 var tasks = new Option<int?>("--tasks") { Description = "Tasks queued for each periodic session, alternately a GetParameterValues of 50 parameters and a SetParameterValues of 5 (default 2 in the work scenario, 0 otherwise)." };
@@ -31,32 +33,32 @@ fleet.Validators.Add(r =>
         r.AddError("--tasks must be between 0 and 100.");
     }
 
-    if (r.GetValue(scenario) == "storm" && r.GetValue(tasks) is > 0)
+    if (FleetScenarios.Find(r.GetValue(scenario)) is { RefusesTasks: { } why } refusing && r.GetValue(tasks) is > 0)
     {
-        r.AddError("--tasks does not apply to the storm scenario (it queues one task per device before the storm).");
+        r.AddError($"--tasks does not apply to the {refusing.Name} scenario ({why}).");
     }
 });
 fleet.SetAction(async (r, ct) =>
 {
-    var chosen = r.GetValue(scenario)!;
+    var chosen = FleetScenarios.Find(r.GetValue(scenario))!;
     var settings = new FleetSettings
     {
         Devices = r.GetValue(devices),
         DurationSeconds = r.GetValue(duration),
-        Parameters = r.GetValue(parameters) is > 0 and var p ? p : chosen == "bootstrap" ? 500 : 0,
+        Parameters = r.GetValue(parameters) is > 0 and var p ? p : chosen.DefaultParameters,
         Tls = r.GetValue(tls)!,
         Auth = r.GetValue(auth)!,
-        TasksPerSession = r.GetValue(tasks) ?? (chosen == "work" ? 2 : 0),
+        TasksPerSession = r.GetValue(tasks) ?? chosen.DefaultTasksPerSession,
         Concurrency = r.GetValue(concurrency),
         Baseline = !r.GetValue(noBaseline),
-        Scenario = chosen,
+        Scenario = chosen.Name,
         MaxSessions = r.GetValue(maxSessions),
         DataDirectory = r.GetValue(dataDir),
         Rounds = r.GetValue(rounds),
         WarmUpSeconds = r.GetValue(warmUp),
     };
     var report = await FleetBenchmark.RunAsync(settings, ct);
-    FleetBenchmark.Print(report);
+    FleetReportTable.Print(report);
     if (r.GetValue(json) is { } path)
     {
         await File.WriteAllTextAsync(path, JsonSerializer.Serialize(report, ReportJson.Default.FleetReport), ct);

@@ -10,7 +10,6 @@ using Palisade.Acs.Storage;
 using Palisade.Acs.Tasks;
 using Palisade.Security.Pki;
 using Palisade.Security.Secrets;
-using Palisade.Storage.Sqlite;
 
 namespace Palisade.Server;
 
@@ -42,7 +41,7 @@ public sealed class PalisadeHost : IAsyncDisposable
     /// <summary>The file in the data folder (owner-only) that holds the admin's first password, <c>admin:PASSWORD</c>.</summary>
     public const string AdminPasswordFileName = "admin-password";
 
-    /// <summary>The open store.</summary>
+    /// <summary>The open store (every concern; hand on only the interface a consumer needs).</summary>
     public IPalisadeStore Store { get; }
 
     /// <summary>The session engine.</summary>
@@ -51,10 +50,15 @@ public sealed class PalisadeHost : IAsyncDisposable
     /// <summary>What start-up found or created (URLs, CA, bootstrap credential).</summary>
     public StartupFacts Facts { get; }
 
-    /// <summary>Starts Palisade with <paramref name="options"/>.</summary>
-    public static async Task<PalisadeHost> StartAsync(ServerOptions options, Action<ILoggingBuilder>? logging = null, TimeProvider? time = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Starts Palisade with <paramref name="options"/> on the store <paramref name="openStore"/> opens in the data
+    /// folder (given its full path). The host owns the store from then on and disposes it when it stops (or fails to start).
+    /// Which store it is, the composition root decides: the host sees only the store interfaces.
+    /// </summary>
+    public static async Task<PalisadeHost> StartAsync(ServerOptions options, Func<string, IPalisadeStore> openStore, Action<ILoggingBuilder>? logging = null, TimeProvider? time = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(openStore);
         options.Validate();
         var data = Path.GetFullPath(options.DataDirectory);
         SecretFile.CreatePrivateDirectory(data);
@@ -101,7 +105,7 @@ public sealed class PalisadeHost : IAsyncDisposable
 
         options.Authentication.Bootstrap = bootstrap;
         options.Authentication.PlaintextIsLegacy = options.LegacyHttpPort is not null;
-        var store = SqliteStore.Open(new SqliteStoreOptions { DataDirectory = data });
+        var store = openStore(data);
         WebApplication? app = null;
         WebApplication? api = null;
         Acs.ConnectionRequests.ConnectionRequester? requester = null;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Palisade.Testing;
 
 namespace Palisade.Server.Tests;
 
@@ -27,7 +28,7 @@ public sealed class StartupTests : IDisposable
         var taken = ((IPEndPoint)holder.LocalEndpoint).Port;
         var cwmpPort = FreePort();
 
-        var error = await Assert.ThrowsAsync<IOException>(() => PalisadeHost.StartAsync(Options(cwmpPort, taken)));
+        var error = await Assert.ThrowsAsync<IOException>(() => PalisadeHost.StartAsync(Options(cwmpPort, taken), TestServer.OpenStore));
         Assert.Contains(taken.ToString(System.Globalization.CultureInfo.InvariantCulture), error.Message, StringComparison.Ordinal);
 
         // The CWMP listener had started before the API failed to bind; it is closed again.
@@ -38,7 +39,7 @@ public sealed class StartupTests : IDisposable
 
         // The failed start created no admin: the one-time password is shown by the start that succeeds.
         holder.Stop();
-        await using var host = await PalisadeHost.StartAsync(Options(cwmpPort, taken));
+        await using var host = await PalisadeHost.StartAsync(Options(cwmpPort, taken), TestServer.OpenStore);
         Assert.False(string.IsNullOrEmpty(host.Facts.AdminPassword));
     }
 
@@ -48,7 +49,7 @@ public sealed class StartupTests : IDisposable
         var options = Options(0, 0);
         options.Listen.Clear();
         options.Listen.Add(IPAddress.Any);
-        await using var host = await PalisadeHost.StartAsync(options);
+        await using var host = await PalisadeHost.StartAsync(options, TestServer.OpenStore);
 
         Assert.StartsWith("https://0.0.0.0:", host.Facts.CwmpUrls[0], StringComparison.Ordinal);
         Assert.StartsWith("https://127.0.0.1:", host.Facts.ApiUrl, StringComparison.Ordinal);

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using Palisade.Acs.Storage;
 using Palisade.Server;
+using Palisade.Storage.Sqlite;
 
 namespace Palisade.Testing;
 
@@ -22,11 +24,14 @@ public sealed class TestServer : IAsyncDisposable
 
     public Uri Url => Host.Facts.CwmpUrl;
 
+    /// <summary>The store the test servers run on: SQLite in the data folder, as <c>palisade serve</c> chooses.</summary>
+    public static IPalisadeStore OpenStore(string dataDirectory) => SqliteStore.Open(new SqliteStoreOptions { DataDirectory = dataDirectory });
+
     public static async Task<TestServer> StartAsync(Action<ServerOptions>? configure = null, string? data = null, TimeProvider? time = null)
     {
         data ??= Directory.CreateTempSubdirectory("palisade-test-").FullName;
         var logs = new LogSink();
-        var host = await PalisadeHost.StartAsync(Options(data, configure), b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Debug), time);
+        var host = await PalisadeHost.StartAsync(Options(data, configure), OpenStore, b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Debug), time);
         return new TestServer(host, data, logs);
     }
 
@@ -34,7 +39,7 @@ public sealed class TestServer : IAsyncDisposable
     public async Task RestartAsync(Action<ServerOptions>? configure = null)
     {
         await Host.DisposeAsync();
-        Host = await PalisadeHost.StartAsync(Options(DataDirectory, configure), b => b.AddProvider(Logs));
+        Host = await PalisadeHost.StartAsync(Options(DataDirectory, configure), OpenStore, b => b.AddProvider(Logs));
     }
 
     public async ValueTask DisposeAsync()

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Palisade.Acs.Access;
-using Palisade.Storage.Sqlite;
 using Spectre.Console;
 
 namespace Palisade.Commands;
@@ -22,7 +21,7 @@ internal static class AuditLogCommand
                 return 2;
             }
 
-            await using var store = SqliteStore.Open(new SqliteStoreOptions { DataDirectory = result.GetValue(data)! });
+            await using var store = Stores.Open(result.GetValue(data)!);
             var v = await store.VerifyAuditAsync(cancellationToken, checkpoint);
             if (v.Intact)
             {

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Palisade.Acs.Access;
 using Palisade.Acs.Query;
-using Palisade.Storage.Sqlite;
 using Spectre.Console;
 
 namespace Palisade.Commands;
@@ -44,13 +43,13 @@ internal static class KeysCommand
             }
 
             var dir = result.GetValue(data)!;
-            if (!File.Exists(Path.Combine(dir, "palisade.db")))
+            if (!Stores.Exists(dir))
             {
                 AnsiConsole.MarkupLineInterpolated($"[red]palisade keys create: no Palisade store in '{dir}'. Start 'palisade serve --data {dir}' once, or point --data at its folder.[/]");
                 return 2;
             }
 
-            await using var store = SqliteStore.Open(new SqliteStoreOptions { DataDirectory = dir });
+            await using var store = Stores.Open(dir);
             var actor = "cli:" + Environment.UserName;
             var (token, record) = ApiKeys.Create(result.GetValue(name)!, roleName, result.GetValue(filter), now, result.GetValue(days) is { } d ? now.AddDays(d) : null, actor);
             await store.CreateKeyAsync(record, cancellationToken);
@@ -64,7 +63,7 @@ internal static class KeysCommand
         var list = new Command("list", "List API keys (never their secrets).") { listData };
         list.SetAction(async (result, cancellationToken) =>
         {
-            await using var store = SqliteStore.Open(new SqliteStoreOptions { DataDirectory = result.GetValue(listData)! });
+            await using var store = Stores.Open(result.GetValue(listData)!);
             var table = new Table().AddColumns("id", "name", "role", "device filter", "expires", "revoked");
             foreach (var k in await store.ListKeysAsync(cancellationToken))
             {

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Palisade.Acs.Posture;
-using Palisade.Storage.Sqlite;
 using Spectre.Console;
 
 namespace Palisade.Commands;
@@ -19,7 +18,7 @@ internal static class PostureCommand
         };
         command.SetAction(async (r, ct) =>
         {
-            await using var store = SqliteStore.Open(new SqliteStoreOptions { DataDirectory = r.GetValue(data)! });
+            await using var store = Stores.Open(r.GetValue(data)!);
             var hosts = r.GetValue(allow) is { Length: > 0 } a ? a : ["localhost", "127.0.0.1"];
             var items = await FleetPosture.ComputeAsync(store, hosts, r.GetValue(minimum), DateTimeOffset.UtcNow, ct);
             var table = new Table().AddColumns("severity", "item", "devices", "list them with", "remedy");

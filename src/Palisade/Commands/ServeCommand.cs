@@ -100,7 +100,7 @@ internal static class ServeCommand
                         c.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
                     }).SetMinimumLevel(level)
                     : null;
-                host = await PalisadeHost.StartAsync(options, logging, cancellationToken: cancellationToken);
+                host = await PalisadeHost.StartAsync(options, Stores.Open, logging, cancellationToken: cancellationToken);
             }
             catch (IOException e) when (IsAddressInUse(e))
             {

@@ -36,6 +36,28 @@ internal static class DeviceRow
         RETURNING rowid
         """;
 
+    // A device the session found in the store: its row is updated, never inserted again (if it was deleted meanwhile,
+    // no row comes back and the session is dropped). The credentials are written only when the session changed them
+    // ($write_credentials): an operator's readmit between the session's start and its commit stays.
+    public const string Update = """
+        UPDATE devices SET
+            manufacturer = $manufacturer, last_inform_at = $last_inform_at, last_boot_at = $last_boot_at,
+            last_bootstrap_at = $last_bootstrap_at, last_events = $last_events, cwmp_version = $cwmp_version,
+            remote_address = $remote_address, transport = $transport, auth_method = $auth_method,
+            data_model_root = $data_model_root,
+            username = CASE WHEN $write_credentials THEN $username ELSE username END,
+            ha1_md5 = CASE WHEN $write_credentials THEN $ha1_md5 ELSE ha1_md5 END,
+            ha1_sha256 = CASE WHEN $write_credentials THEN $ha1_sha256 ELSE ha1_sha256 END,
+            enrolled = CASE WHEN $write_credentials THEN $enrolled ELSE enrolled END,
+            certificate_thumbprint = CASE WHEN $write_credentials THEN $certificate_thumbprint ELSE certificate_thumbprint END,
+            cr_url = $cr_url, cr_username = $cr_username, cr_password = $cr_password,
+            cr_udp_address = $cr_udp_address, periodic_interval = $periodic_interval, acs_url = $acs_url,
+            software_version = $software_version, acs_url_set_at = $acs_url_set_at,
+            bootstrap_expected = $bootstrap_expected
+        WHERE id = $id
+        RETURNING rowid
+        """;
+
     public static Device Read(SqliteDataReader reader, SecretBox secrets) => Read(new ReaderRow(reader), secrets);
 
     public static Device Read<TRow>(TRow r, SecretBox secrets)
@@ -70,11 +92,16 @@ internal static class DeviceRow
     public static void Bind(RawStatement s, Device d, SecretBox secrets)
     {
         s.Bind("$id", d.Id.ToString());
-        s.Bind("$oui", d.Id.Oui);
-        s.Bind("$product_class", d.Id.ProductClass);
-        s.Bind("$serial_number", d.Id.SerialNumber);
+        if (s.Has("$oui"))
+        {
+            // Only an insert sets what never changes afterwards.
+            s.Bind("$oui", d.Id.Oui);
+            s.Bind("$product_class", d.Id.ProductClass);
+            s.Bind("$serial_number", d.Id.SerialNumber);
+            s.Bind("$registered_at", d.RegisteredAt.ToUnixTimeMilliseconds());
+        }
+
         s.Bind("$manufacturer", d.Manufacturer);
-        s.Bind("$registered_at", d.RegisteredAt.ToUnixTimeMilliseconds());
         s.Bind("$last_inform_at", Milliseconds(d.LastInformAt));
         s.Bind("$last_boot_at", Milliseconds(d.LastBootAt));
         s.Bind("$last_bootstrap_at", Milliseconds(d.LastBootstrapAt));

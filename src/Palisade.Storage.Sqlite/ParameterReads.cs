@@ -5,9 +5,11 @@ using static Palisade.Storage.Sqlite.SqliteDatabase;
 
 namespace Palisade.Storage.Sqlite;
 
-// The parameter reads of one connection, each prepared on first use. How many known paths a prefix covers
-// picks the plan: at most NarrowPaths, paths first (so a read never costs more than that many lookups or the
-// device's own rows, whatever the prefix); counted once per prefix per call.
+/// <summary>
+/// The parameter reads of one connection, each prepared on first use. How many known paths a prefix covers
+/// picks the plan: at most NarrowPaths, paths first (so a read never costs more than that many lookups or the
+/// device's own rows, whatever the prefix); counted once per prefix per call.
+/// </summary>
 internal sealed class ParameterReads(ReadConnection connection) : IDisposable
 {
     // A device's tree or a subtree of it: the device's own rows, one range of the primary key, filtered by path.

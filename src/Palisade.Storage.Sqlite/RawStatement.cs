@@ -34,6 +34,9 @@ internal sealed class RawStatement : IDisposable, IRow
     public int Index(string name) =>
         _indexes.TryGetValue(name, out var index) ? index : throw new ArgumentException($"The statement has no parameter {name}.", nameof(name));
 
+    /// <summary>True when the statement has a parameter named <paramref name="name"/>.</summary>
+    public bool Has(string name) => _indexes.ContainsKey(name);
+
     public void Bind(string name, long value) => Bind(Index(name), value);
 
     public void Bind(string name, string? value) => Bind(Index(name), value);

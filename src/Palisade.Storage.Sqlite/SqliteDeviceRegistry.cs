@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using Palisade.Acs.Devices;
 using Palisade.Acs.Query;
 using Palisade.Acs.Storage;
@@ -75,29 +76,66 @@ internal sealed class SqliteDeviceRegistry(SqliteDatabase db) : IDeviceRegistry
 
     /// <inheritdoc />
     public Task<bool> DeleteDeviceAsync(DeviceId id, CancellationToken cancellationToken) =>
+        db.WriteAsync(transaction => Delete(transaction, id), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<bool> BlockDeviceAsync(DeviceId id, DateTimeOffset now, CancellationToken cancellationToken) =>
         db.WriteAsync(transaction =>
         {
-            var rowid = DeviceRowId(transaction, id);
-            if (rowid is null)
+            using (var command = Command(transaction, "INSERT INTO blocked_devices (id, blocked_at) VALUES ($id, $at) ON CONFLICT (id) DO NOTHING"))
             {
-                return false;
-            }
-
-            foreach (var table in new[] { "parameters", "tags", "tasks" })
-            {
-                using var command = Command(transaction, $"DELETE FROM {table} WHERE device = $device");
-                command.Parameters.AddWithValue("$device", rowid.Value);
+                command.Parameters.AddWithValue("$id", id.ToString());
+                command.Parameters.AddWithValue("$at", now.ToUnixTimeMilliseconds());
                 command.ExecuteNonQuery();
             }
 
-            using (var command = Command(transaction, "DELETE FROM devices WHERE rowid = $device"))
-            {
-                command.Parameters.AddWithValue("$device", rowid.Value);
-                command.ExecuteNonQuery();
-            }
-
-            return true;
+            return Delete(transaction, id);
         }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<bool> UnblockDeviceAsync(DeviceId id, CancellationToken cancellationToken) =>
+        db.WriteAsync(transaction =>
+        {
+            using var command = Command(transaction, "DELETE FROM blocked_devices WHERE id = $id");
+            command.Parameters.AddWithValue("$id", id.ToString());
+            return command.ExecuteNonQuery() == 1;
+        }, cancellationToken);
+
+    /// <summary>True when <paramref name="id"/> is blocked (a read of its own, outside any transaction).</summary>
+    public Task<bool> IsBlockedAsync(DeviceId id, CancellationToken cancellationToken) =>
+        db.ReadAsync(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT EXISTS (SELECT 1 FROM blocked_devices WHERE id = $id)";
+            command.Parameters.AddWithValue("$id", id.ToString());
+            return (long)command.ExecuteScalar()! == 1;
+        }, cancellationToken);
+
+    private static bool Delete(SqliteTransaction transaction, DeviceId id)
+    {
+        var rowid = DeviceRowId(transaction, id);
+        if (rowid is null)
+        {
+            return false;
+        }
+
+        foreach (var table in new[] { "parameters", "tags", "tasks" })
+        {
+#pragma warning disable CA2100 // The table names are constants.
+            using var command = Command(transaction, $"DELETE FROM {table} WHERE device = $device");
+#pragma warning restore CA2100
+            command.Parameters.AddWithValue("$device", rowid.Value);
+            command.ExecuteNonQuery();
+        }
+
+        using (var command = Command(transaction, "DELETE FROM devices WHERE rowid = $device"))
+        {
+            command.Parameters.AddWithValue("$device", rowid.Value);
+            command.ExecuteNonQuery();
+        }
+
+        return true;
+    }
 
     /// <inheritdoc />
     public Task<bool> ResetCredentialsAsync(DeviceId id, CancellationToken cancellationToken) =>

@@ -18,6 +18,9 @@ internal sealed class SqliteSessionStore(SqliteDatabase db, SqliteDeviceRegistry
     public Task<DeviceTask?> GetTaskAsync(long taskId, CancellationToken cancellationToken) => tasks.GetTaskAsync(taskId, cancellationToken);
 
     /// <inheritdoc />
+    public Task<bool> IsBlockedAsync(DeviceId id, CancellationToken cancellationToken) => devices.IsBlockedAsync(id, cancellationToken);
+
+    /// <inheritdoc />
     public async Task<IReadOnlyList<DeviceTask>> TakeQueuedTasksAsync(DeviceId id, DateTimeOffset now, CancellationToken cancellationToken)
     {
         // Most sessions have nothing queued: find that out with a read, not a write transaction.
@@ -249,7 +252,12 @@ internal sealed class SqliteSessionStore(SqliteDatabase db, SqliteDeviceRegistry
 
     private void WriteSession(SqliteTransaction transaction, SessionChanges changes)
     {
-        var device = UpsertDevice(changes);
+        if (WriteDevice(transaction, changes) is not { } device)
+        {
+            // Deleted while the session ran: the operator's delete stands, and nothing of the session is kept.
+            return;
+        }
+
         RemoveSubtrees(transaction, device, changes.RemovedSubtrees);
         PruneListedSubtrees(transaction, device, changes.ListedSubtrees);
         WriteParameters(transaction, device, MergedByPath(changes.Parameters));
@@ -260,75 +268,40 @@ internal sealed class SqliteSessionStore(SqliteDatabase db, SqliteDeviceRegistry
         }
     }
 
-    private enum CommitOutcome
-    {
-        Committed,
-
-        /// <summary>Not committed yet: the waiter now leads and commits it.</summary>
-        Lead,
-    }
-
-    private sealed class PendingCommit(SessionChanges changes, CancellationToken cancellation)
-    {
-        public SessionChanges Changes { get; } = changes;
-
-        public CancellationToken Cancellation { get; } = cancellation;
-
-        /// <summary>What a waiting session is woken with. Continuations run on the thread pool, not inside the leader's batch.</summary>
-        public TaskCompletionSource<CommitOutcome> Signal { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        /// <summary>Its own session runs the commits (nobody waits on <see cref="Signal"/> for the outcome).</summary>
-        public bool Leads { get; set; }
-
-        /// <summary>Set by the leader that dequeued it to hand over the lead.</summary>
-        public bool Taken { get; set; }
-
-        public bool Finished { get; private set; }
-
-        public Exception? Failure { get; private set; }
-
-        /// <summary>Records the outcome once (later calls are ignored) and wakes the session if it waits.</summary>
-        public void Finish(Exception? failure)
-        {
-            if (Finished)
-            {
-                return;
-            }
-
-            Finished = true;
-            Failure = failure;
-            if (Leads)
-            {
-                return;
-            }
-
-            if (failure is null)
-            {
-                Signal.SetResult(CommitOutcome.Committed);
-            }
-            else
-            {
-                Signal.SetException(failure);
-            }
-        }
-    }
-
     // The writer's hot statements are prepared once and reused (under the write lock), driven through SQLite's
     // API directly (RawStatement): preparing, then binding by name, the 29-column upsert and the parameter
     // upserts were the larger part of a periodic session's commit.
-    // Runs in the session's transaction: SQLite transactions belong to the connection, not to a command.
-    private long UpsertDevice(SessionChanges changes)
+    // Runs in the session's transaction: SQLite transactions belong to the connection, not to a command. A device the
+    // session found stored is updated (its row id, or null when it was deleted meanwhile); a new one is inserted.
+    private long? WriteDevice(SqliteTransaction transaction, SessionChanges changes)
     {
-        var statement = db.WriterStatement(DeviceRow.Upsert);
+        if (changes.Known is null && IsBlocked(transaction, changes.Device.Id))
+        {
+            throw new StoreException(StoreErrorReason.Rejected, $"Device '{changes.Device.Id}' is blocked; the session was not committed.");
+        }
+
+        var statement = db.WriterStatement(changes.Known is null ? DeviceRow.Upsert : DeviceRow.Update);
         try
         {
             DeviceRow.Bind(statement, changes.Device, db.Secrets);
-            return statement.Step() ? statement.Int64(0) : throw new InvalidOperationException("The device upsert returned no row.");
+            if (changes.Known is { } known)
+            {
+                statement.Bind("$write_credentials", known.Credentials.Equals(changes.Device.Credentials) ? 0 : 1);
+            }
+
+            return statement.Step() ? statement.Int64(0) : changes.Known is null ? throw new InvalidOperationException("The device upsert returned no row.") : null;
         }
         finally
         {
             statement.Reset();
         }
+    }
+
+    private static bool IsBlocked(SqliteTransaction transaction, DeviceId id)
+    {
+        using var command = Command(transaction, "SELECT EXISTS (SELECT 1 FROM blocked_devices WHERE id = $id)");
+        command.Parameters.AddWithValue("$id", id.ToString());
+        return (long)command.ExecuteScalar()! == 1;
     }
 
     private void RemoveSubtrees(SqliteTransaction transaction, long device, List<string> prefixes)

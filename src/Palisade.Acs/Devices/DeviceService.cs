@@ -107,13 +107,27 @@ public sealed class DeviceService(IDeviceRegistry store, ConnectionRequester req
     }
 
     /// <summary>Deletes a device with its parameters, tags and tasks.</summary>
-    public async Task DeleteAsync(Caller caller, string id, CancellationToken cancellationToken)
+    public Task DeleteAsync(Caller caller, string id, CancellationToken cancellationToken) => DeleteAsync(caller, id, block: false, cancellationToken);
+
+    /// <summary>
+    /// Deletes a device with its parameters, tags and tasks; with <paramref name="block"/>, its id may not enroll again
+    /// with the bootstrap credential until it is unblocked.
+    /// </summary>
+    public async Task DeleteAsync(Caller caller, string id, bool block, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
         caller.Demand(Permission.WriteDevices);
         var device = await ScopedReads.DeviceAsync(store, caller, id, cancellationToken).ConfigureAwait(false);
-        await store.DeleteDeviceAsync(device.Id, cancellationToken).ConfigureAwait(false);
-        await audit.RecordAsync(caller, "device.delete", device.Id.ToString(), []).ConfigureAwait(false);
+        if (block)
+        {
+            await store.BlockDeviceAsync(device.Id, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await store.DeleteDeviceAsync(device.Id, cancellationToken).ConfigureAwait(false);
+        }
+
+        await audit.RecordAsync(caller, "device.delete", device.Id.ToString(), block ? new JsonObject { ["block"] = true } : []).ConfigureAwait(false);
     }
 
     /// <summary>Adds (<paramref name="present"/>) or removes a tag; returns the device's tags after.</summary>

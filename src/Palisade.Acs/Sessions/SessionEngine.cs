@@ -187,6 +187,13 @@ public sealed partial class SessionEngine : ICwmpEndpoint
                 return Challenge(id, decision.Stale);
         }
 
+        if (known is null && await _store.IsBlockedAsync(id, cancellationToken).ConfigureAwait(false))
+        {
+            Counters.AuthFailures.Increment();
+            Refuse(request, id.ToString(), 403, "the device was deleted and blocked by an operator");
+            return Text(403, "Forbidden: this device was deleted and blocked by an operator.");
+        }
+
         if (!_shedder.TryAdmit())
         {
             return Busy("sessions in flight at the limit");
@@ -197,6 +204,7 @@ public sealed partial class SessionEngine : ICwmpEndpoint
         var remote = request.Connection.RemoteAddress.ToString();
         var device = InformFacts.Apply(inform, known, id, now, CwmpVersions.ToText(version), remote, request.Connection.IsTls, decision.Method!);
         var session = new CwmpSession(device, version, remote, device.LastEvents, decision.Method!, request.Connection.IsTls);
+        session.Changes.Known = known;
         var sessionToken = _sessions.TryOpen(id.ToString(), session);
         if (sessionToken is null)
         {

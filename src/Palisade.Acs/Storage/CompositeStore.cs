@@ -21,6 +21,9 @@ public class CompositeStore(ISessionStore sessions, ITaskStore tasks, IDeviceReg
     public Task<IReadOnlyList<DeviceTask>> TakeQueuedTasksAsync(DeviceId id, DateTimeOffset now, CancellationToken cancellationToken) => sessions.TakeQueuedTasksAsync(id, now, cancellationToken);
 
     /// <inheritdoc />
+    public Task<bool> IsBlockedAsync(DeviceId id, CancellationToken cancellationToken) => sessions.IsBlockedAsync(id, cancellationToken);
+
+    /// <inheritdoc />
     public Task CommitSessionAsync(SessionChanges changes, CancellationToken cancellationToken) => sessions.CommitSessionAsync(changes, cancellationToken);
 
     /// <inheritdoc />
@@ -58,6 +61,12 @@ public class CompositeStore(ISessionStore sessions, ITaskStore tasks, IDeviceReg
 
     /// <inheritdoc />
     public Task<bool> ResetCredentialsAsync(DeviceId id, CancellationToken cancellationToken) => devices.ResetCredentialsAsync(id, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<bool> BlockDeviceAsync(DeviceId id, DateTimeOffset now, CancellationToken cancellationToken) => devices.BlockDeviceAsync(id, now, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<bool> UnblockDeviceAsync(DeviceId id, CancellationToken cancellationToken) => devices.UnblockDeviceAsync(id, cancellationToken);
 
     /// <inheritdoc />
     public Task<DeviceSearchResult> SearchDevicesAsync(DeviceSearch search, CancellationToken cancellationToken) => devices.SearchDevicesAsync(search, cancellationToken);

@@ -18,8 +18,21 @@ public interface IDeviceRegistry : IDeviceLookup
     /// <summary>How many devices are registered.</summary>
     Task<long> CountDevicesAsync(CancellationToken cancellationToken);
 
-    /// <summary>Deletes a device with its parameters, tags and tasks; false if it did not exist.</summary>
+    /// <summary>
+    /// Deletes a device with its parameters, tags and tasks; false if it did not exist. A session of the device open
+    /// meanwhile does not bring it back when it commits.
+    /// </summary>
     Task<bool> DeleteDeviceAsync(DeviceId id, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes a device as <see cref="DeleteDeviceAsync"/> does and blocks its id: the bootstrap credential does not
+    /// admit it again, and no session stores it again, until <see cref="UnblockDeviceAsync"/>. Blocking an id that is
+    /// not stored (or already blocked) blocks it all the same. Returns whether a device was deleted.
+    /// </summary>
+    Task<bool> BlockDeviceAsync(DeviceId id, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Lifts a block; false when the id was not blocked.</summary>
+    Task<bool> UnblockDeviceAsync(DeviceId id, CancellationToken cancellationToken);
 
     /// <summary>
     /// Readmits a device: forgets its credentials, so that the bootstrap credential admits it once more and its next

@@ -11,6 +11,14 @@ public interface ISessionStore : IDeviceLookup, ITaskLookup
     /// <summary>The device's queued tasks in queue order, with those whose expiry passed before <paramref name="now"/> marked expired first.</summary>
     Task<IReadOnlyList<DeviceTask>> TakeQueuedTasksAsync(DeviceId id, DateTimeOffset now, CancellationToken cancellationToken);
 
-    /// <summary>Commits everything one session changed, in one transaction.</summary>
+    /// <summary>True when an operator deleted and blocked the device (<see cref="IDeviceRegistry.BlockDeviceAsync"/>): it may not enroll again.</summary>
+    Task<bool> IsBlockedAsync(DeviceId id, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Commits everything one session changed, in one transaction. A device the session found stored
+    /// (<see cref="SessionChanges.Known"/>) and that was deleted meanwhile stays deleted: nothing of the session is
+    /// written. Its credentials are written only when the session changed them. A device first seen in this session
+    /// is inserted, unless its id is blocked (<see cref="StoreErrorReason.Rejected"/>).
+    /// </summary>
     Task CommitSessionAsync(SessionChanges changes, CancellationToken cancellationToken);
 }

@@ -12,6 +12,14 @@ public sealed class SessionChanges(Device device)
     /// <summary>The device's new record (inserted on first contact, replaced otherwise).</summary>
     public Device Device { get; set; } = device ?? throw new ArgumentNullException(nameof(device));
 
+    /// <summary>
+    /// The device as the store held it when the session began; null when the device is first seen in this session.
+    /// With it, the commit leaves what others wrote meanwhile: credentials an operator reset (readmit) stay reset
+    /// unless the session itself changed them, and a device deleted meanwhile is not stored again. Without it the
+    /// record is inserted, or replaced whole.
+    /// </summary>
+    public Device? Known { get; set; }
+
     /// <summary>Subtrees to drop before <see cref="Parameters"/> are written (a GetParameterNames refresh replaces what was under its path).</summary>
     public List<string> RemovedSubtrees { get; } = [];
 

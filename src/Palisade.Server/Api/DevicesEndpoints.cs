@@ -39,7 +39,7 @@ internal static class DevicesEndpoints
             ApiJson.Ok(ApiJson.Device(await devices.GetAsync(caller, id, Endpoint.Text(c, "subtree"), c.RequestAborted).ConfigureAwait(false)))));
         api.MapDelete("/devices/{id}", (HttpContext c, string id) => Endpoint.Run(c, Permission.WriteDevices, async caller =>
         {
-            await devices.DeleteAsync(caller, id, c.RequestAborted).ConfigureAwait(false);
+            await devices.DeleteAsync(caller, id, Endpoint.Flag(c, "block"), c.RequestAborted).ConfigureAwait(false);
             return Results.NoContent();
         }));
         api.MapPut("/devices/{id}/tags/{tag}", (HttpContext c, string id, string tag) => Endpoint.Run(c, Permission.WriteDevices, caller => TagAsync(c, caller, id, tag, true)));

@@ -1,13 +1,80 @@
-using Palisade.Acs.Access;
 using Palisade.Acs.Query;
 using Palisade.Acs.Storage;
 
-namespace Palisade.Storage.Sqlite.Tests;
+namespace Palisade.Storage.Contract;
 
-/// <summary>Search, tags, faults and the audit chain: part of the contract every store passes.</summary>
-public abstract class SearchContract : DeviceStoreContract
+/// <summary>What every store does for the device registry (IDeviceRegistry): search and its pages, projected parameters, tags and deletion.</summary>
+/// <typeparam name="TFactory">Opens the store under test.</typeparam>
+public abstract class DeviceRegistryContract<TFactory> : StoreContract<TFactory>
+    where TFactory : IStoreFactory, new()
 {
-    private static readonly DateTimeOffset Now = T0.AddHours(2);
+    [Fact]
+    public async Task A_page_of_devices_gets_its_projected_parameters_in_one_call_as_one_read_each_would()
+    {
+        for (var n = 1; n <= 3; n++)
+        {
+            var changes = new SessionChanges(NewDevice(n));
+            if (n < 3)
+            {
+                changes.Parameters.AddRange([Value("Device.DeviceInfo.SoftwareVersion", "1." + n), Value("Device.WiFi.SSID.1.SSID", "ssid-" + n), Value("Device.WiFi.SSID.2.SSID", "guest-" + n)]);
+            }
+
+            await Store.CommitSessionAsync(changes, default);
+        }
+
+        string[] projection = ["Device.WiFi.", "Device.DeviceInfo.SoftwareVersion"];
+        var page = await Store.GetParametersAsync([Id(1), Id(2), Id(3), Id(9)], projection, default);
+        Assert.Equal(4, page.Count);
+        foreach (var id in new[] { Id(1), Id(2), Id(3) })
+        {
+            var oneByOne = new List<CachedParameter>();
+            foreach (var prefix in projection)
+            {
+                oneByOne.AddRange(await Store.GetParametersAsync(id, prefix, default));
+            }
+
+            Assert.Equal(oneByOne, page[id]);
+        }
+
+        Assert.Equal(["ssid-2", "guest-2", "1.2"], page[Id(2)].Select(p => p.Value));
+        Assert.Empty(page[Id(3)]);
+        Assert.Empty(page[Id(9)]); // never seen
+    }
+
+    [Fact]
+    public async Task Devices_page_in_id_order_with_a_cursor()
+    {
+        foreach (var n in new[] { 3, 1, 5, 2, 4 })
+        {
+            await Store.CommitSessionAsync(new SessionChanges(NewDevice(n)), default);
+        }
+
+        var first = await Store.SearchDevicesAsync(new DeviceSearch(null, Limit: 2), default);
+        var second = await Store.SearchDevicesAsync(new DeviceSearch(null, After: first.Next, Limit: 2), default);
+        var third = await Store.SearchDevicesAsync(new DeviceSearch(null, After: second.Next, Limit: 2), default);
+
+        Assert.Equal([Id(1), Id(2)], first.Devices.Select(d => d.Id));
+        Assert.Equal([Id(3), Id(4)], second.Devices.Select(d => d.Id));
+        Assert.Equal([Id(5)], third.Devices.Select(d => d.Id));
+        Assert.Null(third.Next);
+    }
+
+    [Fact]
+    public async Task Deleting_a_device_removes_its_parameters_and_tasks()
+    {
+        var changes = new SessionChanges(NewDevice(1));
+        changes.Parameters.Add(Value("Device.X", "1"));
+        changes.NewTasks.Add(new NewTask("reboot", "{}", T0, null));
+        await Store.CommitSessionAsync(changes, default);
+        var task = (await Store.TakeQueuedTasksAsync(Id(1), T0, default)).Single();
+
+        Assert.True(await Store.DeleteDeviceAsync(Id(1), default));
+
+        Assert.Null(await Store.GetDeviceAsync(Id(1), default));
+        Assert.Empty(await Store.GetParametersAsync(Id(1), null, default));
+        Assert.Null(await Store.GetTaskAsync(task.Id, default));
+        Assert.False(await Store.DeleteDeviceAsync(Id(1), default));
+    }
 
     [Fact]
     public async Task Filters_select_by_parameters_tags_events_and_device_fields()
@@ -140,27 +207,6 @@ public abstract class SearchContract : DeviceStoreContract
     }
 
     [Fact]
-    public async Task Faults_are_listed_retried_and_cleared()
-    {
-        await Store.CommitSessionAsync(new SessionChanges(NewDevice(1)), CancellationToken.None);
-        var task = await Store.AddTaskAsync(Id(1), new NewTask("reboot", "{\"name\":\"reboot\"}", T0, null), CancellationToken.None);
-        var changes = new SessionChanges(NewDevice(1));
-        changes.Tasks.Add(new TaskUpdate(task.Id, DeviceTaskStatus.Faulted, null, new TaskFault(9002, "Internal error", null)));
-        await Store.CommitSessionAsync(changes, CancellationToken.None);
-
-        Assert.Equal(task.Id, Assert.Single(await Store.ListFaultsAsync(null, null, 10, CancellationToken.None)).Id);
-        Assert.Single(await Store.ListFaultsAsync(Id(1), null, 10, CancellationToken.None));
-        Assert.Single(await Store.ListFaultsAsync(null, FilterParser.Parse("serialNumber = \"" + Id(1).SerialNumber + "\"", Now), 10, CancellationToken.None));
-        Assert.Empty(await Store.ListFaultsAsync(null, FilterParser.Parse("serialNumber = \"nobody\"", Now), 10, CancellationToken.None));
-        var retried = await Store.RetryTaskAsync(task.Id, Now, null, CancellationToken.None);
-        Assert.Equal(DeviceTaskStatus.Queued, retried!.Status);
-        Assert.Null(retried.Fault);
-        Assert.Null(await Store.RetryTaskAsync(task.Id, Now, null, CancellationToken.None));
-        Assert.Empty(await Store.ListFaultsAsync(null, null, 10, CancellationToken.None));
-        Assert.False(await Store.ClearFaultAsync(task.Id, CancellationToken.None));
-    }
-
-    [Fact]
     public async Task Tags_are_added_and_removed()
     {
         await Store.CommitSessionAsync(new SessionChanges(NewDevice(1)), CancellationToken.None);
@@ -171,20 +217,6 @@ public abstract class SearchContract : DeviceStoreContract
         Assert.True(await Store.SetTagAsync(Id(1), "beta", false, CancellationToken.None));
         Assert.Equal(["alpha"], await Store.GetTagsAsync(Id(1), CancellationToken.None));
         Assert.False(await Store.SetTagAsync(Id(9), "x", true, CancellationToken.None));
-    }
-
-    [Fact]
-    public async Task The_audit_chain_verifies_and_links_each_entry_to_the_last()
-    {
-        var audit = (IAuditLog)Store;
-        var first = await audit.AppendAsync(new AuditRecord(T0, "key:ops", "192.0.2.7", "task.create", Id(1).ToString(), "{\"name\":\"reboot\"}"), CancellationToken.None);
-        var second = await audit.AppendAsync(new AuditRecord(T0.AddSeconds(1), "user:admin", "192.0.2.8", "tag.add", Id(1).ToString(), "{\"tag\":\"beta\"}"), CancellationToken.None);
-        Assert.Equal(AuditChain.Genesis, first.PrevHash);
-        Assert.Equal(first.Hash, second.PrevHash);
-        var verification = await audit.VerifyAuditAsync(CancellationToken.None);
-        Assert.True(verification.Intact);
-        Assert.Equal(2, verification.Entries);
-        Assert.Equal([2L, 1L], (await audit.ListAuditAsync(null, 10, CancellationToken.None)).Select(e => e.Seq));
     }
 
     private async Task SeedAsync()
@@ -214,5 +246,38 @@ public abstract class SearchContract : DeviceStoreContract
         var result = await Store.SearchDevicesAsync(new DeviceSearch(FilterParser.Parse(text, Now)), CancellationToken.None);
         Assert.Equal(result.Devices.Count, result.Total);
         return [.. result.Devices.Select(d => int.Parse(d.Id.SerialNumber[3..], System.Globalization.CultureInfo.InvariantCulture))];
+    }
+
+    [Fact]
+    public async Task A_blocked_device_is_deleted_and_not_stored_again_until_it_is_unblocked()
+    {
+        await Store.CommitSessionAsync(new SessionChanges(NewDevice(1)), CancellationToken.None);
+        await Store.SetTagAsync(Id(1), "beta", true, CancellationToken.None);
+
+        Assert.True(await Store.BlockDeviceAsync(Id(1), T0, CancellationToken.None));
+        Assert.False(await Store.BlockDeviceAsync(Id(1), T0, CancellationToken.None));
+        Assert.Null(await Store.GetDeviceAsync(Id(1), CancellationToken.None));
+        Assert.True(await Store.IsBlockedAsync(Id(1), CancellationToken.None));
+        Assert.False(await Store.IsBlockedAsync(Id(2), CancellationToken.None));
+
+        var error = await Assert.ThrowsAsync<StoreException>(() => Store.CommitSessionAsync(new SessionChanges(NewDevice(1)), CancellationToken.None));
+        Assert.Equal(StoreErrorReason.Rejected, error.Reason);
+        Assert.Null(await Store.GetDeviceAsync(Id(1), CancellationToken.None));
+
+        Assert.True(await Store.UnblockDeviceAsync(Id(1), CancellationToken.None));
+        Assert.False(await Store.UnblockDeviceAsync(Id(1), CancellationToken.None));
+        Assert.False(await Store.IsBlockedAsync(Id(1), CancellationToken.None));
+        await Store.CommitSessionAsync(new SessionChanges(NewDevice(1)), CancellationToken.None);
+        Assert.Equal(NewDevice(1), await Store.GetDeviceAsync(Id(1), CancellationToken.None));
+        Assert.Empty(await Store.GetTagsAsync(Id(1), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task An_id_never_seen_can_be_blocked_ahead()
+    {
+        Assert.False(await Store.BlockDeviceAsync(Id(5), T0, CancellationToken.None));
+        Assert.True(await Store.IsBlockedAsync(Id(5), CancellationToken.None));
+        await Assert.ThrowsAsync<StoreException>(() => Store.CommitSessionAsync(new SessionChanges(NewDevice(5)), CancellationToken.None));
+        Assert.Equal(0, await Store.CountDevicesAsync(CancellationToken.None));
     }
 }

@@ -1,30 +1,12 @@
 using Microsoft.Data.Sqlite;
 using Palisade.Acs.Storage;
+using Palisade.Storage.Contract;
 
 namespace Palisade.Storage.Sqlite.Tests;
 
-public sealed class SqliteDeviceStoreTests : SearchContract, IDisposable
+/// <summary>What only the SQLite store does: group commit, its file, its key, its migrations, its audit guards.</summary>
+public sealed class SqliteStoreTests : StoreContract<SqliteStoreFactory>
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "palisade-store-" + Guid.NewGuid().ToString("N"));
-
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        if (Directory.Exists(_folder))
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-    }
-
-    protected override Task<IPalisadeStore> OpenAsync() =>
-        Task.FromResult<IPalisadeStore>(SqliteStore.Open(new SqliteStoreOptions { DataDirectory = _folder }));
-
-    protected override async Task<IPalisadeStore> ReopenAsync(IPalisadeStore store)
-    {
-        await store.DisposeAsync();
-        return await OpenAsync();
-    }
-
     [Fact]
     public async Task Sessions_that_end_together_share_one_transaction_and_a_failing_one_is_rolled_back_alone()
     {
@@ -165,7 +147,7 @@ public sealed class SqliteDeviceStoreTests : SearchContract, IDisposable
         Assert.Empty(await Store.TakeQueuedTasksAsync(Id(1), T0, default));
 
         // Another process (the CLI, a second server, the benchmark) queues a task on the same data folder.
-        await using (var other = SqliteStore.Open(new SqliteStoreOptions { DataDirectory = _folder }))
+        await using (var other = SqliteStore.Open(new SqliteStoreOptions { DataDirectory = Factory.Folder }))
         {
             await other.AddTaskAsync(Id(1), new NewTask("reboot", """{"name":"reboot"}""", T0, null), default);
         }
@@ -234,7 +216,7 @@ public sealed class SqliteDeviceStoreTests : SearchContract, IDisposable
             await Store.CommitSessionAsync(new SessionChanges(NewDevice(n) with { SoftwareVersion = "2.0" }), default);
         }
 
-        using var checkpoint = new SqliteConnection($"Data Source={Path.Combine(_folder, "palisade.db")};Pooling=False");
+        using var checkpoint = new SqliteConnection($"Data Source={Path.Combine(Factory.Folder, "palisade.db")};Pooling=False");
         checkpoint.Open();
         using var command = checkpoint.CreateCommand();
         command.CommandText = "PRAGMA busy_timeout = 0";
@@ -252,10 +234,10 @@ public sealed class SqliteDeviceStoreTests : SearchContract, IDisposable
         await Store.CommitSessionAsync(new SessionChanges(NewDevice(1)), default);
         await Store.CommitSessionAsync(new SessionChanges(NewDevice(2)), default);
         Assert.Equal("secret", (await Store.GetDeviceAsync(Id(1), default))!.ConnectionRequest!.Password);
-        var key = Path.Combine(_folder, "store.key");
+        var key = Path.Combine(Factory.Folder, "store.key");
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(key));
 
-        var database = Path.Combine(_folder, "palisade.db");
+        var database = Path.Combine(Factory.Folder, "palisade.db");
         using (var raw = new SqliteConnection($"Data Source={database};Pooling=False"))
         {
             raw.Open();
@@ -304,22 +286,22 @@ public sealed class SqliteDeviceStoreTests : SearchContract, IDisposable
     {
         await Store.CommitSessionAsync(new SessionChanges(NewDevice(1)), default);
         await Store.DisposeAsync();
-        var key = Path.Combine(_folder, "store.key");
+        var key = Path.Combine(Factory.Folder, "store.key");
         var saved = File.ReadAllText(key);
 
         // Missing: refused, and no new key is made that would orphan the sealed passwords.
         File.Delete(key);
-        var missing = Assert.Throws<StoreException>(() => SqliteStore.Open(new SqliteStoreOptions { DataDirectory = _folder }));
+        var missing = Assert.Throws<StoreException>(() => SqliteStore.Open(new SqliteStoreOptions { DataDirectory = Factory.Folder }));
         Assert.Contains("missing", missing.Message, StringComparison.Ordinal);
         Assert.False(File.Exists(key));
 
         // Another store's key: refused.
         File.WriteAllText(key, Palisade.Security.Secrets.SecretBox.Create().KeyText);
-        var foreign = Assert.Throws<StoreException>(() => SqliteStore.Open(new SqliteStoreOptions { DataDirectory = _folder }));
+        var foreign = Assert.Throws<StoreException>(() => SqliteStore.Open(new SqliteStoreOptions { DataDirectory = Factory.Folder }));
         Assert.Contains("not this store's key", foreign.Message, StringComparison.Ordinal);
 
         File.WriteAllText(key, "damaged");
-        Assert.Contains("damaged", Assert.Throws<StoreException>(() => SqliteStore.Open(new SqliteStoreOptions { DataDirectory = _folder })).Message, StringComparison.Ordinal);
+        Assert.Contains("damaged", Assert.Throws<StoreException>(() => SqliteStore.Open(new SqliteStoreOptions { DataDirectory = Factory.Folder })).Message, StringComparison.Ordinal);
 
         File.WriteAllText(key, saved);
         Store = await OpenAsync();
@@ -329,15 +311,15 @@ public sealed class SqliteDeviceStoreTests : SearchContract, IDisposable
     [Fact]
     public void The_data_folder_and_database_are_private_to_the_owner()
     {
-        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(_folder));
-        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(_folder, "palisade.db")));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Factory.Folder));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(Factory.Folder, "palisade.db")));
     }
 
     [Fact]
     public async Task A_store_from_a_newer_palisade_is_refused_with_a_clear_error()
     {
         await Store.DisposeAsync();
-        using (var connection = new SqliteConnection($"Data Source={Path.Combine(_folder, "palisade.db")};Pooling=False"))
+        using (var connection = new SqliteConnection($"Data Source={Path.Combine(Factory.Folder, "palisade.db")};Pooling=False"))
         {
             connection.Open();
             using var command = connection.CreateCommand();
@@ -345,7 +327,7 @@ public sealed class SqliteDeviceStoreTests : SearchContract, IDisposable
             command.ExecuteNonQuery();
         }
 
-        var error = Assert.Throws<StoreException>(() => SqliteStore.Open(new SqliteStoreOptions { DataDirectory = _folder }));
+        var error = Assert.Throws<StoreException>(() => SqliteStore.Open(new SqliteStoreOptions { DataDirectory = Factory.Folder }));
 
         Assert.Contains("newer than this Palisade build", error.Message, StringComparison.Ordinal);
         Store = await OpenAsyncAfterRepair();
@@ -361,7 +343,7 @@ public sealed class SqliteDeviceStoreTests : SearchContract, IDisposable
 
     private async Task<IPalisadeStore> OpenAsyncAfterRepair()
     {
-        using (var connection = new SqliteConnection($"Data Source={Path.Combine(_folder, "palisade.db")};Pooling=False"))
+        using (var connection = new SqliteConnection($"Data Source={Path.Combine(Factory.Folder, "palisade.db")};Pooling=False"))
         {
             connection.Open();
             using var command = connection.CreateCommand();
@@ -382,7 +364,7 @@ public sealed class SqliteDeviceStoreTests : SearchContract, IDisposable
             await audit.AppendAsync(new Palisade.Acs.Access.AuditRecord(T0.AddSeconds(i), "key:ops", "192.0.2.1", "task.create", "dev", "{}"), CancellationToken.None);
         }
 
-        var database = Path.Combine(_folder, "palisade.db");
+        var database = Path.Combine(Factory.Folder, "palisade.db");
         using (var raw = new SqliteConnection($"Data Source={database}"))
         {
             raw.Open();
@@ -429,7 +411,7 @@ public sealed class SqliteDeviceStoreTests : SearchContract, IDisposable
         Assert.True((await audit.VerifyAuditAsync(CancellationToken.None, checkpoint)).Intact);
 
         // Someone with the file removes the newest two entries: what is left still links up.
-        using (var raw = new SqliteConnection($"Data Source={Path.Combine(_folder, "palisade.db")}"))
+        using (var raw = new SqliteConnection($"Data Source={Path.Combine(Factory.Folder, "palisade.db")}"))
         {
             raw.Open();
             using var edit = raw.CreateCommand();

@@ -1,52 +1,13 @@
 using Palisade.Acs.Devices;
 using Palisade.Acs.Storage;
 
-namespace Palisade.Storage.Sqlite.Tests;
+namespace Palisade.Storage.Contract;
 
-/// <summary>
-/// What every <see cref="IPalisadeStore"/> must do. The SQLite store runs it now; the PostgreSQL
-/// store inherits it unchanged.
-/// </summary>
-public abstract class DeviceStoreContract : IAsyncLifetime
+/// <summary>What every store does for the session engine (ISessionStore): a session's changes commit whole or not at all, concurrent sessions do not disturb each other, and reads see the last commit.</summary>
+/// <typeparam name="TFactory">Opens the store under test.</typeparam>
+public abstract class SessionStoreContract<TFactory> : StoreContract<TFactory>
+    where TFactory : IStoreFactory, new()
 {
-    protected static readonly DateTimeOffset T0 = DateTimeOffset.FromUnixTimeMilliseconds(1_790_000_000_000);
-
-    protected IPalisadeStore Store { get; set; } = null!;
-
-    /// <summary>Opens a fresh, empty store.</summary>
-    protected abstract Task<IPalisadeStore> OpenAsync();
-
-    /// <summary>Closes and reopens the same store (same data).</summary>
-    protected abstract Task<IPalisadeStore> ReopenAsync(IPalisadeStore store);
-
-    public async Task InitializeAsync() => Store = await OpenAsync();
-
-    public async Task DisposeAsync() => await Store.DisposeAsync();
-
-    protected static DeviceId Id(int n) => new("00D09E", "HGW-1000", $"PLS{n:D7}");
-
-    protected static Device NewDevice(int n) => new()
-    {
-        Id = Id(n),
-        Manufacturer = "Palisade Labs",
-        RegisteredAt = T0,
-        LastInformAt = T0,
-        LastEvents = "0 BOOTSTRAP,1 BOOT",
-        CwmpVersion = "1.4",
-        RemoteAddress = "127.0.0.1",
-        Transport = "tls1.3",
-        AuthMethod = AuthMethods.Bootstrap,
-        DataModelRoot = "Device",
-        Credentials = new DeviceCredentials("cpe", [1, 2, 3], [4, 5, 6], true, null),
-        ConnectionRequest = new ConnectionRequestEndpoint("http://127.0.0.1:7548/abcdefghijklmnop", "cr", "secret", null),
-        PeriodicInformInterval = 300,
-        SoftwareVersion = "1.0",
-        AcsUrlSetAt = T0.AddMinutes(-1),
-        BootstrapExpected = true,
-    };
-
-    protected static CachedParameter Value(string path, string value, string type = "string") => new(path, value, type, null, null, null, T0);
-
     [Fact]
     public async Task A_committed_device_reads_back_equal()
     {
@@ -93,39 +54,6 @@ public abstract class DeviceStoreContract : IAsyncLifetime
         Assert.Equal(new CachedParameter("Device.DeviceInfo.SoftwareVersion", "1.0", "string", false, 2, "Subscriber", T0), version);
         var wifi = await Store.GetParametersAsync(Id(1), "Device.WiFi.", default);
         Assert.Equal(2, wifi.Count);
-    }
-
-    [Fact]
-    public async Task A_page_of_devices_gets_its_projected_parameters_in_one_call_as_one_read_each_would()
-    {
-        for (var n = 1; n <= 3; n++)
-        {
-            var changes = new SessionChanges(NewDevice(n));
-            if (n < 3)
-            {
-                changes.Parameters.AddRange([Value("Device.DeviceInfo.SoftwareVersion", "1." + n), Value("Device.WiFi.SSID.1.SSID", "ssid-" + n), Value("Device.WiFi.SSID.2.SSID", "guest-" + n)]);
-            }
-
-            await Store.CommitSessionAsync(changes, default);
-        }
-
-        string[] projection = ["Device.WiFi.", "Device.DeviceInfo.SoftwareVersion"];
-        var page = await Store.GetParametersAsync([Id(1), Id(2), Id(3), Id(9)], projection, default);
-        Assert.Equal(4, page.Count);
-        foreach (var id in new[] { Id(1), Id(2), Id(3) })
-        {
-            var oneByOne = new List<CachedParameter>();
-            foreach (var prefix in projection)
-            {
-                oneByOne.AddRange(await Store.GetParametersAsync(id, prefix, default));
-            }
-
-            Assert.Equal(oneByOne, page[id]);
-        }
-
-        Assert.Equal(["ssid-2", "guest-2", "1.2"], page[Id(2)].Select(p => p.Value));
-        Assert.Empty(page[Id(3)]);
-        Assert.Empty(page[Id(9)]); // never seen
     }
 
     [Fact]
@@ -189,51 +117,6 @@ public abstract class DeviceStoreContract : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Only_queued_tasks_can_be_cancelled()
-    {
-        await Store.CommitSessionAsync(new SessionChanges(NewDevice(1)), default);
-        var task = await Store.AddTaskAsync(Id(1), new NewTask("reboot", "{}", T0, null), default);
-
-        Assert.True(await Store.CancelTaskAsync(task.Id, T0, default));
-        Assert.False(await Store.CancelTaskAsync(task.Id, T0, default));
-        Assert.Equal(DeviceTaskStatus.Cancelled, (await Store.GetTaskAsync(task.Id, default))!.Status);
-    }
-
-    [Fact]
-    public async Task Finished_tasks_older_than_the_cut_off_are_deleted_in_bounded_batches_and_queued_ones_never()
-    {
-        await Store.CommitSessionAsync(new SessionChanges(NewDevice(1)), default);
-        var old = new List<long>();
-        for (var i = 0; i < 3; i++)
-        {
-            var task = await Store.AddTaskAsync(Id(1), new NewTask("reboot", "{}", T0, null), default);
-            Assert.True(await Store.CancelTaskAsync(task.Id, T0.AddDays(-40 + i), default));
-            old.Add(task.Id);
-        }
-
-        var recent = await Store.AddTaskAsync(Id(1), new NewTask("reboot", "{}", T0, null), default);
-        Assert.True(await Store.CancelTaskAsync(recent.Id, T0.AddDays(-1), default));
-        var queued = await Store.AddTaskAsync(Id(1), new NewTask("reboot", "{}", T0.AddDays(-90), null), default);
-
-        // Two per batch: the two oldest first, then the third; the recent and the queued task stay.
-        Assert.Equal(2, await Store.DeleteFinishedTasksAsync(T0.AddDays(-30), 2, default));
-        Assert.Null(await Store.GetTaskAsync(old[0], default));
-        Assert.Null(await Store.GetTaskAsync(old[1], default));
-        Assert.NotNull(await Store.GetTaskAsync(old[2], default));
-        Assert.Equal(1, await Store.DeleteFinishedTasksAsync(T0.AddDays(-30), 2, default));
-        Assert.Equal(0, await Store.DeleteFinishedTasksAsync(T0.AddDays(-30), 2, default));
-        Assert.Equal([queued.Id, recent.Id], (await Store.ListTasksAsync(Id(1), 10, default)).Select(t => t.Id));
-    }
-
-    [Fact]
-    public async Task A_task_for_an_unknown_device_is_refused()
-    {
-        var error = await Assert.ThrowsAsync<StoreException>(() => Store.AddTaskAsync(Id(9), new NewTask("reboot", "{}", T0, null), default));
-
-        Assert.Equal(StoreErrorReason.NotFound, error.Reason);
-    }
-
-    [Fact]
     public async Task A_session_that_fails_half_way_leaves_nothing_behind()
     {
         var original = NewDevice(1);
@@ -291,41 +174,6 @@ public abstract class DeviceStoreContract : IAsyncLifetime
         Assert.Equal(NewDevice(1), await Store.GetDeviceAsync(Id(1), default));
         Assert.Equal("unsignedInt", (await Store.GetParametersAsync(Id(1), null, default)).Single().Type);
         Assert.Single(await Store.TakeQueuedTasksAsync(Id(1), T0, default));
-    }
-
-    [Fact]
-    public async Task Devices_page_in_id_order_with_a_cursor()
-    {
-        foreach (var n in new[] { 3, 1, 5, 2, 4 })
-        {
-            await Store.CommitSessionAsync(new SessionChanges(NewDevice(n)), default);
-        }
-
-        var first = await Store.SearchDevicesAsync(new DeviceSearch(null, Limit: 2), default);
-        var second = await Store.SearchDevicesAsync(new DeviceSearch(null, After: first.Next, Limit: 2), default);
-        var third = await Store.SearchDevicesAsync(new DeviceSearch(null, After: second.Next, Limit: 2), default);
-
-        Assert.Equal([Id(1), Id(2)], first.Devices.Select(d => d.Id));
-        Assert.Equal([Id(3), Id(4)], second.Devices.Select(d => d.Id));
-        Assert.Equal([Id(5)], third.Devices.Select(d => d.Id));
-        Assert.Null(third.Next);
-    }
-
-    [Fact]
-    public async Task Deleting_a_device_removes_its_parameters_and_tasks()
-    {
-        var changes = new SessionChanges(NewDevice(1));
-        changes.Parameters.Add(Value("Device.X", "1"));
-        changes.NewTasks.Add(new NewTask("reboot", "{}", T0, null));
-        await Store.CommitSessionAsync(changes, default);
-        var task = (await Store.TakeQueuedTasksAsync(Id(1), T0, default)).Single();
-
-        Assert.True(await Store.DeleteDeviceAsync(Id(1), default));
-
-        Assert.Null(await Store.GetDeviceAsync(Id(1), default));
-        Assert.Empty(await Store.GetParametersAsync(Id(1), null, default));
-        Assert.Null(await Store.GetTaskAsync(task.Id, default));
-        Assert.False(await Store.DeleteDeviceAsync(Id(1), default));
     }
 
     [Fact]
@@ -409,5 +257,81 @@ public abstract class DeviceStoreContract : IAsyncLifetime
         })));
 
         Assert.Equal(64, await Store.CountDevicesAsync(default));
+    }
+
+    [Fact]
+    public async Task A_readmit_between_a_sessions_start_and_its_commit_stays()
+    {
+        await Store.CommitSessionAsync(new SessionChanges(NewDevice(1)), default);
+        var known = await Store.GetDeviceAsync(Id(1), default);
+
+        Assert.True(await Store.ResetCredentialsAsync(Id(1), default));
+        var session = new SessionChanges(known! with { LastInformAt = T0.AddMinutes(5), SoftwareVersion = "1.1" }) { Known = known };
+        session.Parameters.Add(Value("Device.DeviceInfo.SoftwareVersion", "1.1"));
+        await Store.CommitSessionAsync(session, default);
+
+        var device = await Store.GetDeviceAsync(Id(1), default);
+        Assert.Equal(DeviceCredentials.None, device!.Credentials);
+        Assert.Equal(known with { LastInformAt = T0.AddMinutes(5), SoftwareVersion = "1.1", Credentials = DeviceCredentials.None }, device);
+        Assert.Equal(["1.1"], (await Store.GetParametersAsync(Id(1), null, default)).Select(p => p.Value));
+    }
+
+    [Fact]
+    public async Task Credentials_a_session_changed_are_written_even_after_a_readmit()
+    {
+        await Store.CommitSessionAsync(new SessionChanges(NewDevice(1)), default);
+        var known = await Store.GetDeviceAsync(Id(1), default);
+        var enrolled = new DeviceCredentials("cpe-1", [7, 7], [8, 8], true, null);
+
+        Assert.True(await Store.ResetCredentialsAsync(Id(1), default));
+        await Store.CommitSessionAsync(new SessionChanges(known! with { Credentials = enrolled }) { Known = known }, default);
+
+        Assert.Equal(enrolled, (await Store.GetDeviceAsync(Id(1), default))!.Credentials);
+    }
+
+    [Fact]
+    public async Task Readmitting_forgets_only_the_credentials_and_an_unknown_device_is_not_readmitted()
+    {
+        await Store.CommitSessionAsync(new SessionChanges(NewDevice(1)), default);
+
+        Assert.True(await Store.ResetCredentialsAsync(Id(1), default));
+        Assert.False(await Store.ResetCredentialsAsync(Id(2), default));
+
+        Assert.Equal(NewDevice(1) with { Credentials = DeviceCredentials.None }, await Store.GetDeviceAsync(Id(1), default));
+        Assert.Null(await Store.GetDeviceAsync(Id(2), default));
+    }
+
+    [Fact]
+    public async Task A_device_deleted_during_its_session_is_not_brought_back_by_the_commit()
+    {
+        await Store.CommitSessionAsync(new SessionChanges(NewDevice(1)), default);
+        var task = await Store.AddTaskAsync(Id(1), new NewTask("reboot", "{\"name\":\"reboot\"}", T0, null), default);
+        var known = await Store.GetDeviceAsync(Id(1), default);
+
+        Assert.True(await Store.DeleteDeviceAsync(Id(1), default));
+        var session = new SessionChanges(known! with { LastInformAt = T0.AddMinutes(5) }) { Known = known };
+        session.Parameters.Add(Value("Device.DeviceInfo.SoftwareVersion", "1.1"));
+        session.Tasks.Add(new TaskUpdate(task.Id, DeviceTaskStatus.Done, null, null));
+        session.NewTasks.Add(new NewTask("reboot", "{\"name\":\"reboot\"}", T0, null));
+        await Store.CommitSessionAsync(session, default);
+
+        Assert.Null(await Store.GetDeviceAsync(Id(1), default));
+        Assert.Empty(await Store.GetParametersAsync(Id(1), null, default));
+        Assert.Null(await Store.GetTaskAsync(task.Id, default));
+        Assert.Equal(0, await Store.CountDevicesAsync(default));
+    }
+
+    [Fact]
+    public async Task A_device_first_seen_in_its_session_is_inserted_and_a_later_session_that_knows_it_updates_it()
+    {
+        var first = new SessionChanges(NewDevice(1)) { Known = null };
+        await Store.CommitSessionAsync(first, default);
+        var known = await Store.GetDeviceAsync(Id(1), default);
+        Assert.Equal(NewDevice(1), known);
+
+        await Store.CommitSessionAsync(new SessionChanges(known! with { SoftwareVersion = "2.0" }) { Known = known }, default);
+
+        Assert.Equal(NewDevice(1) with { SoftwareVersion = "2.0" }, await Store.GetDeviceAsync(Id(1), default));
+        Assert.Equal(1, await Store.CountDevicesAsync(default));
     }
 }

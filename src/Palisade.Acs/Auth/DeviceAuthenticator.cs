@@ -45,10 +45,13 @@ public sealed class DeviceAuthenticator
     public IReadOnlyList<string> Challenges(DeviceId id, bool stale) => _digest.Challenges(id.ToString(), stale);
 
     /// <summary>The credentials to store once a device has accepted <paramref name="username"/>/<paramref name="password"/>.</summary>
-    public DeviceCredentials CredentialsFor(string username, string password) => new(
+    public DeviceCredentials CredentialsFor(string username, string password) => CredentialsFor(_options.Realm, username, password);
+
+    /// <summary>The credentials to store once a device has accepted <paramref name="username"/>/<paramref name="password"/> in <paramref name="realm"/>.</summary>
+    public static DeviceCredentials CredentialsFor(string realm, string username, string password) => new(
         username,
-        DigestMath.Ha1(DigestAlgorithm.Md5, username, _options.Realm, password),
-        DigestMath.Ha1(DigestAlgorithm.Sha256, username, _options.Realm, password),
+        DigestMath.Ha1(DigestAlgorithm.Md5, username, realm, password),
+        DigestMath.Ha1(DigestAlgorithm.Sha256, username, realm, password),
         Enrolled: true,
         CertificateThumbprint: null);
 

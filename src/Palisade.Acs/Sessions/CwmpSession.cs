@@ -1,66 +1,144 @@
 using System.Diagnostics;
+using System.Globalization;
+using Palisade.Acs.Auth;
 using Palisade.Acs.Devices;
 using Palisade.Acs.Storage;
 using Palisade.Cwmp;
+using Palisade.Cwmp.Messages;
 
 namespace Palisade.Acs.Sessions;
 
 /// <summary>
-/// The state of one open CWMP session: who the device is, what has been learned so far (not yet committed),
-/// and the RPCs the ACS still has to send. Requests of one session are handled one at a time.
+/// One open CWMP session as the steps see it: who the device is and what its Inform said, what the session has
+/// learned so far (not yet committed), and the queue of RPCs the ACS still has to send. Requests of one session are
+/// handled one at a time, so a step never sees it from two threads at once.
 /// </summary>
-internal sealed class CwmpSession
+public sealed class CwmpSession
 {
+    private readonly SessionPipeline _pipeline;
     private int _messageId;
+    private Dictionary<ISessionStep, object>? _stepState;
+    private long _lastTaskId = -1;
+    private DeviceTask? _lastTask;
 
-    public CwmpSession(Device device, CwmpVersion version, string remoteAddress, string events, string authMethod, bool tls)
+    internal CwmpSession(SessionPipeline pipeline, Device device, InformRequest inform, AuthDecision authentication, bool firstContact, CwmpVersion version, string remoteAddress, bool tls)
     {
+        _pipeline = pipeline;
         Device = device;
+        Inform = inform;
+        Authentication = authentication;
+        IsFirstContact = firstContact;
         Version = version;
         RemoteAddress = remoteAddress;
-        Events = events;
-        AuthMethod = authMethod;
         Tls = tls;
         Changes = new SessionChanges(device);
     }
 
-    /// <summary>Serialises requests of this session.</summary>
-    public SemaphoreSlim Gate { get; } = new(1, 1);
-
-    public long StartedAt { get; } = Stopwatch.GetTimestamp();
-
-    public string Token { get; set; } = string.Empty;
-
+    /// <summary>The device as recorded after its Inform (before anything this session changes).</summary>
     public Device Device { get; }
 
+    /// <summary>The device's identity.</summary>
     public DeviceId Id => Device.Id;
 
+    /// <summary>The Inform that opened the session: its events and parameters.</summary>
+    public InformRequest Inform { get; }
+
+    /// <summary>The Inform's event codes, comma-separated (as stored on the device).</summary>
+    public string Events => Device.LastEvents;
+
+    /// <summary>How the device proved who it is, and whether it must be enrolled now.</summary>
+    public AuthDecision Authentication { get; }
+
+    /// <summary>The device's scheme in the access log (see <see cref="AuthMethods"/>).</summary>
+    public string AuthMethod => Authentication.Method ?? string.Empty;
+
+    /// <summary>True when the device was unknown before this Inform (it has no tasks and no cached tree yet).</summary>
+    public bool IsFirstContact { get; }
+
+    /// <summary>The CWMP version both sides speak in this session.</summary>
     public CwmpVersion Version { get; }
 
+    /// <summary>The CPE's address.</summary>
     public string RemoteAddress { get; }
 
-    public string Events { get; }
-
-    public string AuthMethod { get; }
-
+    /// <summary>True over TLS.</summary>
     public bool Tls { get; }
 
+    /// <summary>What the session has learned and changed; committed at once when it ends.</summary>
     public SessionChanges Changes { get; }
 
-    public Queue<PendingRpc> Pending { get; } = new();
+    /// <summary>The engine's counters.</summary>
+    public SessionCounters Counters => _pipeline.Counters;
+
+    /// <summary>The steps of this engine, in order.</summary>
+    public IReadOnlyList<ISessionStep> Steps => _pipeline.Steps;
+
+    /// <summary>The time now, from the engine's clock.</summary>
+    public DateTimeOffset Now => _pipeline.Time.GetUtcNow();
+
+    /// <summary>RPCs queued and not yet sent.</summary>
+    public int QueuedCount => Pending.Count;
+
+    /// <summary>Queues an RPC after those already queued.</summary>
+    public void Enqueue(SessionRpc rpc)
+    {
+        ArgumentNullException.ThrowIfNull(rpc);
+        Pending.Enqueue(rpc);
+    }
+
+    /// <summary>Drops every RPC not yet sent (they stay wherever they came from, e.g. queued tasks stay queued).</summary>
+    public void ClearQueue() => Pending.Clear();
+
+    /// <summary>Sets a task's outcome for the commit, replacing any outcome set earlier in this session.</summary>
+    public void SetTaskOutcome(long taskId, DeviceTaskStatus status, string? result, TaskFault? fault)
+    {
+        Changes.Tasks.RemoveAll(t => t.TaskId == taskId);
+        Changes.Tasks.Add(new TaskUpdate(taskId, status, result, fault));
+    }
+
+    /// <summary>This device's task <paramref name="taskId"/> as stored, or null when there is none (or it is another device's).</summary>
+    public async ValueTask<DeviceTask?> GetTaskAsync(long taskId, CancellationToken cancellationToken)
+    {
+        // Several steps may look at the task a TransferComplete names: read it once.
+        if (_lastTaskId != taskId)
+        {
+            var task = await _pipeline.Store.GetTaskAsync(taskId, cancellationToken).ConfigureAwait(false);
+            _lastTask = task is not null && task.DeviceId == Id ? task : null;
+            _lastTaskId = taskId;
+        }
+
+        return _lastTask;
+    }
+
+    /// <summary>What <paramref name="step"/> keeps for the rest of this session, or null.</summary>
+    public T? GetStepState<T>(ISessionStep step)
+        where T : class =>
+        _stepState is not null && _stepState.TryGetValue(step, out var state) ? state as T : null;
+
+    /// <summary>Keeps <paramref name="state"/> for <paramref name="step"/> until the session ends.</summary>
+    public void SetStepState(ISessionStep step, object state) => (_stepState ??= [])[step] = state;
+
+    /// <summary>Serialises requests of this session.</summary>
+    internal SemaphoreSlim Gate { get; } = new(1, 1);
+
+    internal long StartedAt { get; } = Stopwatch.GetTimestamp();
+
+    internal string Token { get; set; } = string.Empty;
+
+    internal Queue<SessionRpc> Pending { get; } = new();
 
     /// <summary>The RPC sent and not yet answered.</summary>
-    public PendingRpc? Outstanding { get; set; }
+    internal SessionRpc? Outstanding { get; set; }
 
-    public int RpcsSent { get; set; }
+    internal int RpcsSent { get; set; }
 
-    public int CpeRequests { get; set; }
+    internal int CpeRequests { get; set; }
 
     /// <summary>Method names exchanged, for the access log.</summary>
-    public List<string> Exchanged { get; } = [];
+    internal List<string> Exchanged { get; } = [];
 
     /// <summary>Set once the session has ended (204, timeout, error), so that it is committed exactly once.</summary>
-    public bool Ended { get; set; }
+    internal bool Ended { get; set; }
 
-    public string NextMessageId() => "acs-" + Interlocked.Increment(ref _messageId).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    internal string NextMessageId() => "acs-" + Interlocked.Increment(ref _messageId).ToString(CultureInfo.InvariantCulture);
 }

@@ -15,10 +15,14 @@ public sealed class Counter
 /// <summary>What the session engine has done since start, for monitoring and benchmarks.</summary>
 public sealed class SessionCounters
 {
+    private readonly Counter[] _outcomes = Enumerable.Range(0, SessionOutcomes.Count).Select(_ => new Counter()).ToArray();
+
     public Counter SessionsStarted { get; } = new();
 
+    /// <summary>Sessions that ended <see cref="SessionOutcome.Ok"/>.</summary>
     public Counter SessionsCompleted { get; } = new();
 
+    /// <summary>Sessions that ended any other way.</summary>
     public Counter SessionsFailed { get; } = new();
 
     public Counter Shed { get; } = new();
@@ -30,4 +34,13 @@ public sealed class SessionCounters
     public Counter TasksDone { get; } = new();
 
     public Counter TasksFaulted { get; } = new();
+
+    /// <summary>Sessions that ended with <paramref name="outcome"/>.</summary>
+    public Counter Ended(SessionOutcome outcome) => _outcomes[(int)outcome];
+
+    internal void Record(SessionOutcome outcome)
+    {
+        _outcomes[(int)outcome].Increment();
+        (outcome == SessionOutcome.Ok ? SessionsCompleted : SessionsFailed).Increment();
+    }
 }

@@ -26,33 +26,56 @@ public sealed partial class SessionEngine : ICwmpEndpoint
     private readonly ISessionStore _store;
     private readonly DeviceAuthenticator _auth;
     private readonly SessionOptions _options;
-    private readonly AuthenticationOptions _authOptions;
+    private readonly SessionPipeline _pipeline;
     private readonly TimeProvider _time;
     private readonly ILogger _log;
     private readonly LoadShedder _shedder;
     private readonly DeviceSessionTable<CwmpSession> _sessions;
     private readonly CwmpLimits _limits;
 
-    /// <summary>Creates the engine over a store.</summary>
+    /// <summary>Creates the engine over a store, running the standard steps (<see cref="SessionSteps.Standard"/>).</summary>
     public SessionEngine(ISessionStore store, SessionOptions options, AuthenticationOptions authentication, TimeProvider? time = null, ILogger? logger = null, CwmpLimits? limits = null)
+        : this(store, options, authentication, new ReachabilityProbes(time ?? TimeProvider.System), null, time, logger, limits)
+    {
+    }
+
+    /// <summary>Creates the engine over a store, running <paramref name="steps"/> in their order through every session.</summary>
+    /// <param name="store">The store sessions are read from and committed to.</param>
+    /// <param name="options">The session bounds.</param>
+    /// <param name="authentication">How devices authenticate.</param>
+    /// <param name="reachability">The probes the https listener records arrivals in (the moveToHttps step's).</param>
+    /// <param name="steps">The session steps, in order; null for <see cref="SessionSteps.Standard"/>.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="logger">The engine's log.</param>
+    /// <param name="limits">The CWMP parser's bounds.</param>
+    public SessionEngine(ISessionStore store, SessionOptions options, AuthenticationOptions authentication, ReachabilityProbes reachability, IEnumerable<ISessionStep>? steps, TimeProvider? time = null, ILogger? logger = null, CwmpLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(authentication);
         options.Validate();
         _store = store ?? throw new ArgumentNullException(nameof(store));
         _options = options;
-        _authOptions = authentication;
         _time = time ?? TimeProvider.System;
         _log = logger ?? NullLogger.Instance;
         _auth = new DeviceAuthenticator(authentication, _time);
         _shedder = new LoadShedder(options);
         _sessions = new DeviceSessionTable<CwmpSession>(_time, options.SessionTimeout);
         _limits = limits ?? new CwmpLimits();
-        Reachability = new ReachabilityProbes(_time);
+        Reachability = reachability ?? throw new ArgumentNullException(nameof(reachability));
+        var pipeline = (steps ?? SessionSteps.Standard(store, authentication, reachability, _log)).ToArray();
+        if (pipeline.Length == 0 || pipeline.Any(s => s is null))
+        {
+            throw new ArgumentException("A session engine needs at least one step, and no step may be null.", nameof(steps));
+        }
+
+        _pipeline = new SessionPipeline(pipeline, store, Counters, _time);
     }
 
     /// <summary>The probes of moveToHttps tasks; the https listener records their arrivals here.</summary>
     public ReachabilityProbes Reachability { get; }
+
+    /// <summary>The steps every session runs, in order.</summary>
+    public IReadOnlyList<ISessionStep> Steps => _pipeline.Steps;
 
     /// <summary>Sessions open right now.</summary>
     public int OpenSessions => _sessions.Count;
@@ -120,7 +143,7 @@ public sealed partial class SessionEngine : ICwmpEndpoint
             await session.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                await EndAsync(session, "timeout", cancellationToken).ConfigureAwait(false);
+                await EndAsync(session, SessionOutcome.Timeout, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -203,7 +226,7 @@ public sealed partial class SessionEngine : ICwmpEndpoint
         var version = CwmpVersions.Negotiate(envelope.Version, envelope.Header.SupportedCwmpVersions, MaximumVersion);
         var remote = request.Connection.RemoteAddress.ToString();
         var device = InformFacts.Apply(inform, known, id, now, CwmpVersions.ToText(version), remote, request.Connection.IsTls, decision.Method!);
-        var session = new CwmpSession(device, version, remote, device.LastEvents, decision.Method!, request.Connection.IsTls);
+        var session = new CwmpSession(_pipeline, device, inform, decision, known is null, version, remote, request.Connection.IsTls);
         session.Changes.Known = known;
         var sessionToken = _sessions.TryOpen(id.ToString(), session);
         if (sessionToken is null)
@@ -225,16 +248,7 @@ public sealed partial class SessionEngine : ICwmpEndpoint
                 SessionLog.Plaintext(_log, id.ToString());
             }
 
-            if (decision.Enroll)
-            {
-                QueueEnrollment(session);
-            }
-
-            if (known is not null)
-            {
-                // A device seen for the first time has no tasks yet.
-                await QueueTasksAsync(session, now, cancellationToken).ConfigureAwait(false);
-            }
+            await _pipeline.OpenAsync(session, cancellationToken).ConfigureAwait(false);
             var header = new CwmpHeader
             {
                 Id = envelope.Header.Id,
@@ -244,7 +258,7 @@ public sealed partial class SessionEngine : ICwmpEndpoint
         }
         catch
         {
-            await EndAsync(session, "error", cancellationToken, commit: false).ConfigureAwait(false);
+            await EndAsync(session, SessionOutcome.Error, cancellationToken, commit: false).ConfigureAwait(false);
             throw;
         }
         finally
@@ -269,7 +283,7 @@ public sealed partial class SessionEngine : ICwmpEndpoint
         catch (CwmpException e)
         {
             Refuse(request, session.Id.ToString(), (e.HttpStatusCode ?? 400), e.Message);
-            await EndAsync(session, "malformed", cancellationToken).ConfigureAwait(false);
+            await EndAsync(session, SessionOutcome.Malformed, cancellationToken).ConfigureAwait(false);
             return Text((e.HttpStatusCode ?? 400), "The request is not a well-formed CWMP message: " + e.Message + " The session has ended.");
         }
 
@@ -280,20 +294,20 @@ public sealed partial class SessionEngine : ICwmpEndpoint
 
             case InformRequest:
                 // A new Inform inside an open session: the CPE started over. Close this one, then start afresh.
-                await EndAsync(session, "superseded", cancellationToken).ConfigureAwait(false);
+                await EndAsync(session, SessionOutcome.Superseded, cancellationToken).ConfigureAwait(false);
                 return await StartAsync(request, cancellationToken).ConfigureAwait(false);
 
             case { IsResponse: true } answer:
                 if (session.Outstanding is not { } outstanding || !ResponseApplier.Answers(outstanding.Request, answer))
                 {
                     Refuse(request, session.Id.ToString(), 400, $"unexpected {answer.MethodName}");
-                    await EndAsync(session, "protocol-error", cancellationToken).ConfigureAwait(false);
+                    await EndAsync(session, SessionOutcome.ProtocolError, cancellationToken).ConfigureAwait(false);
                     return Text(400, $"{answer.MethodName} does not answer any request of this session. The session has ended.");
                 }
 
                 session.Outstanding = null;
                 session.Exchanged.Add(answer.MethodName);
-                ApplyAnswer(session, outstanding, answer);
+                await outstanding.Step.AnswerAsync(session, outstanding, answer, cancellationToken).ConfigureAwait(false);
                 return await NextAsync(session, cancellationToken).ConfigureAwait(false);
 
             case { } cpeRequest:
@@ -311,14 +325,16 @@ public sealed partial class SessionEngine : ICwmpEndpoint
     private async ValueTask<CwmpHttpResponse> NextAsync(CwmpSession session, CancellationToken cancellationToken)
     {
         var next = session.Outstanding;
-        if (next is null && session.RpcsSent < _options.MaxRpcsPerSession && session.Pending.TryDequeue(out var queued))
+        if (next is null && session.RpcsSent < _options.MaxRpcsPerSession
+            && (session.Pending.TryDequeue(out var queued)
+                || (await _pipeline.DrainedAsync(session, cancellationToken).ConfigureAwait(false) && session.Pending.TryDequeue(out queued))))
         {
             next = queued;
         }
 
         if (next is null)
         {
-            var outcome = await EndAsync(session, "ok", cancellationToken).ConfigureAwait(false);
+            var outcome = await EndAsync(session, SessionOutcome.Ok, cancellationToken).ConfigureAwait(false);
             return outcome
                 ? CwmpHttpResponse.EndOfSession
                 : Text(500, "The ACS could not record this session; its tasks stay queued and will be retried. Start a new session later.");
@@ -330,7 +346,7 @@ public sealed partial class SessionEngine : ICwmpEndpoint
         return Soap(CwmpEnvelope.For(session.Version, session.NextMessageId(), next.Request), session.Token);
     }
 
-    private async Task<bool> EndAsync(CwmpSession session, string outcome, CancellationToken cancellationToken, bool commit = true)
+    private async Task<bool> EndAsync(CwmpSession session, SessionOutcome outcome, CancellationToken cancellationToken, bool commit = true)
     {
         if (session.Ended)
         {
@@ -354,25 +370,18 @@ public sealed partial class SessionEngine : ICwmpEndpoint
             catch (Exception e) when (e is StoreException or OperationCanceledException)
             {
                 committed = false;
-                outcome = "commit-failed";
+                outcome = SessionOutcome.CommitFailed;
                 SessionLog.CommitFailed(_log, e, session.Id.ToString());
             }
         }
 
-        if (outcome == "ok")
-        {
-            Counters.SessionsCompleted.Increment();
-        }
-        else
-        {
-            Counters.SessionsFailed.Increment();
-        }
+        Counters.Record(outcome);
 
         // The access line's arguments cost a join and an escape per session: build them only when it is written.
         if (_log.IsEnabled(LogLevel.Information))
         {
             SessionLog.Session(_log, session.Id.ToString(), session.RemoteAddress, session.Tls ? "https" : "http", session.AuthMethod,
-                CwmpVersions.ToText(session.Version), session.Events, string.Join(',', session.Exchanged), outcome,
+                CwmpVersions.ToText(session.Version), session.Events, string.Join(',', session.Exchanged), outcome.ToText(),
                 (long)Stopwatch.GetElapsedTime(session.StartedAt).TotalMilliseconds);
         }
         return committed;

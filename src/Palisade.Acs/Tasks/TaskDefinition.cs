@@ -12,6 +12,9 @@ public abstract record TaskDefinition
     /// <summary>The task's name in JSON, e.g. <c>getParameterValues</c>.</summary>
     public abstract string Name { get; }
 
-    /// <summary>The RPC that carries this task, with <paramref name="commandKey"/> where the RPC has one.</summary>
-    public abstract CwmpMessage ToRequest(string commandKey);
+    /// <summary>
+    /// The one RPC that carries this task, with <paramref name="commandKey"/> where the RPC has one; null for a task
+    /// that a session step of its own runs (moveToHttps), which the operator-task step offers to the steps.
+    /// </summary>
+    public virtual CwmpMessage? ToRequest(string commandKey) => null;
 }

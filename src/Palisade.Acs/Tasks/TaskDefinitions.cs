@@ -154,7 +154,7 @@ internal static class TaskValues
 /// every CPE) to a one-time probe address on <paramref name="Url"/>'s host and port, which proves the device resolves
 /// the name, reaches the port and trusts the certificate with the same TLS stack it will use for CWMP; then, only
 /// when the probe arrived, a SetParameterValues of ManagementServer.URL. A device that cannot reach it keeps its URL
-/// and the task faults with the reason.
+/// and the task faults with the reason. It has no single request: <see cref="MoveToHttpsStep"/> runs it.
 /// </summary>
 /// <param name="Url">The https ACS URL to move to; empty until the API fills in the server's own.</param>
 public sealed record MoveToHttpsTask(string Url) : TaskDefinition
@@ -167,10 +167,6 @@ public sealed record MoveToHttpsTask(string Url) : TaskDefinition
 
     /// <inheritdoc />
     public override string Name => "moveToHttps";
-
-    /// <summary>This task has no single request: use <see cref="ProbeRequest"/>, then <see cref="MoveRequest"/>.</summary>
-    public override CwmpMessage ToRequest(string commandKey) =>
-        throw new NotSupportedException("moveToHttps runs in two steps (ProbeRequest, then MoveRequest) and needs the ACS's probe token.");
 
     /// <summary>The state in the task's result while the probe upload is awaited.</summary>
     public const string CheckingState = "checking-reachability";

@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Logging;
+using Palisade.Acs.Auth;
+using Palisade.Acs.Storage;
+using Palisade.Acs.Tasks;
+
+namespace Palisade.Acs.Sessions;
+
+/// <summary>The steps a session runs, in order. A new resident (provisioning, campaigns) is added here or by the composition root, never in the engine.</summary>
+public static class SessionSteps
+{
+    /// <summary>
+    /// Enrollment, then the connection-request credentials, then the operator tasks (which hand moveToHttps tasks to
+    /// the moveToHttps step): the order the RPCs reach the device in.
+    /// </summary>
+    public static IReadOnlyList<ISessionStep> Standard(ISessionStore store, AuthenticationOptions authentication, ReachabilityProbes reachability, ILogger logger) =>
+    [
+        new EnrollmentStep(authentication, logger),
+        new ConnectionRequestCredentialsStep(authentication),
+        new OperatorTasksStep(store),
+        new MoveToHttpsStep(reachability, logger),
+    ];
+}

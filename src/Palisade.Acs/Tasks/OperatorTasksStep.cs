@@ -1,0 +1,123 @@
+using Palisade.Acs.Sessions;
+using Palisade.Acs.Storage;
+using Palisade.Cwmp;
+using Palisade.Cwmp.Faults;
+using Palisade.Cwmp.Messages;
+
+namespace Palisade.Acs.Tasks;
+
+/// <summary>
+/// Runs the device's queued operator tasks, in queue order, one RPC each. A task without a single RPC of its own
+/// (moveToHttps) is offered to the other steps, which run it themselves. The answer becomes the task's result, a
+/// fault its fault; a later TransferComplete that names the task (by its command key) closes a download or upload.
+/// </summary>
+public sealed class OperatorTasksStep(ISessionStore store) : ISessionStep
+{
+    /// <inheritdoc />
+    public string Name => "tasks";
+
+    /// <inheritdoc />
+    public async ValueTask OpenAsync(CwmpSession session, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        if (session.IsFirstContact)
+        {
+            // A device seen for the first time has no tasks yet.
+            return;
+        }
+
+        var tasks = await store.TakeQueuedTasksAsync(session.Id, session.Now, cancellationToken).ConfigureAwait(false);
+        foreach (var task in tasks)
+        {
+            Run(session, task);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask AnswerAsync(CwmpSession session, SessionRpc rpc, CwmpMessage answer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(rpc);
+        var task = rpc.Task!;
+        if (answer is CwmpFault fault)
+        {
+            session.Counters.TasksFaulted.Increment();
+            session.Changes.Tasks.Add(new TaskUpdate(task.Id, DeviceTaskStatus.Faulted, null, ResponseApplier.FaultOf(fault)));
+            return ValueTask.CompletedTask;
+        }
+
+        session.Counters.TasksDone.Increment();
+        var now = session.Now;
+        if (rpc.Request is SetParameterValuesRequest { } write && write.ParameterList.FirstOrDefault(p => p.Name.EndsWith("ManagementServer.URL", StringComparison.Ordinal)) is { } url)
+        {
+            // An audited URL write: the BOOTSTRAP that follows at the new ACS is expected.
+            session.Changes.Device = session.Changes.Device with { AcsUrl = url.Value.Text, AcsUrlSetAt = now };
+        }
+
+        var result = ResponseApplier.Apply(session.Changes, rpc.Request, answer, now);
+        session.Changes.Tasks.Add(new TaskUpdate(task.Id, DeviceTaskStatus.Done, result, null));
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> CpeRequestAsync(CwmpSession session, CwmpMessage request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        if (request is not TransferCompleteRequest transfer || TaskCommandKey.TaskIdFrom(transfer.CommandKey) is not { } taskId)
+        {
+            return false;
+        }
+
+        // Only this device's tasks can be completed by its TransferComplete.
+        if (await session.GetTaskAsync(taskId, cancellationToken).ConfigureAwait(false) is null)
+        {
+            return true;
+        }
+
+        var fault = transfer.Fault;
+        if (fault.IsSuccess)
+        {
+            session.SetTaskOutcome(taskId, DeviceTaskStatus.Done, "{\"state\":\"completed\"}", null);
+        }
+        else
+        {
+            session.SetTaskOutcome(taskId, DeviceTaskStatus.Faulted, null, new TaskFault(fault.FaultCode, fault.FaultString, "TransferComplete"));
+        }
+
+        return true;
+    }
+
+    private void Run(CwmpSession session, DeviceTask task)
+    {
+        var (definition, error) = ResponseApplier.Definition(task);
+        if (definition is null)
+        {
+            session.Changes.Tasks.Add(new TaskUpdate(task.Id, DeviceTaskStatus.Faulted, null, ResponseApplier.LocalFault("The stored task is not valid: " + error)));
+            return;
+        }
+
+        foreach (var step in session.Steps)
+        {
+            if (!ReferenceEquals(step, this) && step.TryRunTask(session, task, definition))
+            {
+                return;
+            }
+        }
+
+        var rpc = definition.ToRequest(TaskCommandKey.For(task.Id));
+        if (rpc is null)
+        {
+            session.Changes.Tasks.Add(new TaskUpdate(task.Id, DeviceTaskStatus.Faulted, null, ResponseApplier.LocalFault($"No session step of this ACS runs {definition.Name} tasks.")));
+            return;
+        }
+
+        if (!CwmpMethods.ExistsIn(rpc.MethodName, session.Version))
+        {
+            session.Changes.Tasks.Add(new TaskUpdate(task.Id, DeviceTaskStatus.Faulted, null,
+                new TaskFault(FaultCode.MethodNotSupported, $"{rpc.MethodName} does not exist in CWMP {CwmpVersions.ToText(session.Version)}, the version this device speaks.", null)));
+            return;
+        }
+
+        session.Enqueue(new SessionRpc(this, rpc, task));
+    }
+}

@@ -23,4 +23,10 @@ public sealed record AuthDecision(AuthVerdict Verdict, string? Method, bool Enro
 {
     /// <summary>A 401 with a reason for the log.</summary>
     public static AuthDecision Challenge(string reason, bool stale = false) => new(AuthVerdict.Challenge, null, false, stale, reason);
+
+    /// <summary>Accepted on <see cref="Devices.DeviceCredentials.Previous"/>: the device has not switched to its new credential yet.</summary>
+    public bool UsedPreviousCredential { get; init; }
+
+    /// <summary>Accepted on the device's own current Digest or Basic credential (not a certificate, the bootstrap or a previous one).</summary>
+    public bool UsedCurrentCredential => Verdict == AuthVerdict.Accepted && !UsedPreviousCredential && Method is Devices.AuthMethods.DigestMd5 or Devices.AuthMethods.DigestSha256 or Devices.AuthMethods.Basic;
 }

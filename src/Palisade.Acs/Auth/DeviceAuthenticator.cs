@@ -96,11 +96,24 @@ public sealed class DeviceAuthenticator
         }
 
         var usedBootstrap = false;
+        var usedPrevious = false;
         var result = _digest.Verify(digest, request.Method, request.Path, id.ToString(), (user, algorithm) =>
         {
             if (enrolled)
             {
-                return user == credentials.Username ? (algorithm == DigestAlgorithm.Md5 ? credentials.Ha1Md5 : credentials.Ha1Sha256) : null;
+                if (user == credentials.Username)
+                {
+                    return algorithm == DigestAlgorithm.Md5 ? credentials.Ha1Md5 : credentials.Ha1Sha256;
+                }
+
+                // A credential change the device applies only at its next boot: its old credential, for it alone.
+                if (credentials.Previous is { } previous && user == previous.Username)
+                {
+                    usedPrevious = true;
+                    return algorithm == DigestAlgorithm.Md5 ? previous.Ha1Md5 : previous.Ha1Sha256;
+                }
+
+                return null;
             }
 
             if (_options.Bootstrap is { } bootstrap && user == bootstrap.Username)
@@ -116,6 +129,7 @@ public sealed class DeviceAuthenticator
         return result.Outcome switch
         {
             DigestOutcome.Accepted when usedBootstrap => new(AuthVerdict.Accepted, AuthMethods.Bootstrap, true, false, "bootstrap credential"),
+            DigestOutcome.Accepted when usedPrevious => new(AuthVerdict.Accepted, _options.Bootstrap is { } b && result.Username == b.Username ? AuthMethods.Bootstrap : method, false, false, "previous credential, until the device uses its new one") { UsedPreviousCredential = true },
             DigestOutcome.Accepted => new(AuthVerdict.Accepted, method, false, false, "digest"),
             DigestOutcome.Stale => AuthDecision.Challenge("expired nonce", stale: true),
             DigestOutcome.Replayed => AuthDecision.Challenge("replayed digest response"),
@@ -140,8 +154,13 @@ public sealed class DeviceAuthenticator
         if (enrolled)
         {
             var ha1 = DigestMath.Ha1(DigestAlgorithm.Sha256, user, _options.Realm, password);
-            return user == credentials.Username && credentials.Ha1Sha256 is { } stored && CryptographicOperations.FixedTimeEquals(ha1, stored)
-                ? new(AuthVerdict.Accepted, AuthMethods.Basic, false, false, "basic")
+            if (user == credentials.Username && credentials.Ha1Sha256 is { } stored && CryptographicOperations.FixedTimeEquals(ha1, stored))
+            {
+                return new(AuthVerdict.Accepted, AuthMethods.Basic, false, false, "basic");
+            }
+
+            return credentials.Previous is { } previous && user == previous.Username && CryptographicOperations.FixedTimeEquals(ha1, previous.Ha1Sha256)
+                ? new(AuthVerdict.Accepted, AuthMethods.Basic, false, false, "basic, previous credential") { UsedPreviousCredential = true }
                 : AuthDecision.Challenge("wrong basic credentials");
         }
 

@@ -24,6 +24,12 @@ public sealed class EnrollmentStep(AuthenticationOptions options, ILogger logger
     public ValueTask OpenAsync(CwmpSession session, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
+        if (session.Authentication.UsedCurrentCredential && session.Device.Credentials.Previous is not null)
+        {
+            // The device now uses the credential it accepted with status 1: the old one is retired.
+            session.Changes.Device = session.Changes.Device with { Credentials = session.Device.Credentials with { Previous = null } };
+        }
+
         if (session.Authentication.Enroll)
         {
             var root = session.Device.DataModelRoot ?? "Device.";
@@ -48,9 +54,10 @@ public sealed class EnrollmentStep(AuthenticationOptions options, ILogger logger
         ArgumentNullException.ThrowIfNull(rpc);
         switch (answer)
         {
-            case SetParameterValuesResponse:
+            case SetParameterValuesResponse set:
                 var (username, password) = (NewCredential)rpc.State!;
-                session.Changes.Device = session.Changes.Device with { Credentials = DeviceAuthenticator.CredentialsFor(options.Realm, username, password) };
+                var device = session.Changes.Device;
+                session.Changes.Device = device with { Credentials = CredentialChange.Accepted(options, device.Credentials, username, password, set.Status) };
                 SessionLog.Enrolled(logger, session.Id.ToString());
                 break;
 

@@ -15,16 +15,22 @@ public sealed record DeviceCredentials(string? Username, byte[]? Ha1Md5, byte[]?
     /// <summary>No credentials yet.</summary>
     public static DeviceCredentials None { get; } = new(null, null, null, false, null);
 
+    /// <summary>
+    /// The credential the device had before a change it accepted with status 1 ("applied at the next boot"): still
+    /// valid for this device alone until it first authenticates with the new one, then retired.
+    /// </summary>
+    public PreviousCredential? Previous { get; init; }
+
     /// <inheritdoc />
     public bool Equals(DeviceCredentials? other) =>
         other is not null && Username == other.Username && Enrolled == other.Enrolled && CertificateThumbprint == other.CertificateThumbprint
-        && Same(Ha1Md5, other.Ha1Md5) && Same(Ha1Sha256, other.Ha1Sha256);
+        && Same(Ha1Md5, other.Ha1Md5) && Same(Ha1Sha256, other.Ha1Sha256) && Equals(Previous, other.Previous);
 
     /// <inheritdoc />
     public override int GetHashCode() => HashCode.Combine(Username, Enrolled, CertificateThumbprint);
 
     /// <summary>Never prints hashes.</summary>
-    public override string ToString() => $"DeviceCredentials {{ Username = {Username}, Enrolled = {Enrolled}, Digest = {Ha1Md5 is not null || Ha1Sha256 is not null}, Certificate = {CertificateThumbprint is not null} }}";
+    public override string ToString() => $"DeviceCredentials {{ Username = {Username}, Enrolled = {Enrolled}, Digest = {Ha1Md5 is not null || Ha1Sha256 is not null}, Certificate = {CertificateThumbprint is not null}, Previous = {Previous is not null} }}";
 
     private static bool Same(byte[]? a, byte[]? b) => a is null ? b is null : b is not null && a.AsSpan().SequenceEqual(b);
 }

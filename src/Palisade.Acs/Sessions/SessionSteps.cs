@@ -10,7 +10,7 @@ public static class SessionSteps
 {
     /// <summary>
     /// Enrollment, then the connection-request credentials, then the operator tasks (which hand moveToHttps tasks to
-    /// the moveToHttps step): the order the RPCs reach the device in.
+    /// the moveToHttps and credential-rotation steps): the order the RPCs reach the device in.
     /// </summary>
     public static IReadOnlyList<ISessionStep> Standard(ISessionStore store, AuthenticationOptions authentication, ReachabilityProbes reachability, ILogger logger) =>
     [
@@ -18,5 +18,6 @@ public static class SessionSteps
         new ConnectionRequestCredentialsStep(authentication),
         new OperatorTasksStep(store),
         new MoveToHttpsStep(reachability, logger),
+        new CredentialRotationStep(authentication),
     ];
 }

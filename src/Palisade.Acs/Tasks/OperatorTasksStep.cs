@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Palisade.Acs.Sessions;
 using Palisade.Acs.Storage;
 using Palisade.Cwmp;
@@ -59,7 +60,7 @@ public sealed class OperatorTasksStep(ISessionStore store) : ISessionStep
         return ValueTask.CompletedTask;
     }
 
-    /// <inheritdoc />
+    /// <summary>A TransferComplete that closes a download or upload of this step; other requests go on to the next step.</summary>
     public async ValueTask<bool> CpeRequestAsync(CwmpSession session, CwmpMessage request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
@@ -68,10 +69,12 @@ public sealed class OperatorTasksStep(ISessionStore store) : ISessionStep
             return false;
         }
 
-        // Only this device's tasks can be completed by its TransferComplete.
-        if (await session.GetTaskAsync(taskId, cancellationToken).ConfigureAwait(false) is null)
+        // Only a transfer this ACS sent to this device, that the device said it would complete later, and that is still
+        // outstanding: a cancelled task, one never sent, a reboot or a transfer already closed stays as it is.
+        // Tasks another step ran (moveToHttps) are left to that step.
+        if (await session.GetTaskAsync(taskId, cancellationToken).ConfigureAwait(false) is not { } task || !IsOutstandingTransfer(task))
         {
-            return true;
+            return false;
         }
 
         var fault = transfer.Fault;
@@ -85,6 +88,26 @@ public sealed class OperatorTasksStep(ISessionStore store) : ISessionStep
         }
 
         return true;
+    }
+
+    // A Download or Upload answered with status 1 ("completes later", TR-069 A.3.2.8): done, with state "pending" until its TransferComplete.
+    private static bool IsOutstandingTransfer(DeviceTask task)
+    {
+        if (task.Status != DeviceTaskStatus.Done || task.Name is not ("download" or "upload") || task.Result is null)
+        {
+            return false;
+        }
+
+        try
+        {
+            using var result = JsonDocument.Parse(task.Result);
+            return result.RootElement.ValueKind == JsonValueKind.Object
+                && result.RootElement.TryGetProperty("state", out var state) && state.ValueKind == JsonValueKind.String && state.ValueEquals("pending");
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 
     private void Run(CwmpSession session, DeviceTask task)

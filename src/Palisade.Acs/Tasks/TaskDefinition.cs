@@ -17,4 +17,10 @@ public abstract record TaskDefinition
     /// that a session step of its own runs (moveToHttps), which the operator-task step offers to the steps.
     /// </summary>
     public virtual CwmpMessage? ToRequest(string commandKey) => null;
+
+    /// <summary>
+    /// True when the task changes how the device reaches or proves itself to its ACS (its URL or credentials), which
+    /// needs the <c>write-management-server</c> permission.
+    /// </summary>
+    public virtual bool ChangesManagementServer => false;
 }

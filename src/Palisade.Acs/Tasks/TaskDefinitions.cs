@@ -37,6 +37,10 @@ public sealed record SetParameterValuesTask(IReadOnlyList<ParameterValueStruct> 
 
     /// <inheritdoc />
     public override CwmpMessage ToRequest(string commandKey) => new SetParameterValuesRequest(new EquatableList<ParameterValueStruct>(ParameterValues), commandKey);
+
+    /// <inheritdoc />
+    public override bool ChangesManagementServer =>
+        ParameterValues.Any(p => p.Name.EndsWith(".ManagementServer.URL", StringComparison.Ordinal) || RotateCredentialsTask.IsAcsCredential(p.Name));
 }
 
 /// <summary>Read notification and access-list attributes.</summary>
@@ -167,6 +171,9 @@ public sealed record MoveToHttpsTask(string Url) : TaskDefinition
 
     /// <inheritdoc />
     public override string Name => "moveToHttps";
+
+    /// <inheritdoc />
+    public override bool ChangesManagementServer => true;
 
     /// <summary>The state in the task's result while the probe upload is awaited.</summary>
     public const string CheckingState = "checking-reachability";

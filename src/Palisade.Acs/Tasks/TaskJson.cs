@@ -58,7 +58,8 @@ public static class TaskJson
             "upload" => new UploadTask(RequiredString(task, "fileType"), Url(task)),
             "scheduleInform" => new ScheduleInformTask(DelaySeconds(task)),
             "moveToHttps" => new MoveToHttpsTask(HttpsUrl(task)),
-            _ => throw new TaskValidationException($"Unknown task name '{Clip(name)}'. Known: getParameterValues, getParameterNames, setParameterValues, getParameterAttributes, setParameterAttributes, addObject, deleteObject, reboot, factoryReset, download, upload, scheduleInform, moveToHttps."),
+            "rotateCredentials" => new RotateCredentialsTask(),
+            _ => throw new TaskValidationException($"Unknown task name '{Clip(name)}'. Known: getParameterValues, getParameterNames, setParameterValues, getParameterAttributes, setParameterAttributes, addObject, deleteObject, reboot, factoryReset, download, upload, scheduleInform, moveToHttps, rotateCredentials."),
         };
     }
 
@@ -172,6 +173,12 @@ public static class TaskJson
             if (!ParameterPath.IsValid(name) || ParameterPath.IsPartial(name))
             {
                 throw new TaskValidationException($"'{Clip(name)}' is not a parameter name.");
+            }
+
+            if (RotateCredentialsTask.IsAcsCredential(name))
+            {
+                // The CPE would accept it and the ACS would keep the old one: the device's next Inform would get 401.
+                throw new TaskValidationException($"'{Clip(name)}' is the device's own ACS credential and cannot be set by a task: the ACS would not know the new value and the device would be locked out. Queue {{\"name\":\"rotateCredentials\"}} instead: it sets new unique credentials and stores them once the device accepts them.");
             }
 
             var value = item[1].ValueKind switch

@@ -20,6 +20,7 @@ public sealed class TaskJsonTests
     [InlineData("""{"name":"upload","fileType":"1 Vendor Configuration File","url":"https://acs.example:7567/upload/cfg"}""")]
     [InlineData("""{"name":"scheduleInform","delaySeconds":60}""")]
     [InlineData("""{"name":"moveToHttps","url":"https://acs.example:7547/"}""")]
+    [InlineData("""{"name":"rotateCredentials"}""")]
     public void Each_task_kind_parses_and_serialises_back_to_the_same_task(string json)
     {
         var task = TaskJson.Parse(json);
@@ -69,6 +70,8 @@ public sealed class TaskJsonTests
     [InlineData("""{"name":"moveToHttps","url":"https://acs.example/?next=http://evil"}""", "without user name, query")]
     [InlineData("""{"name":"reboot","x":{"a":{"b":{"c":{"d":{"e":{"f":{"g":{"h":{}}}}}}}}}}""", "not valid JSON")]
     [InlineData("""{"name":"reboot" """, "not valid JSON")]
+    [InlineData("""{"name":"setParameterValues","parameterValues":[["Device.ManagementServer.Password","new-secret"]]}""", "rotateCredentials")]
+    [InlineData("""{"name":"setParameterValues","parameterValues":[["InternetGatewayDevice.ManagementServer.Username","someone"]]}""", "rotateCredentials")]
     public void Invalid_tasks_are_refused_with_a_message_that_says_why(string json, string expected)
     {
         var error = Assert.Throws<TaskValidationException>(() => TaskJson.Parse(json));

@@ -1,7 +1,6 @@
 using Palisade.Acs.Devices;
 using Palisade.Acs.Storage;
 using Palisade.Acs.Tasks;
-using Palisade.Cwmp;
 using Palisade.Cwmp.Messages;
 
 using Palisade.Testing;

@@ -17,7 +17,6 @@ namespace Palisade.Acs.Tasks;
 /// </summary>
 public sealed class TaskService(ITaskStore store, IDeviceRegistry registry, DeviceService devices, TaskWaiter waiter, AuditService audit, TaskServiceOptions options, TimeProvider time)
 {
-    private static readonly string[] ManagementServerParameters = ["ManagementServer.URL", "ManagementServer.Username", "ManagementServer.Password"];
 
     /// <summary>Queues a task for one device; optionally pokes it and waits for the outcome.</summary>
     public async Task<TaskOutcome> CreateAsync(Caller caller, string deviceId, TaskRequest request, CancellationToken cancellationToken)
@@ -169,7 +168,7 @@ public sealed class TaskService(ITaskStore store, IDeviceRegistry registry, Devi
         {
             caller.Demand(Permission.WriteManagementServer);
             var url = definition is MoveToHttpsTask move ? move.Url
-                : ((SetParameterValuesTask)definition).ParameterValues.FirstOrDefault(p => p.Name.EndsWith("ManagementServer.URL", StringComparison.Ordinal))?.Value.Text;
+                : (definition as SetParameterValuesTask)?.ParameterValues.FirstOrDefault(p => p.Name.EndsWith("ManagementServer.URL", StringComparison.Ordinal))?.Value.Text;
             if (url is not null && (!Uri.TryCreate(url, UriKind.Absolute, out var target) || target.Scheme != Uri.UriSchemeHttps
                 || !options.AcsUrlAllowList.Contains(target.Host, StringComparer.OrdinalIgnoreCase)))
             {
@@ -187,9 +186,8 @@ public sealed class TaskService(ITaskStore store, IDeviceRegistry registry, Devi
         _ => throw ServiceException.Invalid("expires_in", "expires_in is a number of seconds, 1–7776000."),
     };
 
-    private static bool ManagementServerWrite(TaskDefinition definition) =>
-        definition is MoveToHttpsTask
-        || definition is SetParameterValuesTask set && set.ParameterValues.Any(p => ManagementServerParameters.Any(m => p.Name.EndsWith(m, StringComparison.Ordinal)));
+    // The task says what it touches (moveToHttps, rotateCredentials, a write of ManagementServer.URL).
+    private static bool ManagementServerWrite(TaskDefinition definition) => definition.ChangesManagementServer;
 
     // The audit log never holds a secret.
     private static JsonNode Redacted(TaskDefinition definition) => TaskRedaction.Redact((JsonObject)JsonNode.Parse(TaskJson.Serialize(definition))!);

@@ -35,7 +35,7 @@ public sealed class CredentialRotationStep(AuthenticationOptions options) : ISes
 
         // A new user name too: while a device that applies the change only at its next boot (status 1) still presents
         // the old credential, the ACS tells the two apart by the name.
-        var username = session.Id.ToString() + "-" + PasswordGenerator.Generate(8);
+        var username = session.Id.ToString() + "-" + PasswordGenerator.Generate(16);
         var password = PasswordGenerator.Generate();
         var set = new SetParameterValuesRequest(
             [

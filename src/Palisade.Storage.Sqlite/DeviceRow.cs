@@ -12,17 +12,19 @@ internal static class DeviceRow
         "id, oui, product_class, serial_number, manufacturer, registered_at, last_inform_at, last_boot_at, last_bootstrap_at, "
         + "last_events, cwmp_version, remote_address, transport, auth_method, data_model_root, username, ha1_md5, ha1_sha256, "
         + "enrolled, certificate_thumbprint, cr_url, cr_username, cr_password, cr_udp_address, periodic_interval, acs_url, software_version, "
-        + "acs_url_set_at, bootstrap_expected";
+        + "acs_url_set_at, bootstrap_expected, previous_username, previous_ha1_md5, previous_ha1_sha256";
 
     public const string Upsert = """
         INSERT INTO devices (id, oui, product_class, serial_number, manufacturer, registered_at, last_inform_at, last_boot_at,
             last_bootstrap_at, last_events, cwmp_version, remote_address, transport, auth_method, data_model_root, username,
             ha1_md5, ha1_sha256, enrolled, certificate_thumbprint, cr_url, cr_username, cr_password, cr_udp_address,
-            periodic_interval, acs_url, software_version, acs_url_set_at, bootstrap_expected)
+            periodic_interval, acs_url, software_version, acs_url_set_at, bootstrap_expected, previous_username, previous_ha1_md5,
+            previous_ha1_sha256)
         VALUES ($id, $oui, $product_class, $serial_number, $manufacturer, $registered_at, $last_inform_at, $last_boot_at,
             $last_bootstrap_at, $last_events, $cwmp_version, $remote_address, $transport, $auth_method, $data_model_root, $username,
             $ha1_md5, $ha1_sha256, $enrolled, $certificate_thumbprint, $cr_url, $cr_username, $cr_password, $cr_udp_address,
-            $periodic_interval, $acs_url, $software_version, $acs_url_set_at, $bootstrap_expected)
+            $periodic_interval, $acs_url, $software_version, $acs_url_set_at, $bootstrap_expected, $previous_username, $previous_ha1_md5,
+            $previous_ha1_sha256)
         ON CONFLICT (id) DO UPDATE SET
             manufacturer = excluded.manufacturer, last_inform_at = excluded.last_inform_at, last_boot_at = excluded.last_boot_at,
             last_bootstrap_at = excluded.last_bootstrap_at, last_events = excluded.last_events, cwmp_version = excluded.cwmp_version,
@@ -32,7 +34,8 @@ internal static class DeviceRow
             cr_url = excluded.cr_url, cr_username = excluded.cr_username, cr_password = excluded.cr_password,
             cr_udp_address = excluded.cr_udp_address, periodic_interval = excluded.periodic_interval, acs_url = excluded.acs_url,
             software_version = excluded.software_version, acs_url_set_at = excluded.acs_url_set_at,
-            bootstrap_expected = excluded.bootstrap_expected
+            bootstrap_expected = excluded.bootstrap_expected, previous_username = excluded.previous_username,
+            previous_ha1_md5 = excluded.previous_ha1_md5, previous_ha1_sha256 = excluded.previous_ha1_sha256
         RETURNING rowid
         """;
 
@@ -79,7 +82,10 @@ internal static class DeviceRow
             Transport = Text(r, 12),
             AuthMethod = Text(r, 13),
             DataModelRoot = Text(r, 14),
-            Credentials = new DeviceCredentials(Text(r, 15), Bytes(r, 16), Bytes(r, 17), r.GetInt64(18) != 0, Text(r, 19)),
+            Credentials = new DeviceCredentials(Text(r, 15), Bytes(r, 16), Bytes(r, 17), r.GetInt64(18) != 0, Text(r, 19))
+            {
+                Previous = Text(r, 29) is { } previous && Bytes(r, 30) is { } md5 && Bytes(r, 31) is { } sha256 ? new PreviousCredential(previous, md5, sha256) : null,
+            },
             ConnectionRequest = crUrl is null ? null : new ConnectionRequestEndpoint(crUrl, Text(r, 21), Password(r, 22, id, secrets), Text(r, 23)),
             PeriodicInformInterval = r.IsDBNull(24) ? null : (uint)r.GetInt64(24),
             AcsUrl = Text(r, 25),
@@ -125,6 +131,9 @@ internal static class DeviceRow
         s.Bind("$software_version", d.SoftwareVersion);
         s.Bind("$acs_url_set_at", Milliseconds(d.AcsUrlSetAt));
         s.Bind("$bootstrap_expected", d.BootstrapExpected ? 1 : 0);
+        s.Bind("$previous_username", d.Credentials.Previous?.Username);
+        s.Bind("$previous_ha1_md5", d.Credentials.Previous?.Ha1Md5);
+        s.Bind("$previous_ha1_sha256", d.Credentials.Previous?.Ha1Sha256);
     }
 
     public static DateTimeOffset Time(long milliseconds) => DateTimeOffset.FromUnixTimeMilliseconds(milliseconds);

@@ -141,10 +141,18 @@ internal sealed class SqliteDeviceRegistry(SqliteDatabase db) : IDeviceRegistry
     public Task<bool> ResetCredentialsAsync(DeviceId id, CancellationToken cancellationToken) =>
         db.WriteAsync(transaction =>
         {
-            using var command = Command(transaction, "UPDATE devices SET username = NULL, ha1_md5 = NULL, ha1_sha256 = NULL, enrolled = 0, certificate_thumbprint = NULL WHERE id = $id");
+            using var command = Command(transaction, "UPDATE devices SET username = NULL, ha1_md5 = NULL, ha1_sha256 = NULL, enrolled = 0, certificate_thumbprint = NULL, previous_username = NULL, previous_ha1_md5 = NULL, previous_ha1_sha256 = NULL WHERE id = $id");
             command.Parameters.AddWithValue("$id", id.ToString());
             return command.ExecuteNonQuery() == 1;
         }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<DeviceEvent>> ListEventsAsync(DeviceId id, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        return db.ReadAsync<IReadOnlyList<DeviceEvent>>(connection => DeviceEventRows.Read(connection, id.ToString(), Math.Min(limit, DeviceEvent.MaxPerDevice)), cancellationToken);
+    }
 
     /// <inheritdoc />
     public Task<DeviceSearchResult> SearchDevicesAsync(DeviceSearch search, CancellationToken cancellationToken)

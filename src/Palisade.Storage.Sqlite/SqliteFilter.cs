@@ -137,6 +137,10 @@ internal sealed class SqliteFilter
                     .Append(like ? "LIKE " + tag + " ESCAPE '\\'" : "= " + tag).Append(')');
                 break;
 
+            case FieldKind.Event when c.HasWindow:
+                EventInWindow(c);
+                break;
+
             case FieldKind.Event:
                 var code = Parameter(c.Value!.Text ?? c.Value.ToString());
                 _sql.Append(c.Operator switch
@@ -164,6 +168,37 @@ internal sealed class SqliteFilter
                 }
 
                 break;
+        }
+    }
+
+    // The device's event history in the window, and the last Inform's events when that Inform falls in it (the routine
+    // 2 PERIODIC is only there).
+    private void EventInWindow(Comparison c)
+    {
+        var code = Parameter(c.Value!.Text ?? c.Value.ToString());
+        var like = c.Operator is FilterOperator.Like or FilterOperator.NotLike;
+        var since = c.Since is { } s ? Parameter(s.ToUnixTimeMilliseconds()) : null;
+        var until = c.Until is { } u ? Parameter(u.ToUnixTimeMilliseconds()) : null;
+        _sql.Append(c.Operator is FilterOperator.NotEqual or FilterOperator.NotLike ? "(NOT (" : "((")
+            .Append("EXISTS (SELECT 1 FROM device_events e WHERE e.device = d.rowid AND e.code ")
+            .Append(like ? "LIKE " + code + " ESCAPE '\\'" : "= " + code);
+        Window("e.at", since, until);
+        _sql.Append(") OR (")
+            .Append(like ? "d.last_events LIKE " + code + " ESCAPE '\\'" : $"instr(',' || d.last_events || ',', ',' || {code} || ',') > 0");
+        Window("d.last_inform_at", since, until);
+        _sql.Append(")))");
+    }
+
+    private void Window(string column, string? since, string? until)
+    {
+        if (since is not null)
+        {
+            _sql.Append(" AND ").Append(column).Append(" >= ").Append(since);
+        }
+
+        if (until is not null)
+        {
+            _sql.Append(" AND ").Append(column).Append(" < ").Append(until);
         }
     }
 

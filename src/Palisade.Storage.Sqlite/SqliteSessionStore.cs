@@ -59,6 +59,15 @@ internal sealed class SqliteSessionStore(SqliteDatabase db, SqliteDeviceRegistry
                 expire.ExecuteNonQuery();
             }
 
+            // Counted when taken, in this transaction: a task whose session never commits (the ACS stops, or the device's
+            // answer cannot be stored) is still counted, so it cannot come back forever.
+            using (var attempt = Command(transaction, "UPDATE tasks SET attempts = attempts + 1 WHERE device = $device AND status = $queued"))
+            {
+                attempt.Parameters.AddWithValue("$queued", (int)DeviceTaskStatus.Queued);
+                attempt.Parameters.AddWithValue("$device", rowid.Value);
+                attempt.ExecuteNonQuery();
+            }
+
             using var select = Command(transaction, $"SELECT {TaskColumns} FROM tasks t JOIN devices d ON d.rowid = t.device WHERE t.device = $device AND t.status = $queued ORDER BY t.id");
             select.Parameters.AddWithValue("$device", rowid.Value);
             select.Parameters.AddWithValue("$queued", (int)DeviceTaskStatus.Queued);
@@ -266,6 +275,8 @@ internal sealed class SqliteSessionStore(SqliteDatabase db, SqliteDeviceRegistry
         {
             InsertTask(transaction, device, task);
         }
+
+        DeviceEventRows.Write(transaction, device, changes.Events);
     }
 
     // The writer's hot statements are prepared once and reused (under the write lock), driven through SQLite's
@@ -424,7 +435,7 @@ internal sealed class SqliteSessionStore(SqliteDatabase db, SqliteDeviceRegistry
         {
             using var command = Command(transaction, """
                 UPDATE tasks SET status = $status, result = $result, fault_code = $code, fault_string = $string, fault_detail = $detail,
-                    attempts = attempts + 1, updated_at = $now
+                    attempts = max(0, attempts + $delta), updated_at = $now
                 WHERE id = $id AND device = $device
                 """);
             command.Parameters.AddWithValue("$status", (int)update.Status);
@@ -433,6 +444,7 @@ internal sealed class SqliteSessionStore(SqliteDatabase db, SqliteDeviceRegistry
             command.Parameters.AddWithValue("$string", (object?)update.Fault?.Message ?? DBNull.Value);
             command.Parameters.AddWithValue("$detail", (object?)update.Fault?.Detail ?? DBNull.Value);
             command.Parameters.AddWithValue("$now", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            command.Parameters.AddWithValue("$delta", update.AttemptDelta);
             command.Parameters.AddWithValue("$id", update.TaskId);
             command.Parameters.AddWithValue("$device", device);
             if (command.ExecuteNonQuery() != 1)

@@ -1,6 +1,7 @@
 using Palisade.Acs.Devices;
 using Palisade.Acs.Storage;
 using Palisade.Acs.Tasks;
+using Palisade.Cwmp;
 using Palisade.Cwmp.Messages;
 
 using Palisade.Testing;
@@ -45,6 +46,43 @@ public sealed class CredentialChangeTests : IAsyncLifetime
         // The old credential is gone.
         using var stale = new TestCpe(_server, "SN-ROTATE", oldUser, oldPassword);
         Assert.Equal(401, (await stale.SendInformAsync()).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_device_that_applies_its_enrollment_at_the_next_boot_keeps_the_bootstrap_credential_until_it_uses_the_new_one()
+    {
+        var bootstrap = _server.Host.Facts.Bootstrap!;
+        using var cpe = TestCpe.Bootstrap(_server, "SN-STATUS1");
+        Assert.Equal(200, (await cpe.SendInformAsync(CwmpVersion.V1_4, "0 BOOTSTRAP")).StatusCode);
+        string? username = null, password = null;
+        for (var reply = await cpe.EmptyPostAsync(); !reply.EndsSession; )
+        {
+            var request = reply.Envelope!.Body!;
+            if (request is SetParameterValuesRequest set && set.ParameterList.Any(p => p.Name == "Device.ManagementServer.Password"))
+            {
+                username = set.ParameterList.Single(p => p.Name == "Device.ManagementServer.Username").Value.Text;
+                password = set.ParameterList.Single(p => p.Name == "Device.ManagementServer.Password").Value.Text;
+                reply = await cpe.AnswerAsync(reply, new SetParameterValuesResponse(1));
+            }
+            else
+            {
+                reply = await cpe.AnswerAsync(reply, TestCpe.Default(request));
+            }
+        }
+
+        cpe.EndSession();
+        Assert.NotNull(password);
+
+        // Not rebooted yet: it still presents the bootstrap credential, and gets in (and is not enrolled again).
+        using var before = new TestCpe(_server, "SN-STATUS1", bootstrap.Username, bootstrap.Password);
+        Assert.Empty(await before.RunSessionAsync(null, "2 PERIODIC"));
+
+        // Rebooted: the new credential works, and from then on the bootstrap credential no longer admits it.
+        using var after = new TestCpe(_server, "SN-STATUS1", username, password);
+        Assert.Empty(await after.RunSessionAsync(null, "1 BOOT"));
+        Assert.Null((await _server.Host.Store.GetDeviceAsync(new DeviceId("00D09E", "HGW", "SN-STATUS1"), CancellationToken.None))!.Credentials.Previous);
+        using var retired = new TestCpe(_server, "SN-STATUS1", bootstrap.Username, bootstrap.Password);
+        Assert.Equal(401, (await retired.SendInformAsync()).StatusCode);
     }
 
     private async Task<DeviceTask> QueueAsync(TestCpe cpe, string json)

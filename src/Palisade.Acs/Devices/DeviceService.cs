@@ -106,6 +106,15 @@ public sealed class DeviceService(IDeviceRegistry store, ConnectionRequester req
         return new DeviceView(device, IsOnline(device, time.GetUtcNow()), tags, parameters);
     }
 
+    /// <summary>The device's event history, newest first, at most <paramref name="limit"/>.</summary>
+    public async Task<IReadOnlyList<DeviceEvent>> EventsAsync(Caller caller, string id, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        caller.Demand(Permission.ReadDevices);
+        var device = await ScopedReads.DeviceAsync(store, caller, id, cancellationToken).ConfigureAwait(false);
+        return await store.ListEventsAsync(device.Id, limit, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Deletes a device with its parameters, tags and tasks.</summary>
     public Task DeleteAsync(Caller caller, string id, CancellationToken cancellationToken) => DeleteAsync(caller, id, block: false, cancellationToken);
 

@@ -36,7 +36,10 @@ public enum FieldKind
     /// <summary>A tag (<c>tag = "beta"</c>).</summary>
     Tag,
 
-    /// <summary>An event code of the last Inform (<c>event = "1 BOOT"</c>).</summary>
+    /// <summary>
+    /// An event code of the last Inform (<c>event = "1 BOOT"</c>); with <c>SINCE</c>/<c>UNTIL</c>, of the device's event
+    /// history in that window (<c>event = "10 AUTONOMOUS TRANSFER COMPLETE" SINCE now-7d</c>).
+    /// </summary>
     Event,
 
     /// <summary>A registry field (<c>id</c>, <c>lastInform</c>, <c>softwareVersion</c>, …).</summary>
@@ -50,4 +53,14 @@ public sealed record FilterValue(string? Text, double? Number, DateTimeOffset? T
 }
 
 /// <summary><c>field op value</c>.</summary>
-public sealed record Comparison(FieldKind Kind, string Field, FilterOperator Operator, FilterValue? Value) : Filter;
+public sealed record Comparison(FieldKind Kind, string Field, FilterOperator Operator, FilterValue? Value) : Filter
+{
+    /// <summary>For <see cref="FieldKind.Event"/>: the window's start (inclusive), or null.</summary>
+    public DateTimeOffset? Since { get; init; }
+
+    /// <summary>For <see cref="FieldKind.Event"/>: the window's end (exclusive), or null.</summary>
+    public DateTimeOffset? Until { get; init; }
+
+    /// <summary>True when an event comparison looks at the history in a window rather than at the last Inform.</summary>
+    public bool HasWindow => Since is not null || Until is not null;
+}

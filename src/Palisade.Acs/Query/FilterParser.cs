@@ -34,6 +34,7 @@ public sealed class FilterException : Exception
 /// <code>
 /// Device.DeviceInfo.SoftwareVersion = "2.1" AND tag = "beta" AND lastInform > now-1h
 /// NOT (event = "0 BOOTSTRAP" OR Device.WiFi.SSID.1.SSID LIKE "guest%") AND Device.X IS NULL
+/// event = "10 AUTONOMOUS TRANSFER COMPLETE" SINCE now-7d UNTIL "2026-03-01"
 /// </code>
 /// Fields are parameter paths (starting <c>Device.</c> or <c>InternetGatewayDevice.</c>), <c>tag</c>, <c>event</c>
 /// or a device field (<see cref="DeviceFields"/>). Values are quoted strings, numbers, <c>true</c>/<c>false</c>, or
@@ -214,7 +215,16 @@ public sealed class FilterParser
             throw new FilterException($"{field} supports =, <>, LIKE and NOT LIKE only", start);
         }
 
-        return new Comparison(kind, field, op, value);
+        var comparison = new Comparison(kind, field, op, value);
+        if (kind == FieldKind.Event)
+        {
+            // event = "…" SINCE now-7d UNTIL now-1d: the device's event history in that window.
+            var since = Keyword("SINCE") ? Value(isTime: true).Time : null;
+            var until = Keyword("UNTIL") ? Value(isTime: true).Time : null;
+            comparison = comparison with { Since = since, Until = until };
+        }
+
+        return comparison;
     }
 
     private static (FieldKind Kind, bool IsTime) Classify(string field, int position)

@@ -20,6 +20,7 @@ public sealed class CwmpSession
     private Dictionary<ISessionStep, object>? _stepState;
     private long _lastTaskId = -1;
     private DeviceTask? _lastTask;
+    private List<SessionRpc>? _dropped;
 
     internal CwmpSession(SessionPipeline pipeline, Device device, InformRequest inform, AuthDecision authentication, bool firstContact, CwmpVersion version, string remoteAddress, bool tls)
     {
@@ -87,13 +88,26 @@ public sealed class CwmpSession
     }
 
     /// <summary>Drops every RPC not yet sent (they stay wherever they came from, e.g. queued tasks stay queued).</summary>
-    public void ClearQueue() => Pending.Clear();
+    public void ClearQueue()
+    {
+        foreach (var rpc in Pending)
+        {
+            if (rpc.Task is not null)
+            {
+                (_dropped ??= []).Add(rpc);
+            }
+        }
+
+        Pending.Clear();
+    }
 
     /// <summary>Sets a task's outcome for the commit, replacing any outcome set earlier in this session.</summary>
     public void SetTaskOutcome(long taskId, DeviceTaskStatus status, string? result, TaskFault? fault)
     {
         Changes.Tasks.RemoveAll(t => t.TaskId == taskId);
-        Changes.Tasks.Add(new TaskUpdate(taskId, status, result, fault));
+
+        // The attempt was counted when the task was taken.
+        Changes.Tasks.Add(new TaskUpdate(taskId, status, result, fault) { AttemptDelta = 0 });
     }
 
     /// <summary>This device's task <paramref name="taskId"/> as stored, or null when there is none (or it is another device's).</summary>
@@ -139,6 +153,30 @@ public sealed class CwmpSession
 
     /// <summary>Set once the session has ended (204, timeout, error), so that it is committed exactly once.</summary>
     internal bool Ended { get; set; }
+
+    /// <summary>
+    /// At the end: tasks taken at this session's start (so counted as an attempt) whose RPC was never sent and that have
+    /// no outcome get their attempt back; they stay queued as they were.
+    /// </summary>
+    internal void ReleaseUnsentTasks()
+    {
+        Release(Pending);
+        if (_dropped is not null)
+        {
+            Release(_dropped);
+        }
+
+        void Release(IEnumerable<SessionRpc> unsent)
+        {
+            foreach (var rpc in unsent)
+            {
+                if (rpc.Task is { Status: DeviceTaskStatus.Queued } task && !Changes.Tasks.Exists(t => t.TaskId == task.Id))
+                {
+                    Changes.Tasks.Add(new TaskUpdate(task.Id, DeviceTaskStatus.Queued, task.Result, task.Fault) { AttemptDelta = -1 });
+                }
+            }
+        }
+    }
 
     internal string NextMessageId() => "acs-" + Interlocked.Increment(ref _messageId).ToString(CultureInfo.InvariantCulture);
 }

@@ -62,7 +62,7 @@ public sealed partial class SessionEngine : ICwmpEndpoint
         _sessions = new DeviceSessionTable<CwmpSession>(_time, options.SessionTimeout);
         _limits = limits ?? new CwmpLimits();
         Reachability = reachability ?? throw new ArgumentNullException(nameof(reachability));
-        var pipeline = (steps ?? SessionSteps.Standard(store, authentication, reachability, _log)).ToArray();
+        var pipeline = (steps ?? SessionSteps.Standard(store, options, authentication, reachability, _log)).ToArray();
         if (pipeline.Length == 0 || pipeline.Any(s => s is null))
         {
             throw new ArgumentException("A session engine needs at least one step, and no step may be null.", nameof(steps));
@@ -359,6 +359,7 @@ public sealed partial class SessionEngine : ICwmpEndpoint
         var committed = true;
         if (commit)
         {
+            session.ReleaseUnsentTasks();
             try
             {
                 await _store.CommitSessionAsync(session.Changes, cancellationToken).ConfigureAwait(false);

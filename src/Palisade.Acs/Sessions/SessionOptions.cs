@@ -24,6 +24,12 @@ public sealed class SessionOptions
     /// <summary>The random extra added to <see cref="RetryAfter"/> so shed devices do not come back in lock-step.</summary>
     public TimeSpan RetryAfterJitter { get; set; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>
+    /// How many sessions may carry a task before it faults: a task whose RPC the device never answers (it dies or
+    /// drops the session) is counted each time, so it cannot hold the queue behind it until it expires.
+    /// </summary>
+    public int MaxTaskAttempts { get; set; } = 3;
+
     /// <summary>The name of the session cookie.</summary>
     public string CookieName { get; set; } = "palisade-session";
 
@@ -34,6 +40,7 @@ public sealed class SessionOptions
         Require(MaxRpcsPerSession is >= 1 and <= 10_000, nameof(MaxRpcsPerSession), "must be between 1 and 10000");
         Require(MaxCpeRequestsPerSession is >= 1 and <= 10_000, nameof(MaxCpeRequestsPerSession), "must be between 1 and 10000");
         Require(MaxSessionsInFlight is >= 1 and <= 10_000_000, nameof(MaxSessionsInFlight), "must be between 1 and 10000000");
+        Require(MaxTaskAttempts is >= 1 and <= 100, nameof(MaxTaskAttempts), "must be between 1 and 100");
         Require(RetryAfter >= TimeSpan.FromSeconds(1) && RetryAfter <= TimeSpan.FromHours(1), nameof(RetryAfter), "must be between 1 s and 1 hour");
         Require(RetryAfterJitter >= TimeSpan.Zero && RetryAfterJitter <= TimeSpan.FromHours(1), nameof(RetryAfterJitter), "must be between 0 and 1 hour");
         Require(!string.IsNullOrWhiteSpace(CookieName) && CookieName.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'), nameof(CookieName), "must be a non-empty token of letters, digits, '-' and '_'");

@@ -12,11 +12,12 @@ public static class SessionSteps
     /// Enrollment, then the connection-request credentials, then the operator tasks (which hand moveToHttps tasks to
     /// the moveToHttps and credential-rotation steps): the order the RPCs reach the device in.
     /// </summary>
-    public static IReadOnlyList<ISessionStep> Standard(ISessionStore store, AuthenticationOptions authentication, ReachabilityProbes reachability, ILogger logger) =>
+    public static IReadOnlyList<ISessionStep> Standard(ISessionStore store, SessionOptions options, AuthenticationOptions authentication, ReachabilityProbes reachability, ILogger logger) =>
     [
+        new EventHistoryStep(),
         new EnrollmentStep(authentication, logger),
         new ConnectionRequestCredentialsStep(authentication),
-        new OperatorTasksStep(store),
+        new OperatorTasksStep(store, options?.MaxTaskAttempts ?? throw new ArgumentNullException(nameof(options))),
         new MoveToHttpsStep(reachability, logger),
         new CredentialRotationStep(authentication),
     ];

@@ -51,6 +51,9 @@ public class CompositeStore(ISessionStore sessions, ITaskStore tasks, IDeviceReg
     public Task<IReadOnlyList<CachedParameter>> GetParametersAsync(DeviceId id, string? prefix, CancellationToken cancellationToken) => devices.GetParametersAsync(id, prefix, cancellationToken);
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<DeviceEvent>> ListEventsAsync(DeviceId id, int limit, CancellationToken cancellationToken) => devices.ListEventsAsync(id, limit, cancellationToken);
+
+    /// <inheritdoc />
     public Task<IReadOnlyDictionary<DeviceId, IReadOnlyList<CachedParameter>>> GetParametersAsync(IReadOnlyList<DeviceId> ids, IReadOnlyList<string> prefixes, CancellationToken cancellationToken) => devices.GetParametersAsync(ids, prefixes, cancellationToken);
 
     /// <inheritdoc />

@@ -4,7 +4,7 @@ using Palisade.Acs.Query;
 namespace Palisade.Acs.Storage;
 
 /// <summary>The registered devices as operators see them: search, cached parameters, tags, counting and deletion.</summary>
-public interface IDeviceRegistry : IDeviceLookup
+public interface IDeviceRegistry : IDeviceLookup, IDeviceEventLog
 {
     /// <summary>The cached parameters of a device under <paramref name="prefix"/> (all when null), in path order.</summary>
     Task<IReadOnlyList<CachedParameter>> GetParametersAsync(DeviceId id, string? prefix, CancellationToken cancellationToken);

@@ -8,7 +8,11 @@ namespace Palisade.Acs.Storage;
 /// </summary>
 public interface ISessionStore : IDeviceLookup, ITaskLookup
 {
-    /// <summary>The device's queued tasks in queue order, with those whose expiry passed before <paramref name="now"/> marked expired first.</summary>
+    /// <summary>
+    /// The device's queued tasks in queue order, with those whose expiry passed before <paramref name="now"/> marked
+    /// expired first. Each one returned is counted as an attempt at once, whether or not the session commits
+    /// (<see cref="TaskUpdate.AttemptDelta"/> gives back the ones it never sent).
+    /// </summary>
     Task<IReadOnlyList<DeviceTask>> TakeQueuedTasksAsync(DeviceId id, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>True when an operator deleted and blocked the device (<see cref="IDeviceRegistry.BlockDeviceAsync"/>): it may not enroll again.</summary>

@@ -35,11 +35,14 @@ public sealed class SessionChanges(Device device)
     /// <summary>Task outcomes.</summary>
     public List<TaskUpdate> Tasks { get; } = [];
 
+    /// <summary>Events for the device's history (the store keeps the latest <see cref="DeviceEvent.MaxPerDevice"/>).</summary>
+    public List<DeviceEvent> Events { get; } = [];
+
     /// <summary>Tasks to add to the device's queue (e.g. the credential rotation after enrollment).</summary>
     public List<NewTask> NewTasks { get; } = [];
 
     /// <summary>True when nothing but the device record changed.</summary>
-    public bool IsDeviceOnly => RemovedSubtrees.Count == 0 && ListedSubtrees.Count == 0 && Parameters.Count == 0 && Tasks.Count == 0 && NewTasks.Count == 0;
+    public bool IsDeviceOnly => RemovedSubtrees.Count == 0 && ListedSubtrees.Count == 0 && Parameters.Count == 0 && Tasks.Count == 0 && NewTasks.Count == 0 && Events.Count == 0;
 }
 
 /// <summary>Everything a CPE reported under <paramref name="Prefix"/> ("" for the whole tree).</summary>

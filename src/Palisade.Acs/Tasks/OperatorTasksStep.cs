@@ -12,7 +12,7 @@ namespace Palisade.Acs.Tasks;
 /// (moveToHttps) is offered to the other steps, which run it themselves. The answer becomes the task's result, a
 /// fault its fault; a later TransferComplete that names the task (by its command key) closes a download or upload.
 /// </summary>
-public sealed class OperatorTasksStep(ISessionStore store) : ISessionStep
+public sealed class OperatorTasksStep(ISessionStore store, int maxAttempts) : ISessionStep
 {
     /// <inheritdoc />
     public string Name => "tasks";
@@ -43,7 +43,7 @@ public sealed class OperatorTasksStep(ISessionStore store) : ISessionStep
         if (answer is CwmpFault fault)
         {
             session.Counters.TasksFaulted.Increment();
-            session.Changes.Tasks.Add(new TaskUpdate(task.Id, DeviceTaskStatus.Faulted, null, ResponseApplier.FaultOf(fault)));
+            session.SetTaskOutcome(task.Id, DeviceTaskStatus.Faulted, null, ResponseApplier.FaultOf(fault));
             return ValueTask.CompletedTask;
         }
 
@@ -56,7 +56,7 @@ public sealed class OperatorTasksStep(ISessionStore store) : ISessionStep
         }
 
         var result = ResponseApplier.Apply(session.Changes, rpc.Request, answer, now);
-        session.Changes.Tasks.Add(new TaskUpdate(task.Id, DeviceTaskStatus.Done, result, null));
+        session.SetTaskOutcome(task.Id, DeviceTaskStatus.Done, result, null);
         return ValueTask.CompletedTask;
     }
 
@@ -112,10 +112,19 @@ public sealed class OperatorTasksStep(ISessionStore store) : ISessionStep
 
     private void Run(CwmpSession session, DeviceTask task)
     {
+        // Taking it counted this session: a task the device never answered (it died, or the session broke) ends here.
+        if (task.Attempts > maxAttempts)
+        {
+            session.Counters.TasksFaulted.Increment();
+            session.Changes.Tasks.Add(new TaskUpdate(task.Id, DeviceTaskStatus.Faulted, task.Result, ResponseApplier.LocalFault(
+                $"The device was sent this task in {maxAttempts} sessions and never answered it; it was given up so that the tasks behind it can run. Retry it once the device is healthy.")) { AttemptDelta = -1 });
+            return;
+        }
+
         var (definition, error) = ResponseApplier.Definition(task);
         if (definition is null)
         {
-            session.Changes.Tasks.Add(new TaskUpdate(task.Id, DeviceTaskStatus.Faulted, null, ResponseApplier.LocalFault("The stored task is not valid: " + error)));
+            session.SetTaskOutcome(task.Id, DeviceTaskStatus.Faulted, null, ResponseApplier.LocalFault("The stored task is not valid: " + error));
             return;
         }
 
@@ -130,14 +139,14 @@ public sealed class OperatorTasksStep(ISessionStore store) : ISessionStep
         var rpc = definition.ToRequest(TaskCommandKey.For(task.Id));
         if (rpc is null)
         {
-            session.Changes.Tasks.Add(new TaskUpdate(task.Id, DeviceTaskStatus.Faulted, null, ResponseApplier.LocalFault($"No session step of this ACS runs {definition.Name} tasks.")));
+            session.SetTaskOutcome(task.Id, DeviceTaskStatus.Faulted, null, ResponseApplier.LocalFault($"No session step of this ACS runs {definition.Name} tasks."));
             return;
         }
 
         if (!CwmpMethods.ExistsIn(rpc.MethodName, session.Version))
         {
-            session.Changes.Tasks.Add(new TaskUpdate(task.Id, DeviceTaskStatus.Faulted, null,
-                new TaskFault(FaultCode.MethodNotSupported, $"{rpc.MethodName} does not exist in CWMP {CwmpVersions.ToText(session.Version)}, the version this device speaks.", null)));
+            session.SetTaskOutcome(task.Id, DeviceTaskStatus.Faulted, null,
+                new TaskFault(FaultCode.MethodNotSupported, $"{rpc.MethodName} does not exist in CWMP {CwmpVersions.ToText(session.Version)}, the version this device speaks.", null));
             return;
         }
 

@@ -13,6 +13,7 @@ internal static class NorthboundApi
         var api = app.MapGroup("/api/v1");
         SessionsEndpoints.Map(api, services.SignIn);
         DevicesEndpoints.Map(api, services.Devices);
+        DeviceEventsEndpoints.Map(api, services.Devices);
         TasksEndpoints.Map(api, services.Tasks);
         FaultsEndpoints.Map(api, services.Faults);
         KeysEndpoints.Map(api, services.Access);

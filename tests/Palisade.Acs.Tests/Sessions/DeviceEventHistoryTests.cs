@@ -1,0 +1,63 @@
+using Palisade.Acs.Query;
+using Palisade.Cwmp;
+using Palisade.Cwmp.Envelope;
+using Palisade.Cwmp.Messages;
+using Palisade.Cwmp.Structs;
+
+namespace Palisade.Acs.Tests.Sessions;
+
+/// <summary>What a CPE reports on its own is kept in its event history, which filters can search by time (issue 18).</summary>
+public sealed class DeviceEventHistoryTests : IAsyncLifetime
+{
+    private const string Autonomous = "10 AUTONOMOUS TRANSFER COMPLETE";
+
+    private EngineHarness _acs = null!;
+
+    public Task InitializeAsync()
+    {
+        _acs = EngineHarness.Create();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _acs.DisposeAsync();
+
+    [Fact]
+    public async Task Autonomous_transfers_and_du_changes_are_recorded_and_found_by_event_filters_in_a_window()
+    {
+        var cpe = await _acs.EnrolledCpeAsync("SN-EVENTS");
+        var other = await _acs.EnrolledCpeAsync("SN-QUIET", "192.0.2.11");
+        _acs.Time.Advance(TimeSpan.FromHours(1));
+        var now = _acs.Time.GetUtcNow();
+        Assert.Equal(200, (await cpe.InformAsync(Autonomous, "12 AUTONOMOUS DU STATE CHANGE COMPLETE")).Status);
+        var reply = await cpe.PostAsync(CwmpEnvelope.For(CwmpVersion.V1_4, "atc", new AutonomousTransferCompleteRequest(
+            string.Empty, "https://files.example/fw-2.0.bin", true, "1 Firmware Upgrade Image", 4096, string.Empty, new TransferFault(0, string.Empty), now, now)));
+        Assert.IsType<AutonomousTransferCompleteResponse>(reply.Body);
+        reply = await cpe.PostAsync(CwmpEnvelope.For(CwmpVersion.V1_4, "adu", new AutonomousDUStateChangeCompleteRequest([
+            new DeploymentUnitResult("6ba7b810-9dad-11d1-80b4-00c04fd430c8", "", "1.2", "Installed", true, "", now, now, new TransferFault(0, string.Empty), "Install")])));
+        Assert.IsType<AutonomousDUStateChangeCompleteResponse>(reply.Body);
+        Assert.Equal(204, (await cpe.EmptyPostAsync()).Status);
+
+        // Later sessions do not push them out of the history.
+        _acs.Time.Advance(TimeSpan.FromHours(1));
+        Assert.Empty(await cpe.RunSessionAsync(null, "2 PERIODIC"));
+
+        var events = await _acs.Store.ListEventsAsync(cpe.Id, 100, CancellationToken.None);
+        var transfer = Assert.Single(events, e => e.Code == Autonomous);
+        Assert.Contains("fw-2.0.bin", transfer.Detail, StringComparison.Ordinal);
+        Assert.Equal(now, transfer.At);
+        Assert.Contains("Installed", Assert.Single(events, e => e.Code == "12 AUTONOMOUS DU STATE CHANGE COMPLETE").Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain(events, e => e.Code == "2 PERIODIC");
+
+        Assert.Equal([cpe.Id], await MatchAsync($"event = \"{Autonomous}\" SINCE now-3h"));
+        Assert.Empty(await MatchAsync($"event = \"{Autonomous}\" SINCE now-30m"));
+        Assert.Empty(await MatchAsync($"event = \"{Autonomous}\" SINCE now-3h UNTIL now-2h"));
+        Assert.Equal([other.Id], await MatchAsync($"event <> \"{Autonomous}\" SINCE now-3h"));
+        Assert.Equal([cpe.Id], await MatchAsync("event LIKE \"12 %\" SINCE now-1d"));
+
+        // Without a window, event still means the last Inform's events, as before.
+        Assert.Empty(await MatchAsync($"event = \"{Autonomous}\""));
+    }
+
+    private async Task<IReadOnlyList<Palisade.Acs.Devices.DeviceId>> MatchAsync(string filter) =>
+        await _acs.Store.MatchDeviceIdsAsync(FilterParser.Parse(filter, _acs.Time.GetUtcNow()), 10, CancellationToken.None);
+}

@@ -20,7 +20,7 @@ public sealed partial class SessionEngine
         await session.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await EndAsync(session, "malformed", cancellationToken).ConfigureAwait(false);
+            await EndAsync(session, SessionOutcome.Malformed, cancellationToken).ConfigureAwait(false);
             return true;
         }
         finally

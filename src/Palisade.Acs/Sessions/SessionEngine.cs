@@ -26,6 +26,7 @@ public sealed partial class SessionEngine : ICwmpEndpoint
     private readonly ISessionStore _store;
     private readonly DeviceAuthenticator _auth;
     private readonly SessionOptions _options;
+    private readonly AuthenticationOptions _authOptions;
     private readonly SessionPipeline _pipeline;
     private readonly TimeProvider _time;
     private readonly ILogger _log;
@@ -55,6 +56,7 @@ public sealed partial class SessionEngine : ICwmpEndpoint
         options.Validate();
         _store = store ?? throw new ArgumentNullException(nameof(store));
         _options = options;
+        _authOptions = authentication;
         _time = time ?? TimeProvider.System;
         _log = logger ?? NullLogger.Instance;
         _auth = new DeviceAuthenticator(authentication, _time);

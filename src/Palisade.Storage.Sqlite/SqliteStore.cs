@@ -10,7 +10,7 @@ namespace Palisade.Storage.Sqlite;
 public sealed class SqliteStore : CompositeStore
 {
     private SqliteStore(SqliteDatabase database, SqliteSessionStore sessions, SqliteTaskStore tasks, SqliteDeviceRegistry devices)
-        : base(sessions, tasks, devices, new SqliteAccessStore(database), new SqliteAuditLog(database), database)
+        : base(sessions, tasks, devices, new SqliteAccessStore(database), new SqliteAuditLog(database), new SqliteProvisioningStore(database), database)
     {
         Database = database;
         Sessions = sessions;

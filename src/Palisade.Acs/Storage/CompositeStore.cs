@@ -9,8 +9,10 @@ namespace Palisade.Acs.Storage;
 /// <paramref name="owner"/> (what holds the connection the pieces share). A store implements the pieces and composes
 /// them here, so none of them has to know the others.
 /// </summary>
-public class CompositeStore(ISessionStore sessions, ITaskStore tasks, IDeviceRegistry devices, IAccessStore access, IAuditLog audit, IAsyncDisposable owner) : IPalisadeStore
+public partial class CompositeStore(ISessionStore sessions, ITaskStore tasks, IDeviceRegistry devices, IAccessStore access, IAuditLog audit, IProvisioningStore provisioning, IAsyncDisposable owner) : IPalisadeStore
 {
+    private readonly IProvisioningStore _provisioning = provisioning;
+
     /// <inheritdoc />
     public Task<Device?> GetDeviceAsync(DeviceId id, CancellationToken cancellationToken) => devices.GetDeviceAsync(id, cancellationToken);
 

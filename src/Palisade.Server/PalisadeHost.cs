@@ -25,8 +25,9 @@ public sealed class PalisadeHost : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _sweeper;
     private readonly Task _historyKeeper;
+    private readonly Acs.Identity.RegistrationSweeper _registrations;
 
-    private PalisadeHost(WebApplication app, WebApplication? api, Acs.ConnectionRequests.ConnectionRequester requester, IPalisadeStore store, SessionEngine engine, StartupFacts facts, TaskHistory? history, ILogger logger)
+    private PalisadeHost(WebApplication app, WebApplication? api, Acs.ConnectionRequests.ConnectionRequester requester, IPalisadeStore store, SessionEngine engine, StartupFacts facts, TaskHistory? history, TimeProvider time, ILogger logger)
     {
         _app = app;
         _api = api;
@@ -34,6 +35,7 @@ public sealed class PalisadeHost : IAsyncDisposable
         Store = store;
         Engine = engine;
         Facts = facts;
+        _registrations = new Acs.Identity.RegistrationSweeper(engine.Enrollment, store, time, logger);
         _sweeper = SweepAsync(logger);
         _historyKeeper = history is null ? Task.CompletedTask : KeepHistoryAsync(history, logger);
     }
@@ -207,7 +209,7 @@ public sealed class PalisadeHost : IAsyncDisposable
                 AdminPasswordPath = adminPasswordPath,
             };
             var history = options.TaskHistory is { } keep ? new TaskHistory(store, keep, clock) : null;
-            return new PalisadeHost(app, api, requester, store, engine, facts, history, logger);
+            return new PalisadeHost(app, api, requester, store, engine, facts, history, clock, logger);
         }
         catch
         {
@@ -294,6 +296,7 @@ public sealed class PalisadeHost : IAsyncDisposable
             try
             {
                 await Engine.SweepExpiredAsync(_stopping.Token).ConfigureAwait(false);
+                await _registrations.SweepAsync(_stopping.Token).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -232,8 +232,13 @@ public sealed class SecurityTests : IAsyncLifetime
     public async Task Above_the_in_flight_limit_new_sessions_are_shed_with_retry_after()
     {
         await using var server = await TestServer.StartAsync(o => o.Sessions.MaxSessionsInFlight = 1);
+        using var enrolled = TestCpe.Bootstrap(server, "SN14");
+        await enrolled.RunSessionAsync(null, "0 BOOTSTRAP");
         using var a = TestCpe.Bootstrap(server, "SN15");
         using var b = TestCpe.Bootstrap(server, "SN16");
+
+        // Enrolled devices and devices on the bootstrap credential have separate pools (one slot each here): fill both.
+        Assert.Equal(200, (await enrolled.SendInformAsync(CwmpVersion.V1_4, "2 PERIODIC")).StatusCode);
         Assert.Equal(200, (await a.SendInformAsync(CwmpVersion.V1_4, "0 BOOTSTRAP")).StatusCode);
         var shed = await b.SendInformAsync(CwmpVersion.V1_4, "0 BOOTSTRAP");
         Assert.Equal(503, shed.StatusCode);

@@ -29,4 +29,12 @@ public sealed record AuthDecision(AuthVerdict Verdict, string? Method, bool Enro
 
     /// <summary>Accepted on the device's own current Digest or Basic credential (not a certificate, the bootstrap or a previous one).</summary>
     public bool UsedCurrentCredential => Verdict == AuthVerdict.Accepted && !UsedPreviousCredential && Method is Devices.AuthMethods.DigestMd5 or Devices.AuthMethods.DigestSha256 or Devices.AuthMethods.Basic;
+    /// <summary>For an accepted client certificate: its binding (<see cref="Identity.CertificateBinding.Of"/>), stored on the device.</summary>
+    public string? CertificateBinding { get; init; }
+
+    /// <summary>
+    /// True when the credentials presented belong to a weaker way in than the one the device is bound to (the
+    /// bootstrap credential, or Digest for a certificate-bound device): a second party may be claiming the id.
+    /// </summary>
+    public bool ClaimConflict { get; init; }
 }

@@ -36,6 +36,9 @@ public sealed class AuthenticationOptions
     /// <summary>Also give each enrolled device a unique connection-request user name and password.</summary>
     public bool RotateConnectionRequestCredentials { get; set; } = true;
 
+    /// <summary>Who may enroll on <see cref="Bootstrap"/>, how fast, and how long an unfinished registration is kept.</summary>
+    public Identity.EnrollmentOptions Enrollment { get; } = new();
+
     /// <summary>Throws when an option is out of range.</summary>
     public void Validate()
     {
@@ -48,5 +51,7 @@ public sealed class AuthenticationOptions
         {
             throw new ArgumentOutOfRangeException(nameof(NonceLifetime), "AuthenticationOptions.NonceLifetime must be between 10 s and 1 hour.");
         }
+
+        Enrollment.Validate();
     }
 }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Palisade.Acs.Devices;
+using Palisade.Acs.Identity;
 using Palisade.Acs.Sessions;
 using Palisade.Security.Digest;
 using Palisade.Security.Pki;
@@ -71,12 +72,22 @@ public sealed class DeviceAuthenticator
                 return new(AuthVerdict.Forbidden, null, false, false, $"client certificate is for '{Clip(name)}', not this device");
             }
 
-            if (credentials.CertificateThumbprint is { } pinned && !pinned.Equals(certificate.Thumbprint, StringComparison.OrdinalIgnoreCase))
+            var binding = CertificateBinding.Of(certificate);
+            if (credentials.CertificateThumbprint is { } pinned && !pinned.Equals(binding, StringComparison.OrdinalIgnoreCase))
             {
-                return new(AuthVerdict.Forbidden, null, false, false, "client certificate differs from the one pinned for this device");
+                return new(AuthVerdict.Forbidden, null, false, false, "client certificate has another key than the one bound to this device") { ClaimConflict = true };
             }
 
-            return new(AuthVerdict.Accepted, AuthMethods.ClientCertificate, false, false, "client certificate");
+            return new(AuthVerdict.Accepted, AuthMethods.ClientCertificate, false, false, "client certificate") { CertificateBinding = binding };
+        }
+
+        if (credentials.CertificateThumbprint is not null)
+        {
+            // Bound to a certificate: nothing weaker admits the id again until an operator readmits it.
+            return new(AuthVerdict.Forbidden, null, false, false, "this device is bound to its client certificate; other methods are refused until an operator readmits it")
+            {
+                ClaimConflict = request.Authorization is not null,
+            };
         }
 
         var header = request.Authorization;
@@ -134,7 +145,7 @@ public sealed class DeviceAuthenticator
             DigestOutcome.Stale => AuthDecision.Challenge("expired nonce", stale: true),
             DigestOutcome.Replayed => AuthDecision.Challenge("replayed digest response"),
             DigestOutcome.Malformed => AuthDecision.Challenge("digest response without qop=auth or with missing fields"),
-            _ when enrolled && _options.Bootstrap is { } b && result.Username == b.Username => AuthDecision.Challenge("bootstrap credential used by an enrolled device"),
+            _ when enrolled && _options.Bootstrap is { } b && result.Username == b.Username => AuthDecision.Challenge("bootstrap credential used by an enrolled device") with { ClaimConflict = true },
             _ => AuthDecision.Challenge("wrong digest credentials"),
         };
     }

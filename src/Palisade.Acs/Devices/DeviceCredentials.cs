@@ -9,7 +9,7 @@ namespace Palisade.Acs.Devices;
 /// <param name="Ha1Md5">HA1 for Digest MD5, or null.</param>
 /// <param name="Ha1Sha256">HA1 for Digest SHA-256, or null.</param>
 /// <param name="Enrolled">True once the device has been given its own credential; the bootstrap credential is refused from then on.</param>
-/// <param name="CertificateThumbprint">The SHA-256 thumbprint of a client certificate bound to the device, if any.</param>
+/// <param name="CertificateThumbprint">The client certificate the device is bound to, if any: SHA-256 of its public key (see <see cref="Identity.CertificateBinding"/>).</param>
 public sealed record DeviceCredentials(string? Username, byte[]? Ha1Md5, byte[]? Ha1Sha256, bool Enrolled, string? CertificateThumbprint)
 {
     /// <summary>No credentials yet.</summary>

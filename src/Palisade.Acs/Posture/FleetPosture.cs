@@ -38,6 +38,8 @@ public static class FleetPosture
                 "Set unique ConnectionRequestUsername/Password (Palisade does at enrollment; older devices need a setParameterValues task)."),
             ("unexpected-bootstrap", "high", "Unexpected BOOTSTRAP on known devices", "event = \"0 BOOTSTRAP\" AND registered < now-1h AND bootstrapExpected = false",
                 "A known device bootstrapped again: its ACS URL was changed or it was reset, and not by this ACS (the BOOTSTRAP that follows a moveToHttps or an audited URL write is expected and not listed). Check who changed it; re-admit only if expected."),
+            ("identity-conflict", "high", "Devices whose id a second party presented", $"tag = \"{Identity.IdentityFlags.IdentityConflict}\"",
+                "Someone presented the id of a device bound to its certificate or its own credential with a weaker way in (the bootstrap credential, or Digest for a certificate device): an impostor, or the device after a factory reset. Check the warning (event 240) for the address; readmit only a device you know was reset, then remove the tag."),
         };
 
         if (allowedAcsHosts.Count > 0)

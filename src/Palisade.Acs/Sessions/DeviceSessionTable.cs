@@ -37,9 +37,12 @@ public sealed class DeviceSessionTable<TSession>
     /// Opens a session for <paramref name="deviceKey"/> unless one is already open, or expired and not yet swept.
     /// Returns the new session's token, or null when the device is busy.
     /// </summary>
-    public string? TryOpen(string deviceKey, TSession session)
+    /// <param name="deviceKey">The device.</param>
+    /// <param name="session">The engine's state for the session.</param>
+    /// <param name="timeout">This session's idle timeout, when shorter than the table's (sessions not enrolled yet).</param>
+    public string? TryOpen(string deviceKey, TSession session, TimeSpan? timeout = null)
     {
-        var entry = new Entry(NewToken(), deviceKey, session, _time.GetTimestamp());
+        var entry = new Entry(NewToken(), deviceKey, session, _time.GetTimestamp(), timeout is { } t && t < _timeout ? t : _timeout);
         if (!_byDevice.TryAdd(deviceKey, entry))
         {
             // An expired session is not taken over here: dropped silently, it would never be committed or released.
@@ -92,12 +95,12 @@ public sealed class DeviceSessionTable<TSession>
         return expired ?? (IReadOnlyList<TSession>)[];
     }
 
-    private bool IsExpired(Entry entry) => _time.GetElapsedTime(entry.LastSeen) > _timeout;
+    private bool IsExpired(Entry entry) => _time.GetElapsedTime(entry.LastSeen) > entry.Timeout;
 
     // 128 random bits: a session token must not be guessable by another device.
     private static string NewToken() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 
-    private sealed class Entry(string token, string deviceKey, TSession session, long lastSeen)
+    private sealed class Entry(string token, string deviceKey, TSession session, long lastSeen, TimeSpan timeout)
     {
         private long _lastSeen = lastSeen;
 
@@ -106,6 +109,8 @@ public sealed class DeviceSessionTable<TSession>
         public string DeviceKey { get; } = deviceKey;
 
         public TSession Session { get; } = session;
+
+        public TimeSpan Timeout { get; } = timeout;
 
         public long LastSeen => Volatile.Read(ref _lastSeen);
 

@@ -25,7 +25,10 @@ internal static class ResponseApplier
     {
         switch (answer)
         {
-            case GetParameterValuesResponse gpv:
+            case GetParameterValuesResponse answered:
+                // Only what was asked is cached or served: a name the ACS never requested is the CPE's invention.
+                IReadOnlyList<string> requested = request is GetParameterValuesRequest r ? r.ParameterNames : [];
+                var gpv = answered with { ParameterList = [.. answered.ParameterList.Where(p => ParameterBounds.IsAsked(requested, p.Name))] };
                 foreach (var p in gpv.ParameterList)
                 {
                     changes.Parameters.Add(new CachedParameter(p.Name, Redact(p.Name, p.Value.Text), p.Value.TypeName, null, null, null, now));
@@ -46,7 +49,10 @@ internal static class ResponseApplier
                     w.WriteEndArray();
                 });
 
-            case GetParameterNamesResponse gpn:
+            case GetParameterNamesResponse listed:
+                var gpn = request is GetParameterNamesRequest names
+                    ? listed with { ParameterList = [.. listed.ParameterList.Where(p => ParameterBounds.IsAsked([names.ParameterPath], p.Name))] }
+                    : listed;
                 foreach (var p in gpn.ParameterList)
                 {
                     changes.Parameters.Add(new CachedParameter(p.Name, null, null, p.Writable, null, null, null));
@@ -59,7 +65,9 @@ internal static class ResponseApplier
 
                 return Json(w => w.WriteNumber("parameterCount", gpn.ParameterList.Count));
 
-            case GetParameterAttributesResponse gpa:
+            case GetParameterAttributesResponse attributes:
+                IReadOnlyList<string> asked = request is GetParameterAttributesRequest attributesRequest ? attributesRequest.ParameterNames : [];
+                var gpa = attributes with { ParameterList = [.. attributes.ParameterList.Where(p => ParameterBounds.IsAsked(asked, p.Name))] };
                 foreach (var p in gpa.ParameterList)
                 {
                     changes.Parameters.Add(new CachedParameter(p.Name, null, null, null, p.Notification, string.Join(',', p.AccessList), null));

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Palisade.Acs.Auth;
 using Palisade.Acs.Devices;
+using Palisade.Acs.Identity;
 using Palisade.Acs.Storage;
 using Palisade.Cwmp;
 using Palisade.Cwmp.Codec;
@@ -31,6 +32,7 @@ public sealed partial class SessionEngine : ICwmpEndpoint
     private readonly TimeProvider _time;
     private readonly ILogger _log;
     private readonly LoadShedder _shedder;
+    private readonly EnrollmentGate _enrollment;
     private readonly DeviceSessionTable<CwmpSession> _sessions;
     private readonly CwmpLimits _limits;
 
@@ -61,6 +63,7 @@ public sealed partial class SessionEngine : ICwmpEndpoint
         _log = logger ?? NullLogger.Instance;
         _auth = new DeviceAuthenticator(authentication, _time);
         _shedder = new LoadShedder(options);
+        _enrollment = new EnrollmentGate(authentication.Enrollment, _time, _log);
         _sessions = new DeviceSessionTable<CwmpSession>(_time, options.SessionTimeout);
         _limits = limits ?? new CwmpLimits();
         Reachability = reachability ?? throw new ArgumentNullException(nameof(reachability));
@@ -84,6 +87,9 @@ public sealed partial class SessionEngine : ICwmpEndpoint
 
     /// <summary>The highest CWMP version this ACS speaks.</summary>
     public CwmpVersion MaximumVersion { get; init; } = CwmpVersions.Latest;
+
+    /// <summary>Admission of devices on the bootstrap credential; the host sweeps it with a <see cref="RegistrationSweeper"/>.</summary>
+    public EnrollmentGate Enrollment => _enrollment;
 
     /// <summary>Counters for monitoring.</summary>
     public SessionCounters Counters { get; } = new();
@@ -195,7 +201,13 @@ public sealed partial class SessionEngine : ICwmpEndpoint
         }
 
         var known = await _store.GetDeviceAsync(id, cancellationToken).ConfigureAwait(false);
-        var decision = TransportPolicy.Apply(_auth.Authenticate(id, known, request), known, request.Connection, _authOptions);
+        var authenticated = _auth.Authenticate(id, known, request);
+        if (authenticated.ClaimConflict)
+        {
+            _enrollment.ClaimConflict(id, request.Connection.RemoteAddress, authenticated.Reason);
+        }
+
+        var decision = TransportPolicy.Apply(authenticated, known, request.Connection, _authOptions);
         switch (decision.Verdict)
         {
             case AuthVerdict.Forbidden:
@@ -219,21 +231,28 @@ public sealed partial class SessionEngine : ICwmpEndpoint
             return Text(403, "Forbidden: this device was deleted and blocked by an operator.");
         }
 
-        if (!_shedder.TryAdmit())
+        // Every session on the bootstrap credential passes the gate, also one not enrolled yet on the legacy plaintext port.
+        var unenrolled = decision.Method == AuthMethods.Bootstrap;
+        if (unenrolled && _enrollment.Admit(id, known, request.Connection.RemoteAddress) is { } refusal)
         {
-            return Busy("sessions in flight at the limit");
+            return refusal.Status == 503 ? Busy(refusal.Reason) : Text(refusal.Status, "Forbidden: " + refusal.Reason + ".");
+        }
+
+        if (!_shedder.TryAdmit(unenrolled))
+        {
+            return Busy(unenrolled ? "sessions of devices not enrolled yet at their share" : "sessions in flight at the limit");
         }
 
         var now = _time.GetUtcNow();
         var version = CwmpVersions.Negotiate(envelope.Version, envelope.Header.SupportedCwmpVersions, MaximumVersion);
         var remote = request.Connection.RemoteAddress.ToString();
-        var device = InformFacts.Apply(inform, known, id, now, CwmpVersions.ToText(version), remote, request.Connection.IsTls, decision.Method!);
+        var device = CertificateBinding.Apply(InformFacts.Apply(inform, known, id, now, CwmpVersions.ToText(version), remote, request.Connection.IsTls, decision.Method!), decision);
         var session = new CwmpSession(_pipeline, device, inform, decision, known is null, version, remote, request.Connection.IsTls);
         session.Changes.Known = known;
-        var sessionToken = _sessions.TryOpen(id.ToString(), session);
+        var sessionToken = _sessions.TryOpen(id.ToString(), session, unenrolled ? _options.UnenrolledSessionTimeout : null);
         if (sessionToken is null)
         {
-            _shedder.Release();
+            _shedder.Release(unenrolled);
             Counters.ConcurrentRefused.Increment();
             return Busy("a session with this device is already open");
         }
@@ -244,6 +263,7 @@ public sealed partial class SessionEngine : ICwmpEndpoint
         try
         {
             InformFacts.AddParameters(inform, now, session.Changes.Parameters);
+            ExceedsLimits(session, 0);
             session.Exchanged.Add("Inform");
             if (!request.Connection.IsTls)
             {
@@ -357,11 +377,14 @@ public sealed partial class SessionEngine : ICwmpEndpoint
 
         session.Ended = true;
         _sessions.Close(session.Token);
-        _shedder.Release();
+        _shedder.Release(session.AuthMethod == AuthMethods.Bootstrap);
         var committed = true;
         if (commit)
         {
             session.ReleaseUnsentTasks();
+
+            // The last guard: nothing past the bounds reaches the store, so a commit never fails on a CPE's sizes.
+            ExceedsLimits(session, 0);
             try
             {
                 await _store.CommitSessionAsync(session.Changes, cancellationToken).ConfigureAwait(false);
@@ -388,6 +411,19 @@ public sealed partial class SessionEngine : ICwmpEndpoint
                 (long)Stopwatch.GetElapsedTime(session.StartedAt).TotalMilliseconds);
         }
         return committed;
+    }
+
+    /// <summary>Drops the session's parameter writes from <paramref name="from"/> on that pass the device's bounds; flags the device and says why.</summary>
+    private string? ExceedsLimits(CwmpSession session, int from)
+    {
+        var reason = ParameterBounds.Enforce(session.Changes.Parameters, from, _options.DeviceLimits);
+        if (reason is not null)
+        {
+            _enrollment.Flag(session.Id, IdentityFlags.StorageBound);
+            IdentityLog.StorageBound(_log, session.Id.ToString(), reason);
+        }
+
+        return reason;
     }
 
     private CwmpHttpResponse Challenge(DeviceId id, bool stale)

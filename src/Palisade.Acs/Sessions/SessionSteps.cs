@@ -17,7 +17,7 @@ public static class SessionSteps
         new EventHistoryStep(),
         new EnrollmentStep(authentication, logger),
         new ConnectionRequestCredentialsStep(authentication),
-        new OperatorTasksStep(store, options?.MaxTaskAttempts ?? throw new ArgumentNullException(nameof(options))),
+        new OperatorTasksStep(store, options?.MaxTaskAttempts ?? throw new ArgumentNullException(nameof(options))) { Limits = options.DeviceLimits },
         new MoveToHttpsStep(reachability, logger),
         new CredentialRotationStep(authentication),
     ];

@@ -14,6 +14,9 @@ namespace Palisade.Acs.Tasks;
 /// </summary>
 public sealed class OperatorTasksStep(ISessionStore store, int maxAttempts) : ISessionStep
 {
+    /// <summary>The device's storage bounds: an answer that passes them faults its task with 8004 (null: not checked here).</summary>
+    public DeviceLimits? Limits { get; init; }
+
     /// <inheritdoc />
     public string Name => "tasks";
 
@@ -55,7 +58,15 @@ public sealed class OperatorTasksStep(ISessionStore store, int maxAttempts) : IS
             session.Changes.Device = session.Changes.Device with { AcsUrl = url.Value.Text, AcsUrlSetAt = now };
         }
 
+        var before = session.Changes.Parameters.Count;
         var result = ResponseApplier.Apply(session.Changes, rpc.Request, answer, now);
+        if (Limits is not null && ParameterBounds.Check(session.Changes.Parameters, before, Limits) is { } excess)
+        {
+            // Faulted once, not redelivered: the same answer would pass the bounds again. The engine drops the excess.
+            session.SetTaskOutcome(task.Id, DeviceTaskStatus.Faulted, null, new TaskFault(FaultCode.AcsResourcesExceeded, "The answer passes this device's storage bounds (" + excess + "); the excess was not stored.", null));
+            return ValueTask.CompletedTask;
+        }
+
         session.SetTaskOutcome(task.Id, DeviceTaskStatus.Done, result, null);
         return ValueTask.CompletedTask;
     }

@@ -26,6 +26,7 @@ internal static class ServeCommand
         var clientCa = new Option<string[]>("--client-ca") { Description = "A further CA (PEM) whose client certificates identify devices (subject CN = OUI-ProductClass-SerialNumber). Repeatable." };
         var allowBasic = new Option<bool>("--allow-basic") { Description = "Also accept HTTP Basic from CPEs, over TLS only. Off by default: Digest or client certificates are safer." };
         var sha256Only = new Option<bool>("--digest-sha256-only") { Description = "Offer and accept HTTP Digest with SHA-256 only; CPEs that speak only MD5 are refused. Off by default (many CPEs speak only MD5). Env PALISADE_DIGEST_SHA256_ONLY." };
+        var enrollAllow = new Option<string?>("--enroll-allow") { Description = "A file of the device ids that may enroll on the bootstrap credential, one a line: a whole id (OUI-ProductClass-SerialNumber) or a prefix such as 00D09E-HGW-*. Any other id is refused before anything is stored. Env PALISADE_ENROLL_ALLOW." };
         var noEnroll = new Option<bool>("--no-enrollment") { Description = "Admit only devices with stored credentials or a client certificate; no bootstrap credential." };
         var timeout = new Option<int?>("--session-timeout") { Description = "Seconds a CWMP session may stay silent before it is closed (default 30)." };
         var maxSessions = new Option<int?>("--max-sessions") { Description = "Sessions in flight above which new ones get 503 with Retry-After (default 2048)." };
@@ -33,7 +34,7 @@ internal static class ServeCommand
         var limit = new Option<string[]>("--limit") { Description = "Set a bound: NAME=VALUE, repeatable. Env PALISADE_LIMITS (comma-separated NAME=VALUE); file key limits ({\"NAME\": VALUE}). Each is checked at start. The bounds and their defaults:\n" + LimitSettings.Describe(), AllowMultipleArgumentsPerToken = true };
         var showSecrets = new Option<bool>("--show-secrets-once") { Description = "Also print a new admin password and a new bootstrap credential in the start banner. Off by default: they are written only to owner-only files in the data folder (admin-password, bootstrap-credential), whose paths are printed, because service managers keep stdout in their logs." };
         var logLevel = new Option<Microsoft.Extensions.Logging.LogLevel?>("--log-level") { Description = "Trace, Debug, Information (default: one line per session), Warning, Error." };
-        var config = new Option<string?>("--config") { Description = "A JSON settings file (keys: data, listen, cwmpPort, apiPort, apiListen, acsUrlAllow, hostnames, insecureHttp, legacyHttpPort, tlsCert, tlsKey, clientCa, allowBasic, digestSha256Only, disableEnrollment, bootstrapCredential, sessionTimeoutSeconds, maxSessionsInFlight, taskHistoryDays, limits). Environment and command line override it." };
+        var config = new Option<string?>("--config") { Description = "A JSON settings file (keys: data, listen, cwmpPort, apiPort, apiListen, acsUrlAllow, hostnames, insecureHttp, legacyHttpPort, tlsCert, tlsKey, clientCa, allowBasic, digestSha256Only, disableEnrollment, enrollAllow, bootstrapCredential, sessionTimeoutSeconds, maxSessionsInFlight, taskHistoryDays, limits). Environment and command line override it." };
 
         var command = new Command("serve", """
             Run the ACS: the CWMP endpoint for CPEs, over TLS with a private CA by default.
@@ -43,7 +44,7 @@ internal static class ServeCommand
             (never on the command line, where other users could read it).
             """)
         {
-            data, listen, port, apiPort, apiListen, acsUrlAllow, hostname, insecure, legacyHttp, tlsCert, tlsKey, clientCa, allowBasic, sha256Only, noEnroll, timeout, maxSessions, taskHistory, limit, showSecrets, logLevel, config,
+            data, listen, port, apiPort, apiListen, acsUrlAllow, hostname, insecure, legacyHttp, tlsCert, tlsKey, clientCa, allowBasic, sha256Only, enrollAllow, noEnroll, timeout, maxSessions, taskHistory, limit, showSecrets, logLevel, config,
         };
 
         command.SetAction(async (result, cancellationToken) =>
@@ -75,6 +76,7 @@ internal static class ServeCommand
                     AllowBasic = result.GetValue(allowBasic) ? true : null,
                     DigestSha256Only = result.GetValue(sha256Only) ? true : null,
                     DisableEnrollment = result.GetValue(noEnroll) ? true : null,
+                    EnrollAllow = result.GetValue(enrollAllow),
                     SessionTimeoutSeconds = result.GetValue(timeout),
                     MaxSessionsInFlight = result.GetValue(maxSessions),
                     TaskHistoryDays = result.GetValue(taskHistory),

@@ -43,6 +43,8 @@ internal sealed class ServeSettings
 
     public bool? DisableEnrollment { get; set; }
 
+    public string? EnrollAllow { get; set; }
+
     public string? BootstrapCredential { get; set; }
 
     public int? SessionTimeoutSeconds { get; set; }
@@ -93,6 +95,7 @@ internal sealed class ServeSettings
             AllowBasic = Bool("PALISADE_ALLOW_BASIC", get("PALISADE_ALLOW_BASIC")),
             DigestSha256Only = Bool("PALISADE_DIGEST_SHA256_ONLY", get("PALISADE_DIGEST_SHA256_ONLY")),
             DisableEnrollment = Bool("PALISADE_DISABLE_ENROLLMENT", get("PALISADE_DISABLE_ENROLLMENT")),
+            EnrollAllow = get("PALISADE_ENROLL_ALLOW"),
             BootstrapCredential = get("PALISADE_BOOTSTRAP_CREDENTIAL"),
             SessionTimeoutSeconds = Int("PALISADE_SESSION_TIMEOUT", get("PALISADE_SESSION_TIMEOUT")),
             MaxSessionsInFlight = Int("PALISADE_MAX_SESSIONS", get("PALISADE_MAX_SESSIONS")),
@@ -119,6 +122,7 @@ internal sealed class ServeSettings
         AllowBasic = over.AllowBasic ?? AllowBasic,
         DigestSha256Only = over.DigestSha256Only ?? DigestSha256Only,
         DisableEnrollment = over.DisableEnrollment ?? DisableEnrollment,
+        EnrollAllow = over.EnrollAllow ?? EnrollAllow,
         BootstrapCredential = over.BootstrapCredential ?? BootstrapCredential,
         SessionTimeoutSeconds = over.SessionTimeoutSeconds ?? SessionTimeoutSeconds,
         MaxSessionsInFlight = over.MaxSessionsInFlight ?? MaxSessionsInFlight,
@@ -186,6 +190,17 @@ internal sealed class ServeSettings
         options.Authentication.AllowBasic = AllowBasic ?? false;
         options.Authentication.RequireSha256 = DigestSha256Only ?? false;
         options.DisableEnrollment = DisableEnrollment ?? false;
+        if (EnrollAllow is { } allowList)
+        {
+            try
+            {
+                options.Authentication.Enrollment.AllowList = Palisade.Acs.Identity.EnrollmentAllowList.Load(allowList);
+            }
+            catch (FormatException e)
+            {
+                throw new InvalidDataException($"--enroll-allow {allowList}: {e.Message}", e);
+            }
+        }
         options.BootstrapCredential = BootstrapCredential;
         if (SessionTimeoutSeconds is { } timeout)
         {

@@ -195,7 +195,7 @@ public sealed class DeviceAuthenticatorTests
         using var mine = Certificate(Id.ToString());
         using var someone = Certificate(Other.ToString());
         using var replacement = Certificate(Id.ToString());
-        var pinned = new Device { Id = Id, RegisteredAt = _time.GetUtcNow(), Credentials = new DeviceCredentials(null, null, null, false, mine.Thumbprint) };
+        var pinned = new Device { Id = Id, RegisteredAt = _time.GetUtcNow(), Credentials = new DeviceCredentials(null, null, null, false, Palisade.Acs.Identity.CertificateBinding.Of(mine)) };
 
         var accepted = auth.Authenticate(Id, pinned, Request(null, certificate: mine));
         var impostor = auth.Authenticate(Id, pinned, Request(null, certificate: someone));

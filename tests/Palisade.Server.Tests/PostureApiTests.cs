@@ -41,6 +41,8 @@ public sealed class PostureApiTests : IAsyncLifetime
         await CommitAsync(11, d => d with { SoftwareVersion = "2.1" });
         await CommitAsync(12, d => d with { SoftwareVersion = "2.10.1" });
         await CommitAsync(13, d => d with { SoftwareVersion = "2.1_%" });
+        await CommitAsync(14, d => d);
+        await _server.Host.Store.SetTagAsync(new DeviceId("00D09E", "HGW", Serial(14)), Acs.Identity.IdentityFlags.IdentityConflict, true, CancellationToken.None);
         var expected = new Dictionary<string, int[]>
         {
             ["plaintext-cwmp"] = [2],
@@ -50,6 +52,7 @@ public sealed class PostureApiTests : IAsyncLifetime
             ["acs-url-elsewhere"] = [6],
             ["unexpected-bootstrap"] = [7],
             ["old-firmware"] = [8, 9, 11, 13],
+            ["identity-conflict"] = [14],
         };
 
         var admin = await _api.KeyAsync(Roles.Admin);

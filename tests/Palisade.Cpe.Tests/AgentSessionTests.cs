@@ -173,6 +173,20 @@ public sealed class AgentSessionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_shed_session_waits_the_retry_back_off_and_never_less_than_the_acs_asked()
+    {
+        await using var agent = NewAgent(_server, "AG0009");
+
+        // A short Retry-After does not bring the device back before its own back-off (5–10 s for a first retry)...
+        var shortAsk = agent.WaitAfter(Palisade.Cpe.Agent.SessionOutcome.Fail("busy", "shed", TimeSpan.FromSeconds(1))).TotalSeconds;
+        Assert.InRange(shortAsk, 5, 10);
+
+        // ...and a long one is honoured whole.
+        Assert.Equal(TimeSpan.FromMinutes(2), agent.WaitAfter(Palisade.Cpe.Agent.SessionOutcome.Fail("busy", "shed", TimeSpan.FromMinutes(2))));
+        Assert.InRange(agent.WaitAfter(Palisade.Cpe.Agent.SessionOutcome.Fail("timeout", "no answer")).TotalSeconds, 5, 10);
+    }
+
+    [Fact]
     public async Task A_tr098_gateway_enrolls_under_InternetGatewayDevice()
     {
         var template = Palisade.Cpe.Model.DeviceTemplate.Build(Palisade.Cpe.Model.DeviceProfile.Gateway("tr098"));

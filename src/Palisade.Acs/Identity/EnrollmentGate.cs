@@ -10,6 +10,13 @@ namespace Palisade.Acs.Identity;
 /// pending enrollment. Also raises the alert when a second party presents an id already bound to another way in.
 /// In memory and lock-protected; the <see cref="RegistrationSweeper"/> keeps the pending count true to the store.
 /// </summary>
+/// <remarks>
+/// The per-source rate counts registrations that do not complete: a source gets its registration back when the device
+/// completes enrollment (<see cref="Complete"/>), so a first-boot wave behind one address (a CGNAT, a staging line) is
+/// held only to that many registrations unfinished at once, while a source that leaves unfinished registrations
+/// behind is held to the rate. The total rate counts every registration, finished or not: it bounds how fast the
+/// store can grow with new ids, also for a party that completes enrollment of ids it invents.
+/// </remarks>
 public sealed class EnrollmentGate
 {
     /// <summary>The most source addresses whose registration rate is tracked at once (older ones are forgotten first).</summary>
@@ -50,8 +57,16 @@ public sealed class EnrollmentGate
     /// Whether the bootstrap-admitted device <paramref name="id"/> (<paramref name="known"/> its record, if any) from
     /// <paramref name="remote"/> may go on: null when it may, else the refusal.
     /// </summary>
-    public EnrollmentRefusal? Admit(DeviceId id, Device? known, IPAddress remote)
+    /// <param name="id">The device.</param>
+    /// <param name="known">Its stored record, if any.</param>
+    /// <param name="remote">Where it connects from.</param>
+    /// <param name="registered">
+    /// True when this admission counts as a new registration: the caller must then call <see cref="Withdraw"/> if the
+    /// device is not stored after all, or <see cref="Complete"/> once it completes enrollment.
+    /// </param>
+    public EnrollmentRefusal? Admit(DeviceId id, Device? known, IPAddress remote, out bool registered)
     {
+        registered = false;
         ArgumentNullException.ThrowIfNull(id);
         ArgumentNullException.ThrowIfNull(remote);
         if (known is { Credentials.Enrolled: true })
@@ -105,7 +120,42 @@ public sealed class EnrollmentGate
             _sources[source] = bucket with { Tokens = bucket.Tokens - 1 };
             _total = _total with { Tokens = _total.Tokens - 1 };
             Interlocked.Increment(ref _pending);
+            registered = true;
             return null;
+        }
+    }
+
+    /// <summary>A registration <see cref="Admit"/> counted stored nothing (its session never opened or never committed): all of it is given back.</summary>
+    public void Withdraw(IPAddress remote) => GiveBack(remote, total: true);
+
+    /// <summary>
+    /// The device of a registration <see cref="Admit"/> counted completed enrollment: its source gets the registration
+    /// back and it is no longer pending; the total rate keeps it (see the remarks on <see cref="EnrollmentGate"/>).
+    /// </summary>
+    public void Complete(IPAddress remote) => GiveBack(remote, total: false);
+
+    private void GiveBack(IPAddress remote, bool total)
+    {
+        ArgumentNullException.ThrowIfNull(remote);
+        lock (_lock)
+        {
+            var perMinute = _options.MaxRegistrationsPerSourcePerMinute;
+            var source = SourceKey(remote);
+            if (_sources.TryGetValue(source, out var bucket))
+            {
+                _sources[source] = bucket with { Tokens = Math.Min(perMinute, bucket.Tokens + 1) };
+            }
+
+            if (total)
+            {
+                _total = _total with { Tokens = Math.Min(TotalBurst, _total.Tokens + 1) };
+            }
+
+            if (Interlocked.Decrement(ref _pending) < 0)
+            {
+                // The sweep recounted in between: the registration was already out of the count.
+                Interlocked.Exchange(ref _pending, 0);
+            }
         }
     }
 

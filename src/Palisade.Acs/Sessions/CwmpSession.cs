@@ -65,6 +65,9 @@ public sealed class CwmpSession
     /// <summary>True over TLS.</summary>
     public bool Tls { get; }
 
+    /// <summary>Where the new registration this session counts against came from (null: the session made none); see <see cref="Identity.EnrollmentGate"/>.</summary>
+    internal System.Net.IPAddress? RegistrationSource { get; set; }
+
     /// <summary>What the session has learned and changed; committed at once when it ends.</summary>
     public SessionChanges Changes { get; }
 

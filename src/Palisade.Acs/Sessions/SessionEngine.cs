@@ -233,14 +233,16 @@ public sealed partial class SessionEngine : ICwmpEndpoint
 
         // Every session on the bootstrap credential passes the gate, also one not enrolled yet on the legacy plaintext port.
         var unenrolled = decision.Method == AuthMethods.Bootstrap;
-        if (unenrolled && _enrollment.Admit(id, known, request.Connection.RemoteAddress) is { } refusal)
-        {
-            return refusal.Status == 503 ? Busy(refusal.Reason) : Text(refusal.Status, "Forbidden: " + refusal.Reason + ".");
-        }
-
         if (!_shedder.TryAdmit(unenrolled))
         {
             return Busy(unenrolled ? "sessions of devices not enrolled yet at their share" : "sessions in flight at the limit");
+        }
+
+        var registered = false;
+        if (unenrolled && _enrollment.Admit(id, known, request.Connection.RemoteAddress, out registered) is { } refusal)
+        {
+            _shedder.Release(unenrolled);
+            return refusal.Status == 503 ? Busy(refusal.Reason) : Text(refusal.Status, "Forbidden: " + refusal.Reason + ".");
         }
 
         var now = _time.GetUtcNow();
@@ -249,10 +251,16 @@ public sealed partial class SessionEngine : ICwmpEndpoint
         var device = CertificateBinding.Apply(InformFacts.Apply(inform, known, id, now, CwmpVersions.ToText(version), remote, request.Connection.IsTls, decision.Method!), decision);
         var session = new CwmpSession(_pipeline, device, inform, decision, known is null, version, remote, request.Connection.IsTls);
         session.Changes.Known = known;
+        session.RegistrationSource = registered ? request.Connection.RemoteAddress : null;
         var sessionToken = _sessions.TryOpen(id.ToString(), session, unenrolled ? _options.UnenrolledSessionTimeout : null);
         if (sessionToken is null)
         {
             _shedder.Release(unenrolled);
+            if (registered)
+            {
+                _enrollment.Withdraw(request.Connection.RemoteAddress);
+            }
+
             Counters.ConcurrentRefused.Increment();
             return Busy("a session with this device is already open");
         }
@@ -401,6 +409,7 @@ public sealed partial class SessionEngine : ICwmpEndpoint
             }
         }
 
+        SettleRegistration(session, commit && committed);
         Counters.Record(outcome);
 
         // The access line's arguments cost a join and an escape per session: build them only when it is written.
@@ -411,6 +420,25 @@ public sealed partial class SessionEngine : ICwmpEndpoint
                 (long)Stopwatch.GetElapsedTime(session.StartedAt).TotalMilliseconds);
         }
         return committed;
+    }
+
+    // A registration this session made is settled once it ends: given back whole when nothing was stored, given back
+    // to its source when the device completed enrollment, kept (a pending registration) otherwise.
+    private void SettleRegistration(CwmpSession session, bool stored)
+    {
+        if (session.RegistrationSource is not { } source)
+        {
+            return;
+        }
+
+        if (!stored)
+        {
+            _enrollment.Withdraw(source);
+        }
+        else if (session.Changes.Device.Credentials.Enrolled)
+        {
+            _enrollment.Complete(source);
+        }
     }
 
     /// <summary>Drops the session's parameter writes from <paramref name="from"/> on that pass the device's bounds; flags the device and says why.</summary>

@@ -40,7 +40,7 @@ public sealed partial class CpeAgent
                 }
 
                 // The failed session's events stay pending (a connection request's do not) and are retried after the wait.
-                wait = outcome.RetryAfter ?? RetryWait(_retryCount);
+                wait = WaitAfter(outcome);
             }
             else
             {
@@ -52,6 +52,18 @@ public sealed partial class CpeAgent
                 return;
             }
         }
+    }
+
+    /// <summary>
+    /// How long to wait after a failed session: the session retry back-off (TR-069 §3.2.1.1), and never less than the
+    /// ACS's Retry-After when it shed the session with 503. A device shed again and again so backs off further each
+    /// time, as after any failed session, and a storm of them spreads out instead of coming back on the ACS's figure.
+    /// </summary>
+    public TimeSpan WaitAfter(SessionOutcome outcome)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        var backoff = RetryWait(_retryCount);
+        return outcome.RetryAfter is { } asked && asked > backoff ? asked : backoff;
     }
 
     /// <summary>The back-off before retry number <paramref name="retry"/> (TR-069 §3.2.1.1): random in [m·k^(n−1), m·k^n).</summary>

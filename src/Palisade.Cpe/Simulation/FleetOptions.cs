@@ -55,6 +55,9 @@ public sealed class FleetOptions
     /// </summary>
     public bool AllowTlsResume { get; set; } = true;
 
+    /// <summary>Each device's CWMPRetryMinimumWaitInterval in seconds (TR-069 §3.2.1.1): the first wait after a failed or shed session.</summary>
+    public int RetryMinimumWaitSeconds { get; set; } = 5;
+
     /// <summary>Connect every device to this address whatever the ACS URL's host (null: resolve it).</summary>
     public System.Net.IPAddress? ConnectTo { get; set; }
 }

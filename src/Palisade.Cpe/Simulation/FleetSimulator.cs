@@ -18,6 +18,7 @@ public sealed class FleetSimulator : IAsyncDisposable
     private readonly ILogger? _logger;
     private readonly List<CpeAgent> _agents = [];
     private readonly List<X509Certificate2> _certificates = [];
+    private int[] _served = [];
     private ConnectionRequestServer? _crServer;
 
     public FleetSimulator(FleetOptions options, ILogger? logger = null)
@@ -39,6 +40,7 @@ public sealed class FleetSimulator : IAsyncDisposable
             _crServer = await ConnectionRequestServer.StartAsync(address, 0, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 
+        _served = new int[_options.Devices];
         var width = Math.Max(6, (_options.FirstIndex + _options.Devices).ToString(CultureInfo.InvariantCulture).Length);
         for (var i = 0; i < _options.Devices; i++)
         {
@@ -58,6 +60,7 @@ public sealed class FleetSimulator : IAsyncDisposable
                 Connection = _options.Connection,
                 AllowTlsResume = _options.AllowTlsResume,
                 ConnectTo = _options.ConnectTo,
+                RetryMinimumWaitSeconds = _options.RetryMinimumWaitSeconds,
             };
             if (_options.ClientCertificates is { } issue)
             {
@@ -68,7 +71,15 @@ public sealed class FleetSimulator : IAsyncDisposable
 
             agentOptions.TrustedCas.AddRange(_options.TrustedCas);
             var agent = new CpeAgent(new CpeDataModel(template, identity), agentOptions, logger: _logger);
-            agent.SessionEnded += (_, outcome, elapsed) => Stats.Record(outcome.Success, outcome.ErrorKind, elapsed);
+            var index = i;
+            agent.SessionEnded += (_, outcome, elapsed) =>
+            {
+                Stats.Record(outcome.Success, outcome.ErrorKind, elapsed);
+                if (outcome.Success)
+                {
+                    Volatile.Write(ref _served[index], 1);
+                }
+            };
             _crServer?.Register(agent);
             _agents.Add(agent);
         }
@@ -86,7 +97,7 @@ public sealed class FleetSimulator : IAsyncDisposable
         var clock = Stopwatch.StartNew();
         var runs = _agents.Select(a => Task.Run(() => RunAgentAsync(a, stop.Token), CancellationToken.None)).ToList();
         await Task.WhenAll(runs).ConfigureAwait(false);
-        return Stats.Summarize(_agents.Count, clock.Elapsed, _options.Connection);
+        return Stats.Summarize(_agents.Count, clock.Elapsed, _options.Connection, _served.Sum());
     }
 
     public async ValueTask DisposeAsync()

@@ -11,10 +11,14 @@ public sealed class FleetStats
     private readonly ConcurrentDictionary<string, long> _errors = new(StringComparer.Ordinal);
     private long _sessions;
     private long _failures;
+    private long _shed;
 
     public long Sessions => Interlocked.Read(ref _sessions);
 
     public long Failures => Interlocked.Read(ref _failures);
+
+    /// <summary>Sessions the ACS shed with 503 (the device came back after its wait): load shedding, not an error.</summary>
+    public long Shed => Interlocked.Read(ref _shed);
 
     public IReadOnlyDictionary<string, long> ErrorsByKind => new SortedDictionary<string, long>(_errors, StringComparer.Ordinal);
 
@@ -24,6 +28,10 @@ public sealed class FleetStats
         {
             Interlocked.Increment(ref _sessions);
             _latency.RecordValue(Math.Max(1, (long)(elapsed.TotalMilliseconds * 1000)));
+        }
+        else if (errorKind == "busy")
+        {
+            Interlocked.Increment(ref _shed);
         }
         else
         {
@@ -35,10 +43,12 @@ public sealed class FleetStats
     /// <summary>Latency percentile in milliseconds.</summary>
     public double Percentile(double p) => _latency.TotalCount == 0 ? 0 : _latency.GetValueAtPercentile(p) / 1000.0;
 
-    public FleetSummary Summarize(int devices, TimeSpan elapsed, Agent.ConnectionMode connection = Agent.ConnectionMode.PerSession) => new(
+    public FleetSummary Summarize(int devices, TimeSpan elapsed, Agent.ConnectionMode connection = Agent.ConnectionMode.PerSession, int devicesServed = 0) => new(
         devices,
+        devicesServed,
         connection == Agent.ConnectionMode.Kept ? "kept" : "per-session",
         Sessions,
+        Shed,
         Failures,
         ErrorsByKind,
         elapsed.TotalSeconds > 0 ? Math.Round(Sessions / elapsed.TotalSeconds, 1) : 0,
@@ -47,10 +57,22 @@ public sealed class FleetStats
 }
 
 /// <summary>The result of a fleet run, as <c>--json</c> writes it.</summary>
+/// <param name="Devices">Devices simulated.</param>
+/// <param name="DevicesServed">Devices that completed at least one session.</param>
+/// <param name="Connection">per-session or kept.</param>
+/// <param name="Sessions">Sessions completed.</param>
+/// <param name="Shed">Sessions the ACS shed with 503 and Retry-After (the device retried): not counted in <paramref name="Errors"/>.</param>
+/// <param name="Errors">Sessions that failed otherwise.</param>
+/// <param name="ErrorsByKind">The failures by kind.</param>
+/// <param name="SessionsPerSecond">Completed sessions per second over the run.</param>
+/// <param name="LatencyMs">Session latency percentiles.</param>
+/// <param name="DurationSeconds">How long the run took.</param>
 public sealed record FleetSummary(
     int Devices,
+    int DevicesServed,
     string Connection,
     long Sessions,
+    long Shed,
     long Errors,
     IReadOnlyDictionary<string, long> ErrorsByKind,
     double SessionsPerSecond,

@@ -34,9 +34,10 @@ internal static class SimCommand
         connection.AcceptOnlyFromAmong("per-session", "kept");
         var certificates = new Option<string?>("--client-certificates-from") { Description = "Give each device a client certificate (subject CN OUI-ProductClass-SerialNumber) issued by the CA in this folder (ca.crt and ca.key, e.g. palisade-data/pki), as certificate-provisioned CPEs have; they need no password. A lab option: it reads the CA's private key." };
 
+        var retryWait = new Option<int>("--retry-minimum-wait") { Description = "Each device's CWMPRetryMinimumWaitInterval in seconds: the first wait after a failed or shed session, doubling after each further one (default 5).", DefaultValueFactory = _ => 5 };
         var command = new Command("sim", "Simulate a fleet of TR-069 CPEs against an ACS (Palisade or any other) and report sessions/s, latency and errors.")
         {
-            acs, devices, ca, model, profile, periodic, ramp, duration, bootstrap, bootstrapFile, json, prefix, first, cr, insecure, connection, certificates,
+            acs, devices, ca, model, profile, periodic, ramp, duration, bootstrap, bootstrapFile, json, prefix, first, cr, insecure, connection, certificates, retryWait,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -50,6 +51,11 @@ internal static class SimCommand
                 if (credentialText is not null && !BootstrapCredential.TryParse(credentialText, out credential))
                 {
                     throw new ArgumentException("The bootstrap credential must be USER:PASS.");
+                }
+
+                if (result.GetValue(retryWait) is < 1 or > 65_535)
+                {
+                    throw new ArgumentException("--retry-minimum-wait must be between 1 and 65535 seconds.");
                 }
 
                 var count = result.GetValue(devices);
@@ -78,6 +84,7 @@ internal static class SimCommand
                     InsecureSkipVerify = result.GetValue(insecure),
                     ConnectionRequestAddress = result.GetValue(cr) is { } address ? System.Net.IPAddress.Parse(address) : null,
                     Connection = CpeConfig.ParseConnection(result.GetValue(connection)!, "--connection"),
+                    RetryMinimumWaitSeconds = result.GetValue(retryWait),
                 };
                 foreach (var path in result.GetValue(ca) ?? [])
                 {
@@ -135,18 +142,19 @@ internal static class SimCommand
             var rate = (sessions - lastSessions) / Math.Max(0.001, (now - lastTime).TotalSeconds);
             (lastSessions, lastTime) = (sessions, now);
             var errors = string.Join(", ", stats.ErrorsByKind.Select(e => $"{e.Key}={e.Value}"));
-            Console.WriteLine($"[{now:hh\\:mm\\:ss}] sessions {sessions}  {rate:0.0}/s  p50 {stats.Percentile(50):0.0} ms  p99 {stats.Percentile(99):0.0} ms  errors {stats.Failures}{(errors.Length > 0 ? " (" + errors + ")" : string.Empty)}");
+            Console.WriteLine($"[{now:hh\\:mm\\:ss}] sessions {sessions}  {rate:0.0}/s  p50 {stats.Percentile(50):0.0} ms  p99 {stats.Percentile(99):0.0} ms  shed {stats.Shed}  errors {stats.Failures}{(errors.Length > 0 ? " (" + errors + ")" : string.Empty)}");
         }
     }
 
     private static void Print(FleetSummary summary)
     {
         var table = new Table().AddColumn("figure").AddColumn(new TableColumn("value").RightAligned());
-        table.AddRow("devices", summary.Devices.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        table.AddRow("devices (served)", $"{summary.Devices} ({summary.DevicesServed})");
         table.AddRow("connection", summary.Connection);
         table.AddRow("sessions", summary.Sessions.ToString(System.Globalization.CultureInfo.InvariantCulture));
         table.AddRow("sessions/s", summary.SessionsPerSecond.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture));
         table.AddRow("latency p50 / p95 / p99 (ms)", $"{summary.LatencyMs.P50:0.0} / {summary.LatencyMs.P95:0.0} / {summary.LatencyMs.P99:0.0}");
+        table.AddRow("shed (503 + Retry-After, retried)", summary.Shed.ToString(System.Globalization.CultureInfo.InvariantCulture));
         table.AddRow("errors", summary.Errors.ToString(System.Globalization.CultureInfo.InvariantCulture));
         foreach (var (kind, n) in summary.ErrorsByKind)
         {

@@ -88,6 +88,52 @@ public sealed class EnrollmentTests
     }
 
     [Fact]
+    public async Task A_first_boot_wave_behind_one_address_is_held_only_by_registrations_left_unfinished()
+    {
+        await using var h = EngineHarness.Create(authenticate: a => a.Enrollment.MaxRegistrationsPerSourcePerMinute = 3);
+
+        // Ten devices behind one address (a CGNAT, a staging line) each complete enrollment: the source's rate, which
+        // counts registrations that do not complete, never runs out.
+        for (var i = 0; i < 10; i++)
+        {
+            await h.EnrolledCpeAsync("SN-WAVE" + i, "198.51.100.7");
+        }
+
+        // Registrations left unfinished are what the source is held to: three, then 503 and nothing stored.
+        for (var i = 0; i < 3; i++)
+        {
+            await RefuseEnrollmentAsync(h.NewCpe("SN-JUNK" + i, "198.51.100.7"));
+        }
+
+        var refused = h.NewCpe("SN-JUNK3", "198.51.100.7");
+        Assert.Equal(503, (await refused.InformAsync("0 BOOTSTRAP")).Status);
+        Assert.Null(await h.Store.GetDeviceAsync(refused.Id, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_registration_shed_for_lack_of_a_session_slot_costs_its_source_nothing()
+    {
+        await using var h = EngineHarness.Create(
+            o => o.MaxUnenrolledSessionsInFlight = 1,
+            a => a.Enrollment.MaxRegistrationsPerSourcePerMinute = 2);
+        var first = h.NewCpe("SN-FIRST", "198.51.100.7");
+        Assert.Equal(200, (await first.InformAsync("0 BOOTSTRAP")).Status);
+
+        // The only bootstrap slot is taken: the second device is shed again and again, as a storm would shed it.
+        var second = h.NewCpe("SN-SECOND", "198.51.100.7");
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(503, (await second.InformAsync("0 BOOTSTRAP")).Status);
+        }
+
+        // Once the slot is free, it still has its registration: being shed spent none.
+        var set = await first.EmptyPostAsync();
+        Assert.Equal(204, (await first.AnswerAsync(set, new CwmpFault(9001))).Status);
+        await RefuseEnrollmentAsync(second);
+        Assert.NotNull(await h.Store.GetDeviceAsync(second.Id, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Registrations_pending_enrollment_are_bounded_and_expire_when_silent()
     {
         await using var h = EngineHarness.Create(authenticate: a =>

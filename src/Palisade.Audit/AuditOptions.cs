@@ -20,4 +20,29 @@ public sealed class AuditOptions
 
     /// <summary>Per-probe timeout.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The ACS's API (<c>https://host:7557/</c>); null: the target's host on port 7557.</summary>
+    public Uri? ApiUrl { get; init; }
+
+    /// <summary>An API key that may ask for connection requests (operator or admin), for the SSRF check.</summary>
+    public string? ApiKey { get; init; }
+
+    /// <summary>A viewer's API key, for the check that viewers see no secrets.</summary>
+    public string? ViewerKey { get; init; }
+
+    /// <summary>A CWMP credential (the bootstrap credential or a device's) to inform with as a CPE, for the SSRF check.</summary>
+    public string? DeviceUsername { get; init; }
+
+    public string? DevicePassword { get; init; }
+
+    /// <summary>Run checks that change the server's state for a while (the login lockout check). Off by default.</summary>
+    public bool DestructiveChecks { get; init; }
+
+    /// <summary>The account the lockout check signs in to (default <c>admin</c>), and its real password.</summary>
+    public string LoginUser { get; init; } = "admin";
+
+    public string? LoginPassword { get; init; }
+
+    /// <summary>The API URL the deployed-server checks use.</summary>
+    public Uri EffectiveApiUrl => ApiUrl ?? new UriBuilder(Uri.UriSchemeHttps, Target.Host, 7557, "/").Uri;
 }

@@ -51,7 +51,17 @@ public static class Auditor
             else
             {
                 await AcsAsync(http, options, findings, cancellationToken).ConfigureAwait(false);
+                await ApiExposureCheck.RunAsync(http, options, findings, cancellationToken).ConfigureAwait(false);
             }
+        }
+
+        if (options.Kind != "cpe")
+        {
+            // The checks of a deployed server through its API: a connection request may take the ACS's own timeout.
+            using var api = new HttpProbe(options, TimeSpan.FromSeconds(30));
+            await SsrfCheck.RunAsync(api, options, findings, cancellationToken).ConfigureAwait(false);
+            await SecretsCheck.RunAsync(api, options, findings, cancellationToken).ConfigureAwait(false);
+            await LockoutCheck.RunAsync(api, options, findings, cancellationToken).ConfigureAwait(false);
         }
 
         return [.. findings.OrderByDescending(f => f.Severity).ThenBy(f => f.Id, StringComparer.Ordinal)];

@@ -26,3 +26,8 @@ public sealed record Finding(string Id, Severity Severity, string Title, string 
 public sealed partial class FindingJson : JsonSerializerContext
 {
 }
+
+[JsonSerializable(typeof(Dictionary<string, string>))]
+internal sealed partial class AuditJson : JsonSerializerContext
+{
+}

@@ -9,8 +9,9 @@ internal sealed class HttpProbe : IDisposable
     private const int MaxBody = 64 * 1024;
     private readonly HttpClient _http;
 
-    public HttpProbe(AuditOptions options)
+    public HttpProbe(AuditOptions options, TimeSpan? timeout = null)
     {
+        ArgumentNullException.ThrowIfNull(options);
 #pragma warning disable CA2000 // The HttpClient owns the handler.
         var handler = new SocketsHttpHandler
         {
@@ -20,7 +21,7 @@ internal sealed class HttpProbe : IDisposable
             PooledConnectionLifetime = TimeSpan.Zero,
             SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = static (_, _, _, _) => true },
         };
-        _http = new HttpClient(handler, disposeHandler: true) { Timeout = options.Timeout };
+        _http = new HttpClient(handler, disposeHandler: true) { Timeout = timeout ?? options.Timeout };
 #pragma warning restore CA2000
     }
 
@@ -29,13 +30,20 @@ internal sealed class HttpProbe : IDisposable
         public IEnumerable<string> Challenges => Headers?.WwwAuthenticate.Select(h => h.ToString()) ?? [];
     }
 
-    public async Task<Reply> SendAsync(HttpMethod method, Uri url, byte[]? body, string? authorization, string? cookie, bool expectContinue, CancellationToken cancellationToken)
+    public Task<Reply> SendAsync(HttpMethod method, Uri url, byte[]? body, string? authorization, string? cookie, bool expectContinue, CancellationToken cancellationToken) =>
+        SendAsync(method, url, body, "text/xml", authorization, cookie, expectContinue, cancellationToken);
+
+    /// <summary>A JSON request to an API, with a bearer token when one is given.</summary>
+    public Task<Reply> SendJsonAsync(HttpMethod method, Uri url, string? json, string? bearer, CancellationToken cancellationToken) =>
+        SendAsync(method, url, json is null ? null : Encoding.UTF8.GetBytes(json), "application/json", bearer is null ? null : "Bearer " + bearer, null, false, cancellationToken);
+
+    private async Task<Reply> SendAsync(HttpMethod method, Uri url, byte[]? body, string contentType, string? authorization, string? cookie, bool expectContinue, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, url);
         if (body is not null)
         {
             request.Content = new ByteArrayContent(body);
-            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/xml");
+            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
         }
 
         if (authorization is not null)
@@ -85,11 +93,17 @@ internal sealed class HttpResponseHeaders
 
     public string? SetCookie { get; private set; }
 
+    public string? ContentType { get; private set; }
+
+    public TimeSpan? RetryAfter { get; private set; }
+
     public void CopyFrom(HttpResponseMessage response)
     {
         WwwAuthenticate.AddRange(response.Headers.WwwAuthenticate);
         Server = response.Headers.TryGetValues("Server", out var server) ? string.Join(' ', server) : null;
         PoweredBy = response.Headers.TryGetValues("X-Powered-By", out var powered) ? string.Join(' ', powered) : null;
         SetCookie = response.Headers.TryGetValues("Set-Cookie", out var cookies) ? cookies.First().Split(';')[0] : null;
+        ContentType = response.Content.Headers.ContentType?.MediaType;
+        RetryAfter = response.Headers.RetryAfter?.Delta;
     }
 }

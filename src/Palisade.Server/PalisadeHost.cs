@@ -170,7 +170,7 @@ public sealed class PalisadeHost : IAsyncDisposable
                 }
             }
 
-            requester = new Acs.ConnectionRequests.ConnectionRequester(anchors, options.ConnectionRequests, clock);
+            requester = new Acs.ConnectionRequests.ConnectionRequester(options.ConnectionRequestTargets, anchors, options.ConnectionRequests, clock, loggerFactory.CreateLogger("Palisade.ConnectionRequests"));
             var waiter = new Acs.Tasks.TaskWaiter();
             engine.TasksCommitted += waiter.OnCommitted;
             string? apiUrl = null;
@@ -178,6 +178,11 @@ public sealed class PalisadeHost : IAsyncDisposable
             {
                 (api, apiUrl) = await Api.ApiHost.StartAsync(options.Api, serverCertificate, store, requester, waiter, logging ?? DefaultLogging, clock, cancellationToken).ConfigureAwait(false);
             }
+
+            // A device may not point connection requests back at this ACS's own ports and addresses.
+            requester.AddOwnEndpoints(
+                [.. options.Listen, .. options.Api.Listen, .. options.EffectiveHostnames.Select(h => System.Net.IPAddress.TryParse(h, out var a) ? a : null).OfType<System.Net.IPAddress>()],
+                [.. urls.Append(apiUrl).OfType<string>().Select(u => new Uri(u.Replace("*", "localhost", StringComparison.Ordinal)).Port), options.CwmpPort, options.Api.Port, options.LegacyHttpPort ?? 0]);
 
             // Last, once both listeners are up: a start that fails (a port in use) must not leave an admin behind
             // whose one-time password nobody was shown (only its hash is stored).

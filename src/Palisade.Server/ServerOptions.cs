@@ -62,6 +62,9 @@ public sealed class ServerOptions
     /// <summary>How CPEs authenticate.</summary>
     public AuthenticationOptions Authentication { get; } = new();
 
+    /// <summary>Where connection requests may go (the CPE networks) and how often; their bounds are <see cref="ConnectionRequests"/>.</summary>
+    public Acs.ConnectionRequests.ConnectionRequestOptions ConnectionRequestTargets { get; } = new();
+
     /// <summary>The northbound API (its own bounds are <see cref="Api.ApiOptions.Limits"/>).</summary>
     public Api.ApiOptions Api { get; } = new();
 
@@ -127,5 +130,6 @@ public sealed class ServerOptions
         Cwmp.Validate();
         Api.Limits.Validate();
         ConnectionRequests.Validate();
+        ConnectionRequestTargets.Validate();
     }
 }

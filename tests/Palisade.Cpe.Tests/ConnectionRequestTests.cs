@@ -77,7 +77,7 @@ public sealed class ConnectionRequestTests : IAsyncLifetime
         var device = await DeviceAsync(_server, agent);
         Assert.Equal(udp.LocalEndPoint.ToString(), device.ConnectionRequest!.UdpAddress);
         var outcome = await _server.Host.ConnectionRequester.RequestAsync(device, CancellationToken.None);
-        Assert.Equal(Palisade.Acs.ConnectionRequests.ConnectionRequestResult.SentUdp, outcome.Result);
+        Assert.Equal(Palisade.Acs.ConnectionRequests.ConnectionRequestReason.UdpSent, outcome.Reason);
         await EventuallyAsync(() => Task.FromResult(udp.Accepted == 3), "the ACS's signed datagram");
     }
 

@@ -409,7 +409,8 @@ public sealed class ApiTests : IAsyncLifetime
         var path = $"api/v1/devices/{Uri.EscapeDataString(id.ToString())}";
 
         var refused = await SendAsync(HttpMethod.Post, path + "/connection-request", key);
-        Assert.Equal("refused", refused.Body["result"]!.GetValue<string>());
+        Assert.Equal("unreachable", refused.Body["result"]!.GetValue<string>());
+        Assert.Equal("basic-not-allowed", refused.Body["reason"]!.GetValue<string>());
         Assert.Equal(1, cpe.Requests);
 
         Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Put, path + "/tags/cr-basic-allowed", key)).Status);

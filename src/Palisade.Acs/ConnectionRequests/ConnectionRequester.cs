@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Palisade.Acs.Devices;
 using Palisade.Cwmp.ConnectionRequests;
 using Palisade.Security.Digest;
@@ -8,68 +10,65 @@ using Palisade.Security.Pki;
 
 namespace Palisade.Acs.ConnectionRequests;
 
-/// <summary>How a connection request went.</summary>
-public enum ConnectionRequestResult
-{
-    /// <summary>The CPE accepted it (HTTP 200/204) and will open a session.</summary>
-    Reached,
-
-    /// <summary>A UDP request was sent (UDP has no answer; the session shows whether it arrived).</summary>
-    SentUdp,
-
-    /// <summary>The CPE refused the credentials, or asked for Basic over plaintext.</summary>
-    Refused,
-
-    /// <summary>The CPE did not answer in time.</summary>
-    Timeout,
-
-    /// <summary>No route, connection refused, TLS failure.</summary>
-    Unreachable,
-
-    /// <summary>The device never reported a connection-request URL.</summary>
-    NoEndpoint,
-}
-
-/// <summary>The outcome with a one-line reason for the operator.</summary>
-public sealed record ConnectionRequestOutcome(ConnectionRequestResult Result, string Detail);
-
 /// <summary>
 /// Pokes a CPE so that it opens a session now (TR-069 §3.2.2): HTTP GET to its ConnectionRequestURL answered with
 /// Digest (Basic is never sent over plaintext), also to https URLs (certificate checked), or a signed UDP
 /// datagram (Annex G), sent three times, when the device reported a UDP address and HTTP cannot reach it.
+/// The device chooses the target, so every address is checked by <see cref="CpeAddressPolicy"/> and the socket is
+/// connected to the very address that was checked; no redirect is followed, no proxy used, no answer body read.
 /// </summary>
 public sealed class ConnectionRequester : IDisposable
 {
     private readonly HttpClient _http;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _lastReached = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly CpeAddressPolicy _policy;
+    private readonly DeviceAttemptLimiter _limiter;
     private long _reached;
     private long _refused;
     private long _timeouts;
     private long _unreachable;
     private long _udp;
+    private long _refusedAddresses;
+    private long _rateLimited;
 
-    public ConnectionRequester(X509Certificate2Collection? trustedCas = null, ConnectionRequesterLimits? limits = null, TimeProvider? time = null)
+    public ConnectionRequester(ConnectionRequestOptions options, X509Certificate2Collection? trustedCas = null, ConnectionRequesterLimits? limits = null, TimeProvider? time = null, ILogger? logger = null)
+        : this(options, trustedCas, limits, time, logger, null)
     {
+    }
+
+    internal ConnectionRequester(ConnectionRequestOptions options, X509Certificate2Collection? trustedCas, ConnectionRequesterLimits? limits, TimeProvider? time, ILogger? logger, Func<IReadOnlyCollection<IPAddress>>? interfaces)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
         _time = time ?? TimeProvider.System;
         limits = (limits ?? new ConnectionRequesterLimits()).Validate();
+        _logger = logger ?? NullLogger.Instance;
+        _policy = new CpeAddressPolicy(options.ParseNetworks(), _time, interfaces);
+        _limiter = new DeviceAttemptLimiter(options.PerDeviceBurst, options.PerDeviceInterval, _time);
         var anchors = trustedCas ?? [];
 #pragma warning disable CA2000 // The HttpClient owns and disposes the handler.
         var handler = new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
             UseCookies = false,
+            UseProxy = false,
             ConnectTimeout = limits.ConnectTimeout,
+            ConnectCallback = ConnectAsync,
+            MaxResponseHeadersLength = 16,
             PooledConnectionLifetime = TimeSpan.FromMinutes(1),
             SslOptions = Certificates.ServerAuthentication(anchors, insecure: false),
         };
-        // Only the status matters; a CPE cannot make the ACS buffer a large answer.
+
+        // Only the status line and headers are read; a CPE cannot make the ACS buffer a large answer.
         _http = new HttpClient(handler, disposeHandler: true) { Timeout = limits.Timeout, MaxResponseContentBufferSize = limits.MaxResponseBytes };
 #pragma warning restore CA2000
     }
 
     public long Reached => Interlocked.Read(ref _reached);
 
+    /// <summary>Requests the CPE answered but did not accept (credentials, Basic only, another status).</summary>
     public long Refused => Interlocked.Read(ref _refused);
 
     public long Timeouts => Interlocked.Read(ref _timeouts);
@@ -78,125 +77,239 @@ public sealed class ConnectionRequester : IDisposable
 
     public long UdpSent => Interlocked.Read(ref _udp);
 
+    /// <summary>Requests not sent because the address was refused (loopback, metadata, the ACS itself, outside the allow-list).</summary>
+    public long RefusedAddresses => Interlocked.Read(ref _refusedAddresses);
+
+    /// <summary>Requests not sent because the device had too many lately.</summary>
+    public long RateLimited => Interlocked.Read(ref _rateLimited);
+
     /// <summary>When <paramref name="id"/> last accepted a connection request (since this process started).</summary>
     public DateTimeOffset? LastReached(DeviceId id) => _lastReached.TryGetValue(id.ToString(), out var at) ? at : null;
 
     /// <summary>The device tag that lets connection requests use Basic when the CPE offers nothing else (over https only).</summary>
     public const string AllowBasicTag = "cr-basic-allowed";
 
+    /// <summary>
+    /// Tells the requester the addresses and ports the ACS itself answers on, once its listeners are up: requests to
+    /// those ports on loopback or on the ACS's own addresses are refused even where the allow-list opens the address.
+    /// </summary>
+    public void AddOwnEndpoints(IEnumerable<IPAddress> addresses, IEnumerable<int> ports) => _policy.AddOwn(addresses, ports);
+
     /// <summary>Asks <paramref name="device"/> to open a session. <paramref name="allowBasic"/>: the device is tagged <see cref="AllowBasicTag"/>.</summary>
     public async Task<ConnectionRequestOutcome> RequestAsync(Device device, CancellationToken cancellationToken, bool allowBasic = false)
     {
         ArgumentNullException.ThrowIfNull(device);
         var endpoint = device.ConnectionRequest;
+        var name = device.Id.ToString();
         if (endpoint is null || (string.IsNullOrEmpty(endpoint.Url) && string.IsNullOrEmpty(endpoint.UdpAddress)))
         {
-            return new(ConnectionRequestResult.NoEndpoint, "the device has not reported a connection-request URL");
+            return Count(name, ConnectionRequestOutcome.Of(ConnectionRequestReason.NoEndpoint));
         }
 
-        ConnectionRequestOutcome outcome;
+        if (!_limiter.TryTake(name))
+        {
+            ConnectionRequestLog.RateLimited(_logger, name);
+            return Count(name, ConnectionRequestOutcome.Of(ConnectionRequestReason.RateLimited));
+        }
+
+        ConnectionRequestOutcome? outcome = null;
         if (!string.IsNullOrEmpty(endpoint.Url) && Uri.TryCreate(endpoint.Url, UriKind.Absolute, out var url) && url.Scheme is "http" or "https")
         {
-            outcome = await HttpAsync(url, endpoint.Username, endpoint.Password, allowBasic, cancellationToken).ConfigureAwait(false);
+            outcome = ConnectionRequestOutcome.Of(await HttpAsync(name, url, endpoint.Username, endpoint.Password, allowBasic, cancellationToken).ConfigureAwait(false));
             if (outcome.Result == ConnectionRequestResult.Reached)
             {
-                _lastReached[device.Id.ToString()] = _time.GetUtcNow();
+                _lastReached[name] = _time.GetUtcNow();
             }
 
-            if (outcome.Result is not (ConnectionRequestResult.Unreachable or ConnectionRequestResult.Timeout) || string.IsNullOrEmpty(endpoint.UdpAddress))
+            if (outcome.Reason is not (ConnectionRequestReason.ConnectFailed or ConnectionRequestReason.Timeout or ConnectionRequestReason.RefusedAddress) || string.IsNullOrEmpty(endpoint.UdpAddress))
             {
-                return Count(outcome);
+                return Count(name, outcome);
             }
         }
 
-        outcome = await UdpAsync(endpoint, cancellationToken).ConfigureAwait(false);
-        return Count(outcome);
+        var udp = ConnectionRequestOutcome.Of(await UdpAsync(name, endpoint, cancellationToken).ConfigureAwait(false));
+
+        // A UDP address that is no use does not hide why HTTP failed.
+        return Count(name, outcome is not null && udp.Reason is ConnectionRequestReason.NoEndpoint ? outcome : udp);
     }
 
     public void Dispose() => _http.Dispose();
 
-    private ConnectionRequestOutcome Count(ConnectionRequestOutcome outcome)
+    private ConnectionRequestOutcome Count(string device, ConnectionRequestOutcome outcome)
     {
-        switch (outcome.Result)
+        switch (outcome.Reason)
         {
-            case ConnectionRequestResult.Reached: Interlocked.Increment(ref _reached); break;
-            case ConnectionRequestResult.Refused: Interlocked.Increment(ref _refused); break;
-            case ConnectionRequestResult.Timeout: Interlocked.Increment(ref _timeouts); break;
-            case ConnectionRequestResult.Unreachable: Interlocked.Increment(ref _unreachable); break;
-            case ConnectionRequestResult.SentUdp: Interlocked.Increment(ref _udp); break;
+            case ConnectionRequestReason.Accepted: Interlocked.Increment(ref _reached); break;
+            case ConnectionRequestReason.UdpSent: Interlocked.Increment(ref _udp); break;
+            case ConnectionRequestReason.Timeout: Interlocked.Increment(ref _timeouts); break;
+            case ConnectionRequestReason.RefusedAddress: Interlocked.Increment(ref _refusedAddresses); break;
+            case ConnectionRequestReason.RateLimited: Interlocked.Increment(ref _rateLimited); break;
+            case ConnectionRequestReason.AuthFailed or ConnectionRequestReason.BasicNotAllowed or ConnectionRequestReason.NoCredentials or ConnectionRequestReason.Rejected:
+                Interlocked.Increment(ref _refused);
+                break;
+            case ConnectionRequestReason.ConnectFailed or ConnectionRequestReason.TlsFailed: Interlocked.Increment(ref _unreachable); break;
         }
 
+        ConnectionRequestLog.Outcome(_logger, device, outcome.Result, outcome.Reason);
         return outcome;
     }
 
-    private async Task<ConnectionRequestOutcome> HttpAsync(Uri url, string? username, string? password, bool allowBasic, CancellationToken cancellationToken)
+    private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    {
+        // Resolve once, check every address, connect only to a checked one: a name that resolves differently a
+        // moment later (DNS rebinding) never gets a second look-up.
+        var host = context.DnsEndPoint.Host.TrimStart('[').TrimEnd(']');
+        var port = context.DnsEndPoint.Port;
+        var addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false);
+        foreach (var address in addresses)
+        {
+            var verdict = _policy.Check(address, port);
+            if (verdict != AddressVerdict.Allowed)
+            {
+                throw new AddressRefusedException(address, verdict);
+            }
+        }
+
+        SocketException? last = null;
+        foreach (var address in addresses)
+        {
+            Socket? socket = null;
+            try
+            {
+                socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+                socket.NoDelay = true;
+                await socket.ConnectAsync(new IPEndPoint(address, port), cancellationToken).ConfigureAwait(false);
+                var stream = new NetworkStream(socket, ownsSocket: true);
+                socket = null;
+                return stream;
+            }
+            catch (SocketException e)
+            {
+                last = e;
+            }
+            finally
+            {
+                socket?.Dispose();
+            }
+        }
+
+        throw last ?? new SocketException((int)SocketError.HostNotFound);
+    }
+
+    private async Task<ConnectionRequestReason> HttpAsync(string device, Uri url, string? username, string? password, bool allowBasic, CancellationToken cancellationToken)
     {
         try
         {
-            using var first = await _http.GetAsync(url, cancellationToken).ConfigureAwait(false);
+            using var first = await SendAsync(url, null, cancellationToken).ConfigureAwait(false);
             if (first.StatusCode is HttpStatusCode.OK or HttpStatusCode.NoContent)
             {
-                return new(ConnectionRequestResult.Reached, "the CPE accepted without authentication (it should not)");
+                return ConnectionRequestReason.Accepted;
             }
 
             if (first.StatusCode != HttpStatusCode.Unauthorized)
             {
-                return new(first.StatusCode == HttpStatusCode.ServiceUnavailable ? ConnectionRequestResult.Timeout : ConnectionRequestResult.Refused, $"the CPE answered {(int)first.StatusCode}");
+                return ConnectionRequestReason.Rejected;
             }
 
             var challenge = DigestClient.PickChallenge(first.Headers.WwwAuthenticate.Select(h => h.ToString()));
             if (challenge is null)
             {
                 var basicOffered = first.Headers.WwwAuthenticate.Any(h => h.Scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase));
-                if (!basicOffered || !allowBasic || url.Scheme != Uri.UriSchemeHttps || username is null || password is null)
+                if (!basicOffered)
                 {
-                    return new(ConnectionRequestResult.Refused, basicOffered
-                        ? $"the CPE offers only Basic, which is sent only over https to devices tagged '{AllowBasicTag}'"
-                        : "the CPE offers no Digest challenge");
+                    return ConnectionRequestReason.AuthFailed;
                 }
 
-                using var basic = new HttpRequestMessage(HttpMethod.Get, url);
-                basic.Headers.TryAddWithoutValidation("Authorization", BasicCredentials.Header(username, password));
-                using var basicReply = await _http.SendAsync(basic, cancellationToken).ConfigureAwait(false);
-                return basicReply.StatusCode is HttpStatusCode.OK or HttpStatusCode.NoContent
-                    ? new(ConnectionRequestResult.Reached, "the CPE accepted the request (Basic over https, allowed for this device)")
-                    : new(ConnectionRequestResult.Refused, $"the CPE answered {(int)basicReply.StatusCode} to the Basic credentials");
+                if (!allowBasic || url.Scheme != Uri.UriSchemeHttps)
+                {
+                    return ConnectionRequestReason.BasicNotAllowed;
+                }
+
+                if (username is null || password is null)
+                {
+                    return ConnectionRequestReason.NoCredentials;
+                }
+
+                using var basicReply = await SendAsync(url, BasicCredentials.Header(username, password), cancellationToken).ConfigureAwait(false);
+                return Answer(basicReply.StatusCode);
             }
 
             if (username is null || password is null)
             {
-                return new(ConnectionRequestResult.Refused, "no connection-request credentials are stored for this device");
+                return ConnectionRequestReason.NoCredentials;
             }
 
-            using var request = new HttpRequestMessage(HttpMethod.Get, url);
-            request.Headers.TryAddWithoutValidation("Authorization", new DigestClient(username, password).Authorize(challenge, "GET", url.PathAndQuery));
-            using var second = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            return second.StatusCode is HttpStatusCode.OK or HttpStatusCode.NoContent
-                ? new(ConnectionRequestResult.Reached, "the CPE accepted the request")
-                : second.StatusCode == HttpStatusCode.ServiceUnavailable
-                    ? new(ConnectionRequestResult.Timeout, "the CPE is rate-limiting connection requests (503)")
-                    : new(ConnectionRequestResult.Refused, $"the CPE answered {(int)second.StatusCode} to the Digest credentials");
+            using var second = await SendAsync(url, new DigestClient(username, password).Authorize(challenge, "GET", url.PathAndQuery), cancellationToken).ConfigureAwait(false);
+            return Answer(second.StatusCode);
         }
         catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return new(ConnectionRequestResult.Timeout, "the CPE did not answer in time");
+            return ConnectionRequestReason.Timeout;
         }
         catch (HttpRequestException e)
         {
-            return new(ConnectionRequestResult.Unreachable, e.Message);
+            return Failure(device, e);
         }
     }
 
-    private async Task<ConnectionRequestOutcome> UdpAsync(ConnectionRequestEndpoint endpoint, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendAsync(Uri url, string? authorization, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        if (authorization is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Authorization", authorization);
+        }
+
+        // Only the status line and headers matter: the body is never read.
+        return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static ConnectionRequestReason Answer(HttpStatusCode status) => status switch
+    {
+        HttpStatusCode.OK or HttpStatusCode.NoContent => ConnectionRequestReason.Accepted,
+        HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => ConnectionRequestReason.AuthFailed,
+        _ => ConnectionRequestReason.Rejected,
+    };
+
+    private ConnectionRequestReason Failure(string device, HttpRequestException e)
+    {
+        for (Exception? inner = e; inner is not null; inner = inner.InnerException)
+        {
+            switch (inner)
+            {
+                case AddressRefusedException refused:
+                    ConnectionRequestLog.RefusedAddress(_logger, device, refused.Address.ToString(), refused.Verdict);
+                    return ConnectionRequestReason.RefusedAddress;
+                case OperationCanceledException or TimeoutException:
+                    return ConnectionRequestReason.Timeout;
+            }
+        }
+
+        return e.HttpRequestError switch
+        {
+            HttpRequestError.SecureConnectionError => ConnectionRequestReason.TlsFailed,
+            HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError => ConnectionRequestReason.ConnectFailed,
+            _ => ConnectionRequestReason.Rejected,
+        };
+    }
+
+    private async Task<ConnectionRequestReason> UdpAsync(string device, ConnectionRequestEndpoint endpoint, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(endpoint.UdpAddress) || !IPEndPoint.TryParse(endpoint.UdpAddress, out var target) || target.Port == 0)
         {
-            return new(ConnectionRequestResult.Unreachable, "the connection-request URL cannot be reached and no usable UDP address is known");
+            return ConnectionRequestReason.NoEndpoint;
+        }
+
+        var verdict = _policy.Check(target.Address, target.Port);
+        if (verdict != AddressVerdict.Allowed)
+        {
+            ConnectionRequestLog.RefusedAddress(_logger, device, target.Address.ToString(), verdict);
+            return ConnectionRequestReason.RefusedAddress;
         }
 
         if (endpoint.Username is null || endpoint.Password is null)
         {
-            return new(ConnectionRequestResult.Refused, "no connection-request credentials are stored for this device");
+            return ConnectionRequestReason.NoCredentials;
         }
 
         using var socket = new UdpClient(target.AddressFamily);
@@ -209,6 +322,6 @@ public sealed class ConnectionRequester : IDisposable
             await Task.Delay(TimeSpan.FromMilliseconds(200), _time, cancellationToken).ConfigureAwait(false);
         }
 
-        return new(ConnectionRequestResult.SentUdp, $"three signed UDP datagrams sent to {endpoint.UdpAddress}");
+        return ConnectionRequestReason.UdpSent;
     }
 }

@@ -177,7 +177,7 @@ public sealed class DeviceService(IDeviceRegistry store, ConnectionRequester req
         caller.Demand(Permission.ConnectionRequest);
         var device = await ScopedReads.DeviceAsync(store, caller, id, cancellationToken).ConfigureAwait(false);
         var outcome = await PokeAsync(device, cancellationToken).ConfigureAwait(false);
-        await audit.RecordAsync(caller, "device.connection-request", device.Id.ToString(), new JsonObject { ["result"] = outcome.Result.ToString() }).ConfigureAwait(false);
+        await audit.RecordAsync(caller, "device.connection-request", device.Id.ToString(), new JsonObject { ["result"] = outcome.Result.ToString(), ["reason"] = outcome.Reason.ToString() }).ConfigureAwait(false);
         return outcome;
     }
 

@@ -46,7 +46,7 @@ public sealed class TaskService(ITaskStore store, IDeviceRegistry registry, Devi
             poke = await devices.PokeAsync(device, cancellationToken).ConfigureAwait(false);
         }
 
-        if (request.TimeoutSeconds > 0 && poke is null or { Result: ConnectionRequestResult.Reached or ConnectionRequestResult.SentUdp })
+        if (request.TimeoutSeconds > 0 && poke is null or { Result: ConnectionRequestResult.Reached })
         {
             await waiter.WaitAsync(task.Id, TimeSpan.FromSeconds(request.TimeoutSeconds), cancellationToken).ConfigureAwait(false);
         }

@@ -121,6 +121,13 @@ internal static class ApiJson
         ["hash"] = e.Hash,
     };
 
+    /// <summary>A connection request's outcome: reached or unreachable and a fixed reason, never what the target answered.</summary>
+    public static JsonObject ConnectionRequest(Acs.ConnectionRequests.ConnectionRequestOutcome o) => new()
+    {
+        ["result"] = System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(o.Result.ToString()),
+        ["reason"] = System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(o.Reason.ToString()),
+    };
+
     public static Microsoft.AspNetCore.Http.IResult Ok(JsonNode node, int status = 200) =>
         Microsoft.AspNetCore.Http.Results.Text(node.ToJsonString(), "application/json", System.Text.Encoding.UTF8, status);
 }

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -52,7 +51,7 @@ internal static class DevicesEndpoints
         api.MapPost("/devices/{id}/connection-request", (HttpContext c, string id) => Endpoint.Run(c, Permission.ConnectionRequest, async caller =>
         {
             var outcome = await devices.RequestConnectionAsync(caller, id, c.RequestAborted).ConfigureAwait(false);
-            return ApiJson.Ok(new JsonObject { ["result"] = JsonNamingPolicy.KebabCaseLower.ConvertName(outcome.Result.ToString()), ["detail"] = outcome.Detail });
+            return ApiJson.Ok(ApiJson.ConnectionRequest(outcome));
         }));
         api.MapGet("/stats", (Delegate)((HttpContext c) => Endpoint.Run(c, Permission.ReadDevices, async caller =>
         {

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -26,7 +25,7 @@ internal static class TasksEndpoints
             var body = ApiJson.Task(outcome.Task);
             if (outcome.ConnectionRequest is { } poke)
             {
-                body["connectionRequest"] = new JsonObject { ["result"] = JsonNamingPolicy.KebabCaseLower.ConvertName(poke.Result.ToString()), ["detail"] = poke.Detail };
+                body["connectionRequest"] = ApiJson.ConnectionRequest(poke);
             }
 
             return ApiJson.Ok(body, outcome.Task.Status == DeviceTaskStatus.Queued ? 202 : 200);

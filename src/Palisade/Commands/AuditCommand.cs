@@ -17,16 +17,28 @@ internal static class AuditCommand
         var failOn = new Option<Severity>("--fail-on") { Description = "Exit with status 1 when a finding is at or above this severity (default high).", DefaultValueFactory = _ => Severity.High };
         var user = new Option<string?>("--username") { Description = "Credentials to test Digest replay with (optional)." };
         var password = new Option<string?>("--password") { Description = "The password for --username (prefer PALISADE_AUDIT_PASSWORD)." };
+        var apiUrl = new Option<string?>("--api-url") { Description = "The ACS's API (default https://TARGET-HOST:7557/), for the checks of a deployed server." };
+        var apiKey = new Option<string?>("--api-key") { Description = "An operator or admin API key: lets the SSRF check ask for a connection request (prefer PALISADE_AUDIT_API_KEY)." };
+        var viewerKey = new Option<string?>("--viewer-key") { Description = "A viewer's API key: checks that viewers read no passwords or passphrases (prefer PALISADE_AUDIT_VIEWER_KEY)." };
+        var deviceCredential = new Option<string?>("--device-credential") { Description = "user:password of a CWMP credential (the bootstrap credential) to inform with as a CPE for the SSRF check (prefer PALISADE_AUDIT_DEVICE_CREDENTIAL)." };
+        var destructive = new Option<bool>("--destructive-checks") { Description = "Also run checks that change the server's state: wrong passwords for --login-user, which may lock that account for a while." };
+        var loginUser = new Option<string>("--login-user") { Description = "The account the lockout check uses (default admin).", DefaultValueFactory = _ => "admin" };
+        var loginPassword = new Option<string?>("--login-password") { Description = "Its real password (prefer PALISADE_AUDIT_LOGIN_PASSWORD)." };
         var command = new Command("audit", """
             Probe one ACS or CPE connection-request endpoint for the weaknesses found in real TR-069 deployments:
             plaintext HTTP, old TLS versions and weak ciphers, bad certificates, CWMP without authentication, Basic over
             plaintext, Digest without qop or accepting replays, sessions without an Inform, XML DTDs and external
             entities, oversize bodies, verbose banners and stack traces; for CPEs also missing rate limiting.
+            Against a deployed ACS also: the API answering on the CWMP port or on the address CPEs use; with
+            --device-credential and --api-key, connection requests a CPE can aim at loopback or the metadata address
+            (run it on the ACS's host: it informs as a CPE PALAUDIT… and listens on 127.0.0.1); with --viewer-key,
+            secrets readable by viewers; with --destructive-checks and --login-password, whether wrong passwords
+            from a stranger lock the account.
             It only probes the target it is given, with a bounded number of requests (about 40), each bounded in size
             (8 MiB at most) and time (5 s); the XML probes use a harmless canary entity and never read a file.
             """)
         {
-            target, kind, ca, json, failOn, user, password,
+            target, kind, ca, json, failOn, user, password, apiUrl, apiKey, viewerKey, deviceCredential, destructive, loginUser, loginPassword,
         };
         command.SetAction(async (r, ct) =>
         {
@@ -36,8 +48,31 @@ internal static class AuditCommand
                 return 2;
             }
 
+            var credential = r.GetValue(deviceCredential) ?? Environment.GetEnvironmentVariable("PALISADE_AUDIT_DEVICE_CREDENTIAL");
+            var colon = credential?.IndexOf(':', StringComparison.Ordinal) ?? -1;
+            if (credential is not null && colon <= 0)
+            {
+                AnsiConsole.MarkupLine("[red]palisade audit: --device-credential is user:password.[/]");
+                return 2;
+            }
+
+            Uri? api = null;
+            if (r.GetValue(apiUrl) is { } apiText && (!Uri.TryCreate(apiText, UriKind.Absolute, out api) || api.Scheme is not ("http" or "https")))
+            {
+                AnsiConsole.MarkupLine("[red]palisade audit: --api-url must be an absolute http:// or https:// URL.[/]");
+                return 2;
+            }
+
             var options = new AuditOptions
             {
+                ApiUrl = api,
+                ApiKey = r.GetValue(apiKey) ?? Environment.GetEnvironmentVariable("PALISADE_AUDIT_API_KEY"),
+                ViewerKey = r.GetValue(viewerKey) ?? Environment.GetEnvironmentVariable("PALISADE_AUDIT_VIEWER_KEY"),
+                DeviceUsername = credential?[..colon],
+                DevicePassword = credential?[(colon + 1)..],
+                DestructiveChecks = r.GetValue(destructive),
+                LoginUser = r.GetValue(loginUser) ?? "admin",
+                LoginPassword = r.GetValue(loginPassword) ?? Environment.GetEnvironmentVariable("PALISADE_AUDIT_LOGIN_PASSWORD"),
                 Target = url,
                 Kind = r.GetValue(kind) == "cpe" ? "cpe" : "acs",
                 Username = r.GetValue(user),

@@ -18,6 +18,7 @@ internal static class ServeCommand
         var apiPort = new Option<int?>("--api-port") { Description = "Northbound API port, HTTPS (default 7557; 0 picks a free one; -1 turns the API off). Env PALISADE_API_PORT." };
         var apiListen = new Option<string[]>("--api-listen") { Description = "Address the API listens on; repeat for several. Default 127.0.0.1 only, whatever --listen says: the API (logins, keys, users) is not exposed where CPEs connect unless named here. Env PALISADE_API_LISTEN (comma-separated).", AllowMultipleArgumentsPerToken = true };
         var acsUrlAllow = new Option<string[]>("--acs-url-allow") { Description = "Host a device's ManagementServer.URL may be set to through the API. Repeatable. Default: the --hostname names. Env PALISADE_ACS_URL_ALLOW.", AllowMultipleArgumentsPerToken = true };
+        var cpeNetwork = new Option<string[]>("--cpe-network") { Description = "A network (CIDR) of CPEs that connection requests may go to; repeat for several. Default: any address but loopback, link-local/metadata and this ACS's own. Env PALISADE_CPE_NETWORKS (comma-separated).", AllowMultipleArgumentsPerToken = true };
         var hostname = new Option<string[]>("--hostname") { Description = "Host name or IP address CPEs use to reach this ACS; the generated server certificate covers each. Repeatable. Default localhost and 127.0.0.1. Env PALISADE_HOSTNAME.", AllowMultipleArgumentsPerToken = true };
         var insecure = new Option<bool>("--insecure-http") { Description = "Serve CWMP over plaintext HTTP instead of HTTPS. INSECURE: passwords and configuration travel readable; every device is recorded as plaintext. For labs and legacy CPEs only." };
         var legacyHttp = new Option<int?>("--legacy-http-port") { Description = "Also serve CWMP over plaintext HTTP on this port, beside TLS, for legacy devices until the moveToHttps task has moved them (palisade posture lists them). Env PALISADE_LEGACY_HTTP_PORT." };
@@ -34,7 +35,7 @@ internal static class ServeCommand
         var limit = new Option<string[]>("--limit") { Description = "Set a bound: NAME=VALUE, repeatable. Env PALISADE_LIMITS (comma-separated NAME=VALUE); file key limits ({\"NAME\": VALUE}). Each is checked at start. The bounds and their defaults:\n" + LimitSettings.Describe(), AllowMultipleArgumentsPerToken = true };
         var showSecrets = new Option<bool>("--show-secrets-once") { Description = "Also print a new admin password and a new bootstrap credential in the start banner. Off by default: they are written only to owner-only files in the data folder (admin-password, bootstrap-credential), whose paths are printed, because service managers keep stdout in their logs." };
         var logLevel = new Option<Microsoft.Extensions.Logging.LogLevel?>("--log-level") { Description = "Trace, Debug, Information (default: one line per session), Warning, Error." };
-        var config = new Option<string?>("--config") { Description = "A JSON settings file (keys: data, listen, cwmpPort, apiPort, apiListen, acsUrlAllow, hostnames, insecureHttp, legacyHttpPort, tlsCert, tlsKey, clientCa, allowBasic, digestSha256Only, disableEnrollment, enrollAllow, bootstrapCredential, sessionTimeoutSeconds, maxSessionsInFlight, taskHistoryDays, limits). Environment and command line override it." };
+        var config = new Option<string?>("--config") { Description = "A JSON settings file (keys: data, listen, cwmpPort, apiPort, apiListen, acsUrlAllow, cpeNetworks, hostnames, insecureHttp, legacyHttpPort, tlsCert, tlsKey, clientCa, allowBasic, digestSha256Only, disableEnrollment, enrollAllow, bootstrapCredential, sessionTimeoutSeconds, maxSessionsInFlight, taskHistoryDays, limits). Environment and command line override it." };
 
         var command = new Command("serve", """
             Run the ACS: the CWMP endpoint for CPEs, over TLS with a private CA by default.
@@ -44,7 +45,7 @@ internal static class ServeCommand
             (never on the command line, where other users could read it).
             """)
         {
-            data, listen, port, apiPort, apiListen, acsUrlAllow, hostname, insecure, legacyHttp, tlsCert, tlsKey, clientCa, allowBasic, sha256Only, enrollAllow, noEnroll, timeout, maxSessions, taskHistory, limit, showSecrets, logLevel, config,
+            data, listen, port, apiPort, apiListen, acsUrlAllow, cpeNetwork, hostname, insecure, legacyHttp, tlsCert, tlsKey, clientCa, allowBasic, sha256Only, enrollAllow, noEnroll, timeout, maxSessions, taskHistory, limit, showSecrets, logLevel, config,
         };
 
         command.SetAction(async (result, cancellationToken) =>
@@ -67,6 +68,7 @@ internal static class ServeCommand
                     ApiPort = result.GetValue(apiPort),
                     ApiListen = NonEmpty(result.GetValue(apiListen)),
                     AcsUrlAllow = NonEmpty(result.GetValue(acsUrlAllow)),
+                    CpeNetworks = NonEmpty(result.GetValue(cpeNetwork)),
                     Hostnames = NonEmpty(result.GetValue(hostname)),
                     InsecureHttp = result.GetValue(insecure) ? true : null,
                     LegacyHttpPort = result.GetValue(legacyHttp),

@@ -25,6 +25,8 @@ internal sealed class ServeSettings
 
     public List<string>? AcsUrlAllow { get; set; }
 
+    public List<string>? CpeNetworks { get; set; }
+
     public List<string>? Hostnames { get; set; }
 
     public bool? InsecureHttp { get; set; }
@@ -86,6 +88,7 @@ internal sealed class ServeSettings
             ApiPort = Int("PALISADE_API_PORT", get("PALISADE_API_PORT")),
             ApiListen = List(get("PALISADE_API_LISTEN")),
             AcsUrlAllow = List(get("PALISADE_ACS_URL_ALLOW")),
+            CpeNetworks = List(get("PALISADE_CPE_NETWORKS")),
             Hostnames = List(get("PALISADE_HOSTNAME")),
             InsecureHttp = Bool("PALISADE_INSECURE_HTTP", get("PALISADE_INSECURE_HTTP")),
             LegacyHttpPort = Int("PALISADE_LEGACY_HTTP_PORT", get("PALISADE_LEGACY_HTTP_PORT")),
@@ -113,6 +116,7 @@ internal sealed class ServeSettings
         ApiPort = over.ApiPort ?? ApiPort,
         ApiListen = over.ApiListen ?? ApiListen,
         AcsUrlAllow = over.AcsUrlAllow ?? AcsUrlAllow,
+        CpeNetworks = over.CpeNetworks ?? CpeNetworks,
         Hostnames = over.Hostnames ?? Hostnames,
         InsecureHttp = over.InsecureHttp ?? InsecureHttp,
         LegacyHttpPort = over.LegacyHttpPort ?? LegacyHttpPort,
@@ -171,6 +175,11 @@ internal sealed class ServeSettings
         foreach (var host in AcsUrlAllow ?? [])
         {
             options.Api.AcsUrlAllowList.Add(host);
+        }
+
+        foreach (var network in CpeNetworks ?? [])
+        {
+            options.ConnectionRequestTargets.AllowedNetworks.Add(network);
         }
 
         foreach (var name in Hostnames ?? [])

@@ -1,0 +1,15 @@
+namespace Palisade.Acs.ConnectionRequests;
+
+/// <summary>
+/// How a connection request went, as far as the API reports it: never more than this and a fixed
+/// <see cref="ConnectionRequestReason"/>, because the target was chosen by the device and what answered there is not
+/// the caller's business (docs/security.md, "Connection requests").
+/// </summary>
+public enum ConnectionRequestResult
+{
+    /// <summary>The CPE accepted it (HTTP 200/204), or the signed UDP datagrams went out (UDP has no answer).</summary>
+    Reached,
+
+    /// <summary>It did not get through; the reason says in which way.</summary>
+    Unreachable,
+}

@@ -63,7 +63,7 @@ public sealed class ServerOptions
     public AuthenticationOptions Authentication { get; } = new();
 
     /// <summary>Where connection requests may go (the CPE networks) and how often; their bounds are <see cref="ConnectionRequests"/>.</summary>
-    public Acs.ConnectionRequests.ConnectionRequestOptions ConnectionRequestTargets { get; } = new();
+    public ConnectionRequestOptions ConnectionRequestTargets { get; } = new();
 
     /// <summary>The northbound API (its own bounds are <see cref="Api.ApiOptions.Limits"/>).</summary>
     public Api.ApiOptions Api { get; } = new();

@@ -58,6 +58,9 @@ public sealed class FleetOptions
     /// <summary>Each device's CWMPRetryMinimumWaitInterval in seconds (TR-069 §3.2.1.1): the first wait after a failed or shed session.</summary>
     public int RetryMinimumWaitSeconds { get; set; } = 5;
 
+    /// <summary>End the run as soon as every device has completed a session (a first-boot wave served), or at <see cref="Duration"/>.</summary>
+    public bool StopWhenServed { get; set; }
+
     /// <summary>Connect every device to this address whatever the ACS URL's host (null: resolve it).</summary>
     public System.Net.IPAddress? ConnectTo { get; set; }
 }

@@ -19,6 +19,8 @@ public sealed class FleetSimulator : IAsyncDisposable
     private readonly List<CpeAgent> _agents = [];
     private readonly List<X509Certificate2> _certificates = [];
     private int[] _served = [];
+    private int _servedCount;
+    private Action? _allServed;
     private ConnectionRequestServer? _crServer;
 
     public FleetSimulator(FleetOptions options, ILogger? logger = null)
@@ -75,9 +77,10 @@ public sealed class FleetSimulator : IAsyncDisposable
             agent.SessionEnded += (_, outcome, elapsed) =>
             {
                 Stats.Record(outcome.Success, outcome.ErrorKind, elapsed);
-                if (outcome.Success)
+                if (outcome.Success && Interlocked.Exchange(ref _served[index], 1) == 0
+                    && Interlocked.Increment(ref _servedCount) == _served.Length && _options.StopWhenServed)
                 {
-                    Volatile.Write(ref _served[index], 1);
+                    _allServed?.Invoke();
                 }
             };
             _crServer?.Register(agent);
@@ -94,10 +97,13 @@ public sealed class FleetSimulator : IAsyncDisposable
             stop.CancelAfter(duration);
         }
 
+        _allServed = stop.Cancel;
+
         var clock = Stopwatch.StartNew();
         var runs = _agents.Select(a => Task.Run(() => RunAgentAsync(a, stop.Token), CancellationToken.None)).ToList();
         await Task.WhenAll(runs).ConfigureAwait(false);
-        return Stats.Summarize(_agents.Count, clock.Elapsed, _options.Connection, _served.Sum());
+        _allServed = null;
+        return Stats.Summarize(_agents.Count, clock.Elapsed, _options.Connection, Volatile.Read(ref _servedCount));
     }
 
     public async ValueTask DisposeAsync()

@@ -35,9 +35,10 @@ internal static class SimCommand
         var certificates = new Option<string?>("--client-certificates-from") { Description = "Give each device a client certificate (subject CN OUI-ProductClass-SerialNumber) issued by the CA in this folder (ca.crt and ca.key, e.g. palisade-data/pki), as certificate-provisioned CPEs have; they need no password. A lab option: it reads the CA's private key." };
 
         var retryWait = new Option<int>("--retry-minimum-wait") { Description = "Each device's CWMPRetryMinimumWaitInterval in seconds: the first wait after a failed or shed session, doubling after each further one (default 5).", DefaultValueFactory = _ => 5 };
+        var untilServed = new Option<bool>("--until-served") { Description = "End as soon as every device has completed a session (a first-boot wave served), or at --duration if that comes first; the summary's duration is how long the wave took." };
         var command = new Command("sim", "Simulate a fleet of TR-069 CPEs against an ACS (Palisade or any other) and report sessions/s, latency and errors.")
         {
-            acs, devices, ca, model, profile, periodic, ramp, duration, bootstrap, bootstrapFile, json, prefix, first, cr, insecure, connection, certificates, retryWait,
+            acs, devices, ca, model, profile, periodic, ramp, duration, bootstrap, bootstrapFile, json, prefix, first, cr, insecure, connection, certificates, retryWait, untilServed,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -85,6 +86,7 @@ internal static class SimCommand
                     ConnectionRequestAddress = result.GetValue(cr) is { } address ? System.Net.IPAddress.Parse(address) : null,
                     Connection = CpeConfig.ParseConnection(result.GetValue(connection)!, "--connection"),
                     RetryMinimumWaitSeconds = result.GetValue(retryWait),
+                    StopWhenServed = result.GetValue(untilServed),
                 };
                 foreach (var path in result.GetValue(ca) ?? [])
                 {

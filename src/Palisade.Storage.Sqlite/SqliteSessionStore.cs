@@ -271,6 +271,7 @@ internal sealed class SqliteSessionStore(SqliteDatabase db, SqliteDeviceRegistry
         PruneListedSubtrees(transaction, device, changes.ListedSubtrees);
         WriteParameters(transaction, device, MergedByPath(changes.Parameters));
         UpdateTasks(transaction, device, changes.Tasks);
+        WriteTags(transaction, device, changes.Tags);
         foreach (var task in changes.NewTasks)
         {
             InsertTask(transaction, device, task);
@@ -305,6 +306,19 @@ internal sealed class SqliteSessionStore(SqliteDatabase db, SqliteDeviceRegistry
         finally
         {
             statement.Reset();
+        }
+    }
+
+    private static void WriteTags(SqliteTransaction transaction, long device, List<TagChange> tags)
+    {
+        foreach (var change in tags)
+        {
+            using var command = Command(transaction, change.Present
+                ? "INSERT OR IGNORE INTO tags (tag, device) VALUES ($tag, $device)"
+                : "DELETE FROM tags WHERE tag = $tag AND device = $device");
+            command.Parameters.AddWithValue("$tag", change.Tag);
+            command.Parameters.AddWithValue("$device", device);
+            command.ExecuteNonQuery();
         }
     }
 

@@ -10,9 +10,11 @@ public static class SessionSteps
 {
     /// <summary>
     /// Enrollment, then the connection-request credentials, then the operator tasks (which hand moveToHttps tasks to
-    /// the moveToHttps and credential-rotation steps): the order the RPCs reach the device in.
+    /// the moveToHttps and credential-rotation steps): the order the RPCs reach the device in. Then
+    /// <paramref name="provisioning"/> (presets and provision scripts) when the composition root configured it: it runs
+    /// once the operator tasks are done, each time the queue runs empty.
     /// </summary>
-    public static IReadOnlyList<ISessionStep> Standard(ISessionStore store, SessionOptions options, AuthenticationOptions authentication, ReachabilityProbes reachability, ILogger logger) =>
+    public static IReadOnlyList<ISessionStep> Standard(ISessionStore store, SessionOptions options, AuthenticationOptions authentication, ReachabilityProbes reachability, ILogger logger, ISessionStep? provisioning = null) =>
     [
         new EventHistoryStep(),
         new EnrollmentStep(authentication, logger),
@@ -20,5 +22,6 @@ public static class SessionSteps
         new OperatorTasksStep(store, options?.MaxTaskAttempts ?? throw new ArgumentNullException(nameof(options))) { Limits = options.DeviceLimits },
         new MoveToHttpsStep(reachability, logger),
         new CredentialRotationStep(authentication),
+        .. (provisioning is null ? Array.Empty<ISessionStep>() : [provisioning]),
     ];
 }

@@ -38,12 +38,20 @@ public sealed class SessionChanges(Device device)
     /// <summary>Events for the device's history (the store keeps the latest <see cref="DeviceEvent.MaxPerDevice"/>).</summary>
     public List<DeviceEvent> Events { get; } = [];
 
+    /// <summary>Tags to add (<see cref="TagChange.Present"/>) or remove, in order (provisioning's <c>Tags.*</c>).</summary>
+    public List<TagChange> Tags { get; } = [];
+
     /// <summary>Tasks to add to the device's queue (e.g. the credential rotation after enrollment).</summary>
     public List<NewTask> NewTasks { get; } = [];
 
     /// <summary>True when nothing but the device record changed.</summary>
-    public bool IsDeviceOnly => RemovedSubtrees.Count == 0 && ListedSubtrees.Count == 0 && Parameters.Count == 0 && Tasks.Count == 0 && NewTasks.Count == 0 && Events.Count == 0;
+    public bool IsDeviceOnly => RemovedSubtrees.Count == 0 && ListedSubtrees.Count == 0 && Parameters.Count == 0 && Tasks.Count == 0 && NewTasks.Count == 0 && Events.Count == 0 && Tags.Count == 0;
 }
+
+/// <summary>A tag a session adds to its device (<paramref name="Present"/>) or removes.</summary>
+/// <param name="Tag">The tag.</param>
+/// <param name="Present">True to add, false to remove.</param>
+public sealed record TagChange(string Tag, bool Present);
 
 /// <summary>Everything a CPE reported under <paramref name="Prefix"/> ("" for the whole tree).</summary>
 /// <param name="Prefix">A partial path ending with '.', or empty.</param>

@@ -21,12 +21,14 @@ internal sealed class EngineHarness : IAsyncDisposable
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "palisade-engine-" + Guid.NewGuid().ToString("N"));
     private readonly SqliteStore _store;
 
-    private EngineHarness(SessionOptions options, AuthenticationOptions authentication)
+    private EngineHarness(SessionOptions options, AuthenticationOptions authentication, Func<EngineHarness, ISessionStep>? extraStep = null)
     {
         Options = options;
         Authentication = authentication;
         _store = SqliteStore.Open(new SqliteStoreOptions { DataDirectory = _folder });
-        Engine = new SessionEngine(_store, options, authentication, Time);
+        Engine = extraStep is null
+            ? new SessionEngine(_store, options, authentication, Time)
+            : new SessionEngine(_store, options, authentication, new ReachabilityProbes(Time), SessionSteps.Standard(_store, options, authentication, new ReachabilityProbes(Time), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, extraStep(this)), Time);
         Engine.TasksCommitted += updates => Committed.Add(updates);
     }
 
@@ -49,13 +51,13 @@ internal sealed class EngineHarness : IAsyncDisposable
     /// An engine with enrollment open on <see cref="Bootstrap"/> and a jitter-free Retry-After;
     /// <paramref name="configure"/> may change either set of options before the engine is built.
     /// </summary>
-    public static EngineHarness Create(Action<SessionOptions>? configure = null, Action<AuthenticationOptions>? authenticate = null)
+    public static EngineHarness Create(Action<SessionOptions>? configure = null, Action<AuthenticationOptions>? authenticate = null, Func<EngineHarness, ISessionStep>? extraStep = null)
     {
         var options = new SessionOptions { RetryAfterJitter = TimeSpan.Zero };
         configure?.Invoke(options);
         var authentication = new AuthenticationOptions { Bootstrap = Bootstrap };
         authenticate?.Invoke(authentication);
-        return new EngineHarness(options, authentication);
+        return new EngineHarness(options, authentication, extraStep);
     }
 
     /// <summary>A CPE on the bootstrap credential, not yet known to the ACS.</summary>

@@ -1,0 +1,42 @@
+using Palisade.Acs.Provisioning.Declarations;
+using Palisade.Acs.Provisioning.Scripts;
+
+namespace Palisade.Acs.Provisioning;
+
+/// <summary>One channel within one session: its compiled provisions, where it stands, and its last declarations when they can be reused without running the scripts again.</summary>
+internal sealed class ChannelState(string name, IReadOnlyList<(CompiledScript Script, string ArgumentsJson)> calls, int retries)
+{
+    public string Name { get; } = name;
+
+    public IReadOnlyList<(CompiledScript Script, string ArgumentsJson)> Calls { get; } = calls;
+
+    /// <summary>Faults in a row before this session.</summary>
+    public int Retries { get; } = retries;
+
+    public ChannelStatus Status { get; set; } = ChannelStatus.Active;
+
+    public ScriptFault? Fault { get; set; }
+
+    /// <summary>
+    /// The declarations of the last run, kept when no script read a result or called ext: running such scripts again
+    /// declares exactly the same (their only inputs are the device id, the session's clock and their args), so later
+    /// rounds evaluate the declarations again instead of the scripts.
+    /// </summary>
+    public ChannelRound? Reusable { get; set; }
+
+    public List<string> Log { get; } = [];
+
+    public void Faulted(ScriptFault fault)
+    {
+        Status = ChannelStatus.Faulted;
+        Fault = fault;
+    }
+}
+
+/// <summary>Where a channel stands in its session.</summary>
+internal enum ChannelStatus
+{
+    Active,
+    Settled,
+    Faulted,
+}

@@ -1,0 +1,91 @@
+namespace Palisade.Acs.Provisioning.Declarations;
+
+/// <summary>
+/// A path as <c>declare()</c> takes it: dot-separated segments, each a name, <c>*</c> (any instance or child), or an
+/// alias filter <c>[Key:value,Other.Key:value]</c> (the instances whose keys, relative paths under the instance, hold
+/// those values). A trailing dot is ignored.
+/// </summary>
+internal sealed class PathPattern
+{
+    private PathPattern(string text, PathSegment[] segments)
+    {
+        Text = text;
+        Segments = segments;
+    }
+
+    /// <summary>The path as written.</summary>
+    public string Text { get; }
+
+    public IReadOnlyList<PathSegment> Segments { get; }
+
+    /// <summary>True when some segment is <c>*</c> or an alias filter.</summary>
+    public bool HasWildcards => Segments.Any(s => s.Name is null);
+
+    /// <summary>The first segment's name (a data-model root or a special root), or null when it is a wildcard.</summary>
+    public string? Root => Segments[0].Name;
+
+    /// <summary>Parses <paramref name="text"/>; null with <paramref name="error"/> when it is not a path.</summary>
+    public static PathPattern? TryParse(string text, out string? error)
+    {
+        error = null;
+        if (string.IsNullOrEmpty(text) || text.Length > 1024)
+        {
+            error = "A path must have between 1 and 1024 characters.";
+            return null;
+        }
+
+        var trimmed = text.EndsWith('.') ? text[..^1] : text;
+        var segments = new List<PathSegment>();
+        var i = 0;
+        while (i <= trimmed.Length)
+        {
+            if (i < trimmed.Length && trimmed[i] == '[')
+            {
+                var close = trimmed.IndexOf(']', i);
+                if (close < 0)
+                {
+                    error = $"An alias filter in '{text}' is not closed.";
+                    return null;
+                }
+
+                var filter = new List<KeyValuePair<string, string>>();
+                foreach (var pair in trimmed[(i + 1)..close].Split(',', StringSplitOptions.RemoveEmptyEntries))
+                {
+                    var colon = pair.IndexOf(':', StringComparison.Ordinal);
+                    if (colon <= 0)
+                    {
+                        error = $"The alias filter '{pair}' in '{text}' is not Key:value.";
+                        return null;
+                    }
+
+                    filter.Add(new(pair[..colon].Trim(), pair[(colon + 1)..]));
+                }
+
+                segments.Add(new PathSegment(null, filter));
+                i = close + 1;
+                if (i < trimmed.Length && trimmed[i] != '.')
+                {
+                    error = $"An alias filter in '{text}' must end its segment.";
+                    return null;
+                }
+
+                i++;
+                continue;
+            }
+
+            var dot = trimmed.IndexOf('.', i);
+            var end = dot < 0 ? trimmed.Length : dot;
+            var name = trimmed[i..end];
+            if (name.Length == 0)
+            {
+                error = $"'{text}' has an empty segment.";
+                return null;
+            }
+
+            segments.Add(name == "*" ? PathSegment.Wildcard : new PathSegment(name, null));
+            i = end + 1;
+        }
+
+        return new PathPattern(text, [.. segments]);
+    }
+}

@@ -1,0 +1,71 @@
+using Palisade.Acs.Provisioning.Declarations;
+using Palisade.Acs.Sessions;
+using Palisade.Acs.Storage;
+
+namespace Palisade.Acs.Provisioning;
+
+/// <summary>
+/// Builds a session's view of its device: the cached tree with its read times, what the session learned before
+/// provisioning (the Inform's parameters, the operator tasks' answers), and the special roots: <c>DeviceID.*</c>,
+/// <c>Tags.*</c>, <c>Reboot</c> and <c>FactoryReset</c>, always fresh.
+/// </summary>
+internal static class ViewLoader
+{
+    private const long Always = long.MaxValue / 2;
+
+    public static async ValueTask<DeviceView> LoadAsync(CwmpSession session, IDeviceRegistry registry, CancellationToken cancellationToken)
+    {
+        var root = session.Changes.Device.DataModelRoot?.TrimEnd('.');
+        var view = new DeviceView(root);
+        IReadOnlyList<string> tags = [];
+        if (!session.IsFirstContact)
+        {
+            foreach (var p in await registry.GetParametersAsync(session.Id, null, cancellationToken).ConfigureAwait(false))
+            {
+                view.Apply(p, p.ReadAt?.ToUnixTimeMilliseconds() ?? 0);
+            }
+
+            tags = await registry.GetTagsAsync(session.Id, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var p in session.Changes.Parameters)
+        {
+            view.Apply(p, p.ReadAt?.ToUnixTimeMilliseconds() ?? 0);
+        }
+
+        if (root is not null)
+        {
+            view.Ensure(root + ".");
+        }
+
+        var id = session.Id;
+        Fixed(view, "DeviceID.ID", id.ToString());
+        Fixed(view, "DeviceID.SerialNumber", id.SerialNumber);
+        Fixed(view, "DeviceID.ProductClass", id.ProductClass);
+        Fixed(view, "DeviceID.OUI", id.Oui);
+        Fixed(view, "DeviceID.Manufacturer", session.Changes.Device.Manufacturer);
+        view.Ensure("DeviceID.").ListedAt = Always;
+        view.Ensure("Tags.").ListedAt = Always;
+        foreach (var tag in tags)
+        {
+            TagWriter.Show(view, tag);
+        }
+
+        foreach (var special in new[] { "Reboot", "FactoryReset" })
+        {
+            view.Ensure(special).ValueAt = Always;
+        }
+
+        view.Ensure(VirtualParameters.Root + ".");
+        return view;
+    }
+
+    private static void Fixed(DeviceView view, string path, string value)
+    {
+        var node = view.Ensure(path);
+        node.Value = value;
+        node.Type = "string";
+        node.Writable = false;
+        node.ValueAt = Always;
+    }
+}

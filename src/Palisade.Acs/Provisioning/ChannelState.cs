@@ -4,14 +4,14 @@ using Palisade.Acs.Provisioning.Scripts;
 namespace Palisade.Acs.Provisioning;
 
 /// <summary>One channel within one session: its compiled provisions, where it stands, and its last declarations when they can be reused without running the scripts again.</summary>
-internal sealed class ChannelState(string name, IReadOnlyList<(CompiledScript Script, string ArgumentsJson)> calls, int retries)
+internal sealed class ChannelState(string name, IReadOnlyList<(CompiledScript Script, string ArgumentsJson)> calls, bool hadFault)
 {
     public string Name { get; } = name;
 
     public IReadOnlyList<(CompiledScript Script, string ArgumentsJson)> Calls { get; } = calls;
 
-    /// <summary>Faults in a row before this session.</summary>
-    public int Retries { get; } = retries;
+    /// <summary>The channel had an unexpired fault when the session began (cleared if it now runs cleanly).</summary>
+    public bool HadFault { get; } = hadFault;
 
     public ChannelStatus Status { get; set; } = ChannelStatus.Active;
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Palisade.Acs.Provisioning.Declarations;
 using Palisade.Acs.Provisioning.Scripts;
@@ -14,19 +15,20 @@ namespace Palisade.Acs.Provisioning;
 /// their declarations against the device's cached tree, and queues one batch: the listings and reads that stale or
 /// unknown data needs (shared by every channel), and each ready channel's writes (its own RPCs, so that a fault in one
 /// channel never touches another). Rounds repeat until every channel has settled or faulted, at most
-/// <see cref="ScriptLimits.MaxRounds"/>. A faulted channel is recorded with a back-off and skipped until it expires.
-/// See docs/provisioning.md.
+/// <see cref="ScriptLimits.MaxRounds"/>. A faulted channel is recorded (<see cref="IChannelFaults"/>, which owns the
+/// back-off) and skipped while its fault blocks it. See docs/provisioning.md.
 /// </summary>
 public sealed partial class ProvisioningStep(
-    IProvisioningSource source,
+    IProvisionCatalog catalog,
     IDeviceRegistry registry,
-    IChannelFaultLog faults,
+    IChannelFaults faults,
     IScriptExtensions? extensions,
     ScriptSandbox sandbox,
     ScriptCompiler compiler,
-    ProvisioningOptions options,
     ILogger logger) : ISessionStep
 {
+    private ScriptLimits Limits => sandbox.Limits;
+
     /// <inheritdoc />
     public string Name => "provisioning";
 
@@ -86,28 +88,38 @@ public sealed partial class ProvisioningStep(
 
     private async ValueTask<ProvisioningSession> StartAsync(CwmpSession session, CancellationToken cancellationToken)
     {
-        var matched = await source.MatchAsync(session, cancellationToken).ConfigureAwait(false);
+        var now = session.Now;
+        var (view, tags) = await ViewLoader.LoadAsync(session, registry, cancellationToken).ConfigureAwait(false);
+        var context = new PresetContext(session.Changes.Device, [.. session.Inform.Events.Select(e => e.EventCode)], tags,
+            path => view.Get(path) is { IsObject: false, ValueAt: > 0 } node ? node.Value : null, now);
+        var matched = await catalog.MatchAsync(context, cancellationToken).ConfigureAwait(false);
         if (matched.Count == 0)
         {
             return ProvisioningSession.Nothing;
         }
 
-        var now = session.Now;
-        var standing = session.IsFirstContact ? [] : await faults.GetAsync(session.Id, cancellationToken).ConfigureAwait(false);
-        var channels = new List<ChannelState>(matched.Count);
-        foreach (var channel in matched)
+        var standing = await faults.GetAsync(session.Id, cancellationToken).ConfigureAwait(false);
+        var channels = new List<ChannelState>();
+        foreach (var group in matched.GroupBy(c => c.Channel, StringComparer.Ordinal))
         {
-            var fault = standing.FirstOrDefault(f => f.Channel == channel.Channel);
-            if (fault is not null && fault.RetryAfter > now)
+            var fault = standing.GetValueOrDefault(group.Key);
+            if (fault is not null && fault.Blocks(now))
             {
-                LogChannelBackingOff(session.Id.ToString(), channel.Channel, fault.RetryAfter);
+                LogChannelBackingOff(session.Id.ToString(), group.Key, fault.RetryAt);
                 continue;
             }
 
-            var calls = channel.Calls.Select(c => (c.Body is null
-                ? CompiledScript.Failed(c.Name, string.Empty, new ScriptFault(ScriptFaultCodes.Missing, $"The provision '{c.Name}' does not exist.", c.Name))
-                : compiler.Compile(c.Name, c.Body, c.Sha256), c.ArgumentsJson)).ToList();
-            channels.Add(new ChannelState(channel.Channel, calls, fault?.Retries ?? 0));
+            var calls = new List<(CompiledScript, string)>();
+            foreach (var call in group)
+            {
+                var source = call.Inline ?? await catalog.GetProvisionAsync(call.Provision, cancellationToken).ConfigureAwait(false);
+                var script = source is null
+                    ? CompiledScript.Failed(call.Provision, string.Empty, new ScriptFault(ScriptFaultCodes.Missing, $"The provision '{call.Provision}' does not exist.", call.Provision))
+                    : compiler.Compile(source.Name, source.Body, source.Sha256);
+                calls.Add((script, JsonSerializer.Serialize(call.Args)));
+            }
+
+            channels.Add(new ChannelState(group.Key, calls, fault is not null));
         }
 
         if (channels.Count == 0)
@@ -115,7 +127,6 @@ public sealed partial class ProvisioningStep(
             return ProvisioningSession.Nothing;
         }
 
-        var view = await ViewLoader.LoadAsync(session, registry, cancellationToken).ConfigureAwait(false);
         var timestamp = session.Changes.Device.LastInformAt ?? now;
         var run = new ProvisioningRun(view, sandbox, new SandboxContext(session.Id.ToString(), timestamp), session.Changes);
         return new ProvisioningSession(run, channels);
@@ -131,11 +142,11 @@ public sealed partial class ProvisioningStep(
             return;
         }
 
-        if (++state.Rounds > options.Limits.MaxRounds)
+        if (++state.Rounds > Limits.MaxRounds)
         {
             foreach (var channel in active)
             {
-                channel.Faulted(new ScriptFault(ScriptFaultCodes.Rounds, $"The channel did not settle within {options.Limits.MaxRounds} rounds.", channel.Name));
+                channel.Faulted(new ScriptFault(ScriptFaultCodes.Rounds, $"The channel did not settle within {Limits.MaxRounds} rounds.", channel.Name));
             }
 
             await FinishAsync(session, state, cancellationToken).ConfigureAwait(false);
@@ -178,8 +189,8 @@ public sealed partial class ProvisioningStep(
 
         foreach (var name in fetch.Load)
         {
-            var found = await source.GetVirtualParameterAsync(name, cancellationToken).ConfigureAwait(false);
-            run.VirtualScripts[name] = found?.Body is { } body ? compiler.Compile(found.Name, body, found.Sha256) : null;
+            var found = await catalog.GetVirtualParameterAsync(name, cancellationToken).ConfigureAwait(false);
+            run.VirtualScripts[name] = found is null ? null : compiler.Compile(found.Name, found.Body, found.Sha256);
         }
 
         var listed = fetch.MinimalListing();
@@ -222,7 +233,6 @@ public sealed partial class ProvisioningStep(
     private async ValueTask FinishAsync(CwmpSession session, ProvisioningSession state, CancellationToken cancellationToken)
     {
         state.Done = true;
-        var now = session.Now;
         foreach (var channel in state.Channels)
         {
             foreach (var line in channel.Log)
@@ -232,12 +242,12 @@ public sealed partial class ProvisioningStep(
 
             if (channel.Status == ChannelStatus.Faulted)
             {
-                var retries = channel.Retries + 1;
                 var fault = channel.Fault!;
                 LogChannelFaulted(session.Id.ToString(), channel.Name, fault.Code, fault.Message);
-                await faults.RecordAsync(session.Id, channel.Name, fault, retries, options.RetryAfter(now, retries), now, cancellationToken).ConfigureAwait(false);
+                var provisions = EquatableList<string>.FromArray([.. channel.Calls.Select(c => c.Script.Name)]);
+                await faults.RecordAsync(session.Id, channel.Name, new ChannelFaultReport(fault.Code, fault.Message, fault.Detail, provisions), cancellationToken).ConfigureAwait(false);
             }
-            else if (channel.Retries > 0)
+            else if (channel.HadFault)
             {
                 await faults.ClearAsync(session.Id, channel.Name, cancellationToken).ConfigureAwait(false);
             }

@@ -13,7 +13,7 @@ internal static class ViewLoader
 {
     private const long Always = long.MaxValue / 2;
 
-    public static async ValueTask<DeviceView> LoadAsync(CwmpSession session, IDeviceRegistry registry, CancellationToken cancellationToken)
+    public static async ValueTask<(DeviceView View, IReadOnlySet<string> Tags)> LoadAsync(CwmpSession session, IDeviceRegistry registry, CancellationToken cancellationToken)
     {
         var root = session.Changes.Device.DataModelRoot?.TrimEnd('.');
         var view = new DeviceView(root);
@@ -57,7 +57,7 @@ internal static class ViewLoader
         }
 
         view.Ensure(VirtualParameters.Root + ".");
-        return view;
+        return (view, tags.ToHashSet(StringComparer.Ordinal));
     }
 
     private static void Fixed(DeviceView view, string path, string value)

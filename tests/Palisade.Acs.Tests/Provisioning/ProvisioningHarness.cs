@@ -16,10 +16,14 @@ internal sealed class ProvisioningHarness : IAsyncDisposable
     public ProvisioningHarness(MemoryProvisioning source, IScriptExtensions? extensions = null)
     {
         Source = source;
-        Engine = EngineHarness.Create(extraStep: h => new ProvisioningStep(source, h.Store, source, extensions, new ScriptSandbox(Limits), new ScriptCompiler(Limits), Options, NullLogger.Instance));
+        Engine = EngineHarness.Create(extraStep: h =>
+        {
+            Faults = new ChannelFaultService(h.Store, new ChannelFaultOptions(), h.Time);
+            return new ProvisioningStep(source, h.Store, Faults, extensions, new ScriptSandbox(Limits), new ScriptCompiler(Limits), NullLogger.Instance);
+        });
     }
 
-    public static ProvisioningOptions Options { get; } = new() { Limits = Limits };
+    public ChannelFaultService Faults { get; private set; } = null!;
 
     public MemoryProvisioning Source { get; }
 

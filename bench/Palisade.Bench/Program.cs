@@ -85,4 +85,8 @@ var depth = new Option<int>("--depth") { Description = "Frames kept per stack (d
 var allocations = new Command("allocations", "Sum a gc-verbose trace's allocation ticks by type, by Palisade method and by stack.") { trace, top, depth };
 allocations.SetAction(r => AllocationReport.Run(r.GetValue(trace)!, r.GetValue(top), r.GetValue(depth)));
 
-return await new RootCommand("Palisade benchmarks.") { fleet, baseline, scale, allocations }.Parse(args).InvokeAsync();
+var scriptRuns = new Option<int>("--runs") { Description = "Runs of each script (default 20000).", DefaultValueFactory = _ => 20_000 };
+var scriptCost = new Command("script-cost", "The CPU cost of one run of a compiled provision (stock default, a three-parameter Wi-Fi one) against a fresh TR-098 cache.") { scriptRuns };
+scriptCost.SetAction(r => ScriptCost.Run(r.GetValue(scriptRuns)));
+
+return await new RootCommand("Palisade benchmarks.") { fleet, baseline, scale, allocations, scriptCost }.Parse(args).InvokeAsync();

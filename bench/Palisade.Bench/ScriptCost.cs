@@ -58,7 +58,7 @@ internal static class ScriptCost
         view.Ensure(model.Root).ListedAt = now.ToUnixTimeMilliseconds();
         var context = new SandboxContext("00D09E-HGW-bench%2D1", now);
         AnsiConsole.MarkupLineInterpolated($"TR-098 gateway view: {view.Count} nodes, all fresh");
-        foreach (var (name, body, args) in new[] { ("default", Default, "[]"), ("wifi", Wifi, "[\"bench\"]") })
+        foreach (var (name, body, args) in new[] { ("empty", "", "[]"), ("default", Default, "[]"), ("wifi", Wifi, "[\"bench\"]") })
         {
             var script = compiler.Compile(name, body);
             Measure(name, runs / 10, script, args);

@@ -3,7 +3,7 @@ namespace Palisade.Bench.Fleet.Scenarios;
 /// <summary>The scenarios <c>--scenario</c> offers; the first is the default.</summary>
 internal static class FleetScenarios
 {
-    public static IReadOnlyList<IFleetScenario> All { get; } = [new PeriodicScenario(), new WorkScenario(), new StormScenario(), new BootstrapScenario()];
+    public static IReadOnlyList<IFleetScenario> All { get; } = [new PeriodicScenario(), new WorkScenario(), new StormScenario(), new BootstrapScenario(), new ProvisionScenario()];
 
     /// <summary>The scenario of that name, or null.</summary>
     public static IFleetScenario? Find(string? name) => All.FirstOrDefault(s => s.Name == name);

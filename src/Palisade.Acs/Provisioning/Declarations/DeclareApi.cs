@@ -29,8 +29,16 @@ internal static class DeclareApi
         }, 0));
         global.FastSetDataProperty("log", new ClrFunction(engine, "log", (_, a) => Log(run, round, a), 1));
         global.FastSetDataProperty("ext", new ClrFunction(engine, "ext", (_, a) => Extensions.Call(engine, run, round, a), 2));
-        var json = global.Get("JSON");
-        global.FastSetDataProperty("args", engine.Invoke(json.Get("parse"), json, [argsJson]));
+        if (argsJson is "[]" or "")
+        {
+            // Most presets pass none: no need to bring JSON into the realm for it.
+            global.FastSetDataProperty("args", new JsArray(engine, []));
+        }
+        else
+        {
+            var json = global.Get("JSON");
+            global.FastSetDataProperty("args", engine.Invoke(json.Get("parse"), json, [argsJson]));
+        }
         extra?.Invoke(engine);
     }
 

@@ -13,7 +13,14 @@ internal sealed class DeviceView
     private readonly Dictionary<string, SortedSet<string>> _children = new(StringComparer.Ordinal);
     private readonly HashSet<string> _absent = new(StringComparer.Ordinal);
 
-    public DeviceView(string? dataModelRoot) => DataModelRoot = dataModelRoot;
+    public DeviceView(string? dataModelRoot)
+    {
+        DataModelRoot = dataModelRoot;
+        _byspan = _nodes.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
+    // Ancestors are looked up by span, without a string per level.
+    private readonly Dictionary<string, ParameterNode>.AlternateLookup<ReadOnlySpan<char>> _byspan;
 
     /// <summary><c>Device</c> or <c>InternetGatewayDevice</c>, when known.</summary>
     public string? DataModelRoot { get; }
@@ -89,15 +96,22 @@ internal sealed class DeviceView
     public long ListedAt(string objectKey)
     {
         long at = 0;
-        for (var key = objectKey; key.Length > 0; key = ParentOf(key))
+        var key = objectKey.AsSpan();
+        for (var end = key.IndexOf('.'); end >= 0; end = NextDot(key, end))
         {
-            if (_nodes.TryGetValue(key, out var node))
+            if (_byspan.TryGetValue(key[..(end + 1)], out var node))
             {
                 at = Math.Max(at, node.ListedAt);
             }
         }
 
         return at;
+
+        static int NextDot(ReadOnlySpan<char> key, int from)
+        {
+            var next = key[(from + 1)..].IndexOf('.');
+            return next < 0 ? -1 : from + 1 + next;
+        }
     }
 
     /// <summary>True when <paramref name="key"/> is known not to exist: another data model's root, a path the CPE refused, or missing from a listing that covers it.</summary>
@@ -108,8 +122,9 @@ internal sealed class DeviceView
             return false;
         }
 
-        var root = key.Split('.', 2)[0];
-        if (DataModelRoot is not null && root != DataModelRoot && root is "Device" or "InternetGatewayDevice")
+        var dot = key.IndexOf('.', StringComparison.Ordinal);
+        var root = dot < 0 ? key.AsSpan() : key.AsSpan(0, dot);
+        if (DataModelRoot is not null && !root.SequenceEqual(DataModelRoot) && (root.SequenceEqual("Device") || root.SequenceEqual("InternetGatewayDevice")))
         {
             return true;
         }

@@ -15,8 +15,15 @@ namespace Palisade.Acs.Devices;
 /// The device registry as the API and the console use it: lists and exports within the caller's scope, tags,
 /// deletion, readmission and connection requests, each write audited.
 /// </summary>
-public sealed class DeviceService(IDeviceRegistry store, ConnectionRequester requester, AuditService audit, TimeProvider time)
+/// <param name="store">The device registry.</param>
+/// <param name="requester">Sends connection requests.</param>
+/// <param name="audit">Records every write.</param>
+/// <param name="time">The clock.</param>
+/// <param name="projections">The bounds of a list's or an export's projection (defaults when null).</param>
+public sealed class DeviceService(IDeviceRegistry store, ConnectionRequester requester, AuditService audit, TimeProvider time, ProjectionLimits? projections = null)
 {
+    private readonly ProjectionLimits _projections = (projections ?? new ProjectionLimits()).Validate();
+
     private static readonly string[] CsvColumns = ["id", "serialNumber", "productClass", "softwareVersion", "lastInform", "online"];
 
     /// <summary>One page of the devices the filter matches within the caller's scope.</summary>
@@ -38,12 +45,12 @@ public sealed class DeviceService(IDeviceRegistry store, ConnectionRequester req
             throw ServiceException.Invalid("cursor", "limit must be 1–1000 and cursor a value returned as nextCursor (with the same sort).");
         }
 
-        var projection = Projection.Parse(query.Projection);
+        var projection = Projection.Parse(query.Projection, _projections);
 
         // Matches are counted for the first page only: counting them on every page made paging through a million
         // devices cost a full count per page. A client that pages keeps the first page's total.
         var result = await store.SearchDevicesAsync(new DeviceSearch(filter, sort, descending, after, query.Limit, IncludeTotal: after is null), cancellationToken).ConfigureAwait(false);
-        var projected = await ProjectedAsync(result.Devices, projection, cancellationToken).ConfigureAwait(false);
+        var projected = await Projection.ReadAsync(store, result.Devices, projection, _projections, cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
         var views = result.Devices.Select(d => new DeviceView(d, IsOnline(d, now), Parameters: projected?[d.Id])).ToList();
         return new DevicePage(views, result.Total, result.Next is { } next ? Base64Url.EncodeToString(Encoding.UTF8.GetBytes(next)) : null);
@@ -67,7 +74,13 @@ public sealed class DeviceService(IDeviceRegistry store, ConnectionRequester req
         ArgumentNullException.ThrowIfNull(caller);
         caller.Demand(Permission.ReadDevices);
         var filter = caller.Scoped(ParseFilter(filterText));
-        projection = Projection.Parse(projectionText);
+        projection = Projection.Parse(projectionText, _projections);
+        if (projection.FirstOrDefault(p => p.EndsWith('.')) is { } partial)
+        {
+            // An export's columns are whole parameters: a partial path made no column, only work (its whole subtree read per device).
+            throw ServiceException.Invalid("projection", $"An export's projection names whole parameters (one column each); '{partial}' is a partial path.");
+        }
+
         return filter;
     }
 
@@ -79,7 +92,8 @@ public sealed class DeviceService(IDeviceRegistry store, ConnectionRequester req
         await writer.WriteAsync(string.Join(',', CsvColumns.Concat(projection).Select(Csv)) + "\r\n").ConfigureAwait(false);
         await foreach (var devices in store.PagesAsync(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            var projected = await ProjectedAsync(devices, projection, cancellationToken).ConfigureAwait(false);
+            // Whole parameters only (ParseExport), so each row is at most one value per column: no per-request bound.
+            var projected = await Projection.ReadAsync(store, devices, projection, bound: null, cancellationToken).ConfigureAwait(false);
             var now = time.GetUtcNow();
             foreach (var d in devices)
             {
@@ -202,9 +216,6 @@ public sealed class DeviceService(IDeviceRegistry store, ConnectionRequester req
     private Filter? ParseFilter(string? text) => Filters.Parse(text, time.GetUtcNow());
 
     // A page's projected parameters in one read; null without a projection.
-    private async Task<IReadOnlyDictionary<DeviceId, IReadOnlyList<CachedParameter>>?> ProjectedAsync(IReadOnlyList<Device> devices, IReadOnlyList<string> projection, CancellationToken cancellationToken) =>
-        projection.Count == 0 || devices.Count == 0 ? null : await store.GetParametersAsync([.. devices.Select(d => d.Id)], projection, cancellationToken).ConfigureAwait(false);
-
     // A nextCursor is the store's SearchCursor in base64url; one for another sort, or made up, is refused.
     private static bool TryCursor(string? text, string sort, out string? after)
     {

@@ -112,7 +112,7 @@ internal static class ApiHost
     private static ApiServices Compose(ApiOptions options, IPalisadeStore store, ConnectionRequester requester, TaskWaiter waiter, TimeProvider time)
     {
         var audit = new AuditService(store, time);
-        var devices = new DeviceService(store, requester, audit, time);
+        var devices = new DeviceService(store, requester, audit, time, options.Limits.Projection);
         var taskOptions = new TaskServiceOptions { DefaultAcsUrl = options.DefaultAcsUrl, DefaultTaskExpiry = options.DefaultTaskExpiry, MaxBulk = options.Limits.MaxBulkDevices };
         foreach (var host in options.AcsUrlAllowList)
         {

@@ -23,6 +23,9 @@ public sealed class ApiLimits
     /// <summary>The most devices one bulk task may target. Default 100,000.</summary>
     public int MaxBulkDevices { get; set; } = 100_000;
 
+    /// <summary>The bounds of a device list's projection: paths, values and characters per response.</summary>
+    public Acs.Devices.ProjectionLimits Projection { get; } = new();
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first bound that is not sensible.</summary>
     public ApiLimits Validate()
     {
@@ -32,6 +35,7 @@ public sealed class ApiLimits
         ListenerLimits.Require(MaxPageSize is >= 1 and <= 1000, "api", "maxPageSize", "between 1 and 1000");
         ListenerLimits.Require(DefaultPageSize >= 1 && DefaultPageSize <= MaxPageSize, "api", "defaultPageSize", "between 1 and api.maxPageSize");
         ListenerLimits.Require(MaxBulkDevices is >= 1 and <= 10_000_000, "api", "maxBulkDevices", "between 1 and 10,000,000");
+        Projection.Validate();
         return this;
     }
 }

@@ -49,6 +49,9 @@ public sealed class PalisadeHost : IAsyncDisposable
     /// <summary>The session engine.</summary>
     public SessionEngine Engine { get; }
 
+    /// <summary>The provisioning policy the sessions and the API share (catalog, channel faults).</summary>
+    public Acs.Provisioning.ProvisioningPolicy Provisioning { get; private init; } = null!;
+
     /// <summary>What start-up found or created (URLs, CA, bootstrap credential).</summary>
     public StartupFacts Facts { get; }
 
@@ -131,6 +134,8 @@ public sealed class PalisadeHost : IAsyncDisposable
             app = builder.Build();
             var loggerFactory = app.Services.GetRequiredService<ILoggerFactory>();
             var logger = loggerFactory.CreateLogger("Palisade");
+            // One policy per node, shared by the sessions (the provisioning step) and the API (which refreshes it on writes).
+            var provisioning = Acs.Provisioning.ProvisioningPolicy.Create(store, options.Provisioning, options.ChannelFaults, time ?? TimeProvider.System, loggerFactory.CreateLogger("Palisade.Provisioning"));
             var engine = new SessionEngine(store, options.Sessions, options.Authentication, time ?? TimeProvider.System, loggerFactory.CreateLogger("Palisade.Cwmp"), limits.Codec);
             var handler = new CwmpHttpHandler(engine, options.Sessions, limits, logger, engine.Reachability);
             app.Run(handler.HandleAsync);
@@ -176,7 +181,7 @@ public sealed class PalisadeHost : IAsyncDisposable
             string? apiUrl = null;
             if (options.Api.Port >= 0)
             {
-                (api, apiUrl) = await Api.ApiHost.StartAsync(options.Api, serverCertificate, store, requester, waiter, logging ?? DefaultLogging, clock, cancellationToken).ConfigureAwait(false);
+                (api, apiUrl) = await Api.ApiHost.StartAsync(options.Api, serverCertificate, store, provisioning, requester, waiter, logging ?? DefaultLogging, clock, cancellationToken).ConfigureAwait(false);
             }
 
             // A device may not point connection requests back at this ACS's own ports and addresses.
@@ -214,7 +219,7 @@ public sealed class PalisadeHost : IAsyncDisposable
                 AdminPasswordPath = adminPasswordPath,
             };
             var history = options.TaskHistory is { } keep ? new TaskHistory(store, keep, clock) : null;
-            return new PalisadeHost(app, api, requester, store, engine, facts, history, clock, logger);
+            return new PalisadeHost(app, api, requester, store, engine, facts, history, clock, logger) { Provisioning = provisioning };
         }
         catch
         {

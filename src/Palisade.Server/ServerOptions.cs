@@ -74,6 +74,12 @@ public sealed class ServerOptions
     /// <summary>The bounds of the ACS's outbound connection requests.</summary>
     public ConnectionRequesterLimits ConnectionRequests { get; } = new();
 
+    /// <summary>Bounds on presets, provisions and virtual parameters, and how often another node's changes are looked for.</summary>
+    public Acs.Provisioning.ProvisioningLimits Provisioning { get; set; } = new();
+
+    /// <summary>How provisioning faults are retried and forgotten.</summary>
+    public Acs.Provisioning.ChannelFaultOptions ChannelFaults { get; set; } = new();
+
     /// <summary>The host names to certify: the configured ones, or localhost and 127.0.0.1.</summary>
     public IReadOnlyList<string> EffectiveHostnames => Hostnames.Count > 0 ? [.. Hostnames] : ["localhost", "127.0.0.1"];
 
@@ -131,5 +137,7 @@ public sealed class ServerOptions
         Api.Limits.Validate();
         ConnectionRequests.Validate();
         ConnectionRequestTargets.Validate();
+        Provisioning.Validate();
+        ChannelFaults.Validate();
     }
 }

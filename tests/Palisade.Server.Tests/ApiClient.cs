@@ -29,7 +29,7 @@ internal sealed class ApiClient : IDisposable
         return token;
     }
 
-    public async Task<Response> SendAsync(HttpMethod method, string path, string? token, string? body = null)
+    public async Task<Response> SendAsync(HttpMethod method, string path, string? token, string? body = null, string contentType = "application/json")
     {
         using var request = new HttpRequestMessage(method, path.TrimStart('/'));
         if (token is not null)
@@ -39,7 +39,7 @@ internal sealed class ApiClient : IDisposable
 
         if (body is not null)
         {
-            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+            request.Content = new StringContent(body, Encoding.UTF8, contentType);
         }
 
         using var response = await _http.SendAsync(request);

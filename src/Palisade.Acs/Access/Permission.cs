@@ -15,6 +15,10 @@ public enum Permission
     ReadAudit,
     ManageKeys,
     ManageUsers,
+    /// <summary>Read presets, provisions and virtual parameters (scripts may hold settings an operator should not see).</summary>
+    ReadProvisioning,
+    /// <summary>Write presets, provisions and virtual parameters: code that runs for every device, granted separately, always audited.</summary>
+    WriteProvisioning,
 }
 
 /// <summary>The built-in roles.</summary>
@@ -25,12 +29,16 @@ public static class Roles
     public const string Viewer = "viewer";
     public const string Auditor = "auditor";
 
+    /// <summary>Writes the provisioning policy (presets, provisions, virtual parameters) and reads what it needs to.</summary>
+    public const string Provisioner = "provisioner";
+
     private static readonly Dictionary<string, HashSet<Permission>> Grants = new(StringComparer.Ordinal)
     {
         [Admin] = [.. Enum.GetValues<Permission>()],
-        [Operator] = [Permission.ReadDevices, Permission.WriteDevices, Permission.ReadTasks, Permission.WriteTasks, Permission.ReadFaults, Permission.WriteFaults, Permission.ConnectionRequest],
+        [Operator] = [Permission.ReadDevices, Permission.WriteDevices, Permission.ReadTasks, Permission.WriteTasks, Permission.ReadFaults, Permission.WriteFaults, Permission.ConnectionRequest, Permission.ReadProvisioning],
         [Viewer] = [Permission.ReadDevices, Permission.ReadTasks, Permission.ReadFaults],
-        [Auditor] = [Permission.ReadDevices, Permission.ReadTasks, Permission.ReadFaults, Permission.ReadAudit],
+        [Auditor] = [Permission.ReadDevices, Permission.ReadTasks, Permission.ReadFaults, Permission.ReadAudit, Permission.ReadProvisioning],
+        [Provisioner] = [Permission.ReadDevices, Permission.ReadTasks, Permission.ReadFaults, Permission.WriteFaults, Permission.ReadProvisioning, Permission.WriteProvisioning],
     };
 
     public static IReadOnlyCollection<string> All => Grants.Keys;

@@ -8,8 +8,11 @@ using Palisade.Acs.Storage;
 
 namespace Palisade.Acs.Faults;
 
-/// <summary>Faulted tasks: listed by device or filter within the caller's scope, and cleared once dealt with.</summary>
-public sealed class FaultService(ITaskStore store, IDeviceRegistry registry, AuditService audit, TimeProvider time)
+/// <summary>
+/// Faulted tasks and provisioning faults (per device and channel): listed by device or filter within the caller's
+/// scope, and cleared once dealt with.
+/// </summary>
+public sealed partial class FaultService(ITaskStore store, IDeviceRegistry registry, AuditService audit, TimeProvider time, IProvisioningStore? channels = null)
 {
     /// <summary>Faults newest first, of one device (<paramref name="deviceId"/>), of the devices a filter matches, or of all.</summary>
     public async Task<IReadOnlyList<DeviceTask>> ListAsync(Caller caller, string? deviceId, string? filterText, int limit, CancellationToken cancellationToken)

@@ -13,6 +13,7 @@ using Palisade.Acs.ConnectionRequests;
 using Palisade.Acs.Devices;
 using Palisade.Acs.Faults;
 using Palisade.Acs.Posture;
+using Palisade.Acs.Provisioning;
 using Palisade.Acs.Storage;
 using Palisade.Acs.Tasks;
 using Palisade.Server.Listeners;
@@ -27,6 +28,7 @@ internal static class ApiHost
         ApiOptions options,
         X509Certificate2? certificate,
         IPalisadeStore store,
+        ProvisioningPolicy provisioning,
         ConnectionRequester requester,
         TaskWaiter waiter,
         Action<ILoggingBuilder>? logging,
@@ -72,7 +74,7 @@ internal static class ApiHost
         });
 
         var app = builder.Build();
-        var services = Compose(options, store, requester, waiter, time);
+        var services = Compose(options, store, provisioning, requester, waiter, time);
         var auth = new ApiAuthentication(services.SignIn, services.Refusals);
         app.UseRateLimiter();
         app.Use(async (context, next) =>
@@ -109,7 +111,7 @@ internal static class ApiHost
     }
 
     // The services the API calls; the console will be given the same ones.
-    private static ApiServices Compose(ApiOptions options, IPalisadeStore store, ConnectionRequester requester, TaskWaiter waiter, TimeProvider time)
+    private static ApiServices Compose(ApiOptions options, IPalisadeStore store, ProvisioningPolicy provisioning, ConnectionRequester requester, TaskWaiter waiter, TimeProvider time)
     {
         var audit = new AuditService(store, time);
         var devices = new DeviceService(store, requester, audit, time, options.Limits.Projection);
@@ -124,11 +126,12 @@ internal static class ApiHost
         return new ApiServices(
             devices,
             new TaskService(store, store, devices, waiter, audit, taskOptions, time),
-            new FaultService(store, store, audit, time),
+            new FaultService(store, store, audit, time, store),
             new AccessService(store, audit, time),
             signIn,
             audit,
             refusals,
-            new PostureService(store, [.. options.AcsUrlAllowList], time));
+            new PostureService(store, [.. options.AcsUrlAllowList], time),
+            new ProvisioningService(store, audit, provisioning.Catalog, provisioning.Limits, time));
     }
 }

@@ -3,6 +3,7 @@ using Palisade.Acs.Audit;
 using Palisade.Acs.Devices;
 using Palisade.Acs.Faults;
 using Palisade.Acs.Posture;
+using Palisade.Acs.Provisioning;
 using Palisade.Acs.Tasks;
 
 namespace Palisade.Server.Api;
@@ -16,4 +17,5 @@ internal sealed record ApiServices(
     SignInService SignIn,
     AuditService Audit,
     RefusalAudit Refusals,
-    PostureService Posture);
+    PostureService Posture,
+    ProvisioningService Provisioning);

@@ -20,5 +20,6 @@ internal static class NorthboundApi
         UsersEndpoints.Map(api, services.Access);
         AuditEndpoints.Map(api, services.Audit);
         PostureEndpoints.Map(api, services.Posture);
+        ProvisioningEndpoints.Map(api, services.Provisioning);
     }
 }

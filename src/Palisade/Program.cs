@@ -13,5 +13,9 @@ var root = new RootCommand("Palisade: a secure TR-069 (CWMP) ACS with a CPE agen
     PostureCommand.Create(),
     ApiClientCommands.Devices(),
     ApiClientCommands.Task(),
+    ProvisioningCommands.Presets(),
+    ProvisioningCommands.Scripts("provisions", "provisions", "provisions", "provision"),
+    ProvisioningCommands.Scripts("vparams", "virtual-parameters", "virtualParameters", "virtual parameter"),
+    ImportCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -62,6 +62,23 @@ public sealed class ApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_GenieACS_refreshObject_lists_the_subtree_then_reads_the_values_it_found()
+    {
+        var agent = await AgentAsync("API0003");
+        var key = await KeyAsync(Roles.Operator);
+        var response = await SendAsync(HttpMethod.Post, $"api/v1/devices/{Id(agent)}/tasks?connection_request=true&timeout=20", key,
+            """{"name":"refreshObject","objectName":"Device.WiFi"}""");
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        Assert.Equal("done", response.Body["status"]!.GetValue<string>());
+        Assert.Equal("Device.WiFi.", response.Body["task"]!["objectName"]!.GetValue<string>());
+        var cached = await _server.Host.Store.GetParametersAsync(new Acs.Devices.DeviceId("00D09E", "SIM-GW", "API0003"), "Device.WiFi.", CancellationToken.None);
+        var values = cached.Where(p => p.Value is not null).ToList();
+        Assert.Equal(values.Count, response.Body["result"]!["parameterCount"]!.GetValue<int>());
+        Assert.Contains(values, p => p.Path == "Device.WiFi.SSID.1.SSID" && p.Value == agent.Model.Get("Device.WiFi.SSID.1.SSID"));
+        Assert.DoesNotContain(cached, p => !p.Path.StartsWith("Device.WiFi.", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_faulting_set_returns_the_cwmp_fault()
     {
         var agent = await AgentAsync("API0002");

@@ -10,7 +10,7 @@ public static class SessionSteps
 {
     /// <summary>
     /// Enrollment, then the connection-request credentials, then the operator tasks (which hand moveToHttps tasks to
-    /// the moveToHttps and credential-rotation steps): the order the RPCs reach the device in. Then
+    /// the moveToHttps, credential-rotation and refreshObject steps): the order the RPCs reach the device in. Then
     /// <paramref name="provisioning"/> (presets and provision scripts) when the composition root configured it: it runs
     /// once the operator tasks are done, each time the queue runs empty.
     /// </summary>
@@ -22,6 +22,7 @@ public static class SessionSteps
         new OperatorTasksStep(store, options?.MaxTaskAttempts ?? throw new ArgumentNullException(nameof(options))) { Limits = options.DeviceLimits },
         new MoveToHttpsStep(reachability, logger),
         new CredentialRotationStep(authentication),
+        new RefreshObjectStep(),
         .. (provisioning is null ? Array.Empty<ISessionStep>() : [provisioning]),
     ];
 }

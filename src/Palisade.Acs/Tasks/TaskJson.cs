@@ -59,7 +59,8 @@ public static class TaskJson
             "scheduleInform" => new ScheduleInformTask(DelaySeconds(task)),
             "moveToHttps" => new MoveToHttpsTask(HttpsUrl(task)),
             "rotateCredentials" => new RotateCredentialsTask(),
-            _ => throw new TaskValidationException($"Unknown task name '{Clip(name)}'. Known: getParameterValues, getParameterNames, setParameterValues, getParameterAttributes, setParameterAttributes, addObject, deleteObject, reboot, factoryReset, download, upload, scheduleInform, moveToHttps, rotateCredentials."),
+            "refreshObject" => RefreshObject(task),
+            _ => throw new TaskValidationException($"Unknown task name '{Clip(name)}'. Known: getParameterValues, getParameterNames, refreshObject, setParameterValues, getParameterAttributes, setParameterAttributes, addObject, deleteObject, reboot, factoryReset, download, upload, scheduleInform, moveToHttps, rotateCredentials."),
         };
     }
 
@@ -76,6 +77,9 @@ public static class TaskJson
             {
                 case GetParameterValuesTask t: StringArray(w, "parameterNames", t.ParameterNames); break;
                 case GetParameterAttributesTask t: StringArray(w, "parameterNames", t.ParameterNames); break;
+                case RefreshObjectTask t:
+                    w.WriteString("objectName", t.ObjectName);
+                    break;
                 case GetParameterNamesTask t:
                     w.WriteString("parameterPath", t.ParameterPath);
                     w.WriteBoolean("nextLevel", t.NextLevel);
@@ -139,6 +143,23 @@ public static class TaskJson
         }
 
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    // GenieACS writes the object without its trailing dot ("InternetGatewayDevice.LANDevice"); both forms are taken.
+    private static RefreshObjectTask RefreshObject(JsonElement task)
+    {
+        var path = OptionalString(task, "objectName") ?? OptionalString(task, "parameterPath") ?? string.Empty;
+        if (path.Length > 0 && !path.EndsWith('.'))
+        {
+            path += ".";
+        }
+
+        if (!ParameterPath.IsValid(path, allowEmpty: true) || (path.Length > 0 && !ParameterPath.IsPartial(path)))
+        {
+            throw new TaskValidationException($"objectName '{Clip(path)}' must be empty (the whole tree) or an object path.");
+        }
+
+        return new RefreshObjectTask(path);
     }
 
     private static GetParameterNamesTask GetParameterNames(JsonElement task)

@@ -12,9 +12,9 @@ namespace Palisade.Commands;
 /// </summary>
 internal static class ApiClientCommands
 {
-    private static readonly Option<string?> Url = new("--url") { Description = "API base URL, e.g. https://127.0.0.1:7557 (env PALISADE_URL)." };
-    private static readonly Option<string?> Key = new("--key") { Description = "API key (env PALISADE_API_KEY; prefer the environment: command lines are visible to other users)." };
-    private static readonly Option<string?> Ca = new("--ca") { Description = "CA certificate (PEM) the API certificate chains to, e.g. palisade-data/pki/ca.crt (env PALISADE_CA)." };
+    internal static readonly Option<string?> Url = new("--url") { Description = "API base URL, e.g. https://127.0.0.1:7557 (env PALISADE_URL)." };
+    internal static readonly Option<string?> Key = new("--key") { Description = "API key (env PALISADE_API_KEY; prefer the environment: command lines are visible to other users)." };
+    internal static readonly Option<string?> Ca = new("--ca") { Description = "CA certificate (PEM) the API certificate chains to, e.g. palisade-data/pki/ca.crt (env PALISADE_CA)." };
 
     public static Command Devices()
     {
@@ -63,7 +63,8 @@ internal static class ApiClientCommands
         return command;
     }
 
-    private static async Task<int> CallAsync(ParseResult r, HttpMethod method, string path, string? body, Action<JsonNode> print, CancellationToken ct)
+    /// <summary>Calls the API with the URL, key and CA of the command line or the environment; prints the answer or the problem.</summary>
+    internal static async Task<int> CallAsync(ParseResult r, HttpMethod method, string path, string? body, Action<JsonNode> print, CancellationToken ct, string contentType = "application/json")
     {
         var url = r.GetValue(Url) ?? Environment.GetEnvironmentVariable("PALISADE_URL");
         var key = r.GetValue(Key) ?? Environment.GetEnvironmentVariable("PALISADE_API_KEY");
@@ -89,7 +90,7 @@ internal static class ApiClientCommands
         request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + key);
         if (body is not null)
         {
-            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+            request.Content = new StringContent(body, Encoding.UTF8, contentType);
         }
 
         try

@@ -135,8 +135,14 @@ public sealed class PalisadeHost : IAsyncDisposable
             var loggerFactory = app.Services.GetRequiredService<ILoggerFactory>();
             var logger = loggerFactory.CreateLogger("Palisade");
             // One policy per node, shared by the sessions (the provisioning step) and the API (which refreshes it on writes).
-            var provisioning = Acs.Provisioning.ProvisioningPolicy.Create(store, options.Provisioning, options.ChannelFaults, time ?? TimeProvider.System, loggerFactory.CreateLogger("Palisade.Provisioning"));
-            var engine = new SessionEngine(store, options.Sessions, options.Authentication, time ?? TimeProvider.System, loggerFactory.CreateLogger("Palisade.Cwmp"), limits.Codec);
+            var provisioningLog = loggerFactory.CreateLogger("Palisade.Provisioning");
+            var provisioning = Acs.Provisioning.ProvisioningPolicy.Create(store, options.Provisioning, options.ChannelFaults, time ?? TimeProvider.System, provisioningLog);
+            var provisioningStep = new Acs.Provisioning.ProvisioningStep(provisioning.Catalog, store, provisioning.Faults, null,
+                new Acs.Provisioning.Scripts.ScriptSandbox(options.Scripts), new Acs.Provisioning.Scripts.ScriptCompiler(options.Scripts), provisioningLog);
+            var reachability = new ReachabilityProbes(time ?? TimeProvider.System);
+            var engineLog = loggerFactory.CreateLogger("Palisade.Cwmp");
+            var steps = SessionSteps.Standard(store, options.Sessions, options.Authentication, reachability, engineLog, provisioningStep);
+            var engine = new SessionEngine(store, options.Sessions, options.Authentication, reachability, steps, time ?? TimeProvider.System, engineLog, limits.Codec);
             var handler = new CwmpHttpHandler(engine, options.Sessions, limits, logger, engine.Reachability);
             app.Run(handler.HandleAsync);
             if (options.InsecureHttp)

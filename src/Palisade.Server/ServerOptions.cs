@@ -77,6 +77,9 @@ public sealed class ServerOptions
     /// <summary>Bounds on presets, provisions and virtual parameters, and how often another node's changes are looked for.</summary>
     public Acs.Provisioning.ProvisioningLimits Provisioning { get; set; } = new();
 
+    /// <summary>The bounds of every provision and virtual-parameter script run (statements, time, memory, rounds, …).</summary>
+    public Acs.Provisioning.Scripts.ScriptLimits Scripts { get; set; } = new();
+
     /// <summary>How provisioning faults are retried and forgotten.</summary>
     public Acs.Provisioning.ChannelFaultOptions ChannelFaults { get; set; } = new();
 

@@ -6,6 +6,8 @@ using Palisade.Acs.Access;
 using Palisade.Acs.Devices;
 using Palisade.Acs.Provisioning;
 using Palisade.Acs.Storage;
+using Palisade.Cpe.Agent;
+using Palisade.Cpe.Model;
 using Palisade.Testing;
 
 namespace Palisade.Server.Tests;
@@ -203,6 +205,25 @@ public sealed class ProvisioningApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, (await _api.SendAsync(HttpMethod.Delete, path, _admin)).Status);
         Assert.Empty((await _api.SendAsync(HttpMethod.Get, "api/v1/faults", _admin)).Body["channelFaults"]!.AsArray());
         Assert.Contains(await _server.Host.Store.ListAuditAsync(null, 5, CancellationToken.None), e => e.Action == "fault.clear" && e.Detail.Contains("wifi", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_preset_and_provision_written_through_the_API_configure_a_device_at_its_next_session_and_tag_it()
+    {
+        await _api.SendAsync(HttpMethod.Put, "api/v1/provisions/interval", _admin, "declare('Device.ManagementServer.PeriodicInformInterval', {value: 1}, {value: args[0]});", "text/javascript");
+        var preset = """{"precondition":"DeviceID.ProductClass = \"SIM-GW\"","configurations":[{"type":"provision","name":"interval","args":[1234]},{"type":"add_tag","tag":"provisioned"}]}""";
+        Assert.Equal(HttpStatusCode.Created, (await _api.SendAsync(HttpMethod.Put, "api/v1/presets/interval", _admin, preset)).Status);
+
+        var bootstrap = _server.Host.Facts.Bootstrap!;
+        var options = new AgentOptions { AcsUrl = _server.Url, Username = bootstrap.Username, Password = bootstrap.Password, PeriodicInterval = TimeSpan.FromHours(1) };
+        options.TrustedCas.AddRange(_server.Host.Facts.ClientCertificateAnchors);
+        await using var agent = new CpeAgent(new CpeDataModel(DeviceTemplate.Build(DeviceProfile.Gateway()), new DeviceIdentity("Palisade Simulated", "00D09E", "SIM-GW", "PRV0001", "SIM-GW 1000", "rev-A")), options);
+        Assert.True((await agent.RunSessionAsync(CancellationToken.None)).Success);
+
+        Assert.Equal("1234", agent.Model.Get("Device.ManagementServer.PeriodicInformInterval"));
+        var id = new DeviceId("00D09E", "SIM-GW", "PRV0001");
+        Assert.Contains("provisioned", await _server.Host.Store.GetTagsAsync(id, CancellationToken.None));
+        Assert.Empty(await _server.Host.Store.ListChannelFaultsAsync(id, null, 10, CancellationToken.None));
     }
 
     private static Device Device(DeviceId id) => new() { Id = id, RegisteredAt = DateTimeOffset.UtcNow, LastEvents = "1 BOOT" };

@@ -21,6 +21,12 @@ public interface IProvisionCatalog
     /// <summary>The current version of a virtual parameter's script, or null when there is none by that name.</summary>
     ValueTask<ScriptSource?> GetVirtualParameterAsync(string name, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// False when no preset could match any session (there are none, or none runs anything): the step may then skip
+    /// loading the device's parameters for <see cref="MatchAsync"/>. True when unknown.
+    /// </summary>
+    ValueTask<bool> AnyPresetsAsync(CancellationToken cancellationToken) => ValueTask.FromResult(true);
+
     /// <summary>The names of all virtual parameters, sorted (what <c>VirtualParameters.*</c> expands to).</summary>
     ValueTask<IReadOnlyList<string>> ListVirtualParametersAsync(CancellationToken cancellationToken);
 }

@@ -45,6 +45,10 @@ public sealed partial class ProvisionCatalog(IProvisioningStore store, Provision
     }
 
     /// <inheritdoc />
+    public async ValueTask<bool> AnyPresetsAsync(CancellationToken cancellationToken) =>
+        (await CurrentAsync(cancellationToken).ConfigureAwait(false)).Presets.Any(p => p.Calls.Count > 0);
+
+    /// <inheritdoc />
     public async ValueTask<ScriptSource?> GetProvisionAsync(string name, CancellationToken cancellationToken) =>
         (await CurrentAsync(cancellationToken).ConfigureAwait(false)).Provisions.GetValueOrDefault(name);
 

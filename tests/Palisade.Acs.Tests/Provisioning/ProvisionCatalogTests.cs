@@ -130,6 +130,18 @@ public sealed class ProvisionCatalogTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Without_a_preset_that_runs_something_the_step_is_told_it_may_skip_matching()
+    {
+        Assert.False(await _catalog.AnyPresetsAsync(default));
+        await PutAsync("empty", """{"configurations":[]}""");
+        _catalog.Invalidate();
+        Assert.False(await _catalog.AnyPresetsAsync(default));
+        await PutAsync("one", """{"configurations":[{"type":"add_tag","tag":"x"}]}""");
+        _catalog.Invalidate();
+        Assert.True(await _catalog.AnyPresetsAsync(default));
+    }
+
+    [Fact]
     public async Task A_relative_precondition_is_judged_at_each_sessions_time()
     {
         await PutAsync("recent", """{"precondition":"registered > now-1h","configurations":[{"type":"provision","name":"recent"}]}""");

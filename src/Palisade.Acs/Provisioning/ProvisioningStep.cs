@@ -88,6 +88,12 @@ public sealed partial class ProvisioningStep(
 
     private async ValueTask<ProvisioningSession> StartAsync(CwmpSession session, CancellationToken cancellationToken)
     {
+        // A fleet without presets pays nothing: no parameters are loaded for matching.
+        if (!await catalog.AnyPresetsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return ProvisioningSession.Nothing;
+        }
+
         var now = session.Now;
         var (view, tags) = await ViewLoader.LoadAsync(session, registry, cancellationToken).ConfigureAwait(false);
         var context = new PresetContext(session.Changes.Device, [.. session.Inform.Events.Select(e => e.EventCode)], tags,

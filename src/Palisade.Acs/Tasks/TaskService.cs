@@ -110,11 +110,13 @@ public sealed class TaskService(ITaskStore store, IDeviceRegistry registry, Devi
     {
         ArgumentNullException.ThrowIfNull(caller);
         caller.Demand(Permission.WriteTasks);
-        if (await ScopedReads.TaskAsync(store, registry, caller, taskId, cancellationToken).ConfigureAwait(false) is null)
+        if (await ScopedReads.TaskAsync(store, registry, caller, taskId, cancellationToken).ConfigureAwait(false) is not { } task)
         {
             throw ServiceException.NotFound("task");
         }
 
+        // Sending it again is queueing it again: the same permission as creating it.
+        DemandManagement(caller, TaskJson.Parse(task.Payload));
         var now = time.GetUtcNow();
         var retried = await store.RetryTaskAsync(taskId, now, now + options.DefaultTaskExpiry, cancellationToken).ConfigureAwait(false)
             ?? throw ServiceException.Conflict("Only faulted, expired or cancelled tasks can be retried.");
@@ -164,9 +166,16 @@ public sealed class TaskService(ITaskStore store, IDeviceRegistry registry, Devi
                 ?? throw ServiceException.Invalid("url", "This server has no https listener to move devices to: run it with TLS (and --legacy-http-port for the plaintext devices), or give the task a \"url\"."));
         }
 
+        DemandManagement(caller, definition);
+        if (definition is DownloadTask { FileType: ManagementClass.ConfigurationFile } config
+            && (!Uri.TryCreate(config.Url, UriKind.Absolute, out var source) || source.Scheme != Uri.UriSchemeHttps))
+        {
+            // A configuration file carries the ACS URL and credentials: fetched over http, anyone on the path sets them.
+            throw ServiceException.Invalid("url", "A configuration file is downloaded over https only.");
+        }
+
         if (ManagementServerWrite(definition))
         {
-            caller.Demand(Permission.WriteManagementServer);
             var url = definition is MoveToHttpsTask move ? move.Url
                 : (definition as SetParameterValuesTask)?.ParameterValues.FirstOrDefault(p => p.Name.EndsWith("ManagementServer.URL", StringComparison.Ordinal))?.Value.Text;
             if (url is not null && (!Uri.TryCreate(url, UriKind.Absolute, out var target) || target.Scheme != Uri.UriSchemeHttps
@@ -188,6 +197,16 @@ public sealed class TaskService(ITaskStore store, IDeviceRegistry registry, Devi
 
     // The task says what it touches (moveToHttps, rotateCredentials, a write of ManagementServer.URL).
     private static bool ManagementServerWrite(TaskDefinition definition) => definition.ChangesManagementServer;
+
+    // A task in a management class (ManagementClass) needs the management permission; the 403 says which class.
+    private void DemandManagement(Caller caller, TaskDefinition definition)
+    {
+        if (ManagementClass.Reason(definition, host => options.AcsUrlAllowList.Contains(host, StringComparer.OrdinalIgnoreCase)) is { } reason
+            && !caller.Can(Permission.WriteManagementServer))
+        {
+            throw ServiceException.Forbidden($"This task needs the permission '{Roles.Name(Permission.WriteManagementServer)}': {reason}.");
+        }
+    }
 
     // The audit log never holds a secret.
     private static JsonNode Redacted(TaskDefinition definition) => TaskRedaction.Redact((JsonObject)JsonNode.Parse(TaskJson.Serialize(definition))!);

@@ -7,6 +7,12 @@ cd "$(dirname "$0")"
 results="${PALISADE_TEST_RESULTS:-$(mktemp -d)}"
 rm -rf "$results"/*.trx 2>/dev/null || true
 
+# A throwaway PostgreSQL cluster for the PostgreSQL store's tests (installed from Debian's packages when missing);
+# stopped and removed at exit. If it cannot start, the run fails: those tests never skip.
+source scripts/test-postgres.sh
+trap pg_test_stop EXIT
+pg_test_start
+
 dotnet build Palisade.slnx -c Release -nologo -v quiet
 status=0
 for proj in tests/*.Tests/*.Tests.csproj; do

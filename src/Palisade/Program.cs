@@ -11,6 +11,7 @@ var root = new RootCommand("Palisade: a secure TR-069 (CWMP) ACS with a CPE agen
     AuditLogCommand.Create(),
     AuditCommand.Create(),
     PostureCommand.Create(),
+    DbCommand.Create(),
     ApiClientCommands.Devices(),
     ApiClientCommands.Task(),
     ProvisioningCommands.Presets(),

@@ -13,6 +13,7 @@ internal static class ServeCommand
     public static Command Create()
     {
         var data = new Option<string?>("--data") { Description = "Data folder: the embedded store, the private PKI (pki/) and the bootstrap credential. Default ./palisade-data. Env PALISADE_DATA." };
+        var db = new Option<string?>("--db") { Description = "The store: postgresql://USER@HOST:PORT/DATABASE (several nodes may share it), or sqlite (the default: DATA/palisade.db). The password never goes here: PALISADE_DB_PASSWORD, PALISADE_DB_PASSWORD_FILE or PGPASSWORD. Env PALISADE_DB." };
         var listen = new Option<string[]>("--listen") { Description = "Address to listen on; repeat for several. Default 127.0.0.1 only; use 0.0.0.0 or :: to accept CPEs from the network (CWMP only: the API keeps to --api-listen). Env PALISADE_LISTEN (comma-separated).", AllowMultipleArgumentsPerToken = true };
         var port = new Option<int?>("--cwmp-port") { Description = "CWMP port (default 7547, the IANA CWMP port; 0 picks a free one). Env PALISADE_CWMP_PORT." };
         var apiPort = new Option<int?>("--api-port") { Description = "Northbound API port, HTTPS (default 7557; 0 picks a free one; -1 turns the API off). Env PALISADE_API_PORT." };
@@ -35,7 +36,7 @@ internal static class ServeCommand
         var limit = new Option<string[]>("--limit") { Description = "Set a bound: NAME=VALUE, repeatable. Env PALISADE_LIMITS (comma-separated NAME=VALUE); file key limits ({\"NAME\": VALUE}). Each is checked at start. The bounds and their defaults:\n" + LimitSettings.Describe(), AllowMultipleArgumentsPerToken = true };
         var showSecrets = new Option<bool>("--show-secrets-once") { Description = "Also print a new admin password and a new bootstrap credential in the start banner. Off by default: they are written only to owner-only files in the data folder (admin-password, bootstrap-credential), whose paths are printed, because service managers keep stdout in their logs." };
         var logLevel = new Option<Microsoft.Extensions.Logging.LogLevel?>("--log-level") { Description = "Trace, Debug, Information (default: one line per session), Warning, Error." };
-        var config = new Option<string?>("--config") { Description = "A JSON settings file (keys: data, listen, cwmpPort, apiPort, apiListen, acsUrlAllow, cpeNetworks, hostnames, insecureHttp, legacyHttpPort, tlsCert, tlsKey, clientCa, allowBasic, digestSha256Only, disableEnrollment, enrollAllow, bootstrapCredential, sessionTimeoutSeconds, maxSessionsInFlight, taskHistoryDays, limits). Environment and command line override it." };
+        var config = new Option<string?>("--config") { Description = "A JSON settings file (keys: data, db, listen, cwmpPort, apiPort, apiListen, acsUrlAllow, cpeNetworks, hostnames, insecureHttp, legacyHttpPort, tlsCert, tlsKey, clientCa, allowBasic, digestSha256Only, disableEnrollment, enrollAllow, bootstrapCredential, sessionTimeoutSeconds, maxSessionsInFlight, taskHistoryDays, limits). Environment and command line override it." };
 
         var command = new Command("serve", """
             Run the ACS: the CWMP endpoint for CPEs, over TLS with a private CA by default.
@@ -45,12 +46,13 @@ internal static class ServeCommand
             (never on the command line, where other users could read it).
             """)
         {
-            data, listen, port, apiPort, apiListen, acsUrlAllow, cpeNetwork, hostname, insecure, legacyHttp, tlsCert, tlsKey, clientCa, allowBasic, sha256Only, enrollAllow, noEnroll, timeout, maxSessions, taskHistory, limit, showSecrets, logLevel, config,
+            data, db, listen, port, apiPort, apiListen, acsUrlAllow, cpeNetwork, hostname, insecure, legacyHttp, tlsCert, tlsKey, clientCa, allowBasic, sha256Only, enrollAllow, noEnroll, timeout, maxSessions, taskHistory, limit, showSecrets, logLevel, config,
         };
 
         command.SetAction(async (result, cancellationToken) =>
         {
             ServerOptions options;
+            string? database;
             try
             {
                 var settings = new ServeSettings();
@@ -63,6 +65,7 @@ internal static class ServeCommand
                 settings = settings.Overlay(new ServeSettings
                 {
                     Data = result.GetValue(data),
+                    Db = result.GetValue(db),
                     Listen = NonEmpty(result.GetValue(listen)),
                     CwmpPort = result.GetValue(port),
                     ApiPort = result.GetValue(apiPort),
@@ -86,6 +89,12 @@ internal static class ServeCommand
                 });
                 options = settings.ToOptions();
                 options.Validate();
+                database = settings.Db;
+                if (database is not null && database != "sqlite")
+                {
+                    // Read now, so that a malformed URL or an unreadable password file is a usage error before anything starts.
+                    _ = Stores.PostgresOptions(options.DataDirectory, database);
+                }
             }
             catch (Exception e) when (e is ArgumentException or InvalidDataException or IOException)
             {
@@ -104,7 +113,7 @@ internal static class ServeCommand
                         c.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
                     }).SetMinimumLevel(level)
                     : null;
-                host = await PalisadeHost.StartAsync(options, Stores.Open, logging, cancellationToken: cancellationToken);
+                host = await PalisadeHost.StartAsync(options, dir => Stores.Open(dir, database ?? "sqlite"), logging, cancellationToken: cancellationToken);
             }
             catch (IOException e) when (IsAddressInUse(e))
             {
@@ -113,7 +122,7 @@ internal static class ServeCommand
                 AnsiConsole.MarkupLineInterpolated($"[red]palisade serve: {e.Message} Another process holds that port: stop it, or choose another with {ports}.[/]");
                 return 1;
             }
-            catch (Exception e) when (e is InvalidDataException or ArgumentException or UnauthorizedAccessException or IOException or System.Security.Cryptography.CryptographicException)
+            catch (Exception e) when (e is InvalidDataException or ArgumentException or UnauthorizedAccessException or IOException or System.Security.Cryptography.CryptographicException or Acs.Storage.StoreException)
             {
                 AnsiConsole.MarkupLineInterpolated($"[red]palisade serve: {e.Message}[/]");
                 return 1;

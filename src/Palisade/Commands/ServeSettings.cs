@@ -15,6 +15,9 @@ internal sealed class ServeSettings
 {
     public string? Data { get; set; }
 
+    /// <summary>The store: <c>postgresql://USER@HOST:PORT/DATABASE</c>, or null (or <c>sqlite</c>) for SQLite in the data folder.</summary>
+    public string? Db { get; set; }
+
     public List<string>? Listen { get; set; }
 
     public int? CwmpPort { get; set; }
@@ -83,6 +86,7 @@ internal sealed class ServeSettings
         return new ServeSettings
         {
             Data = get("PALISADE_DATA"),
+            Db = get("PALISADE_DB"),
             Listen = List(get("PALISADE_LISTEN")),
             CwmpPort = Int("PALISADE_CWMP_PORT", get("PALISADE_CWMP_PORT")),
             ApiPort = Int("PALISADE_API_PORT", get("PALISADE_API_PORT")),
@@ -111,6 +115,7 @@ internal sealed class ServeSettings
     public ServeSettings Overlay(ServeSettings over) => new()
     {
         Data = over.Data ?? Data,
+        Db = over.Db ?? Db,
         Listen = over.Listen ?? Listen,
         CwmpPort = over.CwmpPort ?? CwmpPort,
         ApiPort = over.ApiPort ?? ApiPort,

@@ -1,0 +1,166 @@
+using System.Net.Sockets;
+using Npgsql;
+using Palisade.Acs.Storage;
+using Palisade.Security.Secrets;
+
+namespace Palisade.Storage.Postgres;
+
+/// <summary>
+/// The database the PostgreSQL store's pieces share: a pool of connections (an <see cref="NpgsqlDataSource"/>) and the
+/// key that seals secrets. Unlike SQLite there is no writer queue in the process: PostgreSQL takes writers from every
+/// node at once, row locks order them, and a transaction that lost a deadlock or a serialization race is run again.
+/// Every SQL statement is parameterised.
+/// </summary>
+internal sealed class PostgresDatabase : IAsyncDisposable
+{
+    private const int Attempts = 5;
+
+    private PostgresDatabase(NpgsqlDataSource source, SecretBox secrets, string description)
+    {
+        Source = source;
+        Secrets = secrets;
+        Description = description;
+    }
+
+    /// <summary>The connection pool.</summary>
+    public NpgsqlDataSource Source { get; }
+
+    /// <summary>Seals and opens the secrets stored in rows (connection-request passwords).</summary>
+    public SecretBox Secrets { get; }
+
+    /// <summary>Host, port and database, for messages (never the password).</summary>
+    public string Description { get; }
+
+    /// <summary>Opens the database, migrating it unless told not to, and loads the store key.</summary>
+    public static async Task<PostgresDatabase> OpenAsync(PostgresStoreOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        NpgsqlConnectionStringBuilder settings;
+        try
+        {
+            settings = new NpgsqlConnectionStringBuilder(options.ConnectionString) { MaxPoolSize = Math.Clamp(options.MaxConnections, 2, 1000) };
+        }
+        catch (ArgumentException e)
+        {
+            throw new StoreException(StoreErrorReason.Unavailable, $"The PostgreSQL connection settings are not valid: {e.Message}", e);
+        }
+
+        var description = Describe(settings);
+        var source = new NpgsqlDataSourceBuilder(settings.ConnectionString).Build();
+        try
+        {
+            await using var connection = await source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            if (options.Migrate)
+            {
+                await PostgresMigrator.MigrateAsync(connection, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await PostgresMigrator.CheckCurrentAsync(connection, cancellationToken).ConfigureAwait(false);
+            }
+
+            var secrets = await PostgresStoreKey.LoadAsync(options.KeyPath, connection, cancellationToken).ConfigureAwait(false);
+            return new PostgresDatabase(source, secrets, description);
+        }
+        catch (Exception e) when (e is NpgsqlException or SocketException or TimeoutException)
+        {
+            await source.DisposeAsync().ConfigureAwait(false);
+            throw new StoreException(StoreErrorReason.Unavailable, $"Cannot open the PostgreSQL store at {description}: {e.Message}", e);
+        }
+        catch
+        {
+            await source.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Host, port and database of a connection string, for messages.</summary>
+    public static string Describe(NpgsqlConnectionStringBuilder settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return $"{settings.Host}:{settings.Port}/{settings.Database}";
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => Source.DisposeAsync();
+
+    /// <summary>Runs <paramref name="read"/> on a pooled connection (each statement sees the last committed state).</summary>
+    public async Task<T> ReadAsync<T>(Func<NpgsqlConnection, Task<T>> read, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await Source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            return await read(connection).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is NpgsqlException or SocketException or TimeoutException)
+        {
+            throw new StoreException(StoreErrorReason.Unavailable, $"Reading the store failed: {e.Message}", e);
+        }
+        catch (ObjectDisposedException e)
+        {
+            throw new StoreException(StoreErrorReason.Unavailable, "The store is closed.", e);
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="write"/> in a transaction of its own (READ COMMITTED), committed when it returns. A deadlock
+    /// or serialization failure runs it again, from the start, a few times.
+    /// </summary>
+    public async Task<T> WriteAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> write, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var connection = await Source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                var result = await write(connection, transaction).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return result;
+            }
+            catch (PostgresException e) when (e.IsTransient && attempt < Attempts && e.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
+            {
+                // Another writer won; the transaction was rolled back whole. Run it again.
+            }
+            catch (Exception e) when (WriteFailure(e) is { } failure)
+            {
+                throw failure;
+            }
+        }
+    }
+
+    /// <summary>What a caller is told when a write threw <paramref name="e"/>; null for exceptions that pass as they are.</summary>
+    public static StoreException? WriteFailure(Exception e) => e switch
+    {
+        // Class 23: a constraint (a value too long, a duplicate name); class 22: data the database cannot hold (a NUL
+        // character, a number out of range). Nothing was written either way.
+        PostgresException p when p.SqlState.StartsWith("23", StringComparison.Ordinal) || p.SqlState.StartsWith("22", StringComparison.Ordinal)
+            => new StoreException(StoreErrorReason.Rejected, $"The store refused the write, nothing was written: {p.MessageText}", e),
+        NpgsqlException or SocketException or TimeoutException => new StoreException(StoreErrorReason.Unavailable, $"Writing the store failed, nothing was written: {e.Message}", e),
+        ObjectDisposedException => new StoreException(StoreErrorReason.Unavailable, "The store is closed; nothing was written.", e),
+        _ => null,
+    };
+
+    /// <summary>A command on <paramref name="connection"/> in <paramref name="transaction"/> (null: its own).</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA2100:Review SQL queries for security vulnerabilities", Justification = "Only constant SQL and fixed fragments reach this method; values are always bound as parameters.")]
+    public static NpgsqlCommand Command(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql) => new(sql, connection, transaction);
+
+    /// <summary>The device's key (its row's number), or null.</summary>
+    public static async Task<long?> DeviceKeyAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string id, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, transaction, "SELECT key FROM devices WHERE id = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = id });
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as long?;
+    }
+
+    /// <summary>[from, to) covering every path that starts with <paramref name="prefix"/> (byte order, COLLATE "C"); to is null for every path.</summary>
+    public static (string From, string? To) PrefixRange(string? prefix)
+    {
+        if (string.IsNullOrEmpty(prefix))
+        {
+            return (string.Empty, null);
+        }
+
+        return (prefix, prefix[..^1] + (char)(prefix[^1] + 1));
+    }
+}

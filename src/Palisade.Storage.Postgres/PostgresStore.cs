@@ -1,0 +1,48 @@
+using Palisade.Acs.Storage;
+
+namespace Palisade.Storage.Postgres;
+
+/// <summary>
+/// The PostgreSQL store: one database (<see cref="PostgresDatabase"/>) that several Palisade nodes may share, and one
+/// object per concern over it. It passes the same contract suite as the embedded SQLite store.
+/// </summary>
+public sealed class PostgresStore : CompositeStore
+{
+    private PostgresStore(PostgresDatabase database, PostgresSessionStore sessions, PostgresTaskStore tasks, PostgresDeviceRegistry devices)
+        : base(sessions, tasks, devices, new PostgresAccessStore(database), new PostgresAuditLog(database), database)
+    {
+        Database = database;
+    }
+
+    internal PostgresDatabase Database { get; }
+
+    /// <summary>Opens the store (migrating the database unless <see cref="PostgresStoreOptions.Migrate"/> is off).</summary>
+    /// <exception cref="StoreException">The database cannot be reached or used.</exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "The store owns the database and disposes it.")]
+    public static async Task<PostgresStore> OpenAsync(PostgresStoreOptions options, CancellationToken cancellationToken = default)
+    {
+        var database = await PostgresDatabase.OpenAsync(options, cancellationToken).ConfigureAwait(false);
+        var devices = new PostgresDeviceRegistry(database);
+        var tasks = new PostgresTaskStore(database);
+        return new PostgresStore(database, new PostgresSessionStore(database, devices, tasks), tasks, devices);
+    }
+
+    /// <summary>Applies the migrations the database lacks, and nothing else; returns the numbers applied now.</summary>
+    /// <exception cref="StoreException">The database cannot be reached or is newer than this build.</exception>
+    public static async Task<IReadOnlyList<int>> MigrateAsync(string connectionString, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await using var source = Npgsql.NpgsqlDataSource.Create(connectionString);
+            await using var connection = await source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            return await PostgresMigrator.MigrateAsync(connection, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is Npgsql.NpgsqlException or ArgumentException)
+        {
+            throw new StoreException(StoreErrorReason.Unavailable, $"Cannot migrate the PostgreSQL store: {e.Message}", e);
+        }
+    }
+
+    /// <summary>The newest migration this build has.</summary>
+    public static int LatestSchemaVersion => PostgresMigrator.LatestVersion;
+}

@@ -1,0 +1,183 @@
+using Npgsql;
+using Palisade.Acs.Access;
+using Palisade.Acs.Query;
+using Palisade.Acs.Storage;
+using Palisade.Storage.Contract;
+
+namespace Palisade.Storage.Postgres.Tests;
+
+/// <summary>What only the PostgreSQL store does: several stores (nodes) on one database, its key, its migrations, its guards.</summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA2100:Review SQL queries for security vulnerabilities", Justification = "Constant SQL of the tests.")]
+public sealed class PostgresStoreTests : StoreContract<PostgresStoreFactory>
+{
+    [Fact]
+    public async Task Audit_entries_appended_by_several_nodes_at_once_form_one_intact_chain()
+    {
+        await using var second = await Factory.Open();
+        await using var third = await Factory.Open();
+        IAuditLog[] nodes = [Store, second, third];
+
+        await Task.WhenAll(Enumerable.Range(0, 90).Select(i => Task.Run(() =>
+            nodes[i % 3].AppendAsync(new AuditRecord(T0.AddSeconds(i), "key:ops", "192.0.2.1", "task.create", $"dev-{i}", "{}"), CancellationToken.None))));
+
+        var verification = await Store.VerifyAuditAsync(CancellationToken.None);
+        Assert.True(verification.Intact, verification.Problem);
+        Assert.Equal(90, verification.Entries);
+        Assert.Equal(90, (await second.ListAuditAsync(null, 1000, CancellationToken.None)).Select(e => e.Target).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task A_task_queued_through_one_node_is_taken_once_by_a_session_on_another()
+    {
+        await Store.CommitSessionAsync(new SessionChanges(NewDevice(1)), default);
+        await using var other = await Factory.Open();
+        var task = await other.AddTaskAsync(Id(1), new NewTask("reboot", """{"name":"reboot"}""", T0, null), default);
+
+        Assert.Equal([task.Id], (await Store.TakeQueuedTasksAsync(Id(1), T0.AddSeconds(1), default)).Select(t => t.Id));
+        Assert.Equal(1, (await other.GetTaskAsync(task.Id, default))!.Attempts);
+    }
+
+    [Fact]
+    public async Task Sessions_of_one_new_path_set_on_several_nodes_at_once_all_commit()
+    {
+        // Each node meets the same new paths in the same commit wave: interning them must neither deadlock nor fail.
+        await using var second = await Factory.Open();
+        IPalisadeStore[] nodes = [Store, second];
+        await Task.WhenAll(Enumerable.Range(1, 40).Select(n => Task.Run(async () =>
+        {
+            var changes = new SessionChanges(NewDevice(n));
+            for (var p = 0; p < 50; p++)
+            {
+                changes.Parameters.Add(Value($"Device.Shared.P{(p * 7 + n) % 50}", $"{n}"));
+            }
+
+            await nodes[n % 2].CommitSessionAsync(changes, default);
+        })));
+
+        Assert.Equal(40, await Store.CountDevicesAsync(default));
+        Assert.Equal(50, (await second.GetParametersAsync(Id(7), "Device.Shared.", default)).Count);
+    }
+
+    [Fact]
+    public async Task Values_postgresql_cannot_hold_are_refused_whole_not_half_written()
+    {
+        await Store.CommitSessionAsync(new SessionChanges(NewDevice(1)), default);
+        var changes = new SessionChanges(NewDevice(1) with { SoftwareVersion = "2.0" });
+        changes.Parameters.Add(Value("Device.Fine", "ok"));
+        changes.Parameters.Add(Value("Device.Nul", "a\0b"));
+
+        var error = await Assert.ThrowsAsync<StoreException>(() => Store.CommitSessionAsync(changes, default));
+
+        Assert.Equal(StoreErrorReason.Rejected, error.Reason);
+        Assert.Equal("1.0", (await Store.GetDeviceAsync(Id(1), default))!.SoftwareVersion);
+        Assert.Empty(await Store.GetParametersAsync(Id(1), null, default));
+    }
+
+    [Fact]
+    public async Task A_numeric_filter_reads_any_value_a_device_sends_without_failing_the_search()
+    {
+        string[] values = ["12", "1e999", "abc", "7.5kbps", "-3", "1e-9999", new string('9', 5000)];
+        for (var n = 1; n <= values.Length; n++)
+        {
+            var changes = new SessionChanges(NewDevice(n));
+            changes.Parameters.Add(Value("Device.X", values[n - 1]));
+            await Store.CommitSessionAsync(changes, default);
+        }
+
+        var result = await Store.SearchDevicesAsync(new DeviceSearch(FilterParser.Parse("Device.X > 5", Now)), default);
+
+        Assert.Equal([1, 2, 4, 7], result.Devices.Select(d => int.Parse(d.Id.SerialNumber[3..], System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    [Fact]
+    public async Task A_new_store_is_migrated_once_and_migrating_again_changes_nothing()
+    {
+        Assert.Empty(await PostgresStore.MigrateAsync(Factory.ConnectionString));
+
+        await using var connection = new NpgsqlConnection(Factory.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT max(version), count(*) FROM schema_migrations", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        Assert.Equal(PostgresStore.LatestSchemaVersion, reader.GetInt32(0));
+    }
+
+    [Fact]
+    public async Task A_database_from_a_newer_palisade_is_refused_with_a_clear_error()
+    {
+        await Store.DisposeAsync();
+        await ExecuteAsync("INSERT INTO schema_migrations (version) VALUES (9999)");
+
+        var error = await Assert.ThrowsAsync<StoreException>(() => Factory.Open());
+
+        Assert.Contains("newer than this Palisade build", error.Message, StringComparison.Ordinal);
+        await ExecuteAsync("DELETE FROM schema_migrations WHERE version = 9999");
+        Store = await OpenAsync();
+    }
+
+    [Fact]
+    public async Task Connection_request_passwords_are_sealed_and_a_node_needs_the_same_key_file()
+    {
+        await Store.CommitSessionAsync(new SessionChanges(NewDevice(1)), default);
+        await using (var connection = new NpgsqlConnection(Factory.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand("SELECT position('secret'::bytea in cr_password) FROM devices", connection);
+            Assert.Equal(0, (int)(await command.ExecuteScalarAsync())!);
+        }
+
+        var key = Path.Combine(Factory.Folder, "store.key");
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(key));
+        var elsewhere = Path.Combine(Factory.Folder, "other.key");
+        var options = new PostgresStoreOptions { ConnectionString = Factory.ConnectionString, KeyPath = elsewhere };
+
+        var missing = await Assert.ThrowsAsync<StoreException>(() => PostgresStore.OpenAsync(options));
+        Assert.Contains("missing", missing.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(elsewhere));
+
+        await File.WriteAllTextAsync(elsewhere, Palisade.Security.Secrets.SecretBox.Create().KeyText);
+        var foreign = await Assert.ThrowsAsync<StoreException>(() => PostgresStore.OpenAsync(options));
+        Assert.Contains("not this store's key", foreign.Message, StringComparison.Ordinal);
+
+        File.Copy(key, elsewhere, overwrite: true);
+        await using var node = await PostgresStore.OpenAsync(options);
+        Assert.Equal("secret", (await node.GetDeviceAsync(Id(1), default))!.ConnectionRequest!.Password);
+    }
+
+    [Fact]
+    public async Task The_audit_log_refuses_edits_and_deletions_in_the_database()
+    {
+        await Store.AppendAsync(new AuditRecord(T0, "key:ops", "192.0.2.1", "task.create", "dev", "{}"), CancellationToken.None);
+
+        var update = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync("UPDATE audit SET actor = 'someone-else'"));
+        var delete = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync("DELETE FROM audit"));
+
+        Assert.Contains("append-only", update.MessageText, StringComparison.Ordinal);
+        Assert.Contains("append-only", delete.MessageText, StringComparison.Ordinal);
+        Assert.True((await Store.VerifyAuditAsync(CancellationToken.None)).Intact);
+    }
+
+    [Fact]
+    public async Task An_unreachable_server_is_a_store_error_that_names_it_without_the_password()
+    {
+        var options = new PostgresStoreOptions
+        {
+            ConnectionString = "Host=127.0.0.1;Port=1;Username=palisade;Password=hunter2;Database=x;Timeout=2",
+            KeyPath = Path.Combine(Factory.Folder, "none.key"),
+        };
+
+        var error = await Assert.ThrowsAsync<StoreException>(() => PostgresStore.OpenAsync(options));
+
+        Assert.Equal(StoreErrorReason.Unavailable, error.Reason);
+        Assert.Contains("127.0.0.1:1/x", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", error.Message, StringComparison.Ordinal);
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(Factory.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}

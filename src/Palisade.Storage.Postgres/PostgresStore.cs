@@ -9,7 +9,7 @@ namespace Palisade.Storage.Postgres;
 public sealed class PostgresStore : CompositeStore
 {
     private PostgresStore(PostgresDatabase database, PostgresSessionStore sessions, PostgresTaskStore tasks, PostgresDeviceRegistry devices)
-        : base(sessions, tasks, devices, new PostgresAccessStore(database), new PostgresAuditLog(database), database)
+        : base(sessions, tasks, devices, new PostgresAccessStore(database), new PostgresAuditLog(database), new PostgresProvisioningStore(database), database)
     {
         Database = database;
     }

@@ -1,0 +1,8 @@
+using Palisade.Storage.Contract;
+
+namespace Palisade.Storage.Postgres.Tests;
+
+/// <summary>The store contract's ProvisioningStoreContract (tests/Palisade.Storage.Contract), run against PostgreSQL.</summary>
+public sealed class PostgresProvisioningStoreContract : ProvisioningStoreContract<PostgresStoreFactory>
+{
+}

@@ -184,6 +184,11 @@ public sealed class PalisadeHost : IAsyncDisposable
             requester = new Acs.ConnectionRequests.ConnectionRequester(options.ConnectionRequestTargets, anchors, options.ConnectionRequests, clock, loggerFactory.CreateLogger("Palisade.ConnectionRequests"));
             var waiter = new Acs.Tasks.TaskWaiter();
             engine.TasksCommitted += waiter.OnCommitted;
+            if (store is Acs.Storage.ITaskOutcomeFeed feed)
+            {
+                // Several nodes on one store: a session on another node may be the one that runs the awaited task.
+                feed.TasksFinished += waiter.OnFinished;
+            }
             string? apiUrl = null;
             if (options.Api.Port >= 0)
             {

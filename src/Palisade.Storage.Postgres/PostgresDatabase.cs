@@ -15,12 +15,17 @@ internal sealed class PostgresDatabase : IAsyncDisposable
 {
     private const int Attempts = 5;
 
-    private PostgresDatabase(NpgsqlDataSource source, SecretBox secrets, string description)
+    private PostgresDatabase(NpgsqlDataSource source, SecretBox secrets, string description, string schema)
     {
         Source = source;
         Secrets = secrets;
         Description = description;
+        var channel = "palisade_tasks_" + schema;
+        Notifications = new PostgresNotifications(source, channel.Length > 63 ? channel[..63] : channel);
     }
+
+    /// <summary>Task outcomes told across the nodes sharing this database.</summary>
+    public PostgresNotifications Notifications { get; }
 
     /// <summary>The connection pool.</summary>
     public NpgsqlDataSource Source { get; }
@@ -60,7 +65,8 @@ internal sealed class PostgresDatabase : IAsyncDisposable
             }
 
             var secrets = await PostgresStoreKey.LoadAsync(options.KeyPath, connection, cancellationToken).ConfigureAwait(false);
-            return new PostgresDatabase(source, secrets, description);
+            await using var schema = new NpgsqlCommand("SELECT current_schema()", connection);
+            return new PostgresDatabase(source, secrets, description, (string)(await schema.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!);
         }
         catch (Exception e) when (e is NpgsqlException or SocketException or TimeoutException)
         {
@@ -82,7 +88,11 @@ internal sealed class PostgresDatabase : IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public ValueTask DisposeAsync() => Source.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await Notifications.DisposeAsync().ConfigureAwait(false);
+        await Source.DisposeAsync().ConfigureAwait(false);
+    }
 
     /// <summary>Runs <paramref name="read"/> on a pooled connection (each statement sees the last committed state).</summary>
     public async Task<T> ReadAsync<T>(Func<NpgsqlConnection, Task<T>> read, CancellationToken cancellationToken)

@@ -148,6 +148,12 @@ internal sealed class PostgresSessionStore(PostgresDatabase db, PostgresDeviceRe
             }
 
             AddEvents(batch, changes.Events, key.Value);
+            if (changes.Tasks.Where(t => t.Status != DeviceTaskStatus.Queued).Select(t => t.TaskId).ToList() is { Count: > 0 } finished)
+            {
+                // Delivered to every node's waiters when this transaction commits (and never if it rolls back).
+                batch.BatchCommands.Add(db.Notifications.Notify(finished));
+            }
+
             if (batch.BatchCommands.Count == 0)
             {
                 return true;

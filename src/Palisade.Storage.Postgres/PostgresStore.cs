@@ -6,15 +6,37 @@ namespace Palisade.Storage.Postgres;
 /// The PostgreSQL store: one database (<see cref="PostgresDatabase"/>) that several Palisade nodes may share, and one
 /// object per concern over it. It passes the same contract suite as the embedded SQLite store.
 /// </summary>
-public sealed class PostgresStore : CompositeStore
+public sealed class PostgresStore : CompositeStore, ITaskOutcomeFeed, Acs.Sessions.ISessionLeases
 {
     private PostgresStore(PostgresDatabase database, PostgresSessionStore sessions, PostgresTaskStore tasks, PostgresDeviceRegistry devices)
         : base(sessions, tasks, devices, new PostgresAccessStore(database), new PostgresAuditLog(database), new PostgresProvisioningStore(database), database)
     {
         Database = database;
+        Leases = new PostgresSessionLeases(database);
     }
 
+    private PostgresSessionLeases Leases { get; }
+
+    /// <inheritdoc />
+    public Task<bool> TryAcquireAsync(Acs.Devices.DeviceId device, string holder, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken) =>
+        Leases.TryAcquireAsync(device, holder, now, until, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<bool> RenewAsync(Acs.Devices.DeviceId device, string holder, DateTimeOffset until, CancellationToken cancellationToken) =>
+        Leases.RenewAsync(device, holder, until, cancellationToken);
+
+    /// <inheritdoc />
+    public Task ReleaseAsync(Acs.Devices.DeviceId device, string holder, CancellationToken cancellationToken) =>
+        Leases.ReleaseAsync(device, holder, cancellationToken);
+
     internal PostgresDatabase Database { get; }
+
+    /// <inheritdoc />
+    public event Action<IReadOnlyList<long>>? TasksFinished
+    {
+        add => Database.Notifications.TasksFinished += value;
+        remove => Database.Notifications.TasksFinished -= value;
+    }
 
     /// <summary>Opens the store (migrating the database unless <see cref="PostgresStoreOptions.Migrate"/> is off).</summary>
     /// <exception cref="StoreException">The database cannot be reached or used.</exception>

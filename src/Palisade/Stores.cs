@@ -50,7 +50,10 @@ internal static class Stores
         };
     }
 
-    /// <summary>True when a store is there to use: the data folder's SQLite file, or any PostgreSQL database named by <c>PALISADE_DB</c>.</summary>
-    public static bool Exists(string dataDirectory) =>
-        FromEnvironment is { } db && db != "sqlite" || File.Exists(new SqliteStoreOptions { DataDirectory = dataDirectory }.DatabasePath);
+    /// <summary>
+    /// True when a store is there to use: any PostgreSQL database named by <paramref name="db"/> (default
+    /// <c>PALISADE_DB</c>), else the data folder's SQLite file.
+    /// </summary>
+    public static bool Exists(string dataDirectory, string? db = null) =>
+        (db ?? FromEnvironment) is { } named && named != "sqlite" || File.Exists(new SqliteStoreOptions { DataDirectory = dataDirectory }.DatabasePath);
 }

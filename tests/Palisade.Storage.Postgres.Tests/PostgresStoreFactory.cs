@@ -1,5 +1,6 @@
 using Palisade.Acs.Storage;
 using Palisade.Storage.Contract;
+using Palisade.Testing;
 
 namespace Palisade.Storage.Postgres.Tests;
 
@@ -15,7 +16,7 @@ public sealed class PostgresStoreFactory : IStoreFactory
     public string Folder { get; } = Path.Combine(Path.GetTempPath(), "palisade-pgstore-" + Guid.NewGuid().ToString("N"));
 
     /// <summary>The store's connection string (the schema is created on first use).</summary>
-    public string ConnectionString => _connectionString ??= TestDatabase.CreateSchema(Schema);
+    public string ConnectionString => _connectionString ??= TestPostgres.CreateSchema(Schema);
 
     public async Task<IPalisadeStore> OpenAsync() => await Open();
 
@@ -30,7 +31,7 @@ public sealed class PostgresStoreFactory : IStoreFactory
     {
         if (_connectionString is not null)
         {
-            TestDatabase.DropSchema(Schema);
+            TestPostgres.DropSchema(Schema);
         }
 
         if (Directory.Exists(Folder))

@@ -173,6 +173,80 @@ public sealed class PostgresStoreTests : StoreContract<PostgresStoreFactory>
         Assert.DoesNotContain("hunter2", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_device_lease_is_held_by_one_session_across_nodes_until_it_is_given_back_or_runs_out()
+    {
+        await using var other = await Factory.Open();
+        var device = Id(1);
+
+        Assert.True(await ((Acs.Sessions.ISessionLeases)Store).TryAcquireAsync(device, "a", T0, T0.AddSeconds(30), default));
+        Assert.False(await other.TryAcquireAsync(device, "b", T0.AddSeconds(10), T0.AddSeconds(40), default));
+        Assert.True(await ((Acs.Sessions.ISessionLeases)Store).RenewAsync(device, "a", T0.AddSeconds(60), default));
+        Assert.False(await other.TryAcquireAsync(device, "b", T0.AddSeconds(45), T0.AddSeconds(75), default));
+
+        // A node that died never gives it back: the lease runs out, and another node's session takes the device.
+        Assert.True(await other.TryAcquireAsync(device, "b", T0.AddSeconds(60), T0.AddSeconds(90), default));
+        Assert.False(await ((Acs.Sessions.ISessionLeases)Store).RenewAsync(device, "a", T0.AddSeconds(120), default));
+        await ((Acs.Sessions.ISessionLeases)Store).ReleaseAsync(device, "a", default);
+        Assert.False(await ((Acs.Sessions.ISessionLeases)Store).TryAcquireAsync(device, "c", T0.AddSeconds(61), T0.AddSeconds(91), default));
+
+        await other.ReleaseAsync(device, "b", default);
+        Assert.True(await ((Acs.Sessions.ISessionLeases)Store).TryAcquireAsync(device, "c", T0.AddSeconds(62), T0.AddSeconds(92), default));
+        Assert.True(await other.TryAcquireAsync(Id(2), "d", T0.AddSeconds(62), T0.AddSeconds(92), default));
+    }
+
+    [Fact]
+    public async Task Task_outcomes_committed_by_one_node_are_heard_by_every_node_once_committed()
+    {
+        await Store.CommitSessionAsync(new SessionChanges(NewDevice(1)), default);
+        var task = await Store.AddTaskAsync(Id(1), new NewTask("reboot", "{}", T0, null), default);
+        var failing = await Store.AddTaskAsync(Id(1), new NewTask("reboot", "{}", T0, null), default);
+        await using var listener = await Factory.Open();
+        var heard = new TaskCompletionSource<IReadOnlyList<long>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var all = new System.Collections.Concurrent.ConcurrentQueue<long>();
+        listener.TasksFinished += ids =>
+        {
+            foreach (var id in ids)
+            {
+                all.Enqueue(id);
+            }
+
+            heard.TrySetResult(ids);
+        };
+
+        // A commit that rolls back tells nobody; the one that commits tells every listener.
+        var rolledBack = new SessionChanges(NewDevice(1));
+        rolledBack.Tasks.Add(new TaskUpdate(failing.Id, DeviceTaskStatus.Done, "{}", null));
+        rolledBack.Parameters.Add(Value("Device.TooLong", new string('x', 70_000)));
+        await Assert.ThrowsAsync<StoreException>(() => Store.CommitSessionAsync(rolledBack, default));
+        var changes = new SessionChanges(NewDevice(1));
+        changes.Tasks.Add(new TaskUpdate(task.Id, DeviceTaskStatus.Done, "{}", null));
+        await WaitForListenerAsync(listener);
+        await Store.CommitSessionAsync(changes, default);
+
+        Assert.Equal([task.Id], await heard.Task.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.DoesNotContain(failing.Id, all);
+    }
+
+    // LISTEN runs on a connection of its own, started by the first subscriber: commit only once it listens.
+    private static async Task WaitForListenerAsync(PostgresStore store)
+    {
+        for (var i = 0; i < 500 && !await ListeningAsync(store); i++)
+        {
+            // A real wait: the listener connects in the background.
+            await Task.Delay(20);
+        }
+    }
+
+    private static async Task<bool> ListeningAsync(PostgresStore store)
+    {
+        // pg_listening_channels() answers for its own connection only: ask which backend last ran this store's LISTEN.
+        await using var connection = await store.Database.Source.OpenConnectionAsync();
+        await using var command = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE query = $1)", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = "LISTEN \"" + store.Database.Notifications.Channel + "\"" });
+        return (bool)(await command.ExecuteScalarAsync())!;
+    }
+
     private async Task ExecuteAsync(string sql)
     {
         await using var connection = new NpgsqlConnection(Factory.ConnectionString);

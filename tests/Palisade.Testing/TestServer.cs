@@ -9,11 +9,14 @@ namespace Palisade.Testing;
 /// <summary>A real Palisade on 127.0.0.1 with a free port and a temporary data folder, its log captured.</summary>
 public sealed class TestServer : IAsyncDisposable
 {
-    private TestServer(PalisadeHost host, string data, LogSink logs)
+    private readonly Func<string, IPalisadeStore> _openStore;
+
+    private TestServer(PalisadeHost host, string data, LogSink logs, Func<string, IPalisadeStore> openStore)
     {
         Host = host;
         DataDirectory = data;
         Logs = logs;
+        _openStore = openStore;
     }
 
     public PalisadeHost Host { get; private set; }
@@ -27,19 +30,21 @@ public sealed class TestServer : IAsyncDisposable
     /// <summary>The store the test servers run on: SQLite in the data folder, as <c>palisade serve</c> chooses.</summary>
     public static IPalisadeStore OpenStore(string dataDirectory) => SqliteStore.Open(new SqliteStoreOptions { DataDirectory = dataDirectory });
 
-    public static async Task<TestServer> StartAsync(Action<ServerOptions>? configure = null, string? data = null, TimeProvider? time = null)
+    /// <summary>Starts a server; <paramref name="openStore"/> chooses its store (default: SQLite in the data folder).</summary>
+    public static async Task<TestServer> StartAsync(Action<ServerOptions>? configure = null, string? data = null, TimeProvider? time = null, Func<string, IPalisadeStore>? openStore = null)
     {
         data ??= Directory.CreateTempSubdirectory("palisade-test-").FullName;
+        openStore ??= OpenStore;
         var logs = new LogSink();
-        var host = await PalisadeHost.StartAsync(Options(data, configure), OpenStore, b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Debug), time);
-        return new TestServer(host, data, logs);
+        var host = await PalisadeHost.StartAsync(Options(data, configure), openStore, b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Debug), time);
+        return new TestServer(host, data, logs, openStore);
     }
 
     /// <summary>Stops and starts the server on the same data folder (a new port).</summary>
     public async Task RestartAsync(Action<ServerOptions>? configure = null)
     {
         await Host.DisposeAsync();
-        Host = await PalisadeHost.StartAsync(Options(DataDirectory, configure), OpenStore, b => b.AddProvider(Logs));
+        Host = await PalisadeHost.StartAsync(Options(DataDirectory, configure), _openStore, b => b.AddProvider(Logs));
     }
 
     public async ValueTask DisposeAsync()

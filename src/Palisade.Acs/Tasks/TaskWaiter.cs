@@ -19,6 +19,19 @@ public sealed class TaskWaiter
         }
     }
 
+    /// <summary>Signals the waiters of <paramref name="taskIds"/>, whose outcome another node committed (<see cref="ITaskOutcomeFeed"/>).</summary>
+    public void OnFinished(IReadOnlyList<long> taskIds)
+    {
+        ArgumentNullException.ThrowIfNull(taskIds);
+        foreach (var id in taskIds)
+        {
+            if (_waiting.TryRemove(id, out var signal))
+            {
+                signal.TrySetResult();
+            }
+        }
+    }
+
     /// <summary>Completes when the task gets an outcome or the timeout passes (whichever first).</summary>
     public async Task WaitAsync(long taskId, TimeSpan timeout, CancellationToken cancellationToken)
     {

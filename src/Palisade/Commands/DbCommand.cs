@@ -4,13 +4,14 @@ using Spectre.Console;
 
 namespace Palisade.Commands;
 
-/// <summary><c>palisade db</c>: the PostgreSQL store's schema (<c>migrate</c>) (later: copying an embedded store over).</summary>
+/// <summary><c>palisade db</c>: the PostgreSQL store's schema (<c>migrate</c>) and moving an embedded store over (<c>copy</c>).</summary>
 internal static class DbCommand
 {
     public static Command Create()
     {
-        var command = new Command("db", "The PostgreSQL store: apply its migrations.");
+        var command = new Command("db", "The PostgreSQL store: apply its migrations, or copy an embedded (SQLite) store into it.");
         command.Subcommands.Add(Migrate());
+        command.Subcommands.Add(DbCopyCommand.Create());
         return command;
     }
 

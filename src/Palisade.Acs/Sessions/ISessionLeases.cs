@@ -1,0 +1,21 @@
+using Palisade.Acs.Devices;
+
+namespace Palisade.Acs.Sessions;
+
+/// <summary>
+/// Leases on devices that every node sharing a store sees: a device is in at most one session across all nodes. A
+/// session takes its device's lease when it opens, renews it while it runs, and gives it back when it ends; a lease
+/// whose node died runs out by itself. A store of one process need not provide it (the engine's own table is enough).
+/// The engine uses it when its store implements it.
+/// </summary>
+public interface ISessionLeases
+{
+    /// <summary>Takes <paramref name="device"/> for <paramref name="holder"/> until <paramref name="until"/>; false while another holder's lease has not run out.</summary>
+    Task<bool> TryAcquireAsync(DeviceId device, string holder, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken);
+
+    /// <summary>Extends a lease <paramref name="holder"/> holds; false when it no longer holds it.</summary>
+    Task<bool> RenewAsync(DeviceId device, string holder, DateTimeOffset until, CancellationToken cancellationToken);
+
+    /// <summary>Gives a lease back (nothing when <paramref name="holder"/> no longer holds it).</summary>
+    Task ReleaseAsync(DeviceId device, string holder, CancellationToken cancellationToken);
+}

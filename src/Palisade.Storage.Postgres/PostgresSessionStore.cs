@@ -142,6 +142,13 @@ internal sealed class PostgresSessionStore(PostgresDatabase db, PostgresDeviceRe
                 taskUpdates.Add((command, update.TaskId));
             }
 
+            foreach (var change in changes.Tags)
+            {
+                batch.BatchCommands.Add(new NpgsqlBatchCommand(change.Present
+                    ? "INSERT INTO tags (tag, device) VALUES ($1, $2) ON CONFLICT DO NOTHING"
+                    : "DELETE FROM tags WHERE tag = $1 AND device = $2").With(Parameters.Text(change.Tag), Parameters.Long(key)));
+            }
+
             foreach (var task in changes.NewTasks)
             {
                 batch.BatchCommands.Add(new NpgsqlBatchCommand(Insert).With(InsertParameters(key.Value, task)));

@@ -34,31 +34,6 @@ public sealed class MultiNodeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_device_in_a_session_on_one_node_is_refused_by_the_other_until_that_session_ends()
-    {
-        using var onA = TestCpe.Bootstrap(_a, "SN-LEASE");
-        Assert.Equal(200, (await onA.SendInformAsync(events: ["0 BOOTSTRAP", "1 BOOT"])).StatusCode);
-
-        using var onB = TestCpe.Bootstrap(_b, "SN-LEASE");
-        var refused = await onB.SendInformAsync(events: ["1 BOOT"]);
-        Assert.Equal(503, refused.StatusCode);
-        Assert.NotNull(refused.RetryAfter);
-
-        // The session on A runs to its end (enrollment and all), then B takes the device with the credentials A gave it.
-        var reply = await onA.EmptyPostAsync();
-        while (!reply.EndsSession)
-        {
-            reply = await onA.AnswerAsync(reply, onA.Handle(reply.Envelope!.Body!, null));
-        }
-
-        onA.EndSession();
-
-        onB.UseCredentials(onA.Username!, onA.Password!);
-        await onB.RunSessionAsync(null, "2 PERIODIC");
-        Assert.Contains("outcome=ok", _b.Logs.All, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task A_task_queued_and_awaited_through_one_nodes_api_returns_the_result_of_a_session_on_the_other()
     {
         using var cpe = TestCpe.Bootstrap(_b, "SN-CROSS");

@@ -162,6 +162,21 @@ public abstract class SessionStoreContract<TFactory> : StoreContract<TFactory>
     }
 
     [Fact]
+    public async Task Tags_a_session_adds_or_removes_are_written_with_its_commit()
+    {
+        await Store.CommitSessionAsync(new SessionChanges(NewDevice(1)), default);
+        await Store.SetTagAsync(Id(1), "old", true, default);
+        var changes = new SessionChanges(NewDevice(1));
+        changes.Tags.Add(new TagChange("wifi-done", true));
+        changes.Tags.Add(new TagChange("wifi-done", true));
+        changes.Tags.Add(new TagChange("old", false));
+
+        await Store.CommitSessionAsync(changes, default);
+
+        Assert.Equal(["wifi-done"], await Store.GetTagsAsync(Id(1), default));
+    }
+
+    [Fact]
     public async Task Everything_survives_closing_and_reopening()
     {
         var changes = new SessionChanges(NewDevice(1));

@@ -142,9 +142,6 @@ public sealed class CwmpSession
 
     internal string Token { get; set; } = string.Empty;
 
-    /// <summary>When this session last took or renewed its device's lease across nodes (<see cref="ISessionLeases"/>).</summary>
-    internal DateTimeOffset LeaseRenewedAt { get; set; }
-
     internal Queue<SessionRpc> Pending { get; } = new();
 
     /// <summary>The RPC sent and not yet answered.</summary>

@@ -25,7 +25,6 @@ public sealed partial class SessionEngine : ICwmpEndpoint
     private static readonly KeyValuePair<string, string> SoapContentType = new("Content-Type", CwmpHttpResponse.SoapContentType);
 
     private readonly ISessionStore _store;
-    private readonly DeviceLeasing? _leases;
     private readonly DeviceAuthenticator _auth;
     private readonly SessionOptions _options;
     private readonly AuthenticationOptions _authOptions;
@@ -58,7 +57,6 @@ public sealed partial class SessionEngine : ICwmpEndpoint
         ArgumentNullException.ThrowIfNull(authentication);
         options.Validate();
         _store = store ?? throw new ArgumentNullException(nameof(store));
-        _leases = store is ISessionLeases leases ? new DeviceLeasing(leases, options.SessionTimeout) : null;
         _options = options;
         _authOptions = authentication;
         _time = time ?? TimeProvider.System;
@@ -268,15 +266,6 @@ public sealed partial class SessionEngine : ICwmpEndpoint
         }
 
         session.Token = sessionToken;
-        if (_leases is not null && !await _leases.TryTakeAsync(session, now, cancellationToken).ConfigureAwait(false))
-        {
-            // Several nodes on one store: the device is in a session on another node (or the store cannot say).
-            _sessions.Close(sessionToken);
-            _shedder.Release();
-            Counters.ConcurrentRefused.Increment();
-            return Busy("a session with this device is open on another node");
-        }
-
         Counters.SessionsStarted.Increment();
         await session.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -310,13 +299,6 @@ public sealed partial class SessionEngine : ICwmpEndpoint
 
     private async ValueTask<CwmpHttpResponse> ContinueAsync(CwmpSession session, CwmpHttpRequest request, CancellationToken cancellationToken)
     {
-        if (_leases is not null && !await _leases.KeepAsync(session, cancellationToken).ConfigureAwait(false))
-        {
-            // The lease ran out and another node's session has the device now: this one is over, and writes nothing.
-            await EndAsync(session, SessionOutcome.Superseded, cancellationToken, commit: false).ConfigureAwait(false);
-            return Busy("this session's device was taken by a session on another node");
-        }
-
         CwmpEnvelope envelope;
         try
         {
@@ -428,11 +410,6 @@ public sealed partial class SessionEngine : ICwmpEndpoint
         }
 
         SettleRegistration(session, commit && committed);
-        if (_leases is not null)
-        {
-            await _leases.GiveBackAsync(session).ConfigureAwait(false);
-        }
-
         Counters.Record(outcome);
 
         // The access line's arguments cost a join and an escape per session: build them only when it is written.

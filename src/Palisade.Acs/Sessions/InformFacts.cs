@@ -35,7 +35,9 @@ internal static class InformFacts
         string? Value(string relative) =>
             inform.ParameterList.FirstOrDefault(p => p.Name.Length == root.Length + relative.Length && p.Name.StartsWith(root, StringComparison.Ordinal) && p.Name.EndsWith(relative, StringComparison.Ordinal))?.Value.Text;
 
-        var events = string.Join(',', inform.Events.Select(e => e.EventCode));
+        // The codes are kept as one comma-separated list that filters search; a comma inside a (hostile) code
+        // would spell events the device never sent, so it is kept as ';' instead (issue 24 low 13).
+        var events = string.Join(',', inform.Events.Select(e => e.EventCode.Replace(',', ';')));
         var has = (string code) => inform.Events.Any(e => e.EventCode == code);
         var device = known ?? new Device { Id = id, RegisteredAt = now };
         var crUrl = Value("ManagementServer.ConnectionRequestURL");

@@ -58,6 +58,21 @@ public sealed class DeviceEventHistoryTests : IAsyncLifetime
         Assert.Empty(await MatchAsync($"event = \"{Autonomous}\""));
     }
 
+    [Fact]
+    public async Task An_event_code_with_a_comma_matches_no_event_the_device_never_sent()
+    {
+        // Issue 24 low 13: the last Inform's codes are kept as one comma-separated list, so a hostile code
+        // "1 BOOT,0 BOOTSTRAP" must not read back as the two events it spells.
+        var cpe = await _acs.EnrolledCpeAsync("SN-COMMA");
+        _acs.Time.Advance(TimeSpan.FromMinutes(5));
+        Assert.Empty(await cpe.RunSessionAsync(null, "1 BOOT,0 BOOTSTRAP"));
+
+        Assert.Empty(await MatchAsync("event = \"0 BOOTSTRAP\""));
+        Assert.Empty(await MatchAsync("event = \"1 BOOT\""));
+        Assert.Equal([cpe.Id], await MatchAsync("event <> \"0 BOOTSTRAP\" AND event <> \"1 BOOT\""));
+        Assert.DoesNotContain(",", (await _acs.DeviceAsync(cpe)).LastEvents, StringComparison.Ordinal);
+    }
+
     private async Task<IReadOnlyList<Palisade.Acs.Devices.DeviceId>> MatchAsync(string filter) =>
         await _acs.Store.MatchDeviceIdsAsync(FilterParser.Parse(filter, _acs.Time.GetUtcNow()), 10, CancellationToken.None);
 }

@@ -19,8 +19,16 @@ internal static class FleetReportTable
         }
 
         Row("sessions/s (periodic, closed loop)", $"{r.SessionsPerSecond:0.0}");
-        Row("baseline sessions/s", $"{r.BaselineSessionsPerSecond:0.0}");
-        Row("ratio to baseline", $"{r.BaselineRatio:P1}");
+        if (r.BaselineSessionsPerSecond > 0)
+        {
+            Row("baseline sessions/s", $"{r.BaselineSessionsPerSecond:0.0}");
+            Row("ratio to baseline", $"{r.BaselineRatio:P1}");
+        }
+        else
+        {
+            // With --no-baseline there is no ratio; a printed 0.0 % read as a figure.
+            Row("baseline", "not run (--no-baseline)");
+        }
         Row("latency p50/p95/p99 (ms), saturated", $"{r.LatencyMs.P50:0.0} / {r.LatencyMs.P95:0.0} / {r.LatencyMs.P99:0.0}");
         Row($"latency p50/p95/p99 (ms) at {r.HalfRateSessionsPerSecond:0}/s", $"{r.HalfRateLatencyMs.P50:0.0} / {r.HalfRateLatencyMs.P95:0.0} / {r.HalfRateLatencyMs.P99:0.0}");
         if (r.BaselineHalfRateLatencyMs is { } b)

@@ -13,6 +13,7 @@ public sealed class PostgresStore : CompositeStore, ITaskOutcomeFeed, Acs.Sessio
     {
         Database = database;
         Leases = new PostgresSessionLeases(database);
+        Files = new PostgresFileStore(database);
     }
 
     private PostgresSessionLeases Leases { get; }

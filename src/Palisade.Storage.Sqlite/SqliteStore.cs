@@ -9,9 +9,10 @@ namespace Palisade.Storage.Sqlite;
 /// </summary>
 public sealed class SqliteStore : CompositeStore
 {
-    private SqliteStore(SqliteDatabase database, SqliteSessionStore sessions, SqliteTaskStore tasks, SqliteDeviceRegistry devices)
+    private SqliteStore(SqliteDatabase database, SqliteSessionStore sessions, SqliteTaskStore tasks, SqliteDeviceRegistry devices, SqliteFileStore files)
         : base(sessions, tasks, devices, new SqliteAccessStore(database), new SqliteAuditLog(database), new SqliteProvisioningStore(database), database)
     {
+        Files = files;
         Database = database;
         Sessions = sessions;
     }
@@ -33,7 +34,15 @@ public sealed class SqliteStore : CompositeStore
         var database = SqliteDatabase.Open(options);
         var devices = new SqliteDeviceRegistry(database);
         var tasks = new SqliteTaskStore(database);
-        return new SqliteStore(database, new SqliteSessionStore(database, devices, tasks), tasks, devices);
+        try
+        {
+            return new SqliteStore(database, new SqliteSessionStore(database, devices, tasks), tasks, devices, new SqliteFileStore(database, options.FilesDirectory));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            database.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            throw new StoreException(StoreErrorReason.Unavailable, $"Cannot use the file folder '{options.FilesDirectory}': {e.Message}", e);
+        }
     }
 
     /// <summary>Runs SQLite's integrity check; returns its findings, empty when the file is sound.</summary>

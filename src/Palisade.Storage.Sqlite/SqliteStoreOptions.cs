@@ -18,6 +18,9 @@ public sealed class SqliteStoreOptions
     /// </summary>
     public int WriterCacheMiB { get; set; } = 64;
 
+    /// <summary>Where the file store keeps content (<c>files</c> in the data folder), one file per SHA-256.</summary>
+    public string FilesDirectory => Path.Combine(DataDirectory, "files");
+
     /// <summary>The database file.</summary>
     public string DatabasePath => Path.Combine(DataDirectory, "palisade.db");
 

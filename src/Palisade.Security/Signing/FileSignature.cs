@@ -38,6 +38,55 @@ public sealed record FileSignature(string KeyId, string Sha256, long Size, strin
         return new FileSignature(KeyIdOf(key), sha, file.Length, softwareVersion, Convert.ToBase64String(signature));
     }
 
+    /// <summary>
+    /// Signs a file known by its SHA-256 (lower-case hex) and size, hashed while it streamed by: the same signature
+    /// <see cref="Sign"/> makes over the whole file.
+    /// </summary>
+    public static FileSignature SignDigest(string sha256, long size, string softwareVersion, ECDsa key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(softwareVersion);
+        ArgumentNullException.ThrowIfNull(sha256);
+        var sha = sha256.ToLowerInvariant();
+        var signature = key.SignData(Canonical(sha, size, softwareVersion), HashAlgorithmName.SHA256);
+        return new FileSignature(KeyIdOf(key), sha, size, softwareVersion, Convert.ToBase64String(signature));
+    }
+
+    /// <summary>
+    /// Verifies that a file of SHA-256 <paramref name="sha256"/> and <paramref name="size"/> bytes is what a trusted key
+    /// signed (the digest computed by the caller while it streamed the file). Null when it is, or the reason.
+    /// </summary>
+    public string? VerifyDigest(string sha256, long size, IReadOnlyDictionary<string, ECDsa> trustedKeys)
+    {
+        ArgumentNullException.ThrowIfNull(trustedKeys);
+        ArgumentNullException.ThrowIfNull(sha256);
+        if (!trustedKeys.TryGetValue(KeyId, out var key))
+        {
+            return $"signed by key {KeyId}, which is not trusted here";
+        }
+
+        if (size != Size)
+        {
+            return $"size {size} differs from the signed size {Size}";
+        }
+
+        var sha = sha256.ToLowerInvariant();
+        if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(sha), Encoding.ASCII.GetBytes(Sha256.ToLowerInvariant())))
+        {
+            return "content differs from the signed SHA-256";
+        }
+
+        Span<byte> raw = stackalloc byte[64];
+        if (!Convert.TryFromBase64String(Signature, raw, out var written) || written != 64)
+        {
+            return "the signature is not a P-256 signature";
+        }
+
+        return key.VerifyData(Canonical(sha, Size, SoftwareVersion), raw, HashAlgorithmName.SHA256)
+            ? null
+            : "the signature does not verify";
+    }
+
     /// <summary>Parses a signature document, bounded; null when it is not one.</summary>
     public static FileSignature? Parse(ReadOnlySpan<byte> document)
     {

@@ -56,6 +56,7 @@ internal sealed class StoreCopy(string dataDirectory, PostgresStoreOptions targe
         ["scripts"] = ["kind", "name", "body", "sha256", "updated_at", "updated_by"],
         ["provisioning_revision"] = ["id", "revision"],
         ["channel_faults"] = ["device_id", "channel", "code", "message", "detail", "provisions", "retries", "timestamp", "retry_at", "expires_at"],
+        ["files"] = ["name", "file_type", "version", "oui", "product_class", "model_name", "sha256", "size", "signature", "operator_signature", "device_id", "created_at", "created_by"],
         ["store_key_check"] = ["id", "canary"],
         ["schema_version"] = ["version"],
         ["schema_migrations"] = ["version"],
@@ -97,8 +98,43 @@ internal sealed class StoreCopy(string dataDirectory, PostgresStoreOptions targe
 
             report("committing");
             await import.CommitAsync(cancellationToken);
-            return await CheckAsync(import, sqlite, snapshot, expected, cancellationToken);
+            var files = await CopyFilesAsync(import.Store, cancellationToken);
+            return await CheckAsync(import, sqlite, snapshot, expected, cancellationToken) && files;
         }
+    }
+
+    // Files go through the file stores themselves: their content is in the data folder here and in the database there.
+    private async Task<bool> CopyFilesAsync(IPalisadeStore target, CancellationToken cancellationToken)
+    {
+        await using var source = SqliteStore.Open(new SqliteStoreOptions { DataDirectory = dataDirectory });
+        string? after = null;
+        var copied = 0;
+        while (true)
+        {
+            var page = await source.ListFilesAsync(null, after, 500, cancellationToken);
+            if (page.Count == 0)
+            {
+                break;
+            }
+
+            foreach (var file in page)
+            {
+                await using var content = await source.OpenContentAsync(file.Sha256, cancellationToken);
+                if (content is null)
+                {
+                    report($"check failed: the content of file {file.Name} ({file.Sha256}) is missing from the data folder");
+                    return false;
+                }
+
+                await target.PutFileAsync(file, content, cancellationToken);
+                copied++;
+            }
+
+            after = page[^1].Name;
+        }
+
+        report(string.Create(CultureInfo.InvariantCulture, $"files: {copied:N0}"));
+        return true;
     }
 
     private async Task<bool> CheckAsync(PostgresImport import, SqliteConnection sqlite, SqliteTransaction snapshot, Dictionary<string, long> expected, CancellationToken cancellationToken)

@@ -192,6 +192,7 @@ public sealed class PalisadeHost : IAsyncDisposable
             string? apiUrl = null;
             if (options.Api.Port >= 0)
             {
+                options.Api.DigestRealm = options.Authentication.Realm;
                 (api, apiUrl) = await Api.ApiHost.StartAsync(options.Api, serverCertificate, store, provisioning, requester, waiter, logging ?? DefaultLogging, clock, cancellationToken).ConfigureAwait(false);
             }
 

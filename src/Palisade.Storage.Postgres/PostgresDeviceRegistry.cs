@@ -315,4 +315,41 @@ internal sealed class PostgresDeviceRegistry(PostgresDatabase db) : IDeviceRegis
             return true;
         }, cancellationToken);
     }
+
+    /// <inheritdoc />
+    public Task ImportDevicesAsync(IReadOnlyList<ImportedDevice> devices, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(devices);
+        return db.WriteAsync(async (connection, transaction) =>
+        {
+            foreach (var imported in devices)
+            {
+                var id = imported.Device.Id.ToString();
+                await using (var exists = Command(connection, transaction, "SELECT EXISTS (SELECT 1 FROM devices WHERE id = $1), EXISTS (SELECT 1 FROM blocked_devices WHERE id = $1)").With(Parameters.Text(id)))
+                await using (var r = await exists.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    await r.ReadAsync(cancellationToken).ConfigureAwait(false);
+                    if (r.GetBoolean(0))
+                    {
+                        throw new StoreException(StoreErrorReason.Rejected, $"Device '{id}' is already registered; nothing was imported.");
+                    }
+
+                    if (r.GetBoolean(1))
+                    {
+                        throw new StoreException(StoreErrorReason.Rejected, $"Device '{id}' is blocked; nothing was imported.");
+                    }
+                }
+
+                await using var insert = Command(connection, transaction, PgDeviceRow.Upsert).With(PgDeviceRow.Bind(imported.Device, db.Secrets));
+                var key = (long)(await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+                foreach (var tag in imported.Tags)
+                {
+                    await using var command = Command(connection, transaction, "INSERT INTO tags (tag, device) VALUES ($1, $2) ON CONFLICT DO NOTHING").With(Parameters.Text(tag), Parameters.Long(key));
+                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            return true;
+        }, cancellationToken);
+    }
 }

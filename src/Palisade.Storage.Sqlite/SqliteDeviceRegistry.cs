@@ -138,6 +138,50 @@ internal sealed class SqliteDeviceRegistry(SqliteDatabase db) : IDeviceRegistry
     }
 
     /// <inheritdoc />
+    public Task ImportDevicesAsync(IReadOnlyList<ImportedDevice> devices, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(devices);
+        return db.WriteAsync(transaction =>
+        {
+            foreach (var imported in devices)
+            {
+                var id = imported.Device.Id;
+                using (var exists = Command(transaction, "SELECT EXISTS (SELECT 1 FROM devices WHERE id = $id) + 2 * EXISTS (SELECT 1 FROM blocked_devices WHERE id = $id)"))
+                {
+                    exists.Parameters.AddWithValue("$id", id.ToString());
+                    switch ((long)exists.ExecuteScalar()!)
+                    {
+                        case 1 or 3: throw new StoreException(StoreErrorReason.Rejected, $"Device '{id}' is already registered; nothing was imported.");
+                        case 2: throw new StoreException(StoreErrorReason.Rejected, $"Device '{id}' is blocked; nothing was imported.");
+                    }
+                }
+
+                long rowid;
+                var statement = db.WriterStatement(DeviceRow.Upsert);
+                try
+                {
+                    DeviceRow.Bind(statement, imported.Device, db.Secrets);
+                    rowid = statement.Step() ? statement.Int64(0) : throw new InvalidOperationException("The device insert returned no row.");
+                }
+                finally
+                {
+                    statement.Reset();
+                }
+
+                foreach (var tag in imported.Tags)
+                {
+                    using var insert = Command(transaction, "INSERT OR IGNORE INTO tags (tag, device) VALUES ($tag, $device)");
+                    insert.Parameters.AddWithValue("$tag", tag);
+                    insert.Parameters.AddWithValue("$device", rowid);
+                    insert.ExecuteNonQuery();
+                }
+            }
+
+            return true;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
     public Task<bool> ResetCredentialsAsync(DeviceId id, CancellationToken cancellationToken) =>
         db.WriteAsync(transaction =>
         {

@@ -43,8 +43,11 @@ public sealed class PostureApiTests : IAsyncLifetime
         await CommitAsync(13, d => d with { SoftwareVersion = "2.1_%" });
         await CommitAsync(14, d => d);
         await _server.Host.Store.SetTagAsync(new DeviceId("00D09E", "HGW", Serial(14)), Acs.Identity.IdentityFlags.IdentityConflict, true, CancellationToken.None);
+        await CommitAsync(15, d => d);
+        await _server.Host.Store.SetTagAsync(new DeviceId("00D09E", "HGW", Serial(15)), Acs.FactoryCredentials.DeviceImportService.FixedTag, true, CancellationToken.None);
         var expected = new Dictionary<string, int[]>
         {
+            ["credential-never-rotated"] = [15],
             ["plaintext-cwmp"] = [2],
             ["basic-auth"] = [3],
             ["bootstrap-credential"] = [4],

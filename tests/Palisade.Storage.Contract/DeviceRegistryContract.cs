@@ -42,6 +42,27 @@ public abstract class DeviceRegistryContract<TFactory> : StoreContract<TFactory>
     }
 
     [Fact]
+    public async Task An_import_writes_every_device_with_its_tags_and_sealed_connection_request_password_or_nothing()
+    {
+        await Store.CommitSessionAsync(new SessionChanges(NewDevice(2)), default);
+        var one = NewDevice(1) with { LastInformAt = null, ConnectionRequest = new Acs.Devices.ConnectionRequestEndpoint(string.Empty, "cr", "cr-secret", null) };
+        var clash = await Assert.ThrowsAsync<StoreException>(() => Store.ImportDevicesAsync([new ImportedDevice(one, ["fixed"]), new ImportedDevice(NewDevice(2), [])], default));
+        Assert.Equal(StoreErrorReason.Rejected, clash.Reason);
+        Assert.Contains(Id(2).ToString(), clash.Message, StringComparison.Ordinal);
+        Assert.Null(await Store.GetDeviceAsync(Id(1), default));
+
+        await Store.BlockDeviceAsync(Id(3), DateTimeOffset.UtcNow, default);
+        Assert.Equal(StoreErrorReason.Rejected, (await Assert.ThrowsAsync<StoreException>(() => Store.ImportDevicesAsync([new ImportedDevice(NewDevice(3), [])], default))).Reason);
+
+        await Store.ImportDevicesAsync([new ImportedDevice(one, ["fixed"]), new ImportedDevice(NewDevice(4), [])], default);
+        var stored = await Store.GetDeviceAsync(Id(1), default);
+        Assert.Equal(one.Credentials, stored!.Credentials);
+        Assert.Equal("cr-secret", stored.ConnectionRequest!.Password);
+        Assert.Equal(["fixed"], await Store.GetTagsAsync(Id(1), default));
+        Assert.Empty(await Store.GetTagsAsync(Id(4), default));
+    }
+
+    [Fact]
     public async Task Devices_page_in_id_order_with_a_cursor()
     {
         foreach (var n in new[] { 3, 1, 5, 2, 4 })

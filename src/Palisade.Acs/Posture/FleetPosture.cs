@@ -40,6 +40,8 @@ public static class FleetPosture
                 "A known device bootstrapped again: its ACS URL was changed or it was reset, and not by this ACS (the BOOTSTRAP that follows a moveToHttps or an audited URL write is expected and not listed). Check who changed it; re-admit only if expected."),
             ("identity-conflict", "high", "Devices whose id a second party presented", $"tag = \"{Identity.IdentityFlags.IdentityConflict}\"",
                 "Someone presented the id of a device bound to its certificate or its own credential with a weaker way in (the bootstrap credential, or Digest for a certificate device): an impostor, or the device after a factory reset. Check the warning (event 240) for the address; readmit only a device you know was reset, then remove the tag."),
+            ("credential-never-rotated", "low", "Devices whose credential is never rotated", $"tag = \"{FactoryCredentials.DeviceImportService.FixedTag}\"",
+                "They were imported with their factory credential and rotate=false (palisade devices import): the ACS never changes it, so a leak of the factory list is a leak of their access. Re-import with rotate=true the models that can take a new credential, or remove the tag and queue rotateCredentials."),
         };
 
         if (allowedAcsHosts.Count > 0)

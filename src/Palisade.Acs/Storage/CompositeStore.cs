@@ -89,6 +89,9 @@ public partial class CompositeStore(ISessionStore sessions, ITaskStore tasks, ID
     public Task<bool> SetTagAsync(DeviceId id, string tag, bool present, CancellationToken cancellationToken) => devices.SetTagAsync(id, tag, present, cancellationToken);
 
     /// <inheritdoc />
+    public Task ImportDevicesAsync(IReadOnlyList<ImportedDevice> imported, CancellationToken cancellationToken) => devices.ImportDevicesAsync(imported, cancellationToken);
+
+    /// <inheritdoc />
     public Task<bool> AnyUserAsync(CancellationToken cancellationToken) => access.AnyUserAsync(cancellationToken);
 
     /// <inheritdoc />

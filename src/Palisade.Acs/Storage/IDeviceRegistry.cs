@@ -55,4 +55,11 @@ public interface IDeviceRegistry : IDeviceLookup, IDeviceEventLog
 
     /// <summary>Adds (<paramref name="present"/>) or removes a tag; false when the device does not exist.</summary>
     Task<bool> SetTagAsync(DeviceId id, string tag, bool present, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Registers devices before their first session (factory credentials, <c>palisade devices import</c>), each with its
+    /// tags, all or nothing: a device already stored or blocked throws <see cref="StoreException"/>
+    /// (<see cref="StoreErrorReason.Rejected"/>) naming it, and nothing is written.
+    /// </summary>
+    Task ImportDevicesAsync(IReadOnlyList<ImportedDevice> devices, CancellationToken cancellationToken);
 }

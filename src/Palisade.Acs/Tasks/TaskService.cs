@@ -26,6 +26,11 @@ public sealed class TaskService(ITaskStore store, IDeviceRegistry registry, Devi
         caller.Demand(Permission.WriteTasks);
         var device = await ScopedReads.DeviceAsync(registry, caller, deviceId, cancellationToken).ConfigureAwait(false);
         var definition = Validate(caller, request.Body);
+        if (definition is RotateCredentialsTask && (await registry.GetTagsAsync(device.Id, cancellationToken).ConfigureAwait(false)).Contains(FactoryCredentials.DeviceImportService.FixedTag))
+        {
+            throw ServiceException.Conflict($"The device's factory credential is never rotated (tag '{FactoryCredentials.DeviceImportService.FixedTag}', imported with rotate=false): it cannot take another one. Remove the tag first if it can.");
+        }
+
         var expires = Expiry(request.ExpiresInSeconds);
         if (request.TimeoutSeconds is < 0 or > 300)
         {
@@ -68,6 +73,12 @@ public sealed class TaskService(ITaskStore store, IDeviceRegistry registry, Devi
 
         var filter = caller.Scoped(Filters.Parse(filterText, time.GetUtcNow()));
         var definition = Validate(caller, request.Body);
+        if (definition is RotateCredentialsTask)
+        {
+            // Devices whose factory credential is fixed are left out: they cannot take another one.
+            filter = new AndFilter(filter!, Filters.Parse($"NOT tag = \"{FactoryCredentials.DeviceImportService.FixedTag}\"", time.GetUtcNow())!);
+        }
+
         var expires = Expiry(request.ExpiresInSeconds);
         var ids = await registry.MatchDeviceIdsAsync(filter, options.MaxBulk + 1, cancellationToken).ConfigureAwait(false);
         if (ids.Count > options.MaxBulk)

@@ -15,6 +15,21 @@ public sealed class AgentOptions
     /// <summary>The factory ACS password.</summary>
     public string? Password { get; set; }
 
+    /// <summary>
+    /// Keep the factory ACS credential whatever the ACS sets (as many real CPEs do): a SetParameterValues of
+    /// ManagementServer.Username/Password succeeds but the device goes on authenticating with its factory credential.
+    /// </summary>
+    public bool KeepFactoryCredentials { get; set; }
+
+    /// <summary>Send Basic credentials (over TLS) instead of answering a Digest challenge, as CPEs built for Basic do.</summary>
+    public bool PreferBasic { get; set; }
+
+    /// <summary>The factory ConnectionRequestUsername, or null.</summary>
+    public string? ConnectionRequestUsername { get; set; }
+
+    /// <summary>The factory ConnectionRequestPassword, or null.</summary>
+    public string? ConnectionRequestPassword { get; set; }
+
     /// <summary>CAs the ACS certificate (and download servers) must chain to, besides the system's.</summary>
     public X509Certificate2Collection TrustedCas { get; } = [];
 

@@ -67,6 +67,12 @@ public sealed partial class CpeAgent : IAsyncDisposable
             _factory[Model.Root + "ManagementServer.Username"] = options.Username;
         }
 
+        if (options.ConnectionRequestUsername is not null && options.ConnectionRequestPassword is not null)
+        {
+            _factory[Model.Root + "ManagementServer.ConnectionRequestUsername"] = options.ConnectionRequestUsername;
+            _factory[Model.Root + "ManagementServer.ConnectionRequestPassword"] = options.ConnectionRequestPassword;
+        }
+
         if (options.PeriodicInterval is { } interval)
         {
             _factory[Model.Root + "ManagementServer.PeriodicInformInterval"] = ((long)interval.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -386,7 +392,7 @@ public sealed partial class CpeAgent : IAsyncDisposable
         var root = Model.Root;
         var user = Model.GetStored(root + "ManagementServer.Username");
         var password = Model.GetStored(root + "ManagementServer.Password");
-        if (user is not null && password is not null && (user != State.Username || password != State.Password))
+        if (!_options.KeepFactoryCredentials && user is not null && password is not null && (user != State.Username || password != State.Password))
         {
             State.Username = user;
             State.Password = password;
@@ -426,6 +432,7 @@ public sealed partial class CpeAgent : IAsyncDisposable
             Timeout = _options.RequestTimeout,
             AllowTlsResume = _options.AllowTlsResume && _tlsSessions.CanResume(new Uri(State.AcsUrl!)),
             ConnectTo = _options.ConnectTo,
+            PreferBasic = _options.PreferBasic,
         };
         options.TrustedCas.AddRange(_options.TrustedCas);
         return new AcsClient(options);

@@ -19,6 +19,15 @@ public sealed class FleetOptions
     /// <summary>First index (so that several simulators can share one ACS without clashing).</summary>
     public int FirstIndex { get; set; }
 
+    /// <summary>Devices with factory identities and credentials (<c>--credentials-from</c>); when set, the fleet is exactly these.</summary>
+    public IReadOnlyList<FactoryCpe>? FactoryDevices { get; set; }
+
+    /// <summary>Every device keeps its factory ACS credential whatever the ACS sets (<c>--no-rotation</c>).</summary>
+    public bool KeepFactoryCredentials { get; set; }
+
+    /// <summary>Every device sends Basic credentials instead of answering a Digest challenge (<c>--auth basic</c>).</summary>
+    public bool PreferBasic { get; set; }
+
     public string? BootstrapUsername { get; set; }
 
     public string? BootstrapPassword { get; set; }

@@ -42,18 +42,30 @@ public sealed class FleetSimulator : IAsyncDisposable
             _crServer = await ConnectionRequestServer.StartAsync(address, 0, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 
+        if (_options.FactoryDevices is { } factoryDevices)
+        {
+            _options.Devices = factoryDevices.Count;
+        }
+
         _served = new int[_options.Devices];
         var width = Math.Max(6, (_options.FirstIndex + _options.Devices).ToString(CultureInfo.InvariantCulture).Length);
         for (var i = 0; i < _options.Devices; i++)
         {
             var serial = _options.SerialPrefix + (_options.FirstIndex + i).ToString("D" + width.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
             var profile = _options.Profile;
-            var identity = new DeviceIdentity(profile.Manufacturer, profile.Oui, profile.ProductClass, serial, profile.ModelName, profile.HardwareVersion);
+            var factory = _options.FactoryDevices?[i];
+            var identity = factory is null
+                ? new DeviceIdentity(profile.Manufacturer, profile.Oui, profile.ProductClass, serial, profile.ModelName, profile.HardwareVersion)
+                : new DeviceIdentity(profile.Manufacturer, factory.Oui, factory.ProductClass, factory.SerialNumber, profile.ModelName, profile.HardwareVersion);
             var agentOptions = new AgentOptions
             {
                 AcsUrl = _options.AcsUrl,
-                Username = _options.BootstrapUsername,
-                Password = _options.BootstrapPassword,
+                Username = factory?.Username ?? _options.BootstrapUsername,
+                Password = factory?.Password ?? _options.BootstrapPassword,
+                ConnectionRequestUsername = factory?.ConnectionRequestUsername,
+                ConnectionRequestPassword = factory?.ConnectionRequestPassword,
+                KeepFactoryCredentials = _options.KeepFactoryCredentials,
+                PreferBasic = _options.PreferBasic,
                 PeriodicInterval = _options.Periodic,
                 InitialDelay = _options.Devices <= 1 ? TimeSpan.Zero : _options.Ramp * i / _options.Devices,
                 InsecureSkipVerify = _options.InsecureSkipVerify,

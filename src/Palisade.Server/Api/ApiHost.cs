@@ -132,6 +132,7 @@ internal static class ApiHost
             audit,
             refusals,
             new PostureService(store, [.. options.AcsUrlAllowList], time),
-            new ProvisioningService(store, audit, provisioning.Catalog, provisioning.Limits, time));
+            new ProvisioningService(store, audit, provisioning.Catalog, provisioning.Limits, time),
+            new Acs.FactoryCredentials.DeviceImportService(store, store, audit, options.DigestRealm, time));
     }
 }

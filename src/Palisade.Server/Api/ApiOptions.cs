@@ -23,6 +23,9 @@ public sealed class ApiOptions
     /// <summary>The https ACS URL a moveToHttps task without a url moves devices to; set by the host at start.</summary>
     public string? DefaultAcsUrl { get; set; }
 
+    /// <summary>The CWMP Digest realm, for credentials stored by an import; set by the host at start.</summary>
+    public string DigestRealm { get; set; } = "palisade";
+
     /// <summary>Tasks not done by then end as expired.</summary>
     public TimeSpan DefaultTaskExpiry { get; set; } = TimeSpan.FromDays(7);
 

@@ -18,4 +18,5 @@ internal sealed record ApiServices(
     AuditService Audit,
     RefusalAudit Refusals,
     PostureService Posture,
-    ProvisioningService Provisioning);
+    ProvisioningService Provisioning,
+    Acs.FactoryCredentials.DeviceImportService Import);

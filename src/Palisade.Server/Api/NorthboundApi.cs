@@ -13,6 +13,7 @@ internal static class NorthboundApi
         var api = app.MapGroup("/api/v1");
         SessionsEndpoints.Map(api, services.SignIn);
         DevicesEndpoints.Map(api, services.Devices);
+        DeviceImportEndpoints.Map(api, services.Import);
         DeviceEventsEndpoints.Map(api, services.Devices);
         TasksEndpoints.Map(api, services.Tasks);
         FaultsEndpoints.Map(api, services.Faults);

@@ -38,7 +38,25 @@ internal static class ApiClientCommands
         var show = new Command("show", "One device with its cached parameters.") { id, subtree, Url, Key, Ca };
         show.SetAction(async (r, ct) => await CallAsync(r, HttpMethod.Get, $"api/v1/devices/{Uri.EscapeDataString(r.GetValue(id)!)}" + (r.GetValue(subtree) is { } s ? "?subtree=" + Uri.EscapeDataString(s) : string.Empty), null,
             body => Console.WriteLine(body.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true })), ct));
-        return new Command("devices", "Search and show devices through the API.") { list, show };
+        var file = new Argument<string>("file") { Description = $"CSV with the header {Palisade.Acs.FactoryCredentials.FactoryCredentialFile.Header}." };
+        var import = new Command("import", "Register devices that left the factory with their own credentials (all or nothing; rotate=false: never rotated).") { file, Url, Key, Ca };
+        import.SetAction(async (r, ct) =>
+        {
+            string text;
+            try
+            {
+                text = await File.ReadAllTextAsync(r.GetValue(file)!, ct);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[red]palisade devices import: {e.Message}[/]");
+                return 2;
+            }
+
+            return await CallAsync(r, HttpMethod.Post, "api/v1/devices/import", text,
+                result => AnsiConsole.MarkupLineInterpolated($"Imported {result["imported"]} devices ({result["neverRotated"]} never rotated, {result["rotating"]} rotated at their first session)."), ct, "text/csv");
+        });
+        return new Command("devices", "Search, show and import devices through the API.") { list, show, import };
     }
 
     public static Command Task()

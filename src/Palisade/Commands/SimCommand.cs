@@ -34,11 +34,15 @@ internal static class SimCommand
         connection.AcceptOnlyFromAmong("per-session", "kept");
         var certificates = new Option<string?>("--client-certificates-from") { Description = "Give each device a client certificate (subject CN OUI-ProductClass-SerialNumber) issued by the CA in this folder (ca.crt and ca.key, e.g. palisade-data/pki), as certificate-provisioned CPEs have; they need no password. A lab option: it reads the CA's private key." };
 
+        var credentialsFrom = new Option<string?>("--credentials-from") { Description = "Simulate the devices of a factory-credential file (the CSV of 'palisade devices import'): their ids, ACS and connection-request credentials; --devices is ignored." };
+        var auth = new Option<string>("--auth") { Description = "digest (default: answer the ACS's Digest challenge) or basic (send Basic credentials, as CPEs built for Basic over TLS do).", DefaultValueFactory = _ => "digest" };
+        auth.AcceptOnlyFromAmong("digest", "basic");
+        var noRotation = new Option<bool>("--no-rotation") { Description = "The devices keep their factory ACS credential whatever the ACS sets, as many real CPEs do." };
         var retryWait = new Option<int>("--retry-minimum-wait") { Description = "Each device's CWMPRetryMinimumWaitInterval in seconds: the first wait after a failed or shed session, doubling after each further one (default 5).", DefaultValueFactory = _ => 5 };
         var untilServed = new Option<bool>("--until-served") { Description = "End as soon as every device has completed a session (a first-boot wave served), or at --duration if that comes first; the summary's duration is how long the wave took." };
         var command = new Command("sim", "Simulate a fleet of TR-069 CPEs against an ACS (Palisade or any other) and report sessions/s, latency and errors.")
         {
-            acs, devices, ca, model, profile, periodic, ramp, duration, bootstrap, bootstrapFile, json, prefix, first, cr, insecure, connection, certificates, retryWait, untilServed,
+            acs, devices, ca, model, profile, periodic, ramp, duration, bootstrap, bootstrapFile, json, prefix, first, cr, insecure, connection, certificates, retryWait, untilServed, credentialsFrom, auth, noRotation,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -87,7 +91,20 @@ internal static class SimCommand
                     Connection = CpeConfig.ParseConnection(result.GetValue(connection)!, "--connection"),
                     RetryMinimumWaitSeconds = result.GetValue(retryWait),
                     StopWhenServed = result.GetValue(untilServed),
+                    KeepFactoryCredentials = result.GetValue(noRotation),
+                    PreferBasic = result.GetValue(auth) == "basic",
                 };
+                if (result.GetValue(credentialsFrom) is { } factoryFile)
+                {
+                    var parsed = Palisade.Acs.FactoryCredentials.FactoryCredentialFile.Parse(await File.ReadAllTextAsync(factoryFile, cancellationToken), out var problems);
+                    if (problems.Count > 0)
+                    {
+                        throw new ArgumentException($"--credentials-from {factoryFile}: " + string.Join(" ", problems.Take(10)));
+                    }
+
+                    options.FactoryDevices = [.. parsed.Select(d => new FactoryCpe(d.Id.Oui, d.Id.ProductClass, d.Id.SerialNumber, d.Username, d.Password, d.ConnectionRequestUsername, d.ConnectionRequestPassword))];
+                    options.Devices = parsed.Count;
+                }
                 foreach (var path in result.GetValue(ca) ?? [])
                 {
                     options.TrustedCas.ImportFromPemFile(path);

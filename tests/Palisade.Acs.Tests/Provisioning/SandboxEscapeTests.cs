@@ -77,6 +77,7 @@ public sealed class SandboxEscapeTests
     [InlineData("const big = 'x'.repeat(1 << 19); return big.replaceAll('x', 'yy').length", "script.memory")]
     [InlineData("let a = []; while (true) a.push('x'.repeat(1000) + a.length);", "script.memory")]
     [InlineData("return /(a+)+$/.test('a'.repeat(40) + 'b')", "script.timeout")]
+    [InlineData("while (true) { 'ab'.padEnd(1); }", "script.timeout")]
     [InlineData("return new RegExp('(x+x+)+y').test('x'.repeat(5000))", "script.timeout")]
     public void A_runaway_script_ends_with_a_typed_fault(string body, string code)
     {

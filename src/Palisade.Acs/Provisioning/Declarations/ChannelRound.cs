@@ -24,4 +24,28 @@ internal sealed class ChannelRound
 
     /// <summary>Characters handed back so far (paths, values, log lines), against <see cref="Scripts.ScriptLimits.MaxResultChars"/>.</summary>
     public int ResultChars { get; set; }
+
+    /// <summary>Where the round stands, for <see cref="Rewind"/>.</summary>
+    public (int Declarations, int Log, int Phase, bool DependsOnData, bool Stopped, int ResultChars) Mark() =>
+        (Declarations.Count, Log.Count, Phase, DependsOnData, Stopped, ResultChars);
+
+    /// <summary>
+    /// Undoes what a run recorded since <paramref name="mark"/>, before the same run is made again in a fresh engine. A
+    /// run made again is one that ended in a script error, so it stopped at no read or ext call (those end a run as
+    /// pending) and left no pending extension call.
+    /// </summary>
+    public void Rewind((int Declarations, int Log, int Phase, bool DependsOnData, bool Stopped, int ResultChars) mark)
+    {
+        foreach (var removed in Declarations.Skip(mark.Declarations))
+        {
+            Special.Remove(removed);
+        }
+
+        Declarations.RemoveRange(mark.Declarations, Declarations.Count - mark.Declarations);
+        Log.RemoveRange(mark.Log, Log.Count - mark.Log);
+        Phase = mark.Phase;
+        DependsOnData = mark.DependsOnData;
+        Stopped = mark.Stopped;
+        ResultChars = mark.ResultChars;
+    }
 }

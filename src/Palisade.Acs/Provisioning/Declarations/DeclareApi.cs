@@ -2,6 +2,7 @@ using System.Globalization;
 using Jint;
 using Jint.Native;
 using Jint.Native.Object;
+using Jint.Native.Symbol;
 using Jint.Runtime;
 using Jint.Runtime.Descriptors;
 using Jint.Runtime.Interop;
@@ -17,18 +18,21 @@ namespace Palisade.Acs.Provisioning.Declarations;
 /// </summary>
 internal static class DeclareApi
 {
+    // The API's functions of each engine, made once per engine and pointed at each run in turn (a pooled engine runs
+    // many). They are frozen, so that a run cannot hang state on them for the next.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Engine, Binding> Bindings = [];
+
     public static void Install(Engine engine, ProvisioningRun run, ChannelRound round, string argsJson, Action<Engine>? extra)
     {
+        var api = Bindings.GetValue(engine, e => new Binding(e));
+        api.Run = run;
+        api.Round = round;
         var global = engine.Global;
-        global.FastSetDataProperty("declare", new ClrFunction(engine, "declare", (_, a) => Declare(engine, run, round, a), 3));
-        global.FastSetDataProperty("clear", new ClrFunction(engine, "clear", (_, a) => Clear(run, a), 2));
-        global.FastSetDataProperty("commit", new ClrFunction(engine, "commit", (_, _) =>
-        {
-            round.Phase++;
-            return JsValue.Undefined;
-        }, 0));
-        global.FastSetDataProperty("log", new ClrFunction(engine, "log", (_, a) => Log(run, round, a), 1));
-        global.FastSetDataProperty("ext", new ClrFunction(engine, "ext", (_, a) => Extensions.Call(engine, run, round, a), 2));
+        global.FastSetDataProperty("declare", api.Declare);
+        global.FastSetDataProperty("clear", api.Clear);
+        global.FastSetDataProperty("commit", api.Commit);
+        global.FastSetDataProperty("log", api.Log);
+        global.FastSetDataProperty("ext", api.Ext);
         if (argsJson is "[]" or "")
         {
             // Most presets pass none: no need to bring JSON into the realm for it.
@@ -39,12 +43,62 @@ internal static class DeclareApi
             var json = global.Get("JSON");
             global.FastSetDataProperty("args", engine.Invoke(json.Get("parse"), json, [argsJson]));
         }
+
         extra?.Invoke(engine);
+    }
+
+    private sealed class Binding
+    {
+        public Binding(Engine engine)
+        {
+            Engine = engine;
+            Getters = [.. DeclareApi.Getters(engine).Select(g => (g.Item1, Frozen(engine, g.Item2)))];
+            Iterator = Frozen(engine, DeclareApi.Iterator(engine));
+            Declare = Frozen(engine, new ClrFunction(engine, "declare", (_, a) => DeclareApi.Declare(this, Run!, Round!, a), 3));
+            Clear = Frozen(engine, new ClrFunction(engine, "clear", (_, a) => DeclareApi.Clear(Run!, a), 2));
+            Commit = Frozen(engine, new ClrFunction(engine, "commit", (_, _) =>
+            {
+                Round!.Phase++;
+                return JsValue.Undefined;
+            }, 0));
+            Log = Frozen(engine, new ClrFunction(engine, "log", (_, a) => DeclareApi.Log(Run!, Round!, a), 1));
+            Ext = Frozen(engine, new ClrFunction(engine, "ext", (_, a) => Extensions.Call(engine, Run!, Round!, a), 2));
+        }
+
+        public Engine Engine { get; }
+
+        /// <summary>The getters of every object declare() returns, by property name.</summary>
+        public (string Name, ClrFunction Get)[] Getters { get; }
+
+        /// <summary>The iterator of every object declare() returns.</summary>
+        public ClrFunction Iterator { get; }
+
+        public ProvisioningRun? Run { get; set; }
+
+        public ChannelRound? Round { get; set; }
+
+        public ClrFunction Declare { get; }
+
+        public ClrFunction Clear { get; }
+
+        public ClrFunction Commit { get; }
+
+        public ClrFunction Log { get; }
+
+        public ClrFunction Ext { get; }
+
+        private static T Frozen<T>(Engine engine, T function)
+            where T : ObjectInstance
+        {
+            var freeze = engine.Intrinsics.Object.Get("freeze");
+            engine.Invoke(freeze, engine.Intrinsics.Object, [function]);
+            return function;
+        }
     }
 
     public static ScriptAbort Abort(string code, string message) => new(new ScriptFault(code, message, null));
 
-    private static JsValue Declare(Engine engine, ProvisioningRun run, ChannelRound round, JsValue[] a)
+    private static JsValue Declare(Binding api, ProvisioningRun run, ChannelRound round, JsValue[] a)
     {
         if (round.Declarations.Count >= run.Limits.MaxDeclarations)
         {
@@ -57,11 +111,7 @@ internal static class DeclareApi
         }
 
         var text = a[0].AsString();
-        if (!run.Patterns.TryGetValue(text, out var pattern))
-        {
-            pattern = PathPattern.TryParse(text, out var error) ?? throw Abort(ScriptFaultCodes.Error, error!);
-            run.Patterns[text] = pattern;
-        }
+        var pattern = PathPattern.Cached(text, out var error) ?? throw Abort(ScriptFaultCodes.Error, error!);
 
         var (pathAt, valueAt, writableAt) = Timestamps(run, a.Length > 1 ? a[1] : JsValue.Undefined);
         DeclaredValue? value = null;
@@ -92,10 +142,10 @@ internal static class DeclareApi
         if (pattern.Root == "VirtualParameters")
         {
             var resolve = VirtualParameters.Declare(run, round, declaration);
-            return Result(engine, round, resolve);
+            return Result(api, round, resolve);
         }
 
-        return Result(engine, round, needs => DeclarationResolver.Resolve(run.View, declaration, needs));
+        return Result(api, round, needs => DeclarationResolver.Resolve(run.View, declaration, needs));
     }
 
     private static (long Path, long Value, long Writable) Timestamps(ProvisioningRun run, JsValue timestamps)
@@ -148,45 +198,72 @@ internal static class DeclareApi
         return new DeclaredValue(v.IsNull() || v.IsUndefined() ? string.Empty : TypeConverter.ToString(v), type, "string");
     }
 
-    // The object declare() returns; each read resolves the declaration, or stops the run when its data is not fresh.
-    private static ObjectInstance Result(Engine engine, ChannelRound round, Func<FetchNeeds, List<ParameterNode>?> resolve)
+    // The object declare() returns: its own getters (size, path, value, writable, object) and iterator are functions
+    // made once per engine that find the declaration through the object; each read resolves the declaration, or stops
+    // the run when its data is not fresh.
+    private static ObjectInstance Result(Binding api, ChannelRound round, Func<FetchNeeds, List<ParameterNode>?> resolve)
     {
-        List<ParameterNode>? nodes = null;
-        List<ParameterNode> Nodes()
+        var result = new DeclareResult(api.Engine, new ResultState(round, resolve));
+        foreach (var (name, getter) in api.Getters)
+        {
+            result.FastSetProperty(name, new GetSetPropertyDescriptor(getter, JsValue.Undefined, true, false));
+        }
+
+        result.FastSetProperty(GlobalSymbolRegistry.Iterator, new PropertyDescriptor(api.Iterator, PropertyFlag.NonEnumerable));
+        return result;
+    }
+
+    private sealed class DeclareResult(Engine engine, ResultState state) : ObjectInstance(engine)
+    {
+        public ResultState State { get; } = state;
+    }
+
+    private sealed class ResultState(ChannelRound round, Func<FetchNeeds, List<ParameterNode>?> resolve)
+    {
+        private List<ParameterNode>? _nodes;
+
+        public List<ParameterNode> Nodes()
         {
             round.DependsOnData = true;
-            if (nodes is null)
+            if (_nodes is null)
             {
                 var needs = new FetchNeeds();
-                nodes = resolve(needs);
-                if (nodes is null)
+                _nodes = resolve(needs);
+                if (_nodes is null)
                 {
                     round.Stopped = true;
                     throw new ScriptPending();
                 }
             }
 
-            return nodes;
+            return _nodes;
         }
-
-        var result = new JsObject(engine);
-        Getter(engine, result, "size", () => Nodes().Count);
-        Getter(engine, result, "path", () => Nodes() is [var first, ..] ? first.Path : JsValue.Undefined);
-        Getter(engine, result, "value", () => Nodes() is [var first, ..] ? ValueOf(engine, first) : JsValue.Undefined);
-        Getter(engine, result, "writable", () => Nodes() is [{ Writable: { } w }, ..] ? w : JsValue.Undefined);
-        Getter(engine, result, "object", () => Nodes() is [var first, ..] ? first.IsObject : JsValue.Undefined);
-        var iterator = engine.Global.Get("Symbol").Get("iterator");
-        result.FastSetProperty(iterator, new PropertyDescriptor(new ClrFunction(engine, "[Symbol.iterator]", (_, _) =>
-        {
-            var items = Nodes().Select(n => (JsValue)Item(engine, n)).ToArray();
-            var array = new JsArray(engine, items);
-            return engine.Invoke(array.Get(iterator), array, []);
-        }, 0), PropertyFlag.NonEnumerable));
-        return result;
     }
 
-    private static void Getter(Engine engine, ObjectInstance target, string name, Func<JsValue> get) =>
-        target.FastSetProperty(name, new GetSetPropertyDescriptor(new ClrFunction(engine, "get " + name, (_, _) => get(), 0), JsValue.Undefined, true, false));
+    private static (string, ClrFunction)[] Getters(Engine engine) =>
+    [
+        Getter(engine, "size", nodes => nodes.Count),
+        Getter(engine, "path", nodes => nodes is [var first, ..] ? first.Path : JsValue.Undefined),
+        Getter(engine, "value", nodes => nodes is [var first, ..] ? ValueOf(engine, first) : JsValue.Undefined),
+        Getter(engine, "writable", nodes => nodes is [{ Writable: { } w }, ..] ? w : JsValue.Undefined),
+        Getter(engine, "object", nodes => nodes is [var first, ..] ? first.IsObject : JsValue.Undefined),
+    ];
+
+    private static (string, ClrFunction) Getter(Engine engine, string name, Func<List<ParameterNode>, JsValue> get) =>
+        (name, new ClrFunction(engine, "get " + name, (self, _) => self is DeclareResult r ? get(r.State.Nodes()) : JsValue.Undefined, 0));
+
+    private static ClrFunction Iterator(Engine engine) =>
+        new(engine, "[Symbol.iterator]", (self, _) =>
+        {
+            if (self is not DeclareResult r)
+            {
+                throw Abort(ScriptFaultCodes.Error, "A declaration's iterator was called on another object.");
+            }
+
+            var items = r.State.Nodes().Select(n => (JsValue)Item(engine, n)).ToArray();
+            var array = new JsArray(engine, items);
+            return engine.Invoke(array.Get(GlobalSymbolRegistry.Iterator), array, []);
+        }, 0);
 
     private static JsObject Item(Engine engine, ParameterNode node)
     {

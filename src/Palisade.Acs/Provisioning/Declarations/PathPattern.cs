@@ -24,6 +24,33 @@ internal sealed class PathPattern
     /// <summary>The first segment's name (a data-model root or a special root), or null when it is a wildcard.</summary>
     public string? Root => Segments[0].Name;
 
+    // Parsed paths by text, shared by every session (a fleet's scripts declare the same few paths); dropped whole when full.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, PathPattern> Parsed = new(StringComparer.Ordinal);
+    private const int MaxParsed = 8192;
+
+    /// <summary><see cref="TryParse"/>, remembered for the process.</summary>
+    public static PathPattern? Cached(string text, out string? error)
+    {
+        error = null;
+        if (Parsed.TryGetValue(text, out var known))
+        {
+            return known;
+        }
+
+        var parsed = TryParse(text, out error);
+        if (parsed is not null)
+        {
+            if (Parsed.Count >= MaxParsed)
+            {
+                Parsed.Clear();
+            }
+
+            Parsed[text] = parsed;
+        }
+
+        return parsed;
+    }
+
     /// <summary>Parses <paramref name="text"/>; null with <paramref name="error"/> when it is not a path.</summary>
     public static PathPattern? TryParse(string text, out string? error)
     {

@@ -27,9 +27,6 @@ internal sealed class ProvisioningRun(DeviceView view, ScriptSandbox sandbox, Sa
     /// <summary>Virtual parameters evaluated this round, by name and the value written (empty for a read).</summary>
     public Dictionary<(string Name, string Written), VirtualParameterResult?> VirtualResults { get; } = [];
 
-    /// <summary>Parsed paths, by text.</summary>
-    public Dictionary<string, PathPattern> Patterns { get; } = new(StringComparer.Ordinal);
-
     /// <summary>The cancellation of the session's current hook.</summary>
     public CancellationToken Cancellation { get; set; }
 
@@ -53,7 +50,8 @@ internal sealed class ProvisioningRun(DeviceView view, ScriptSandbox sandbox, Sa
                 return ScriptRun.Faulted(new ScriptFault(ScriptFaultCodes.Timeout, $"The session's scripts ran longer than {Limits.SessionBudget.TotalMilliseconds} ms together.", script.Name));
             }
 
-            return Sandbox.Run(script, Context, engine => DeclareApi.Install(engine, this, round, argsJson, extra), result, cancellationToken);
+            var mark = round.Mark();
+            return Sandbox.Run(script, Context, engine => DeclareApi.Install(engine, this, round, argsJson, extra), result, cancellationToken, () => round.Rewind(mark));
         }
         finally
         {

@@ -8,8 +8,24 @@ internal sealed record SandboxContext(string DeviceId, DateTimeOffset Now)
     /// <summary>The session's time in Unix milliseconds.</summary>
     public long NowMs => Now.ToUnixTimeMilliseconds();
 
+    // The hash of the id it was computed for (a `with` copy keeps the field, so the id is checked).
+    private (string Id, ulong Hash)? _hash;
+
     /// <summary>A 64-bit hash of the device id (stable across processes and versions).</summary>
-    public ulong DeviceHash => BitConverter.ToUInt64(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(DeviceId)));
+    public ulong DeviceHash
+    {
+        get
+        {
+            if (_hash is { } known && ReferenceEquals(known.Id, DeviceId))
+            {
+                return known.Hash;
+            }
+
+            var hash = BitConverter.ToUInt64(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(DeviceId)));
+            _hash = (DeviceId, hash);
+            return hash;
+        }
+    }
 
     /// <summary>
     /// <c>Date.now(interval, variance)</c>: the session's time rounded down to <paramref name="interval"/>, shifted by an

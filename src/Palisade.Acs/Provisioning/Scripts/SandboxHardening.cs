@@ -23,7 +23,7 @@ internal static class SandboxHardening
         "Float16Array", "Float32Array", "Float64Array", "BigInt64Array", "BigUint64Array", "WebAssembly",
     ];
 
-    public static void Apply(Engine engine, ScriptLimits limits, SandboxContext context)
+    public static void Apply(Engine engine, ScriptLimits limits, SandboxState state)
     {
         var global = engine.Global;
         foreach (var name in RemovedGlobals)
@@ -59,12 +59,16 @@ internal static class SandboxHardening
 
         global.Get("String").AsObject().Delete("raw");
 
+        // The symbol registry outlives a run: in a pooled engine it would keep what each run put in it.
+        var symbol = global.Get("Symbol").AsObject();
+        symbol.Delete("for");
+        symbol.Delete("keyFor");
+
         // Date.now(interval, variance) and Math.random(), deterministic per device.
         var date = global.Get("Date").AsObject();
         date.FastSetDataProperty("now", new ClrFunction(engine, "now", (_, args) =>
-            context.DateNow(args.Length > 0 && args[0].IsNumber() ? args[0].AsNumber() : null, args.Length > 1 && args[1].IsNumber() ? args[1].AsNumber() : null), 0));
-        var random = new DeviceRandom(context.DeviceHash);
-        global.Get("Math").AsObject().FastSetDataProperty("random", new ClrFunction(engine, "random", (_, _) => random.NextDouble(), 0));
+            state.Context.DateNow(args.Length > 0 && args[0].IsNumber() ? args[0].AsNumber() : null, args.Length > 1 && args[1].IsNumber() ? args[1].AsNumber() : null), 0));
+        global.Get("Math").AsObject().FastSetDataProperty("random", new ClrFunction(engine, "random", (_, _) => state.Random.NextDouble(), 0));
     }
 
     private static void Wrap(Engine engine, ObjectInstance target, string name, Func<JsValue, JsValue[], JsValue?> check)

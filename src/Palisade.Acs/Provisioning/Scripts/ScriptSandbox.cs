@@ -5,16 +5,21 @@ using Jint.Runtime;
 namespace Palisade.Acs.Provisioning.Scripts;
 
 /// <summary>
-/// Runs compiled scripts, each run in an engine of its own: a fresh realm whose globals and prototypes nothing earlier
-/// touched, so no state passes between runs, sessions or devices (a script that pollutes <c>Object.prototype</c>
-/// pollutes only itself). No CLR access: interop is off, the engine gets no CLR object, only the functions of the
+/// Runs compiled scripts. No CLR access: interop is off, the engine gets no CLR object, only the functions of the
 /// provisioning API; string compilation (<c>eval</c>, <c>Function</c>, and every constructor chain that reaches it) is
 /// off. Every limit of <see cref="ScriptLimits"/> applies to each run, and breaking one ends the run with a typed fault.
-/// Thread-safe; shared by every session.
+/// A run goes to an engine the thread keeps (<see cref="PooledEngine"/>: the built-ins frozen, the global object
+/// restored after each run, so nothing passes between runs, sessions or devices); a run that ends in a script error
+/// there, which may come from a frozen built-in it tried to change, runs again in a fresh engine of its own (a new
+/// realm whose globals and prototypes nothing earlier touched, where a script that pollutes <c>Object.prototype</c>
+/// pollutes only itself), and that run's outcome counts. Thread-safe; shared by every session.
 /// </summary>
 public sealed class ScriptSandbox
 {
     private readonly ScriptLimits _limits;
+    private readonly ThreadLocal<Stack<PooledEngine>> _pool = new(() => new Stack<PooledEngine>(2));
+    private long _enginesBuilt;
+    private long _freshRuns;
 
     /// <summary>Creates a sandbox with <paramref name="limits"/>, validated.</summary>
     public ScriptSandbox(ScriptLimits limits)
@@ -25,18 +30,55 @@ public sealed class ScriptSandbox
     /// <summary>The bounds of every run.</summary>
     public ScriptLimits Limits => _limits;
 
+    /// <summary>Pooled engines built so far (each is reused for up to <see cref="PooledEngine.MaxRuns"/> runs).</summary>
+    internal long EnginesBuilt => Interlocked.Read(ref _enginesBuilt);
+
+    /// <summary>Runs that went to a fresh engine after a script error in a pooled one.</summary>
+    internal long FreshRuns => Interlocked.Read(ref _freshRuns);
+
     /// <summary>
     /// Runs <paramref name="script"/> with the API <paramref name="install"/> puts into its engine, and hands its
-    /// value to <paramref name="result"/> while the engine lives. Never throws for
-    /// anything the script does; <see cref="OperationCanceledException"/> when <paramref name="cancellationToken"/> fires.
+    /// value to <paramref name="result"/> while the engine lives. Never throws for anything the script does;
+    /// <see cref="OperationCanceledException"/> when <paramref name="cancellationToken"/> fires. When the run is made
+    /// again in a fresh engine, <paramref name="rewind"/> first undoes what the pooled run recorded through the API.
     /// </summary>
-    internal ScriptRun Run(CompiledScript script, SandboxContext context, Action<Engine> install, Func<Jint.Native.JsValue, object?>? result, CancellationToken cancellationToken)
+    internal ScriptRun Run(CompiledScript script, SandboxContext context, Action<Engine> install, Func<Jint.Native.JsValue, object?>? result, CancellationToken cancellationToken, Action? rewind = null)
     {
         if (script.Program is not { } program)
         {
             return ScriptRun.Faulted(script.Error!);
         }
 
+        var pool = _pool.Value!;
+        var pooled = pool.Count > 0 ? pool.Pop() : Build(context);
+        var keep = false;
+        ScriptRun run;
+        pooled.Begin(context, _limits.Timeout, cancellationToken);
+        try
+        {
+            run = Execute(pooled.Engine, script, program, install, result, cancellationToken);
+
+            // A limit broken or the run cancelled: the engine's state is not worth trusting; build another.
+            keep = pooled.Runs < PooledEngine.MaxRuns
+                && (run.Status != ScriptRunStatus.Faulted || run.Fault!.Code == ScriptFaultCodes.Error);
+        }
+        finally
+        {
+            pooled.End();
+            if (keep)
+            {
+                pool.Push(pooled);
+            }
+        }
+
+        if (run.Status != ScriptRunStatus.Faulted || run.Fault!.Code != ScriptFaultCodes.Error)
+        {
+            return run;
+        }
+
+        rewind?.Invoke();
+        Interlocked.Increment(ref _freshRuns);
+        var state = new SandboxState(context);
         using var engine = new Engine(options =>
         {
             options.Strict = true;
@@ -52,10 +94,20 @@ public sealed class ScriptSandbox
             options.CancellationToken(cancellationToken);
             options.TimeSystem = new SessionTimeSystem(context.Now);
         });
+        SandboxHardening.Apply(engine, _limits, state);
+        return Execute(engine, script, program, install, result, cancellationToken);
+    }
 
+    private PooledEngine Build(SandboxContext context)
+    {
+        Interlocked.Increment(ref _enginesBuilt);
+        return new PooledEngine(_limits, context);
+    }
+
+    private ScriptRun Execute(Engine engine, CompiledScript script, Jint.Prepared<Acornima.Ast.Script> program, Action<Engine> install, Func<Jint.Native.JsValue, object?>? result, CancellationToken cancellationToken)
+    {
         try
         {
-            SandboxHardening.Apply(engine, _limits, context);
             install(engine);
             var value = engine.Evaluate(program);
             return ScriptRun.Completed(result?.Invoke(value));
@@ -117,10 +169,4 @@ public sealed class ScriptSandbox
     }
 
     private static string Bound(string message) => message.Length > 500 ? message[..500] + "…" : message;
-
-    // new Date() and Date.now() see the session's time, as every round of the session does.
-    private sealed class SessionTimeSystem(DateTimeOffset now) : DefaultTimeSystem(TimeZoneInfo.Utc, System.Globalization.CultureInfo.InvariantCulture)
-    {
-        public override DateTimeOffset GetUtcNow() => now;
-    }
 }

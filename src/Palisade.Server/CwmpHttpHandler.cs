@@ -21,6 +21,9 @@ internal sealed class CwmpHttpHandler(ICwmpEndpoint engine, SessionOptions sessi
     // The largest probe upload accepted (a CPE's vendor log); it is read and thrown away.
     private readonly int _maxProbeBytes = limits.MaxProbeBytes;
 
+    // How long a CPE is asked to wait while the store is unreachable.
+    private const string StoreRetryAfterSeconds = "10";
+
     // Checked on every CWMP request: built once, not trimmed per request.
     private static readonly PathString ProbePath = new(MoveToHttpsTask.ProbePathPrefix.TrimEnd('/'));
 
@@ -93,6 +96,17 @@ internal sealed class CwmpHttpHandler(ICwmpEndpoint engine, SessionOptions sessi
         {
             // The client went away; nothing to answer.
         }
+        catch (Acs.Storage.StoreException e) when (e.Reason == Acs.Storage.StoreErrorReason.Unavailable)
+        {
+            // The database is away (restarting, failing over): the CPE is told to come back, not that the ACS broke.
+            Operations.OperationsLog.StoreUnavailable(logger, e.Message);
+            if (!response.HasStarted)
+            {
+                response.Clear();
+                response.Headers.RetryAfter = StoreRetryAfterSeconds;
+                await WriteTextAsync(response, 503, "The ACS cannot reach its store right now; retry later.").ConfigureAwait(false);
+            }
+        }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             ServerLog.Unhandled(logger, e, context.Connection.RemoteIpAddress?.ToString() ?? "-");
@@ -162,7 +176,7 @@ internal sealed class CwmpHttpHandler(ICwmpEndpoint engine, SessionOptions sessi
             }
         }
 
-        probes.RecordArrival(taskId);
+        await probes.RecordArrivalAsync(taskId, context.RequestAborted).ConfigureAwait(false);
         ServerLog.ProbeArrived(logger, context.Connection.RemoteIpAddress?.ToString() ?? "-");
         context.Response.StatusCode = 204;
     }

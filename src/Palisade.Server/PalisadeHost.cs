@@ -111,6 +111,14 @@ public sealed class PalisadeHost : IAsyncDisposable
         options.Authentication.Bootstrap = bootstrap;
         options.Authentication.PlaintextIsLegacy = options.LegacyHttpPort is not null;
         var store = openStore(data);
+
+        // Several nodes on one store: a Digest nonce or a probe token one node minted is good on the others.
+        var shared = store as ISharedNodeState;
+        if (shared is not null)
+        {
+            options.Authentication.NonceKey ??= shared.DeriveKey("digest nonces");
+        }
+
         WebApplication? app = null;
         WebApplication? api = null;
         Acs.ConnectionRequests.ConnectionRequester? requester = null;
@@ -139,7 +147,7 @@ public sealed class PalisadeHost : IAsyncDisposable
             var provisioning = Acs.Provisioning.ProvisioningPolicy.Create(store, options.Provisioning, options.ChannelFaults, time ?? TimeProvider.System, provisioningLog);
             var provisioningStep = new Acs.Provisioning.ProvisioningStep(provisioning.Catalog, store, provisioning.Faults, null,
                 new Acs.Provisioning.Scripts.ScriptSandbox(options.Scripts), new Acs.Provisioning.Scripts.ScriptCompiler(options.Scripts), provisioningLog);
-            var reachability = new ReachabilityProbes(time ?? TimeProvider.System);
+            var reachability = new ReachabilityProbes(time ?? TimeProvider.System, shared);
             var engineLog = loggerFactory.CreateLogger("Palisade.Cwmp");
             var steps = SessionSteps.Standard(store, options.Sessions, options.Authentication, reachability, engineLog, provisioningStep);
             var engine = new SessionEngine(store, options.Sessions, options.Authentication, reachability, steps, time ?? TimeProvider.System, engineLog, limits.Codec);

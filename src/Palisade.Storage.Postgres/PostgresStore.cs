@@ -6,7 +6,7 @@ namespace Palisade.Storage.Postgres;
 /// The PostgreSQL store: one database (<see cref="PostgresDatabase"/>) that several Palisade nodes may share, and one
 /// object per concern over it. It passes the same contract suite as the embedded SQLite store.
 /// </summary>
-public sealed class PostgresStore : CompositeStore, ITaskOutcomeFeed, Acs.Sessions.ISessionLeases
+public sealed class PostgresStore : CompositeStore, ITaskOutcomeFeed, Acs.Sessions.ISessionLeases, Acs.Sessions.ISharedNodeState
 {
     private PostgresStore(PostgresDatabase database, PostgresSessionStore sessions, PostgresTaskStore tasks, PostgresDeviceRegistry devices)
         : base(sessions, tasks, devices, new PostgresAccessStore(database), new PostgresAuditLog(database), new PostgresProvisioningStore(database), database)
@@ -14,7 +14,21 @@ public sealed class PostgresStore : CompositeStore, ITaskOutcomeFeed, Acs.Sessio
         Database = database;
         Leases = new PostgresSessionLeases(database);
         Files = new PostgresFileStore(database);
+        ProbeArrivals = new PostgresProbeArrivals(database);
     }
+
+    private PostgresProbeArrivals ProbeArrivals { get; }
+
+    /// <inheritdoc />
+    public byte[] DeriveKey(string purpose) => Database.Secrets.DeriveKey(purpose);
+
+    /// <inheritdoc />
+    public Task RecordProbeArrivalAsync(long taskId, DateTimeOffset at, CancellationToken cancellationToken) =>
+        ProbeArrivals.RecordAsync(taskId, at, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<DateTimeOffset?> TakeProbeArrivalAsync(long taskId, CancellationToken cancellationToken) =>
+        ProbeArrivals.TakeAsync(taskId, cancellationToken);
 
     private PostgresSessionLeases Leases { get; }
 

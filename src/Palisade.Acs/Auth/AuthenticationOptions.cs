@@ -8,6 +8,12 @@ public sealed class AuthenticationOptions
     /// <summary>The Digest realm; part of every stored HA1, so changing it invalidates stored credentials.</summary>
     public string Realm { get; set; } = "palisade";
 
+    /// <summary>
+    /// The key Digest nonces are made with; null for a fresh random one per process. Nodes sharing a store share one
+    /// (derived from the store key), so a CPE challenged by one node may answer to another.
+    /// </summary>
+    public byte[]? NonceKey { get; set; }
+
     /// <summary>How long a Digest nonce is accepted after it was issued.</summary>
     public TimeSpan NonceLifetime { get; set; } = TimeSpan.FromMinutes(5);
 

@@ -28,7 +28,7 @@ public sealed class DeviceAuthenticator
         options.Validate();
         _options = options;
         Replays = new ReplayGuard(time);
-        _digest = new DigestAuthenticator(options.Realm, new NonceService(time, options.NonceLifetime), Replays) { Sha256Only = options.RequireSha256 };
+        _digest = new DigestAuthenticator(options.Realm, options.NonceKey is { } key ? new NonceService(key, time, options.NonceLifetime) : new NonceService(time, options.NonceLifetime), Replays) { Sha256Only = options.RequireSha256 };
         if (options.Bootstrap is { } bootstrap)
         {
             _bootstrapMd5 = DigestMath.Ha1(DigestAlgorithm.Md5, bootstrap.Username, options.Realm, bootstrap.Password);

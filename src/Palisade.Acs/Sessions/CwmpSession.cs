@@ -142,6 +142,12 @@ public sealed class CwmpSession
 
     internal string Token { get; set; } = string.Empty;
 
+    /// <summary>When this session last took or renewed its device's lease across nodes (<see cref="ISessionLeases"/>).</summary>
+    internal DateTimeOffset LeaseRenewedAt { get; set; }
+
+    /// <summary>True while this session holds its device's lease across nodes, so that it is given back at the end.</summary>
+    internal bool HoldsLease { get; set; }
+
     internal Queue<SessionRpc> Pending { get; } = new();
 
     /// <summary>The RPC sent and not yet answered.</summary>

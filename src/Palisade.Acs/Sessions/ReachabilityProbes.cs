@@ -10,6 +10,8 @@ namespace Palisade.Acs.Sessions;
 /// task and carries an HMAC under a key that lives only in this process, so nobody can mint one; an arrival is
 /// remembered (bounded, for an hour) until the device's TransferComplete asks whether it happened. A restart forgets
 /// arrivals, and the task then faults asking for a retry: the URL is never changed on an unproven claim.
+/// Nodes sharing a store (<see cref="ISharedNodeState"/>) share the key (derived from the store key) and the arrivals
+/// (in the store), so the probe, the upload and the TransferComplete may each reach another node.
 /// </summary>
 public sealed class ReachabilityProbes
 {
@@ -17,12 +19,24 @@ public sealed class ReachabilityProbes
     public const int MaxRemembered = 100_000;
 
     private static readonly TimeSpan Lifetime = TimeSpan.FromHours(1);
-    private readonly byte[] _key = RandomNumberGenerator.GetBytes(32);
+    private readonly byte[] _key;
     private readonly ConcurrentDictionary<long, DateTimeOffset> _arrived = new();
     private readonly TimeProvider _time;
+    private readonly ISharedNodeState? _shared;
 
     /// <summary>Creates an empty set under a fresh key.</summary>
-    public ReachabilityProbes(TimeProvider time) => _time = time;
+    public ReachabilityProbes(TimeProvider time)
+        : this(time, null)
+    {
+    }
+
+    /// <summary>Creates the set over the state the nodes of a store share, or in this process alone when <paramref name="shared"/> is null.</summary>
+    public ReachabilityProbes(TimeProvider time, ISharedNodeState? shared)
+    {
+        _time = time ?? throw new ArgumentNullException(nameof(time));
+        _shared = shared;
+        _key = shared?.DeriveKey("moveToHttps reachability probes") ?? RandomNumberGenerator.GetBytes(32);
+    }
 
     /// <summary>The token for task <paramref name="taskId"/>: <c>ID-MAC</c>.</summary>
     public string TokenFor(long taskId) => taskId.ToString(CultureInfo.InvariantCulture) + "-" + Mac(taskId);
@@ -53,6 +67,29 @@ public sealed class ReachabilityProbes
         }
 
         _arrived[taskId] = now;
+    }
+
+    /// <summary>Records that the probe of <paramref name="taskId"/> arrived, where every node sharing the store sees it.</summary>
+    public Task RecordArrivalAsync(long taskId, CancellationToken cancellationToken)
+    {
+        if (_shared is null)
+        {
+            RecordArrival(taskId);
+            return Task.CompletedTask;
+        }
+
+        return _shared.RecordProbeArrivalAsync(taskId, _time.GetUtcNow(), cancellationToken);
+    }
+
+    /// <summary>True (once) when the probe of <paramref name="taskId"/> arrived within the last hour, at any node sharing the store.</summary>
+    public async Task<bool> TakeArrivalAsync(long taskId, CancellationToken cancellationToken)
+    {
+        if (_shared is null)
+        {
+            return TakeArrival(taskId);
+        }
+
+        return await _shared.TakeProbeArrivalAsync(taskId, cancellationToken).ConfigureAwait(false) is { } at && _time.GetUtcNow() - at <= Lifetime;
     }
 
     /// <summary>True (once) when the probe of <paramref name="taskId"/> arrived within the last hour.</summary>

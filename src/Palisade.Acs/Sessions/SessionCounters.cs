@@ -29,6 +29,12 @@ public sealed class SessionCounters
 
     public Counter ConcurrentRefused { get; } = new();
 
+    /// <summary>Sessions refused because the device is in a session on another node (or the store could not say).</summary>
+    public Counter LeaseConflicts { get; } = new();
+
+    /// <summary>Sessions ended because another node's session took their device after their lease ran out.</summary>
+    public Counter LeaseLost { get; } = new();
+
     public Counter AuthFailures { get; } = new();
 
     public Counter TasksDone { get; } = new();
@@ -38,8 +44,9 @@ public sealed class SessionCounters
     /// <summary>Sessions that ended with <paramref name="outcome"/>.</summary>
     public Counter Ended(SessionOutcome outcome) => _outcomes[(int)outcome];
 
-    internal void Record(SessionOutcome outcome)
+    internal void Record(SessionOutcome outcome, TimeSpan duration)
     {
+        SessionMetrics.Ended(outcome, duration);
         _outcomes[(int)outcome].Increment();
         (outcome == SessionOutcome.Ok ? SessionsCompleted : SessionsFailed).Increment();
     }

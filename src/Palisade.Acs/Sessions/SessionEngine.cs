@@ -25,6 +25,7 @@ public sealed partial class SessionEngine : ICwmpEndpoint
     private static readonly KeyValuePair<string, string> SoapContentType = new("Content-Type", CwmpHttpResponse.SoapContentType);
 
     private readonly ISessionStore _store;
+    private readonly DeviceLeasing? _leases;
     private readonly DeviceAuthenticator _auth;
     private readonly SessionOptions _options;
     private readonly AuthenticationOptions _authOptions;
@@ -61,6 +62,9 @@ public sealed partial class SessionEngine : ICwmpEndpoint
         _authOptions = authentication;
         _time = time ?? TimeProvider.System;
         _log = logger ?? NullLogger.Instance;
+
+        // Several nodes on one store: a device's lease there keeps it in one session across all of them.
+        _leases = store is ISessionLeases leases ? new DeviceLeasing(leases, options.SessionTimeout, _time) : null;
         _auth = new DeviceAuthenticator(authentication, _time);
         _shedder = new LoadShedder(options);
         _enrollment = new EnrollmentGate(authentication.Enrollment, _time, _log);
@@ -266,6 +270,11 @@ public sealed partial class SessionEngine : ICwmpEndpoint
         }
 
         session.Token = sessionToken;
+        if (_leases is not null && await TakeLeaseAsync(session, registered, request, cancellationToken).ConfigureAwait(false) is { } busy)
+        {
+            return busy;
+        }
+
         Counters.SessionsStarted.Increment();
         await session.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -299,6 +308,15 @@ public sealed partial class SessionEngine : ICwmpEndpoint
 
     private async ValueTask<CwmpHttpResponse> ContinueAsync(CwmpSession session, CwmpHttpRequest request, CancellationToken cancellationToken)
     {
+        if (_leases is not null && !await _leases.KeepAsync(session, cancellationToken).ConfigureAwait(false))
+        {
+            // The lease ran out and a session on another node has the device now: this one is over and writes nothing.
+            session.HoldsLease = false;
+            Counters.LeaseLost.Increment();
+            await EndAsync(session, SessionOutcome.Superseded, cancellationToken, commit: false).ConfigureAwait(false);
+            return Busy("this session's device was taken over by a session on another node", "lease");
+        }
+
         CwmpEnvelope envelope;
         try
         {
@@ -337,6 +355,7 @@ public sealed partial class SessionEngine : ICwmpEndpoint
 
                 session.Outstanding = null;
                 session.Exchanged.Add(answer.MethodName);
+                SessionMetrics.FaultAnswered(answer);
                 await outstanding.Step.AnswerAsync(session, outstanding, answer, cancellationToken).ConfigureAwait(false);
                 return await NextAsync(session, cancellationToken).ConfigureAwait(false);
 
@@ -373,6 +392,7 @@ public sealed partial class SessionEngine : ICwmpEndpoint
         session.Outstanding = next;
         session.RpcsSent++;
         session.Exchanged.Add(next.Request.MethodName);
+        SessionMetrics.RpcSent(next.Request.MethodName);
         return Soap(CwmpEnvelope.For(session.Version, session.NextMessageId(), next.Request), session.Token);
     }
 
@@ -409,8 +429,14 @@ public sealed partial class SessionEngine : ICwmpEndpoint
             }
         }
 
+        if (session.HoldsLease)
+        {
+            session.HoldsLease = false;
+            await _leases!.GiveBackAsync(session).ConfigureAwait(false);
+        }
+
         SettleRegistration(session, commit && committed);
-        Counters.Record(outcome);
+        Counters.Record(outcome, Stopwatch.GetElapsedTime(session.StartedAt));
 
         // The access line's arguments cost a join and an escape per session: build them only when it is written.
         if (_log.IsEnabled(LogLevel.Information))
@@ -460,9 +486,10 @@ public sealed partial class SessionEngine : ICwmpEndpoint
         return Text(401, "Authentication required.", headers);
     }
 
-    private CwmpHttpResponse Busy(string reason)
+    private CwmpHttpResponse Busy(string reason, string kind = "shed")
     {
         Counters.Shed.Increment();
+        SessionMetrics.Shed(kind);
         var retry = _shedder.NextRetryAfter();
         return new CwmpHttpResponse(503, Encoding.UTF8.GetBytes($"The ACS is busy ({reason}); retry after {retry.TotalSeconds:0} s.\n"), [new("Content-Type", "text/plain; charset=utf-8")], RetryAfter: retry);
     }

@@ -33,7 +33,7 @@ public sealed class MoveToHttpsStep(ReachabilityProbes probes, ILogger logger) :
     }
 
     /// <inheritdoc />
-    public ValueTask AnswerAsync(CwmpSession session, SessionRpc rpc, CwmpMessage answer, CancellationToken cancellationToken)
+    public async ValueTask AnswerAsync(CwmpSession session, SessionRpc rpc, CwmpMessage answer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(rpc);
@@ -42,7 +42,7 @@ public sealed class MoveToHttpsStep(ReachabilityProbes probes, ILogger logger) :
         {
             session.Counters.TasksFaulted.Increment();
             session.SetTaskOutcome(task.Id, DeviceTaskStatus.Faulted, null, ResponseApplier.FaultOf(fault));
-            return ValueTask.CompletedTask;
+            return;
         }
 
         switch (rpc.State)
@@ -51,7 +51,7 @@ public sealed class MoveToHttpsStep(ReachabilityProbes probes, ILogger logger) :
                 if (upload.Status == 0)
                 {
                     // Uploaded already: no TransferComplete follows (TR-069 A.3.2.9), so decide now.
-                    Continue(session, task, probe.Move, 0, string.Empty);
+                    await ContinueAsync(session, task, probe.Move, 0, string.Empty, cancellationToken).ConfigureAwait(false);
                 }
                 else
                 {
@@ -69,8 +69,6 @@ public sealed class MoveToHttpsStep(ReachabilityProbes probes, ILogger logger) :
                 SessionLog.MovedToHttps(logger, session.Id.ToString(), move.Task.Url);
                 break;
         }
-
-        return ValueTask.CompletedTask;
     }
 
     /// <inheritdoc />
@@ -87,16 +85,16 @@ public sealed class MoveToHttpsStep(ReachabilityProbes probes, ILogger logger) :
         if (task.Status == DeviceTaskStatus.Done && task.Result?.Contains(MoveToHttpsTask.CheckingState, StringComparison.Ordinal) == true
             && ResponseApplier.Definition(task).Definition is MoveToHttpsTask move)
         {
-            Continue(session, task, move, transfer.Fault.FaultCode, transfer.Fault.FaultString);
+            await ContinueAsync(session, task, move, transfer.Fault.FaultCode, transfer.Fault.FaultString, cancellationToken).ConfigureAwait(false);
         }
 
         return true;
     }
 
     // After the probe upload: move the device only if it reported success AND the probe reached this ACS over https.
-    private void Continue(CwmpSession session, DeviceTask task, MoveToHttpsTask move, int faultCode, string faultString)
+    private async Task ContinueAsync(CwmpSession session, DeviceTask task, MoveToHttpsTask move, int faultCode, string faultString, CancellationToken cancellationToken)
     {
-        var arrived = probes.TakeArrival(task.Id);
+        var arrived = await probes.TakeArrivalAsync(task.Id, cancellationToken).ConfigureAwait(false);
         if (faultCode == 0 && arrived)
         {
             // Back to queued until the device accepts the new URL: a session that ends first leaves the task to be redone.

@@ -29,6 +29,16 @@ public sealed class SecretBox
 
     private SecretBox(byte[] key) => _key = key;
 
+    /// <summary>
+    /// A 256-bit key for <paramref name="purpose"/>, derived from this box's key (HKDF-SHA256): the same on every process
+    /// that holds the same key file, and telling nothing about the box's key or the keys of other purposes.
+    /// </summary>
+    public byte[] DeriveKey(string purpose)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(purpose);
+        return HKDF.DeriveKey(HashAlgorithmName.SHA256, _key, KeySize, salt: null, info: Encoding.UTF8.GetBytes("palisade derived key: " + purpose));
+    }
+
     /// <summary>A box with a new random key (the caller stores it with <see cref="KeyText"/>).</summary>
     public static SecretBox Create() => new(RandomNumberGenerator.GetBytes(KeySize));
 

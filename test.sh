@@ -12,6 +12,7 @@ rm -rf "$results"/*.trx 2>/dev/null || true
 source scripts/test-postgres.sh
 trap pg_test_stop EXIT
 pg_test_start
+source scripts/test-chromium.sh
 
 dotnet build Palisade.slnx -c Release -nologo -v quiet
 status=0

@@ -54,6 +54,29 @@ internal sealed class PostgresAccessStore(PostgresDatabase db) : IAccessStore
         }, cancellationToken);
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<UserRecord>> ListUsersAsync(CancellationToken cancellationToken) =>
+        db.ReadAsync<IReadOnlyList<UserRecord>>(async connection =>
+        {
+            await using var command = Command(connection, null, "SELECT name, role, password_hash, failed_logins, locked_until, created_at FROM users ORDER BY name");
+            await using var r = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            var users = new List<UserRecord>();
+            while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                users.Add(new UserRecord(r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt32(3), PgDeviceRow.OptionalTime(r, 4), PgDeviceRow.Time(r.GetInt64(5))));
+            }
+
+            return users;
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<bool> SetPasswordAsync(string name, string passwordHash, CancellationToken cancellationToken) =>
+        db.WriteAsync(async (connection, transaction) =>
+        {
+            await using var command = Command(connection, transaction, "UPDATE users SET password_hash = $2 WHERE name = $1").With(Parameters.Text(name), Parameters.Text(passwordHash));
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        }, cancellationToken);
+
+    /// <inheritdoc />
     public Task CreateKeyAsync(ApiKeyRecord key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);

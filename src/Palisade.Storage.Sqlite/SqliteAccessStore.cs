@@ -58,6 +58,32 @@ internal sealed class SqliteAccessStore(SqliteDatabase db) : IAccessStore
         }, cancellationToken);
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<UserRecord>> ListUsersAsync(CancellationToken cancellationToken) =>
+        db.ReadAsync<IReadOnlyList<UserRecord>>(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT name, role, password_hash, failed_logins, locked_until, created_at FROM users ORDER BY name";
+            using var r = command.ExecuteReader();
+            var users = new List<UserRecord>();
+            while (r.Read())
+            {
+                users.Add(new UserRecord(r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt32(3), r.IsDBNull(4) ? null : DeviceRow.Time(r.GetInt64(4)), DeviceRow.Time(r.GetInt64(5))));
+            }
+
+            return users;
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<bool> SetPasswordAsync(string name, string passwordHash, CancellationToken cancellationToken) =>
+        db.WriteAsync(transaction =>
+        {
+            using var command = Command(transaction, "UPDATE users SET password_hash = $hash WHERE name = $name");
+            command.Parameters.AddWithValue("$name", name);
+            command.Parameters.AddWithValue("$hash", passwordHash);
+            return command.ExecuteNonQuery() == 1;
+        }, cancellationToken);
+
+    /// <inheritdoc />
     public Task CreateKeyAsync(ApiKeyRecord key, CancellationToken cancellationToken) =>
         db.WriteAsync(transaction =>
         {

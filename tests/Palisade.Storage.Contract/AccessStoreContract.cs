@@ -29,6 +29,18 @@ public abstract class AccessStoreContract<TFactory> : StoreContract<TFactory>
     }
 
     [Fact]
+    public async Task Users_are_listed_by_name_and_a_password_is_replaced_for_that_user_only()
+    {
+        await Store.CreateUserAsync(new UserRecord("noc", Roles.Viewer, "h1", 0, null, T0), default);
+        await Store.CreateUserAsync(new UserRecord("admin", Roles.Admin, "h2", 0, null, T0), default);
+        Assert.True(await Store.SetPasswordAsync("noc", "h3", default));
+        Assert.False(await Store.SetPasswordAsync("nobody", "h4", default));
+        var users = await Store.ListUsersAsync(default);
+        Assert.Equal(["admin", "noc"], users.Select(u => u.Name));
+        Assert.Equal(["h2", "h3"], users.Select(u => u.PasswordHash));
+    }
+
+    [Fact]
     public async Task A_second_user_of_the_same_name_is_refused()
     {
         await Store.CreateUserAsync(new UserRecord("admin", Roles.Admin, "hash", 0, null, T0), default);

@@ -82,6 +82,14 @@ public sealed class AccessService(IAccessStore store, AuditService audit, TimePr
         await audit.RecordAsync(caller, "key.revoke", "key:" + keyId, []).ConfigureAwait(false);
     }
 
+    /// <summary>Every user with role and creation time (never the password hash's use outside this service).</summary>
+    public async Task<IReadOnlyList<UserRecord>> ListUsersAsync(Caller caller, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        caller.Demand(Permission.ManageUsers);
+        return [.. (await store.ListUsersAsync(cancellationToken).ConfigureAwait(false)).Select(u => u with { PasswordHash = string.Empty })];
+    }
+
     /// <summary>Creates a user from <c>{"name", "role"}</c> with a generated password, returned once.</summary>
     public async Task<(UserRecord User, string Password)> CreateUserAsync(Caller caller, JsonNode? body, CancellationToken cancellationToken)
     {

@@ -12,6 +12,12 @@ public interface IAccessStore
     /// <summary>Records a login attempt: resets the failure count on success, else counts it and sets the lock.</summary>
     Task RecordLoginAsync(string name, bool success, DateTimeOffset? lockedUntil, CancellationToken cancellationToken);
 
+    /// <summary>Every user, by name.</summary>
+    Task<IReadOnlyList<UserRecord>> ListUsersAsync(CancellationToken cancellationToken);
+
+    /// <summary>Replaces a user's password hash; false when there is no such user.</summary>
+    Task<bool> SetPasswordAsync(string name, string passwordHash, CancellationToken cancellationToken);
+
     Task CreateKeyAsync(ApiKeyRecord key, CancellationToken cancellationToken);
 
     Task<ApiKeyRecord?> GetKeyAsync(string id, CancellationToken cancellationToken);

@@ -83,6 +83,56 @@ public sealed class SignInService
         return new SignInResult(token, expires, user.Role);
     }
 
+    /// <summary>
+    /// Changes a signed-in user's own password: the current one must be given (slowed like a login when wrong), the new
+    /// one must be 12–1024 characters and differ from it and from the name. Every other session of the user ends.
+    /// </summary>
+    public async Task ChangePasswordAsync(Caller caller, string currentToken, string current, string next, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(current);
+        ArgumentNullException.ThrowIfNull(next);
+        if (!caller.Actor.StartsWith("user:", StringComparison.Ordinal))
+        {
+            throw ServiceException.Forbidden("Only a signed-in user has a password to change.");
+        }
+
+        var name = caller.Actor["user:".Length..];
+        if (_throttle.Wait(caller.Source, name) is { } wait)
+        {
+            throw new ServiceException(ServiceErrorReason.Throttled, "Too many wrong passwords from here or for this name; wait and try again.", retryAfter: wait);
+        }
+
+        var user = await _store.GetUserAsync(name, cancellationToken).ConfigureAwait(false);
+        if (user is null || current.Length > 1024 || !PasswordHasher.Verify(current, user.PasswordHash))
+        {
+            _throttle.Failed(caller.Source, name);
+            await _refusals.RecordAsync(caller.Actor, caller.Source, "user.password-change-failed", caller.Actor).ConfigureAwait(false);
+            throw ServiceException.Invalid("current", "The current password is wrong.");
+        }
+
+        if (next.Length is < 12 or > 1024 || next == current || string.Equals(next, name, StringComparison.OrdinalIgnoreCase))
+        {
+            throw ServiceException.Invalid("next", "The new password must be 12 to 1024 characters and differ from the current password and the user name.");
+        }
+
+        _throttle.Succeeded(caller.Source, name);
+        if (!await _store.SetPasswordAsync(name, PasswordHasher.Hash(next), cancellationToken).ConfigureAwait(false))
+        {
+            throw ServiceException.NotFound("user");
+        }
+
+        foreach (var (token, session) in _sessions)
+        {
+            if (session.Caller.Actor == caller.Actor && token != currentToken)
+            {
+                _sessions.TryRemove(token, out _);
+            }
+        }
+
+        await _audit.RecordAsync(caller.Actor, caller.Source, "user.password-change", caller.Actor, []).ConfigureAwait(false);
+    }
+
     /// <summary>Ends a session at once; false when the token was not an open session.</summary>
     public async Task<bool> LogoutAsync(string token, string source)
     {

@@ -171,6 +171,46 @@ public sealed class DeviceService(IDeviceRegistry store, ConnectionRequester req
     }
 
     /// <summary>
+    /// Adds or removes a tag on every device the filter matches within the caller's scope (at most
+    /// <paramref name="max"/>: more is refused before anything is written); one audit entry with the filter and count.
+    /// </summary>
+    public async Task<int> SetTagBulkAsync(Caller caller, string? filterText, string tag, bool present, int max, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(tag);
+        caller.Demand(Permission.WriteDevices);
+        if (tag.Length is 0 or > 128 || tag.Any(ch => char.IsControl(ch) || ch is ',' or '"'))
+        {
+            throw ServiceException.Invalid("tag", "A tag is 1–128 printable characters without commas or quotes.");
+        }
+
+        var filter = caller.Scoped(ParseFilter(filterText));
+        var first = await store.SearchDevicesAsync(new DeviceSearch(filter, "id", false, null, 1, IncludeTotal: true), cancellationToken).ConfigureAwait(false);
+        if (first.Total > max)
+        {
+            throw ServiceException.TooMuchWork($"The filter matches {first.Total} devices; at most {max} can be tagged at once. Narrow the filter.");
+        }
+
+        var count = 0;
+        string? after = null;
+        do
+        {
+            var page = await store.SearchDevicesAsync(new DeviceSearch(filter, "id", false, after, 500, IncludeTotal: false), cancellationToken).ConfigureAwait(false);
+            foreach (var device in page.Devices)
+            {
+                await store.SetTagAsync(device.Id, tag, present, cancellationToken).ConfigureAwait(false);
+                count++;
+            }
+
+            after = page.Next;
+        }
+        while (after is not null && count < max);
+
+        await audit.RecordAsync(caller, present ? "tag.add-bulk" : "tag.remove-bulk", filterText ?? "(all)", new JsonObject { ["tag"] = tag, ["devices"] = count }).ConfigureAwait(false);
+        return count;
+    }
+
+    /// <summary>
     /// A device that was factory-reset comes back on the bootstrap credential, which an enrolled device may never
     /// use: an operator who expects the reset re-admits it, once; its next session enrolls it again.
     /// </summary>

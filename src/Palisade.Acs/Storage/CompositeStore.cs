@@ -104,6 +104,12 @@ public partial class CompositeStore(ISessionStore sessions, ITaskStore tasks, ID
     public Task RecordLoginAsync(string name, bool success, DateTimeOffset? lockedUntil, CancellationToken cancellationToken) => access.RecordLoginAsync(name, success, lockedUntil, cancellationToken);
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<UserRecord>> ListUsersAsync(CancellationToken cancellationToken) => access.ListUsersAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public Task<bool> SetPasswordAsync(string name, string passwordHash, CancellationToken cancellationToken) => access.SetPasswordAsync(name, passwordHash, cancellationToken);
+
+    /// <inheritdoc />
     public Task CreateKeyAsync(ApiKeyRecord key, CancellationToken cancellationToken) => access.CreateKeyAsync(key, cancellationToken);
 
     /// <inheritdoc />

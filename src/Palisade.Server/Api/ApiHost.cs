@@ -73,8 +73,9 @@ internal static class ApiHost
             };
         });
 
-        var app = builder.Build();
         var services = Compose(options, store, provisioning, requester, waiter, time);
+        Console.ConsoleHost.Add(builder.Services, services, options.Console, time);
+        var app = builder.Build();
         var auth = new ApiAuthentication(services.SignIn, services.Refusals);
         app.UseRateLimiter();
         app.Use(async (context, next) =>
@@ -95,6 +96,7 @@ internal static class ApiHost
         app.MapOpenApi("/api/{documentName}/openapi.json");
         app.MapScalarApiReference(ApiHeaders.ReferencePath, o => o.WithOpenApiRoutePattern("/api/{documentName}/openapi.json").WithTitle("Palisade API").DisableDefaultFonts());
         NorthboundApi.Map(app, services);
+        Console.ConsoleHost.Map(app);
         app.MapFallback((Delegate)((HttpContext _) => Problems.Of(404, "Not found", "No such route; the API lives under /api/v1/.")));
         try
         {

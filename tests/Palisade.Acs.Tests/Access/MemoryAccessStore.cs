@@ -41,6 +41,20 @@ internal sealed class MemoryAccessStore : IAccessStore, IAuditLog
         return Task.CompletedTask;
     }
 
+    public Task<IReadOnlyList<UserRecord>> ListUsersAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<UserRecord>>([.. _users.Values.OrderBy(u => u.Name, StringComparer.Ordinal)]);
+
+    public Task<bool> SetPasswordAsync(string name, string passwordHash, CancellationToken cancellationToken)
+    {
+        if (!_users.TryGetValue(name, out var u))
+        {
+            return Task.FromResult(false);
+        }
+
+        _users[name] = u with { PasswordHash = passwordHash };
+        return Task.FromResult(true);
+    }
+
     public Task CreateKeyAsync(ApiKeyRecord key, CancellationToken cancellationToken)
     {
         _keys[key.Id] = key;

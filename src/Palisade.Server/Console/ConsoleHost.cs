@@ -1,0 +1,82 @@
+using System.Reflection;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection;
+using Palisade.Server.Api;
+
+namespace Palisade.Server.Console;
+
+/// <summary>
+/// The web console: Razor Pages under <c>Console/Pages</c>, served on the API's port beside <c>/api/v1/</c>. It calls
+/// the same services as the API with a <see cref="Acs.Access.Caller"/> from the signed-in user's session cookie;
+/// every rule (permissions, scope, validation, audit) stays in those services.
+/// </summary>
+internal static class ConsoleHost
+{
+    /// <summary>Registers Razor Pages, antiforgery and the console's session table.</summary>
+    public static void Add(IServiceCollection services, ApiServices api, ConsoleOptions options, TimeProvider time)
+    {
+        services.AddSingleton(api);
+        services.AddSingleton(options);
+        services.AddSingleton(new ConsoleSessions(api.SignIn, options, time));
+        services.AddSingleton(time);
+
+        // Antiforgery tokens are protected with keys that live as long as the process: sign-in sessions are in memory
+        // too, so a restart signs everyone out anyway and a stale form is simply shown again.
+        services.AddSingleton<IDataProtectionProvider>(new EphemeralDataProtectionProvider());
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "__Host-palisade-af";
+            o.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.HttpOnly = true;
+            o.FormFieldName = "__csrf";
+            o.SuppressXFrameOptionsHeader = true;
+        });
+        services.AddRazorPages(o =>
+            {
+                o.RootDirectory = "/Console/Pages";
+                o.Conventions.ConfigureFilter(new AutoValidateAntiforgeryTokenAttribute());
+            })
+            .AddApplicationPart(typeof(ConsoleHost).Assembly)
+            .AddCookieTempDataProvider(o =>
+            {
+                o.Cookie.Name = "__Host-palisade-msg";
+                o.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+                o.Cookie.SameSite = SameSiteMode.Strict;
+                o.Cookie.HttpOnly = true;
+                o.Cookie.IsEssential = true;
+            });
+    }
+
+    /// <summary>Resolves the console session, sets the console's headers, serves its two assets and maps the pages.</summary>
+    public static void Map(WebApplication app)
+    {
+        var sessions = app.Services.GetRequiredService<ConsoleSessions>();
+        app.Use(async (context, next) =>
+        {
+            if (!context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal))
+            {
+                ConsoleHeaders.Apply(context);
+                await sessions.ResolveAsync(context).ConfigureAwait(false);
+            }
+
+            await next(context).ConfigureAwait(false);
+        });
+        MapAsset(app, "console.css", "text/css; charset=utf-8");
+        MapAsset(app, "console.js", "text/javascript; charset=utf-8");
+        app.MapRazorPages();
+    }
+
+    private static void MapAsset(WebApplication app, string name, string contentType)
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("console/" + name)
+            ?? throw new InvalidOperationException("The console asset " + name + " is not embedded.");
+        using var memory = new MemoryStream();
+        stream.CopyTo(memory);
+        var bytes = memory.ToArray();
+        app.MapGet("/console/" + name, () => Results.Bytes(bytes, contentType));
+    }
+}

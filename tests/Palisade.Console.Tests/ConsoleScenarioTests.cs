@@ -1,0 +1,92 @@
+using Microsoft.Playwright;
+using Palisade.Acs.Devices;
+using static Microsoft.Playwright.Assertions;
+
+namespace Palisade.Console.Tests;
+
+/// <summary>What an operator does all day, in a real browser against a real server with live simulated CPEs.</summary>
+public sealed class ConsoleScenarioTests(ConsoleFixture fx) : IClassFixture<ConsoleFixture>
+{
+    [Fact]
+    public async Task An_operator_searches_opens_a_simulated_device_and_changes_a_value_that_comes_back_from_it()
+    {
+        var agent = await fx.AgentAsync("UI0001");
+        await fx.AgentAsync("UI0002");
+        var page = await fx.NewPageAsync();
+        await fx.SignInAsync(page, "operator");
+        await ConsoleFixture.ShotAsync(page, "devices");
+
+        await page.GetByLabel("Filter", new() { Exact = true }).FillAsync("serialNumber = \"UI0001\"");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search", Exact = true }).ClickAsync();
+        await Expect(page.Locator("#device-count")).ToHaveTextAsync("1 device(s) match.");
+        await page.GetByRole(AriaRole.Link, new() { Name = ConsoleFixture.DeviceId("UI0001") }).ClickAsync();
+        await Expect(page.Locator("h1")).ToContainTextAsync("UI0001");
+
+        // The whole tree from the device, then down to the SSID through the tree's links.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Refresh everything" }).ClickAsync();
+        await Expect(page.Locator("p.message")).ToContainTextAsync("done");
+        await Expect(page.Locator("nav.crumbs")).ToContainTextAsync("Device");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Device.WiFi.", Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Device.WiFi.SSID.", Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Device.WiFi.SSID.1.", Exact = true }).ClickAsync();
+        await ConsoleFixture.ShotAsync(page, "device-parameters");
+
+        var field = page.GetByLabel("Value of Device.WiFi.SSID.1.SSID");
+        await field.FillAsync("console-ssid");
+        await page.Locator("form:has(input[name=name][value='Device.WiFi.SSID.1.SSID'])").GetByRole(AriaRole.Button, new() { Name = "Set", Exact = true }).ClickAsync();
+        await Expect(page.Locator("p.message")).ToContainTextAsync("Set Device.WiFi.SSID.1.SSID: done");
+        Assert.Equal("console-ssid", agent.Model.Get("Device.WiFi.SSID.1.SSID"));
+        await Expect(page.GetByLabel("Value of Device.WiFi.SSID.1.SSID")).ToHaveValueAsync("console-ssid");
+
+        // Searching the tree finds the parameter by part of its name.
+        await page.GetByLabel("Find a parameter").FillAsync("ssid.1.ssid");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Find", Exact = true }).ClickAsync();
+        await Expect(page.Locator("table.tree")).ToContainTextAsync("Device.WiFi.SSID.1.SSID");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_queued_reboot_completes_and_the_task_list_updates_without_a_reload()
+    {
+        await fx.AgentAsync("UI0003");
+        var page = await fx.NewPageAsync(width: 768);
+        await fx.SignInAsync(page, "operator");
+        await page.GotoAsync(fx.BaseUrl + "/devices/" + Uri.EscapeDataString(ConsoleFixture.DeviceId("UI0003")));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Reboot" }).ClickAsync();
+        await Expect(page.Locator("p.message")).ToContainTextAsync("Reboot: queued");
+        var url = page.Url;
+        await Expect(page.Locator("#tasks tr:has-text('reboot') .status-done")).ToHaveTextAsync("done", new() { Timeout = 30_000 });
+        Assert.Equal(url, page.Url);
+        await ConsoleFixture.ShotAsync(page, "device-768");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Bulk_tagging_by_filter_shows_the_count_then_tags_every_match()
+    {
+        await fx.AgentAsync("BULK0001");
+        await fx.AgentAsync("BULK0002");
+        var page = await fx.NewPageAsync();
+        await fx.SignInAsync(page, "operator");
+        await page.GotoAsync(fx.BaseUrl + "/devices?filter=" + Uri.EscapeDataString("serialNumber LIKE \"BULK%\""));
+        await page.GetByLabel("Every device the filter matches").CheckAsync();
+        await page.GetByLabel("Action").SelectOptionAsync("tag");
+        await page.GetByLabel("Tag", new() { Exact = true }).FillAsync("north");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Review…" }).ClickAsync();
+        await Expect(page.Locator("#confirm-count")).ToHaveTextAsync("2");
+        await ConsoleFixture.ShotAsync(page, "devices-bulk-confirm");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Yes, apply to 2 device(s)" }).ClickAsync();
+        await Expect(page.Locator("p.message")).ToContainTextAsync("Tag 'north' added to 2 device(s).");
+        foreach (var serial in new[] { "BULK0001", "BULK0002" })
+        {
+            Assert.Equal(["north"], await fx.Server.Host.Store.GetTagsAsync(new DeviceId("00D09E", "SIM-GW", serial), CancellationToken.None));
+        }
+
+        // A mistake in the filter is shown with a mark under the character where the parser stopped.
+        var response = await page.GotoAsync(fx.BaseUrl + "/devices?filter=" + Uri.EscapeDataString("serialNumber = = \"x\""));
+        Assert.Equal(400, response!.Status);
+        Assert.Equal("serialNumber = = \"x\"\n               ^ here", await page.Locator("pre.caret").InnerTextAsync());
+        await ConsoleFixture.ShotAsync(page, "devices-filter-error");
+        await page.Context.CloseAsync();
+    }
+}

@@ -201,7 +201,7 @@ public sealed class PalisadeHost : IAsyncDisposable
             if (options.Api.Port >= 0)
             {
                 options.Api.DigestRealm = options.Authentication.Realm;
-                (api, apiUrl) = await Api.ApiHost.StartAsync(options.Api, serverCertificate, store, provisioning, requester, waiter, logging ?? DefaultLogging, clock, cancellationToken).ConfigureAwait(false);
+                (api, apiUrl) = await Api.ApiHost.StartAsync(options.Api, serverCertificate, store, provisioning, requester, waiter, engine.Counters, logging ?? DefaultLogging, clock, cancellationToken).ConfigureAwait(false);
             }
 
             // A device may not point connection requests back at this ACS's own ports and addresses.

@@ -235,6 +235,35 @@ public sealed class DeviceService(IDeviceRegistry store, ConnectionRequester req
         return outcome;
     }
 
+    /// <summary>
+    /// How many devices of each product class run each software version, within the caller's scope, over at most
+    /// <paramref name="max"/> devices (read a page at a time); the flag says whether the fleet was larger.
+    /// </summary>
+    public async Task<(IReadOnlyDictionary<string, IReadOnlyDictionary<string, long>> Counts, bool Truncated)> FirmwareByModelAsync(Caller caller, int max, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        caller.Demand(Permission.ReadDevices);
+        var counts = new SortedDictionary<string, SortedDictionary<string, long>>(StringComparer.Ordinal);
+        var seen = 0;
+        string? after = null;
+        do
+        {
+            var page = await store.SearchDevicesAsync(new DeviceSearch(caller.DeviceScope, "id", false, after, Math.Min(1000, max - seen), IncludeTotal: false), cancellationToken).ConfigureAwait(false);
+            foreach (var d in page.Devices)
+            {
+                var versions = counts.TryGetValue(d.Id.ProductClass, out var v) ? v : counts[d.Id.ProductClass] = new SortedDictionary<string, long>(StringComparer.Ordinal);
+                var version = d.SoftwareVersion ?? "(unknown)";
+                versions[version] = versions.GetValueOrDefault(version) + 1;
+                seen++;
+            }
+
+            after = page.Next;
+        }
+        while (after is not null && seen < max);
+
+        return (counts.ToDictionary(c => c.Key, c => (IReadOnlyDictionary<string, long>)c.Value, StringComparer.Ordinal), after is not null);
+    }
+
     /// <summary>How many devices there are and how connection requests went.</summary>
     public async Task<DeviceStats> StatsAsync(Caller caller, CancellationToken cancellationToken)
     {

@@ -31,6 +31,7 @@ internal static class ApiHost
         ProvisioningPolicy provisioning,
         ConnectionRequester requester,
         TaskWaiter waiter,
+        Acs.Sessions.SessionCounters sessionCounters,
         Action<ILoggingBuilder>? logging,
         TimeProvider time,
         CancellationToken cancellationToken)
@@ -74,7 +75,7 @@ internal static class ApiHost
         });
 
         var services = Compose(options, store, provisioning, requester, waiter, time);
-        Console.ConsoleHost.Add(builder.Services, services, options.Console, time);
+        Console.ConsoleHost.Add(builder.Services, services, options.Console, sessionCounters, time);
         var app = builder.Build();
         var auth = new ApiAuthentication(services.SignIn, services.Refusals);
         app.UseRateLimiter();

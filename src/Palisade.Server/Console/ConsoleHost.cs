@@ -16,8 +16,10 @@ namespace Palisade.Server.Console;
 internal static class ConsoleHost
 {
     /// <summary>Registers Razor Pages, antiforgery and the console's session table.</summary>
-    public static void Add(IServiceCollection services, ApiServices api, ConsoleOptions options, TimeProvider time)
+    public static void Add(IServiceCollection services, ApiServices api, ConsoleOptions options, Acs.Sessions.SessionCounters sessions, TimeProvider time)
     {
+        options.Validate();
+        services.AddSingleton(_ => new SessionRate(sessions, time));
         services.AddSingleton(api);
         services.AddSingleton(options);
         services.AddSingleton(new ConsoleSessions(api.SignIn, options, time));

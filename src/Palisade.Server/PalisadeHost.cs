@@ -201,6 +201,7 @@ public sealed class PalisadeHost : IAsyncDisposable
             if (options.Api.Port >= 0)
             {
                 options.Api.DigestRealm = options.Authentication.Realm;
+                options.Api.Console.Scripts = options.Scripts;
                 (api, apiUrl) = await Api.ApiHost.StartAsync(options.Api, serverCertificate, store, provisioning, requester, waiter, engine.Counters, logging ?? DefaultLogging, clock, cancellationToken).ConfigureAwait(false);
             }
 

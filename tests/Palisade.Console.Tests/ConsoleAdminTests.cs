@@ -59,6 +59,11 @@ public sealed class ConsoleAdminTests(ConsoleFixture fx) : IClassFixture<Console
         await page.GetByLabel("The script (JavaScript, strict mode)").FillAsync("declare(\"Device.WiFi.SSID.1.SSID\", {value: 1}, {value: \"x\"});");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
         await Expect(page.Locator("p.message")).ToContainTextAsync("Created.");
+
+        // Its dry run on the device: nothing under Device.WiFi. is stored yet, so the script would first list it.
+        await page.GetByLabel("Device id for a dry run").FillAsync(id.ToString());
+        await page.GetByRole(AriaRole.Button, new() { Name = "Dry run" }).ClickAsync();
+        await Expect(page.Locator("#dry-run li")).ToHaveTextAsync("list Device.WiFi.");
         await ConsoleFixture.ShotAsync(page, "provision-editor");
 
         var secrets = new[] { token, ConsoleFixture.Password, fx.Server.Host.Facts.AdminPassword, fx.Server.Host.Facts.Bootstrap?.Password, device!.ConnectionRequest?.Password }

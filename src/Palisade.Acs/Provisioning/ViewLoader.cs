@@ -1,3 +1,4 @@
+using Device = Palisade.Acs.Devices.Device;
 using Palisade.Acs.Provisioning.Declarations;
 using Palisade.Acs.Sessions;
 using Palisade.Acs.Storage;
@@ -33,17 +34,25 @@ internal static class ViewLoader
             view.Apply(p, p.ReadAt?.ToUnixTimeMilliseconds() ?? 0);
         }
 
+        Complete(view, session.Changes.Device, tags);
+        return (view, tags.ToHashSet(StringComparer.Ordinal));
+    }
+
+    /// <summary>The parts of the view that are not the device's parameters: root, DeviceID.*, Tags.*, the special nodes.</summary>
+    public static void Complete(DeviceView view, Device device, IReadOnlyList<string> tags)
+    {
+        var root = device.DataModelRoot?.TrimEnd('.');
         if (root is not null)
         {
             view.Ensure(root + ".");
         }
 
-        var id = session.Id;
+        var id = device.Id;
         Fixed(view, "DeviceID.ID", id.ToString());
         Fixed(view, "DeviceID.SerialNumber", id.SerialNumber);
         Fixed(view, "DeviceID.ProductClass", id.ProductClass);
         Fixed(view, "DeviceID.OUI", id.Oui);
-        Fixed(view, "DeviceID.Manufacturer", session.Changes.Device.Manufacturer);
+        Fixed(view, "DeviceID.Manufacturer", device.Manufacturer);
         view.Ensure("DeviceID.").ListedAt = Always;
         view.Ensure("Tags.").ListedAt = Always;
         foreach (var tag in tags)
@@ -57,7 +66,6 @@ internal static class ViewLoader
         }
 
         view.Ensure(VirtualParameters.Root + ".");
-        return (view, tags.ToHashSet(StringComparer.Ordinal));
     }
 
     private static void Fixed(DeviceView view, string path, string value)

@@ -75,7 +75,7 @@ internal static class ApiHost
         });
 
         var services = Compose(options, store, provisioning, requester, waiter, time);
-        Console.ConsoleHost.Add(builder.Services, services, options.Console, sessionCounters, time);
+        Console.ConsoleHost.Add(builder.Services, services, store, options.Console, sessionCounters, time);
         var app = builder.Build();
         var auth = new ApiAuthentication(services.SignIn, services.Refusals);
         app.UseRateLimiter();

@@ -16,9 +16,10 @@ namespace Palisade.Server.Console;
 internal static class ConsoleHost
 {
     /// <summary>Registers Razor Pages, antiforgery and the console's session table.</summary>
-    public static void Add(IServiceCollection services, ApiServices api, ConsoleOptions options, Acs.Sessions.SessionCounters sessions, TimeProvider time)
+    public static void Add(IServiceCollection services, ApiServices api, Acs.Storage.IDeviceRegistry devices, ConsoleOptions options, Acs.Sessions.SessionCounters sessions, TimeProvider time)
     {
         options.Validate();
+        services.AddSingleton(new Acs.Provisioning.ProvisioningDryRun(devices, options.Scripts, time));
         services.AddSingleton(_ => new SessionRate(sessions, time));
         services.AddSingleton(api);
         services.AddSingleton(options);

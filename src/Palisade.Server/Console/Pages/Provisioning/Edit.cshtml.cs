@@ -24,6 +24,12 @@ public sealed class ProvisioningEditPage : ConsolePage
 
     public bool Exists { get; private set; }
 
+    /// <summary>The device a provision's dry run uses.</summary>
+    [BindProperty]
+    public string? Device { get; set; }
+
+    public DryRunReport? DryRun { get; private set; }
+
     public string? UpdatedLine { get; private set; }
 
     public string KindTitle => Kind switch { "preset" => "Preset", "provision" => "Provision", _ => "Virtual parameter" };
@@ -88,6 +94,24 @@ public sealed class ProvisioningEditPage : ConsolePage
         {
             Fail(e);
         }
+    }
+
+    /// <summary>Runs the provision as written (saved or not) once against a device's stored data; nothing is written.</summary>
+    public async Task OnPostDryRunAsync()
+    {
+        Title = KindTitle + " " + Name;
+        Exists = true;
+        await TryAsync(async () =>
+        {
+            if (Kind != "provision")
+            {
+                throw ServiceException.Invalid("kind", "A dry run runs a provision.");
+            }
+
+            Services.Provisioning.CheckScript(ScriptKind.Provision, Name, Body, Caller.Actor);
+            var dryRun = (ProvisioningDryRun)HttpContext.RequestServices.GetService(typeof(ProvisioningDryRun))!;
+            DryRun = await dryRun.RunAsync(Caller, Device ?? string.Empty, Name, Body!, HttpContext.RequestAborted).ConfigureAwait(false);
+        }).ConfigureAwait(false);
     }
 
     public async Task OnPostSaveAsync()

@@ -1,3 +1,4 @@
+using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using Palisade.Acs.Devices;
 using static Microsoft.Playwright.Assertions;
@@ -88,5 +89,30 @@ public sealed class ConsoleScenarioTests(ConsoleFixture fx) : IClassFixture<Cons
         Assert.Equal("serialNumber = = \"x\"\n               ^ here", await page.Locator("pre.caret").InnerTextAsync());
         await ConsoleFixture.ShotAsync(page, "devices-filter-error");
         await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task The_pages_have_labels_names_and_contrast_at_laptop_and_tablet_width()
+    {
+        await fx.AgentAsync("A11Y0001");
+        foreach (var width in new[] { 1280, 768 })
+        {
+            var page = await fx.NewPageAsync(width);
+            await fx.SignInAsync(page, "operator");
+            var device = "/devices/" + Uri.EscapeDataString(ConsoleFixture.DeviceId("A11Y0001"));
+            foreach (var path in width == 1280 ? new[] { "/devices", device, "/overview", "/posture" } : ["/devices", device])
+            {
+                await page.GotoAsync(fx.BaseUrl + path);
+                var result = await page.RunAxe();
+                Assert.NotEmpty(result.Passes);
+                var serious = result.Violations.Where(v => v.Impact is "serious" or "critical")
+                    .Select(v => $"{width}px {path}: {v.Id} ({v.Impact}) {string.Join(" | ", v.Nodes.Take(3).Select(n => n.Html))}").ToList();
+                Assert.True(serious.Count == 0, string.Join("\n", serious));
+            }
+
+            // Nothing is wider than the window: no sideways scrolling at this width.
+            Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth + 1"), $"the page scrolls sideways at {width}px");
+            await page.Context.CloseAsync();
+        }
     }
 }

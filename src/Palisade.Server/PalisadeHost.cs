@@ -26,18 +26,58 @@ public sealed class PalisadeHost : IAsyncDisposable
     private readonly Task _sweeper;
     private readonly Task _historyKeeper;
     private readonly Acs.Identity.RegistrationSweeper _registrations;
+    private readonly Operations.NodeHealth _health;
+    private readonly Operations.NodeMetrics _metrics;
+    private readonly Task _metricsKeeper;
+    private readonly ILogger _logger;
 
-    private PalisadeHost(WebApplication app, WebApplication? api, Acs.ConnectionRequests.ConnectionRequester requester, IPalisadeStore store, SessionEngine engine, StartupFacts facts, TaskHistory? history, TimeProvider time, ILogger logger)
+    private PalisadeHost(WebApplication app, WebApplication? api, Acs.ConnectionRequests.ConnectionRequester requester, IPalisadeStore store, SessionEngine engine, StartupFacts facts, TaskHistory? history, Operations.NodeHealth health, TimeProvider time, ILogger logger)
     {
         _app = app;
         _api = api;
         _requester = requester;
+        _health = health;
+        _logger = logger;
         Store = store;
         Engine = engine;
         Facts = facts;
         _registrations = new Acs.Identity.RegistrationSweeper(engine.Enrollment, store, time, logger);
+        _metrics = new Operations.NodeMetrics(engine, requester, health, store, time);
         _sweeper = SweepAsync(logger);
         _historyKeeper = history is null ? Task.CompletedTask : KeepHistoryAsync(history, logger);
+        _metricsKeeper = KeepMetricsAsync();
+    }
+
+    /// <summary>True once <see cref="DrainAsync"/> began: no new sessions, <c>/readyz</c> answers 503.</summary>
+    public bool Draining => _health.Draining;
+
+    /// <summary>
+    /// Drains the node before it stops (SIGTERM): new sessions get 503 with Retry-After and <c>/readyz</c> says not ready,
+    /// sessions in flight go on for up to <paramref name="bound"/>, then those still open are ended (what they learned is
+    /// committed, their leases given back). The listeners stay open meanwhile. Returns how many sessions were ended at the bound.
+    /// </summary>
+    public async Task<int> DrainAsync(TimeSpan bound, CancellationToken cancellationToken)
+    {
+        _health.Draining = true;
+        Engine.Draining = true;
+        Operations.OperationsLog.Draining(_logger, Engine.OpenSessions, bound.TotalSeconds);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(bound);
+        try
+        {
+            while (Engine.OpenSessions > 0)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100), deadline.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The bound (or a second signal): end what is still open.
+        }
+
+        var ended = await Engine.EndAllAsync(CancellationToken.None).ConfigureAwait(false);
+        Operations.OperationsLog.Drained(_logger, ended);
+        return ended;
     }
 
     /// <summary>The file in the data folder (owner-only) that holds the admin's first password, <c>admin:PASSWORD</c>.</summary>
@@ -190,6 +230,7 @@ public sealed class PalisadeHost : IAsyncDisposable
             }
 
             requester = new Acs.ConnectionRequests.ConnectionRequester(options.ConnectionRequestTargets, anchors, options.ConnectionRequests, clock, loggerFactory.CreateLogger("Palisade.ConnectionRequests"));
+            var health = new Operations.NodeHealth(store);
             var waiter = new Acs.Tasks.TaskWaiter();
             engine.TasksCommitted += waiter.OnCommitted;
             if (store is Acs.Storage.ITaskOutcomeFeed feed)
@@ -202,7 +243,7 @@ public sealed class PalisadeHost : IAsyncDisposable
             {
                 options.Api.DigestRealm = options.Authentication.Realm;
                 options.Api.Console.Scripts = options.Scripts;
-                (api, apiUrl) = await Api.ApiHost.StartAsync(options.Api, serverCertificate, store, provisioning, requester, waiter, engine.Counters, logging ?? DefaultLogging, clock, cancellationToken).ConfigureAwait(false);
+                (api, apiUrl) = await Api.ApiHost.StartAsync(options.Api, serverCertificate, store, provisioning, requester, waiter, engine.Counters, health, logging ?? DefaultLogging, clock, cancellationToken).ConfigureAwait(false);
             }
 
             // A device may not point connection requests back at this ACS's own ports and addresses.
@@ -240,7 +281,7 @@ public sealed class PalisadeHost : IAsyncDisposable
                 AdminPasswordPath = adminPasswordPath,
             };
             var history = options.TaskHistory is { } keep ? new TaskHistory(store, keep, clock) : null;
-            return new PalisadeHost(app, api, requester, store, engine, facts, history, clock, logger) { Provisioning = provisioning };
+            return new PalisadeHost(app, api, requester, store, engine, facts, history, health, clock, logger) { Provisioning = provisioning };
         }
         catch
         {
@@ -279,7 +320,7 @@ public sealed class PalisadeHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
-        foreach (var loop in new[] { _sweeper, _historyKeeper })
+        foreach (var loop in new[] { _sweeper, _historyKeeper, _metricsKeeper })
         {
             try
             {
@@ -293,8 +334,27 @@ public sealed class PalisadeHost : IAsyncDisposable
         await StopAsync(_api).ConfigureAwait(false);
         await StopAsync(_app).ConfigureAwait(false);
         _requester.Dispose();
+        _metrics.Dispose();
         await Store.DisposeAsync().ConfigureAwait(false);
         _stopping.Dispose();
+    }
+
+    // The store-side figures of /metrics (devices, devices seen lately), read again every half minute.
+    private async Task KeepMetricsAsync()
+    {
+        using var timer = new PeriodicTimer(Operations.NodeMetrics.RefreshEvery);
+        do
+        {
+            try
+            {
+                await _metrics.RefreshAsync(_stopping.Token).ConfigureAwait(false);
+            }
+            catch (StoreException)
+            {
+                // Unreachable for now: the figures keep their last values; /readyz tells.
+            }
+        }
+        while (await timer.WaitForNextTickAsync(_stopping.Token).ConfigureAwait(false));
     }
 
     // At start, then hourly: finished tasks past the task history are deleted.

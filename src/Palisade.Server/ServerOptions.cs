@@ -56,6 +56,9 @@ public sealed class ServerOptions
     /// </summary>
     public TimeSpan? TaskHistory { get; set; } = TimeSpan.FromDays(30);
 
+    /// <summary>On SIGTERM, how long sessions in flight may take to finish before the node ends them and exits.</summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>CWMP session behaviour.</summary>
     public SessionOptions Sessions { get; } = new();
 

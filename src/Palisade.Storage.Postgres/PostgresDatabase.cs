@@ -95,8 +95,9 @@ internal sealed class PostgresDatabase : IAsyncDisposable
     }
 
     /// <summary>Runs <paramref name="read"/> on a pooled connection (each statement sees the last committed state).</summary>
-    public async Task<T> ReadAsync<T>(Func<NpgsqlConnection, Task<T>> read, CancellationToken cancellationToken)
+    public async Task<T> ReadAsync<T>(Func<NpgsqlConnection, Task<T>> read, CancellationToken cancellationToken, [System.Runtime.CompilerServices.CallerMemberName] string operation = "")
     {
+        var started = StoreMetrics.Start();
         try
         {
             await using var connection = await Source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -104,11 +105,16 @@ internal sealed class PostgresDatabase : IAsyncDisposable
         }
         catch (Exception e) when (e is NpgsqlException or SocketException or TimeoutException)
         {
+            ForgetBrokenConnections(e);
             throw new StoreException(StoreErrorReason.Unavailable, $"Reading the store failed: {e.Message}", e);
         }
         catch (ObjectDisposedException e)
         {
             throw new StoreException(StoreErrorReason.Unavailable, "The store is closed.", e);
+        }
+        finally
+        {
+            StoreMetrics.Record(started, "postgresql", operation);
         }
     }
 
@@ -116,7 +122,20 @@ internal sealed class PostgresDatabase : IAsyncDisposable
     /// Runs <paramref name="write"/> in a transaction of its own (READ COMMITTED), committed when it returns. A deadlock
     /// or serialization failure runs it again, from the start, a few times.
     /// </summary>
-    public async Task<T> WriteAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> write, CancellationToken cancellationToken)
+    public async Task<T> WriteAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> write, CancellationToken cancellationToken, [System.Runtime.CompilerServices.CallerMemberName] string operation = "")
+    {
+        var started = StoreMetrics.Start();
+        try
+        {
+            return await WriteOnceAsync(write, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            StoreMetrics.Record(started, "postgresql", operation);
+        }
+    }
+
+    private async Task<T> WriteOnceAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> write, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -134,8 +153,24 @@ internal sealed class PostgresDatabase : IAsyncDisposable
             }
             catch (Exception e) when (WriteFailure(e) is { } failure)
             {
+                ForgetBrokenConnections(e);
                 throw failure;
             }
+        }
+    }
+
+    // The server went away (a restart, a failover, an operator's pg_terminate_backend): every idle connection in the pool
+    // is dead too, and would fail one request each. Dropped at once, the next request opens a fresh one.
+    private void ForgetBrokenConnections(Exception e)
+    {
+        if (e is PostgresException { SqlState: not (PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow) })
+        {
+            return;
+        }
+
+        if (e is NpgsqlException or SocketException or TimeoutException)
+        {
+            Source.Clear();
         }
     }
 

@@ -202,9 +202,10 @@ internal sealed class SqliteDatabase : IAsyncDisposable
     }
 
     /// <summary>Runs <paramref name="read"/> on a pooled reader connection.</summary>
-    public Task<T> ReadAsync<T>(Func<ReadConnection, T> read, CancellationToken cancellationToken)
+    public Task<T> ReadAsync<T>(Func<ReadConnection, T> read, CancellationToken cancellationToken, [System.Runtime.CompilerServices.CallerMemberName] string operation = "")
     {
         cancellationToken.ThrowIfCancellationRequested();
+        var started = StoreMetrics.Start();
         ReadConnection? connection = null;
         try
         {
@@ -227,12 +228,14 @@ internal sealed class SqliteDatabase : IAsyncDisposable
         finally
         {
             connection?.Dispose();
+            StoreMetrics.Record(started, "sqlite", operation);
         }
     }
 
     /// <summary>Runs <paramref name="write"/> in a transaction of its own under the write lock.</summary>
-    public async Task<T> WriteAsync<T>(Func<SqliteTransaction, T> write, CancellationToken cancellationToken)
+    public async Task<T> WriteAsync<T>(Func<SqliteTransaction, T> write, CancellationToken cancellationToken, [System.Runtime.CompilerServices.CallerMemberName] string operation = "")
     {
+        var started = StoreMetrics.Start();
         await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -262,6 +265,7 @@ internal sealed class SqliteDatabase : IAsyncDisposable
         finally
         {
             _writeLock.Release();
+            StoreMetrics.Record(started, "sqlite", operation);
         }
     }
 

@@ -97,6 +97,19 @@ internal sealed class SqliteSessionStore(SqliteDatabase db, SqliteDeviceRegistry
     {
         ArgumentNullException.ThrowIfNull(changes);
         cancellationToken.ThrowIfCancellationRequested();
+        var started = StoreMetrics.Start();
+        try
+        {
+            await CommitGroupedAsync(changes, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            StoreMetrics.Record(started, "sqlite", nameof(CommitSessionAsync));
+        }
+    }
+
+    private async Task CommitGroupedAsync(SessionChanges changes, CancellationToken cancellationToken)
+    {
         var commit = new PendingCommit(changes, cancellationToken);
         _commits.Enqueue(commit);
         if (Interlocked.CompareExchange(ref _leading, 1, 0) == 0)

@@ -48,6 +48,19 @@ public static class TestPostgres
         Execute(ConnectionString, $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
     }
 
+    /// <summary>
+    /// Takes a database made by <see cref="CreateDatabase"/> away as a server restart does (every connection to it cut,
+    /// new ones refused) or gives it back; the other databases of the cluster, which other tests use, stay up.
+    /// </summary>
+    public static void SetReachable(string name, bool reachable)
+    {
+        Execute(ConnectionString, $"ALTER DATABASE \"{name}\" ALLOW_CONNECTIONS {(reachable ? "true" : "false")}");
+        if (!reachable)
+        {
+            Execute(ConnectionString, $"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}' AND pid <> pg_backend_pid()");
+        }
+    }
+
     private static void Execute(string connectionString, string sql)
     {
         using var connection = new NpgsqlConnection(connectionString);

@@ -19,6 +19,8 @@ public enum Permission
     ReadProvisioning,
     /// <summary>Write presets, provisions and virtual parameters: code that runs for every device, granted separately, always audited.</summary>
     WriteProvisioning,
+    /// <summary>Scrape <c>/metrics</c> (counts and latencies; no device data).</summary>
+    ReadMetrics,
 }
 
 /// <summary>The built-in roles.</summary>
@@ -32,12 +34,16 @@ public static class Roles
     /// <summary>Writes the provisioning policy (presets, provisions, virtual parameters) and reads what it needs to.</summary>
     public const string Provisioner = "provisioner";
 
+    /// <summary>A Prometheus scraper: reads /metrics and nothing else.</summary>
+    public const string Monitor = "monitor";
+
     private static readonly Dictionary<string, HashSet<Permission>> Grants = new(StringComparer.Ordinal)
     {
         [Admin] = [.. Enum.GetValues<Permission>()],
         [Operator] = [Permission.ReadDevices, Permission.WriteDevices, Permission.ReadTasks, Permission.WriteTasks, Permission.ReadFaults, Permission.WriteFaults, Permission.ConnectionRequest, Permission.ReadProvisioning],
         [Viewer] = [Permission.ReadDevices, Permission.ReadTasks, Permission.ReadFaults],
         [Auditor] = [Permission.ReadDevices, Permission.ReadTasks, Permission.ReadFaults, Permission.ReadAudit, Permission.ReadProvisioning],
+        [Monitor] = [Permission.ReadMetrics],
         [Provisioner] = [Permission.ReadDevices, Permission.ReadTasks, Permission.ReadFaults, Permission.WriteFaults, Permission.ReadProvisioning, Permission.WriteProvisioning],
     };
 

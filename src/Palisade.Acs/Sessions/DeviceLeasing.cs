@@ -13,10 +13,27 @@ internal sealed class DeviceLeasing(ISessionLeases leases, TimeSpan sessionTimeo
 {
     private readonly TimeSpan _renewAfter = sessionTimeout / 10;
 
+    // Leases of this node's ended sessions that could not be given back (the store was away): given back before the
+    // device's next session here, so that it does not wait for them to run out.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _unreleased = new(StringComparer.Ordinal);
+
     /// <summary>Takes the session's device; false while a session on another node holds it.</summary>
     /// <exception cref="StoreException">The store cannot say (the caller answers 503).</exception>
     public async Task<bool> TryTakeAsync(CwmpSession session, CancellationToken cancellationToken)
     {
+        if (!_unreleased.IsEmpty && _unreleased.TryRemove(session.Id.ToString(), out var earlier))
+        {
+            try
+            {
+                await leases.ReleaseAsync(session.Id, earlier, cancellationToken).ConfigureAwait(false);
+            }
+            catch (StoreException)
+            {
+                _unreleased.TryAdd(session.Id.ToString(), earlier);
+                throw;
+            }
+        }
+
         var now = time.GetUtcNow();
         var taken = await leases.TryAcquireAsync(session.Id, session.Token, now, now + sessionTimeout, cancellationToken).ConfigureAwait(false);
         session.LeaseRenewedAt = now;
@@ -55,7 +72,8 @@ internal sealed class DeviceLeasing(ISessionLeases leases, TimeSpan sessionTimeo
         }
         catch (StoreException)
         {
-            // Not given back: it runs out by itself within the session timeout.
+            // Not given back: it runs out by itself within the session timeout, or goes before the device's next session here.
+            _unreleased[session.Id.ToString()] = session.Token;
         }
     }
 }

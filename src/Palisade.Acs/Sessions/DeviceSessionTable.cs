@@ -95,6 +95,21 @@ public sealed class DeviceSessionTable<TSession>
         return expired ?? (IReadOnlyList<TSession>)[];
     }
 
+    /// <summary>Removes every session, expired or not, and returns them (a node that stops ends them all).</summary>
+    public IReadOnlyList<TSession> CloseAll()
+    {
+        List<TSession> all = [];
+        foreach (var entry in _byToken.Values)
+        {
+            if (Close(entry.Token) is { } session)
+            {
+                all.Add(session);
+            }
+        }
+
+        return all;
+    }
+
     private bool IsExpired(Entry entry) => _time.GetElapsedTime(entry.LastSeen) > entry.Timeout;
 
     // 128 random bits: a session token must not be guessable by another device.

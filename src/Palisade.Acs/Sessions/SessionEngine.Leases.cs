@@ -6,6 +6,33 @@ namespace Palisade.Acs.Sessions;
 /// <summary>The engine's part in keeping a device in one session across the nodes that share a store.</summary>
 public sealed partial class SessionEngine
 {
+    /// <summary>True while the node drains before it stops: new sessions get 503 with Retry-After, open ones go on.</summary>
+    public bool Draining { get; set; }
+
+    /// <summary>
+    /// Ends every open session now, as a timeout ends one: what each learned is committed, tasks it never finished stay
+    /// queued, and its lease is given back. For a node that stops after its drain bound.
+    /// </summary>
+    public async Task<int> EndAllAsync(CancellationToken cancellationToken)
+    {
+        var open = _sessions.CloseAll();
+        foreach (var session in open)
+        {
+            await session.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                // Closed in the table already; EndAsync closes it again harmlessly and commits.
+                await EndAsync(session, SessionOutcome.Timeout, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                session.Gate.Release();
+            }
+        }
+
+        return open.Count;
+    }
+
     // Takes the device's lease across nodes for a session just opened here; the answer to give when it cannot.
     private async Task<CwmpHttpResponse?> TakeLeaseAsync(CwmpSession session, bool registered, CwmpHttpRequest request, CancellationToken cancellationToken)
     {

@@ -175,6 +175,11 @@ public sealed partial class SessionEngine : ICwmpEndpoint
             return Busy("sessions in flight at the limit");
         }
 
+        if (Draining)
+        {
+            return Busy("this node is shutting down", "draining");
+        }
+
         if (request.Body.IsEmpty)
         {
             Refuse(request, "-", 400, "empty POST without a session");

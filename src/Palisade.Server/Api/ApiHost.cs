@@ -32,6 +32,7 @@ internal static class ApiHost
         ConnectionRequester requester,
         TaskWaiter waiter,
         Acs.Sessions.SessionCounters sessionCounters,
+        Operations.NodeHealth health,
         Action<ILoggingBuilder>? logging,
         TimeProvider time,
         CancellationToken cancellationToken)
@@ -74,6 +75,7 @@ internal static class ApiHost
             };
         });
 
+        Operations.OperationsEndpoints.AddMetrics(builder.Services);
         var services = Compose(options, store, provisioning, requester, waiter, time);
         Console.ConsoleHost.Add(builder.Services, services, store, options.Console, sessionCounters, time);
         var app = builder.Build();
@@ -98,6 +100,7 @@ internal static class ApiHost
         app.MapScalarApiReference(ApiHeaders.ReferencePath, o => o.WithOpenApiRoutePattern("/api/{documentName}/openapi.json").WithTitle("Palisade API").DisableDefaultFonts());
         NorthboundApi.Map(app, services);
         Console.ConsoleHost.Map(app);
+        Operations.OperationsEndpoints.Map(app, health, options);
         app.MapFallback((Delegate)((HttpContext _) => Problems.Of(404, "Not found", "No such route; the API lives under /api/v1/.")));
         try
         {

@@ -32,6 +32,12 @@ public sealed class ApiOptions
     /// <summary>Requests per minute per key (or per address for unauthenticated calls).</summary>
     public int RequestsPerMinute { get; set; } = 600;
 
+    /// <summary>
+    /// Serve <c>/metrics</c> without a key (for a scraper on a private management network). Off by default: a scrape
+    /// needs a key with the read-metrics permission (role monitor).
+    /// </summary>
+    public bool MetricsWithoutKey { get; set; }
+
     /// <summary>How long a session token from a login is valid (1 minute to 24 hours).</summary>
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(1);
 

@@ -36,6 +36,10 @@ internal static class ServeCommand
         var limit = new Option<string[]>("--limit") { Description = "Set a bound: NAME=VALUE, repeatable. Env PALISADE_LIMITS (comma-separated NAME=VALUE); file key limits ({\"NAME\": VALUE}). Each is checked at start. The bounds and their defaults:\n" + LimitSettings.Describe(), AllowMultipleArgumentsPerToken = true };
         var showSecrets = new Option<bool>("--show-secrets-once") { Description = "Also print a new admin password and a new bootstrap credential in the start banner. Off by default: they are written only to owner-only files in the data folder (admin-password, bootstrap-credential), whose paths are printed, because service managers keep stdout in their logs." };
         var logLevel = new Option<Microsoft.Extensions.Logging.LogLevel?>("--log-level") { Description = "Trace, Debug, Information (default: one line per session), Warning, Error." };
+        var drain = new Option<int?>("--drain-timeout") { Description = "On SIGTERM (or Ctrl+C), seconds the sessions in flight get to finish while new ones are refused with 503 and /readyz says not ready; then the node ends them and exits (default 30). A second signal ends the drain at once." };
+        var metricsWithoutKey = new Option<bool>("--metrics-without-key") { Description = "Serve /metrics on the API listener without a key, for a Prometheus on a private management network. Off by default: a scrape needs a key with the read-metrics permission (role monitor)." };
+        var logFormat = new Option<string?>("--log-format") { Description = "simple (default: one line per entry) or json (one JSON object per line, for log shippers)." };
+        logFormat.AcceptOnlyFromAmong("simple", "json");
         var config = new Option<string?>("--config") { Description = "A JSON settings file (keys: data, db, listen, cwmpPort, apiPort, apiListen, acsUrlAllow, cpeNetworks, hostnames, insecureHttp, legacyHttpPort, tlsCert, tlsKey, clientCa, allowBasic, digestSha256Only, disableEnrollment, enrollAllow, bootstrapCredential, sessionTimeoutSeconds, maxSessionsInFlight, taskHistoryDays, limits). Environment and command line override it." };
 
         var command = new Command("serve", """
@@ -46,7 +50,7 @@ internal static class ServeCommand
             (never on the command line, where other users could read it).
             """)
         {
-            data, db, listen, port, apiPort, apiListen, acsUrlAllow, cpeNetwork, hostname, insecure, legacyHttp, tlsCert, tlsKey, clientCa, allowBasic, sha256Only, enrollAllow, noEnroll, timeout, maxSessions, taskHistory, limit, showSecrets, logLevel, config,
+            data, db, listen, port, apiPort, apiListen, acsUrlAllow, cpeNetwork, hostname, insecure, legacyHttp, tlsCert, tlsKey, clientCa, allowBasic, sha256Only, enrollAllow, noEnroll, timeout, maxSessions, taskHistory, limit, showSecrets, logLevel, drain, metricsWithoutKey, logFormat, config,
         };
 
         command.SetAction(async (result, cancellationToken) =>
@@ -88,6 +92,12 @@ internal static class ServeCommand
                     Limits = ServeSettings.ParseLimits("--limit", result.GetValue(limit)),
                 });
                 options = settings.ToOptions();
+                if (result.GetValue(drain) is { } drainSeconds)
+                {
+                    options.DrainTimeout = drainSeconds is >= 0 and <= 3600 ? TimeSpan.FromSeconds(drainSeconds) : throw new ArgumentException("--drain-timeout must be from 0 to 3600 seconds.");
+                }
+
+                options.Api.MetricsWithoutKey = result.GetValue(metricsWithoutKey);
                 options.Validate();
                 database = settings.Db;
                 if (database is not null && database != "sqlite")
@@ -105,13 +115,30 @@ internal static class ServeCommand
             PalisadeHost host;
             try
             {
-                Action<Microsoft.Extensions.Logging.ILoggingBuilder>? logging = result.GetValue(logLevel) is { } level
-                    ? b => b.AddSimpleConsole(c =>
+                var json = result.GetValue(logFormat) == "json";
+                Action<Microsoft.Extensions.Logging.ILoggingBuilder>? logging = result.GetValue(logLevel) is { } || json
+                    ? b =>
                     {
-                        c.SingleLine = true;
-                        c.UseUtcTimestamp = true;
-                        c.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-                    }).SetMinimumLevel(level)
+                        if (json)
+                        {
+                            b.AddJsonConsole(c =>
+                            {
+                                c.UseUtcTimestamp = true;
+                                c.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+                            });
+                        }
+                        else
+                        {
+                            b.AddSimpleConsole(c =>
+                            {
+                                c.SingleLine = true;
+                                c.UseUtcTimestamp = true;
+                                c.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+                            });
+                        }
+
+                        b.SetMinimumLevel(result.GetValue(logLevel) ?? LogLevel.Information);
+                    }
                     : null;
                 host = await PalisadeHost.StartAsync(options, dir => Stores.Open(dir, database ?? "sqlite"), logging, cancellationToken: cancellationToken);
             }
@@ -131,13 +158,35 @@ internal static class ServeCommand
             await using (host)
             {
                 PrintBanner(host.Facts, result.GetValue(showSecrets));
+                // SIGTERM or Ctrl+C: drain (no new sessions, those in flight finish up to the bound), then stop.
+                // A second signal cuts the drain short.
+                var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                using var cut = new CancellationTokenSource();
+                var signals = 0;
+                void OnSignal(System.Runtime.InteropServices.PosixSignalContext context)
+                {
+                    context.Cancel = true;
+                    if (Interlocked.Increment(ref signals) == 1)
+                    {
+                        stop.TrySetResult();
+                    }
+                    else
+                    {
+                        cut.Cancel();
+                    }
+                }
+
+                using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, OnSignal);
+                using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, OnSignal);
                 try
                 {
-                    await host.WaitForShutdownAsync(cancellationToken);
+                    await stop.Task.WaitAsync(cancellationToken);
                 }
                 catch (OperationCanceledException)
                 {
                 }
+
+                await host.DrainAsync(options.DrainTimeout, cut.Token);
             }
 
             return 0;

@@ -90,11 +90,11 @@ internal static class SsrfCheck
     {
         var extra = answer.Select(p => p.Key).Where(k => k is not ("result" or "reason")).ToList();
         var result = answer["result"]?.GetValue<string>();
-        if (extra.Count > 0 || result is not ("reached" or "unreachable"))
+        if (extra.Count > 0 || result is not ("reached" or "sent-udp" or "unreachable"))
         {
             findings.Add(new("cr-outcome-detail", Severity.Low, "Connection-request answers say more than reached or unreachable",
                 $"the API answered {string.Join(", ", answer.Select(p => p.Key))} with result '{result}'",
-                "Report only reached or unreachable and a fixed reason: the target was chosen by the device."));
+                "Report only reached, sent-udp or unreachable and a fixed reason: the target was chosen by the device."));
         }
     }
 

@@ -78,6 +78,7 @@ public sealed class ConnectionRequestTests : IAsyncLifetime
         Assert.Equal(udp.LocalEndPoint.ToString(), device.ConnectionRequest!.UdpAddress);
         var outcome = await _server.Host.ConnectionRequester.RequestAsync(device, CancellationToken.None);
         Assert.Equal(Palisade.Acs.ConnectionRequests.ConnectionRequestReason.UdpSent, outcome.Reason);
+        Assert.Equal(Palisade.Acs.ConnectionRequests.ConnectionRequestResult.SentUdp, outcome.Result);
         await EventuallyAsync(() => Task.FromResult(udp.Accepted == 3), "the ACS's signed datagram");
     }
 

@@ -3,7 +3,16 @@ namespace Palisade.Acs.ConnectionRequests;
 /// <summary>The outcome of one connection request: reached or unreachable, and a fixed reason.</summary>
 public sealed record ConnectionRequestOutcome(ConnectionRequestResult Result, ConnectionRequestReason Reason)
 {
-    /// <summary>An outcome from its reason (only <c>Accepted</c> and <c>UdpSent</c> count as reached).</summary>
-    public static ConnectionRequestOutcome Of(ConnectionRequestReason reason) =>
-        new(reason is ConnectionRequestReason.Accepted or ConnectionRequestReason.UdpSent ? ConnectionRequestResult.Reached : ConnectionRequestResult.Unreachable, reason);
+    /// <summary>An outcome from its reason: <c>Accepted</c> is reached, <c>UdpSent</c> sent-udp, anything else unreachable.</summary>
+    public static ConnectionRequestOutcome Of(ConnectionRequestReason reason) => new(
+        reason switch
+        {
+            ConnectionRequestReason.Accepted => ConnectionRequestResult.Reached,
+            ConnectionRequestReason.UdpSent => ConnectionRequestResult.SentUdp,
+            _ => ConnectionRequestResult.Unreachable,
+        },
+        reason);
+
+    /// <summary>True when the request got to the device or went out to it (reached or sent-udp).</summary>
+    public bool Delivered => Result is ConnectionRequestResult.Reached or ConnectionRequestResult.SentUdp;
 }

@@ -7,8 +7,11 @@ namespace Palisade.Acs.ConnectionRequests;
 /// </summary>
 public enum ConnectionRequestResult
 {
-    /// <summary>The CPE accepted it (HTTP 200/204), or the signed UDP datagrams went out (UDP has no answer).</summary>
+    /// <summary>The CPE accepted it (HTTP 200/204).</summary>
     Reached,
+
+    /// <summary>The signed UDP datagrams went out (TR-069 Annex G); UDP has no answer, the next session shows whether they arrived.</summary>
+    SentUdp,
 
     /// <summary>It did not get through; the reason says in which way.</summary>
     Unreachable,

@@ -51,7 +51,7 @@ public sealed class TaskService(ITaskStore store, IDeviceRegistry registry, Devi
             poke = await devices.PokeAsync(device, cancellationToken).ConfigureAwait(false);
         }
 
-        if (request.TimeoutSeconds > 0 && poke is null or { Result: ConnectionRequestResult.Reached })
+        if (request.TimeoutSeconds > 0 && poke is null or { Delivered: true })
         {
             await waiter.WaitAsync(task.Id, TimeSpan.FromSeconds(request.TimeoutSeconds), cancellationToken).ConfigureAwait(false);
         }

@@ -62,6 +62,24 @@ public sealed class EventHistoryStep : ISessionStep
             case AutonomousDUStateChangeCompleteRequest change:
                 Record(session, "12 AUTONOMOUS DU STATE CHANGE COMPLETE", null, Results(change.Results));
                 break;
+
+            case RequestDownloadRequest download:
+                // The CPE asks for a file (TR-069 A.4.2.2): kept as an event for operators until the file store answers it.
+                Record(session, EventCodes.RequestDownload, null, ResponseApplier.Json(w =>
+                {
+                    w.WriteString("fileType", Clip(download.FileType, 64));
+                    w.WriteStartArray("fileTypeArg");
+                    foreach (var arg in download.FileTypeArg.Take(16))
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("name", Clip(arg.Name, 64));
+                        w.WriteString("value", Clip(arg.Value, MaxText));
+                        w.WriteEndObject();
+                    }
+
+                    w.WriteEndArray();
+                }));
+                break;
         }
 
         return ValueTask.FromResult(false);
@@ -86,7 +104,7 @@ public sealed class EventHistoryStep : ISessionStep
         }
     }
 
-    private static string Results(IReadOnlyList<DeploymentUnitResult> results) => ResponseApplier.Json(w =>
+    internal static string Results(IReadOnlyList<DeploymentUnitResult> results) => ResponseApplier.Json(w =>
     {
         w.WriteStartArray("results");
         foreach (var r in results.Take(16))

@@ -131,7 +131,7 @@ internal static class ResponseApplier
                 });
 
             default:
-                return null;
+                return RpcTaskJson.Result(answer);
         }
     }
 

@@ -23,6 +23,8 @@ public static class SessionSteps
         new MoveToHttpsStep(reachability, logger),
         new CredentialRotationStep(authentication),
         new RefreshObjectStep(),
+        new SoftwareModules.SoftwareModulesStep(),
+        new Diagnostics.DiagnosticsStep(),
         .. (provisioning is null ? Array.Empty<ISessionStep>() : [provisioning]),
     ];
 }

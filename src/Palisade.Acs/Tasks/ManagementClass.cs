@@ -40,6 +40,8 @@ public static class ManagementClass
             DownloadTask { FileType: Firmware } => "it downloads firmware, which replaces the device's CWMP client",
             DownloadTask download when !HarmlessDownloads.Contains(download.FileType, StringComparer.Ordinal) => $"it downloads a file of type '{Clip(download.FileType)}', whose effect on the device's management is unknown",
             UploadTask upload when !IsAllowed(upload.Url, isAllowedHost) => "it uploads the device's file to a host that is not this ACS's",
+            ScheduleDownloadTask scheduled => Reason(new DownloadTask(scheduled.FileType, scheduled.Url, scheduled.FileSize, scheduled.TargetFileName, null), isAllowedHost),
+            SoftwareModules.ChangeDuStateTask change when change.Operations.Any(o => o is not Cwmp.Structs.UninstallOperation) => "it installs or updates software on the device, which runs with the device's own rights",
             _ => null,
         };
     }

@@ -104,7 +104,7 @@ public sealed class OperatorTasksStep(ISessionStore store, int maxAttempts) : IS
     // A Download or Upload answered with status 1 ("completes later", TR-069 A.3.2.8): done, with state "pending" until its TransferComplete.
     private static bool IsOutstandingTransfer(DeviceTask task)
     {
-        if (task.Status != DeviceTaskStatus.Done || task.Name is not ("download" or "upload") || task.Result is null)
+        if (task.Status != DeviceTaskStatus.Done || task.Name is not ("download" or "upload" or "scheduleDownload") || task.Result is null)
         {
             return false;
         }

@@ -23,4 +23,9 @@ public abstract record TaskDefinition
     /// needs the <c>write-management-server</c> permission.
     /// </summary>
     public virtual bool ChangesManagementServer => false;
+
+    /// <summary>Writes the task's own fields after its name (tasks that <see cref="TaskJson"/> does not write itself).</summary>
+    internal virtual void WriteFields(System.Text.Json.Utf8JsonWriter writer)
+    {
+    }
 }

@@ -60,7 +60,8 @@ public static class TaskJson
             "moveToHttps" => new MoveToHttpsTask(HttpsUrl(task)),
             "rotateCredentials" => new RotateCredentialsTask(),
             "refreshObject" => RefreshObject(task),
-            _ => throw new TaskValidationException($"Unknown task name '{Clip(name)}'. Known: getParameterValues, getParameterNames, refreshObject, setParameterValues, getParameterAttributes, setParameterAttributes, addObject, deleteObject, reboot, factoryReset, download, upload, scheduleInform, moveToHttps, rotateCredentials."),
+            _ => RpcTaskJson.Parse(name, task) ?? (TaskDefinition?)Diagnostics.DiagnosticTask.Parse(name, task)
+                ?? throw new TaskValidationException($"Unknown task name '{Clip(name)}'. Known: getParameterValues, getParameterNames, refreshObject, setParameterValues, getParameterAttributes, setParameterAttributes, addObject, deleteObject, reboot, factoryReset, download, upload, scheduleInform, moveToHttps, rotateCredentials, {string.Join(", ", RpcTaskJson.Names)}, {string.Join(", ", Diagnostics.DiagnosticKind.All.Select(k => k.Name))}."),
         };
     }
 
@@ -137,6 +138,7 @@ public static class TaskJson
                     break;
                 case ScheduleInformTask t: w.WriteNumber("delaySeconds", t.DelaySeconds); break;
                 case MoveToHttpsTask t: w.WriteString("url", t.Url); break;
+                default: task.WriteFields(w); break;
             }
 
             w.WriteEndObject();

@@ -12,7 +12,7 @@ public sealed partial class CpeAgent
     [
         "GetRPCMethods", "GetParameterNames", "GetParameterValues", "SetParameterValues", "GetParameterAttributes",
         "SetParameterAttributes", "AddObject", "DeleteObject", "Reboot", "FactoryReset", "Download", "Upload",
-        "ScheduleInform", "ScheduleDownload", "CancelTransfer", "GetQueuedTransfers", "GetAllQueuedTransfers",
+        "ScheduleInform", "ScheduleDownload", "CancelTransfer", "GetQueuedTransfers", "GetAllQueuedTransfers", "ChangeDUState",
     ];
 
     /// <summary>Answers one ACS request from the data model; failures become CWMP faults.</summary>
@@ -25,7 +25,7 @@ public sealed partial class CpeAgent
             {
                 GetRPCMethodsRequest => new GetRPCMethodsResponse([.. CpeMethods]),
                 GetParameterNamesRequest gpn => new GetParameterNamesResponse([.. Model.GetNames(gpn.ParameterPath, gpn.NextLevel)]),
-                GetParameterValuesRequest gpv => new GetParameterValuesResponse([.. Model.GetValues(gpv.ParameterNames)]),
+                GetParameterValuesRequest gpv => GetValues(gpv),
                 SetParameterValuesRequest spv => SetValues(spv),
                 GetParameterAttributesRequest gpa => new GetParameterAttributesResponse([.. Model.GetAttributes(gpa.ParameterNames)]),
                 SetParameterAttributesRequest spa => SetAttributes(spa),
@@ -39,6 +39,7 @@ public sealed partial class CpeAgent
                 ScheduleDownloadRequest scheduled => ScheduleDownload(scheduled),
                 CancelTransferRequest cancel => CancelTransfer(cancel),
                 GetQueuedTransfersRequest => new GetQueuedTransfersResponse([.. QueuedTransfers().Select(t => new QueuedTransferStruct(t.CommandKey, t.State))]),
+                ChangeDUStateRequest change => ChangeDuState(change),
                 GetAllQueuedTransfersRequest => new GetAllQueuedTransfersResponse([.. QueuedTransfers().Select(t => new AllQueuedTransferStruct(t.CommandKey, t.State, t.IsDownload, t.FileType, t.FileSize, t.TargetFileName))]),
                 _ => new CwmpFault(FaultCode.MethodNotSupported),
             };
@@ -47,12 +48,6 @@ public sealed partial class CpeAgent
         {
             return e.Fault;
         }
-    }
-
-    private SetParameterValuesResponse SetValues(SetParameterValuesRequest spv)
-    {
-        Model.SetValues(spv.ParameterList, spv.ParameterKey, GuardValue);
-        return new SetParameterValuesResponse(0);
     }
 
     private SetParameterAttributesResponse SetAttributes(SetParameterAttributesRequest spa)

@@ -62,24 +62,48 @@ internal static class ApiClientCommands
     public static Command Task()
     {
         var id = new Argument<string>("id") { Description = "The device id." };
-        var name = new Argument<string>("task") { Description = "reboot, factoryReset, refresh (getParameterNames of the whole tree), or a task JSON object." };
+        var name = new Argument<string>("task") { Description = "reboot, factoryReset, refresh (getParameterNames of the whole tree), a diagnostic (ping HOST, traceroute HOST, nslookup NAME [DNS-SERVER], udpecho HOST PORT, download-diagnostics URL, upload-diagnostics URL BYTES: sent now, waited for and printed), or a task JSON object." };
+        var arguments = new Argument<string[]>("arguments") { Description = "The diagnostic's arguments.", Arity = ArgumentArity.ZeroOrMore };
         var now = new Option<bool>("--now") { Description = "Send a connection request so the device runs it now, and wait for the result." };
         var timeout = new Option<int>("--timeout") { Description = "Seconds to wait with --now (default 30).", DefaultValueFactory = _ => 30 };
-        var command = new Command("task", "Queue a task on a device, e.g. 'palisade task ID reboot --now'.") { id, name, now, timeout, Url, Key, Ca };
+        var command = new Command("task", "Queue a task on a device, e.g. 'palisade task ID reboot --now' or 'palisade task ID ping 192.0.2.1'.") { id, name, arguments, now, timeout, Url, Key, Ca };
         command.SetAction(async (r, ct) =>
         {
             var task = r.GetValue(name)!;
-            var body = task.TrimStart().StartsWith('{') ? task : task switch
+            var values = r.GetValue(arguments) ?? [];
+            var diagnostic = Diagnostic(task, values);
+            if (diagnostic is null && values.Length > 0)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[red]palisade task: '{task}' takes no arguments.[/]");
+                return 2;
+            }
+
+            var body = diagnostic?.ToJsonString() ?? (task.TrimStart().StartsWith('{') ? task : task switch
             {
                 "refresh" => """{"name":"getParameterNames","parameterPath":"","nextLevel":false}""",
                 _ => new JsonObject { ["name"] = task }.ToJsonString(),
-            };
-            var query = r.GetValue(now) ? $"?connection_request=true&timeout={r.GetValue(timeout)}" : string.Empty;
+            });
+
+            // A diagnostic is waited for: the device runs it after the session and reports in the next one.
+            var query = r.GetValue(now) || diagnostic is not null ? $"?connection_request=true&timeout={r.GetValue(timeout)}" : string.Empty;
             return await CallAsync(r, HttpMethod.Post, $"api/v1/devices/{Uri.EscapeDataString(r.GetValue(id)!)}/tasks{query}", body,
                 result => Console.WriteLine(result.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true })), ct);
         });
         return command;
     }
+
+    // The diagnostics by their everyday names; null for anything else (or the wrong number of arguments).
+    private static JsonObject? Diagnostic(string task, string[] a) => (task, a.Length) switch
+    {
+        ("ping", 1) => new JsonObject { ["name"] = "ipPing", ["host"] = a[0] },
+        ("traceroute", 1) => new JsonObject { ["name"] = "traceRoute", ["host"] = a[0] },
+        ("nslookup", 1) => new JsonObject { ["name"] = "nsLookup", ["hostName"] = a[0] },
+        ("nslookup", 2) => new JsonObject { ["name"] = "nsLookup", ["hostName"] = a[0], ["dnsServer"] = a[1] },
+        ("udpecho", 2) when uint.TryParse(a[1], out var port) => new JsonObject { ["name"] = "udpEcho", ["host"] = a[0], ["port"] = port },
+        ("download-diagnostics", 1) => new JsonObject { ["name"] = "downloadDiagnostics", ["downloadURL"] = a[0] },
+        ("upload-diagnostics", 2) when uint.TryParse(a[1], out var bytes) => new JsonObject { ["name"] = "uploadDiagnostics", ["uploadURL"] = a[0], ["testFileLength"] = bytes },
+        _ => null,
+    };
 
     /// <summary>Calls the API with the URL, key and CA of the command line or the environment; prints the answer or the problem.</summary>
     internal static async Task<int> CallAsync(ParseResult r, HttpMethod method, string path, string? body, Action<JsonNode> print, CancellationToken ct, string contentType = "application/json")

@@ -35,7 +35,11 @@ public sealed class DeviceEventHistoryTests : IAsyncLifetime
         reply = await cpe.PostAsync(CwmpEnvelope.For(CwmpVersion.V1_4, "adu", new AutonomousDUStateChangeCompleteRequest([
             new DeploymentUnitResult("6ba7b810-9dad-11d1-80b4-00c04fd430c8", "", "1.2", "Installed", true, "", now, now, new TransferFault(0, string.Empty), "Install")])));
         Assert.IsType<AutonomousDUStateChangeCompleteResponse>(reply.Body);
-        Assert.Equal(204, (await cpe.EmptyPostAsync()).Status);
+
+        // After a DU state change the ACS reads the device's software modules (SoftwareModulesStep).
+        var read = await cpe.EmptyPostAsync();
+        Assert.Equal(["Device.SoftwareModules."], Assert.IsType<GetParameterValuesRequest>(read.Body).ParameterNames);
+        Assert.Equal(204, (await cpe.AnswerAsync(read, new GetParameterValuesResponse([]))).Status);
 
         // Later sessions do not push them out of the history.
         _acs.Time.Advance(TimeSpan.FromHours(1));

@@ -63,7 +63,8 @@ public sealed class ScriptedAcsTests : IAsyncLifetime
         Assert.IsType<CancelTransferResponse>(answers[5]);
         Assert.Equal(9021, Assert.IsType<CwmpFault>(answers[6]).FaultCode);
         Assert.Equal(["dl-1"], Assert.IsType<GetQueuedTransfersResponse>(answers[7]).TransferList.Select(t => t.CommandKey));
-        Assert.Equal(9000, Assert.IsType<CwmpFault>(answers[8]).FaultCode);
+        // The agent implements ChangeDUState (its software-module model); one without operations is invalid (9003).
+        Assert.Equal(9003, Assert.IsType<CwmpFault>(answers[8]).FaultCode);
 
         // Next session: the download is still waiting for its delay; cancel it too.
         _script.Enqueue(new CancelTransferRequest("dl-1"));

@@ -281,7 +281,8 @@ public sealed class PalisadeHost : IAsyncDisposable
                 AdminPasswordPath = adminPasswordPath,
             };
             var history = options.TaskHistory is { } keep ? new TaskHistory(store, keep, clock) : null;
-            return new PalisadeHost(app, api, requester, store, engine, facts, history, health, clock, logger) { Provisioning = provisioning };
+            var stun = StartStun(options, store, requester, clock, loggerFactory.CreateLogger("Palisade.Stun"));
+            return new PalisadeHost(app, api, requester, store, engine, facts, history, health, clock, logger) { Provisioning = provisioning, Stun = stun };
         }
         catch
         {
@@ -310,6 +311,20 @@ public sealed class PalisadeHost : IAsyncDisposable
         c.UseUtcTimestamp = true;
     });
 
+    /// <summary>The built-in STUN server, or null when it is off (or its port was taken).</summary>
+    public Acs.Stun.StunServer? Stun { get; private init; }
+
+    private static Acs.Stun.StunServer? StartStun(ServerOptions options, IPalisadeStore store, Acs.ConnectionRequests.ConnectionRequester requester, TimeProvider clock, ILogger logger)
+    {
+        if (options.StunPort is not { } port)
+        {
+            return null;
+        }
+
+        var address = options.Listen.Count > 0 ? options.Listen[0] : System.Net.IPAddress.Any;
+        return Acs.Stun.StunServer.TryStart(new System.Net.IPEndPoint(address, port), store, requester.StunBindings, clock, logger);
+    }
+
     /// <summary>The connection requester (for the API and tests).</summary>
     public Acs.ConnectionRequests.ConnectionRequester ConnectionRequester => _requester;
 
@@ -333,6 +348,11 @@ public sealed class PalisadeHost : IAsyncDisposable
 
         await StopAsync(_api).ConfigureAwait(false);
         await StopAsync(_app).ConfigureAwait(false);
+        if (Stun is not null)
+        {
+            await Stun.DisposeAsync().ConfigureAwait(false);
+        }
+
         _requester.Dispose();
         _metrics.Dispose();
         await Store.DisposeAsync().ConfigureAwait(false);

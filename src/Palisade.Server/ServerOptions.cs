@@ -32,6 +32,15 @@ public sealed class ServerOptions
     /// </summary>
     public int? LegacyHttpPort { get; set; }
 
+    /// <summary>The standard STUN port, what <c>palisade serve</c> uses unless told otherwise.</summary>
+    public const int DefaultStunPort = 3478;
+
+    /// <summary>
+    /// UDP port of the built-in STUN server on the first listen address (0: a free one); null: none. A port that is
+    /// taken is logged (event 651) and the server runs without STUN.
+    /// </summary>
+    public int? StunPort { get; set; }
+
     /// <summary>An operator's own server certificate (PEM) instead of the generated one.</summary>
     public string? TlsCertificatePath { get; set; }
 

@@ -83,6 +83,9 @@ public sealed class ConnectionRequester : IDisposable
     /// <summary>Requests not sent because the device had too many lately.</summary>
     public long RateLimited => Interlocked.Read(ref _rateLimited);
 
+    /// <summary>The devices' public UDP addresses as the built-in STUN server saw them; preferred to the reported ones.</summary>
+    public Stun.StunBindings StunBindings { get; } = new();
+
     /// <summary>When <paramref name="id"/> last accepted a connection request (since this process started).</summary>
     public DateTimeOffset? LastReached(DeviceId id) => _lastReached.TryGetValue(id.ToString(), out var at) ? at : null;
 
@@ -127,7 +130,7 @@ public sealed class ConnectionRequester : IDisposable
             }
         }
 
-        var udp = ConnectionRequestOutcome.Of(await UdpAsync(name, endpoint, cancellationToken).ConfigureAwait(false));
+        var udp = ConnectionRequestOutcome.Of(await UdpAsync(name, device.Id, endpoint, cancellationToken).ConfigureAwait(false));
 
         // A UDP address that is no use does not hide why HTTP failed.
         return Count(name, outcome is not null && udp.Reason is ConnectionRequestReason.NoEndpoint ? outcome : udp);
@@ -293,9 +296,11 @@ public sealed class ConnectionRequester : IDisposable
         };
     }
 
-    private async Task<ConnectionRequestReason> UdpAsync(string device, ConnectionRequestEndpoint endpoint, CancellationToken cancellationToken)
+    private async Task<ConnectionRequestReason> UdpAsync(string device, DeviceId deviceId, ConnectionRequestEndpoint endpoint, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrEmpty(endpoint.UdpAddress) || !IPEndPoint.TryParse(endpoint.UdpAddress, out var target) || target.Port == 0)
+        // Where the device's STUN binding requests came from beats what it reported: that is the NAT's current mapping.
+        var target = StunBindings.Find(deviceId)?.Address;
+        if (target is null && (string.IsNullOrEmpty(endpoint.UdpAddress) || !IPEndPoint.TryParse(endpoint.UdpAddress, out target) || target.Port == 0))
         {
             return ConnectionRequestReason.NoEndpoint;
         }
@@ -315,7 +320,7 @@ public sealed class ConnectionRequester : IDisposable
         using var socket = new UdpClient(target.AddressFamily);
         var now = _time.GetUtcNow().ToUnixTimeSeconds();
         var id = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
-        var datagram = UdpConnectionRequest.Build(endpoint.UdpAddress, now, id, endpoint.Username, Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8)), endpoint.Password);
+        var datagram = UdpConnectionRequest.Build(target.ToString(), now, id, endpoint.Username, Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8)), endpoint.Password);
         for (var i = 0; i < 3; i++)
         {
             await socket.SendAsync(datagram, target, cancellationToken).ConfigureAwait(false);

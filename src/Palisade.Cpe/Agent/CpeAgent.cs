@@ -371,6 +371,10 @@ public sealed partial class CpeAgent : IAsyncDisposable
         if (!string.IsNullOrEmpty(Model.Get(root + "ManagementServer.UDPConnectionRequestAddress")))
         {
             names.Add(root + "ManagementServer.UDPConnectionRequestAddress");
+            if (!string.IsNullOrEmpty(Model.Get(root + "ManagementServer.NATDetected")))
+            {
+                names.Add(root + "ManagementServer.NATDetected");
+            }
         }
 
         names.AddRange(Model.NotifiedParameters());

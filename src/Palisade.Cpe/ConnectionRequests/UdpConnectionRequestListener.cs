@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Palisade.Cpe.Agent;
 using Palisade.Cwmp.ConnectionRequests;
+using Palisade.Cwmp.Stun;
 
 namespace Palisade.Cpe.ConnectionRequests;
 
@@ -11,7 +12,11 @@ namespace Palisade.Cpe.ConnectionRequests;
 /// <c>ts</c>, <c>id</c>, <c>un</c>, <c>cn</c> and <c>sig</c> = HMAC-SHA1(ConnectionRequestPassword, ts‖id‖un‖cn).
 /// A message is honoured only if the user name is a device's, the signature verifies (constant-time), its
 /// timestamp is newer than the last one accepted and within five minutes of now, and its id is new. Devices are
-/// rate-limited as on the HTTP listener.
+/// rate-limited as on the HTTP listener. With <see cref="StartStun"/>, the same socket is the STUN client of every
+/// registered device (TR-069 Annex G): a Binding request per device with CONNECTION-REQUEST-BINDING, its
+/// connection-request user name and MESSAGE-INTEGRITY, repeated every keep-alive period so the NAT keeps the binding
+/// open; BINDING-CHANGE when the mapped address moved; the mapped address becomes the device's
+/// UDPConnectionRequestAddress and NATDetected says whether it differs from the socket's own.
 /// </summary>
 public sealed class UdpConnectionRequestListener : IDisposable
 {
@@ -20,8 +25,11 @@ public sealed class UdpConnectionRequestListener : IDisposable
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
+    private readonly ConcurrentDictionary<string, CpeAgent> _stunPending = new(StringComparer.Ordinal);
     private long _accepted;
     private long _refused;
+    private long _stunMapped;
+    private Task? _stunLoop;
 
     public UdpConnectionRequestListener(IPEndPoint endpoint, TimeProvider? time = null)
     {
@@ -36,6 +44,21 @@ public sealed class UdpConnectionRequestListener : IDisposable
     public long Accepted => Interlocked.Read(ref _accepted);
 
     public long Refused => Interlocked.Read(ref _refused);
+
+    /// <summary>STUN Binding responses that told a device its mapped address.</summary>
+    public long StunMapped => Interlocked.Read(ref _stunMapped);
+
+    /// <summary>Starts the STUN client: every <paramref name="keepAlive"/>, a Binding request per registered device to <paramref name="server"/>.</summary>
+    public void StartStun(IPEndPoint server, TimeSpan keepAlive)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        if (keepAlive <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(keepAlive), "The keep-alive period must be positive.");
+        }
+
+        _stunLoop ??= Task.Run(() => StunLoopAsync(server, keepAlive));
+    }
 
     /// <summary>Adds a device and sets its UDPConnectionRequestAddress.</summary>
     public void Register(CpeAgent agent)
@@ -113,7 +136,10 @@ public sealed class UdpConnectionRequestListener : IDisposable
             try
             {
                 var result = await _socket.ReceiveAsync(_stop.Token).ConfigureAwait(false);
-                Handle(result.Buffer);
+                if (!HandleStun(result.Buffer))
+                {
+                    Handle(result.Buffer);
+                }
             }
             catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
             {
@@ -123,6 +149,75 @@ public sealed class UdpConnectionRequestListener : IDisposable
                 }
             }
         }
+    }
+
+    private async Task StunLoopAsync(IPEndPoint server, TimeSpan keepAlive)
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            foreach (var agent in _agents.Keys)
+            {
+                if (agent.ConnectionRequestCredentials is not { } credentials)
+                {
+                    continue;
+                }
+
+                var request = StunMessage.NewBindingRequest()
+                    .Add(StunMessage.ConnectionRequestBinding, StunMessage.ConnectionRequestBindingValue)
+                    .Add(StunMessage.Username, System.Text.Encoding.UTF8.GetBytes(credentials.Username));
+                if (agent.StunBindingChanged)
+                {
+                    request.Add(StunMessage.BindingChange, []);
+                }
+
+                // Only a device's newest request is waited for: the table stays as large as the fleet.
+                foreach (var old in _stunPending.Where(p => ReferenceEquals(p.Value, agent)).Select(p => p.Key).ToList())
+                {
+                    _stunPending.TryRemove(old, out _);
+                }
+
+                _stunPending[Convert.ToHexString(request.TransactionId)] = agent;
+                try
+                {
+                    await _socket.SendAsync(request.ToBytes(credentials.Password), server, _stop.Token).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)
+                {
+                    if (_stop.IsCancellationRequested)
+                    {
+                        return;
+                    }
+                }
+            }
+
+            try
+            {
+                await Task.Delay(keepAlive, _time, _stop.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    // A STUN answer to one of this socket's requests: the device's mapped address. False: not STUN at all.
+    private bool HandleStun(ReadOnlySpan<byte> datagram)
+    {
+        if (!StunMessage.TryParse(datagram, out var message, out _))
+        {
+            return false;
+        }
+
+#pragma warning disable CA2000 // The agent belongs to whoever registered it, not to this listener.
+        if (message!.Type == StunMessage.BindingResponse && _stunPending.TryRemove(Convert.ToHexString(message.TransactionId), out var agent) && message.Mapped() is { } mapped)
+#pragma warning restore CA2000
+        {
+            Interlocked.Increment(ref _stunMapped);
+            agent.StunMapped(mapped.ToString(), !mapped.Equals(LocalEndPoint));
+        }
+
+        return true;
     }
 
     private sealed class DeviceState(TokenBucket limit)

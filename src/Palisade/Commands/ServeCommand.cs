@@ -22,6 +22,7 @@ internal static class ServeCommand
         var cpeNetwork = new Option<string[]>("--cpe-network") { Description = "A network (CIDR) of CPEs that connection requests may go to; repeat for several. Default: any address but loopback, link-local/metadata and this ACS's own. Env PALISADE_CPE_NETWORKS (comma-separated).", AllowMultipleArgumentsPerToken = true };
         var hostname = new Option<string[]>("--hostname") { Description = "Host name or IP address CPEs use to reach this ACS; the generated server certificate covers each. Repeatable. Default localhost and 127.0.0.1. Env PALISADE_HOSTNAME.", AllowMultipleArgumentsPerToken = true };
         var insecure = new Option<bool>("--insecure-http") { Description = "Serve CWMP over plaintext HTTP instead of HTTPS. INSECURE: passwords and configuration travel readable; every device is recorded as plaintext. For labs and legacy CPEs only." };
+        var stunPort = new Option<int?>("--stun-port") { Description = "UDP port of the built-in STUN server (TR-069 Annex G: devices behind NAT learn and keep their public UDP address for connection requests). Default 3478; -1 turns it off. Env PALISADE_STUN_PORT." };
         var legacyHttp = new Option<int?>("--legacy-http-port") { Description = "Also serve CWMP over plaintext HTTP on this port, beside TLS, for legacy devices until the moveToHttps task has moved them (palisade posture lists them). Env PALISADE_LEGACY_HTTP_PORT." };
         var tlsCert = new Option<string?>("--tls-cert") { Description = "Your own server certificate (PEM) instead of the one from Palisade's private CA. Needs --tls-key." };
         var tlsKey = new Option<string?>("--tls-key") { Description = "The private key (PEM) of --tls-cert." };
@@ -40,7 +41,7 @@ internal static class ServeCommand
         var metricsWithoutKey = new Option<bool>("--metrics-without-key") { Description = "Serve /metrics on the API listener without a key, for a Prometheus on a private management network. Off by default: a scrape needs a key with the read-metrics permission (role monitor)." };
         var logFormat = new Option<string?>("--log-format") { Description = "simple (default: one line per entry) or json (one JSON object per line, for log shippers)." };
         logFormat.AcceptOnlyFromAmong("simple", "json");
-        var config = new Option<string?>("--config") { Description = "A JSON settings file (keys: data, db, listen, cwmpPort, apiPort, apiListen, acsUrlAllow, cpeNetworks, hostnames, insecureHttp, legacyHttpPort, tlsCert, tlsKey, clientCa, allowBasic, digestSha256Only, disableEnrollment, enrollAllow, bootstrapCredential, sessionTimeoutSeconds, maxSessionsInFlight, taskHistoryDays, limits). Environment and command line override it." };
+        var config = new Option<string?>("--config") { Description = "A JSON settings file (keys: data, db, listen, cwmpPort, apiPort, apiListen, acsUrlAllow, cpeNetworks, hostnames, insecureHttp, legacyHttpPort, stunPort, tlsCert, tlsKey, clientCa, allowBasic, digestSha256Only, disableEnrollment, enrollAllow, bootstrapCredential, sessionTimeoutSeconds, maxSessionsInFlight, taskHistoryDays, limits). Environment and command line override it." };
 
         var command = new Command("serve", """
             Run the ACS: the CWMP endpoint for CPEs, over TLS with a private CA by default.
@@ -50,7 +51,7 @@ internal static class ServeCommand
             (never on the command line, where other users could read it).
             """)
         {
-            data, db, listen, port, apiPort, apiListen, acsUrlAllow, cpeNetwork, hostname, insecure, legacyHttp, tlsCert, tlsKey, clientCa, allowBasic, sha256Only, enrollAllow, noEnroll, timeout, maxSessions, taskHistory, limit, showSecrets, logLevel, drain, metricsWithoutKey, logFormat, config,
+            data, db, listen, port, apiPort, apiListen, acsUrlAllow, cpeNetwork, hostname, insecure, legacyHttp, stunPort, tlsCert, tlsKey, clientCa, allowBasic, sha256Only, enrollAllow, noEnroll, timeout, maxSessions, taskHistory, limit, showSecrets, logLevel, drain, metricsWithoutKey, logFormat, config,
         };
 
         command.SetAction(async (result, cancellationToken) =>
@@ -79,6 +80,7 @@ internal static class ServeCommand
                     Hostnames = NonEmpty(result.GetValue(hostname)),
                     InsecureHttp = result.GetValue(insecure) ? true : null,
                     LegacyHttpPort = result.GetValue(legacyHttp),
+                    StunPort = result.GetValue(stunPort),
                     TlsCert = result.GetValue(tlsCert),
                     TlsKey = result.GetValue(tlsKey),
                     ClientCa = NonEmpty(result.GetValue(clientCa)),

@@ -36,6 +36,8 @@ internal sealed class ServeSettings
 
     public int? LegacyHttpPort { get; set; }
 
+    public int? StunPort { get; set; }
+
     public string? TlsCert { get; set; }
 
     public string? TlsKey { get; set; }
@@ -96,6 +98,7 @@ internal sealed class ServeSettings
             Hostnames = List(get("PALISADE_HOSTNAME")),
             InsecureHttp = Bool("PALISADE_INSECURE_HTTP", get("PALISADE_INSECURE_HTTP")),
             LegacyHttpPort = Int("PALISADE_LEGACY_HTTP_PORT", get("PALISADE_LEGACY_HTTP_PORT")),
+            StunPort = Int("PALISADE_STUN_PORT", get("PALISADE_STUN_PORT")),
             TlsCert = get("PALISADE_TLS_CERT"),
             TlsKey = get("PALISADE_TLS_KEY"),
             ClientCa = List(get("PALISADE_CLIENT_CA")),
@@ -125,6 +128,7 @@ internal sealed class ServeSettings
         Hostnames = over.Hostnames ?? Hostnames,
         InsecureHttp = over.InsecureHttp ?? InsecureHttp,
         LegacyHttpPort = over.LegacyHttpPort ?? LegacyHttpPort,
+        StunPort = over.StunPort ?? StunPort,
         TlsCert = over.TlsCert ?? TlsCert,
         TlsKey = over.TlsKey ?? TlsKey,
         ClientCa = over.ClientCa ?? ClientCa,
@@ -194,6 +198,7 @@ internal sealed class ServeSettings
 
         options.InsecureHttp = InsecureHttp ?? false;
         options.LegacyHttpPort = LegacyHttpPort;
+        options.StunPort = StunPort is < 0 ? null : StunPort ?? Palisade.Server.ServerOptions.DefaultStunPort;
         options.TlsCertificatePath = TlsCert;
         options.TlsKeyPath = TlsKey;
         foreach (var ca in ClientCa ?? [])

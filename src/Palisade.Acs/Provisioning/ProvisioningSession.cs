@@ -12,6 +12,9 @@ internal sealed class ProvisioningSession(ProvisioningRun run, List<ChannelState
     /// <summary>Rounds run so far (each a run of the active channels, then a batch of RPCs, or none).</summary>
     public int Rounds { get; set; }
 
+    /// <summary>Loads of subtrees from the store so far (after two, the whole tree is loaded).</summary>
+    public int StoreLoads { get; set; }
+
     /// <summary>RPCs of this step sent in this session.</summary>
     public int Rpcs { get; set; }
 

@@ -96,9 +96,26 @@ public sealed partial class ProvisioningStep(
 
         var now = session.Now;
         var (view, tags) = await ViewLoader.LoadAsync(session, registry, cancellationToken).ConfigureAwait(false);
-        var context = new PresetContext(session.Changes.Device, [.. session.Inform.Events.Select(e => e.EventCode)], tags,
-            path => view.Get(path) is { IsObject: false, ValueAt: > 0 } node ? node.Value : null, now);
+
+        // Preconditions read a few parameters: load those the view lacks, then match again with them.
+        var missing = new HashSet<string>(StringComparer.Ordinal);
+        var context = new PresetContext(session.Changes.Device, [.. session.Inform.Events.Select(e => e.EventCode)], tags, path =>
+        {
+            if (!view.Covers(path))
+            {
+                missing.Add(path);
+                return null;
+            }
+
+            return view.Get(path) is { IsObject: false, ValueAt: > 0 } node ? node.Value : null;
+        }, now);
         var matched = await catalog.MatchAsync(context, cancellationToken).ConfigureAwait(false);
+        if (missing.Count > 0)
+        {
+            await ViewLoader.LoadAsync(session, registry, view, missing, cancellationToken).ConfigureAwait(false);
+            matched = await catalog.MatchAsync(context, cancellationToken).ConfigureAwait(false);
+        }
+
         if (matched.Count == 0)
         {
             return ProvisioningSession.Nothing;
@@ -161,6 +178,7 @@ public sealed partial class ProvisioningStep(
 
         run.VirtualResults.Clear();
         var fetch = new FetchNeeds();
+        var ready = new List<(ChannelState Channel, PlannedWrites Writes)>();
         foreach (var channel in active)
         {
             var (needs, writes) = ChannelEvaluator.Evaluate(run, channel);
@@ -181,15 +199,31 @@ public sealed partial class ProvisioningStep(
                     continue;
                 }
 
-                foreach (var (tag, present) in writes.Tags)
-                {
-                    TagWriter.Apply(run, tag, present);
-                }
+                ready.Add((channel, writes));
+            }
+        }
 
-                foreach (var (request, keys) in writes.Rpcs)
-                {
-                    Enqueue(session, state, request, new ProvisioningRpc(channel, keys));
-                }
+        // The view holds only the subtrees declarations touched so far. Resolving with it is exact for what it holds,
+        // so a channel that is settled is; but before any RPC (a fetch or a write) the whole tree is loaded and the
+        // round made again, so that what is sent is decided as it always was. None of this counts as a round.
+        if (fetch.Store.Count > 0 || ((fetch.NeedsDevice || ready.Exists(r => r.Writes.Rpcs.Count > 0)) && !run.View.Complete))
+        {
+            state.Rounds--;
+            var whole = fetch.NeedsDevice || ready.Exists(r => r.Writes.Rpcs.Count > 0) || ++state.StoreLoads > 2;
+            await ViewLoader.LoadAsync(session, registry, run.View, whole ? null : fetch.Store, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        foreach (var (channel, writes) in ready)
+        {
+            foreach (var (tag, present) in writes.Tags)
+            {
+                TagWriter.Apply(run, tag, present);
+            }
+
+            foreach (var (request, keys) in writes.Rpcs)
+            {
+                Enqueue(session, state, request, new ProvisioningRpc(channel, keys));
             }
         }
 

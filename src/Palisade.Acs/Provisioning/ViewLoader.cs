@@ -6,9 +6,11 @@ using Palisade.Acs.Storage;
 namespace Palisade.Acs.Provisioning;
 
 /// <summary>
-/// Builds a session's view of its device: the cached tree with its read times, what the session learned before
-/// provisioning (the Inform's parameters, the operator tasks' answers), and the special roots: <c>DeviceID.*</c>,
-/// <c>Tags.*</c>, <c>Reboot</c> and <c>FactoryReset</c>, always fresh.
+/// Builds a session's view of its device: what the session learned before provisioning (the Inform's parameters, the
+/// operator tasks' answers), the special roots (<c>DeviceID.*</c>, <c>Tags.*</c>, <c>Reboot</c> and
+/// <c>FactoryReset</c>, always fresh), and the cached tree with its read times, loaded from the store by subtree as
+/// preconditions and declarations need it (<see cref="LoadAsync(CwmpSession, IDeviceRegistry, DeviceView, IReadOnlyCollection{string}?, CancellationToken)"/>):
+/// a session whose declared data is fresh reads only the subtrees it declares.
 /// </summary>
 internal static class ViewLoader
 {
@@ -19,13 +21,13 @@ internal static class ViewLoader
         var root = session.Changes.Device.DataModelRoot?.TrimEnd('.');
         var view = new DeviceView(root);
         IReadOnlyList<string> tags = [];
-        if (!session.IsFirstContact)
+        if (session.IsFirstContact)
         {
-            foreach (var p in await registry.GetParametersAsync(session.Id, null, cancellationToken).ConfigureAwait(false))
-            {
-                view.Apply(p, p.ReadAt?.ToUnixTimeMilliseconds() ?? 0);
-            }
-
+            // The store has nothing of a device it never saw.
+            view.MarkLoaded(null);
+        }
+        else
+        {
             tags = await registry.GetTagsAsync(session.Id, cancellationToken).ConfigureAwait(false);
         }
 
@@ -66,6 +68,60 @@ internal static class ViewLoader
         }
 
         view.Ensure(VirtualParameters.Root + ".");
+    }
+
+    /// <summary>
+    /// Loads the store's rows under <paramref name="prefixes"/> (null: the whole tree) that the view does not hold yet,
+    /// then applies again what the session learned (newer than the store) and the session's <c>clear()</c>s.
+    /// </summary>
+    public static async ValueTask LoadAsync(CwmpSession session, IDeviceRegistry registry, DeviceView view, IReadOnlyCollection<string>? prefixes, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<CachedParameter> rows;
+        if (prefixes is null || prefixes.Any(p => p.Length == 0))
+        {
+            if (view.Complete)
+            {
+                return;
+            }
+
+            rows = await registry.GetParametersAsync(session.Id, null, cancellationToken).ConfigureAwait(false);
+            view.MarkLoaded(null);
+        }
+        else
+        {
+            var wanted = new List<string>();
+            foreach (var prefix in prefixes.Where(p => !view.Covers(p)).Order(StringComparer.Ordinal))
+            {
+                if (!wanted.Exists(w => prefix.StartsWith(w, StringComparison.Ordinal)))
+                {
+                    wanted.Add(prefix);
+                }
+            }
+
+            if (wanted.Count == 0)
+            {
+                return;
+            }
+
+            var read = await registry.GetParametersAsync([session.Id], wanted, cancellationToken).ConfigureAwait(false);
+            rows = read.GetValueOrDefault(session.Id) ?? [];
+            foreach (var prefix in wanted)
+            {
+                view.MarkLoaded(prefix);
+            }
+        }
+
+        foreach (var p in rows)
+        {
+            view.Apply(p, p.ReadAt?.ToUnixTimeMilliseconds() ?? 0);
+        }
+
+        foreach (var p in session.Changes.Parameters)
+        {
+            view.Apply(p, p.ReadAt?.ToUnixTimeMilliseconds() ?? 0);
+        }
+
+        view.ReapplyClears();
     }
 
     private static void Fixed(DeviceView view, string path, string value)

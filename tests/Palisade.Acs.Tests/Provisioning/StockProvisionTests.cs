@@ -36,6 +36,25 @@ public sealed class StockProvisionTests
     }
 
     [Fact]
+    public async Task A_session_whose_declared_data_is_fresh_reads_only_the_declared_subtrees_from_the_store()
+    {
+        var reads = new List<string?>();
+        await using var harness = new ProvisioningHarness(new MemoryProvisioning().WithStock(), registry: store => RegistryReads.Wrap(store, reads));
+        var cpe = harness.Cpe("tr098-3", "tr098");
+        await cpe.SessionAsync("0 BOOTSTRAP", "1 BOOT");
+
+        harness.Engine.Time.Advance(TimeSpan.FromMinutes(10));
+        reads.Clear();
+        Assert.Empty(await cpe.SessionAsync());
+
+        // Not the whole tree (hundreds of parameters): the subtrees the stock provisions declare.
+        Assert.DoesNotContain(null, reads);
+        Assert.Contains("InternetGatewayDevice.LANDevice.", reads);
+        Assert.Contains("InternetGatewayDevice.WANDevice.", reads);
+        Assert.DoesNotContain("InternetGatewayDevice.", reads);
+    }
+
+    [Fact]
     public async Task On_a_TR181_device_they_leave_the_TR098_paths_alone()
     {
         await using var harness = new ProvisioningHarness(new MemoryProvisioning().WithStock());

@@ -11,6 +11,12 @@ internal static class DeclarationResolver
 {
     public static List<ParameterNode>? Resolve(DeviceView view, Declaration declaration, FetchNeeds needs)
     {
+        if (StoreScope.Of(declaration.Pattern, view.DataModelRoot) is { } scope && !view.Covers(scope))
+        {
+            needs.Store.Add(scope);
+            return null;
+        }
+
         var segments = declaration.Pattern.Segments;
         var pending = false;
         var listRequired = Math.Max(declaration.PathAt, 1);

@@ -12,6 +12,8 @@ internal sealed class DeviceView
     private readonly Dictionary<string, ParameterNode> _nodes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SortedSet<string>> _children = new(StringComparer.Ordinal);
     private readonly HashSet<string> _absent = new(StringComparer.Ordinal);
+    private readonly List<string> _loaded = [];
+    private readonly List<(string Prefix, long Before)> _clears = [];
 
     public DeviceView(string? dataModelRoot)
     {
@@ -26,6 +28,54 @@ internal sealed class DeviceView
     public string? DataModelRoot { get; }
 
     public int Count => _nodes.Count;
+
+    /// <summary>The device's whole cached tree is in the view (or the store has none: a first contact).</summary>
+    public bool Complete { get; private set; }
+
+    /// <summary>
+    /// True when the store's rows under <paramref name="prefix"/> are in the view: the whole tree was loaded, or a
+    /// subtree whose prefix <paramref name="prefix"/> starts with. A session loads only the subtrees its declarations
+    /// touch until it must send an RPC; then it loads the whole tree (<see cref="Complete"/>).
+    /// </summary>
+    public bool Covers(string prefix)
+    {
+        if (Complete)
+        {
+            return true;
+        }
+
+        foreach (var loaded in _loaded)
+        {
+            if (prefix.StartsWith(loaded, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The store's rows under <paramref name="prefix"/> were applied (null: the whole tree).</summary>
+    public void MarkLoaded(string? prefix)
+    {
+        if (prefix is null)
+        {
+            Complete = true;
+        }
+        else
+        {
+            _loaded.Add(prefix);
+        }
+    }
+
+    /// <summary>Applies every <c>clear()</c> of the session again, to rows loaded from the store after it.</summary>
+    public void ReapplyClears()
+    {
+        foreach (var (prefix, before) in _clears)
+        {
+            ClearNodes(prefix, before);
+        }
+    }
 
     public static string ParentOf(string key)
     {
@@ -186,6 +236,12 @@ internal sealed class DeviceView
 
     /// <summary><c>clear(path, t)</c>: what under <paramref name="prefix"/> was read or listed before <paramref name="before"/> counts as never read.</summary>
     public void Clear(string prefix, long before)
+    {
+        _clears.Add((prefix, before));
+        ClearNodes(prefix, before);
+    }
+
+    private void ClearNodes(string prefix, long before)
     {
         foreach (var node in _nodes.Values)
         {

@@ -9,13 +9,16 @@ internal sealed class FetchNeeds
     /// <summary>Parameters whose values are to be read (one GetParameterValues).</summary>
     public SortedSet<string> Read { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Subtrees of the device's cached tree to load from the store before the next run (no RPC).</summary>
+    public SortedSet<string> Store { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Virtual parameters whose scripts the store must give before the next run.</summary>
     public SortedSet<string> Load { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Extension calls to make, by their key (name, function and arguments as JSON).</summary>
     public SortedDictionary<string, ExtCall> Ext { get; } = new(StringComparer.Ordinal);
 
-    public bool IsEmpty => List.Count == 0 && Read.Count == 0 && Load.Count == 0 && Ext.Count == 0;
+    public bool IsEmpty => List.Count == 0 && Read.Count == 0 && Load.Count == 0 && Ext.Count == 0 && Store.Count == 0;
 
     public bool NeedsDevice => List.Count > 0 || Read.Count > 0;
 
@@ -24,6 +27,7 @@ internal sealed class FetchNeeds
         List.UnionWith(other.List);
         Read.UnionWith(other.Read);
         Load.UnionWith(other.Load);
+        Store.UnionWith(other.Store);
         foreach (var (key, call) in other.Ext)
         {
             Ext[key] = call;

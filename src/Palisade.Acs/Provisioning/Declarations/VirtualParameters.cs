@@ -35,7 +35,17 @@ internal static class VirtualParameters
 
         Func<FetchNeeds, List<ParameterNode>?> resolve;
         var key = Root + "." + name;
-        if (!run.VirtualScripts.TryGetValue(name, out var script))
+        if (!run.View.Covers(Root + "."))
+        {
+            // The cached values of virtual parameters are not loaded from the store yet.
+            resolve = needs =>
+            {
+                needs.Store.Add(Root + ".");
+                return null;
+            };
+            round.Stopped = true;
+        }
+        else if (!run.VirtualScripts.TryGetValue(name, out var script))
         {
             resolve = needs =>
             {

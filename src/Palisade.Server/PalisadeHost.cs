@@ -185,7 +185,13 @@ public sealed class PalisadeHost : IAsyncDisposable
             // One policy per node, shared by the sessions (the provisioning step) and the API (which refreshes it on writes).
             var provisioningLog = loggerFactory.CreateLogger("Palisade.Provisioning");
             var provisioning = Acs.Provisioning.ProvisioningPolicy.Create(store, options.Provisioning, options.ChannelFaults, time ?? TimeProvider.System, provisioningLog);
-            var provisioningStep = new Acs.Provisioning.ProvisioningStep(provisioning.Catalog, store, provisioning.Faults, null,
+            var (extensions, extensionClient) = ExtensionClient.Create(options);
+            if (extensionClient is not null)
+            {
+                app.Lifetime.ApplicationStopped.Register(extensionClient.Dispose);
+            }
+
+            var provisioningStep = new Acs.Provisioning.ProvisioningStep(provisioning.Catalog, store, provisioning.Faults, extensions,
                 new Acs.Provisioning.Scripts.ScriptSandbox(options.Scripts), new Acs.Provisioning.Scripts.ScriptCompiler(options.Scripts), provisioningLog);
             var reachability = new ReachabilityProbes(time ?? TimeProvider.System, shared);
             var engineLog = loggerFactory.CreateLogger("Palisade.Cwmp");
@@ -408,6 +414,7 @@ public sealed class PalisadeHost : IAsyncDisposable
             {
                 await Engine.SweepExpiredAsync(_stopping.Token).ConfigureAwait(false);
                 await _registrations.SweepAsync(_stopping.Token).ConfigureAwait(false);
+                await Provisioning.Faults.SweepAsync(_stopping.Token).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

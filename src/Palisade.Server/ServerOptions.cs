@@ -95,6 +95,12 @@ public sealed class ServerOptions
     /// <summary>How provisioning faults are retried and forgotten.</summary>
     public Acs.Provisioning.ChannelFaultOptions ChannelFaults { get; set; } = new();
 
+    /// <summary>The HTTPS endpoints scripts may call with <c>ext(name, …)</c>, by name, and the bounds of a call. None: <c>ext</c> faults "not configured".</summary>
+    public Acs.Provisioning.ScriptExtensionOptions Extensions { get; set; } = new();
+
+    /// <summary>PEM files of CAs trusted for extension endpoints, besides the system's roots.</summary>
+    public IList<string> ExtensionCaPaths { get; } = [];
+
     /// <summary>The host names to certify: the configured ones, or localhost and 127.0.0.1.</summary>
     public IReadOnlyList<string> EffectiveHostnames => Hostnames.Count > 0 ? [.. Hostnames] : ["localhost", "127.0.0.1"];
 
@@ -154,5 +160,6 @@ public sealed class ServerOptions
         ConnectionRequestTargets.Validate();
         Provisioning.Validate();
         ChannelFaults.Validate();
+        Extensions.Validate();
     }
 }

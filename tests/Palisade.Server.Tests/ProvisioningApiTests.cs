@@ -226,6 +226,44 @@ public sealed class ProvisioningApiTests : IAsyncLifetime
         Assert.Empty(await _server.Host.Store.ListChannelFaultsAsync(id, null, 10, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task A_virtual_parameter_computed_in_a_session_is_found_by_filters_and_shown_by_projections()
+    {
+        const string Script = """
+            const serial = declare("Device.DeviceInfo.SerialNumber", {value: 1});
+            return {writable: false, value: [serial.value[0] + "-vp", "xsd:string"]};
+            """;
+        Assert.Equal(HttpStatusCode.Created, (await _api.SendAsync(HttpMethod.Put, "api/v1/virtual-parameters/tagged", _admin, Script, "text/javascript")).Status);
+        await _api.SendAsync(HttpMethod.Put, "api/v1/provisions/vp", _admin, "declare('VirtualParameters.tagged', {value: Date.now()});", "text/javascript");
+        await _api.SendAsync(HttpMethod.Put, "api/v1/presets/vp", _admin, """{"configurations":[{"type":"provision","name":"vp"}]}""");
+        await using var agent = await AgentAsync("PRV0002");
+        await using var other = await AgentAsync("PRV0003");
+
+        var filter = Uri.EscapeDataString("VirtualParameters.tagged = \"PRV0002-vp\"");
+        var listed = await _api.SendAsync(HttpMethod.Get, $"api/v1/devices?filter={filter}&projection=VirtualParameters.tagged", _admin);
+
+        Assert.Equal(HttpStatusCode.OK, listed.Status);
+        var device = Assert.Single(listed.Body["devices"]!.AsArray())!;
+        Assert.Equal(new DeviceId("00D09E", "SIM-GW", "PRV0002").ToString(), device["id"]!.GetValue<string>());
+        Assert.Equal("PRV0002-vp", device["parameters"]!["VirtualParameters.tagged"]!["value"]!.GetValue<string>());
+        var all = await _api.SendAsync(HttpMethod.Get, "api/v1/devices?filter=" + Uri.EscapeDataString("VirtualParameters.tagged LIKE \"PRV%-vp\""), _admin);
+        Assert.Equal(2, all.Body["total"]!.GetValue<long>());
+
+        // A precondition still may not look at one: it is computed by the session the preset starts.
+        var refused = await _api.SendAsync(HttpMethod.Put, "api/v1/presets/bad", _admin, """{"precondition":"VirtualParameters.tagged = \"x\"","configurations":[]}""");
+        Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
+    }
+
+    private async Task<CpeAgent> AgentAsync(string serial)
+    {
+        var bootstrap = _server.Host.Facts.Bootstrap!;
+        var options = new AgentOptions { AcsUrl = _server.Url, Username = bootstrap.Username, Password = bootstrap.Password, PeriodicInterval = TimeSpan.FromHours(1) };
+        options.TrustedCas.AddRange(_server.Host.Facts.ClientCertificateAnchors);
+        var agent = new CpeAgent(new CpeDataModel(DeviceTemplate.Build(DeviceProfile.Gateway()), new DeviceIdentity("Palisade Simulated", "00D09E", "SIM-GW", serial, "SIM-GW 1000", "rev-A")), options);
+        Assert.True((await agent.RunSessionAsync(CancellationToken.None)).Success);
+        return agent;
+    }
+
     private static Device Device(DeviceId id) => new() { Id = id, RegisteredAt = DateTimeOffset.UtcNow, LastEvents = "1 BOOT" };
 
     private static PresetContext Context(string events, string tag) => new(

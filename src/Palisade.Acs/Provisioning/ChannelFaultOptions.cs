@@ -12,6 +12,9 @@ public sealed class ChannelFaultOptions
     /// <summary>How long after its last occurrence a fault is forgotten (and the retry count starts afresh).</summary>
     public TimeSpan Expiry { get; init; } = TimeSpan.FromDays(7);
 
+    /// <summary>How often expired faults are deleted from the store (<see cref="ChannelFaultService.SweepAsync"/>).</summary>
+    public TimeSpan SweepInterval { get; init; } = TimeSpan.FromMinutes(10);
+
     /// <summary>The longest fault message kept, in characters (longer ones are cut).</summary>
     public int MaxMessageLength { get; init; } = 1024;
 
@@ -21,9 +24,9 @@ public sealed class ChannelFaultOptions
     /// <summary>Throws when a bound is out of range.</summary>
     public void Validate()
     {
-        if (RetryDelay <= TimeSpan.Zero || MaxRetryDelay < RetryDelay || Expiry <= TimeSpan.Zero)
+        if (RetryDelay <= TimeSpan.Zero || MaxRetryDelay < RetryDelay || Expiry <= TimeSpan.Zero || SweepInterval <= TimeSpan.Zero)
         {
-            throw new ArgumentOutOfRangeException(nameof(RetryDelay), "Channel fault delays must be positive, the maximum at least the first delay, and the expiry positive.");
+            throw new ArgumentOutOfRangeException(nameof(RetryDelay), "Channel fault delays must be positive, the maximum at least the first delay, and the expiry and sweep interval positive.");
         }
 
         if (MaxMessageLength is < 16 or > 65_536 || MaxDetailLength is < 16 or > 1_048_576)

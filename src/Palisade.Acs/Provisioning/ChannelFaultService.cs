@@ -13,6 +13,28 @@ public sealed class ChannelFaultService(IProvisioningStore store, ChannelFaultOp
     /// <summary>The most faults of one device read at once (one per channel; channels are few).</summary>
     public const int MaxChannelsPerDevice = 256;
 
+    /// <summary>The most expired faults one sweep deletes; the next sweep goes on.</summary>
+    public const int MaxPerSweep = 5000;
+
+    private DateTimeOffset? _lastSweep;
+
+    /// <summary>
+    /// Deletes expired faults (at most <see cref="MaxPerSweep"/>), if <see cref="ChannelFaultOptions.SweepInterval"/>
+    /// has passed since the last sweep; the host calls it often. Returns how many it deleted. An expired fault already
+    /// blocks nothing; the sweep keeps the store from holding it for ever.
+    /// </summary>
+    public async Task<int> SweepAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (_lastSweep is { } last && now - last < options.SweepInterval)
+        {
+            return 0;
+        }
+
+        _lastSweep = now;
+        return await store.DeleteExpiredChannelFaultsAsync(now, MaxPerSweep, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <inheritdoc />
     public async ValueTask<IReadOnlyDictionary<string, ChannelFault>> GetAsync(DeviceId device, CancellationToken cancellationToken)
     {

@@ -26,6 +26,9 @@ internal sealed class ChannelState(string name, IReadOnlyList<(CompiledScript Sc
 
     public List<string> Log { get; } = [];
 
+    /// <summary>The <c>provisions</c> task this channel runs, or null for a preset's channel.</summary>
+    public Storage.DeviceTask? Task { get; init; }
+
     public void Faulted(ScriptFault fault)
     {
         Status = ChannelStatus.Faulted;

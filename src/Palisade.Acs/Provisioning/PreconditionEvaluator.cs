@@ -27,6 +27,8 @@ internal static class PreconditionEvaluator
         AndFilter and => Unsupported(and.Left) ?? Unsupported(and.Right),
         OrFilter or => Unsupported(or.Left) ?? Unsupported(or.Right),
         NotFilter not => Unsupported(not.Inner),
+        Comparison { Kind: FieldKind.Parameter } c when c.Field.StartsWith("VirtualParameters.", StringComparison.Ordinal) =>
+            "a precondition cannot look at virtual parameters (they are computed by scripts during the session)",
         Comparison { Kind: FieldKind.Event, HasWindow: true } => "an event window (SINCE/UNTIL) looks at the event history, which a precondition does not see; use the preset's events instead",
         _ => null,
     };

@@ -35,6 +35,26 @@ public sealed partial class ProvisioningStep(
     /// <inheritdoc />
     public ValueTask OpenAsync(CwmpSession session, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
+    /// <summary>Takes a <c>provisions</c> task: its provisions run as a channel of their own once the operator tasks are done.</summary>
+    public bool TryRunTask(CwmpSession session, Storage.DeviceTask task, Tasks.TaskDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        if (definition is not Tasks.ProvisionsTask provisions || session.GetStepState<ProvisioningSession>(this) is not null)
+        {
+            return false;
+        }
+
+        var pending = session.GetStepState<List<(Storage.DeviceTask, Tasks.ProvisionsTask)>>(this);
+        if (pending is null)
+        {
+            pending = [];
+            session.SetStepState(this, pending);
+        }
+
+        pending.Add((task, provisions));
+        return true;
+    }
+
     /// <inheritdoc />
     public async ValueTask DrainedAsync(CwmpSession session, CancellationToken cancellationToken)
     {
@@ -42,7 +62,8 @@ public sealed partial class ProvisioningStep(
         var state = session.GetStepState<ProvisioningSession>(this);
         if (state is null)
         {
-            state = await StartAsync(session, cancellationToken).ConfigureAwait(false);
+            var tasks = session.GetStepState<List<(Storage.DeviceTask, Tasks.ProvisionsTask)>>(this) ?? [];
+            state = await StartAsync(session, tasks, cancellationToken).ConfigureAwait(false);
             session.SetStepState(this, state);
         }
 
@@ -86,10 +107,10 @@ public sealed partial class ProvisioningStep(
         session.Enqueue(new SessionRpc(this, request) { State = purpose });
     }
 
-    private async ValueTask<ProvisioningSession> StartAsync(CwmpSession session, CancellationToken cancellationToken)
+    private async ValueTask<ProvisioningSession> StartAsync(CwmpSession session, List<(Storage.DeviceTask Task, Tasks.ProvisionsTask Definition)> tasks, CancellationToken cancellationToken)
     {
         // A fleet without presets pays nothing: no parameters are loaded for matching.
-        if (!await catalog.AnyPresetsAsync(cancellationToken).ConfigureAwait(false))
+        if (tasks.Count == 0 && !await catalog.AnyPresetsAsync(cancellationToken).ConfigureAwait(false))
         {
             return ProvisioningSession.Nothing;
         }
@@ -116,7 +137,7 @@ public sealed partial class ProvisioningStep(
             matched = await catalog.MatchAsync(context, cancellationToken).ConfigureAwait(false);
         }
 
-        if (matched.Count == 0)
+        if (matched.Count == 0 && tasks.Count == 0)
         {
             return ProvisioningSession.Nothing;
         }
@@ -143,6 +164,20 @@ public sealed partial class ProvisioningStep(
             }
 
             channels.Add(new ChannelState(group.Key, calls, fault is not null));
+        }
+
+        foreach (var (task, definition) in tasks)
+        {
+            var calls = new List<(CompiledScript, string)>();
+            foreach (var call in definition.Provisions)
+            {
+                var source = await catalog.GetProvisionAsync(call.Provision, cancellationToken).ConfigureAwait(false);
+                calls.Add((source is null
+                    ? CompiledScript.Failed(call.Provision, string.Empty, new ScriptFault(ScriptFaultCodes.Missing, $"The provision '{call.Provision}' does not exist.", call.Provision))
+                    : compiler.Compile(source.Name, source.Body, source.Sha256), call.ArgumentsJson));
+            }
+
+            channels.Add(new ChannelState("task-" + task.Id, calls, false) { Task = task });
         }
 
         if (channels.Count == 0)
@@ -278,6 +313,15 @@ public sealed partial class ProvisioningStep(
             foreach (var line in channel.Log)
             {
                 LogScriptLine(session.Id.ToString(), channel.Name, line);
+            }
+
+            if (channel.Task is { } task)
+            {
+                // A provisions task: its outcome is the task's, not a channel fault.
+                (channel.Status == ChannelStatus.Faulted ? session.Counters.TasksFaulted : session.Counters.TasksDone).Increment();
+                session.SetTaskOutcome(task.Id, channel.Status == ChannelStatus.Faulted ? Storage.DeviceTaskStatus.Faulted : Storage.DeviceTaskStatus.Done, null,
+                    channel.Fault is { } failed ? new Storage.TaskFault(0, failed.Code + ": " + failed.Message, failed.Detail) : null);
+                continue;
             }
 
             if (channel.Status == ChannelStatus.Faulted)

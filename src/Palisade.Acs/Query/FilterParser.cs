@@ -36,7 +36,8 @@ public sealed class FilterException : Exception
 /// NOT (event = "0 BOOTSTRAP" OR Device.WiFi.SSID.1.SSID LIKE "guest%") AND Device.X IS NULL
 /// event = "10 AUTONOMOUS TRANSFER COMPLETE" SINCE now-7d UNTIL "2026-03-01"
 /// </code>
-/// Fields are parameter paths (starting <c>Device.</c> or <c>InternetGatewayDevice.</c>), <c>tag</c>, <c>event</c>
+/// Fields are parameter paths (starting <c>Device.</c> or <c>InternetGatewayDevice.</c>, or a virtual parameter's
+/// <c>VirtualParameters.name</c>, its value as last computed), <c>tag</c>, <c>event</c>
 /// or a device field (<see cref="DeviceFields"/>). Values are quoted strings, numbers, <c>true</c>/<c>false</c>, or
 /// times (<c>now</c>, <c>now-15m</c>, <c>now-1h</c>, <c>now-7d</c>, an ISO 8601 date in quotes for time fields).
 /// Input is bounded (length, terms, nesting); anything else is a <see cref="FilterException"/> naming the place.
@@ -229,7 +230,8 @@ public sealed class FilterParser
 
     private static (FieldKind Kind, bool IsTime) Classify(string field, int position)
     {
-        if (field.StartsWith("Device.", StringComparison.Ordinal) || field.StartsWith("InternetGatewayDevice.", StringComparison.Ordinal))
+        if (field.StartsWith("Device.", StringComparison.Ordinal) || field.StartsWith("InternetGatewayDevice.", StringComparison.Ordinal)
+            || field.StartsWith("VirtualParameters.", StringComparison.Ordinal))
         {
             if (field.EndsWith('.') || field.Contains("..", StringComparison.Ordinal))
             {

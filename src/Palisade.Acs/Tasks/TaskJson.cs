@@ -60,8 +60,9 @@ public static class TaskJson
             "moveToHttps" => new MoveToHttpsTask(HttpsUrl(task)),
             "rotateCredentials" => new RotateCredentialsTask(),
             "refreshObject" => RefreshObject(task),
+            "provisions" => Provisions(task),
             _ => RpcTaskJson.Parse(name, task) ?? (TaskDefinition?)Diagnostics.DiagnosticTask.Parse(name, task)
-                ?? throw new TaskValidationException($"Unknown task name '{Clip(name)}'. Known: getParameterValues, getParameterNames, refreshObject, setParameterValues, getParameterAttributes, setParameterAttributes, addObject, deleteObject, reboot, factoryReset, download, upload, scheduleInform, moveToHttps, rotateCredentials, {string.Join(", ", RpcTaskJson.Names)}, {string.Join(", ", Diagnostics.DiagnosticKind.All.Select(k => k.Name))}."),
+                ?? throw new TaskValidationException($"Unknown task name '{Clip(name)}'. Known: getParameterValues, getParameterNames, refreshObject, provisions, setParameterValues, getParameterAttributes, setParameterAttributes, addObject, deleteObject, reboot, factoryReset, download, upload, scheduleInform, moveToHttps, rotateCredentials, {string.Join(", ", RpcTaskJson.Names)}, {string.Join(", ", Diagnostics.DiagnosticKind.All.Select(k => k.Name))}."),
         };
     }
 
@@ -80,6 +81,25 @@ public static class TaskJson
                 case GetParameterAttributesTask t: StringArray(w, "parameterNames", t.ParameterNames); break;
                 case RefreshObjectTask t:
                     w.WriteString("objectName", t.ObjectName);
+                    break;
+                case ProvisionsTask t:
+                    w.WriteStartArray("provisions");
+                    foreach (var call in t.Provisions)
+                    {
+                        w.WriteStartArray();
+                        w.WriteStringValue(call.Provision);
+                        using (var args = JsonDocument.Parse(call.ArgumentsJson))
+                        {
+                            foreach (var arg in args.RootElement.EnumerateArray())
+                            {
+                                arg.WriteTo(w);
+                            }
+                        }
+
+                        w.WriteEndArray();
+                    }
+
+                    w.WriteEndArray();
                     break;
                 case GetParameterNamesTask t:
                     w.WriteString("parameterPath", t.ParameterPath);
@@ -148,6 +168,35 @@ public static class TaskJson
     }
 
     // GenieACS writes the object without its trailing dot ("InternetGatewayDevice.LANDevice"); both forms are taken.
+    // [["name", arg, …], …]: GenieACS's shape; each name a stored provision's, each argument any JSON value.
+    private static ProvisionsTask Provisions(JsonElement task)
+    {
+        if (!task.TryGetProperty("provisions", out var list) || list.ValueKind != JsonValueKind.Array || list.GetArrayLength() is 0 or > ProvisionsTask.MaxProvisions)
+        {
+            throw new TaskValidationException($"provisions must be an array of 1 to {ProvisionsTask.MaxProvisions} entries, each [\"name\", args…].");
+        }
+
+        var calls = new List<ProvisionsTask.Call>();
+        foreach (var entry in list.EnumerateArray())
+        {
+            if (entry.ValueKind != JsonValueKind.Array || entry.GetArrayLength() == 0 || entry[0].ValueKind != JsonValueKind.String
+                || !Provisioning.ProvisioningNames.IsValid(entry[0].GetString()))
+            {
+                throw new TaskValidationException("Each entry of provisions must be [\"name\", args…] with a valid provision name.");
+            }
+
+            var args = "[" + string.Join(',', entry.EnumerateArray().Skip(1).Select(a => a.GetRawText())) + "]";
+            if (args.Length > ProvisionsTask.MaxArgumentsLength)
+            {
+                throw new TaskValidationException($"The arguments of provision '{Clip(entry[0].GetString()!)}' exceed {ProvisionsTask.MaxArgumentsLength} characters of JSON.");
+            }
+
+            calls.Add(new ProvisionsTask.Call(entry[0].GetString()!, args));
+        }
+
+        return new ProvisionsTask(new EquatableList<ProvisionsTask.Call>([.. calls]));
+    }
+
     private static RefreshObjectTask RefreshObject(JsonElement task)
     {
         var path = OptionalString(task, "objectName") ?? OptionalString(task, "parameterPath") ?? string.Empty;

@@ -41,7 +41,9 @@ internal static class ServeCommand
         var metricsWithoutKey = new Option<bool>("--metrics-without-key") { Description = "Serve /metrics on the API listener without a key, for a Prometheus on a private management network. Off by default: a scrape needs a key with the read-metrics permission (role monitor)." };
         var logFormat = new Option<string?>("--log-format") { Description = "simple (default: one line per entry) or json (one JSON object per line, for log shippers)." };
         logFormat.AcceptOnlyFromAmong("simple", "json");
-        var config = new Option<string?>("--config") { Description = "A JSON settings file (keys: data, db, listen, cwmpPort, apiPort, apiListen, acsUrlAllow, cpeNetworks, hostnames, insecureHttp, legacyHttpPort, stunPort, tlsCert, tlsKey, clientCa, allowBasic, digestSha256Only, disableEnrollment, enrollAllow, bootstrapCredential, sessionTimeoutSeconds, maxSessionsInFlight, taskHistoryDays, limits). Environment and command line override it." };
+        var ext = new Option<string[]>("--ext") { Description = "An extension provision scripts may call with ext(NAME, …): NAME=https://URL, repeatable. Only listed names are called; none listed, ext() faults its channel. File key extensions ({\"NAME\": \"URL\"}). See docs/provisioning.md.", AllowMultipleArgumentsPerToken = true };
+        var extCa = new Option<string[]>("--ext-ca") { Description = "A CA (PEM) trusted for extension endpoints besides the system's roots. Repeatable. File key extensionCa." };
+        var config = new Option<string?>("--config") { Description = "A JSON settings file (keys: data, db, listen, cwmpPort, apiPort, apiListen, acsUrlAllow, cpeNetworks, hostnames, insecureHttp, legacyHttpPort, stunPort, tlsCert, tlsKey, clientCa, allowBasic, digestSha256Only, disableEnrollment, enrollAllow, bootstrapCredential, sessionTimeoutSeconds, maxSessionsInFlight, taskHistoryDays, extensions, extensionCa, limits). Environment and command line override it." };
 
         var command = new Command("serve", """
             Run the ACS: the CWMP endpoint for CPEs, over TLS with a private CA by default.
@@ -51,7 +53,7 @@ internal static class ServeCommand
             (never on the command line, where other users could read it).
             """)
         {
-            data, db, listen, port, apiPort, apiListen, acsUrlAllow, cpeNetwork, hostname, insecure, legacyHttp, stunPort, tlsCert, tlsKey, clientCa, allowBasic, sha256Only, enrollAllow, noEnroll, timeout, maxSessions, taskHistory, limit, showSecrets, logLevel, drain, metricsWithoutKey, logFormat, config,
+            data, db, listen, port, apiPort, apiListen, acsUrlAllow, cpeNetwork, hostname, insecure, legacyHttp, stunPort, tlsCert, tlsKey, clientCa, allowBasic, sha256Only, enrollAllow, noEnroll, timeout, maxSessions, taskHistory, limit, ext, extCa, showSecrets, logLevel, drain, metricsWithoutKey, logFormat, config,
         };
 
         command.SetAction(async (result, cancellationToken) =>
@@ -92,6 +94,8 @@ internal static class ServeCommand
                     MaxSessionsInFlight = result.GetValue(maxSessions),
                     TaskHistoryDays = result.GetValue(taskHistory),
                     Limits = ServeSettings.ParseLimits("--limit", result.GetValue(limit)),
+                    Extensions = ServeSettings.ParseExtensions(result.GetValue(ext)),
+                    ExtensionCa = NonEmpty(result.GetValue(extCa)),
                 });
                 options = settings.ToOptions();
                 if (result.GetValue(drain) is { } drainSeconds)

@@ -60,6 +60,12 @@ internal sealed class ServeSettings
 
     public int? TaskHistoryDays { get; set; }
 
+    /// <summary>The HTTPS endpoints of <c>ext()</c> by extension name (file key <c>extensions</c>, <c>--ext NAME=URL</c>).</summary>
+    public Dictionary<string, string>? Extensions { get; set; }
+
+    /// <summary>PEM files of CAs trusted for extension endpoints besides the system's roots (file key <c>extensionCa</c>, <c>--ext-ca</c>).</summary>
+    public List<string>? ExtensionCa { get; set; }
+
     /// <summary>Bounds by name (<see cref="LimitSettings"/>): the file's <c>limits</c> object, <c>PALISADE_LIMITS</c>, <c>--limit</c>.</summary>
     public Dictionary<string, long>? Limits { get; set; }
 
@@ -140,8 +146,28 @@ internal sealed class ServeSettings
         SessionTimeoutSeconds = over.SessionTimeoutSeconds ?? SessionTimeoutSeconds,
         MaxSessionsInFlight = over.MaxSessionsInFlight ?? MaxSessionsInFlight,
         TaskHistoryDays = over.TaskHistoryDays ?? TaskHistoryDays,
+        Extensions = Extensions is null ? over.Extensions : over.Extensions is null ? Extensions : new Dictionary<string, string>(Extensions.Concat(over.Extensions).GroupBy(p => p.Key, StringComparer.Ordinal).Select(g => g.Last()), StringComparer.Ordinal),
+        ExtensionCa = over.ExtensionCa ?? ExtensionCa,
         Limits = Limits is null ? over.Limits : over.Limits is null ? Limits : new Dictionary<string, long>(Limits.Concat(over.Limits).GroupBy(p => p.Key, StringComparer.OrdinalIgnoreCase).Select(g => g.Last())),
     };
+
+    /// <summary><c>NAME=URL</c> pairs of <c>--ext</c>; null when there are none.</summary>
+    public static Dictionary<string, string>? ParseExtensions(IEnumerable<string>? pairs)
+    {
+        var extensions = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in pairs ?? [])
+        {
+            var at = pair.IndexOf('=', StringComparison.Ordinal);
+            if (at <= 0)
+            {
+                throw new ArgumentException($"--ext {pair}: expected NAME=URL, e.g. directory=https://ext.example.net/directory.");
+            }
+
+            extensions[pair[..at].Trim()] = pair[(at + 1)..].Trim();
+        }
+
+        return extensions.Count == 0 ? null : extensions;
+    }
 
     /// <summary><c>NAME=VALUE</c> pairs (from <paramref name="source"/>: an option or a variable) as limits; null when there are none.</summary>
     public static Dictionary<string, long>? ParseLimits(string source, IEnumerable<string>? pairs)
@@ -240,6 +266,24 @@ internal sealed class ServeSettings
         foreach (var (name, value) in Limits ?? [])
         {
             LimitSettings.Set(options, name, value);
+        }
+
+        if (Extensions is { Count: > 0 })
+        {
+            var endpoints = new Dictionary<string, Uri>(StringComparer.Ordinal);
+            foreach (var (name, url) in Extensions)
+            {
+                endpoints[name] = Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps
+                    ? uri
+                    : throw new ArgumentException($"extension {name}: {url} is not an absolute https URL.");
+            }
+
+            options.Extensions = new Acs.Provisioning.ScriptExtensionOptions { Endpoints = endpoints };
+        }
+
+        foreach (var ca in ExtensionCa ?? [])
+        {
+            options.ExtensionCaPaths.Add(ca);
         }
 
         return options;

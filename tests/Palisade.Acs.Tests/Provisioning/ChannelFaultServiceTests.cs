@@ -48,6 +48,30 @@ public sealed class ChannelFaultServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_sweep_deletes_expired_faults_from_the_store_at_most_once_per_interval()
+    {
+        var other = new DeviceId("00D09E", "HGW", "PLS0000002");
+        await _faults.RecordAsync(Device, "wifi", Report(), default);
+        Assert.Equal(0, await _faults.SweepAsync(default));
+        _time.Advance(TimeSpan.FromMinutes(5));
+        await _faults.RecordAsync(other, "wifi", Report(), default);
+
+        // A day on, the first fault has expired and the sweep (ten minutes apart) deletes it; the other has 5 min to go.
+        _time.Advance(TimeSpan.FromDays(1) - TimeSpan.FromMinutes(5));
+        Assert.Equal(1, await _faults.SweepAsync(default));
+        Assert.Empty(await _store.ListChannelFaultsAsync(Device, null, 10, default));
+        Assert.Single(await _store.ListChannelFaultsAsync(other, null, 10, default));
+
+        // The other expires 5 min later, but the next sweep is not due before 10 min have passed.
+        _time.Advance(TimeSpan.FromMinutes(6));
+        Assert.Equal(0, await _faults.SweepAsync(default));
+        Assert.Single(await _store.ListChannelFaultsAsync(other, null, 10, default));
+        _time.Advance(TimeSpan.FromMinutes(4));
+        Assert.Equal(1, await _faults.SweepAsync(default));
+        Assert.Empty(await _store.ListChannelFaultsAsync(other, null, 10, default));
+    }
+
+    [Fact]
     public async Task A_fault_in_one_channel_leaves_the_others_free_and_an_expired_fault_is_forgotten()
     {
         await _faults.RecordAsync(Device, "wifi", Report(), default);

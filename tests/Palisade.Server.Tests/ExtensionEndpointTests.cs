@@ -40,6 +40,9 @@ public sealed class ExtensionEndpointTests
                 },
             };
             o.ExtensionCaPaths.Add(caFile);
+
+            // A loaded machine must not turn the session's script budget into the thing tested.
+            o.Scripts = new Acs.Provisioning.Scripts.ScriptLimits { Timeout = TimeSpan.FromSeconds(2), SessionBudget = TimeSpan.FromSeconds(10) };
         });
         using var api = new ApiClient(server);
         var admin = await api.KeyAsync(Roles.Admin);

@@ -33,6 +33,13 @@ public sealed class ScriptSandbox
     /// <summary>Pooled engines built so far (each is reused for up to <see cref="PooledEngine.MaxRuns"/> runs).</summary>
     internal long EnginesBuilt => Interlocked.Read(ref _enginesBuilt);
 
+    // Time this thread spent building pooled engines, ever: a session's script budget does not pay for it.
+    [ThreadStatic]
+    private static long t_setupTicks;
+
+    /// <summary>Stopwatch ticks this thread has spent building pooled engines (a run's caller subtracts what its run added).</summary>
+    internal static long SetupTicksOnThisThread => t_setupTicks;
+
     /// <summary>Runs that went to a fresh engine after a script error in a pooled one.</summary>
     internal long FreshRuns => Interlocked.Read(ref _freshRuns);
 
@@ -101,7 +108,15 @@ public sealed class ScriptSandbox
     private PooledEngine Build(SandboxContext context)
     {
         Interlocked.Increment(ref _enginesBuilt);
-        return new PooledEngine(_limits, context);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            return new PooledEngine(_limits, context);
+        }
+        finally
+        {
+            t_setupTicks += System.Diagnostics.Stopwatch.GetTimestamp() - started;
+        }
     }
 
     private ScriptRun Execute(Engine engine, CompiledScript script, Jint.Prepared<Acornima.Ast.Script> program, Action<Engine> install, Func<Jint.Native.JsValue, object?>? result, CancellationToken cancellationToken)

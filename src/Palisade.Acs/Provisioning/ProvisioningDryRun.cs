@@ -37,6 +37,7 @@ public sealed class ProvisioningDryRun(IDeviceRegistry registry, ScriptLimits li
             view.Apply(p, p.ReadAt?.ToUnixTimeMilliseconds() ?? 0);
         }
 
+        view.MarkLoaded(null);
         var tags = await registry.GetTagsAsync(device.Id, cancellationToken).ConfigureAwait(false);
         ViewLoader.Complete(view, device, tags);
         var script = _compiler.Compile(name, body);

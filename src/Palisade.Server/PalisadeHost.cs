@@ -92,6 +92,9 @@ public sealed class PalisadeHost : IAsyncDisposable
     /// <summary>The provisioning policy the sessions and the API share (catalog, channel faults).</summary>
     public Acs.Provisioning.ProvisioningPolicy Provisioning { get; private init; } = null!;
 
+    /// <summary>The file store's service, the file server and its step (for the API and tests).</summary>
+    public Palisade.Server.Files.FilesFeature? Files { get; private init; }
+
     /// <summary>What start-up found or created (URLs, CA, bootstrap credential).</summary>
     public StartupFacts Facts { get; }
 
@@ -161,6 +164,7 @@ public sealed class PalisadeHost : IAsyncDisposable
 
         WebApplication? app = null;
         WebApplication? api = null;
+        Palisade.Server.Files.FilesFeature? files = null;
         Acs.ConnectionRequests.ConnectionRequester? requester = null;
         try
         {
@@ -195,7 +199,8 @@ public sealed class PalisadeHost : IAsyncDisposable
                 new Acs.Provisioning.Scripts.ScriptSandbox(options.Scripts), new Acs.Provisioning.Scripts.ScriptCompiler(options.Scripts), provisioningLog);
             var reachability = new ReachabilityProbes(time ?? TimeProvider.System, shared);
             var engineLog = loggerFactory.CreateLogger("Palisade.Cwmp");
-            var steps = SessionSteps.Standard(store, options.Sessions, options.Authentication, reachability, engineLog, provisioningStep);
+            files = await Palisade.Server.Files.FilesFeature.StartAsync(options.Files, data, store, serverCertificate, options.Listen, options.EffectiveHostnames, logging ?? DefaultLogging, time ?? TimeProvider.System, cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<ISessionStep> steps = [.. SessionSteps.Standard(store, options.Sessions, options.Authentication, reachability, engineLog, provisioningStep), .. files.Steps];
             var engine = new SessionEngine(store, options.Sessions, options.Authentication, reachability, steps, time ?? TimeProvider.System, engineLog, limits.Codec);
             var handler = new CwmpHttpHandler(engine, options.Sessions, limits, logger, engine.Reachability);
             app.Run(handler.HandleAsync);
@@ -249,7 +254,7 @@ public sealed class PalisadeHost : IAsyncDisposable
             {
                 options.Api.DigestRealm = options.Authentication.Realm;
                 options.Api.Console.Scripts = options.Scripts;
-                (api, apiUrl) = await Api.ApiHost.StartAsync(options.Api, serverCertificate, store, provisioning, requester, waiter, engine.Counters, health, logging ?? DefaultLogging, clock, cancellationToken).ConfigureAwait(false);
+                (api, apiUrl) = await Api.ApiHost.StartAsync(options.Api, serverCertificate, store, provisioning, requester, waiter, engine.Counters, health, logging ?? DefaultLogging, clock, cancellationToken, files).ConfigureAwait(false);
             }
 
             // A device may not point connection requests back at this ACS's own ports and addresses.
@@ -283,18 +288,24 @@ public sealed class PalisadeHost : IAsyncDisposable
                 anchors)
             {
                 ApiUrl = apiUrl,
+                FilesUrl = files.Urls?.Https,
                 AdminPassword = adminPassword,
                 AdminPasswordPath = adminPasswordPath,
             };
             var history = options.TaskHistory is { } keep ? new TaskHistory(store, keep, clock) : null;
             var stun = StartStun(options, store, requester, clock, loggerFactory.CreateLogger("Palisade.Stun"));
-            return new PalisadeHost(app, api, requester, store, engine, facts, history, health, clock, logger) { Provisioning = provisioning, Stun = stun };
+            return new PalisadeHost(app, api, requester, store, engine, facts, history, health, clock, logger) { Provisioning = provisioning, Stun = stun, Files = files };
         }
         catch
         {
             // Whatever started is stopped again, so a failed start leaves no listener behind.
             await StopAsync(api).ConfigureAwait(false);
             await StopAsync(app).ConfigureAwait(false);
+            if (files is not null)
+            {
+                await files.DisposeAsync().ConfigureAwait(false);
+            }
+
             requester?.Dispose();
             await store.DisposeAsync().ConfigureAwait(false);
             throw;
@@ -357,6 +368,11 @@ public sealed class PalisadeHost : IAsyncDisposable
         if (Stun is not null)
         {
             await Stun.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (Files is not null)
+        {
+            await Files.DisposeAsync().ConfigureAwait(false);
         }
 
         _requester.Dispose();
@@ -445,6 +461,9 @@ public sealed record StartupFacts(
 
     /// <summary>The API's base URL (null when the API is off).</summary>
     public string? ApiUrl { get; init; }
+
+    /// <summary>The file server's base URL as devices are given it, or null when it is off.</summary>
+    public string? FilesUrl { get; init; }
 
     /// <summary>The admin password when the admin was created by this start, else null. Printed only on request (<c>--show-secrets-once</c>).</summary>
     public string? AdminPassword { get; init; }

@@ -101,12 +101,16 @@ public sealed class ServerOptions
     /// <summary>PEM files of CAs trusted for extension endpoints, besides the system's roots.</summary>
     public IList<string> ExtensionCaPaths { get; } = [];
 
+    /// <summary>The file store and the file server (<c>--files-port</c>).</summary>
+    public Files.FileServerOptions Files { get; } = new();
+
     /// <summary>The host names to certify: the configured ones, or localhost and 127.0.0.1.</summary>
     public IReadOnlyList<string> EffectiveHostnames => Hostnames.Count > 0 ? [.. Hostnames] : ["localhost", "127.0.0.1"];
 
     /// <summary>Throws with a message an operator can act on when options contradict each other.</summary>
     public void Validate()
     {
+        Files.Validate();
         if (Api.Port is < -1 or > 65535 || (Api.Port == CwmpPort && Api.Port != 0))
         {
             throw new ArgumentOutOfRangeException(nameof(Api), "--api-port must be between 0 and 65535 (or -1 for no API) and differ from --cwmp-port.");

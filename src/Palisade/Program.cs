@@ -18,5 +18,6 @@ var root = new RootCommand("Palisade: a secure TR-069 (CWMP) ACS with a CPE agen
     ProvisioningCommands.Scripts("provisions", "provisions", "provisions", "provision"),
     ProvisioningCommands.Scripts("vparams", "virtual-parameters", "virtualParameters", "virtual parameter"),
     ImportCommand.Create(),
+    FilesCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

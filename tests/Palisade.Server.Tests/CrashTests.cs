@@ -149,7 +149,7 @@ public sealed class CrashTests : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { dll, "serve", "--data", _data, "--cwmp-port", "0", "--api-port", "0" })
+        foreach (var arg in new[] { dll, "serve", "--data", _data, "--cwmp-port", "0", "--api-port", "0", "--files-port", "0" })
         {
             info.ArgumentList.Add(arg);
         }

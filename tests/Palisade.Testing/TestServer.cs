@@ -63,6 +63,7 @@ public sealed class TestServer : IAsyncDisposable
     {
         var options = new ServerOptions { DataDirectory = data, CwmpPort = 0 };
         options.Api.Port = 0;
+        options.Files.Port = 0;
 
         // Test only: the simulated CPEs listen on 127.0.0.1, which a real server never sends connection requests to.
         options.ConnectionRequestTargets.AllowedNetworks.Add("127.0.0.0/8");

@@ -17,7 +17,7 @@ public sealed class PostgresServeTests : IDisposable
     [Fact]
     public async Task Serve_on_postgresql_runs_cpe_sessions_end_to_end_and_stores_them_there()
     {
-        using var server = CliProcess.Start("serve", "--data", _data, "--db", _db.Url, "--cwmp-port", "0", "--api-port", "0");
+        using var server = CliProcess.Start("serve", "--data", _data, "--db", _db.Url, "--cwmp-port", "0", "--api-port", "0", "--files-port", "0");
         try
         {
             var cwmp = await ListeningUrlAsync(server);
@@ -51,7 +51,7 @@ public sealed class PostgresServeTests : IDisposable
     {
         var url = _db.Url.Replace("@", ":hunter2@", StringComparison.Ordinal);
 
-        var (code, output) = await CliProcess.RunAsync(TimeSpan.FromSeconds(60), "serve", "--data", _data, "--db", url, "--cwmp-port", "0", "--api-port", "0");
+        var (code, output) = await CliProcess.RunAsync(TimeSpan.FromSeconds(60), "serve", "--data", _data, "--db", url, "--cwmp-port", "0", "--api-port", "0", "--files-port", "0");
 
         Assert.Equal(2, code);
         Assert.Contains("PALISADE_DB_PASSWORD", output, StringComparison.Ordinal);

@@ -14,7 +14,7 @@ public sealed class ServeSettingsTests
         var data = Directory.CreateTempSubdirectory("palisade-serve-").FullName;
         try
         {
-            var (code, output) = await CliProcess.RunAsync(TimeSpan.FromSeconds(60), "serve", "--data", data, "--cwmp-port", "0", "--api-port", taken.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var (code, output) = await CliProcess.RunAsync(TimeSpan.FromSeconds(60), "serve", "--data", data, "--cwmp-port", "0", "--files-port", "0", "--api-port", taken.ToString(System.Globalization.CultureInfo.InvariantCulture));
             Assert.Equal(1, code);
 
             // The message, wrapped to the terminal's width, and no stack trace (the host's own log line is off).
@@ -133,7 +133,7 @@ public sealed class ServeSettingsTests
         var shown = Directory.CreateTempSubdirectory("palisade-secrets-").FullName;
         try
         {
-            var output = await ServeUntilListeningAsync("--data", quiet, "--cwmp-port", "0", "--api-port", "0");
+            var output = await ServeUntilListeningAsync("--data", quiet, "--cwmp-port", "0", "--api-port", "0", "--files-port", "0");
             var adminFile = Path.Combine(quiet, "admin-password");
             var adminPassword = File.ReadAllText(adminFile).Trim().Split(':', 2)[1];
             var bootstrapPassword = File.ReadAllText(Path.Combine(quiet, "bootstrap-credential")).Trim().Split(':', 2)[1];
@@ -145,7 +145,7 @@ public sealed class ServeSettingsTests
                 Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(adminFile));
             }
 
-            output = await ServeUntilListeningAsync("--data", shown, "--cwmp-port", "0", "--api-port", "0", "--show-secrets-once");
+            output = await ServeUntilListeningAsync("--data", shown, "--cwmp-port", "0", "--api-port", "0", "--files-port", "0", "--show-secrets-once");
             Assert.Contains(File.ReadAllText(Path.Combine(shown, "admin-password")).Trim(), output, StringComparison.Ordinal);
             Assert.Contains(File.ReadAllText(Path.Combine(shown, "bootstrap-credential")).Trim(), output, StringComparison.Ordinal);
         }

@@ -23,7 +23,7 @@ internal static class FleetBenchmark
         try
         {
             await using var queue = new TaskQueue(data);
-            await using var server = await ServerProcess.StartAsync("palisade: listening cwmp=", palisade, "serve", "--data", data, "--cwmp-port", "0", "--api-port", "-1",
+            await using var server = await ServerProcess.StartAsync("palisade: listening cwmp=", palisade, "serve", "--data", data, "--cwmp-port", "0", "--api-port", "-1", "--files-port", "-1",
                 "--max-sessions", settings.MaxSessions.ToString(System.Globalization.CultureInfo.InvariantCulture), "--log-level", "Warning").ConfigureAwait(false);
             AnsiConsole.MarkupLineInterpolated($"palisade serve (pid {server.Pid}) at {server.Url}");
             await Task.Delay(2000, cancellationToken).ConfigureAwait(false);

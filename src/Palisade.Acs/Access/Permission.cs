@@ -21,6 +21,10 @@ public enum Permission
     WriteProvisioning,
     /// <summary>Scrape <c>/metrics</c> (counts and latencies; no device data).</summary>
     ReadMetrics,
+    /// <summary>Read the file store's metadata, and campaigns.</summary>
+    ReadFiles,
+    /// <summary>Add, sign and delete stored files (firmware the fleet may be given), granted separately, always audited.</summary>
+    WriteFiles,
 }
 
 /// <summary>The built-in roles.</summary>
@@ -40,9 +44,9 @@ public static class Roles
     private static readonly Dictionary<string, HashSet<Permission>> Grants = new(StringComparer.Ordinal)
     {
         [Admin] = [.. Enum.GetValues<Permission>()],
-        [Operator] = [Permission.ReadDevices, Permission.WriteDevices, Permission.ReadTasks, Permission.WriteTasks, Permission.ReadFaults, Permission.WriteFaults, Permission.ConnectionRequest, Permission.ReadProvisioning],
+        [Operator] = [Permission.ReadDevices, Permission.WriteDevices, Permission.ReadTasks, Permission.WriteTasks, Permission.ReadFaults, Permission.WriteFaults, Permission.ConnectionRequest, Permission.ReadProvisioning, Permission.ReadFiles],
         [Viewer] = [Permission.ReadDevices, Permission.ReadTasks, Permission.ReadFaults],
-        [Auditor] = [Permission.ReadDevices, Permission.ReadTasks, Permission.ReadFaults, Permission.ReadAudit, Permission.ReadProvisioning],
+        [Auditor] = [Permission.ReadDevices, Permission.ReadTasks, Permission.ReadFaults, Permission.ReadAudit, Permission.ReadProvisioning, Permission.ReadFiles],
         [Monitor] = [Permission.ReadMetrics],
         [Provisioner] = [Permission.ReadDevices, Permission.ReadTasks, Permission.ReadFaults, Permission.WriteFaults, Permission.ReadProvisioning, Permission.WriteProvisioning],
     };

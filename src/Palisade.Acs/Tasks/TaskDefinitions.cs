@@ -113,10 +113,18 @@ public sealed record FactoryResetTask : TaskDefinition
 /// <param name="FileSize">The size in bytes, 0 if unknown.</param>
 /// <param name="TargetFileName">The name on the CPE, or empty.</param>
 /// <param name="FileName">The name of a file stored on the ACS this came from, if any.</param>
+/// <remarks>
+/// With an empty <see cref="Url"/> the file is <see cref="FileName"/> in the file store: the ACS hands the device a
+/// per-device, short-lived URL on its file server when the task runs (Files/FileTransferStep), so
+/// <see cref="ToRequest"/> is not used for it.
+/// </remarks>
 public sealed record DownloadTask(string FileType, string Url, uint FileSize, string TargetFileName, string? FileName) : TaskDefinition
 {
     /// <inheritdoc />
     public override string Name => "download";
+
+    /// <summary>For a stored file: the SHA-256 of the content the task was queued for (a file replaced since is not sent).</summary>
+    public string? Sha256 { get; init; }
 
     /// <inheritdoc />
     public override CwmpMessage ToRequest(string commandKey) =>
@@ -125,7 +133,7 @@ public sealed record DownloadTask(string FileType, string Url, uint FileSize, st
 
 /// <summary>Upload a file from the CPE.</summary>
 /// <param name="FileType">e.g. <c>1 Vendor Configuration File</c>.</param>
-/// <param name="Url">Where the CPE puts the file.</param>
+/// <param name="Url">Where the CPE puts the file; empty for a configuration backup into the file store (Files/FileTransferStep).</param>
 public sealed record UploadTask(string FileType, string Url) : TaskDefinition
 {
     /// <inheritdoc />

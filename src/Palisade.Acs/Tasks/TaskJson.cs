@@ -55,7 +55,7 @@ public static class TaskJson
             "reboot" => new RebootTask(),
             "factoryReset" => new FactoryResetTask(),
             "download" => Download(task),
-            "upload" => new UploadTask(RequiredString(task, "fileType"), Url(task)),
+            "upload" => Upload(task),
             "scheduleInform" => new ScheduleInformTask(DelaySeconds(task)),
             "moveToHttps" => new MoveToHttpsTask(HttpsUrl(task)),
             "rotateCredentials" => new RotateCredentialsTask(),
@@ -143,7 +143,11 @@ public static class TaskJson
                 case DeleteObjectTask t: w.WriteString("objectName", t.ObjectName); break;
                 case DownloadTask t:
                     w.WriteString("fileType", t.FileType);
-                    w.WriteString("url", t.Url);
+                    if (t.Url.Length > 0)
+                    {
+                        w.WriteString("url", t.Url);
+                    }
+
                     w.WriteNumber("fileSize", t.FileSize);
                     w.WriteString("targetFileName", t.TargetFileName);
                     if (t.FileName is not null)
@@ -151,10 +155,19 @@ public static class TaskJson
                         w.WriteString("fileName", t.FileName);
                     }
 
+                    if (t.Sha256 is not null)
+                    {
+                        w.WriteString("sha256", t.Sha256);
+                    }
+
                     break;
                 case UploadTask t:
                     w.WriteString("fileType", t.FileType);
-                    w.WriteString("url", t.Url);
+                    if (t.Url.Length > 0)
+                    {
+                        w.WriteString("url", t.Url);
+                    }
+
                     break;
                 case ScheduleInformTask t: w.WriteNumber("delaySeconds", t.DelaySeconds); break;
                 case MoveToHttpsTask t: w.WriteString("url", t.Url); break;
@@ -353,7 +366,29 @@ public static class TaskJson
             throw new TaskValidationException("fileName must be a plain file name without path separators.");
         }
 
-        return new DownloadTask(RequiredString(task, "fileType"), Url(task), size, OptionalString(task, "targetFileName") ?? string.Empty, fileName);
+        // GenieACS's shape names a stored file and no url: the file server's URL is made per device when the task runs.
+        var url = fileName is not null && !task.TryGetProperty("url", out _) ? string.Empty : Url(task);
+        var sha = OptionalString(task, "sha256");
+        if (sha is not null && !Files.FileNames.IsSha256(sha))
+        {
+            throw new TaskValidationException("sha256 must be 64 lower-case hex digits.");
+        }
+
+        return new DownloadTask(RequiredString(task, "fileType"), url, size, OptionalString(task, "targetFileName") ?? string.Empty, fileName) { Sha256 = url.Length == 0 ? sha : null };
+    }
+
+    // Without a url, an upload of the configuration goes to the file store as the device's newest backup.
+    private static UploadTask Upload(JsonElement task)
+    {
+        var type = RequiredString(task, "fileType");
+        if (!task.TryGetProperty("url", out _))
+        {
+            return type == Files.FileTypes.VendorConfiguration
+                ? new UploadTask(type, string.Empty)
+                : throw new TaskValidationException("An upload without a url stores a configuration backup: its fileType must be \"3 Vendor Configuration File\".");
+        }
+
+        return new UploadTask(type, Url(task));
     }
 
     private static string Url(JsonElement task)

@@ -17,6 +17,8 @@ namespace Palisade.Acs.Tasks;
 /// </summary>
 public sealed class TaskService(ITaskStore store, IDeviceRegistry registry, DeviceService devices, TaskWaiter waiter, AuditService audit, TaskServiceOptions options, TimeProvider time)
 {
+    /// <summary>The file store that download tasks naming a stored file are resolved against (null: such tasks are refused).</summary>
+    public Files.IFileStore? Files { get; init; }
 
     /// <summary>Queues a task for one device; optionally pokes it and waits for the outcome.</summary>
     public async Task<TaskOutcome> CreateAsync(Caller caller, string deviceId, TaskRequest request, CancellationToken cancellationToken)
@@ -25,7 +27,7 @@ public sealed class TaskService(ITaskStore store, IDeviceRegistry registry, Devi
         ArgumentNullException.ThrowIfNull(request);
         caller.Demand(Permission.WriteTasks);
         var device = await ScopedReads.DeviceAsync(registry, caller, deviceId, cancellationToken).ConfigureAwait(false);
-        var definition = Validate(caller, request.Body);
+        var definition = await ResolveAsync(Validate(caller, request.Body), cancellationToken).ConfigureAwait(false);
         if (definition is RotateCredentialsTask && (await registry.GetTagsAsync(device.Id, cancellationToken).ConfigureAwait(false)).Contains(FactoryCredentials.DeviceImportService.FixedTag))
         {
             throw ServiceException.Conflict($"The device's factory credential is never rotated (tag '{FactoryCredentials.DeviceImportService.FixedTag}', imported with rotate=false): it cannot take another one. Remove the tag first if it can.");
@@ -72,7 +74,7 @@ public sealed class TaskService(ITaskStore store, IDeviceRegistry registry, Devi
         }
 
         var filter = caller.Scoped(Filters.Parse(filterText, time.GetUtcNow()));
-        var definition = Validate(caller, request.Body);
+        var definition = await ResolveAsync(Validate(caller, request.Body), cancellationToken).ConfigureAwait(false);
         if (definition is RotateCredentialsTask)
         {
             // Devices whose factory credential is fixed are left out: they cannot take another one.
@@ -178,7 +180,7 @@ public sealed class TaskService(ITaskStore store, IDeviceRegistry registry, Devi
         }
 
         DemandManagement(caller, definition);
-        if (definition is DownloadTask { FileType: ManagementClass.ConfigurationFile } config
+        if (definition is DownloadTask { FileType: ManagementClass.ConfigurationFile } config && config.Url.Length > 0
             && (!Uri.TryCreate(config.Url, UriKind.Absolute, out var source) || source.Scheme != Uri.UriSchemeHttps))
         {
             // A configuration file carries the ACS URL and credentials: fetched over http, anyone on the path sets them.
@@ -198,6 +200,14 @@ public sealed class TaskService(ITaskStore store, IDeviceRegistry registry, Devi
 
         return definition;
     }
+
+    // A download of a stored file takes its size, SHA-256 and type from the store (Files/StoredDownloads).
+    private async Task<TaskDefinition> ResolveAsync(TaskDefinition definition, CancellationToken cancellationToken) =>
+        definition is DownloadTask { Url.Length: 0 } download
+            ? await global::Palisade.Acs.Files.StoredDownloads.ResolveAsync(Files, download, cancellationToken).ConfigureAwait(false)
+            : definition is UploadTask { Url.Length: 0 } && Files is null
+                ? throw ServiceException.Invalid("url", "This server has no file store to take configuration backups into; give the upload a url.")
+                : definition;
 
     private DateTimeOffset Expiry(int? seconds) => seconds switch
     {

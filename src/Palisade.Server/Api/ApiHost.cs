@@ -35,7 +35,8 @@ internal static class ApiHost
         Operations.NodeHealth health,
         Action<ILoggingBuilder>? logging,
         TimeProvider time,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        Files.FilesFeature? files = null)
     {
         var endpoints = options.Listen.Select(address => new ListenEndpoint(address, options.Port, certificate, Protocols: HttpProtocols.Http1AndHttp2));
         var builder = KestrelListeners.CreateBuilder(options.Limits.Http, options.Limits.MaxBodyBytes, endpoints, logging);
@@ -76,7 +77,7 @@ internal static class ApiHost
         });
 
         Operations.OperationsEndpoints.AddMetrics(builder.Services);
-        var services = Compose(options, store, provisioning, requester, waiter, time);
+        var services = Compose(options, store, provisioning, requester, waiter, time, files);
         Console.ConsoleHost.Add(builder.Services, services, store, options.Console, sessionCounters, time);
         var app = builder.Build();
         var auth = new ApiAuthentication(services.SignIn, services.Refusals);
@@ -117,7 +118,7 @@ internal static class ApiHost
     }
 
     // The services the API calls; the console will be given the same ones.
-    private static ApiServices Compose(ApiOptions options, IPalisadeStore store, ProvisioningPolicy provisioning, ConnectionRequester requester, TaskWaiter waiter, TimeProvider time)
+    private static ApiServices Compose(ApiOptions options, IPalisadeStore store, ProvisioningPolicy provisioning, ConnectionRequester requester, TaskWaiter waiter, TimeProvider time, Files.FilesFeature? files)
     {
         var audit = new AuditService(store, time);
         var devices = new DeviceService(store, requester, audit, time, options.Limits.Projection);
@@ -131,7 +132,7 @@ internal static class ApiHost
         var signIn = new SignInService(store, audit, refusals, new SignInOptions { SessionLifetime = options.SessionLifetime }, time);
         return new ApiServices(
             devices,
-            new TaskService(store, store, devices, waiter, audit, taskOptions, time),
+            new TaskService(store, store, devices, waiter, audit, taskOptions, time) { Files = files?.Urls is null ? null : store },
             new FaultService(store, store, audit, time, store),
             new AccessService(store, audit, time),
             signIn,
@@ -139,6 +140,7 @@ internal static class ApiHost
             refusals,
             new PostureService(store, [.. options.AcsUrlAllowList], time),
             new ProvisioningService(store, audit, provisioning.Catalog, provisioning.Limits, time),
-            new Acs.FactoryCredentials.DeviceImportService(store, store, audit, options.DigestRealm, time));
+            new Acs.FactoryCredentials.DeviceImportService(store, store, audit, options.DigestRealm, time),
+            files?.Service);
     }
 }

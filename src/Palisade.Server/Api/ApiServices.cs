@@ -19,4 +19,5 @@ internal sealed record ApiServices(
     RefusalAudit Refusals,
     PostureService Posture,
     ProvisioningService Provisioning,
-    Acs.FactoryCredentials.DeviceImportService Import);
+    Acs.FactoryCredentials.DeviceImportService Import,
+    Acs.Files.FileService? Files = null);

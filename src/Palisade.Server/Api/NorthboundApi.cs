@@ -22,5 +22,9 @@ internal static class NorthboundApi
         AuditEndpoints.Map(api, services.Audit);
         PostureEndpoints.Map(api, services.Posture);
         ProvisioningEndpoints.Map(api, services.Provisioning);
+        if (services.Files is not null)
+        {
+            FilesEndpoints.Map(api, services.Files);
+        }
     }
 }

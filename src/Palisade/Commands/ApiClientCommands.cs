@@ -106,7 +106,7 @@ internal static class ApiClientCommands
     };
 
     /// <summary>Calls the API with the URL, key and CA of the command line or the environment; prints the answer or the problem.</summary>
-    internal static async Task<int> CallAsync(ParseResult r, HttpMethod method, string path, string? body, Action<JsonNode> print, CancellationToken ct, string contentType = "application/json")
+    internal static async Task<int> CallAsync(ParseResult r, HttpMethod method, string path, string? body, Action<JsonNode> print, CancellationToken ct, string contentType = "application/json", Action<HttpRequestMessage>? prepare = null)
     {
         var url = r.GetValue(Url) ?? Environment.GetEnvironmentVariable("PALISADE_URL");
         var key = r.GetValue(Key) ?? Environment.GetEnvironmentVariable("PALISADE_API_KEY");
@@ -135,6 +135,7 @@ internal static class ApiClientCommands
             request.Content = new StringContent(body, Encoding.UTF8, contentType);
         }
 
+        prepare?.Invoke(request);
         try
         {
             using var response = await http.SendAsync(request, ct);

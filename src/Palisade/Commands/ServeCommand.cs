@@ -17,6 +17,9 @@ internal static class ServeCommand
         var listen = new Option<string[]>("--listen") { Description = "Address to listen on; repeat for several. Default 127.0.0.1 only; use 0.0.0.0 or :: to accept CPEs from the network (CWMP only: the API keeps to --api-listen). Env PALISADE_LISTEN (comma-separated).", AllowMultipleArgumentsPerToken = true };
         var port = new Option<int?>("--cwmp-port") { Description = "CWMP port (default 7547, the IANA CWMP port; 0 picks a free one). Env PALISADE_CWMP_PORT." };
         var apiPort = new Option<int?>("--api-port") { Description = "Northbound API port, HTTPS (default 7557; 0 picks a free one; -1 turns the API off). Env PALISADE_API_PORT." };
+        var filesPort = new Option<int?>("--files-port") { Description = "File server port, HTTPS on the same PKI: devices download firmware and upload configuration backups here with per-device, short-lived URLs (default 7567; 0 picks a free one; -1 turns it off). Env PALISADE_FILES_PORT." };
+        var filesHttpPort = new Option<int?>("--files-http-port") { Description = "Also serve files over plaintext HTTP on this port, only to devices that inform over plaintext (palisade posture lists them; each such URL is logged; never configuration files). Off by default. Env PALISADE_FILES_HTTP_PORT." };
+        var filesUrl = new Option<string?>("--files-url") { Description = "The file server's base URL as devices reach it (e.g. behind a load balancer). Default https://HOSTNAME:FILES-PORT/. Env PALISADE_FILES_URL." };
         var apiListen = new Option<string[]>("--api-listen") { Description = "Address the API listens on; repeat for several. Default 127.0.0.1 only, whatever --listen says: the API (logins, keys, users) is not exposed where CPEs connect unless named here. Env PALISADE_API_LISTEN (comma-separated).", AllowMultipleArgumentsPerToken = true };
         var acsUrlAllow = new Option<string[]>("--acs-url-allow") { Description = "Host a device's ManagementServer.URL may be set to through the API. Repeatable. Default: the --hostname names. Env PALISADE_ACS_URL_ALLOW.", AllowMultipleArgumentsPerToken = true };
         var cpeNetwork = new Option<string[]>("--cpe-network") { Description = "A network (CIDR) of CPEs that connection requests may go to; repeat for several. Default: any address but loopback, link-local/metadata and this ACS's own. Env PALISADE_CPE_NETWORKS (comma-separated).", AllowMultipleArgumentsPerToken = true };
@@ -53,7 +56,7 @@ internal static class ServeCommand
             (never on the command line, where other users could read it).
             """)
         {
-            data, db, listen, port, apiPort, apiListen, acsUrlAllow, cpeNetwork, hostname, insecure, legacyHttp, stunPort, tlsCert, tlsKey, clientCa, allowBasic, sha256Only, enrollAllow, noEnroll, timeout, maxSessions, taskHistory, limit, ext, extCa, showSecrets, logLevel, drain, metricsWithoutKey, logFormat, config,
+            data, db, listen, port, apiPort, filesPort, filesHttpPort, filesUrl, apiListen, acsUrlAllow, cpeNetwork, hostname, insecure, legacyHttp, stunPort, tlsCert, tlsKey, clientCa, allowBasic, sha256Only, enrollAllow, noEnroll, timeout, maxSessions, taskHistory, limit, ext, extCa, showSecrets, logLevel, drain, metricsWithoutKey, logFormat, config,
         };
 
         command.SetAction(async (result, cancellationToken) =>
@@ -76,6 +79,9 @@ internal static class ServeCommand
                     Listen = NonEmpty(result.GetValue(listen)),
                     CwmpPort = result.GetValue(port),
                     ApiPort = result.GetValue(apiPort),
+                    FilesPort = result.GetValue(filesPort),
+                    FilesHttpPort = result.GetValue(filesHttpPort),
+                    FilesUrl = result.GetValue(filesUrl),
                     ApiListen = NonEmpty(result.GetValue(apiListen)),
                     AcsUrlAllow = NonEmpty(result.GetValue(acsUrlAllow)),
                     CpeNetworks = NonEmpty(result.GetValue(cpeNetwork)),
@@ -151,7 +157,7 @@ internal static class ServeCommand
             catch (IOException e) when (IsAddressInUse(e))
             {
                 // Kestrel's message names the address; which option sets that port is for the operator to see here.
-                var ports = $"--cwmp-port (now {options.CwmpPort}), --api-port (now {options.Api.Port})" + (options.LegacyHttpPort is { } legacy ? $", --legacy-http-port (now {legacy})" : "");
+                var ports = $"--cwmp-port (now {options.CwmpPort}), --api-port (now {options.Api.Port}), --files-port (now {options.Files.Port})" + (options.LegacyHttpPort is { } legacy ? $", --legacy-http-port (now {legacy})" : "");
                 AnsiConsole.MarkupLineInterpolated($"[red]palisade serve: {e.Message} Another process holds that port: stop it, or choose another with {ports}.[/]");
                 return 1;
             }
@@ -215,6 +221,11 @@ internal static class ServeCommand
             grid.AddRow("API", Markup.Escape(facts.ApiUrl) + "/api/v1/");
         }
 
+        if (facts.FilesUrl is not null)
+        {
+            grid.AddRow("Files", Markup.Escape(facts.FilesUrl) + " (signing key: pki/signing.pub.pem, for CPEs to trust)");
+        }
+
         if (facts.AdminPassword is not null)
         {
             var where = Markup.Escape(facts.AdminPasswordPath ?? string.Empty);
@@ -248,7 +259,7 @@ internal static class ServeCommand
         }
 
         // A plain line that scripts and tests can rely on.
-        Console.WriteLine($"palisade: listening cwmp={facts.CwmpUrl}{(facts.LegacyHttpUrl is null ? string.Empty : " legacy=" + facts.LegacyHttpUrl)}{(facts.ApiUrl is null ? string.Empty : " api=" + facts.ApiUrl)}");
+        Console.WriteLine($"palisade: listening cwmp={facts.CwmpUrl}{(facts.LegacyHttpUrl is null ? string.Empty : " legacy=" + facts.LegacyHttpUrl)}{(facts.ApiUrl is null ? string.Empty : " api=" + facts.ApiUrl)}{(facts.FilesUrl is null ? string.Empty : " files=" + facts.FilesUrl)}");
     }
 
     // Kestrel wraps the socket error in an AddressInUseException inside an IOException.

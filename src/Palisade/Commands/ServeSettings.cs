@@ -24,6 +24,15 @@ internal sealed class ServeSettings
 
     public int? ApiPort { get; set; }
 
+    /// <summary>The file server's https port (-1: off).</summary>
+    public int? FilesPort { get; set; }
+
+    /// <summary>The file server's plaintext port for plaintext devices, or null.</summary>
+    public int? FilesHttpPort { get; set; }
+
+    /// <summary>The base URL devices are given for the file server.</summary>
+    public string? FilesUrl { get; set; }
+
     public List<string>? ApiListen { get; set; }
 
     public List<string>? AcsUrlAllow { get; set; }
@@ -98,6 +107,9 @@ internal sealed class ServeSettings
             Listen = List(get("PALISADE_LISTEN")),
             CwmpPort = Int("PALISADE_CWMP_PORT", get("PALISADE_CWMP_PORT")),
             ApiPort = Int("PALISADE_API_PORT", get("PALISADE_API_PORT")),
+            FilesPort = Int("PALISADE_FILES_PORT", get("PALISADE_FILES_PORT")),
+            FilesHttpPort = Int("PALISADE_FILES_HTTP_PORT", get("PALISADE_FILES_HTTP_PORT")),
+            FilesUrl = get("PALISADE_FILES_URL"),
             ApiListen = List(get("PALISADE_API_LISTEN")),
             AcsUrlAllow = List(get("PALISADE_ACS_URL_ALLOW")),
             CpeNetworks = List(get("PALISADE_CPE_NETWORKS")),
@@ -128,6 +140,9 @@ internal sealed class ServeSettings
         Listen = over.Listen ?? Listen,
         CwmpPort = over.CwmpPort ?? CwmpPort,
         ApiPort = over.ApiPort ?? ApiPort,
+        FilesPort = over.FilesPort ?? FilesPort,
+        FilesHttpPort = over.FilesHttpPort ?? FilesHttpPort,
+        FilesUrl = over.FilesUrl ?? FilesUrl,
         ApiListen = over.ApiListen ?? ApiListen,
         AcsUrlAllow = over.AcsUrlAllow ?? AcsUrlAllow,
         CpeNetworks = over.CpeNetworks ?? CpeNetworks,
@@ -207,6 +222,9 @@ internal sealed class ServeSettings
 
         options.CwmpPort = CwmpPort ?? options.CwmpPort;
         options.Api.Port = ApiPort ?? options.Api.Port;
+        options.Files.Port = FilesPort ?? options.Files.Port;
+        options.Files.HttpPort = FilesHttpPort;
+        options.Files.PublicUrl = FilesUrl;
         foreach (var host in AcsUrlAllow ?? [])
         {
             options.Api.AcsUrlAllowList.Add(host);

@@ -66,6 +66,9 @@ public sealed class AgentOptions
     /// <summary>The largest file a download may be.</summary>
     public long MaxDownloadBytes { get; set; } = 256L * 1024 * 1024;
 
+    /// <summary>How this device fails firmware upgrades (simulation only); default none.</summary>
+    public FirmwareFailure FirmwareFailure { get; set; }
+
     /// <summary>A new connection for every session (the default, as real CPEs do) or one kept across sessions.</summary>
     public ConnectionMode Connection { get; set; } = ConnectionMode.PerSession;
 

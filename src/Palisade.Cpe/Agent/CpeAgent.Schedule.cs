@@ -22,7 +22,7 @@ public sealed partial class CpeAgent
             await Task.Delay(_options.InitialDelay, _time, cancellationToken).ConfigureAwait(false);
         }
 
-        while (!cancellationToken.IsCancellationRequested)
+        while (!cancellationToken.IsCancellationRequested && !Bricked)
         {
             if (_time.GetTimestamp() >= Volatile.Read(ref _nextPeriodic))
             {

@@ -17,6 +17,12 @@ public sealed partial class CpeAgent
     private const string FirmwareImage = "1 Firmware Upgrade Image";
     private readonly List<Transfer> _transfers = [];
 
+    // A simulated device that never came back from its firmware's reboot: it holds no more sessions.
+    private bool _bricked;
+
+    /// <summary>True once a simulated failure left the device dead after a firmware reboot.</summary>
+    public bool Bricked => Volatile.Read(ref _bricked);
+
     private IReadOnlyList<Transfer> QueuedTransfers()
     {
         lock (_gate)
@@ -178,7 +184,17 @@ public sealed partial class CpeAgent
             return (FaultCode.DownloadFileCorrupted, $"received {file.Length} bytes, FileSize says {transfer.FileSize}");
         }
 
+        if (transfer.FileType == FirmwareImage && _options.FirmwareFailure == FirmwareFailure.DownloadFault)
+        {
+            return (FaultCode.DownloadFailure, "simulated download failure");
+        }
+
         var signature = FileSignature.Parse(signatureDocument);
+        if (transfer.FileType == FirmwareImage && _options.FirmwareFailure == FirmwareFailure.BadSignature)
+        {
+            signature = null;
+        }
+
         if (signature is null)
         {
             return (FaultCode.DownloadFileCorrupted, "the signature document is not a palisade-signature-1 document");
@@ -191,13 +207,19 @@ public sealed partial class CpeAgent
 
         if (transfer.FileType == FirmwareImage)
         {
-            // Installing firmware means a reboot into the new version.
-            if (signature.SoftwareVersion.Length > 0)
+            // Installing firmware means a reboot into the new version (or, simulated, the old one, or none at all).
+            if (signature.SoftwareVersion.Length > 0 && _options.FirmwareFailure != FirmwareFailure.OldVersion)
             {
                 Model.SetInternal(Model.Root + "DeviceInfo.SoftwareVersion", signature.SoftwareVersion);
             }
 
             Rebooted();
+            if (_options.FirmwareFailure == FirmwareFailure.NeverReturns)
+            {
+                Volatile.Write(ref _bricked, true);
+                Wake();
+            }
+
             AddEvent(EventCodes.Boot);
         }
 

@@ -72,4 +72,26 @@ public sealed class FleetOptions
 
     /// <summary>Connect every device to this address whatever the ACS URL's host (null: resolve it).</summary>
     public System.Net.IPAddress? ConnectTo { get; set; }
+
+    /// <summary>The keys every device trusts for signed downloads (by key id).</summary>
+    public IDictionary<string, System.Security.Cryptography.ECDsa> SigningKeys { get; } = new Dictionary<string, System.Security.Cryptography.ECDsa>(StringComparer.Ordinal);
+
+    /// <summary>How the failing devices fail firmware upgrades (<c>--firmware-failure</c>).</summary>
+    public Agent.FirmwareFailure FirmwareFailure { get; set; }
+
+    /// <summary>The share of devices (0–1) that fail firmware upgrades, chosen by serial number so that runs repeat (<c>--firmware-failure-share</c>).</summary>
+    public double FirmwareFailureShare { get; set; }
+
+    /// <summary>Whether the device with <paramref name="serial"/> is one of the failing share.</summary>
+    public bool Fails(string serial)
+    {
+        ArgumentNullException.ThrowIfNull(serial);
+        if (FirmwareFailure == Agent.FirmwareFailure.None || FirmwareFailureShare <= 0)
+        {
+            return false;
+        }
+
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(serial));
+        return System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(hash) < FirmwareFailureShare * uint.MaxValue;
+    }
 }

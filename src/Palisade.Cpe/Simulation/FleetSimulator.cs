@@ -75,7 +75,12 @@ public sealed class FleetSimulator : IAsyncDisposable
                 AllowTlsResume = _options.AllowTlsResume,
                 ConnectTo = _options.ConnectTo,
                 RetryMinimumWaitSeconds = _options.RetryMinimumWaitSeconds,
+                FirmwareFailure = _options.Fails(identity.SerialNumber) ? _options.FirmwareFailure : FirmwareFailure.None,
             };
+            foreach (var (keyId, key) in _options.SigningKeys)
+            {
+                agentOptions.SigningKeys[keyId] = key;
+            }
             if (_options.ClientCertificates is { } issue)
             {
                 var certificate = issue(identity);

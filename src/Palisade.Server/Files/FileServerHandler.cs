@@ -52,6 +52,7 @@ internal sealed partial class FileServerHandler(IPalisadeStore store, FileServic
         if (refusal is not null)
         {
             response.StatusCode = refusal.Value.Status;
+            CloseIfBodyUnread(context);
             if (refusal.Value.Status == 401)
             {
                 response.Headers.WWWAuthenticate = Realm;
@@ -65,6 +66,7 @@ internal sealed partial class FileServerHandler(IPalisadeStore store, FileServic
         {
             response.StatusCode = 503;
             response.Headers.RetryAfter = "30";
+            CloseIfBodyUnread(context);
             LogBusy(task!.DeviceId.ToString(), options.MaxConcurrentTransfers);
             return;
         }
@@ -222,6 +224,7 @@ internal sealed partial class FileServerHandler(IPalisadeStore store, FileServic
         if (context.Request.ContentLength > files.Limits.MaxUploadBytes)
         {
             context.Response.StatusCode = 413;
+            CloseIfBodyUnread(context);
             LogRefused(context.Connection.RemoteIpAddress?.ToString() ?? "-", 413, $"task {task.Id}: {context.Request.ContentLength} bytes announced, at most {files.Limits.MaxUploadBytes}");
             return;
         }
@@ -235,7 +238,18 @@ internal sealed partial class FileServerHandler(IPalisadeStore store, FileServic
         catch (ServiceException e) when (e.Field == "body")
         {
             context.Response.StatusCode = 413;
+            CloseIfBodyUnread(context);
             LogRefused(context.Connection.RemoteIpAddress?.ToString() ?? "-", 413, $"task {task.Id}: {e.Message}");
+        }
+    }
+
+    // An upload refused before its body was read: the connection is not reused, so the client does not send its next
+    // request behind bytes the server never read.
+    private static void CloseIfBodyUnread(HttpContext context)
+    {
+        if (HttpMethods.IsPut(context.Request.Method))
+        {
+            context.Response.Headers.Connection = "close";
         }
     }
 

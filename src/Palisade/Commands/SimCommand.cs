@@ -40,9 +40,12 @@ internal static class SimCommand
         var noRotation = new Option<bool>("--no-rotation") { Description = "The devices keep their factory ACS credential whatever the ACS sets, as many real CPEs do." };
         var retryWait = new Option<int>("--retry-minimum-wait") { Description = "Each device's CWMPRetryMinimumWaitInterval in seconds: the first wait after a failed or shed session, doubling after each further one (default 5).", DefaultValueFactory = _ => 5 };
         var untilServed = new Option<bool>("--until-served") { Description = "End as soon as every device has completed a session (a first-boot wave served), or at --duration if that comes first; the summary's duration is how long the wave took." };
+        var signingKey = new Option<string[]>("--signing-key") { Description = "A public key (PEM) the devices trust for signed downloads, e.g. palisade-data/pki/signing.pub.pem. Repeatable.", AllowMultipleArgumentsPerToken = true };
+        var firmwareFailure = new Option<string>("--firmware-failure") { Description = "How the failing share of devices fails firmware upgrades: none (default), bad-signature (fault 9018), download-fault (9010), never-returns (reboots and stays silent), old-version (comes back on the old version).", DefaultValueFactory = _ => "none" };
+        var firmwareFailureShare = new Option<double>("--firmware-failure-share") { Description = "The share of devices (0–1) that fail, chosen by serial number so runs repeat (default 0).", DefaultValueFactory = _ => 0 };
         var command = new Command("sim", "Simulate a fleet of TR-069 CPEs against an ACS (Palisade or any other) and report sessions/s, latency and errors.")
         {
-            acs, devices, ca, model, profile, periodic, ramp, duration, bootstrap, bootstrapFile, json, prefix, first, cr, insecure, connection, certificates, retryWait, untilServed, credentialsFrom, auth, noRotation,
+            acs, devices, ca, model, profile, periodic, ramp, duration, bootstrap, bootstrapFile, json, prefix, first, cr, insecure, connection, certificates, retryWait, untilServed, credentialsFrom, auth, noRotation, signingKey, firmwareFailure, firmwareFailureShare,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -93,7 +96,23 @@ internal static class SimCommand
                     StopWhenServed = result.GetValue(untilServed),
                     KeepFactoryCredentials = result.GetValue(noRotation),
                     PreferBasic = result.GetValue(auth) == "basic",
+                    FirmwareFailure = result.GetValue(firmwareFailure) switch
+                    {
+                        "none" => Palisade.Cpe.Agent.FirmwareFailure.None,
+                        "bad-signature" => Palisade.Cpe.Agent.FirmwareFailure.BadSignature,
+                        "download-fault" => Palisade.Cpe.Agent.FirmwareFailure.DownloadFault,
+                        "never-returns" => Palisade.Cpe.Agent.FirmwareFailure.NeverReturns,
+                        "old-version" => Palisade.Cpe.Agent.FirmwareFailure.OldVersion,
+                        var other => throw new ArgumentException($"--firmware-failure {other}: expected none, bad-signature, download-fault, never-returns or old-version."),
+                    },
+                    FirmwareFailureShare = result.GetValue(firmwareFailureShare) is >= 0 and <= 1 and var share ? share : throw new ArgumentException("--firmware-failure-share is between 0 and 1."),
                 };
+                foreach (var keyFile in result.GetValue(signingKey) ?? [])
+                {
+                    var key = Palisade.Security.Signing.SigningKeyFile.LoadPublic(keyFile);
+                    options.SigningKeys[Palisade.Security.Signing.FileSignature.KeyIdOf(key)] = key;
+                }
+
                 if (result.GetValue(credentialsFrom) is { } factoryFile)
                 {
                     var parsed = Palisade.Acs.FactoryCredentials.FactoryCredentialFile.Parse(await File.ReadAllTextAsync(factoryFile, cancellationToken), out var problems);

@@ -1,0 +1,99 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Palisade.Acs.Devices;
+using Palisade.Acs.Storage;
+using Palisade.Cpe.Agent;
+using Palisade.Cpe.Simulation;
+using Palisade.Security.Signing;
+using Palisade.Testing;
+
+namespace Palisade.Server.Tests;
+
+/// <summary>
+/// Simulated devices take a stored firmware image through the file server for real: they verify the server's
+/// signature, reboot, come back on the signed version and report TransferComplete; a device that finds the signature
+/// bad refuses the image with 9018 and keeps its version (issue 21).
+/// </summary>
+public sealed class FirmwareSimulationTests
+{
+    [Fact]
+    public async Task A_simulated_device_upgrades_to_the_signed_version_and_one_finding_the_signature_bad_refuses_with_9018()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var api = new ApiClient(server);
+        var admin = await api.KeyAsync("admin");
+        var firmware = RandomNumberGenerator.GetBytes(200_000);
+        var added = await api.SendAsync(HttpMethod.Put, "api/v1/files/fw-2.1.0.bin", admin);
+        Assert.Equal(HttpStatusCode.BadRequest, added.Status); // no type, no version: refused
+        await server.Host.Files!.Service.AddAsync(new Acs.Access.Caller("test", Acs.Access.Roles.Admin, null, null),
+            new Acs.Files.NewFile("fw-2.1.0.bin", "1 Firmware Upgrade Image", "2.1.0", null, null, null), new MemoryStream(firmware), CancellationToken.None);
+
+        using var key = SigningKeyFile.LoadPublic(Path.Combine(server.DataDirectory, "pki", SigningKeyFile.PublicFileName));
+        await using var good = await FleetAsync(server, key, "FWOK", FirmwareFailure.None);
+        await using var bad = await FleetAsync(server, key, "FWBAD", FirmwareFailure.BadSignature);
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        var runs = new[] { good.RunAsync(stop.Token), bad.RunAsync(stop.Token) };
+        try
+        {
+            var ok = new DeviceId("00D09E", "SIM-GW", "FWOK000000");
+            var refused = new DeviceId("00D09E", "SIM-GW", "FWBAD000000");
+            await UntilAsync(async () => await server.Host.Store.GetDeviceAsync(ok, CancellationToken.None) is not null
+                && await server.Host.Store.GetDeviceAsync(refused, CancellationToken.None) is not null, stop.Token);
+
+            var body = """{"name":"download","fileType":"1 Firmware Upgrade Image","fileName":"fw-2.1.0.bin"}""";
+            var okTask = (await api.SendAsync(HttpMethod.Post, $"api/v1/devices/{Uri.EscapeDataString(ok.ToString())}/tasks", admin, body)).Body["id"]!.GetValue<long>();
+            var badTask = (await api.SendAsync(HttpMethod.Post, $"api/v1/devices/{Uri.EscapeDataString(refused.ToString())}/tasks", admin, body)).Body["id"]!.GetValue<long>();
+
+            await UntilAsync(async () => Completed(await server.Host.Store.GetTaskAsync(okTask, CancellationToken.None))
+                && (await server.Host.Store.GetTaskAsync(badTask, CancellationToken.None))!.Status == DeviceTaskStatus.Faulted, stop.Token);
+            var faulted = (await server.Host.Store.GetTaskAsync(badTask, CancellationToken.None))!;
+            Assert.Equal(9018, faulted.Fault!.Code);
+
+            // Back after the reboot on the signed version, with BOOT and M Download among its events.
+            await UntilAsync(async () => (await server.Host.Store.GetDeviceAsync(ok, CancellationToken.None))!.SoftwareVersion == "2.1.0", stop.Token);
+            var events = await server.Host.Store.ListEventsAsync(ok, 50, CancellationToken.None);
+            Assert.Contains(events, e => e.Code == "1 BOOT");
+            Assert.Contains(events, e => e.Code == "M Download");
+            Assert.NotEqual("2.1.0", (await server.Host.Store.GetDeviceAsync(refused, CancellationToken.None))!.SoftwareVersion);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await Task.WhenAll(runs);
+        }
+    }
+
+    private static bool Completed(DeviceTask? task) =>
+        task is { Status: DeviceTaskStatus.Done, Result: { } result } && JsonNode.Parse(result)?["state"]?.GetValue<string>() == "completed";
+
+    private static async Task<FleetSimulator> FleetAsync(TestServer server, ECDsa key, string prefix, FirmwareFailure failure)
+    {
+        var bootstrap = server.Host.Facts.Bootstrap!;
+        var options = new FleetOptions
+        {
+            AcsUrl = server.Url,
+            Devices = 1,
+            SerialPrefix = prefix,
+            BootstrapUsername = bootstrap.Username,
+            BootstrapPassword = bootstrap.Password,
+            Periodic = TimeSpan.FromSeconds(2),
+            Ramp = TimeSpan.Zero,
+            FirmwareFailure = failure,
+            FirmwareFailureShare = failure == FirmwareFailure.None ? 0 : 1,
+        };
+        options.TrustedCas.AddRange(server.Host.Facts.ClientCertificateAnchors);
+        options.SigningKeys[FileSignature.KeyIdOf(key)] = key;
+        var fleet = new FleetSimulator(options);
+        await fleet.CreateAsync(CancellationToken.None);
+        return fleet;
+    }
+
+    private static async Task UntilAsync(Func<Task<bool>> condition, CancellationToken deadline)
+    {
+        while (!await condition())
+        {
+            await Task.Delay(200, deadline);
+        }
+    }
+}

@@ -56,6 +56,7 @@ internal static class ScriptCost
         }
 
         view.Ensure(model.Root).ListedAt = now.ToUnixTimeMilliseconds();
+        view.MarkLoaded(null); // the whole tree is in the view, as after a session's full load
         var context = new SandboxContext("00D09E-HGW-bench%2D1", now);
         AnsiConsole.MarkupLineInterpolated($"TR-098 gateway view: {view.Count} nodes, all fresh");
         foreach (var (name, body, args) in new[] { ("empty", "", "[]"), ("default", Default, "[]"), ("wifi", Wifi, "[\"bench\"]") })

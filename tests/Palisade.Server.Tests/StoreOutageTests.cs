@@ -42,6 +42,9 @@ public sealed class StoreOutageTests : IAsyncLifetime
         var id = new DeviceId("00D09E", "HGW", "SN-OUTAGE");
         var task = await _server.Host.Store.AddTaskAsync(id, new NewTask("getParameterValues", """{"name":"getParameterValues","parameterNames":["Device.DeviceInfo.SoftwareVersion"]}""", DateTimeOffset.UtcNow, null), CancellationToken.None);
 
+        using var api = new ApiClient(_server);
+        var key = await api.KeyAsync("admin");
+
         // A session is under way (the task sent) when the database goes away: its commit fails whole.
         Assert.Equal(200, (await again.SendInformAsync()).StatusCode);
         var rpc = await again.EmptyPostAsync();
@@ -56,8 +59,11 @@ public sealed class StoreOutageTests : IAsyncLifetime
         Assert.Equal(503, refused.StatusCode);
         Assert.NotNull(refused.RetryAfter);
         again.EndSession();
-        using var api = new ApiClient(_server);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await api.SendAsync(HttpMethod.Get, "/readyz", null)).Status);
+        var listing = await api.SendAsync(HttpMethod.Get, "/api/v1/devices", key);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, listing.Status);
+        Assert.NotNull(listing.RetryAfter);
+        Assert.Contains("store cannot be reached", listing.Text, StringComparison.Ordinal);
 
         // Back: the node reconnects by itself; the task is still queued, runs in the next session, once.
         TestPostgres.SetReachable(_database, true);

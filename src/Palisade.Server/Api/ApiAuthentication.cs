@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Palisade.Acs.Access;
 using Palisade.Acs.Audit;
+using Palisade.Acs.Storage;
 
 namespace Palisade.Server.Api;
 
@@ -13,6 +14,21 @@ internal sealed class ApiAuthentication(SignInService signIn, RefusalAudit refus
     public const string CallerKey = "palisade.caller";
 
     public async Task InvokeAsync(HttpContext context, Func<Task> next)
+    {
+        try
+        {
+            await AuthenticateAndRunAsync(context, next).ConfigureAwait(false);
+        }
+        catch (StoreException e) when (e.Reason == StoreErrorReason.Unavailable && !context.Response.HasStarted)
+        {
+            // The database is away (a restart, a failover): say so and when to come back, as the CWMP side does.
+            context.Response.Headers.RetryAfter = "10";
+            await Problems.Of(503, "Service unavailable", "The store cannot be reached just now; nothing was written. Try again shortly.")
+                .ExecuteAsync(context).ConfigureAwait(false);
+        }
+    }
+
+    private async Task AuthenticateAndRunAsync(HttpContext context, Func<Task> next)
     {
         if (Token(context) is { } token && await signIn.ResolveAsync(token, Source(context), context.RequestAborted).ConfigureAwait(false) is { } caller)
         {

@@ -42,9 +42,16 @@ public static class SessionMetrics
     {
         if (answer is CwmpFault fault)
         {
-            Faults.Add(1, new KeyValuePair<string, object?>("code", fault.FaultCode));
+            Faults.Add(1, new KeyValuePair<string, object?>("code", FaultCodeLabel(fault.FaultCode)));
         }
     }
+
+    /// <summary>
+    /// The fault code as a metric label: a code of the specification's ranges (8000–8999 from the ACS, 9000–9899 from
+    /// the CPE, vendor codes included) as itself, anything else a CPE sends as "other", so that a device cannot make
+    /// a new metric series per invented code until the exporter's series limit drops the real ones.
+    /// </summary>
+    internal static object FaultCodeLabel(int code) => code is >= 8000 and <= 8999 or >= 9000 and <= 9899 ? code : "other";
 
     internal static void Shed(string reason) => Refused.Add(1, new KeyValuePair<string, object?>("reason", reason));
 }

@@ -98,9 +98,9 @@ public sealed class ConsoleScenarioTests(ConsoleFixture fx) : IClassFixture<Cons
         foreach (var width in new[] { 1280, 768 })
         {
             var page = await fx.NewPageAsync(width);
-            await fx.SignInAsync(page, "operator");
+            await fx.SignInAsync(page, "admin2");
             var device = "/devices/" + Uri.EscapeDataString(ConsoleFixture.DeviceId("A11Y0001"));
-            foreach (var path in width == 1280 ? new[] { "/devices", device, "/overview", "/posture" } : ["/devices", device])
+            foreach (var (path, shot) in new[] { ("/devices", "devices"), (device, "device"), ("/overview", "overview"), ("/posture", "posture"), ("/provisioning", "provisioning"), ("/admin/users", "admin-users"), ("/admin/audit", "audit"), ("/account", "account") })
             {
                 await page.GotoAsync(fx.BaseUrl + path);
                 var result = await page.RunAxe();
@@ -108,10 +108,12 @@ public sealed class ConsoleScenarioTests(ConsoleFixture fx) : IClassFixture<Cons
                 var serious = result.Violations.Where(v => v.Impact is "serious" or "critical")
                     .Select(v => $"{width}px {path}: {v.Id} ({v.Impact}) {string.Join(" | ", v.Nodes.Take(3).Select(n => n.Html))}").ToList();
                 Assert.True(serious.Count == 0, string.Join("\n", serious));
+
+                // Nothing is wider than the window: no sideways scrolling at this width.
+                Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth + 1"), $"{path} scrolls sideways at {width}px");
+                await ConsoleFixture.ShotAsync(page, $"{width}-{shot}");
             }
 
-            // Nothing is wider than the window: no sideways scrolling at this width.
-            Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth + 1"), $"the page scrolls sideways at {width}px");
             await page.Context.CloseAsync();
         }
     }

@@ -94,9 +94,9 @@ public abstract class ConsolePage : PageModel
         }
     }
 
-    /// <summary>A redirect to a local path only (never elsewhere).</summary>
+    /// <summary>A redirect to a local path only (never elsewhere): ASP.NET's own check, which also refuses control characters (<c>/%09/host</c>).</summary>
     protected IActionResult Local(string? path, string fallback) =>
-        Redirect(path is { Length: > 1 } p && p[0] == '/' && p[1] != '/' && p[1] != '\\' ? p : fallback);
+        Redirect(path is { Length: > 1 } && Url.IsLocalUrl(path) ? path : fallback);
 
     /// <summary>Remembers a message across the redirect after a successful action.</summary>
     protected void Flash(string message) => TempData["message"] = message;

@@ -61,8 +61,11 @@ public sealed class PeriodicSessionTests : IAsyncLifetime
         var run = agent.RunAsync(_stop.Token);
         await SleepingAsync(timers: 1, "the boot session");
 
+        // Both knocks arrive before the agent can build its Inform, whichever thread runs first.
+        await agent.SessionGate.WaitAsync();
         agent.ConnectionRequested();
         agent.ConnectionRequested();
+        agent.SessionGate.Release();
 
         // The session serves both knocks; the second wake finds nothing to do, and the agent sleeps until the period.
         await SleepingAsync(timers: 3, "the connection-request session");

@@ -31,6 +31,9 @@ public sealed partial class CpeAgent : IAsyncDisposable
     private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
     private readonly SemaphoreSlim _sessionGate = new(1, 1);
 
+    /// <summary>Held while a session runs (tests hold it to make several events arrive before one Inform).</summary>
+    internal SemaphoreSlim SessionGate => _sessionGate;
+
     // What the device holds from the factory and from its own running (where its listeners are), by path: set at
     // construction and again after a FactoryReset, which otherwise takes the model back to the schema's bare defaults
     // (PeriodicInformInterval 1, no ConnectionRequestURL) and the device would inform every second, unreachable.

@@ -6,7 +6,6 @@ namespace Palisade.Acs.Sessions;
 /// Leases on devices that every node sharing a store sees: a device is in at most one session across all nodes. A
 /// session takes its device's lease when it opens, renews it while it runs, and gives it back when it ends; a lease
 /// whose node died runs out by itself. A store of one process need not provide it (the engine's own table is enough).
-/// (The engine does not take leases yet: docs/operations.md says what holds meanwhile.)
 /// </summary>
 public interface ISessionLeases
 {

@@ -162,6 +162,73 @@ public sealed class ConsoleSecurityTests(ConsoleFixture fx) : IClassFixture<Cons
         await page.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task The_return_path_after_sign_in_never_leads_to_another_site()
+    {
+        // In the browser: a link to the sign-in form with a tab-smuggled host lands on the device list, not elsewhere.
+        var page = await fx.NewPageAsync();
+        await page.GotoAsync(fx.BaseUrl + "/?return=/%09/evil.example");
+        await page.GetByLabel("User name").FillAsync("viewer");
+        await page.GetByLabel("Password").FillAsync(ConsoleFixture.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync(fx.BaseUrl + "/devices");
+        await page.Context.CloseAsync();
+
+        // Each way of naming another host, posted with the form's own token: always the device list.
+        foreach (var evil in new[] { "/\t/evil.example", "//evil.example", "/\\evil.example", "https://evil.example" })
+        {
+            var (status, location) = await SignInReturningAsync(evil);
+            Assert.True(status == 302 && location == "/devices", $"{evil.Replace("\t", "\\t", StringComparison.Ordinal)}: {status} {location}");
+        }
+
+        // A local path is kept, so the check above is not just ignoring the field.
+        Assert.Equal((302, "/overview"), await SignInReturningAsync("/overview"));
+    }
+
+    [Fact]
+    public async Task Checking_and_dry_running_a_script_needs_the_right_to_write_provisioning()
+    {
+        await fx.AgentAsync("PROV0001");
+        var id = ConsoleFixture.DeviceId("PROV0001");
+        const string Script = "declare(\"Device.DeviceInfo.ProvisioningCode\", null, {value: \"x\"});";
+        foreach (var (user, allowed) in new[] { ("operator", false), ("viewer", false), ("admin2", true) })
+        {
+            var page = await fx.NewPageAsync();
+            await fx.SignInAsync(page, user);
+            await page.GotoAsync(fx.BaseUrl + "/provisioning/provision/probe");
+
+            // The operator reads provisioning but may not write it: no button, and a direct post is refused.
+            Assert.Equal(allowed ? 1 : 0, await page.GetByRole(AriaRole.Button, new() { Name = "Dry run" }).CountAsync());
+            var token = await page.Locator("input[name=__csrf]").First.GetAttributeAsync("value");
+            var url = fx.BaseUrl + "/provisioning/provision/probe?handler=";
+            var check = await page.APIRequest.PostAsync(url + "Check", new() { Form = Form(page, ("__csrf", token!), ("body", Script)), MaxRedirects = 0 });
+            var dryRun = await page.APIRequest.PostAsync(url + "DryRun", new() { Form = Form(page, ("__csrf", token!), ("body", Script), ("device", id)), MaxRedirects = 0 });
+            Assert.Equal((user, allowed ? 200 : 403, allowed ? 200 : 403), (user, check.Status, dryRun.Status));
+            if (allowed)
+            {
+                Assert.Contains("The syntax is correct.", await check.TextAsync(), StringComparison.Ordinal);
+                Assert.Contains("id=\"dry-run\"", await dryRun.TextAsync(), StringComparison.Ordinal);
+            }
+
+            await page.Context.CloseAsync();
+        }
+    }
+
+    private async Task<(int Status, string? Location)> SignInReturningAsync(string returnPath)
+    {
+        var page = await fx.NewPageAsync();
+        await page.GotoAsync(fx.BaseUrl + "/");
+        var token = await page.Locator("input[name=__csrf]").First.GetAttributeAsync("value");
+        var response = await page.APIRequest.PostAsync(fx.BaseUrl + "/", new()
+        {
+            Form = Form(page, ("__csrf", token!), ("return", returnPath), ("username", "viewer"), ("password", ConsoleFixture.Password)),
+            MaxRedirects = 0,
+        });
+        var result = (response.Status, response.Headers.GetValueOrDefault("location"));
+        await page.Context.CloseAsync();
+        return result;
+    }
+
     private static IFormData Form(IPage page, params (string Name, string Value)[] fields)
     {
         var form = page.APIRequest.CreateFormData();

@@ -21,6 +21,9 @@ public sealed class SignInOptions
     /// <summary>How long a session token from a login is valid.</summary>
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>A session token unused for this long ends (its next use is refused and audited as a logout); the lifetime still bounds it.</summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(15);
+
     /// <summary>The most sessions open at once; past it, the oldest ends.</summary>
     public int MaxSessions { get; set; } = 10_000;
 
@@ -30,6 +33,11 @@ public sealed class SignInOptions
         if (SessionLifetime < TimeSpan.FromMinutes(1) || SessionLifetime > TimeSpan.FromHours(24))
         {
             throw new ArgumentOutOfRangeException(nameof(SessionLifetime), "SignInOptions.SessionLifetime must be between 1 minute and 24 hours.");
+        }
+
+        if (IdleTimeout < TimeSpan.FromMinutes(1) || IdleTimeout > TimeSpan.FromHours(24))
+        {
+            throw new ArgumentOutOfRangeException(nameof(IdleTimeout), "SignInOptions.IdleTimeout must be between 1 minute and 24 hours.");
         }
 
         if (FreeFailures < 1 || FirstDelay <= TimeSpan.Zero || MaxAccountDelay < FirstDelay || MaxSourceDelay < FirstDelay || MaxTrackedNames < 100 || MaxSessions < 1)

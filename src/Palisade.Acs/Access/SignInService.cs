@@ -9,14 +9,15 @@ namespace Palisade.Acs.Access;
 
 /// <summary>
 /// Who a bearer token is: an API key (<c>pal_…</c>, checked against its stored hash in constant time, not revoked,
-/// not expired) or a session token from a user's login (<c>pss_…</c>, ended by logout or its lifetime). Password
+/// not expired) or a session token from a user's login (<c>pss_…</c>, ended by logout, by going unused for
+/// <see cref="SignInOptions.IdleTimeout"/>, or by its lifetime; the API and the console both resolve tokens here). Password
 /// guessing is slowed by <see cref="LoginThrottle"/>, never by a lock; keys are never throttled by it. Every failed
 /// login is audited through <see cref="RefusalAudit"/>.
 /// </summary>
 public sealed class SignInService
 {
     private static readonly string Decoy = PasswordHasher.Hash(Convert.ToHexString(RandomNumberGenerator.GetBytes(16)));
-    private readonly ConcurrentDictionary<string, (Caller Caller, DateTimeOffset Expires)> _sessions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (Caller Caller, DateTimeOffset Expires, DateTimeOffset LastSeen)> _sessions = new(StringComparer.Ordinal);
     private readonly IAccessStore _store;
     private readonly AuditService _audit;
     private readonly RefusalAudit _refusals;
@@ -78,7 +79,7 @@ public sealed class SignInService
         var token = "pss_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         var expires = now + _options.SessionLifetime;
         Bound(now);
-        _sessions[token] = (new Caller("user:" + user.Name, user.Role, null, null), expires);
+        _sessions[token] = (new Caller("user:" + user.Name, user.Role, null, null), expires, now);
         await _audit.RecordAsync("user:" + user.Name, source, "user.login", "user:" + user.Name, []).ConfigureAwait(false);
         return new SignInResult(token, expires, user.Role);
     }
@@ -153,13 +154,31 @@ public sealed class SignInService
         var now = _time.GetUtcNow();
         if (token.StartsWith("pss_", StringComparison.Ordinal))
         {
-            if (_sessions.TryGetValue(token, out var session) && session.Expires > now)
+            if (!_sessions.TryGetValue(token, out var session))
             {
-                return session.Caller with { Source = source };
+                return null;
             }
 
-            _sessions.TryRemove(token, out _);
-            return null;
+            if (now - session.LastSeen > _options.IdleTimeout)
+            {
+                // Idle too long: ended as if logged out, once (a concurrent request that removed it first audits it).
+                if (_sessions.TryRemove(new KeyValuePair<string, (Caller, DateTimeOffset, DateTimeOffset)>(token, session)))
+                {
+                    await _audit.RecordAsync(session.Caller.Actor, source, "user.logout", session.Caller.Actor, new JsonObject { ["reason"] = "idle" }).ConfigureAwait(false);
+                }
+
+                return null;
+            }
+
+            if (session.Expires <= now)
+            {
+                _sessions.TryRemove(token, out _);
+                return null;
+            }
+
+            // Only a session still open is touched: a logout in between is never undone.
+            _sessions.TryUpdate(token, session with { LastSeen = now }, session);
+            return session.Caller with { Source = source };
         }
 
         if (!ApiKeys.TryParse(token, out var id, out var secret))
@@ -177,7 +196,7 @@ public sealed class SignInService
         return new Caller("key:" + key.Name, key.Role, scope, key.DeviceFilter, source);
     }
 
-    // Expired sessions go first; past the bound, the one that expires soonest ends.
+    // Expired and idle sessions go first; past the bound, the one that expires soonest ends.
     private void Bound(DateTimeOffset now)
     {
         if (_sessions.Count < _options.MaxSessions)
@@ -187,7 +206,7 @@ public sealed class SignInService
 
         foreach (var (token, session) in _sessions)
         {
-            if (session.Expires <= now)
+            if (session.Expires <= now || now - session.LastSeen > _options.IdleTimeout)
             {
                 _sessions.TryRemove(token, out _);
             }

@@ -28,7 +28,8 @@ public sealed class ProvisioningDryRun(IDeviceRegistry registry, ScriptLimits li
     public async Task<DryRunReport> RunAsync(Caller caller, string deviceId, string name, string body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        caller.Demand(Permission.ReadProvisioning);
+        // It runs code the caller wrote: as much as saving it would (write-provisioning), and reading the device.
+        caller.Demand(Permission.WriteProvisioning);
         caller.Demand(Permission.ReadDevices);
         var device = await ScopedReads.DeviceAsync(registry, caller, deviceId, cancellationToken).ConfigureAwait(false);
         var view = new Declarations.DeviceView(device.DataModelRoot?.TrimEnd('.'));

@@ -108,6 +108,20 @@ public sealed class ProvisioningService(IProvisioningStore store, AuditService a
         await audit.RecordAsync(caller, Action(kind) + ".delete", name, new JsonObject { ["sha256"] = existing.Sha256 }).ConfigureAwait(false);
     }
 
+    /// <summary>An editor's syntax check of a preset: what <see cref="PutPresetAsync"/> checks, with its permission, nothing written.</summary>
+    public void CheckPreset(Caller caller, string name, JsonNode? body)
+    {
+        Demand(caller, Permission.WriteProvisioning);
+        PresetDocument.Parse(name, body, limits, time.GetUtcNow());
+    }
+
+    /// <summary>An editor's syntax check of a script: what <see cref="PutScriptAsync"/> checks, with its permission, nothing written.</summary>
+    public StoredScript CheckScript(Caller caller, ScriptKind kind, string name, string? body)
+    {
+        Demand(caller, Permission.WriteProvisioning);
+        return CheckScript(kind, name, body, caller.Actor);
+    }
+
     /// <summary>Checks a script as <see cref="PutScriptAsync"/> would, without writing it (for import's dry run).</summary>
     public StoredScript CheckScript(ScriptKind kind, string name, string? body, string actor)
     {

@@ -129,7 +129,7 @@ internal static class ApiHost
         }
 
         var refusals = new RefusalAudit(audit, time);
-        var signIn = new SignInService(store, audit, refusals, new SignInOptions { SessionLifetime = options.SessionLifetime }, time);
+        var signIn = new SignInService(store, audit, refusals, new SignInOptions { SessionLifetime = options.SessionLifetime, IdleTimeout = options.SessionIdleTimeout }, time);
         return new ApiServices(
             devices,
             new TaskService(store, store, devices, waiter, audit, taskOptions, time) { Files = files?.Urls is null ? null : store },

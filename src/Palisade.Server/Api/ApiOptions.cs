@@ -41,6 +41,9 @@ public sealed class ApiOptions
     /// <summary>How long a session token from a login is valid (1 minute to 24 hours).</summary>
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>A session token (the API's or the console's) unused for this long ends (1 minute to 24 hours).</summary>
+    public TimeSpan SessionIdleTimeout { get; set; } = TimeSpan.FromMinutes(15);
+
     /// <summary>The web console served on this port (docs/console.md).</summary>
     public Console.ConsoleOptions Console { get; } = new();
 }

@@ -23,7 +23,7 @@ internal static class ConsoleHost
         services.AddSingleton(_ => new SessionRate(sessions, time));
         services.AddSingleton(api);
         services.AddSingleton(options);
-        services.AddSingleton(new ConsoleSessions(api.SignIn, options, time));
+        services.AddSingleton(new ConsoleSessions(api.SignIn));
         services.AddSingleton(time);
 
         // Antiforgery tokens are protected with keys that live as long as the process: sign-in sessions are in memory

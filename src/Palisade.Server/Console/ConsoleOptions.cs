@@ -3,9 +3,6 @@ namespace Palisade.Server.Console;
 /// <summary>How the console's sessions behave.</summary>
 public sealed class ConsoleOptions
 {
-    /// <summary>A console session with no request for this long ends (the sign-in token's lifetime still bounds it).</summary>
-    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(15);
-
     /// <summary>How long a live page polls before it asks to be reloaded.</summary>
     public TimeSpan LivePollLimit { get; set; } = TimeSpan.FromMinutes(10);
 
@@ -15,9 +12,9 @@ public sealed class ConsoleOptions
     /// <summary>Throws when an option is out of range.</summary>
     public void Validate()
     {
-        if (IdleTimeout < TimeSpan.FromMinutes(1) || IdleTimeout > TimeSpan.FromHours(24))
+        if (LivePollLimit < TimeSpan.FromMinutes(1) || LivePollLimit > TimeSpan.FromHours(24))
         {
-            throw new ArgumentOutOfRangeException(nameof(IdleTimeout), "ConsoleOptions.IdleTimeout must be between 1 minute and 24 hours.");
+            throw new ArgumentOutOfRangeException(nameof(LivePollLimit), "ConsoleOptions.LivePollLimit must be between 1 minute and 24 hours.");
         }
     }
 }

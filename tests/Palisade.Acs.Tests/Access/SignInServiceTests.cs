@@ -105,12 +105,37 @@ public sealed class SignInServiceTests
         Assert.Null(await _signIn.ResolveAsync(first.Token, "192.0.2.1", CancellationToken.None));
         Assert.False(await _signIn.LogoutAsync(first.Token, "192.0.2.1"));
 
+        // Used every ten minutes (never idle), it still ends an hour after the login.
         var second = await _signIn.LoginAsync(Body("admin", Password), "192.0.2.1", CancellationToken.None);
-        _time.Advance(TimeSpan.FromMinutes(59));
-        Assert.NotNull(await _signIn.ResolveAsync(second.Token, "192.0.2.1", CancellationToken.None));
+        foreach (var minutes in new[] { 10, 10, 10, 10, 10, 9 })
+        {
+            _time.Advance(TimeSpan.FromMinutes(minutes));
+            Assert.NotNull(await _signIn.ResolveAsync(second.Token, "192.0.2.1", CancellationToken.None));
+        }
+
         _time.Advance(TimeSpan.FromMinutes(1));
         Assert.Null(await _signIn.ResolveAsync(second.Token, "192.0.2.1", CancellationToken.None));
         Assert.Contains(_store.Audit, e => e.Action == "user.logout");
+    }
+
+    [Fact]
+    public async Task A_session_unused_for_the_idle_timeout_ends_and_its_end_is_audited_once()
+    {
+        var session = await _signIn.LoginAsync(Body("admin", Password), "192.0.2.1", CancellationToken.None);
+
+        // Each use restarts the idle clock: 28 minutes after the login it is still open.
+        _time.Advance(TimeSpan.FromMinutes(14));
+        Assert.NotNull(await _signIn.ResolveAsync(session.Token, "192.0.2.1", CancellationToken.None));
+        _time.Advance(TimeSpan.FromMinutes(14));
+        Assert.NotNull(await _signIn.ResolveAsync(session.Token, "192.0.2.1", CancellationToken.None));
+
+        // Unused for longer than 15 minutes: refused, for good, and audited as a logout for idleness.
+        _time.Advance(TimeSpan.FromMinutes(15) + TimeSpan.FromSeconds(1));
+        Assert.Null(await _signIn.ResolveAsync(session.Token, "192.0.2.1", CancellationToken.None));
+        Assert.Null(await _signIn.ResolveAsync(session.Token, "192.0.2.1", CancellationToken.None));
+        var ended = Assert.Single(_store.Audit, e => e.Action == "user.logout");
+        Assert.Equal("idle", JsonNode.Parse(ended.Detail)!["reason"]!.GetValue<string>());
+        Assert.False(await _signIn.LogoutAsync(session.Token, "192.0.2.1"));
     }
 
     [Fact]

@@ -81,11 +81,11 @@ public sealed class ProvisioningEditPage : ConsolePage
         {
             if (Kind == "preset")
             {
-                PresetDocument.Parse(Name, ParseJson(), Services.Provisioning.Limits, DateTimeOffset.UtcNow);
+                Services.Provisioning.CheckPreset(Caller, Name, ParseJson());
             }
             else
             {
-                Services.Provisioning.CheckScript(ScriptKindOf(Kind), Name, Body, Caller.Actor);
+                Services.Provisioning.CheckScript(Caller, ScriptKindOf(Kind), Name, Body);
             }
 
             Message = "The syntax is correct.";
@@ -108,7 +108,7 @@ public sealed class ProvisioningEditPage : ConsolePage
                 throw ServiceException.Invalid("kind", "A dry run runs a provision.");
             }
 
-            Services.Provisioning.CheckScript(ScriptKind.Provision, Name, Body, Caller.Actor);
+            Services.Provisioning.CheckScript(Caller, ScriptKind.Provision, Name, Body);
             var dryRun = (ProvisioningDryRun)HttpContext.RequestServices.GetService(typeof(ProvisioningDryRun))!;
             DryRun = await dryRun.RunAsync(Caller, Device ?? string.Empty, Name, Body!, HttpContext.RequestAborted).ConfigureAwait(false);
         }).ConfigureAwait(false);

@@ -16,6 +16,9 @@ namespace Palisade.Console.Tests;
 public sealed class ConsoleFixture : IAsyncLifetime
 {
     public const string Password = "correct horse battery staple";
+
+    /// <summary>The file store's bound in these tests (small, so that a test can go past it).</summary>
+    public const long MaxFileBytes = 256 * 1024;
     private static readonly DeviceTemplate Gateway = DeviceTemplate.Build(DeviceProfile.Gateway());
     private readonly List<CpeAgent> _agents = [];
     private readonly CancellationTokenSource _stop = new();
@@ -35,7 +38,7 @@ public sealed class ConsoleFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Server = await TestServer.StartAsync(time: Clock);
+        Server = await TestServer.StartAsync(o => o.Files.Limits.MaxFileBytes = MaxFileBytes, time: Clock);
         _cr = await ConnectionRequestServer.StartAsync(IPAddress.Loopback, 0, burst: 20, perSecond: 10);
         foreach (var (name, role) in new[] { ("operator", Roles.Operator), ("viewer", Roles.Viewer), ("admin2", Roles.Admin) })
         {

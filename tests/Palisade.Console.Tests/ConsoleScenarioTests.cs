@@ -95,12 +95,18 @@ public sealed class ConsoleScenarioTests(ConsoleFixture fx) : IClassFixture<Cons
     public async Task The_pages_have_labels_names_and_contrast_at_laptop_and_tablet_width()
     {
         await fx.AgentAsync("A11Y0001");
+        using (var image = new MemoryStream(new byte[4096]))
+        {
+            var admin = new Acs.Access.Caller("user:admin2", Acs.Access.Roles.Admin, null, null);
+            await fx.Server.Host.Files!.Service.AddAsync(admin, new Acs.Files.NewFile("sim-gw-firmware-2.1.0-release.bin", Acs.Files.FileTypes.Firmware, "2.1.0", "00D09E", "SIM-GW", "SIM-GW 1000"), image, CancellationToken.None);
+        }
+
         foreach (var width in new[] { 1280, 768 })
         {
             var page = await fx.NewPageAsync(width);
             await fx.SignInAsync(page, "admin2");
             var device = "/devices/" + Uri.EscapeDataString(ConsoleFixture.DeviceId("A11Y0001"));
-            foreach (var (path, shot) in new[] { ("/devices", "devices"), (device, "device"), ("/overview", "overview"), ("/posture", "posture"), ("/provisioning", "provisioning"), ("/admin/users", "admin-users"), ("/admin/audit", "audit"), ("/account", "account") })
+            foreach (var (path, shot) in new[] { ("/devices", "devices"), (device, "device"), ("/overview", "overview"), ("/posture", "posture"), ("/provisioning", "provisioning"), ("/files", "files"), ("/admin/users", "admin-users"), ("/admin/audit", "audit"), ("/account", "account") })
             {
                 await page.GotoAsync(fx.BaseUrl + path);
                 var result = await page.RunAxe();

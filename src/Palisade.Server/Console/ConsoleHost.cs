@@ -2,6 +2,7 @@ using System.Reflection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
 using Palisade.Server.Api;
@@ -15,6 +16,9 @@ namespace Palisade.Server.Console;
 /// </summary>
 internal static class ConsoleHost
 {
+    // Room for the form's other fields and the multipart framing around an upload.
+    private const long UploadOverhead = 64 * 1024;
+
     /// <summary>Registers Razor Pages, antiforgery and the console's session table.</summary>
     public static void Add(IServiceCollection services, ApiServices api, Acs.Storage.IDeviceRegistry devices, ConsoleOptions options, Acs.Sessions.SessionCounters sessions, TimeProvider time)
     {
@@ -25,6 +29,13 @@ internal static class ConsoleHost
         services.AddSingleton(options);
         services.AddSingleton(new ConsoleSessions(api.SignIn));
         services.AddSingleton(time);
+
+        // An upload on /files is one multipart body as large as the file store takes (the listener's bound is raised
+        // for that request alone, for a user who may write files; see Map).
+        if (api.Files is { } files)
+        {
+            services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = files.Limits.MaxFileBytes + UploadOverhead);
+        }
 
         // Antiforgery tokens are protected with keys that live as long as the process: sign-in sessions are in memory
         // too, so a restart signs everyone out anyway and a stale form is simply shown again.
@@ -58,12 +69,14 @@ internal static class ConsoleHost
     public static void Map(WebApplication app)
     {
         var sessions = app.Services.GetRequiredService<ConsoleSessions>();
+        var api = app.Services.GetRequiredService<ApiServices>();
         app.Use(async (context, next) =>
         {
             if (!context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal))
             {
                 ConsoleHeaders.Apply(context);
                 await sessions.ResolveAsync(context).ConfigureAwait(false);
+                AllowUpload(context, api.Files);
             }
 
             await next(context).ConfigureAwait(false);
@@ -71,6 +84,18 @@ internal static class ConsoleHost
         MapAsset(app, "console.css", "text/css; charset=utf-8");
         MapAsset(app, "console.js", "text/javascript; charset=utf-8");
         app.MapRazorPages();
+    }
+
+    // Only a signed-in user whose role writes files may send more than the listener's body bound, and only to the
+    // upload form; the service still checks the permission and counts the bytes against its own bound.
+    private static void AllowUpload(HttpContext context, Acs.Files.FileService? files)
+    {
+        if (files is not null && HttpMethods.IsPost(context.Request.Method) && context.Request.Path == "/files"
+            && context.Request.Query["handler"] == "Upload" && ConsoleSessions.Caller(context)?.Can(Acs.Access.Permission.WriteFiles) == true
+            && context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bound)
+        {
+            bound.MaxRequestBodySize = files.Limits.MaxFileBytes + UploadOverhead;
+        }
     }
 
     private static void MapAsset(WebApplication app, string name, string contentType)

@@ -13,6 +13,8 @@ source scripts/test-postgres.sh
 trap pg_test_stop EXIT
 pg_test_start
 source scripts/test-chromium.sh
+source scripts/test-netns.sh
+netns_test_start
 
 dotnet build Palisade.slnx -c Release -nologo -v quiet
 status=0

@@ -24,9 +24,20 @@ internal static class CliProcess
         return (process.ExitCode, await stdout + await stderr);
     }
 
-    public static Process Start(params string[] args)
+    public static Process Start(params string[] args) => StartIn(null, args);
+
+    /// <summary>Starts <c>palisade</c> inside the network namespace <paramref name="netns"/> (<c>ip netns exec</c>; null: this one).</summary>
+    public static Process StartIn(string? netns, params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var info = new ProcessStartInfo(netns is null ? "dotnet" : "ip") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (netns is not null)
+        {
+            info.ArgumentList.Add("netns");
+            info.ArgumentList.Add("exec");
+            info.ArgumentList.Add(netns);
+            info.ArgumentList.Add("dotnet");
+        }
+
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "palisade.dll"));
         foreach (var arg in args)
         {

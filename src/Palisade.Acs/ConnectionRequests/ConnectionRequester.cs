@@ -300,6 +300,7 @@ public sealed class ConnectionRequester : IDisposable
     {
         // Where the device's STUN binding requests came from beats what it reported: that is the NAT's current mapping.
         var target = StunBindings.Find(deviceId)?.Address;
+        var viaStun = target is not null ? StunBindings.Sender : null;
         if (target is null && (string.IsNullOrEmpty(endpoint.UdpAddress) || !IPEndPoint.TryParse(endpoint.UdpAddress, out target) || target.Port == 0))
         {
             return ConnectionRequestReason.NoEndpoint;
@@ -317,13 +318,29 @@ public sealed class ConnectionRequester : IDisposable
             return ConnectionRequestReason.NoCredentials;
         }
 
-        using var socket = new UdpClient(target.AddressFamily);
+        using var socket = viaStun is null ? new UdpClient(target.AddressFamily) : null;
         var now = _time.GetUtcNow().ToUnixTimeSeconds();
         var id = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
         var datagram = UdpConnectionRequest.Build(target.ToString(), now, id, endpoint.Username, Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8)), endpoint.Password);
         for (var i = 0; i < 3; i++)
         {
-            await socket.SendAsync(datagram, target, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                if (viaStun is not null)
+                {
+                    await viaStun(datagram, target, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await socket!.SendAsync(datagram, target, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                // No route, or the STUN server stopped meanwhile: nothing went out.
+                return ConnectionRequestReason.ConnectFailed;
+            }
+
             await Task.Delay(TimeSpan.FromMilliseconds(200), _time, cancellationToken).ConfigureAwait(false);
         }
 

@@ -20,6 +20,13 @@ public sealed class StunBindings
     public void Record(DeviceId device, IPEndPoint address, DateTimeOffset at, bool changed) =>
         _bindings[device] = new Binding(address, at, changed);
 
+    /// <summary>
+    /// The STUN server's own socket while it runs (null otherwise). A UDP connection request to a STUN-learned address
+    /// goes out from it: a NAT with address- and port-dependent filtering (Linux's conntrack, most carrier-grade NATs)
+    /// lets back in only datagrams from the address and port the binding request went to.
+    /// </summary>
+    internal Func<ReadOnlyMemory<byte>, IPEndPoint, CancellationToken, ValueTask>? Sender { get; set; }
+
     /// <summary>The device's binding, or null.</summary>
     public Binding? Find(DeviceId device) => _bindings.TryGetValue(device, out var b) ? b : null;
 

@@ -26,6 +26,10 @@ public sealed class StunServer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private static readonly TimeSpan CacheLifetime = TimeSpan.FromMinutes(1);
+
+    // A miss is remembered briefly: a device that has just been given its connection-request credentials sends its
+    // first binding request before that session's commit, and must not wait a minute to be found.
+    private static readonly TimeSpan MissLifetime = TimeSpan.FromSeconds(5);
     private const int MaxCached = 100_000;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (Device? Device, DateTimeOffset At)> _users = new(StringComparer.Ordinal);
     private long _answered;
@@ -40,6 +44,7 @@ public sealed class StunServer : IAsyncDisposable
         _time = time;
         _logger = logger;
         LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
+        _bindings.Sender = SendAsync;
         _loop = Task.Run(LoopAsync);
     }
 
@@ -91,6 +96,7 @@ public sealed class StunServer : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        _bindings.Sender = null;
         await _stop.CancelAsync().ConfigureAwait(false);
         _socket.Dispose();
         try
@@ -103,6 +109,10 @@ public sealed class StunServer : IAsyncDisposable
 
         _stop.Dispose();
     }
+
+    // A datagram from the STUN port (a UDP connection request to an address this server saw).
+    private async ValueTask SendAsync(ReadOnlyMemory<byte> datagram, IPEndPoint target, CancellationToken cancellationToken) =>
+        await _socket.SendToAsync(datagram, SocketFlags.None, target, cancellationToken).ConfigureAwait(false);
 
     private async Task LoopAsync()
     {
@@ -173,7 +183,7 @@ public sealed class StunServer : IAsyncDisposable
     }
 
     // The device whose connection-request user name this is (a filter the registry answers from its index), cached for
-    // a minute, misses too, so keep-alives and strangers' guesses do not each cost a store read.
+    // a minute (misses for five seconds), so keep-alives and strangers' repeated guesses do not each cost a store read.
     private async Task<Device?> FindAsync(string user)
     {
         if (user.Any(c => c is '"' or '\\' || char.IsControl(c)))
@@ -182,7 +192,7 @@ public sealed class StunServer : IAsyncDisposable
         }
 
         var now = _time.GetUtcNow();
-        if (_users.TryGetValue(user, out var cached) && now - cached.At < CacheLifetime)
+        if (_users.TryGetValue(user, out var cached) && now - cached.At < (cached.Device is null ? MissLifetime : CacheLifetime))
         {
             return cached.Device;
         }

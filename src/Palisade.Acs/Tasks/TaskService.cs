@@ -47,15 +47,27 @@ public sealed class TaskService(ITaskStore store, IDeviceRegistry registry, Devi
         var task = await store.AddTaskAsync(device.Id, new NewTask(definition.Name, TaskJson.Serialize(definition), time.GetUtcNow(), expires), cancellationToken).ConfigureAwait(false);
         await audit.RecordAsync(caller, ManagementServerWrite(definition) ? "device.management-server.write" : "task.create", device.Id.ToString(), new JsonObject { ["task"] = task.Id, ["name"] = definition.Name, ["body"] = Redacted(definition) }).ConfigureAwait(false);
 
+        // The wait starts before the connection request: the session it brings may commit the task before the request
+        // returns (a UDP request is followed by its repeats), and a wait begun after that would sit out its timeout.
+        using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var wait = request.TimeoutSeconds > 0 ? waiter.WaitAsync(task.Id, TimeSpan.FromSeconds(request.TimeoutSeconds), stopWaiting.Token) : Task.CompletedTask;
         ConnectionRequestOutcome? poke = null;
         if (request.ConnectionRequest)
         {
             poke = await devices.PokeAsync(device, cancellationToken).ConfigureAwait(false);
         }
 
-        if (request.TimeoutSeconds > 0 && poke is null or { Delivered: true })
+        if (poke is { Delivered: false })
         {
-            await waiter.WaitAsync(task.Id, TimeSpan.FromSeconds(request.TimeoutSeconds), cancellationToken).ConfigureAwait(false);
+            await stopWaiting.CancelAsync().ConfigureAwait(false);
+        }
+
+        try
+        {
+            await wait.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
         }
 
         var current = await store.GetTaskAsync(task.Id, cancellationToken).ConfigureAwait(false) ?? task;

@@ -56,6 +56,15 @@ public sealed class CpeConfig
 
     public int ConnectionRequestPort { get; set; }
 
+    /// <summary>
+    /// HOST:PORT of a STUN server (TR-069 Annex G; null: none). Needs <see cref="ConnectionRequestListen"/>: the agent then
+    /// also listens for UDP connection requests there (UDP, the same port number) and binds through STUN from that socket.
+    /// </summary>
+    public string? StunServer { get; set; }
+
+    /// <summary>Seconds between STUN binding requests (keeps the NAT binding open).</summary>
+    public int StunKeepAliveSeconds { get; set; } = 30;
+
     public bool InsecureSkipVerify { get; set; }
 
     /// <summary><c>per-session</c> (default: a new connection for every session, as real CPEs do) or <c>kept</c>.</summary>
@@ -96,6 +105,15 @@ public sealed class CpeConfig
         }
 
         ParseConnection(Connection, source);
+        if (StunServer is not null && ConnectionRequestListen is null)
+        {
+            throw new InvalidDataException($"{source}: stunServer needs connectionRequestListen (the UDP listener binds there).");
+        }
+
+        if (StunKeepAliveSeconds is < 1 or > 3600)
+        {
+            throw new InvalidDataException($"{source}: stunKeepAliveSeconds must be between 1 and 3600.");
+        }
     }
 
     /// <summary>The agent options this configuration describes.</summary>

@@ -60,6 +60,35 @@ public sealed class UdpConnectionRequestListener : IDisposable
         _stunLoop ??= Task.Run(() => StunLoopAsync(server, keepAlive));
     }
 
+    /// <summary>
+    /// Reads a STUN server as the sim's <c>--stun</c> and the agent's <c>stunServer</c> spell it: <c>HOST:PORT</c>
+    /// (an address, <c>[v6]:PORT</c>, or a name resolved once, now).
+    /// </summary>
+    public static IPEndPoint ParseStunServer(string text, string source)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (IPEndPoint.TryParse(text, out var endpoint) && endpoint.Port != 0)
+        {
+            return endpoint;
+        }
+
+        var colon = text.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(text.AsSpan(colon + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65_535)
+        {
+            throw new ArgumentException($"{source} {text}: expected HOST:PORT.");
+        }
+
+        try
+        {
+            var address = Dns.GetHostAddresses(text[..colon]).FirstOrDefault() ?? throw new ArgumentException($"{source} {text}: the name has no address.");
+            return new IPEndPoint(address, port);
+        }
+        catch (SocketException e)
+        {
+            throw new ArgumentException($"{source} {text}: {e.Message}", e);
+        }
+    }
+
     /// <summary>Adds a device and sets its UDPConnectionRequestAddress.</summary>
     public void Register(CpeAgent agent)
     {

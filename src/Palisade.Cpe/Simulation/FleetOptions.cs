@@ -53,6 +53,15 @@ public sealed class FleetOptions
     /// <summary>Where connection-request listeners bind (null: none).</summary>
     public IPAddress? ConnectionRequestAddress { get; set; }
 
+    /// <summary>
+    /// The STUN server every device binds through (TR-069 Annex G, <c>--stun</c>); needs <see cref="ConnectionRequestAddress"/>:
+    /// the devices then also listen for UDP connection requests there and report the mapped address. Null: no STUN.
+    /// </summary>
+    public IPEndPoint? StunServer { get; set; }
+
+    /// <summary>How often each device repeats its STUN binding request (keeps the NAT binding open).</summary>
+    public TimeSpan StunKeepAlive { get; set; } = TimeSpan.FromSeconds(30);
+
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>A new connection for every session (the default, as real CPEs do) or one kept per device.</summary>

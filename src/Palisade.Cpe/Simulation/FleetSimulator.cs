@@ -22,6 +22,7 @@ public sealed class FleetSimulator : IAsyncDisposable
     private int _servedCount;
     private Action? _allServed;
     private ConnectionRequestServer? _crServer;
+    private UdpConnectionRequestListener? _udp;
 
     public FleetSimulator(FleetOptions options, ILogger? logger = null)
     {
@@ -40,6 +41,14 @@ public sealed class FleetSimulator : IAsyncDisposable
         if (_options.ConnectionRequestAddress is { } address)
         {
             _crServer = await ConnectionRequestServer.StartAsync(address, 0, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (_options.StunServer is not null)
+            {
+                _udp = new UdpConnectionRequestListener(new System.Net.IPEndPoint(address, 0));
+            }
+        }
+        else if (_options.StunServer is not null)
+        {
+            throw new ArgumentException("STUN needs a connection-request address (--connection-requests): the UDP listener binds there.");
         }
 
         if (_options.FactoryDevices is { } factoryDevices)
@@ -101,7 +110,13 @@ public sealed class FleetSimulator : IAsyncDisposable
                 }
             };
             _crServer?.Register(agent);
+            _udp?.Register(agent);
             _agents.Add(agent);
+        }
+
+        if (_udp is not null)
+        {
+            _udp.StartStun(_options.StunServer!, _options.StunKeepAlive);
         }
     }
 
@@ -134,6 +149,8 @@ public sealed class FleetSimulator : IAsyncDisposable
         {
             await _crServer.DisposeAsync().ConfigureAwait(false);
         }
+
+        _udp?.Dispose();
 
         foreach (var certificate in _certificates)
         {

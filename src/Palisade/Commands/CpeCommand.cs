@@ -34,10 +34,29 @@ internal static class CpeCommand
             var model = new CpeDataModel(template, settings.Identity(profile), state: saved?.Model);
             await using var agent = new CpeAgent(model, options, state: saved?.Agent);
             ConnectionRequestServer? cr = null;
+            UdpConnectionRequestListener? udp = null;
             if (settings.ConnectionRequestAddress is { } address)
             {
                 cr = await ConnectionRequestServer.StartAsync(address, settings.ConnectionRequestPort, cancellationToken: cancellationToken);
                 AnsiConsole.MarkupLineInterpolated($"connection requests: {cr.Register(agent)}");
+                if (settings.StunServer is { } stunServer)
+                {
+                    try
+                    {
+                        var server = UdpConnectionRequestListener.ParseStunServer(stunServer, "stunServer");
+                        udp = new UdpConnectionRequestListener(new System.Net.IPEndPoint(address, settings.ConnectionRequestPort));
+                        udp.Register(agent);
+                        udp.StartStun(server, TimeSpan.FromSeconds(settings.StunKeepAliveSeconds));
+                        AnsiConsole.MarkupLineInterpolated($"UDP connection requests: {udp.LocalEndPoint}, STUN through {server}");
+                    }
+                    catch (Exception e) when (e is ArgumentException or System.Net.Sockets.SocketException)
+                    {
+                        await cr.DisposeAsync();
+                        udp?.Dispose();
+                        AnsiConsole.MarkupLineInterpolated($"[red]palisade cpe: {e.Message}[/]");
+                        return 2;
+                    }
+                }
             }
 
             agent.SessionEnded += (a, outcome, elapsed) =>
@@ -59,6 +78,8 @@ internal static class CpeCommand
                 {
                     await cr.DisposeAsync();
                 }
+
+                udp?.Dispose();
             }
 
             return 0;

@@ -29,6 +29,8 @@ internal static class SimCommand
         var prefix = new Option<string>("--serial-prefix") { Description = "Serial number prefix (default SIM).", DefaultValueFactory = _ => "SIM" };
         var first = new Option<int>("--first-index") { Description = "Index of the first device (default 0).", DefaultValueFactory = _ => 0 };
         var cr = new Option<string?>("--connection-requests") { Description = "Listen for connection requests on this address (one listener for the fleet, a random path per device)." };
+        var stun = new Option<string?>("--stun") { Description = "HOST:PORT of a STUN server (e.g. the ACS's built-in one, UDP 3478): each device also listens for UDP connection requests on the --connection-requests address, binds through STUN with its connection-request credentials, keeps the NAT binding open and reports the mapped address (TR-069 Annex G)." };
+        var stunKeepAlive = new Option<int>("--stun-keepalive") { Description = "Seconds between a device's STUN binding requests (default 30).", DefaultValueFactory = _ => 30 };
         var insecure = new Option<bool>("--insecure-skip-verify") { Description = "Do not check the ACS certificate. INSECURE; logged on every session." };
         var connection = new Option<string>("--connection") { Description = "per-session (default: a new connection, and TLS handshake, for every session, as real CPEs do; each device resumes only its own TLS session) or kept (one connection per device, kept across sessions).", DefaultValueFactory = _ => "per-session" };
         connection.AcceptOnlyFromAmong("per-session", "kept");
@@ -45,7 +47,7 @@ internal static class SimCommand
         var firmwareFailureShare = new Option<double>("--firmware-failure-share") { Description = "The share of devices (0–1) that fail, chosen by serial number so runs repeat (default 0).", DefaultValueFactory = _ => 0 };
         var command = new Command("sim", "Simulate a fleet of TR-069 CPEs against an ACS (Palisade or any other) and report sessions/s, latency and errors.")
         {
-            acs, devices, ca, model, profile, periodic, ramp, duration, bootstrap, bootstrapFile, json, prefix, first, cr, insecure, connection, certificates, retryWait, untilServed, credentialsFrom, auth, noRotation, signingKey, firmwareFailure, firmwareFailureShare,
+            acs, devices, ca, model, profile, periodic, ramp, duration, bootstrap, bootstrapFile, json, prefix, first, cr, stun, stunKeepAlive, insecure, connection, certificates, retryWait, untilServed, credentialsFrom, auth, noRotation, signingKey, firmwareFailure, firmwareFailureShare,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -91,6 +93,8 @@ internal static class SimCommand
                     FirstIndex = result.GetValue(first),
                     InsecureSkipVerify = result.GetValue(insecure),
                     ConnectionRequestAddress = result.GetValue(cr) is { } address ? System.Net.IPAddress.Parse(address) : null,
+                    StunServer = result.GetValue(stun) is { } stunServer ? Palisade.Cpe.ConnectionRequests.UdpConnectionRequestListener.ParseStunServer(stunServer, "--stun") : null,
+                    StunKeepAlive = result.GetValue(stunKeepAlive) is >= 1 and <= 3600 and var keepAlive ? TimeSpan.FromSeconds(keepAlive) : throw new ArgumentException("--stun-keepalive must be between 1 and 3600 seconds."),
                     Connection = CpeConfig.ParseConnection(result.GetValue(connection)!, "--connection"),
                     RetryMinimumWaitSeconds = result.GetValue(retryWait),
                     StopWhenServed = result.GetValue(untilServed),
@@ -107,6 +111,11 @@ internal static class SimCommand
                     },
                     FirmwareFailureShare = result.GetValue(firmwareFailureShare) is >= 0 and <= 1 and var share ? share : throw new ArgumentException("--firmware-failure-share is between 0 and 1."),
                 };
+                if (options.StunServer is not null && options.ConnectionRequestAddress is null)
+                {
+                    throw new ArgumentException("--stun needs --connection-requests ADDRESS: the devices' UDP connection-request listener binds there.");
+                }
+
                 foreach (var keyFile in result.GetValue(signingKey) ?? [])
                 {
                     var key = Palisade.Security.Signing.SigningKeyFile.LoadPublic(keyFile);

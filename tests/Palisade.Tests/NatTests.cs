@@ -1,0 +1,120 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using Palisade.Acs.Access;
+using Palisade.Acs.Devices;
+using Palisade.Testing;
+
+namespace Palisade.Tests;
+
+/// <summary>
+/// Simulated CPEs behind a real NAT (network namespaces, iptables MASQUERADE; issue 23): the ACS cannot open their
+/// HTTP connection-request URL, but reaches them by UDP at the address its built-in STUN server learned.
+/// </summary>
+public sealed class NatTests
+{
+    [Fact]
+    public async Task Cpes_behind_a_nat_are_reached_by_udp_at_the_address_stun_learned_while_http_cannot_get_through()
+    {
+        await using var nat = await NatNetwork.CreateAsync();
+        await using var server = await TestServer.StartAsync(o =>
+        {
+            o.Listen.Clear();
+            o.Listen.Add(nat.HostAddress);
+            o.Hostnames.Add(nat.HostAddress.ToString());
+            o.Hostnames.Add("127.0.0.1"); // the API stays on loopback
+            o.StunPort = 0;
+            o.ConnectionRequestTargets.AllowedNetworks.Add(nat.WanNetwork);
+            o.ConnectionRequestTargets.AllowedNetworks.Add(nat.LanNetwork);
+        });
+        var stun = server.Host.Stun!.LocalEndPoint;
+        var acsUrl = new UriBuilder(server.Url) { Host = nat.HostAddress.ToString() }.Uri;
+        using var sim = CliProcess.StartIn(nat.LanNamespace,
+            "sim", "--acs", acsUrl.ToString(), "--ca", Path.Combine(server.DataDirectory, "pki", "ca.crt"),
+            "--bootstrap-credential-file", Path.Combine(server.DataDirectory, "bootstrap-credential"),
+            "--devices", "2", "--serial-prefix", "NAT", "--ramp", "0", "--periodic", "3600", "--duration", "240",
+            "--connection-requests", nat.CpeAddress.ToString(), "--stun", $"{nat.HostAddress}:{stun.Port}", "--stun-keepalive", "2");
+        var output = new System.Text.StringBuilder();
+        sim.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        sim.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        sim.BeginOutputReadLine();
+        sim.BeginErrorReadLine();
+        try
+        {
+            var ids = new[] { new DeviceId("00D09E", "SIM-GW", "NAT000000"), new DeviceId("00D09E", "SIM-GW", "NAT000001") };
+
+            // Each device came through the NAT, bound through STUN, and reported the NAT's mapping of its UDP listener.
+            foreach (var id in ids)
+            {
+                await EventuallyAsync(async () =>
+                    server.Host.ConnectionRequester.StunBindings.Find(id) is { } binding && binding.Address.Address.Equals(nat.RouterWanAddress)
+                    && (await server.Host.Store.GetDeviceAsync(id, CancellationToken.None))?.ConnectionRequest?.UdpAddress == binding.Address.ToString(),
+                    sim, output, $"{id}: a STUN binding at the NAT's address, reported as UDPConnectionRequestAddress");
+                var cached = await server.Host.Store.GetParametersAsync(id, "Device.ManagementServer.", CancellationToken.None);
+                Assert.Equal("true", cached.Single(p => p.Path == "Device.ManagementServer.NATDetected").Value);
+            }
+
+            // The HTTP connection-request URL the device reported is its private address: nothing gets through the NAT.
+            var device = (await server.Host.Store.GetDeviceAsync(ids[0], CancellationToken.None))!;
+            var url = new Uri(device.ConnectionRequest!.Url!);
+            Assert.Equal(nat.CpeAddress.ToString(), url.Host);
+            using (var tcp = new TcpClient())
+            {
+                using var connect = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+                var refused = await Assert.ThrowsAnyAsync<SocketException>(async () => await tcp.ConnectAsync(url.Host, url.Port, connect.Token));
+                Assert.Equal(SocketError.HostUnreachable, refused.SocketErrorCode);
+            }
+
+            // A task with a connection request: HTTP fails, the signed UDP request goes to the STUN-learned mapping, the
+            // device opens a session at once (its periodic one is an hour away) and the task is done.
+            var (token, record) = ApiKeys.Create("nat-operator", Roles.Operator, null, DateTimeOffset.UtcNow.AddMinutes(-1), null, "test");
+            await server.Host.Store.CreateKeyAsync(record, CancellationToken.None);
+            using var http = new HttpClient(new SocketsHttpHandler { SslOptions = Palisade.Security.Pki.Certificates.ServerAuthentication(server.Host.Facts.ClientCertificateAnchors, insecure: false) });
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"{server.Host.Facts.ApiUrl}/api/v1/devices/{Uri.EscapeDataString(ids[0].ToString())}/tasks?connection_request=true&timeout=120")
+            {
+                Content = new StringContent("""{"name":"getParameterValues","parameterNames":["Device.DeviceInfo.SerialNumber"]}""", System.Text.Encoding.UTF8, "application/json"),
+            };
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            using var response = await http.SendAsync(request);
+            var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+            Assert.True(response.StatusCode == HttpStatusCode.OK, body.ToJsonString());
+            Assert.Equal("sent-udp", body["connectionRequest"]!["result"]!.GetValue<string>());
+            Assert.Equal("done", body["status"]!.GetValue<string>());
+
+            // Answered when the session committed the task, not at the end of the wait (that session may end before the
+            // connection request's repeats are sent: the wait must begin before it).
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"answered after {clock.Elapsed}");
+            Assert.Contains("NAT000000", body["result"]!.ToJsonString(), StringComparison.Ordinal);
+            Assert.Equal(1, server.Host.ConnectionRequester.UdpSent);
+            Assert.Equal(0, server.Host.ConnectionRequester.Reached);
+        }
+        finally
+        {
+            sim.Kill(entireProcessTree: true);
+            await sim.WaitForExitAsync();
+        }
+    }
+
+    // Polls the real clock: the CPEs are another process, behind a real NAT.
+    private static async Task EventuallyAsync(Func<Task<bool>> done, System.Diagnostics.Process sim, System.Text.StringBuilder output, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        while (!await done())
+        {
+            if (DateTime.UtcNow > deadline || sim.HasExited)
+            {
+                string log;
+                lock (output)
+                {
+                    log = output.ToString();
+                }
+
+                Assert.Fail(string.Create(CultureInfo.InvariantCulture, $"{what}: not within 120 s (simulator {(sim.HasExited ? "exited " + sim.ExitCode : "running")}): {log}"));
+            }
+
+            await Task.Delay(200);
+        }
+    }
+}

@@ -52,13 +52,18 @@ public sealed class DiagnosticsTests : IAsyncLifetime
     public async Task Ping_and_traceroute_of_loopback_report_every_answer()
     {
         await using var agent = NewAgent(_server, "DIAG01");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var ping = await RunAsync(agent, """{"name":"ipPing","host":"127.0.0.1","numberOfRepetitions":4,"timeout":1000}""");
+        var window = clock.Elapsed.TotalMilliseconds;
         Assert.Equal(4, ping.GetProperty("successCount").GetInt32());
         Assert.Equal(0, ping.GetProperty("failureCount").GetInt32());
         Assert.Equal("Complete", ping.GetProperty("diagnosticsState").GetString());
         Assert.Equal("127.0.0.1", ping.GetProperty("host").GetString());
-        Assert.True(ping.GetProperty("minimumResponseTimeDetailed").GetInt64() <= ping.GetProperty("averageResponseTimeDetailed").GetInt64());
-        Assert.True(ping.GetProperty("averageResponseTimeDetailed").GetInt64() <= ping.GetProperty("maximumResponseTimeDetailed").GetInt64());
+        Assert.Equal("127.0.0.1", ping.GetProperty("ipAddressUsed").GetString());
+
+        // Four round trips, all inside the time this test saw the whole diagnostic take.
+        Assert.True(4 * ping.GetProperty("averageResponseTimeDetailed").GetInt64() / 1000.0 <= window, $"4 × average over the {window} ms the run took");
+        Assert.True(ping.GetProperty("maximumResponseTimeDetailed").GetInt64() / 1000.0 <= window);
         Assert.Contains(ping.GetProperty("x_PALISADE_Method").GetString(), new[] { "icmp", "tcp-connect" });
 
         var trace = await RunAsync(agent, """{"name":"traceRoute","host":"127.0.0.1","numberOfTries":2,"maxHopCount":5}""");
@@ -140,6 +145,131 @@ public sealed class DiagnosticsTests : IAsyncLifetime
         var faulted = await TaskAsync(_server, task);
         Assert.Equal(DeviceTaskStatus.Faulted, faulted.Status);
         Assert.Contains("Error_CannotResolveHostName", faulted.Fault!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Without_icmp_ping_knocks_on_the_targets_tcp_port_once_per_repetition_and_says_so()
+    {
+        // The test's own target: a TCP listener on the fallback port of a loopback address of its own, counting knocks.
+        var target = new IPAddress([127, 0, (byte)Random.Shared.Next(1, 255), (byte)Random.Shared.Next(1, 255)]);
+        using var listener = new TcpListener(target, Palisade.Cpe.Diagnostics.DiagnosticsRunner.FallbackPort);
+        listener.Start();
+        var knocks = 0;
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var accepting = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                using var client = await listener.AcceptTcpClientAsync(stop.Token);
+                Interlocked.Increment(ref knocks);
+            }
+        });
+
+        await using var agent = NewAgent(_server, "DIAG05", o => o.Icmp = false);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var ping = await RunAsync(agent, $$"""{"name":"ipPing","host":"{{target}}","numberOfRepetitions":3,"timeout":2000}""");
+        var window = clock.Elapsed.TotalMilliseconds;
+        Assert.Equal("tcp-connect", ping.GetProperty("x_PALISADE_Method").GetString());
+        Assert.Equal(3, ping.GetProperty("successCount").GetInt32());
+        await EventuallyAsync(() => Task.FromResult(Volatile.Read(ref knocks) == 3), "three connections at the target");
+        Assert.True(3 * ping.GetProperty("averageResponseTimeDetailed").GetInt64() / 1000.0 <= window);
+
+        var trace = await RunAsync(agent, $$"""{"name":"traceRoute","host":"{{target}}","numberOfTries":2}""");
+        Assert.Equal("tcp-connect", trace.GetProperty("x_PALISADE_Method").GetString());
+        Assert.Equal(target.ToString(), Assert.Single(trace.GetProperty("routeHops").EnumerateArray()).GetProperty("hostAddress").GetString());
+        await EventuallyAsync(() => Task.FromResult(Volatile.Read(ref knocks) == 5), "two more connections at the target");
+        await stop.CancelAsync();
+        listener.Stop();
+        await accepting.ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+
+    [Fact]
+    public async Task A_tr098_device_runs_ping_under_InternetGatewayDevice_and_refuses_udp_echo_with_a_reason()
+    {
+        var bootstrap = _server.Host.Facts.Bootstrap!;
+        var options = new Palisade.Cpe.Agent.AgentOptions { AcsUrl = _server.Url, Username = bootstrap.Username, Password = bootstrap.Password };
+        options.TrustedCas.AddRange(_server.Host.Facts.ClientCertificateAnchors);
+        var template = Palisade.Cpe.Model.DeviceTemplate.Build(Palisade.Cpe.Model.DeviceProfile.Gateway("tr098"));
+        await using var agent = new Palisade.Cpe.Agent.CpeAgent(new Palisade.Cpe.Model.CpeDataModel(template, new Palisade.Cpe.Model.DeviceIdentity("Palisade Simulated", "00D09E", "SIM-GW", "DIAG098", "SIM-GW 1000", "rev-A")), options);
+        var ping = await RunAsync(agent, """{"name":"ipPing","host":"127.0.0.1","numberOfRepetitions":2}""");
+        Assert.Equal(2, ping.GetProperty("successCount").GetInt32());
+        Assert.Equal("Complete", agent.Diagnostics.Get(["InternetGatewayDevice.IPPingDiagnostics.DiagnosticsState"]).Single().Value.Text);
+
+        var udp = await QueueAsync(_server, agent, """{"name":"udpEcho","host":"127.0.0.1","port":7}""");
+        await SessionOkAsync(agent);
+        var faulted = await TaskAsync(_server, udp);
+        Assert.Equal(DeviceTaskStatus.Faulted, faulted.Status);
+        Assert.Contains("no object in this device's data model (InternetGatewayDevice.)", faulted.Fault!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_host_name_over_255_characters_ends_the_diagnostic_as_unresolvable_instead_of_hanging()
+    {
+        await using var agent = NewAgent(_server, "DIAG06");
+        var failed = await RunFailingAsync(agent, $$"""{"name":"ipPing","host":"{{new string('a', 300)}}.example"}""");
+        Assert.Contains("Error_CannotResolveHostName", failed.Fault!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_upload_over_the_agents_bound_ends_at_once_with_an_error_and_sends_nothing()
+    {
+        await using var agent = NewAgent(_server, "DIAG07");
+        var uploaded = Interlocked.Read(ref _uploaded);
+        var failed = await RunFailingAsync(agent, $$"""{"name":"uploadDiagnostics","uploadURL":"{{_web.Url}}up.bin","testFileLength":4294967295}""");
+        Assert.Contains("Error_Other", failed.Fault!.Message, StringComparison.Ordinal);
+        Assert.Contains("1 GiB", failed.Fault.Detail ?? string.Empty, StringComparison.Ordinal);
+        Assert.Equal(uploaded, Interlocked.Read(ref _uploaded));
+    }
+
+    [Fact]
+    public async Task A_diagnostic_that_would_run_for_hours_is_cut_off_after_ten_minutes_and_still_reported()
+    {
+        // A UDP echo target that never answers, with an hour's timeout: only the agent's own bound ends it.
+        using var silent = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var bootstrap = _server.Host.Facts.Bootstrap!;
+        var options = new Palisade.Cpe.Agent.AgentOptions { AcsUrl = _server.Url, Username = bootstrap.Username, Password = bootstrap.Password };
+        options.TrustedCas.AddRange(_server.Host.Facts.ClientCertificateAnchors);
+        await using var agent = new Palisade.Cpe.Agent.CpeAgent(new Palisade.Cpe.Model.CpeDataModel(Gateway, new Palisade.Cpe.Model.DeviceIdentity("Palisade Simulated", "00D09E", "SIM-GW", "DIAG08", "SIM-GW 1000", "rev-A")), options, time);
+        await SessionOkAsync(agent);
+        var port = ((IPEndPoint)silent.Client.LocalEndPoint!).Port;
+        var task = await QueueAsync(_server, agent, $$"""{"name":"udpEcho","host":"127.0.0.1","port":{{port}},"numberOfRepetitions":1,"timeout":3600000}""");
+        await SessionOkAsync(agent);
+        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await silent.ReceiveAsync(wait.Token);
+        time.Advance(Palisade.Cpe.Agent.CpeAgent.MaxDiagnosticTime + TimeSpan.FromSeconds(1));
+        await EventuallyAsync(() => Task.FromResult(agent.PendingEvents.Any(e => e.EventCode == EventCodes.DiagnosticsComplete)), "the diagnostic's end");
+        await SessionOkAsync(agent);
+        var faulted = await TaskAsync(_server, task);
+        Assert.Equal(DeviceTaskStatus.Faulted, faulted.Status);
+        Assert.Contains("Error_Other", faulted.Fault!.Message, StringComparison.Ordinal);
+        Assert.Contains("ten-minute", faulted.Fault.Detail ?? string.Empty, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_set_that_faults_on_a_diagnostics_value_changes_nothing_else()
+    {
+        await using var agent = NewAgent(_server, "DIAG09");
+        await SessionOkAsync(agent);
+        var before = agent.Model.Get("Device.WiFi.SSID.1.SSID");
+        var task = await QueueAsync(_server, agent, """{"name":"setParameterValues","parameterValues":[["Device.WiFi.SSID.1.SSID","half-applied","xsd:string"],["Device.IP.Diagnostics.IPPing.DiagnosticsState","None","xsd:string"]]}""");
+        await SessionOkAsync(agent);
+        var faulted = await TaskAsync(_server, task);
+        Assert.Equal(DeviceTaskStatus.Faulted, faulted.Status);
+        Assert.Equal(before, agent.Model.Get("Device.WiFi.SSID.1.SSID"));
+    }
+
+    // A diagnostic that ends in an Error_ state: the task is faulted with it.
+    private async Task<DeviceTask> RunFailingAsync(Palisade.Cpe.Agent.CpeAgent agent, string json)
+    {
+        await SessionOkAsync(agent);
+        var task = await QueueAsync(_server, agent, json);
+        await SessionOkAsync(agent);
+        await EventuallyAsync(() => Task.FromResult(agent.PendingEvents.Any(e => e.EventCode == EventCodes.DiagnosticsComplete)), "the diagnostic", 30);
+        await SessionOkAsync(agent);
+        var failed = await TaskAsync(_server, task);
+        Assert.Equal(DeviceTaskStatus.Faulted, failed.Status);
+        return failed;
     }
 
     // Queue, a session that requests it, the agent runs it, a session that reads the results.

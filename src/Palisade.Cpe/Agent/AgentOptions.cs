@@ -21,6 +21,12 @@ public sealed class AgentOptions
     /// </summary>
     public bool KeepFactoryCredentials { get; set; }
 
+    /// <summary>
+    /// Ping and traceroute by ICMP where the process may send it (default); false: always the TCP-connect fallback
+    /// (for networks that filter ICMP), reported as <c>X_PALISADE_Method=tcp-connect</c>.
+    /// </summary>
+    public bool Icmp { get; set; } = true;
+
     /// <summary>Send Basic credentials (over TLS) instead of answering a Digest challenge, as CPEs built for Basic do.</summary>
     public bool PreferBasic { get; set; }
 

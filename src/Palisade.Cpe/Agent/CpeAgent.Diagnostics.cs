@@ -6,6 +6,9 @@ namespace Palisade.Cpe.Agent;
 
 public sealed partial class CpeAgent
 {
+    /// <summary>How long one diagnostic may run, whatever its inputs say.</summary>
+    public static readonly TimeSpan MaxDiagnosticTime = TimeSpan.FromMinutes(10);
+
     private DiagnosticsModel? _diagnostics;
 
     /// <summary>The agent's TR-143 diagnostics objects.</summary>
@@ -17,6 +20,9 @@ public sealed partial class CpeAgent
     {
         var diagnostics = spv.ParameterList.Where(p => Diagnostics.Owns(p.Name)).ToList();
         var rest = spv.ParameterList.Where(p => !Diagnostics.Owns(p.Name)).ToList();
+
+        // All or nothing: the diagnostics inputs are checked before the other values are set.
+        Diagnostics.Check(diagnostics);
         if (rest.Count > 0 || diagnostics.Count == 0)
         {
             Model.SetValues(rest, spv.ParameterKey, GuardValue);
@@ -42,23 +48,44 @@ public sealed partial class CpeAgent
         return new SetParameterValuesResponse(0);
     }
 
+    // Every diagnostic ends with a state and 8 DIAGNOSTICS COMPLETE, whatever happens: cut off after ten minutes
+    // (Error_Other), or an input the network stack refuses (Error_Internal); X_PALISADE_Error says which.
     private async Task RunDiagnosticAsync(string kind)
     {
-        var d = Diagnostics;
-        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(10));
-        var timeout = d.Number(kind, "Timeout", 1000);
-        var (state, results) = kind switch
+        string state;
+        Dictionary<string, Cwmp.Values.ParameterValue> results;
+        using var stop = new CancellationTokenSource(MaxDiagnosticTime, _time);
+        try
         {
-            "IPPing" => await DiagnosticsRunner.PingAsync(d.Input(kind, "Host"), d.Number(kind, "NumberOfRepetitions", 3), timeout, d.Number(kind, "DataBlockSize", 32), stop.Token).ConfigureAwait(false),
-            "TraceRoute" => await DiagnosticsRunner.TraceRouteAsync(d.Input(kind, "Host"), d.Number(kind, "NumberOfTries", 3), timeout, d.Number(kind, "MaxHopCount", 30), stop.Token).ConfigureAwait(false),
-            "DownloadDiagnostics" => await TransferDiagnostics.DownloadAsync(d.Input(kind, "DownloadURL"), _options.TrustedCas, _time, stop.Token).ConfigureAwait(false),
-            "UploadDiagnostics" => await TransferDiagnostics.UploadAsync(d.Input(kind, "UploadURL"), d.Number(kind, "TestFileLength", 0), _options.TrustedCas, _time, stop.Token).ConfigureAwait(false),
-            "NSLookupDiagnostics" => await TransferDiagnostics.NsLookupAsync(d.Input(kind, "HostName"), d.Input(kind, "DNSServer"), d.Number(kind, "NumberOfRepetitions", 1), timeout, stop.Token).ConfigureAwait(false),
-            "UDPEchoDiagnostics" => await DiagnosticsRunner.UdpEchoAsync(d.Input(kind, "Host"), d.Number(kind, "Port", 0), d.Number(kind, "NumberOfRepetitions", 1), timeout, d.Number(kind, "DataBlockSize", 24), d.Number(kind, "InterTransmissionTime", 0), _time, stop.Token).ConfigureAwait(false),
-            _ => ("Error_Other", new Dictionary<string, Cwmp.Values.ParameterValue>()),
-        };
-        d.Complete(kind, state, results);
+            (state, results) = await MeasureAsync(kind, stop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            (state, results) = ("Error_Other", new() { ["X_PALISADE_Error"] = Cwmp.Values.ParameterValue.String("cut off by the agent's ten-minute bound") });
+        }
+        catch (Exception e) when (e is ArgumentException or System.Net.Sockets.SocketException or IOException or HttpRequestException or InvalidOperationException)
+        {
+            (state, results) = ("Error_Internal", new() { ["X_PALISADE_Error"] = Cwmp.Values.ParameterValue.String(e.GetType().Name) });
+        }
+
+        Diagnostics.Complete(kind, state, results);
         AddEvent(EventCodes.DiagnosticsComplete);
         Wake();
+    }
+
+    private async Task<(string State, Dictionary<string, Cwmp.Values.ParameterValue> Results)> MeasureAsync(string kind, CancellationToken cancellationToken)
+    {
+        var d = Diagnostics;
+        var timeout = d.Number(kind, "Timeout", 1000);
+        return kind switch
+        {
+            "IPPing" => await DiagnosticsRunner.PingAsync(d.Input(kind, "Host"), d.Number(kind, "NumberOfRepetitions", 3), timeout, d.Number(kind, "DataBlockSize", 32), _options.Icmp, cancellationToken).ConfigureAwait(false),
+            "TraceRoute" => await DiagnosticsRunner.TraceRouteAsync(d.Input(kind, "Host"), d.Number(kind, "NumberOfTries", 3), timeout, d.Number(kind, "MaxHopCount", 30), _options.Icmp, cancellationToken).ConfigureAwait(false),
+            "DownloadDiagnostics" => await TransferDiagnostics.DownloadAsync(d.Input(kind, "DownloadURL"), _options.TrustedCas, _time, cancellationToken).ConfigureAwait(false),
+            "UploadDiagnostics" => await TransferDiagnostics.UploadAsync(d.Input(kind, "UploadURL"), d.Number(kind, "TestFileLength", 0), _options.TrustedCas, _time, cancellationToken).ConfigureAwait(false),
+            "NSLookupDiagnostics" => await TransferDiagnostics.NsLookupAsync(d.Input(kind, "HostName"), d.Input(kind, "DNSServer"), d.Number(kind, "NumberOfRepetitions", 1), timeout, cancellationToken).ConfigureAwait(false),
+            "UDPEchoDiagnostics" => await DiagnosticsRunner.UdpEchoAsync(d.Input(kind, "Host"), d.Number(kind, "Port", 0), d.Number(kind, "NumberOfRepetitions", 1), timeout, d.Number(kind, "DataBlockSize", 24), d.Number(kind, "InterTransmissionTime", 0), _time, cancellationToken).ConfigureAwait(false),
+            _ => ("Error_Other", new Dictionary<string, Cwmp.Values.ParameterValue>()),
+        };
     }
 }

@@ -76,25 +76,7 @@ public sealed class DiagnosticsModel
         var list = values.ToList();
         lock (_gate)
         {
-            foreach (var v in list)
-            {
-                var (path, leaf) = Split(v.Name);
-                if (path is null || !(leaf == "DiagnosticsState" || Inputs[KindOf(path)].Contains(leaf)))
-                {
-                    throw new CpeFaultException(FaultCode.InvalidParameterName, $"{v.Name} is not a writable diagnostics parameter.");
-                }
-
-                if (leaf == "DiagnosticsState" && v.Value.Text != "Requested")
-                {
-                    throw new CpeFaultException(FaultCode.InvalidParameterValue, "DiagnosticsState can only be set to Requested.");
-                }
-
-                if (Numbers.Contains(leaf) && !uint.TryParse(v.Value.Text, NumberStyles.None, CultureInfo.InvariantCulture, out _))
-                {
-                    throw new CpeFaultException(FaultCode.InvalidParameterType, $"{v.Name} is an unsignedInt.");
-                }
-            }
-
+            Check(list);
             var requested = new List<string>();
             foreach (var v in list)
             {
@@ -116,6 +98,30 @@ public sealed class DiagnosticsModel
             }
 
             return requested;
+        }
+    }
+
+    /// <summary>Throws the CPE fault that <see cref="Set"/> would for <paramref name="values"/>; sets nothing.</summary>
+    public void Check(IEnumerable<ParameterValueStruct> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        foreach (var v in values)
+        {
+            var (path, leaf) = Split(v.Name);
+            if (path is null || !(leaf == "DiagnosticsState" || Inputs[KindOf(path)].Contains(leaf)))
+            {
+                throw new CpeFaultException(FaultCode.InvalidParameterName, $"{v.Name} is not a writable diagnostics parameter.");
+            }
+
+            if (leaf == "DiagnosticsState" && v.Value.Text != "Requested")
+            {
+                throw new CpeFaultException(FaultCode.InvalidParameterValue, "DiagnosticsState can only be set to Requested.");
+            }
+
+            if (Numbers.Contains(leaf) && !uint.TryParse(v.Value.Text, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+            {
+                throw new CpeFaultException(FaultCode.InvalidParameterType, $"{v.Name} is an unsignedInt.");
+            }
         }
     }
 

@@ -19,7 +19,7 @@ public static class DiagnosticsRunner
     public const int FallbackPort = 7;
 
     /// <summary>IPPing: NumberOfRepetitions echoes of DataBlockSize bytes, each waiting Timeout ms.</summary>
-    public static async Task<(string State, Dictionary<string, ParameterValue> Results)> PingAsync(string host, uint repetitions, uint timeoutMs, uint size, CancellationToken cancellationToken)
+    public static async Task<(string State, Dictionary<string, ParameterValue> Results)> PingAsync(string host, uint repetitions, uint timeoutMs, uint size, bool icmp, CancellationToken cancellationToken)
     {
         if (await ResolveAsync(host, cancellationToken).ConfigureAwait(false) is not { } address)
         {
@@ -28,7 +28,7 @@ public static class DiagnosticsRunner
 
         var times = new List<double>();
         var failures = 0;
-        var method = "icmp";
+        var method = icmp ? "icmp" : "tcp-connect";
         using var ping = new Ping();
         var buffer = new byte[Math.Min(size, 65500)];
         for (var i = 0; i < repetitions; i++)
@@ -68,7 +68,7 @@ public static class DiagnosticsRunner
     }
 
     /// <summary>TraceRoute: ICMP echoes with TTL 1, 2, … until the host answers or MaxHopCount; one hop by TCP connect without ICMP.</summary>
-    public static async Task<(string State, Dictionary<string, ParameterValue> Results)> TraceRouteAsync(string host, uint tries, uint timeoutMs, uint maxHops, CancellationToken cancellationToken)
+    public static async Task<(string State, Dictionary<string, ParameterValue> Results)> TraceRouteAsync(string host, uint tries, uint timeoutMs, uint maxHops, bool icmp, CancellationToken cancellationToken)
     {
         if (await ResolveAsync(host, cancellationToken).ConfigureAwait(false) is not { } address)
         {
@@ -81,6 +81,11 @@ public static class DiagnosticsRunner
         using var ping = new Ping();
         try
         {
+            if (!icmp)
+            {
+                throw new PlatformNotSupportedException("ICMP is turned off.");
+            }
+
             for (var ttl = 1; ttl <= maxHops && !reached; ttl++)
             {
                 var times = new List<double>();
@@ -252,8 +257,9 @@ public static class DiagnosticsRunner
             var addresses = await Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false);
             return addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork) ?? addresses.FirstOrDefault();
         }
-        catch (SocketException)
+        catch (Exception e) when (e is SocketException or ArgumentException)
         {
+            // Not a name at all (over 255 characters, bad characters): it does not resolve.
             return null;
         }
     }

@@ -75,12 +75,17 @@ public static class TransferDiagnostics
             return ("Error_InitConnectionFailed", []);
         }
 
+        if (length > MaxBytes)
+        {
+            return ("Error_Other", new() { ["X_PALISADE_Error"] = ParameterValue.String("TestFileLength is over the agent's bound of 1 GiB") });
+        }
+
         var times = new Times(time);
         using var http = Client(times, trusted);
         try
         {
             times.Rom = time.GetUtcNow();
-            using var content = new ByteArrayContent(new byte[length]);
+            using var content = new ZeroContent(length);
             using var response = await http.PutAsync(uri, content, cancellationToken).ConfigureAwait(false);
             times.Bom ??= times.TcpOpenResponse;
             var eom = time.GetUtcNow();

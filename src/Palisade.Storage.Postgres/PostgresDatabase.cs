@@ -135,6 +135,29 @@ internal sealed class PostgresDatabase : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="write"/> without a transaction of its own: for one statement or one batch, which PostgreSQL runs
+    /// in an implicit transaction (one round trip instead of the statement plus a COMMIT). Not run again on a conflict.
+    /// </summary>
+    public async Task<T> WriteStatementsAsync<T>(Func<NpgsqlConnection, Task<T>> write, CancellationToken cancellationToken, [System.Runtime.CompilerServices.CallerMemberName] string operation = "")
+    {
+        var started = StoreMetrics.Start();
+        try
+        {
+            await using var connection = await Source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            return await write(connection).ConfigureAwait(false);
+        }
+        catch (Exception e) when (WriteFailure(e) is { } failure)
+        {
+            ForgetBrokenConnections(e);
+            throw failure;
+        }
+        finally
+        {
+            StoreMetrics.Record(started, "postgresql", operation);
+        }
+    }
+
     private async Task<T> WriteOnceAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> write, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)

@@ -1,3 +1,4 @@
+using Npgsql;
 using Palisade.Acs.Devices;
 using Palisade.Acs.Sessions;
 using static Palisade.Storage.Postgres.PostgresDatabase;
@@ -7,23 +8,41 @@ namespace Palisade.Storage.Postgres;
 /// <summary>
 /// Session leases in the session_leases table: one row per device in a session, with its holder (the session's
 /// token) and its expiry. Taking one is a single upsert that succeeds only where no row is, or the row's lease ran out.
+/// Each is one statement (or one batch) in an implicit transaction: one round trip, no BEGIN/COMMIT of its own.
 /// Times are the nodes' clocks: keep them in step (NTP) to well within the session timeout.
 /// </summary>
 internal sealed class PostgresSessionLeases(PostgresDatabase db) : ISessionLeases
 {
     /// <inheritdoc />
-    public Task<bool> TryAcquireAsync(DeviceId device, string holder, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken)
+    public Task<LeaseGrant> TryAcquireAsync(DeviceId device, string holder, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(device);
-        return db.WriteAsync(async (connection, transaction) =>
+
+        // One round trip and one implicit transaction: the upsert, then the device read only where the lease is this
+        // holder's now. Each statement takes its own snapshot (READ COMMITTED), so the read sees every commit made before
+        // the lease was taken, including the last session's, which gave the lease back in its own commit.
+        return db.WriteStatementsAsync(async connection =>
         {
-            await using var command = Command(connection, transaction, """
+            await using var batch = new NpgsqlBatch(connection);
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("""
                 INSERT INTO session_leases (device, holder, expires_at) VALUES ($1, $2, $4)
                 ON CONFLICT (device) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
                 WHERE session_leases.expires_at <= $3
                 RETURNING holder
-                """).With(Parameters.Text(device.ToString()), Parameters.Text(holder), Parameters.Time(now), Parameters.Time(until));
-            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string;
+                """).With(Parameters.Text(device.ToString()), Parameters.Text(holder), Parameters.Time(now), Parameters.Time(until)));
+            batch.BatchCommands.Add(new NpgsqlBatchCommand($"""
+                SELECT {PgDeviceRow.Columns} FROM devices d
+                WHERE d.id = $1 AND EXISTS (SELECT 1 FROM session_leases l WHERE l.device = $1 AND l.holder = $2)
+                """).With(Parameters.Text(device.ToString()), Parameters.Text(holder)));
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            var taken = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            if (!taken)
+            {
+                return LeaseGrant.Refused;
+            }
+
+            return new LeaseGrant(true, await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? PgDeviceRow.Read(reader, db.Secrets) : null);
         }, cancellationToken);
     }
 
@@ -31,9 +50,9 @@ internal sealed class PostgresSessionLeases(PostgresDatabase db) : ISessionLease
     public Task<bool> RenewAsync(DeviceId device, string holder, DateTimeOffset until, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(device);
-        return db.WriteAsync(async (connection, transaction) =>
+        return db.WriteStatementsAsync(async connection =>
         {
-            await using var command = Command(connection, transaction, "UPDATE session_leases SET expires_at = $3 WHERE device = $1 AND holder = $2")
+            await using var command = Command(connection, null, "UPDATE session_leases SET expires_at = $3 WHERE device = $1 AND holder = $2")
                 .With(Parameters.Text(device.ToString()), Parameters.Text(holder), Parameters.Time(until));
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
         }, cancellationToken);
@@ -43,11 +62,13 @@ internal sealed class PostgresSessionLeases(PostgresDatabase db) : ISessionLease
     public Task ReleaseAsync(DeviceId device, string holder, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(device);
-        return db.WriteAsync(async (connection, transaction) =>
+        return db.WriteStatementsAsync(async connection =>
         {
-            await using var command = Command(connection, transaction, "DELETE FROM session_leases WHERE device = $1 AND holder = $2")
-                .With(Parameters.Text(device.ToString()), Parameters.Text(holder));
+            await using var command = Command(connection, null, Release).With(Parameters.Text(device.ToString()), Parameters.Text(holder));
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
     }
+
+    /// <summary>Gives back a lease ($1 device id, $2 holder); also run by the session's commit.</summary>
+    public const string Release = "DELETE FROM session_leases WHERE device = $1 AND holder = $2";
 }

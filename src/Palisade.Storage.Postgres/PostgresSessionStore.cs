@@ -123,13 +123,24 @@ internal sealed class PostgresSessionStore(PostgresDatabase db, PostgresDeviceRe
         return db.WriteAsync(async (connection, transaction) =>
         {
             var key = await WriteDeviceAsync(connection, transaction, changes, cancellationToken).ConfigureAwait(false);
+            await using var batch = new NpgsqlBatch(connection, transaction);
+            if (changes.LeaseHolder is { } holder)
+            {
+                // The session's lease goes with its commit: the next session, on any node, takes it and reads all of this.
+                batch.BatchCommands.Add(new NpgsqlBatchCommand(PostgresSessionLeases.Release).With(Parameters.Text(changes.Device.Id.ToString()), Parameters.Text(holder)));
+            }
+
             if (key is null)
             {
                 // Deleted while the session ran: the operator's delete stands, and nothing of the session is kept.
+                if (batch.BatchCommands.Count > 0)
+                {
+                    await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
                 return false;
             }
 
-            await using var batch = new NpgsqlBatch(connection, transaction);
             Add(batch, changes, key.Value);
             var taskUpdates = new List<(NpgsqlBatchCommand Command, long TaskId)>();
             foreach (var update in changes.Tasks)

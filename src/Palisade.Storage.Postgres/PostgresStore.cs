@@ -33,7 +33,7 @@ public sealed class PostgresStore : CompositeStore, ITaskOutcomeFeed, Acs.Sessio
     private PostgresSessionLeases Leases { get; }
 
     /// <inheritdoc />
-    public Task<bool> TryAcquireAsync(Acs.Devices.DeviceId device, string holder, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken) =>
+    public Task<Acs.Sessions.LeaseGrant> TryAcquireAsync(Acs.Devices.DeviceId device, string holder, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken) =>
         Leases.TryAcquireAsync(device, holder, now, until, cancellationToken);
 
     /// <inheritdoc />

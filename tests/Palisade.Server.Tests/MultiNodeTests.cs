@@ -40,6 +40,34 @@ public sealed class MultiNodeTests
     }
 
     [Fact]
+    public async Task A_session_that_read_the_device_before_another_nodes_session_committed_keeps_what_that_session_wrote()
+    {
+        await using var nodes = await TwoNodes.StartAsync(gateB: true);
+        using var cpe = await EnrolledAsync(nodes, "SN-STALE");
+        var (onA, onB) = (cpe.OnA, cpe.OnB);
+        var id = new DeviceId("00D09E", "HGW", "SN-STALE");
+
+        // Node B reads the device for a periodic Inform, then waits for its lease ...
+        var held = nodes.GateB!.HoldNextLease();
+        var periodic = onB.SendInformAsync(Cwmp.CwmpVersion.V1_2, "2 PERIODIC");
+        await held.WaitAsync(Deadline);
+
+        // ... while a whole session on node A records a reboot.
+        var beforeBoot = (await nodes.A.Host.Store.GetDeviceAsync(id, CancellationToken.None))!.LastBootAt;
+        await onA.RunSessionAsync(null, "1 BOOT").WaitAsync(Deadline);
+        var booted = (await nodes.A.Host.Store.GetDeviceAsync(id, CancellationToken.None))!.LastBootAt;
+        Assert.NotEqual(beforeBoot, booted);
+
+        // Node B's session starts from the device as A's session left it, and its commit keeps the reboot.
+        nodes.GateB.Release();
+        Assert.Equal(200, (await periodic.WaitAsync(Deadline)).StatusCode);
+        Assert.Equal(204, (await onB.EmptyPostAsync()).StatusCode);
+        var after = (await nodes.B.Host.Store.GetDeviceAsync(id, CancellationToken.None))!;
+        Assert.Equal(booted, after.LastBootAt);
+        Assert.Equal("2 PERIODIC", after.LastEvents);
+    }
+
+    [Fact]
     public async Task A_task_queued_through_node_As_api_runs_in_a_session_on_node_B()
     {
         await using var nodes = await TwoNodes.StartAsync();

@@ -1,4 +1,3 @@
-using Palisade.Acs.Storage;
 using Palisade.Storage.Postgres;
 using Palisade.Testing;
 
@@ -26,7 +25,10 @@ internal sealed class TwoNodes : IAsyncDisposable
 
     public string ConnectionString => _connectionString;
 
-    public static async Task<TwoNodes> StartAsync(Action<ServerOptions>? configure = null)
+    /// <summary>Node B's store when started with <c>gateB</c>.</summary>
+    public GatedLeaseStore? GateB { get; private set; }
+
+    public static async Task<TwoNodes> StartAsync(Action<ServerOptions>? configure = null, bool gateB = false)
     {
         var schema = "n_" + Guid.NewGuid().ToString("N");
         var nodes = new TwoNodes(schema, TestPostgres.CreateSchema(schema));
@@ -35,7 +37,7 @@ internal sealed class TwoNodes : IAsyncDisposable
             nodes.A = await TestServer.StartAsync(configure, openStore: nodes.OpenStore);
             var data = Directory.CreateTempSubdirectory("palisade-node-b-").FullName;
             CopyShared(nodes.A.DataDirectory, data);
-            nodes.B = await TestServer.StartAsync(configure, data: data, openStore: nodes.OpenStore);
+            nodes.B = await TestServer.StartAsync(configure, data: data, openStore: gateB ? d => nodes.GateB = new GatedLeaseStore(nodes.OpenStore(d)) : nodes.OpenStore);
             return nodes;
         }
         catch
@@ -67,7 +69,7 @@ internal sealed class TwoNodes : IAsyncDisposable
         TestPostgres.DropSchema(_schema);
     }
 
-    private IPalisadeStore OpenStore(string data) =>
+    private PostgresStore OpenStore(string data) =>
         PostgresStore.OpenAsync(new PostgresStoreOptions { ConnectionString = _connectionString, KeyPath = Path.Combine(data, "store.key") }).GetAwaiter().GetResult();
 
     private static void CopyShared(string from, string to)

@@ -179,20 +179,39 @@ public sealed class PostgresStoreTests : StoreContract<PostgresStoreFactory>
         await using var other = await Factory.Open();
         var device = Id(1);
 
-        Assert.True(await ((Acs.Sessions.ISessionLeases)Store).TryAcquireAsync(device, "a", T0, T0.AddSeconds(30), default));
-        Assert.False(await other.TryAcquireAsync(device, "b", T0.AddSeconds(10), T0.AddSeconds(40), default));
+        Assert.True((await ((Acs.Sessions.ISessionLeases)Store).TryAcquireAsync(device, "a", T0, T0.AddSeconds(30), default)).Taken);
+        Assert.False((await other.TryAcquireAsync(device, "b", T0.AddSeconds(10), T0.AddSeconds(40), default)).Taken);
         Assert.True(await ((Acs.Sessions.ISessionLeases)Store).RenewAsync(device, "a", T0.AddSeconds(60), default));
-        Assert.False(await other.TryAcquireAsync(device, "b", T0.AddSeconds(45), T0.AddSeconds(75), default));
+        Assert.False((await other.TryAcquireAsync(device, "b", T0.AddSeconds(45), T0.AddSeconds(75), default)).Taken);
 
         // A node that died never gives it back: the lease runs out, and another node's session takes the device.
-        Assert.True(await other.TryAcquireAsync(device, "b", T0.AddSeconds(60), T0.AddSeconds(90), default));
+        Assert.True((await other.TryAcquireAsync(device, "b", T0.AddSeconds(60), T0.AddSeconds(90), default)).Taken);
         Assert.False(await ((Acs.Sessions.ISessionLeases)Store).RenewAsync(device, "a", T0.AddSeconds(120), default));
         await ((Acs.Sessions.ISessionLeases)Store).ReleaseAsync(device, "a", default);
-        Assert.False(await ((Acs.Sessions.ISessionLeases)Store).TryAcquireAsync(device, "c", T0.AddSeconds(61), T0.AddSeconds(91), default));
+        Assert.False((await ((Acs.Sessions.ISessionLeases)Store).TryAcquireAsync(device, "c", T0.AddSeconds(61), T0.AddSeconds(91), default)).Taken);
 
         await other.ReleaseAsync(device, "b", default);
-        Assert.True(await ((Acs.Sessions.ISessionLeases)Store).TryAcquireAsync(device, "c", T0.AddSeconds(62), T0.AddSeconds(92), default));
-        Assert.True(await other.TryAcquireAsync(Id(2), "d", T0.AddSeconds(62), T0.AddSeconds(92), default));
+        Assert.True((await ((Acs.Sessions.ISessionLeases)Store).TryAcquireAsync(device, "c", T0.AddSeconds(62), T0.AddSeconds(92), default)).Taken);
+        Assert.True((await other.TryAcquireAsync(Id(2), "d", T0.AddSeconds(62), T0.AddSeconds(92), default)).Taken);
+    }
+
+    [Fact]
+    public async Task A_session_commit_gives_its_lease_back_and_the_next_holder_reads_the_device_as_that_commit_left_it()
+    {
+        await using var other = await Factory.Open();
+        var leases = (Acs.Sessions.ISessionLeases)Store;
+        var first = await leases.TryAcquireAsync(Id(1), "a", T0, T0.AddSeconds(30), default);
+        Assert.True(first.Taken);
+        Assert.Null(first.Device);
+
+        var booted = NewDevice(1) with { LastBootAt = T0.AddSeconds(5) };
+        await Store.CommitSessionAsync(new SessionChanges(booted) { LeaseHolder = "a" }, default);
+
+        // No separate release: the commit gave the lease back, and the next session (on another node) starts from it.
+        var next = await other.TryAcquireAsync(Id(1), "b", T0.AddSeconds(6), T0.AddSeconds(36), default);
+        Assert.True(next.Taken);
+        Assert.Equal(T0.AddSeconds(5), next.Device!.LastBootAt);
+        Assert.Equal(Acs.Sessions.LeaseGrant.Refused, await leases.TryAcquireAsync(Id(1), "c", T0.AddSeconds(7), T0.AddSeconds(37), default));
     }
 
     [Fact]

@@ -36,7 +36,7 @@ public sealed class CwmpSession
     }
 
     /// <summary>The device as recorded after its Inform (before anything this session changes).</summary>
-    public Device Device { get; }
+    public Device Device { get; private set; }
 
     /// <summary>The device's identity.</summary>
     public DeviceId Id => Device.Id;
@@ -134,6 +134,18 @@ public sealed class CwmpSession
 
     /// <summary>Keeps <paramref name="state"/> for <paramref name="step"/> until the session ends.</summary>
     public void SetStepState(ISessionStep step, object state) => (_stepState ??= [])[step] = state;
+
+    /// <summary>
+    /// Starts the session over from <paramref name="device"/>, built on <paramref name="known"/> as read once the device's
+    /// lease across nodes was taken (before any step ran): the first read may miss the commit of a session that ended
+    /// on another node in between.
+    /// </summary>
+    internal void Rebase(Device device, Device known)
+    {
+        Device = device;
+        Changes.Device = device;
+        Changes.Known = known;
+    }
 
     /// <summary>Serialises requests of this session.</summary>
     internal SemaphoreSlim Gate { get; } = new(1, 1);

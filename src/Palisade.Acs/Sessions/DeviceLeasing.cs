@@ -5,8 +5,8 @@ namespace Palisade.Acs.Sessions;
 /// <summary>
 /// How the engine holds a device across nodes that share a store (<see cref="ISessionLeases"/>). A lease lasts one
 /// session timeout from its latest renewal, so the devices of a node that died are free again within that; it is
-/// renewed by a request once a tenth of it has passed (not on every request: one store write per session for the
-/// common short session), and given back when the session ends. A store of one process has no leases: the engine's
+/// renewed by a request once a tenth of it has passed (not on every request), and given back by the session's commit
+/// (<see cref="SessionChanges.LeaseHolder"/>), or on its own when the session ends without one. A store of one process has no leases: the engine's
 /// own table is the lease there, and this costs nothing.
 /// </summary>
 internal sealed class DeviceLeasing(ISessionLeases leases, TimeSpan sessionTimeout, TimeProvider time)
@@ -17,9 +17,9 @@ internal sealed class DeviceLeasing(ISessionLeases leases, TimeSpan sessionTimeo
     // device's next session here, so that it does not wait for them to run out.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _unreleased = new(StringComparer.Ordinal);
 
-    /// <summary>Takes the session's device; false while a session on another node holds it.</summary>
+    /// <summary>Takes the session's device and reads it as stored under the lease; refused while a session on another node holds it.</summary>
     /// <exception cref="StoreException">The store cannot say (the caller answers 503).</exception>
-    public async Task<bool> TryTakeAsync(CwmpSession session, CancellationToken cancellationToken)
+    public async Task<LeaseGrant> TryTakeAsync(CwmpSession session, CancellationToken cancellationToken)
     {
         if (!_unreleased.IsEmpty && _unreleased.TryRemove(session.Id.ToString(), out var earlier))
         {

@@ -33,15 +33,29 @@ public sealed partial class SessionEngine
         return open.Count;
     }
 
-    // Takes the device's lease across nodes for a session just opened here; the answer to give when it cannot.
-    private async Task<CwmpHttpResponse?> TakeLeaseAsync(CwmpSession session, bool registered, CwmpHttpRequest request, CancellationToken cancellationToken)
+    // Takes the device's lease across nodes for a session just opened here, and starts the session from the device as
+    // stored under the lease; the answer to give when it cannot.
+    private async Task<CwmpHttpResponse?> TakeLeaseAsync(CwmpSession session, Device? known, Func<Device?, Device> build, bool registered, CwmpHttpRequest request, CancellationToken cancellationToken)
     {
         string? refusal;
         var kind = "lease";
         try
         {
-            session.HoldsLease = await _leases!.TryTakeAsync(session, cancellationToken).ConfigureAwait(false);
-            refusal = session.HoldsLease ? null : "a session with this device is open on another node";
+            var grant = await _leases!.TryTakeAsync(session, cancellationToken).ConfigureAwait(false);
+            session.HoldsLease = grant.Taken;
+            refusal = grant.Taken ? null : "a session with this device is open on another node";
+            if (grant.Taken && (grant.Device is null) != (known is null))
+            {
+                // Stored or deleted by another node between the read and the lease: authentication and enrollment were
+                // decided on what is no longer there. The device tries again at once.
+                session.HoldsLease = false;
+                await _leases.GiveBackAsync(session).ConfigureAwait(false);
+                refusal = "the device was changed on another node meanwhile";
+            }
+            else if (grant.Device is { } fresh)
+            {
+                session.Rebase(build(fresh), fresh);
+            }
         }
         catch (StoreException e) when (e.Reason == StoreErrorReason.Unavailable)
         {

@@ -257,7 +257,9 @@ public sealed partial class SessionEngine : ICwmpEndpoint
         var now = _time.GetUtcNow();
         var version = CwmpVersions.Negotiate(envelope.Version, envelope.Header.SupportedCwmpVersions, MaximumVersion);
         var remote = request.Connection.RemoteAddress.ToString();
-        var device = CertificateBinding.Apply(InformFacts.Apply(inform, known, id, now, CwmpVersions.ToText(version), remote, request.Connection.IsTls, decision.Method!), decision);
+        Device Build(Device? stored) =>
+            CertificateBinding.Apply(InformFacts.Apply(inform, stored, id, now, CwmpVersions.ToText(version), remote, request.Connection.IsTls, decision.Method!), decision);
+        var device = Build(known);
         var session = new CwmpSession(_pipeline, device, inform, decision, known is null, version, remote, request.Connection.IsTls);
         session.Changes.Known = known;
         session.RegistrationSource = registered ? request.Connection.RemoteAddress : null;
@@ -275,7 +277,7 @@ public sealed partial class SessionEngine : ICwmpEndpoint
         }
 
         session.Token = sessionToken;
-        if (_leases is not null && await TakeLeaseAsync(session, registered, request, cancellationToken).ConfigureAwait(false) is { } busy)
+        if (_leases is not null && await TakeLeaseAsync(session, known, Build, registered, request, cancellationToken).ConfigureAwait(false) is { } busy)
         {
             return busy;
         }
@@ -418,9 +420,11 @@ public sealed partial class SessionEngine : ICwmpEndpoint
 
             // The last guard: nothing past the bounds reaches the store, so a commit never fails on a CPE's sizes.
             ExceedsLimits(session, 0);
+            session.Changes.LeaseHolder = session.HoldsLease ? session.Token : null;
             try
             {
                 await _store.CommitSessionAsync(session.Changes, cancellationToken).ConfigureAwait(false);
+                session.HoldsLease = false;
                 if (session.Changes.Tasks.Count > 0)
                 {
                     TasksCommitted?.Invoke(session.Changes.Tasks);

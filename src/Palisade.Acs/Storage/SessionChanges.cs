@@ -44,6 +44,12 @@ public sealed class SessionChanges(Device device)
     /// <summary>Tasks to add to the device's queue (e.g. the credential rotation after enrollment).</summary>
     public List<NewTask> NewTasks { get; } = [];
 
+    /// <summary>
+    /// The holder of the device's lease across nodes that this commit gives back (<see cref="Sessions.ISessionLeases"/>),
+    /// or null. A store without leases ignores it.
+    /// </summary>
+    public string? LeaseHolder { get; set; }
+
     /// <summary>True when nothing but the device record changed.</summary>
     public bool IsDeviceOnly => RemovedSubtrees.Count == 0 && ListedSubtrees.Count == 0 && Parameters.Count == 0 && Tasks.Count == 0 && NewTasks.Count == 0 && Events.Count == 0 && Tags.Count == 0;
 }

@@ -180,6 +180,20 @@ public sealed class MultiNodeTests
     }
 
     [Fact]
+    public async Task A_file_transfer_url_and_password_node_A_handed_out_are_good_on_node_B()
+    {
+        await using var nodes = await TwoNodes.StartAsync();
+        Assert.False(File.Exists(Path.Combine(nodes.B.DataDirectory, "pki", Files.FilesFeature.TokenKeyFileName)), "node B was not given node A's token key file");
+        var sha = new string('a', 64);
+        var token = nodes.A.Host.Files!.Tokens.Mint(upload: false, plaintext: false, 42, "00D09E-HGW-SN-FILE", "fw.bin", sha);
+
+        var parsed = Acs.Files.TransferTokens.Parse(token)!;
+        Assert.True(nodes.B.Host.Files!.Tokens.Verify(parsed, "00D09E-HGW-SN-FILE", "fw.bin", sha));
+        Assert.True(nodes.B.Host.Files.Tokens.CheckPassword(token, nodes.A.Host.Files.Tokens.PasswordFor(token)));
+        Assert.False(nodes.B.Host.Files.Tokens.Verify(parsed, "00D09E-HGW-SN-OTHER", "fw.bin", sha));
+    }
+
+    [Fact]
     public async Task A_digest_challenge_from_node_A_is_answered_on_node_B()
     {
         await using var nodes = await TwoNodes.StartAsync();

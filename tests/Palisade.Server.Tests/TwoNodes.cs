@@ -77,7 +77,8 @@ internal sealed class TwoNodes : IAsyncDisposable
         foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
         {
             var relative = Path.GetRelativePath(from, file);
-            if (relative is "store.key" or "bootstrap-credential" || relative.StartsWith("pki", StringComparison.Ordinal))
+            // The transfer-token key is not copied: nodes on one database derive it from the store key.
+            if (relative is "store.key" or "bootstrap-credential" || (relative.StartsWith("pki", StringComparison.Ordinal) && !relative.EndsWith(Files.FilesFeature.TokenKeyFileName, StringComparison.Ordinal)))
             {
                 Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(to, relative))!);
                 File.Copy(file, Path.Combine(to, relative));

@@ -18,8 +18,9 @@ namespace Palisade.Server.Files;
 
 /// <summary>
 /// The file store's service, the file server's listener and the session step that hands devices their URLs, composed
-/// once per node. Keys live in the data folder's PKI folder (<c>signing.key</c>, <c>transfer-token.key</c>), so every
-/// node sharing it signs and accepts the same.
+/// once per node. The signing key lives in the data folder's PKI folder (<c>signing.key</c>), shared by the nodes with
+/// the PKI; the transfer-token key is <c>transfer-token.key</c> there with the embedded store, and derived from the store
+/// key on a shared store (<see cref="ISharedNodeState"/>), so that every node accepts every node's tokens.
 /// </summary>
 public sealed class FilesFeature : IAsyncDisposable
 {
@@ -64,7 +65,9 @@ public sealed class FilesFeature : IAsyncDisposable
         var spool = Path.Combine(dataDirectory, "spool");
         SecretFile.CreatePrivateDirectory(spool);
         var service = new FileService(store, new AuditService(store, time), new FileSigner(signingKey, operatorKeys), options.Limits, time) { SpoolDirectory = spool };
-        var tokens = new TransferTokens(LoadOrCreateTokenKey(Path.Combine(pki, TokenKeyFileName)), options.TokenLifetime, time);
+        // Nodes on one shared store derive the key from the store key, so a URL one node handed out works on every node.
+        var tokenKey = store is ISharedNodeState shared ? shared.DeriveKey("file transfer tokens") : LoadOrCreateTokenKey(Path.Combine(pki, TokenKeyFileName));
+        var tokens = new TransferTokens(tokenKey, options.TokenLifetime, time);
         if (options.Port < 0)
         {
             return new FilesFeature(null, signingKey, service, tokens, null, null);

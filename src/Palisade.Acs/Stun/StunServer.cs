@@ -14,7 +14,10 @@ namespace Palisade.Acs.Stun;
 /// records that device's public address in <see cref="StunBindings"/>, but only when its MESSAGE-INTEGRITY verifies
 /// with the device's connection-request password (the STUN credentials Palisade's agent uses); one without
 /// integrity, or with a wrong one, gets 401 and records nothing. Datagrams that are not bounded STUN requests are
-/// dropped unanswered.
+/// dropped unanswered. Hostile senders get little: an answer to a request that did not authenticate is never larger
+/// than the request (UDP sources can be forged: no amplification), user look-ups that miss the cache are rate-limited
+/// per source address and in all, a device's recent transaction ids are refused when they come again (replays), and a
+/// device's recorded address moves only when its request says BINDING-CHANGE or the old address has gone quiet.
 /// </summary>
 public sealed class StunServer : IAsyncDisposable
 {
@@ -32,6 +35,18 @@ public sealed class StunServer : IAsyncDisposable
     private static readonly TimeSpan MissLifetime = TimeSpan.FromSeconds(5);
     private const int MaxCached = 100_000;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (Device? Device, DateTimeOffset At)> _users = new(StringComparer.Ordinal);
+
+    /// <summary>A recorded address that no authenticated request has confirmed for this long may be replaced without BINDING-CHANGE.</summary>
+    public static readonly TimeSpan QuietAfter = TimeSpan.FromMinutes(2);
+
+    /// <summary>Store look-ups (user-name cache misses) one source address may cause: a burst, then ten a second.</summary>
+    public const int LookupBurstPerSource = 32;
+
+    private readonly ConnectionRequests.DeviceAttemptLimiter _lookupsPerSource;
+    private readonly ConnectionRequests.DeviceAttemptLimiter _lookupsInAll;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<DeviceId, RecentIds> _seen = new();
+    private long _lookups;
+    private long _dropped;
     private long _answered;
     private long _recorded;
     private long _refused;
@@ -43,6 +58,8 @@ public sealed class StunServer : IAsyncDisposable
         _bindings = bindings;
         _time = time;
         _logger = logger;
+        _lookupsPerSource = new ConnectionRequests.DeviceAttemptLimiter(LookupBurstPerSource, TimeSpan.FromMilliseconds(100), time);
+        _lookupsInAll = new ConnectionRequests.DeviceAttemptLimiter(1000, TimeSpan.FromMilliseconds(2), time);
         LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
         _bindings.Sender = SendAsync;
         _loop = Task.Run(LoopAsync);
@@ -59,6 +76,12 @@ public sealed class StunServer : IAsyncDisposable
 
     /// <summary>Connection-request bindings refused (unknown user, no or wrong integrity).</summary>
     public long Refused => Interlocked.Read(ref _refused);
+
+    /// <summary>Store look-ups of user names (cache misses).</summary>
+    public long Lookups => Interlocked.Read(ref _lookups);
+
+    /// <summary>Requests left unanswered: over the look-up limits, replayed, or too small to answer without amplifying.</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
 
     /// <summary>Binds UDP <paramref name="endpoint"/> (port 0: a free one) and starts answering.</summary>
     public static StunServer Start(IPEndPoint endpoint, IDeviceRegistry devices, StunBindings bindings, TimeProvider time, ILogger logger)
@@ -143,6 +166,12 @@ public sealed class StunServer : IAsyncDisposable
             }
 
             var answer = await AnswerAsync(request, data, integrity, from).ConfigureAwait(false);
+            if (answer is null)
+            {
+                Interlocked.Increment(ref _dropped);
+                continue;
+            }
+
             try
             {
                 await _socket.SendToAsync(answer, SocketFlags.None, from, _stop.Token).ConfigureAwait(false);
@@ -158,45 +187,77 @@ public sealed class StunServer : IAsyncDisposable
         }
     }
 
-    private async Task<byte[]> AnswerAsync(StunMessage request, ReadOnlyMemory<byte> data, int integrity, IPEndPoint from)
+    private async Task<byte[]?> AnswerAsync(StunMessage request, ReadOnlyMemory<byte> data, int integrity, IPEndPoint from)
     {
-        var response = new StunMessage(StunMessage.BindingResponse, request.TransactionId).AddMapped(from);
         if (!request.Has(StunMessage.ConnectionRequestBinding) || request.UserName is not { Length: > 0 and <= 256 } user)
         {
-            return response.ToBytes();
+            // Anyone's request: MAPPED-ADDRESS too only when the request was as large (pad with SOFTWARE or PADDING).
+            return NotLarger(new StunMessage(StunMessage.BindingResponse, request.TransactionId).AddMapped(from).ToBytes(), data.Length)
+                ?? NotLarger(new StunMessage(StunMessage.BindingResponse, request.TransactionId).AddMapped(from, legacy: false).ToBytes(), data.Length);
         }
 
-        var device = await FindAsync(user).ConfigureAwait(false);
+        var (limited, device) = await FindAsync(user, from).ConfigureAwait(false);
+        if (limited)
+        {
+            return null;
+        }
+
         var password = device?.ConnectionRequest?.Password;
         if (device is null || password is null || integrity < 0 || !StunMessage.VerifyIntegrity(data.Span, integrity, password))
         {
             Interlocked.Increment(ref _refused);
             StunLog.Refused(_logger, from.ToString(), device is null ? "unknown user" : integrity < 0 ? "no message integrity" : "wrong message integrity");
-            return new StunMessage(StunMessage.BindingErrorResponse, request.TransactionId)
-                .Add(StunMessage.ErrorCode, [0, 0, 4, 1, .. "Unauthorized"u8.ToArray()])
-                .ToBytes();
+            return NotLarger(new StunMessage(StunMessage.BindingErrorResponse, request.TransactionId).Add(StunMessage.ErrorCode, [0, 0, 4, 1]).ToBytes(), data.Length);
         }
 
-        _bindings.Record(device.Id, from, _time.GetUtcNow(), request.Has(StunMessage.BindingChange));
-        Interlocked.Increment(ref _recorded);
-        return response.ToBytes(password);
+        if (!_seen.GetOrAdd(device.Id, _ => new RecentIds()).TryAdd(Convert.ToHexString(request.TransactionId)))
+        {
+            Interlocked.Increment(ref _refused);
+            StunLog.Refused(_logger, from.ToString(), "replayed transaction id");
+            return null;
+        }
+
+        var now = _time.GetUtcNow();
+        var changed = request.Has(StunMessage.BindingChange);
+        if (_bindings.Find(device.Id) is { } current && !current.Address.Equals(from) && !changed && now - current.At < QuietAfter)
+        {
+            // Moved without saying so: answered (the device learns its new mapping and says BINDING-CHANGE next time),
+            // not recorded, so a captured request sent again from elsewhere cannot redirect its connection requests.
+            StunLog.Refused(_logger, from.ToString(), "address moved without BINDING-CHANGE");
+        }
+        else
+        {
+            _bindings.Record(device.Id, from, now, changed);
+            Interlocked.Increment(ref _recorded);
+        }
+
+        return new StunMessage(StunMessage.BindingResponse, request.TransactionId).AddMapped(from).ToBytes(password);
     }
+
+    private static byte[]? NotLarger(byte[] answer, int requestLength) => answer.Length <= requestLength ? answer : null;
 
     // The device whose connection-request user name this is (a filter the registry answers from its index), cached for
     // a minute (misses for five seconds), so keep-alives and strangers' repeated guesses do not each cost a store read.
-    private async Task<Device?> FindAsync(string user)
+    // Limited: the look-up was not made (the source, or everyone, made too many lately).
+    private async Task<(bool Limited, Device? Device)> FindAsync(string user, IPEndPoint from)
     {
         if (user.Any(c => c is '"' or '\\' || char.IsControl(c)))
         {
-            return null;
+            return (false, null);
         }
 
         var now = _time.GetUtcNow();
         if (_users.TryGetValue(user, out var cached) && now - cached.At < (cached.Device is null ? MissLifetime : CacheLifetime))
         {
-            return cached.Device;
+            return (false, cached.Device);
         }
 
+        if (!_lookupsPerSource.TryTake(from.Address.ToString()) || !_lookupsInAll.TryTake(string.Empty))
+        {
+            return (true, null);
+        }
+
+        Interlocked.Increment(ref _lookups);
         Device? device;
         try
         {
@@ -205,7 +266,7 @@ public sealed class StunServer : IAsyncDisposable
         }
         catch (StoreException)
         {
-            return null;
+            return (false, null);
         }
 
         if (_users.Count >= MaxCached)
@@ -214,6 +275,33 @@ public sealed class StunServer : IAsyncDisposable
         }
 
         _users[user] = (device, now);
-        return device;
+        return (false, device);
+    }
+
+    // A device's last transaction ids: one seen again is a replay.
+    private sealed class RecentIds
+    {
+        private const int Kept = 16;
+        private readonly Queue<string> _order = new();
+        private readonly HashSet<string> _ids = new(StringComparer.Ordinal);
+
+        public bool TryAdd(string id)
+        {
+            lock (_ids)
+            {
+                if (!_ids.Add(id))
+                {
+                    return false;
+                }
+
+                _order.Enqueue(id);
+                if (_order.Count > Kept)
+                {
+                    _ids.Remove(_order.Dequeue());
+                }
+
+                return true;
+            }
+        }
     }
 }

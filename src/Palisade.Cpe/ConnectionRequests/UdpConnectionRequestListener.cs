@@ -184,7 +184,7 @@ public sealed class UdpConnectionRequestListener : IDisposable
     {
         while (!_stop.IsCancellationRequested)
         {
-            foreach (var agent in _agents.Keys)
+            foreach (var (agent, state) in _agents)
             {
                 if (agent.ConnectionRequestCredentials is not { } credentials)
                 {
@@ -194,10 +194,15 @@ public sealed class UdpConnectionRequestListener : IDisposable
                 var request = StunMessage.NewBindingRequest()
                     .Add(StunMessage.ConnectionRequestBinding, StunMessage.ConnectionRequestBindingValue)
                     .Add(StunMessage.Username, System.Text.Encoding.UTF8.GetBytes(credentials.Username));
-                if (agent.StunBindingChanged)
+
+                // The first request after start says BINDING-CHANGE too: the binding may differ from the one before a
+                // restart, and the ACS moves a recorded address only when told (or when the old one went quiet).
+                if (agent.StunBindingChanged || state.StunCredentials != credentials.Username)
                 {
                     request.Add(StunMessage.BindingChange, []);
                 }
+
+                state.StunCredentials = credentials.Username;
 
                 // Only a device's newest request is waited for: the table stays as large as the fleet.
                 foreach (var old in _stunPending.Where(p => ReferenceEquals(p.Value, agent)).Select(p => p.Key).ToList())
@@ -256,5 +261,8 @@ public sealed class UdpConnectionRequestListener : IDisposable
         public long LastTimestamp { get; set; }
 
         public Queue<string> SeenIds { get; } = new();
+
+        // The user name of the last STUN request sent for the device (a new one: its first request under it).
+        public string? StunCredentials { get; set; }
     }
 }

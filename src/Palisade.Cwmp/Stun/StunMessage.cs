@@ -70,7 +70,10 @@ public sealed class StunMessage
     }
 
     /// <summary>Adds XOR-MAPPED-ADDRESS and MAPPED-ADDRESS (for RFC 3489 clients) for <paramref name="endpoint"/>.</summary>
-    public StunMessage AddMapped(IPEndPoint endpoint)
+    public StunMessage AddMapped(IPEndPoint endpoint) => AddMapped(endpoint, legacy: true);
+
+    /// <summary>XOR-MAPPED-ADDRESS, and with <paramref name="legacy"/> MAPPED-ADDRESS too (RFC 3489 clients); IPv4.</summary>
+    public StunMessage AddMapped(IPEndPoint endpoint, bool legacy)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         var address = endpoint.Address.MapToIPv4().GetAddressBytes();
@@ -81,7 +84,8 @@ public sealed class StunMessage
         var xored = (byte[])plain.Clone();
         BinaryPrimitives.WriteUInt16BigEndian(xored.AsSpan(2), (ushort)(endpoint.Port ^ (MagicCookie >> 16)));
         BinaryPrimitives.WriteUInt32BigEndian(xored.AsSpan(4), BinaryPrimitives.ReadUInt32BigEndian(address) ^ MagicCookie);
-        return Add(XorMappedAddress, xored).Add(MappedAddress, plain);
+        Add(XorMappedAddress, xored);
+        return legacy ? Add(MappedAddress, plain) : this;
     }
 
     /// <summary>The mapped address of a response: XOR-MAPPED-ADDRESS, else MAPPED-ADDRESS; IPv4 only.</summary>

@@ -61,6 +61,7 @@ public sealed class PostgresImport : IAsyncDisposable
             ("device_id", NpgsqlDbType.Text), ("channel", NpgsqlDbType.Text), ("code", NpgsqlDbType.Text), ("message", NpgsqlDbType.Text),
             ("detail", NpgsqlDbType.Text), ("provisions", NpgsqlDbType.Text), ("retries", NpgsqlDbType.Integer), ("timestamp", NpgsqlDbType.Bigint),
             ("retry_at", NpgsqlDbType.Bigint), ("expires_at", NpgsqlDbType.Bigint)], null),
+        new("saved_searches", [("owner", NpgsqlDbType.Text), ("name", NpgsqlDbType.Text), ("query", NpgsqlDbType.Text), ("created_at", NpgsqlDbType.Bigint)], null),
     ];
 
     private readonly PostgresStore _store;

@@ -14,6 +14,7 @@ public sealed class PostgresStore : CompositeStore, ITaskOutcomeFeed, Acs.Sessio
         Database = database;
         Leases = new PostgresSessionLeases(database);
         Files = new PostgresFileStore(database);
+        SavedSearches = new PostgresSavedSearchStore(database);
         ProbeArrivals = new PostgresProbeArrivals(database);
     }
 

@@ -13,6 +13,7 @@ public sealed class SqliteStore : CompositeStore
         : base(sessions, tasks, devices, new SqliteAccessStore(database), new SqliteAuditLog(database), new SqliteProvisioningStore(database), database)
     {
         Files = files;
+        SavedSearches = new SqliteSavedSearchStore(database);
         Database = database;
         Sessions = sessions;
     }

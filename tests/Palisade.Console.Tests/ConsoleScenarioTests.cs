@@ -92,6 +92,41 @@ public sealed class ConsoleScenarioTests(ConsoleFixture fx) : IClassFixture<Cons
     }
 
     [Fact]
+    public async Task A_saved_search_is_kept_on_the_server_for_its_owner_alone()
+    {
+        await fx.AgentAsync("SAVE0001");
+        await fx.AgentAsync("SAVE0002");
+        var page = await fx.NewPageAsync();
+        await fx.SignInAsync(page, "operator");
+        await page.GotoAsync(fx.BaseUrl + "/devices?filter=" + Uri.EscapeDataString("serialNumber LIKE \"SAVE%\"") + "&sort=-id&columns=serialNumber&columns=manufacturer");
+        await page.GetByLabel("Save this search as").FillAsync("<b>save</b> set");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
+        await Expect(page.Locator("p.message")).ToHaveTextAsync("Search saved as '<b>save</b> set'.");
+        await page.Context.CloseAsync();
+
+        // Another browser (no local storage in common): the owner's list comes from the server, and the search opens
+        // with its filter, sort and columns.
+        var again = await fx.NewPageAsync();
+        await fx.SignInAsync(again, "operator");
+        await again.GetByRole(AriaRole.Link, new() { Name = "<b>save</b> set" }).ClickAsync();
+        await Expect(again.Locator("#device-count")).ToHaveTextAsync("2 device(s) match.");
+        await Expect(again.Locator("table.devices tbody tr").First).ToContainTextAsync("SAVE0002");
+        await Expect(again.Locator("table.devices thead")).ToContainTextAsync("Manufacturer");
+        await ConsoleFixture.ShotAsync(again, "devices-saved-search");
+
+        // Someone else does not see it.
+        var viewer = await fx.NewPageAsync();
+        await fx.SignInAsync(viewer, "viewer");
+        Assert.Equal(0, await viewer.GetByRole(AriaRole.Link, new() { Name = "<b>save</b> set" }).CountAsync());
+        await viewer.Context.CloseAsync();
+
+        await again.GetByRole(AriaRole.Button, new() { Name = "Delete the saved search <b>save</b> set" }).ClickAsync();
+        await Expect(again.Locator("p.message")).ToHaveTextAsync("Saved search '<b>save</b> set' deleted.");
+        Assert.Empty(await fx.Server.Host.Store.ListSavedSearchesAsync("user:operator", CancellationToken.None));
+        await again.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task The_pages_have_labels_names_and_contrast_at_laptop_and_tablet_width()
     {
         await fx.AgentAsync("A11Y0001");

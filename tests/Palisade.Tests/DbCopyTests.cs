@@ -48,6 +48,7 @@ public sealed class DbCopyTests : IDisposable
             Assert.Equal(await source.ListScriptsAsync(ScriptKind.Provision, default), await copy.ListScriptsAsync(ScriptKind.Provision, default));
             Assert.Equal(await source.ListChannelFaultsAsync(null, null, 10, default), await copy.ListChannelFaultsAsync(null, null, 10, default));
             Assert.Equal(await source.GetRevisionAsync(default), await copy.GetRevisionAsync(default));
+            Assert.Equal(await source.ListSavedSearchesAsync("user:admin", default), await copy.ListSavedSearchesAsync("user:admin", default));
             Assert.Equal(await source.GetUserAsync("admin", default), await copy.GetUserAsync("admin", default));
             Assert.Equal(Keys(await source.ListKeysAsync(default)), Keys(await copy.ListKeysAsync(default)));
             Assert.Equal(await source.ListAuditAsync(null, 100, default), await copy.ListAuditAsync(null, 100, default));
@@ -160,6 +161,7 @@ public sealed class DbCopyTests : IDisposable
         await store.PutPresetAsync(new StoredPreset("wifi", """{"weight":10,"channel":"wifi"}""", T0, "user:admin"), default);
         await store.PutScriptAsync(new StoredScript(ScriptKind.Provision, "wifi", "log('x');", "aa", T0, "user:admin"), default);
         await store.PutChannelFaultAsync(new ChannelFault(Id(2), "wifi", "script.timeout", "too slow", null, new EquatableList<string>(["wifi"]), 1, T0, T0.AddMinutes(5), T0.AddDays(1)), default);
+        await store.PutSavedSearchAsync(new Acs.SavedSearches.SavedSearch("user:admin", "beta", "filter=tag+%3D+%22beta%22", T0), default);
         for (var i = 0; i < 3; i++)
         {
             await store.AppendAsync(new AuditRecord(T0.AddSeconds(i), "key:ops", "192.0.2.1", "task.create", Id(1).ToString(), "{\"i\":" + i + "}"), default);

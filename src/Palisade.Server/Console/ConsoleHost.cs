@@ -19,13 +19,14 @@ internal static class ConsoleHost
     // Room for the form's other fields and the multipart framing around an upload.
     private const long UploadOverhead = 64 * 1024;
 
-    /// <summary>Registers Razor Pages, antiforgery and the console's session table.</summary>
-    public static void Add(IServiceCollection services, ApiServices api, Acs.Storage.IDeviceRegistry devices, ConsoleOptions options, Acs.Sessions.SessionCounters sessions, TimeProvider time)
+    /// <summary>Registers Razor Pages, antiforgery, the console's sessions and its own services (dry run, saved searches).</summary>
+    public static void Add(IServiceCollection services, ApiServices api, Acs.Storage.IPalisadeStore store, ConsoleOptions options, Acs.Sessions.SessionCounters sessions, TimeProvider time)
     {
         options.Validate();
-        services.AddSingleton(new Acs.Provisioning.ProvisioningDryRun(devices, options.Scripts, time));
+        services.AddSingleton(new Acs.Provisioning.ProvisioningDryRun(store, options.Scripts, time));
         services.AddSingleton(_ => new SessionRate(sessions, time));
         services.AddSingleton(api);
+        services.AddSingleton(new Acs.SavedSearches.SavedSearchService(store, time));
         services.AddSingleton(options);
         services.AddSingleton(new ConsoleSessions(api.SignIn));
         services.AddSingleton(time);

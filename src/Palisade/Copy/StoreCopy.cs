@@ -35,6 +35,7 @@ internal sealed class StoreCopy(string dataDirectory, PostgresStoreOptions targe
         ["presets"] = "SELECT name, document, updated_at, updated_by FROM presets",
         ["scripts"] = "SELECT kind, name, body, sha256, updated_at, updated_by FROM scripts",
         ["channel_faults"] = "SELECT device_id, channel, code, message, detail, provisions, retries, timestamp, retry_at, expires_at FROM channel_faults",
+        ["saved_searches"] = "SELECT owner, name, query, created_at FROM saved_searches",
     };
 
     // Every column of the embedded store this copy carries over (or, for these, knowingly leaves: the interned type
@@ -56,6 +57,7 @@ internal sealed class StoreCopy(string dataDirectory, PostgresStoreOptions targe
         ["scripts"] = ["kind", "name", "body", "sha256", "updated_at", "updated_by"],
         ["provisioning_revision"] = ["id", "revision"],
         ["channel_faults"] = ["device_id", "channel", "code", "message", "detail", "provisions", "retries", "timestamp", "retry_at", "expires_at"],
+        ["saved_searches"] = ["owner", "name", "query", "created_at"],
         ["files"] = ["name", "file_type", "version", "oui", "product_class", "model_name", "sha256", "size", "signature", "operator_signature", "device_id", "created_at", "created_by"],
         ["store_key_check"] = ["id", "canary"],
         ["schema_version"] = ["version"],

@@ -85,6 +85,43 @@ public sealed class DevicesPage : ConsolePage
         await LoadAsync().ConfigureAwait(false);
     }
 
+    /// <summary>The signed-in user's saved searches (only theirs).</summary>
+    public IReadOnlyList<Acs.SavedSearches.SavedSearch> Saved { get; private set; } = [];
+
+    /// <summary>The list's query string as a saved search keeps it (no handler, no cursor, no leading <c>?</c>).</summary>
+    public string SavedQuery => Query() is var q && q.IndexOf('?', StringComparison.Ordinal) is var i and >= 0 ? q[(i + 1)..] : string.Empty;
+
+    private Acs.SavedSearches.SavedSearchService SavedSearches => (Acs.SavedSearches.SavedSearchService)HttpContext.RequestServices.GetService(typeof(Acs.SavedSearches.SavedSearchService))!;
+
+    /// <summary>Saves the current search under a name, for this user only, and shows it.</summary>
+    public async Task<IActionResult> OnPostSaveSearchAsync([FromForm] string? searchName)
+    {
+        Title = "Devices";
+        var query = SavedQuery;
+        if (await TryAsync(() => SavedSearches.SaveAsync(Caller, searchName, query, HttpContext.RequestAborted)).ConfigureAwait(false))
+        {
+            Flash($"Search saved as '{searchName?.Trim()}'.");
+            return Redirect(Query());
+        }
+
+        await LoadAsync().ConfigureAwait(false);
+        return Page();
+    }
+
+    /// <summary>Deletes one of this user's saved searches.</summary>
+    public async Task<IActionResult> OnPostDeleteSearchAsync([FromForm] string? searchName)
+    {
+        Title = "Devices";
+        if (await TryAsync(() => SavedSearches.DeleteAsync(Caller, searchName, HttpContext.RequestAborted)).ConfigureAwait(false))
+        {
+            Flash($"Saved search '{searchName}' deleted.");
+            return Redirect("/devices");
+        }
+
+        await LoadAsync().ConfigureAwait(false);
+        return Page();
+    }
+
     /// <summary>Every match as CSV, written a page at a time.</summary>
     public async Task<IActionResult> OnGetCsvAsync()
     {
@@ -232,6 +269,7 @@ public sealed class DevicesPage : ConsolePage
         try
         {
             Result = await Services.Devices.ListAsync(Caller, query, HttpContext.RequestAborted).ConfigureAwait(false);
+            Saved = await SavedSearches.ListAsync(Caller, HttpContext.RequestAborted).ConfigureAwait(false);
         }
         catch (ServiceException e)
         {

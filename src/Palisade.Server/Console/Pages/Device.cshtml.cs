@@ -94,7 +94,7 @@ public sealed class DeviceDetailPage : ConsolePage
     public async Task<IActionResult> OnPostConnectAsync() => await ActAsync(async ct =>
     {
         var outcome = await Services.Devices.RequestConnectionAsync(Caller, Id, ct).ConfigureAwait(false);
-        return $"Connection request: {outcome.Result} ({outcome.Reason}).".ToLowerInvariant();
+        return "Connection request: " + $"{outcome.Result} ({outcome.Reason})".ToLowerInvariant() + ".";
     }).ConfigureAwait(false);
 
     public async Task<IActionResult> OnPostTagAsync([FromForm] string tag, [FromForm] bool remove) => await ActAsync(async ct =>

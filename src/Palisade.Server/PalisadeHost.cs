@@ -95,6 +95,12 @@ public sealed class PalisadeHost : IAsyncDisposable
     /// <summary>The file store's service, the file server and its step (for the API and tests).</summary>
     public Palisade.Server.Files.FilesFeature? Files { get; private init; }
 
+    /// <summary>The campaigns' service (null when the file server is off).</summary>
+    public Acs.Campaigns.CampaignService? Campaigns { get; private init; }
+
+    /// <summary>The campaigns' scheduler, ticked by the sweep loop every second (null when the file server is off).</summary>
+    public Acs.Campaigns.CampaignScheduler? CampaignScheduler { get; private init; }
+
     /// <summary>What start-up found or created (URLs, CA, bootstrap credential).</summary>
     public StartupFacts Facts { get; }
 
@@ -200,7 +206,17 @@ public sealed class PalisadeHost : IAsyncDisposable
             var reachability = new ReachabilityProbes(time ?? TimeProvider.System, shared);
             var engineLog = loggerFactory.CreateLogger("Palisade.Cwmp");
             files = await Palisade.Server.Files.FilesFeature.StartAsync(options.Files, data, store, serverCertificate, options.Listen, options.EffectiveHostnames, logging ?? DefaultLogging, time ?? TimeProvider.System, cancellationToken).ConfigureAwait(false);
-            IReadOnlyList<ISessionStep> steps = [.. SessionSteps.Standard(store, options.Sessions, options.Authentication, reachability, engineLog, provisioningStep), .. files.Steps];
+            // Campaigns need the file server (their downloads are stored-file downloads); a file in use is never deleted.
+            files.Service.InUse = store.CampaignUsingFileAsync;
+            var campaignScheduler = files.Urls is null ? null : new Acs.Campaigns.CampaignScheduler(store, time ?? TimeProvider.System, loggerFactory.CreateLogger("Palisade.Campaigns"));
+            var campaigns = campaignScheduler is null ? null : new Acs.Campaigns.CampaignService(store, store, store, new Acs.Audit.AuditService(store, time ?? TimeProvider.System), time ?? TimeProvider.System);
+            if (campaigns is not null)
+            {
+                campaigns.Changed += campaignScheduler!.Touch;
+            }
+
+            IReadOnlyList<ISessionStep> steps = [.. SessionSteps.Standard(store, options.Sessions, options.Authentication, reachability, engineLog, provisioningStep), .. files.Steps,
+                .. (campaignScheduler is null ? Array.Empty<ISessionStep>() : [new Acs.Campaigns.CampaignStep(store, campaignScheduler)])];
             var engine = new SessionEngine(store, options.Sessions, options.Authentication, reachability, steps, time ?? TimeProvider.System, engineLog, limits.Codec);
             var handler = new CwmpHttpHandler(engine, options.Sessions, limits, logger, engine.Reachability);
             app.Run(handler.HandleAsync);
@@ -241,6 +257,11 @@ public sealed class PalisadeHost : IAsyncDisposable
             }
 
             requester = new Acs.ConnectionRequests.ConnectionRequester(options.ConnectionRequestTargets, anchors, options.ConnectionRequests, clock, loggerFactory.CreateLogger("Palisade.ConnectionRequests"));
+            if (campaignScheduler is not null)
+            {
+                campaignScheduler.Wake = WakeDevices(store, requester);
+            }
+
             var health = new Operations.NodeHealth(store);
             var waiter = new Acs.Tasks.TaskWaiter();
             engine.TasksCommitted += waiter.OnCommitted;
@@ -254,7 +275,7 @@ public sealed class PalisadeHost : IAsyncDisposable
             {
                 options.Api.DigestRealm = options.Authentication.Realm;
                 options.Api.Console.Scripts = options.Scripts;
-                (api, apiUrl) = await Api.ApiHost.StartAsync(options.Api, serverCertificate, store, provisioning, requester, waiter, engine.Counters, health, logging ?? DefaultLogging, clock, cancellationToken, files).ConfigureAwait(false);
+                (api, apiUrl) = await Api.ApiHost.StartAsync(options.Api, serverCertificate, store, provisioning, requester, waiter, engine.Counters, health, logging ?? DefaultLogging, clock, cancellationToken, files, campaigns).ConfigureAwait(false);
             }
 
             // A device may not point connection requests back at this ACS's own ports and addresses.
@@ -294,7 +315,7 @@ public sealed class PalisadeHost : IAsyncDisposable
             };
             var history = options.TaskHistory is { } keep ? new TaskHistory(store, keep, clock) : null;
             var stun = StartStun(options, store, requester, clock, loggerFactory.CreateLogger("Palisade.Stun"));
-            return new PalisadeHost(app, api, requester, store, engine, facts, history, health, clock, logger) { Provisioning = provisioning, Stun = stun, Files = files };
+            return new PalisadeHost(app, api, requester, store, engine, facts, history, health, clock, logger) { Provisioning = provisioning, Stun = stun, Files = files, Campaigns = campaigns, CampaignScheduler = campaignScheduler };
         }
         catch
         {
@@ -311,6 +332,16 @@ public sealed class PalisadeHost : IAsyncDisposable
             throw;
         }
     }
+
+    // Devices a campaign just started are asked to open a session now (16 requests at a time).
+    private static Func<IReadOnlyList<string>, CancellationToken, Task> WakeDevices(IPalisadeStore store, Acs.ConnectionRequests.ConnectionRequester requester) =>
+        (ids, cancellationToken) => Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (id, token) =>
+        {
+            if (Acs.Devices.DeviceId.TryParse(id, out var parsed) && await store.GetDeviceAsync(parsed, token).ConfigureAwait(false) is { } device)
+            {
+                await requester.RequestAsync(device, token).ConfigureAwait(false);
+            }
+        });
 
     private static async Task StopAsync(WebApplication? app)
     {
@@ -431,6 +462,10 @@ public sealed class PalisadeHost : IAsyncDisposable
                 await Engine.SweepExpiredAsync(_stopping.Token).ConfigureAwait(false);
                 await _registrations.SweepAsync(_stopping.Token).ConfigureAwait(false);
                 await Provisioning.Faults.SweepAsync(_stopping.Token).ConfigureAwait(false);
+                if (CampaignScheduler is not null)
+                {
+                    await CampaignScheduler.TickAsync(_stopping.Token).ConfigureAwait(false);
+                }
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

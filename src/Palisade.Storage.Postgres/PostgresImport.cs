@@ -62,6 +62,15 @@ public sealed class PostgresImport : IAsyncDisposable
             ("detail", NpgsqlDbType.Text), ("provisions", NpgsqlDbType.Text), ("retries", NpgsqlDbType.Integer), ("timestamp", NpgsqlDbType.Bigint),
             ("retry_at", NpgsqlDbType.Bigint), ("expires_at", NpgsqlDbType.Bigint)], null),
         new("saved_searches", [("owner", NpgsqlDbType.Text), ("name", NpgsqlDbType.Text), ("query", NpgsqlDbType.Text), ("created_at", NpgsqlDbType.Bigint)], null),
+        new("campaigns", [
+            ("id", NpgsqlDbType.Bigint), ("name", NpgsqlDbType.Text), ("file_name", NpgsqlDbType.Text), ("file_sha256", NpgsqlDbType.Text),
+            ("version", NpgsqlDbType.Text), ("filter", NpgsqlDbType.Text), ("plan", NpgsqlDbType.Text), ("state", NpgsqlDbType.Integer),
+            ("halt_reason", NpgsqlDbType.Text), ("stage", NpgsqlDbType.Integer), ("created_at", NpgsqlDbType.Bigint), ("created_by", NpgsqlDbType.Text),
+            ("updated_at", NpgsqlDbType.Bigint)], "id"),
+        new("campaign_devices", [
+            ("campaign", NpgsqlDbType.Bigint), ("device_id", NpgsqlDbType.Text), ("stage", NpgsqlDbType.Integer), ("state", NpgsqlDbType.Integer),
+            ("reason", NpgsqlDbType.Text), ("task_id", NpgsqlDbType.Bigint), ("started_at", NpgsqlDbType.Bigint), ("finished_at", NpgsqlDbType.Bigint),
+            ("active", NpgsqlDbType.Boolean)], null),
     ];
 
     private readonly PostgresStore _store;

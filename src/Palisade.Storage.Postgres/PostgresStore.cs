@@ -15,6 +15,7 @@ public sealed class PostgresStore : CompositeStore, ITaskOutcomeFeed, Acs.Sessio
         Leases = new PostgresSessionLeases(database);
         Files = new PostgresFileStore(database);
         SavedSearches = new PostgresSavedSearchStore(database);
+        Campaigns = new PostgresCampaignStore(database);
         ProbeArrivals = new PostgresProbeArrivals(database);
     }
 

@@ -14,6 +14,7 @@ public sealed class SqliteStore : CompositeStore
     {
         Files = files;
         SavedSearches = new SqliteSavedSearchStore(database);
+        Campaigns = new SqliteCampaignStore(database);
         Database = database;
         Sessions = sessions;
     }

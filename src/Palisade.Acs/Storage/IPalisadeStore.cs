@@ -10,6 +10,6 @@ namespace Palisade.Acs.Storage;
 /// (tests/Palisade.Storage.Contract).
 /// </summary>
 public interface IPalisadeStore : ISessionStore, ITaskStore, IDeviceRegistry, IAccessStore, IAuditLog, IProvisioningStore, Files.IFileStore,
-    SavedSearches.ISavedSearchStore, IAsyncDisposable
+    SavedSearches.ISavedSearchStore, Campaigns.ICampaignStore, IAsyncDisposable
 {
 }

@@ -36,7 +36,8 @@ internal static class ApiHost
         Action<ILoggingBuilder>? logging,
         TimeProvider time,
         CancellationToken cancellationToken,
-        Files.FilesFeature? files = null)
+        Files.FilesFeature? files = null,
+        Acs.Campaigns.CampaignService? campaigns = null)
     {
         var endpoints = options.Listen.Select(address => new ListenEndpoint(address, options.Port, certificate, Protocols: HttpProtocols.Http1AndHttp2));
         var builder = KestrelListeners.CreateBuilder(options.Limits.Http, options.Limits.MaxBodyBytes, endpoints, logging);
@@ -77,7 +78,7 @@ internal static class ApiHost
         });
 
         Operations.OperationsEndpoints.AddMetrics(builder.Services);
-        var services = Compose(options, store, provisioning, requester, waiter, time, files);
+        var services = Compose(options, store, provisioning, requester, waiter, time, files, campaigns);
         Console.ConsoleHost.Add(builder.Services, services, store, options.Console, sessionCounters, time);
         var app = builder.Build();
         var auth = new ApiAuthentication(services.SignIn, services.Refusals);
@@ -118,7 +119,7 @@ internal static class ApiHost
     }
 
     // The services the API calls; the console will be given the same ones.
-    private static ApiServices Compose(ApiOptions options, IPalisadeStore store, ProvisioningPolicy provisioning, ConnectionRequester requester, TaskWaiter waiter, TimeProvider time, Files.FilesFeature? files)
+    private static ApiServices Compose(ApiOptions options, IPalisadeStore store, ProvisioningPolicy provisioning, ConnectionRequester requester, TaskWaiter waiter, TimeProvider time, Files.FilesFeature? files, Acs.Campaigns.CampaignService? campaigns)
     {
         var audit = new AuditService(store, time);
         var devices = new DeviceService(store, requester, audit, time, options.Limits.Projection);
@@ -141,6 +142,7 @@ internal static class ApiHost
             new PostureService(store, [.. options.AcsUrlAllowList], time),
             new ProvisioningService(store, audit, provisioning.Catalog, provisioning.Limits, time),
             new Acs.FactoryCredentials.DeviceImportService(store, store, audit, options.DigestRealm, time),
-            files?.Service);
+            files?.Service,
+            campaigns);
     }
 }

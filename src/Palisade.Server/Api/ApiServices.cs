@@ -20,4 +20,5 @@ internal sealed record ApiServices(
     PostureService Posture,
     ProvisioningService Provisioning,
     Acs.FactoryCredentials.DeviceImportService Import,
-    Acs.Files.FileService? Files = null);
+    Acs.Files.FileService? Files = null,
+    Acs.Campaigns.CampaignService? Campaigns = null);

@@ -26,5 +26,10 @@ internal static class NorthboundApi
         {
             FilesEndpoints.Map(api, services.Files);
         }
+
+        if (services.Campaigns is not null)
+        {
+            CampaignsEndpoints.Map(api, services.Campaigns);
+        }
     }
 }

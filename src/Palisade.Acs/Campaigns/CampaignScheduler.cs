@@ -1,0 +1,131 @@
+using Microsoft.Extensions.Logging;
+using Palisade.Acs.Files;
+using Palisade.Acs.Storage;
+using Palisade.Acs.Tasks;
+
+namespace Palisade.Acs.Campaigns;
+
+/// <summary>
+/// Moves running campaigns on, once a second on every node (the host's sweep loop calls <see cref="TickAsync"/>). For
+/// each: devices that did not come back within the plan's time fail; a halt rule of the current stage halts it; a
+/// finished stage that has soaked passes to the next (or completes the campaign); otherwise, inside the window, pending
+/// devices of the current stage are started up to the concurrency cap, each with a stored-file download task queued in
+/// the same store transaction, and woken with a connection request. Every decision is a compare-and-set in the store,
+/// so nodes sharing it never double up, and all state lives there, so a restart loses nothing.
+/// </summary>
+public sealed partial class CampaignScheduler(IPalisadeStore store, TimeProvider time, ILogger logger)
+{
+    /// <summary>The most devices started per campaign and tick.</summary>
+    public const int MaxStartsPerTick = 500;
+
+    private volatile bool _anyActive = true;
+
+    /// <summary>
+    /// Wakes devices just started (a connection request each); null: they start at their next periodic inform.
+    /// </summary>
+    public Func<IReadOnlyList<string>, CancellationToken, Task>? Wake { get; set; }
+
+    /// <summary>False once a tick found no campaign that holds devices: sessions then skip the campaign lookup.</summary>
+    public bool AnyActive => _anyActive;
+
+    /// <summary>Marks that a campaign may have started (the service calls it after a create, resume or retry).</summary>
+    public void Touch() => _anyActive = true;
+
+    /// <summary>One pass over the running campaigns.</summary>
+    public async Task TickAsync(CancellationToken cancellationToken)
+    {
+        var running = await store.CampaignIdsAsync(CampaignState.Running, cancellationToken).ConfigureAwait(false);
+        var waiting = running.Count > 0 ? 0
+            : (await store.CampaignIdsAsync(CampaignState.Paused, cancellationToken).ConfigureAwait(false)).Count
+              + (await store.CampaignIdsAsync(CampaignState.Halted, cancellationToken).ConfigureAwait(false)).Count;
+        _anyActive = running.Count + waiting > 0;
+        foreach (var id in running)
+        {
+            if (await store.GetCampaignAsync(id, cancellationToken).ConfigureAwait(false) is { State: CampaignState.Running } campaign)
+            {
+                await StepAsync(campaign, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task StepAsync(Campaign campaign, CancellationToken cancellationToken)
+    {
+        var plan = campaign.Plan;
+        var now = time.GetUtcNow();
+        var expired = await store.ExpireCampaignDevicesAsync(campaign.Id, now - plan.ReturnWithin, now, cancellationToken).ConfigureAwait(false);
+        if (expired > 0)
+        {
+            LogExpired(campaign.Id, expired);
+        }
+
+        var progress = await store.GetCampaignProgressAsync(campaign.Id, plan.Stages.Count, cancellationToken).ConfigureAwait(false);
+        CampaignMetrics.Observe(campaign.Id, progress);
+        var stage = progress.Stages[campaign.Stage];
+        if (plan.Tripped(campaign.Stage, stage.Targeted, stage.Failed) is { } reason)
+        {
+            if (await store.SetCampaignStateAsync(campaign.Id, CampaignState.Running, CampaignState.Halted, reason, now, cancellationToken).ConfigureAwait(false))
+            {
+                CampaignMetrics.Halted(campaign.Id);
+                LogHalted(campaign.Id, reason);
+            }
+
+            return;
+        }
+
+        if (stage.Finished)
+        {
+            // Passed: every device finished, no rule tripped, and the soak since the last one finished is over.
+            var since = stage.LastFinishedAt is { } last && last > campaign.UpdatedAt ? last : campaign.UpdatedAt;
+            if (now >= since + plan.Stages[campaign.Stage].Soak
+                && await store.AdvanceCampaignStageAsync(campaign.Id, campaign.Stage, plan.Stages.Count, now, cancellationToken).ConfigureAwait(false))
+            {
+                LogAdvanced(campaign.Id, campaign.Stage + 1, campaign.Stage + 1 >= plan.Stages.Count ? "completed" : "stage " + (campaign.Stage + 2).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                if (campaign.Stage + 1 >= plan.Stages.Count)
+                {
+                    CampaignMetrics.Forget(campaign.Id);
+                }
+            }
+
+            return;
+        }
+
+        if (stage.Pending == 0 || stage.InProgress >= plan.MaxConcurrency || plan.Window is { } window && !window.Contains(now))
+        {
+            return;
+        }
+
+        var file = await store.GetFileAsync(campaign.FileName, cancellationToken).ConfigureAwait(false);
+        if (file is null || file.Sha256 != campaign.FileSha256)
+        {
+            // Cannot happen through the file service (a file in use is neither replaced nor deleted); a store edited
+            // behind its back halts the campaign rather than send other content.
+            await store.SetCampaignStateAsync(campaign.Id, CampaignState.Running, CampaignState.Halted, $"file '{campaign.FileName}' changed or was deleted", now, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var download = await StoredDownloads.ResolveAsync(store, new DownloadTask(FileTypes.Firmware, string.Empty, 0, string.Empty, campaign.FileName), cancellationToken).ConfigureAwait(false);
+        var task = new NewTask(download.Name, TaskJson.Serialize(download), now, now + plan.ReturnWithin);
+        var started = await store.StartCampaignDevicesAsync(campaign.Id, MaxStartsPerTick, plan.MaxConcurrency, task, now, cancellationToken).ConfigureAwait(false);
+        if (started.Count > 0)
+        {
+            CampaignMetrics.DevicesStarted(campaign.Id, started.Count);
+            LogStarted(campaign.Id, started.Count, campaign.Stage + 1);
+            if (Wake is { } wake)
+            {
+                await wake([.. started.Select(d => d.DeviceId)], cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 2120, Level = LogLevel.Information, Message = "Campaign {Campaign}: started {Count} devices of stage {Stage}")]
+    private partial void LogStarted(long campaign, int count, int stage);
+
+    [LoggerMessage(EventId = 2121, Level = LogLevel.Information, Message = "Campaign {Campaign}: stage {Stage} passed; now {Next}")]
+    private partial void LogAdvanced(long campaign, int stage, string next);
+
+    [LoggerMessage(EventId = 2122, Level = LogLevel.Warning, Message = "Campaign {Campaign} halted: {Reason}")]
+    private partial void LogHalted(long campaign, string reason);
+
+    [LoggerMessage(EventId = 2123, Level = LogLevel.Information, Message = "Campaign {Campaign}: {Count} devices did not come back in time")]
+    private partial void LogExpired(long campaign, int count);
+}

@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 using Palisade.Acs.Devices;
 using Palisade.Acs.Storage;
 using Palisade.Cpe.Agent;
-using Palisade.Cpe.Simulation;
 using Palisade.Security.Signing;
 using Palisade.Testing;
 
@@ -30,28 +29,28 @@ public sealed class FirmwareSimulationTests
             new Acs.Files.NewFile("fw-2.1.0.bin", "1 Firmware Upgrade Image", "2.1.0", null, null, null), new MemoryStream(firmware), CancellationToken.None);
 
         using var key = SigningKeyFile.LoadPublic(Path.Combine(server.DataDirectory, "pki", SigningKeyFile.PublicFileName));
-        await using var good = await FleetAsync(server, key, "FWOK", FirmwareFailure.None);
-        await using var bad = await FleetAsync(server, key, "FWBAD", FirmwareFailure.BadSignature);
+        await using var good = await FirmwareFleets.CreateAsync(server, key, "FWOK", FirmwareFailure.None);
+        await using var bad = await FirmwareFleets.CreateAsync(server, key, "FWBAD", FirmwareFailure.BadSignature);
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         var runs = new[] { good.RunAsync(stop.Token), bad.RunAsync(stop.Token) };
         try
         {
             var ok = new DeviceId("00D09E", "SIM-GW", "FWOK000000");
             var refused = new DeviceId("00D09E", "SIM-GW", "FWBAD000000");
-            await UntilAsync(async () => await server.Host.Store.GetDeviceAsync(ok, CancellationToken.None) is not null
+            await FirmwareFleets.UntilAsync(async () => await server.Host.Store.GetDeviceAsync(ok, CancellationToken.None) is not null
                 && await server.Host.Store.GetDeviceAsync(refused, CancellationToken.None) is not null, stop.Token);
 
             var body = """{"name":"download","fileType":"1 Firmware Upgrade Image","fileName":"fw-2.1.0.bin"}""";
             var okTask = (await api.SendAsync(HttpMethod.Post, $"api/v1/devices/{Uri.EscapeDataString(ok.ToString())}/tasks", admin, body)).Body["id"]!.GetValue<long>();
             var badTask = (await api.SendAsync(HttpMethod.Post, $"api/v1/devices/{Uri.EscapeDataString(refused.ToString())}/tasks", admin, body)).Body["id"]!.GetValue<long>();
 
-            await UntilAsync(async () => Completed(await server.Host.Store.GetTaskAsync(okTask, CancellationToken.None))
+            await FirmwareFleets.UntilAsync(async () => Completed(await server.Host.Store.GetTaskAsync(okTask, CancellationToken.None))
                 && (await server.Host.Store.GetTaskAsync(badTask, CancellationToken.None))!.Status == DeviceTaskStatus.Faulted, stop.Token);
             var faulted = (await server.Host.Store.GetTaskAsync(badTask, CancellationToken.None))!;
             Assert.Equal(9018, faulted.Fault!.Code);
 
             // Back after the reboot on the signed version, with BOOT and M Download among its events.
-            await UntilAsync(async () => (await server.Host.Store.GetDeviceAsync(ok, CancellationToken.None))!.SoftwareVersion == "2.1.0", stop.Token);
+            await FirmwareFleets.UntilAsync(async () => (await server.Host.Store.GetDeviceAsync(ok, CancellationToken.None))!.SoftwareVersion == "2.1.0", stop.Token);
             var events = await server.Host.Store.ListEventsAsync(ok, 50, CancellationToken.None);
             Assert.Contains(events, e => e.Code == "1 BOOT");
             Assert.Contains(events, e => e.Code == "M Download");
@@ -66,34 +65,4 @@ public sealed class FirmwareSimulationTests
 
     private static bool Completed(DeviceTask? task) =>
         task is { Status: DeviceTaskStatus.Done, Result: { } result } && JsonNode.Parse(result)?["state"]?.GetValue<string>() == "completed";
-
-    private static async Task<FleetSimulator> FleetAsync(TestServer server, ECDsa key, string prefix, FirmwareFailure failure)
-    {
-        var bootstrap = server.Host.Facts.Bootstrap!;
-        var options = new FleetOptions
-        {
-            AcsUrl = server.Url,
-            Devices = 1,
-            SerialPrefix = prefix,
-            BootstrapUsername = bootstrap.Username,
-            BootstrapPassword = bootstrap.Password,
-            Periodic = TimeSpan.FromSeconds(2),
-            Ramp = TimeSpan.Zero,
-            FirmwareFailure = failure,
-            FirmwareFailureShare = failure == FirmwareFailure.None ? 0 : 1,
-        };
-        options.TrustedCas.AddRange(server.Host.Facts.ClientCertificateAnchors);
-        options.SigningKeys[FileSignature.KeyIdOf(key)] = key;
-        var fleet = new FleetSimulator(options);
-        await fleet.CreateAsync(CancellationToken.None);
-        return fleet;
-    }
-
-    private static async Task UntilAsync(Func<Task<bool>> condition, CancellationToken deadline)
-    {
-        while (!await condition())
-        {
-            await Task.Delay(200, deadline);
-        }
-    }
 }

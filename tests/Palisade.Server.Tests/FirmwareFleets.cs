@@ -1,0 +1,46 @@
+using System.Security.Cryptography;
+using Palisade.Cpe.Agent;
+using Palisade.Cpe.Simulation;
+using Palisade.Security.Signing;
+using Palisade.Testing;
+
+namespace Palisade.Server.Tests;
+
+/// <summary>Simulated fleets that take firmware from a test server's file server (trusting its signing key), and waiting for a condition.</summary>
+internal static class FirmwareFleets
+{
+    /// <summary>
+    /// <paramref name="devices"/> simulated devices <c>PREFIX000000…</c> that inform every 2 s; a share of them
+    /// (<paramref name="failureShare"/>, by serial number) fails firmware upgrades as <paramref name="failure"/> says.
+    /// </summary>
+    public static async Task<FleetSimulator> CreateAsync(TestServer server, ECDsa key, string prefix, FirmwareFailure failure, int devices = 1, double? failureShare = null, Uri? acsUrl = null)
+    {
+        var bootstrap = server.Host.Facts.Bootstrap!;
+        var options = new FleetOptions
+        {
+            AcsUrl = acsUrl ?? server.Url,
+            Devices = devices,
+            SerialPrefix = prefix,
+            BootstrapUsername = bootstrap.Username,
+            BootstrapPassword = bootstrap.Password,
+            Periodic = TimeSpan.FromSeconds(2),
+            Ramp = TimeSpan.Zero,
+            FirmwareFailure = failure,
+            FirmwareFailureShare = failureShare ?? (failure == FirmwareFailure.None ? 0 : 1),
+        };
+        options.TrustedCas.AddRange(server.Host.Facts.ClientCertificateAnchors);
+        options.SigningKeys[FileSignature.KeyIdOf(key)] = key;
+        var fleet = new FleetSimulator(options);
+        await fleet.CreateAsync(CancellationToken.None);
+        return fleet;
+    }
+
+    /// <summary>Polls <paramref name="condition"/> every 200 ms until it holds or <paramref name="deadline"/> passes.</summary>
+    public static async Task UntilAsync(Func<Task<bool>> condition, CancellationToken deadline)
+    {
+        while (!await condition())
+        {
+            await Task.Delay(200, deadline);
+        }
+    }
+}

@@ -20,6 +20,7 @@ internal sealed class GatedLeaseStore : CompositeStore, ISessionLeases, ISharedN
     {
         _inner = inner;
         Files = inner;
+        Campaigns = inner;
     }
 
     /// <inheritdoc />

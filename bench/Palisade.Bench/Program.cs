@@ -89,4 +89,16 @@ var scriptRuns = new Option<int>("--runs") { Description = "Runs of each script 
 var scriptCost = new Command("script-cost", "The CPU cost of one run of a compiled provision (stock default, a three-parameter Wi-Fi one) against a fresh TR-098 cache.") { scriptRuns };
 scriptCost.SetAction(r => ScriptCost.Run(r.GetValue(scriptRuns)));
 
-return await new RootCommand("Palisade benchmarks.") { fleet, baseline, scale, allocations, scriptCost }.Parse(args).InvokeAsync();
+var campaignDevices = new Option<int>("--devices") { Description = "Simulated devices (default 10000).", DefaultValueFactory = _ => 10_000 };
+var campaignFile = new Option<int>("--file-kib") { Description = "Firmware size in KiB (default 256).", DefaultValueFactory = _ => 256 };
+var campaignSoak = new Option<double>("--soak") { Description = "Soak of the 1 % and 10 % stages, seconds (default 5).", DefaultValueFactory = _ => 5 };
+var campaignConcurrency = new Option<int>("--max-concurrency") { Description = "Devices in progress at once (default 200).", DefaultValueFactory = _ => 200 };
+var failureShare = new Option<double>("--failure-share") { Description = "Share of devices (0–1) that refuse the image (bad signature, 9018), e.g. 0.05 (default 0).", DefaultValueFactory = _ => 0 };
+var haltPercent = new Option<double>("--halt-percent") { Description = "Halt when more than this % of a stage fails (default 2).", DefaultValueFactory = _ => 2 };
+var campaign = new Command("campaign", "A staged firmware campaign (1 %, 10 %, 100 %) over a simulated fleet against palisade serve on 127.0.0.1: time to completion, file-server MB/s, server CPU per download; with --failure-share, where it halts.")
+{
+    campaignDevices, campaignFile, campaignSoak, campaignConcurrency, failureShare, haltPercent,
+};
+campaign.SetAction((r, ct) => Palisade.Bench.Campaign.CampaignBenchmark.RunAsync(r.GetValue(campaignDevices), r.GetValue(campaignFile), r.GetValue(campaignSoak), r.GetValue(campaignConcurrency), r.GetValue(failureShare), r.GetValue(haltPercent), ct));
+
+return await new RootCommand("Palisade benchmarks.") { fleet, baseline, scale, allocations, scriptCost, campaign }.Parse(args).InvokeAsync();

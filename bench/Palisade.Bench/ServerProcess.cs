@@ -8,13 +8,17 @@ internal sealed class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
 
-    private ServerProcess(Process process, Uri url)
+    private ServerProcess(Process process, Uri url, string banner)
     {
         _process = process;
         Url = url;
+        Banner = banner;
     }
 
     public Uri Url { get; }
+
+    /// <summary>The line the server announced itself with (e.g. serve's <c>palisade: listening cwmp=… api=… files=…</c>).</summary>
+    public string Banner { get; }
 
     public int Pid => _process.Id;
 
@@ -36,7 +40,7 @@ internal sealed class ServerProcess : IAsyncDisposable
             {
                 _ = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
                 _ = process.StandardError.ReadToEndAsync(CancellationToken.None);
-                return new ServerProcess(process, new Uri(line[(at + marker.Length)..].Split(' ')[0]));
+                return new ServerProcess(process, new Uri(line[(at + marker.Length)..].Split(' ')[0]), line);
             }
         }
 

@@ -19,5 +19,6 @@ var root = new RootCommand("Palisade: a secure TR-069 (CWMP) ACS with a CPE agen
     ProvisioningCommands.Scripts("vparams", "virtual-parameters", "virtualParameters", "virtual parameter"),
     ImportCommand.Create(),
     FilesCommand.Create(),
+    CampaignsCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -153,6 +153,44 @@ public sealed class RpcTaskTests : IAsyncLifetime
         Assert.Contains("2.0.0", request.Detail, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_request_download_queues_the_most_specific_stored_file_of_its_type_once()
+    {
+        var files = _server.Host.Store;
+        async Task StoreAsync(string name, string type, string? oui, string? productClass, string? model, int age)
+        {
+            var content = System.Text.Encoding.UTF8.GetBytes(name);
+            var file = new Palisade.Acs.Files.StoredFile(name, type, "2.0.0", oui, productClass, model, Convert.ToHexStringLower(SHA256.HashData(content)), content.Length, "{}", null, null, DateTimeOffset.UtcNow.AddMinutes(-age), "test");
+            Assert.True(await files.PutFileAsync(file, new MemoryStream(content), CancellationToken.None));
+        }
+
+        await StoreAsync("rd-any.bin", "1 Firmware Upgrade Image", null, null, null, 1);
+        await StoreAsync("rd-gw-old.bin", "1 Firmware Upgrade Image", "00D09E", "SIM-GW", null, 30);
+        await StoreAsync("rd-gw.bin", "1 Firmware Upgrade Image", "00D09E", "SIM-GW", null, 10);
+        await StoreAsync("rd-other-model.bin", "1 Firmware Upgrade Image", "00D09E", "SIM-GW", "OTHER 9000", 1);
+        await StoreAsync("rd-other-class.bin", "1 Firmware Upgrade Image", "00D09E", "OTHER", null, 1);
+        await StoreAsync("rd-cfg.bin", "3 Vendor Configuration File", "00D09E", "OTHER", null, 1);
+
+        await using var agent = Trusting("RPC005");
+        await SessionOkAsync(agent);
+        agent.RequestDownload("1 Firmware Upgrade Image", []);
+        agent.RequestDownload("1 Firmware Upgrade Image", []);
+        agent.RequestDownload("3 Vendor Configuration File", []);
+        await SessionOkAsync(agent);
+
+        // Two matching files name the device's OUI and class (the model matches none): the newer one, queued once; no
+        // configuration file is for this class, so that request stays an event.
+        var queued = await files.ListTasksAsync(Id(agent), 20, CancellationToken.None);
+        var task = Assert.Single(queued);
+        Assert.Equal(DeviceTaskStatus.Queued, task.Status);
+        var download = Assert.IsType<Palisade.Acs.Tasks.DownloadTask>(Palisade.Acs.Tasks.TaskJson.Parse(task.Payload));
+        Assert.Equal("rd-gw.bin", download.FileName);
+        Assert.Equal("1 Firmware Upgrade Image", download.FileType);
+        Assert.Equal((uint)"rd-gw.bin".Length, download.FileSize);
+        var events = await _server.Host.Store.ListEventsAsync(Id(agent), 20, CancellationToken.None);
+        Assert.Contains(events, e => e.Code == EventCodes.RequestDownload && e.Detail!.Contains("3 Vendor Configuration File", StringComparison.Ordinal));
+    }
+
     private static Task DuChangeDoneAsync(Palisade.Cpe.Agent.CpeAgent agent) =>
         EventuallyAsync(() => Task.FromResult(agent.PendingEvents.Any(e => e.EventCode == EventCodes.DuStateChangeComplete)), "the DU state change");
 

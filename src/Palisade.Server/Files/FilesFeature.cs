@@ -30,14 +30,14 @@ public sealed class FilesFeature : IAsyncDisposable
     private readonly WebApplication? _app;
     private readonly ECDsa _signingKey;
 
-    private FilesFeature(WebApplication? app, ECDsa signingKey, FileService service, TransferTokens tokens, FileServerUrls? urls, ISessionStep? step)
+    private FilesFeature(WebApplication? app, ECDsa signingKey, FileService service, TransferTokens tokens, FileServerUrls? urls, params ISessionStep[] steps)
     {
         _app = app;
         _signingKey = signingKey;
         Service = service;
         Tokens = tokens;
         Urls = urls;
-        Steps = step is null ? [] : [step];
+        Steps = steps;
     }
 
     /// <summary>The file store's rules (the API and console call it).</summary>
@@ -70,7 +70,7 @@ public sealed class FilesFeature : IAsyncDisposable
         var tokens = new TransferTokens(tokenKey, options.TokenLifetime, time);
         if (options.Port < 0)
         {
-            return new FilesFeature(null, signingKey, service, tokens, null, null);
+            return new FilesFeature(null, signingKey, service, tokens, null);
         }
 
         var endpoints = new List<ListenEndpoint>();
@@ -98,7 +98,7 @@ public sealed class FilesFeature : IAsyncDisposable
             var https = options.PublicUrl is { } configured ? (configured.EndsWith('/') ? configured : configured + "/") : $"{secure.Scheme}://{host}:{secure.Port}/";
             var plaintext = options.HttpPort is null || certificate is null ? null : bound.FirstOrDefault(u => u.Scheme == Uri.UriSchemeHttp) is { } p ? $"http://{host}:{p.Port}/" : null;
             var urls = new FileServerUrls(https, plaintext);
-            return new FilesFeature(app, signingKey, service, tokens, urls, new FileTransferStep(tokens, urls, logger));
+            return new FilesFeature(app, signingKey, service, tokens, urls, new FileTransferStep(tokens, urls, logger), new RequestDownloadStep(store, store, store, logger));
         }
         catch
         {

@@ -95,10 +95,11 @@ var campaignSoak = new Option<double>("--soak") { Description = "Soak of the 1 %
 var campaignConcurrency = new Option<int>("--max-concurrency") { Description = "Devices in progress at once (default 200).", DefaultValueFactory = _ => 200 };
 var failureShare = new Option<double>("--failure-share") { Description = "Share of devices (0–1) that refuse the image (bad signature, 9018), e.g. 0.05 (default 0).", DefaultValueFactory = _ => 0 };
 var haltPercent = new Option<double>("--halt-percent") { Description = "Halt when more than this % of a stage fails (default 2).", DefaultValueFactory = _ => 2 };
+var campaignPeriodic = new Option<int>("--periodic") { Description = "Seconds between each device's periodic informs, when started devices take their download (default 30).", DefaultValueFactory = _ => 30 };
 var campaign = new Command("campaign", "A staged firmware campaign (1 %, 10 %, 100 %) over a simulated fleet against palisade serve on 127.0.0.1: time to completion, file-server MB/s, server CPU per download; with --failure-share, where it halts.")
 {
-    campaignDevices, campaignFile, campaignSoak, campaignConcurrency, failureShare, haltPercent,
+    campaignDevices, campaignFile, campaignSoak, campaignConcurrency, failureShare, haltPercent, campaignPeriodic,
 };
-campaign.SetAction((r, ct) => Palisade.Bench.Campaign.CampaignBenchmark.RunAsync(r.GetValue(campaignDevices), r.GetValue(campaignFile), r.GetValue(campaignSoak), r.GetValue(campaignConcurrency), r.GetValue(failureShare), r.GetValue(haltPercent), ct));
+campaign.SetAction((r, ct) => Palisade.Bench.Campaign.CampaignBenchmark.RunAsync(r.GetValue(campaignDevices), r.GetValue(campaignFile), r.GetValue(campaignSoak), r.GetValue(campaignConcurrency), r.GetValue(failureShare), r.GetValue(haltPercent), r.GetValue(campaignPeriodic), ct));
 
 return await new RootCommand("Palisade benchmarks.") { fleet, baseline, scale, allocations, scriptCost, campaign }.Parse(args).InvokeAsync();

@@ -14,14 +14,14 @@ namespace Palisade.Bench.Campaign;
 
 /// <summary>
 /// The campaign benchmark (docs/performance.md): a fresh <c>palisade serve</c> on 127.0.0.1, a simulated fleet that
-/// registers and then stays quiet (hourly informs), a small signed firmware file, and a campaign over the whole fleet
-/// in stages of 1 %, 10 % and 100 % with short soaks. Devices are woken by the campaign's connection requests. Reports
+/// registers and then informs every <c>--periodic</c> seconds, a small signed firmware file, and a campaign over the whole fleet
+/// in stages of 1 %, 10 % and 100 % with short soaks. Devices start at their next inform (the campaign also sends connection requests). Reports
 /// the time to completion, the file server's throughput and the server's CPU per download; with injected failures,
 /// where it halted and how many devices outside the halted stage were touched (none, if it works).
 /// </summary>
 internal static class CampaignBenchmark
 {
-    public static async Task<int> RunAsync(int devices, int fileKiB, double soakSeconds, int concurrency, double failureShare, double haltPercent, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(int devices, int fileKiB, double soakSeconds, int concurrency, double failureShare, double haltPercent, int periodicSeconds, CancellationToken cancellationToken)
     {
         var data = Directory.CreateTempSubdirectory("palisade-bench-campaign-").FullName;
         var palisade = Path.Combine(AppContext.BaseDirectory, "palisade.dll");
@@ -55,7 +55,7 @@ internal static class CampaignBenchmark
                 SerialPrefix = "CMPB",
                 BootstrapUsername = bootstrap[0],
                 BootstrapPassword = bootstrap[1],
-                Periodic = TimeSpan.FromHours(1),
+                Periodic = TimeSpan.FromSeconds(periodicSeconds),
                 Ramp = TimeSpan.FromSeconds(Math.Max(1, devices / 200.0)),
                 FirmwareFailure = failureShare > 0 ? FirmwareFailure.BadSignature : FirmwareFailure.None,
                 FirmwareFailureShare = failureShare,

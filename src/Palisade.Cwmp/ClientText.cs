@@ -25,8 +25,25 @@ public static class ClientText
             return text;
         }
 
-        // Never split a surrogate pair: the clipped text must still be valid UTF-16 for the writer that logs it.
-        var cut = char.IsHighSurrogate(text[max - 1]) ? max - 1 : max;
-        return string.Concat(text.AsSpan(0, cut), $"… ({text.Length} characters)");
+        return string.Concat(Cut(text, max), $"… ({text.Length} characters)");
+    }
+
+    /// <summary>
+    /// <paramref name="text"/> cut to at most <paramref name="max"/> characters, with nothing added (for text that is
+    /// stored within a bound), and never inside a surrogate pair: what is stored or logged stays valid UTF-16.
+    /// </summary>
+    public static string Cut(string? text, int max)
+    {
+        if (text is null)
+        {
+            return string.Empty;
+        }
+
+        if (text.Length <= max)
+        {
+            return text;
+        }
+
+        return text[..(max > 0 && char.IsHighSurrogate(text[max - 1]) ? max - 1 : max)];
     }
 }

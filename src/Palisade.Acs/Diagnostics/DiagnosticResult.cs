@@ -86,7 +86,7 @@ public static class DiagnosticResult
 
     private static void Write(Utf8JsonWriter w, string key, ParameterValueStruct value)
     {
-        var text = value.Value.Text.Length <= 1024 ? value.Value.Text : value.Value.Text[..1024];
+        var text = Palisade.Cwmp.ClientText.Cut(value.Value.Text, 1024);
         switch (value.Value.TypeName)
         {
             case "unsignedInt" or "unsignedLong" when ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var u):

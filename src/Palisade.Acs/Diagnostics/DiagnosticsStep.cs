@@ -121,5 +121,5 @@ public sealed class DiagnosticsStep : ISessionStep
         session.Changes.Tasks.Add(new TaskUpdate(taskId, DeviceTaskStatus.Queued, Requested, null) { AttemptDelta = -1 });
     }
 
-    private static string Clip(string text) => text.Length <= 64 ? text : text[..64];
+    private static string Clip(string text) => ClientText.Cut(text, 64);
 }

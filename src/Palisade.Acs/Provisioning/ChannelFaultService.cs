@@ -85,5 +85,5 @@ public sealed class ChannelFaultService(IProvisioningStore store, ChannelFaultOp
         return delay < options.MaxRetryDelay ? delay : options.MaxRetryDelay;
     }
 
-    private static string Cut(string text, int max) => text.Length <= max ? text : text[..max];
+    private static string Cut(string text, int max) => Palisade.Cwmp.ClientText.Cut(text, max);
 }

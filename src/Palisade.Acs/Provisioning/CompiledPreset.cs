@@ -15,10 +15,8 @@ internal sealed class CompiledPreset
         Required = [.. preset.Events.Where(e => e.Value).Select(e => e.Key)];
         Excluded = [.. preset.Events.Where(e => !e.Value).Select(e => e.Key)];
         _precondition = Preconditions.Translate(preset.Precondition);
-        _filter = Preconditions.Parse(preset.Precondition, now);
-
         // "now-1h" is resolved when the filter is parsed: such a precondition is parsed again for each session.
-        _relative = _precondition.Contains("now", StringComparison.OrdinalIgnoreCase);
+        _filter = Preconditions.Parse(preset.Precondition, now, out _relative);
         Schedule = preset.Schedule.Length == 0 ? null : PresetSchedule.Parse(preset.Schedule);
         Calls = [.. preset.Configurations.Select(c => c.IsLegacy
             ? LegacyConfigurations.Call(preset, c)
@@ -26,6 +24,9 @@ internal sealed class CompiledPreset
     }
 
     public Preset Preset { get; }
+
+    /// <summary>True when the precondition says <c>now</c>, so that it is parsed again for each session's time.</summary>
+    public bool Relative => _relative;
 
     public string[] Required { get; }
 

@@ -68,9 +68,12 @@ public static class Preconditions
 
     /// <summary>Translates and parses; null means every device.</summary>
     /// <exception cref="FilterException">As <see cref="Translate"/>, or the filter does not parse.</exception>
-    public static Filter? Parse(string? text, DateTimeOffset now)
+    public static Filter? Parse(string? text, DateTimeOffset now) => Parse(text, now, out _);
+
+    /// <summary>As <see cref="Parse(string?, DateTimeOffset)"/>; <paramref name="relative"/> is true when the precondition says <c>now</c>.</summary>
+    public static Filter? Parse(string? text, DateTimeOffset now, out bool relative)
     {
-        var filter = FilterParser.Parse(Translate(text), now);
+        var filter = FilterParser.Parse(Translate(text), now, out relative);
         if (filter is not null && PreconditionEvaluator.Unsupported(filter) is { } reason)
         {
             throw new FilterException("The precondition uses " + reason + ".", 0);

@@ -80,6 +80,7 @@ public sealed class FilterParser
     private readonly DateTimeOffset _now;
     private int _pos;
     private int _terms;
+    private bool _relative;
 
     private FilterParser(string text, DateTimeOffset now)
     {
@@ -88,8 +89,15 @@ public sealed class FilterParser
     }
 
     /// <summary>Parses <paramref name="text"/>; null or blank means "every device" and returns null.</summary>
-    public static Filter? Parse(string? text, DateTimeOffset now)
+    public static Filter? Parse(string? text, DateTimeOffset now) => Parse(text, now, out _);
+
+    /// <summary>
+    /// Parses <paramref name="text"/>; <paramref name="relative"/> is true when it says <c>now</c> (then the filter holds
+    /// for the time it was parsed at only).
+    /// </summary>
+    public static Filter? Parse(string? text, DateTimeOffset now, out bool relative)
     {
+        relative = false;
         if (string.IsNullOrWhiteSpace(text))
         {
             return null;
@@ -108,6 +116,7 @@ public sealed class FilterParser
             throw new FilterException($"Unexpected '{parser.Excerpt()}'", parser._pos);
         }
 
+        relative = parser._relative;
         return filter;
     }
 
@@ -315,6 +324,7 @@ public sealed class FilterParser
 
         if (Keyword("now"))
         {
+            _relative = true;
             var time = _now;
             if (Peek() is '-' or '+')
             {

@@ -135,5 +135,5 @@ public sealed class EventHistoryStep : ISessionStep
         }
     }
 
-    private static string Clip(string text, int max) => text.Length <= max ? text : text[..max];
+    private static string Clip(string text, int max) => Palisade.Cwmp.ClientText.Cut(text, max);
 }

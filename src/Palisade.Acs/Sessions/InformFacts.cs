@@ -52,7 +52,7 @@ internal static class InformFacts
             BootstrapExpected = has(EventCodes.Bootstrap)
                 ? device.AcsUrlSetAt is { } set && (device.LastBootstrapAt is not { } previous || previous < set)
                 : device.BootstrapExpected,
-            LastEvents = events.Length <= 1024 ? events : events[..1024],
+            LastEvents = Palisade.Cwmp.ClientText.Cut(events, 1024),
             CwmpVersion = version,
             RemoteAddress = remoteAddress,
             Transport = tls ? "https" : "http",

@@ -103,5 +103,5 @@ public sealed class SoftwareModulesStep : ISessionStep
         }
     }
 
-    private static string Clip(string text) => text.Length <= 256 ? text : text[..256];
+    private static string Clip(string text) => ClientText.Cut(text, 256);
 }

@@ -89,6 +89,18 @@ public sealed class PooledEngineTests
     }
 
     [Fact]
+    public void A_script_that_uses_the_API_wrongly_faults_once_and_is_not_run_again_in_a_fresh_engine()
+    {
+        // The API refuses the declaration itself: the engine has nothing to do with it, so a second run would only repeat it.
+        var channel = Run("000000-Box-A", """declare("VirtualParameters.a.b", {value: 1});""");
+
+        Assert.Equal(ChannelStatus.Faulted, channel.Status);
+        Assert.Equal(ScriptFaultCodes.Error, channel.Fault!.Code);
+        Assert.Contains("declared by its name", channel.Fault.Message, StringComparison.Ordinal);
+        Assert.Equal(0, _sandbox.FreshRuns);
+    }
+
+    [Fact]
     public void Every_run_in_the_shared_engine_gets_the_whole_statement_budget()
     {
         // 45,000 statements is under the bound of 50,000: each run must succeed however many came before it.

@@ -24,6 +24,16 @@ public sealed class PreconditionsTests
         Assert.Equal(palisade, Preconditions.Translate(genie));
 
     [Theory]
+    [InlineData("Events.Inform > now-1h", true)]
+    [InlineData("Tags.nowhere IS NOT NULL", false)]
+    [InlineData("DeviceID.SerialNumber = \"SNOWY\"", false)]
+    public void Only_a_precondition_that_says_now_is_parsed_again_for_each_session(string precondition, bool relative)
+    {
+        var preset = new Preset("p", 0, "default", new Dictionary<string, bool>(), precondition, string.Empty, []);
+        Assert.Equal(relative, new CompiledPreset(preset, Now).Relative);
+    }
+
+    [Theory]
     [InlineData("VirtualParameters.WANIP = \"1\"", "virtual parameters")]
     [InlineData("UPPER(Device.X) = \"A\"", "function")]
     [InlineData("{\"_id\":{\"$regex\":\"^00\"}}", "$regex")]

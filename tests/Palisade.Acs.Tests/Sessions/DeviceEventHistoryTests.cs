@@ -77,6 +77,21 @@ public sealed class DeviceEventHistoryTests : IAsyncLifetime
         Assert.DoesNotContain(",", (await _acs.DeviceAsync(cpe)).LastEvents, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_last_events_are_cut_to_their_bound_between_characters_never_inside_one()
+    {
+        // 20 codes of 50 characters and their commas end at 1019; the last code puts an emoji (a surrogate pair) across
+        // the 1,024-character bound. A cut inside it would store half a character (invalid UTF-16, U+FFFD in SQLite).
+        var cpe = await _acs.EnrolledCpeAsync("SN-SURROGATE");
+        _acs.Time.Advance(TimeSpan.FromMinutes(5));
+        string[] codes = [.. Enumerable.Range(0, 20).Select(i => $"X{i:00}".PadRight(50, 'x')), "abc\U0001F600z"];
+        await cpe.RunSessionAsync(null, codes);
+
+        var stored = (await _acs.DeviceAsync(cpe)).LastEvents;
+        Assert.Equal(1023, stored.Length);
+        Assert.EndsWith(",abc", stored, StringComparison.Ordinal);
+    }
+
     private async Task<IReadOnlyList<Palisade.Acs.Devices.DeviceId>> MatchAsync(string filter) =>
         await _acs.Store.MatchDeviceIdsAsync(FilterParser.Parse(filter, _acs.Time.GetUtcNow()), 10, CancellationToken.None);
 }

@@ -334,7 +334,7 @@ internal static class DeclareApi
 
         if (round.Log.Count < 64)
         {
-            round.Log.Add(line.Length > 500 ? line[..500] : line);
+            round.Log.Add(Palisade.Cwmp.ClientText.Cut(line, 500));
         }
 
         return JsValue.Undefined;

@@ -3,6 +3,9 @@ namespace Palisade.Acs.Provisioning.Scripts;
 /// <summary>How one run of a script ended.</summary>
 internal readonly record struct ScriptRun(ScriptRunStatus Status, object? Value, ScriptFault? Fault)
 {
+    /// <summary>The API refused what the script asked (a <see cref="ScriptAbort"/>): the same in any engine.</summary>
+    public bool Aborted { get; init; }
+
     public static ScriptRun Completed(object? value) => new(ScriptRunStatus.Completed, value, null);
 
     public static ScriptRun Pending { get; } = new(ScriptRunStatus.Pending, null, null);

@@ -78,7 +78,8 @@ public sealed class ScriptSandbox
             }
         }
 
-        if (run.Status != ScriptRunStatus.Faulted || run.Fault!.Code != ScriptFaultCodes.Error)
+        // Only a script error may come from the shared engine's state; what the API refused is refused in any engine.
+        if (run.Status != ScriptRunStatus.Faulted || run.Fault!.Code != ScriptFaultCodes.Error || run.Aborted)
         {
             return run;
         }
@@ -133,7 +134,7 @@ public sealed class ScriptSandbox
         }
         catch (ScriptAbort abort)
         {
-            return ScriptRun.Faulted(abort.Fault with { Detail = abort.Fault.Detail ?? script.Name });
+            return ScriptRun.Faulted(abort.Fault with { Detail = abort.Fault.Detail ?? script.Name }) with { Aborted = true };
         }
         catch (StatementsCountOverflowException)
         {
@@ -183,5 +184,5 @@ public sealed class ScriptSandbox
         ScriptRun Fault(string code, string message) => ScriptRun.Faulted(new ScriptFault(code, message, script.Name));
     }
 
-    private static string Bound(string message) => message.Length > 500 ? message[..500] + "…" : message;
+    private static string Bound(string message) => Palisade.Cwmp.ClientText.Clip(message, 500);
 }

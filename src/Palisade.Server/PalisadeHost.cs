@@ -201,11 +201,14 @@ public sealed class PalisadeHost : IAsyncDisposable
                 app.Lifetime.ApplicationStopped.Register(extensionClient.Dispose);
             }
 
+            files = await Palisade.Server.Files.FilesFeature.StartAsync(options.Files, data, store, serverCertificate, options.Listen, options.EffectiveHostnames, logging ?? DefaultLogging, time ?? TimeProvider.System, cancellationToken).ConfigureAwait(false);
             var provisioningStep = new Acs.Provisioning.ProvisioningStep(provisioning.Catalog, store, provisioning.Faults, extensions,
-                new Acs.Provisioning.Scripts.ScriptSandbox(options.Scripts), new Acs.Provisioning.Scripts.ScriptCompiler(options.Scripts), provisioningLog);
+                new Acs.Provisioning.Scripts.ScriptSandbox(options.Scripts), new Acs.Provisioning.Scripts.ScriptCompiler(options.Scripts), provisioningLog)
+            {
+                Downloads = files.Steps.Count > 0 ? new Acs.Files.ProvisionedDownloads(store, store) : null,
+            };
             var reachability = new ReachabilityProbes(time ?? TimeProvider.System, shared);
             var engineLog = loggerFactory.CreateLogger("Palisade.Cwmp");
-            files = await Palisade.Server.Files.FilesFeature.StartAsync(options.Files, data, store, serverCertificate, options.Listen, options.EffectiveHostnames, logging ?? DefaultLogging, time ?? TimeProvider.System, cancellationToken).ConfigureAwait(false);
             // Campaigns need the file server (their downloads are stored-file downloads); a file in use is never deleted.
             files.Service.InUse = store.CampaignUsingFileAsync;
             var campaignScheduler = files.Urls is null ? null : new Acs.Campaigns.CampaignScheduler(store, time ?? TimeProvider.System, loggerFactory.CreateLogger("Palisade.Campaigns"));

@@ -63,6 +63,50 @@ public sealed class FirmwareSimulationTests
         }
     }
 
+    [Fact]
+    public async Task A_provision_that_declares_a_download_makes_the_device_take_the_stored_file_once_and_not_again_while_fresh()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var api = new ApiClient(server);
+        var admin = await api.KeyAsync("admin");
+        await server.Host.Files!.Service.AddAsync(new Acs.Access.Caller("test", Acs.Access.Roles.Admin, null, null),
+            new Acs.Files.NewFile("fw-3.0.0.bin", "1 Firmware Upgrade Image", "3.0.0", null, null, null), new MemoryStream(RandomNumberGenerator.GetBytes(50_000)), CancellationToken.None);
+
+        // GenieACS's documented shape; the declared time is an hour back, so one download an hour at most.
+        Assert.Equal(HttpStatusCode.Created, (await api.SendAsync(HttpMethod.Put, "api/v1/provisions/firmware", admin, """
+            const fw = "Downloads.[FileType:1 Firmware Upgrade Image]";
+            declare(fw, {path: 1}, {path: 1});
+            declare(fw + ".FileName", {value: 1}, {value: "fw-3.0.0.bin"});
+            declare(fw + ".Download", {value: 1}, {value: Date.now() - 3600 * 1000});
+            """, "text/javascript")).Status);
+        Assert.Equal(HttpStatusCode.Created, (await api.SendAsync(HttpMethod.Put, "api/v1/presets/firmware", admin,
+            """{"channel":"firmware","configurations":[{"type":"provision","name":"firmware"}]}""")).Status);
+
+        using var key = SigningKeyFile.LoadPublic(Path.Combine(server.DataDirectory, "pki", SigningKeyFile.PublicFileName));
+        await using var fleet = await FirmwareFleets.CreateAsync(server, key, "PROV", FirmwareFailure.None);
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        var run = fleet.RunAsync(stop.Token);
+        try
+        {
+            var id = new DeviceId("00D09E", "SIM-GW", "PROV000000");
+            await FirmwareFleets.UntilAsync(async () => (await server.Host.Store.GetDeviceAsync(id, CancellationToken.None))?.SoftwareVersion == "3.0.0", stop.Token);
+
+            // A few more periodic sessions on the new version: the declaration is fresh, nothing more is sent.
+            var informed = (await server.Host.Store.GetDeviceAsync(id, CancellationToken.None))!.LastInformAt;
+            await FirmwareFleets.UntilAsync(async () => (await server.Host.Store.GetDeviceAsync(id, CancellationToken.None))!.LastInformAt > informed?.AddSeconds(4), stop.Token);
+            var download = Assert.Single(await server.Host.Store.ListTasksAsync(id, 50, CancellationToken.None), t => t.Name == "download");
+            Assert.True(Completed(download), download.Result);
+            Assert.Empty(await server.Host.Store.ListChannelFaultsAsync(id, null, 10, CancellationToken.None));
+            var recorded = await server.Host.Store.GetParametersAsync(id, "Downloads.", CancellationToken.None);
+            Assert.Equal("fw-3.0.0.bin", Assert.Single(recorded, p => p.Path.EndsWith(".FileName", StringComparison.Ordinal)).Value);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await run;
+        }
+    }
+
     private static bool Completed(DeviceTask? task) =>
         task is { Status: DeviceTaskStatus.Done, Result: { } result } && JsonNode.Parse(result)?["state"]?.GetValue<string>() == "completed";
 }

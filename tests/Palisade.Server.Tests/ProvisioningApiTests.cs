@@ -254,6 +254,41 @@ public sealed class ProvisioningApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
     }
 
+    [Fact]
+    public async Task A_task_reads_a_virtual_parameter_by_running_its_script_and_writes_a_writable_one_by_running_it_with_the_value()
+    {
+        // GenieACS's shape of a writable virtual parameter: args[3] holds the declared value when one is written.
+        const string Script = """
+            const path = "Device.ManagementServer.PeriodicInformInterval";
+            if (args[3].value) {
+                declare(path, null, {value: args[3].value[0]});
+                return {writable: true, value: [args[3].value[0], "xsd:unsignedInt"]};
+            }
+            const interval = declare(path, {value: Date.now()});
+            return {writable: true, value: [interval.value[0], "xsd:unsignedInt"]};
+            """;
+        Assert.Equal(HttpStatusCode.Created, (await _api.SendAsync(HttpMethod.Put, "api/v1/virtual-parameters/interval", _admin, Script, "text/javascript")).Status);
+        await using var agent = await AgentAsync("PRV0004");
+        var tasks = $"api/v1/devices/{Uri.EscapeDataString(new DeviceId("00D09E", "SIM-GW", "PRV0004").ToString())}/tasks";
+
+        var read = await _api.SendAsync(HttpMethod.Post, tasks, _admin, """{"name":"getParameterValues","parameterNames":["VirtualParameters.interval"]}""");
+        Assert.Equal(HttpStatusCode.Accepted, read.Status);
+        Assert.True((await agent.RunSessionAsync(CancellationToken.None)).Success);
+        var done = (await _server.Host.Store.GetTaskAsync(read.Body["id"]!.GetValue<long>(), CancellationToken.None))!;
+        Assert.Equal(DeviceTaskStatus.Done, done.Status);
+        Assert.Equal("""[["VirtualParameters.interval","3600","xsd:unsignedInt"]]""", JsonNode.Parse(done.Result!)!["parameterValues"]!.ToJsonString());
+
+        var write = await _api.SendAsync(HttpMethod.Post, tasks, _admin, """{"name":"setParameterValues","parameterValues":[["VirtualParameters.interval",1800,"xsd:unsignedInt"]]}""");
+        Assert.Equal(HttpStatusCode.Accepted, write.Status);
+        Assert.True((await agent.RunSessionAsync(CancellationToken.None)).Success);
+        Assert.Equal(DeviceTaskStatus.Done, (await _server.Host.Store.GetTaskAsync(write.Body["id"]!.GetValue<long>(), CancellationToken.None))!.Status);
+        Assert.Equal("1800", agent.Model.Get("Device.ManagementServer.PeriodicInformInterval"));
+
+        // One task is either virtual parameters or the device's own.
+        var mixed = await _api.SendAsync(HttpMethod.Post, tasks, _admin, """{"name":"getParameterValues","parameterNames":["VirtualParameters.interval","Device.DeviceInfo.SerialNumber"]}""");
+        Assert.Equal(HttpStatusCode.BadRequest, mixed.Status);
+    }
+
     private async Task<CpeAgent> AgentAsync(string serial)
     {
         var bootstrap = _server.Host.Facts.Bootstrap!;

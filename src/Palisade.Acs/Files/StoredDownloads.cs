@@ -39,5 +39,37 @@ public static class StoredDownloads
         };
     }
 
-    private static string Clip(string text) => text.Length <= 64 ? text : text[..64] + "…";
+    /// <summary>
+    /// The download a <c>restore</c> sends to <paramref name="device"/>: the named backup, or the newest backup of the
+    /// task's <c>from</c> device (or of <paramref name="device"/> itself).
+    /// </summary>
+    /// <exception cref="ServiceException">No file store, no such backup, or the device has none.</exception>
+    public static async Task<DownloadTask> RestoreAsync(IFileStore? store, RestoreTask restore, string device, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(restore);
+        if (store is null)
+        {
+            throw ServiceException.Invalid("name", "This server has no file store, so it keeps no configuration backups to restore.");
+        }
+
+        StoredFile? backup;
+        if (restore.Backup is { } name)
+        {
+            backup = await store.GetFileAsync(name, cancellationToken).ConfigureAwait(false);
+            if (backup?.Device is null)
+            {
+                throw ServiceException.Invalid("backup", $"No configuration backup is named '{Clip(name)}' (GET /api/v1/devices/{{id}}/backups lists them).");
+            }
+        }
+        else
+        {
+            var source = restore.From ?? device;
+            backup = (await store.ListFilesAsync(source, null, 1, cancellationToken).ConfigureAwait(false)).FirstOrDefault()
+                ?? throw ServiceException.Invalid(restore.From is null ? "name" : "from", $"Device '{Clip(source)}' has no configuration backup; take one with {{\"name\":\"upload\",\"fileType\":\"{FileTypes.VendorConfiguration}\"}}.");
+        }
+
+        return await ResolveAsync(store, new DownloadTask(backup.FileType, string.Empty, 0, string.Empty, backup.Name), cancellationToken).ConfigureAwait(false);
+    }
+
+    private static string Clip(string text) => Palisade.Cwmp.ClientText.Clip(text);
 }

@@ -26,8 +26,11 @@ internal sealed class ChannelState(string name, IReadOnlyList<(CompiledScript Sc
 
     public List<string> Log { get; } = [];
 
-    /// <summary>The <c>provisions</c> task this channel runs, or null for a preset's channel.</summary>
+    /// <summary>The task this channel runs (<c>provisions</c>, or a task of virtual parameters), or null for a preset's channel.</summary>
     public Storage.DeviceTask? Task { get; init; }
+
+    /// <summary>A task of virtual parameters whose result is their values (<see cref="VirtualParameterTasks"/>); null otherwise.</summary>
+    public Tasks.TaskDefinition? Definition { get; init; }
 
     public void Faulted(ScriptFault fault)
     {

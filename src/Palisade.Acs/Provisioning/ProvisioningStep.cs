@@ -32,26 +32,33 @@ public sealed partial class ProvisioningStep(
     /// <inheritdoc />
     public string Name => "provisioning";
 
+    /// <summary>Where <c>Downloads.*</c> declarations send their downloads; null: they fault their channel (no file server).</summary>
+    public IProvisionedDownloads? Downloads { get; init; }
+
     /// <inheritdoc />
     public ValueTask OpenAsync(CwmpSession session, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
-    /// <summary>Takes a <c>provisions</c> task: its provisions run as a channel of their own once the operator tasks are done.</summary>
+    /// <summary>
+    /// Takes a <c>provisions</c> task, and a getParameterValues or setParameterValues task of <c>VirtualParameters.*</c>
+    /// (<see cref="VirtualParameterTasks"/>): each runs as a channel of its own once the operator tasks are done.
+    /// </summary>
     public bool TryRunTask(CwmpSession session, Storage.DeviceTask task, Tasks.TaskDefinition definition)
     {
         ArgumentNullException.ThrowIfNull(session);
-        if (definition is not Tasks.ProvisionsTask provisions || session.GetStepState<ProvisioningSession>(this) is not null)
+        ArgumentNullException.ThrowIfNull(definition);
+        if (!(definition is Tasks.ProvisionsTask || Tasks.VirtualParameterNames.Names(definition)) || session.GetStepState<ProvisioningSession>(this) is not null)
         {
             return false;
         }
 
-        var pending = session.GetStepState<List<(Storage.DeviceTask, Tasks.ProvisionsTask)>>(this);
+        var pending = session.GetStepState<List<(Storage.DeviceTask, Tasks.TaskDefinition)>>(this);
         if (pending is null)
         {
             pending = [];
             session.SetStepState(this, pending);
         }
 
-        pending.Add((task, provisions));
+        pending.Add((task, definition));
         return true;
     }
 
@@ -62,7 +69,7 @@ public sealed partial class ProvisioningStep(
         var state = session.GetStepState<ProvisioningSession>(this);
         if (state is null)
         {
-            var tasks = session.GetStepState<List<(Storage.DeviceTask, Tasks.ProvisionsTask)>>(this) ?? [];
+            var tasks = session.GetStepState<List<(Storage.DeviceTask, Tasks.TaskDefinition)>>(this) ?? [];
             state = await StartAsync(session, tasks, cancellationToken).ConfigureAwait(false);
             session.SetStepState(this, state);
         }
@@ -107,7 +114,7 @@ public sealed partial class ProvisioningStep(
         session.Enqueue(new SessionRpc(this, request) { State = purpose });
     }
 
-    private async ValueTask<ProvisioningSession> StartAsync(CwmpSession session, List<(Storage.DeviceTask Task, Tasks.ProvisionsTask Definition)> tasks, CancellationToken cancellationToken)
+    private async ValueTask<ProvisioningSession> StartAsync(CwmpSession session, List<(Storage.DeviceTask Task, Tasks.TaskDefinition Definition)> tasks, CancellationToken cancellationToken)
     {
         // A fleet without presets pays nothing: no parameters are loaded for matching.
         if (tasks.Count == 0 && !await catalog.AnyPresetsAsync(cancellationToken).ConfigureAwait(false))
@@ -168,8 +175,15 @@ public sealed partial class ProvisioningStep(
 
         foreach (var (task, definition) in tasks)
         {
+            if (definition is not Tasks.ProvisionsTask provisions)
+            {
+                var script = compiler.Compile("virtual-parameters-task", VirtualParameterTasks.Body, VirtualParameterTasks.Sha256);
+                channels.Add(new ChannelState("task-" + task.Id, [(script, VirtualParameterTasks.Arguments(definition))], false) { Task = task, Definition = definition });
+                continue;
+            }
+
             var calls = new List<(CompiledScript, string)>();
-            foreach (var call in definition.Provisions)
+            foreach (var call in provisions.Provisions)
             {
                 var source = await catalog.GetProvisionAsync(call.Provision, cancellationToken).ConfigureAwait(false);
                 calls.Add((source is null
@@ -256,6 +270,11 @@ public sealed partial class ProvisioningStep(
                 TagWriter.Apply(run, tag, present);
             }
 
+            if (writes.DownloadRemovals.Count + writes.DownloadValues.Count + writes.DownloadStarts.Count > 0)
+            {
+                await DownloadAsync(session, channel, writes, cancellationToken).ConfigureAwait(false);
+            }
+
             foreach (var (request, keys) in writes.Rpcs)
             {
                 Enqueue(session, state, request, new ProvisioningRpc(channel, keys));
@@ -278,6 +297,38 @@ public sealed partial class ProvisioningStep(
         if (reads.Length > 0)
         {
             Enqueue(session, state, new GetParameterValuesRequest(reads), new ProvisioningRpc(null));
+        }
+    }
+
+    // The channel's Downloads.* records change in the view and the commit; each download it starts is queued now.
+    private async ValueTask DownloadAsync(CwmpSession session, ChannelState channel, PlannedWrites writes, CancellationToken cancellationToken)
+    {
+        var run = session.GetStepState<ProvisioningSession>(this)!.Run;
+        foreach (var instance in writes.DownloadRemovals)
+        {
+            DownloadsRoot.Remove(run, instance);
+        }
+
+        foreach (var (path, value) in writes.DownloadValues)
+        {
+            DownloadsRoot.Set(run, path, value, "string", session.Now);
+        }
+
+        foreach (var instance in writes.DownloadStarts)
+        {
+            string Field(string name) => run.View.Get(instance + name)?.Value ?? string.Empty;
+            var refusal = Downloads is null
+                ? "Downloads.* needs the file server (palisade serve --files-port)."
+                : Field("FileName").Length == 0
+                    ? "no FileName is declared for the download."
+                    : await Downloads.StartAsync(session, Field("FileType"), Field("FileName"), Field("TargetFileName"), cancellationToken).ConfigureAwait(false);
+            if (refusal is not null)
+            {
+                channel.Faulted(new ScriptFault(ScriptFaultCodes.Error, $"{instance[..^1]}: {refusal}", channel.Name));
+                return;
+            }
+
+            DownloadsRoot.Set(run, instance + DownloadsRoot.Download, session.Now.ToString("O", System.Globalization.CultureInfo.InvariantCulture), "dateTime", session.Now);
         }
     }
 
@@ -319,7 +370,8 @@ public sealed partial class ProvisioningStep(
             {
                 // A provisions task: its outcome is the task's, not a channel fault.
                 (channel.Status == ChannelStatus.Faulted ? session.Counters.TasksFaulted : session.Counters.TasksDone).Increment();
-                session.SetTaskOutcome(task.Id, channel.Status == ChannelStatus.Faulted ? Storage.DeviceTaskStatus.Faulted : Storage.DeviceTaskStatus.Done, null,
+                var result = channel.Status != ChannelStatus.Faulted && channel.Definition is { } definition ? VirtualParameterTasks.Result(definition, state.Run.View) : null;
+                session.SetTaskOutcome(task.Id, channel.Status == ChannelStatus.Faulted ? Storage.DeviceTaskStatus.Faulted : Storage.DeviceTaskStatus.Done, result,
                     channel.Fault is { } failed ? new Storage.TaskFault(0, failed.Code + ": " + failed.Message, failed.Detail) : null);
                 continue;
             }

@@ -7,8 +7,8 @@ namespace Palisade.Acs.Provisioning;
 
 /// <summary>
 /// Builds a session's view of its device: what the session learned before provisioning (the Inform's parameters, the
-/// operator tasks' answers), the special roots (<c>DeviceID.*</c>, <c>Tags.*</c>, <c>Reboot</c> and
-/// <c>FactoryReset</c>, always fresh), and the cached tree with its read times, loaded from the store by subtree as
+/// operator tasks' answers), the special roots (<c>DeviceID.*</c>, <c>Tags.*</c>, <c>Reboot</c>,
+/// <c>FactoryReset</c> and <c>Downloads.*</c>, always fresh), and the cached tree with its read times, loaded from the store by subtree as
 /// preconditions and declarations need it (<see cref="LoadAsync(CwmpSession, IDeviceRegistry, DeviceView, IReadOnlyCollection{string}?, CancellationToken)"/>):
 /// a session whose declared data is fresh reads only the subtrees it declares.
 /// </summary>
@@ -68,6 +68,7 @@ internal static class ViewLoader
         }
 
         view.Ensure(VirtualParameters.Root + ".");
+        DownloadsRoot.Show(view);
     }
 
     /// <summary>
@@ -122,6 +123,7 @@ internal static class ViewLoader
         }
 
         view.ReapplyClears();
+        DownloadsRoot.Show(view);
     }
 
     private static void Fixed(DeviceView view, string path, string value)

@@ -36,7 +36,7 @@ public static class ManagementClass
             SetParameterValuesTask set => set.ParameterValues.Select(p => Parameter(p.Name)).FirstOrDefault(r => r is not null),
             AddObjectTask add => Parameter(add.ObjectName),
             DeleteObjectTask delete => Parameter(delete.ObjectName),
-            DownloadTask { FileType: ConfigurationFile } => "it downloads a configuration file, which replaces the device's ACS URL and credentials with the rest",
+            DownloadTask { FileType: ConfigurationFile } or RestoreTask => "it downloads a configuration file, which replaces the device's ACS URL and credentials with the rest",
             DownloadTask { FileType: Firmware } => "it downloads firmware, which replaces the device's CWMP client",
             DownloadTask download when !HarmlessDownloads.Contains(download.FileType, StringComparer.Ordinal) => $"it downloads a file of type '{Clip(download.FileType)}', whose effect on the device's management is unknown",
             UploadTask upload when !IsAllowed(upload.Url, isAllowedHost) => "it uploads the device's file to a host that is not this ACS's",

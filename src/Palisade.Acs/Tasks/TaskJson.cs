@@ -45,9 +45,9 @@ public static class TaskJson
         var name = RequiredString(task, "name");
         return name switch
         {
-            "getParameterValues" => new GetParameterValuesTask(Names(task, "parameterNames")),
+            "getParameterValues" => new GetParameterValuesTask(Unmixed(Names(task, "parameterNames"), n => n)),
             "getParameterNames" => GetParameterNames(task),
-            "setParameterValues" => new SetParameterValuesTask(ParameterValues(task)),
+            "setParameterValues" => new SetParameterValuesTask(Unmixed(ParameterValues(task), p => p.Name)),
             "getParameterAttributes" => new GetParameterAttributesTask(Names(task, "parameterNames")),
             "setParameterAttributes" => new SetParameterAttributesTask(Attributes(task)),
             "addObject" => new AddObjectTask(ObjectPath(task, instance: false)),
@@ -61,8 +61,9 @@ public static class TaskJson
             "rotateCredentials" => new RotateCredentialsTask(),
             "refreshObject" => RefreshObject(task),
             "provisions" => Provisions(task),
+            "restore" => RestoreTask.Parse(task),
             _ => RpcTaskJson.Parse(name, task) ?? (TaskDefinition?)Diagnostics.DiagnosticTask.Parse(name, task)
-                ?? throw new TaskValidationException($"Unknown task name '{Clip(name)}'. Known: getParameterValues, getParameterNames, refreshObject, provisions, setParameterValues, getParameterAttributes, setParameterAttributes, addObject, deleteObject, reboot, factoryReset, download, upload, scheduleInform, moveToHttps, rotateCredentials, {string.Join(", ", RpcTaskJson.Names)}, {string.Join(", ", Diagnostics.DiagnosticKind.All.Select(k => k.Name))}."),
+                ?? throw new TaskValidationException($"Unknown task name '{Clip(name)}'. Known: getParameterValues, getParameterNames, refreshObject, provisions, restore, setParameterValues, getParameterAttributes, setParameterAttributes, addObject, deleteObject, reboot, factoryReset, download, upload, scheduleInform, moveToHttps, rotateCredentials, {string.Join(", ", RpcTaskJson.Names)}, {string.Join(", ", Diagnostics.DiagnosticKind.All.Select(k => k.Name))}."),
         };
     }
 
@@ -241,6 +242,18 @@ public static class TaskJson
             _ => throw new TaskValidationException("nextLevel must be true or false."),
         } : false;
         return new GetParameterNamesTask(path, nextLevel);
+    }
+
+    // VirtualParameters.* are the provisioning step's (their scripts run), the rest the device's: one task is one or the other.
+    private static List<T> Unmixed<T>(List<T> items, Func<T, string> name)
+    {
+        var virtualNames = items.Count(i => name(i).StartsWith(VirtualParameterNames.Prefix, StringComparison.Ordinal));
+        if (virtualNames > 0 && virtualNames < items.Count)
+        {
+            throw new TaskValidationException($"A task reads or writes either {VirtualParameterNames.Prefix}* (their scripts run) or the device's parameters, not both: queue two tasks.");
+        }
+
+        return items;
     }
 
     private static List<ParameterValueStruct> ParameterValues(JsonElement task)

@@ -27,7 +27,10 @@ public sealed class TaskService(ITaskStore store, IDeviceRegistry registry, Devi
         ArgumentNullException.ThrowIfNull(request);
         caller.Demand(Permission.WriteTasks);
         var device = await ScopedReads.DeviceAsync(registry, caller, deviceId, cancellationToken).ConfigureAwait(false);
-        var definition = await ResolveAsync(Validate(caller, request.Body), cancellationToken).ConfigureAwait(false);
+        var validated = Validate(caller, request.Body);
+        var definition = validated is RestoreTask restore
+            ? await RestoreAsync(caller, restore, device.Id, cancellationToken).ConfigureAwait(false)
+            : await ResolveAsync(validated, cancellationToken).ConfigureAwait(false);
         if (definition is RotateCredentialsTask && (await registry.GetTagsAsync(device.Id, cancellationToken).ConfigureAwait(false)).Contains(FactoryCredentials.DeviceImportService.FixedTag))
         {
             throw ServiceException.Conflict($"The device's factory credential is never rotated (tag '{FactoryCredentials.DeviceImportService.FixedTag}', imported with rotate=false): it cannot take another one. Remove the tag first if it can.");
@@ -86,7 +89,13 @@ public sealed class TaskService(ITaskStore store, IDeviceRegistry registry, Devi
         }
 
         var filter = caller.Scoped(Filters.Parse(filterText, time.GetUtcNow()));
-        var definition = await ResolveAsync(Validate(caller, request.Body), cancellationToken).ConfigureAwait(false);
+        var validated = Validate(caller, request.Body);
+        if (validated is RestoreTask)
+        {
+            throw ServiceException.Invalid("name", "A restore sends one chosen backup to one device: queue it per device (POST /api/v1/devices/{id}/tasks).");
+        }
+
+        var definition = await ResolveAsync(validated, cancellationToken).ConfigureAwait(false);
         if (definition is RotateCredentialsTask)
         {
             // Devices whose factory credential is fixed are left out: they cannot take another one.
@@ -220,6 +229,20 @@ public sealed class TaskService(ITaskStore store, IDeviceRegistry registry, Devi
             : definition is UploadTask { Url.Length: 0 } && Files is null
                 ? throw ServiceException.Invalid("url", "This server has no file store to take configuration backups into; give the upload a url.")
                 : definition;
+
+    // A restore becomes the download of the backup it names; a caller limited to some devices restores only their backups.
+    private async Task<TaskDefinition> RestoreAsync(Caller caller, RestoreTask restore, DeviceId device, CancellationToken cancellationToken)
+    {
+        caller.Demand(Permission.ReadFiles);
+        var download = await global::Palisade.Acs.Files.StoredDownloads.RestoreAsync(Files, restore, device.ToString(), cancellationToken).ConfigureAwait(false);
+        if (caller.DeviceScope is not null)
+        {
+            var source = restore.From ?? (await Files!.GetFileAsync(download.FileName!, cancellationToken).ConfigureAwait(false))?.Device ?? device.ToString();
+            await ScopedReads.DeviceAsync(registry, caller, source, cancellationToken).ConfigureAwait(false);
+        }
+
+        return download;
+    }
 
     private DateTimeOffset Expiry(int? seconds) => seconds switch
     {

@@ -15,6 +15,7 @@ namespace Palisade.Cpe.Agent;
 public sealed partial class CpeAgent
 {
     private const string FirmwareImage = "1 Firmware Upgrade Image";
+    private const string ConfigurationFileType = "3 Vendor Configuration File";
     private readonly List<Transfer> _transfers = [];
 
     // A simulated device that never came back from its firmware's reboot: it holds no more sessions.
@@ -205,6 +206,11 @@ public sealed partial class CpeAgent
             return (FaultCode.DownloadFileCorrupted, "signature check failed: " + problem);
         }
 
+        if (transfer.FileType == ConfigurationFileType && ApplyConfiguration(file) is { } unusable)
+        {
+            return (FaultCode.DownloadFileCorrupted, unusable);
+        }
+
         if (transfer.FileType == FirmwareImage)
         {
             // Installing firmware means a reboot into the new version (or, simulated, the old one, or none at all).
@@ -244,6 +250,31 @@ public sealed partial class CpeAgent
         {
             return (FaultCode.UploadFailure, e.Message);
         }
+    }
+
+    // A configuration file (as ConfigurationFile writes it) taken in: each value this device has is set, except how the
+    // device reaches its ACS (ManagementServer.*), which the agent keeps as its own; null, or why the file is unusable.
+    private string? ApplyConfiguration(byte[] file)
+    {
+        Dictionary<string, string>? values;
+        try
+        {
+            values = JsonSerializer.Deserialize<Dictionary<string, string>>(file);
+        }
+        catch (JsonException e)
+        {
+            return "the configuration file is not a JSON object of values: " + e.Message;
+        }
+
+        foreach (var (name, value) in values ?? [])
+        {
+            if (!name.StartsWith(Model.Root + "ManagementServer.", StringComparison.Ordinal) && Model.Get(name) is not null)
+            {
+                Model.SetLocal(name, value);
+            }
+        }
+
+        return null;
     }
 
     // The configuration file: every writable parameter's value, secrets left out.

@@ -11,7 +11,8 @@ namespace Palisade.Acs.Provisioning.Declarations;
 /// From a channel's resolved declarations and the view, the smallest set of changes that makes the device match:
 /// per <c>commit()</c> phase, the instances to delete, then to add, then one SetParameterValues with every value that
 /// differs from what the device holds; tags change without an RPC; a Reboot or FactoryReset whose declared time is
-/// later than the last one comes last. A value the device already holds costs nothing.
+/// later than the last one comes last; <c>Downloads.*</c> records change without an RPC, and a declared Download time later
+/// than an instance's last starts a download. A value the device already holds costs nothing.
 /// </summary>
 internal static class WritePlanner
 {
@@ -37,8 +38,9 @@ internal static class WritePlanner
                     case "DeviceID" or VirtualParameters.Root:
                         // Read-only, or written by the virtual parameter's own script.
                         continue;
-                    case "Downloads":
-                        throw DeclareApi.Abort(ScriptFaultCodes.Error, "Downloads.* is not supported by this ACS yet; queue a download task instead.");
+                    case DownloadsRoot.Root:
+                        Downloads(view, declaration, nodes, plan);
+                        continue;
                 }
 
                 if (declaration.PathCount is { } count)
@@ -131,6 +133,54 @@ internal static class WritePlanner
 
         var nodes = DeclarationResolver.Resolve(view, new Declaration(parentPattern, 0, 0, 0, null, null, 0), new FetchNeeds());
         return nodes?.Where(n => n.IsObject).Select(n => n.Key) ?? [];
+    }
+
+    // Downloads.*: the ACS's own records (no RPC), and a download where a declared Download time is later than the last.
+    private static void Downloads(DeviceView view, Declaration declaration, List<ParameterNode> nodes, PlannedWrites plan)
+    {
+        var segments = declaration.Pattern.Segments;
+        if (declaration.PathCount is { } count)
+        {
+            if (segments.Count != 2 || segments[1].Name is not null)
+            {
+                throw DeclareApi.Abort(ScriptFaultCodes.Error, $"An instance count under Downloads needs Downloads.* or Downloads.[…]: '{declaration.Pattern.Text}'.");
+            }
+
+            var instances = nodes.Where(n => n.IsObject).Select(n => n.Key).ToList();
+            plan.DownloadRemovals.AddRange(instances.Skip(count));
+            var filter = segments[1].IsAlias ? segments[1].Filter ?? [] : [];
+            for (var i = instances.Count; i < count; i++)
+            {
+                var instance = DownloadsRoot.Prefix + DownloadsRoot.NextInstance(view, plan.DownloadValues.Count(v => v.Path.EndsWith("." + DownloadsRoot.Download, StringComparison.Ordinal))).ToString(CultureInfo.InvariantCulture) + ".";
+                foreach (var field in DownloadsRoot.Writable.Append(DownloadsRoot.Download))
+                {
+                    var keyed = filter.FirstOrDefault(f => f.Key == field);
+                    plan.DownloadValues.Add((instance + field, keyed.Key is null || field == DownloadsRoot.Download ? string.Empty : keyed.Value));
+                }
+            }
+        }
+
+        if (declaration.Value is not { } value)
+        {
+            return;
+        }
+
+        foreach (var node in nodes.Where(n => !n.IsObject))
+        {
+            var field = node.Key[(node.Key.LastIndexOf('.') + 1)..];
+            if (field == DownloadsRoot.Download)
+            {
+                var wanted = Millis(value.Text);
+                if (wanted > 0 && wanted > Millis(node.Value))
+                {
+                    plan.DownloadStarts.Add(DeviceView.ParentOf(node.Key));
+                }
+            }
+            else if (Array.IndexOf(DownloadsRoot.Writable, field) >= 0 && !string.Equals(node.Value, value.Text, StringComparison.Ordinal))
+            {
+                plan.DownloadValues.Add((node.Key, value.Text));
+            }
+        }
     }
 
     private static void Tag(DeviceView view, Declaration declaration, PlannedWrites plan)

@@ -61,6 +61,33 @@ public sealed class ServeSettingsTests
     }
 
     [Fact]
+    public void The_operations_options_come_from_the_file_and_the_environment_too()
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(path, """{ "logFormat": "json", "drainTimeout": 5, "metricsWithoutKey": true }""");
+            var file = new ServeSettings().Overlay(ServeSettings.FromFile(path));
+            Assert.True(file.JsonLog);
+            Assert.Equal(TimeSpan.FromSeconds(5), file.ToOptions().DrainTimeout);
+            Assert.True(file.ToOptions().Api.MetricsWithoutKey);
+
+            var env = new Dictionary<string, string> { ["PALISADE_LOG_FORMAT"] = "simple", ["PALISADE_DRAIN_TIMEOUT"] = "60", ["PALISADE_METRICS_WITHOUT_KEY"] = "false" };
+            var both = file.Overlay(ServeSettings.FromEnvironment(k => env.GetValueOrDefault(k)));
+            Assert.False(both.JsonLog);
+            Assert.Equal(TimeSpan.FromSeconds(60), both.ToOptions().DrainTimeout);
+            Assert.False(both.ToOptions().Api.MetricsWithoutKey);
+
+            Assert.Throws<ArgumentException>(() => new ServeSettings { LogFormat = "xml" }.ToOptions());
+            Assert.Throws<ArgumentException>(() => new ServeSettings { DrainTimeoutSeconds = 4000 }.ToOptions());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void Defaults_are_the_secure_ones()
     {
         var options = new ServeSettings().ToOptions();

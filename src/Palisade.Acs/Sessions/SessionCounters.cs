@@ -1,7 +1,7 @@
 namespace Palisade.Acs.Sessions;
 
-/// <summary>A thread-safe monotonic counter.</summary>
-public sealed class Counter
+/// <summary>A thread-safe monotonic counter; <paramref name="onIncrement"/> (if any) is told of each increment (a meter).</summary>
+public sealed class Counter(Action? onIncrement = null)
 {
     private long _value;
 
@@ -9,7 +9,11 @@ public sealed class Counter
     public long Value => Interlocked.Read(ref _value);
 
     /// <summary>Adds one.</summary>
-    public void Increment() => Interlocked.Increment(ref _value);
+    public void Increment()
+    {
+        Interlocked.Increment(ref _value);
+        onIncrement?.Invoke();
+    }
 }
 
 /// <summary>What the session engine has done since start, for monitoring and benchmarks.</summary>
@@ -37,9 +41,9 @@ public sealed class SessionCounters
 
     public Counter AuthFailures { get; } = new();
 
-    public Counter TasksDone { get; } = new();
+    public Counter TasksDone { get; } = new(static () => SessionMetrics.Tasks("done"));
 
-    public Counter TasksFaulted { get; } = new();
+    public Counter TasksFaulted { get; } = new(static () => SessionMetrics.Tasks("faulted"));
 
     /// <summary>Sessions that ended with <paramref name="outcome"/>.</summary>
     public Counter Ended(SessionOutcome outcome) => _outcomes[(int)outcome];

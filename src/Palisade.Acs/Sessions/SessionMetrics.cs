@@ -26,6 +26,11 @@ public static class SessionMetrics
 
     private static readonly Counter<long> Refused = Meter.CreateCounter<long>("palisade.sessions.refused", "{session}", "Sessions refused with 503 and Retry-After, by reason (shed: the ACS at its limits; lease: the device is in a session on another node; store: the store unreachable).");
 
+    private static readonly Counter<long> TaskStates = Meter.CreateCounter<long>("palisade.tasks", "{task}", "Tasks by the state they reached: queued (through the API), running (taken by a session), done, faulted.");
+
+    /// <summary>Counts <paramref name="count"/> tasks reaching <paramref name="state"/> (queued, running, done, faulted).</summary>
+    internal static void Tasks(string state, int count = 1) => TaskStates.Add(count, new KeyValuePair<string, object?>("state", state));
+
     internal static void Ended(SessionOutcome outcome, TimeSpan duration)
     {
         var tag = new KeyValuePair<string, object?>("outcome", outcome.ToText());

@@ -31,6 +31,11 @@ public sealed class OperatorTasksStep(ISessionStore store, int maxAttempts) : IS
         }
 
         var tasks = await store.TakeQueuedTasksAsync(session.Id, session.Now, cancellationToken).ConfigureAwait(false);
+        if (tasks.Count > 0)
+        {
+            SessionMetrics.Tasks("running", tasks.Count);
+        }
+
         foreach (var task in tasks)
         {
             Run(session, task);

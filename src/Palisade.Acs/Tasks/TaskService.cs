@@ -48,6 +48,7 @@ public sealed class TaskService(ITaskStore store, IDeviceRegistry registry, Devi
         }
 
         var task = await store.AddTaskAsync(device.Id, new NewTask(definition.Name, TaskJson.Serialize(definition), time.GetUtcNow(), expires), cancellationToken).ConfigureAwait(false);
+        Sessions.SessionMetrics.Tasks("queued");
         await audit.RecordAsync(caller, ManagementServerWrite(definition) ? "device.management-server.write" : "task.create", device.Id.ToString(), new JsonObject { ["task"] = task.Id, ["name"] = definition.Name, ["body"] = Redacted(definition) }).ConfigureAwait(false);
 
         // The wait starts before the connection request: the session it brings may commit the task before the request
@@ -116,6 +117,7 @@ public sealed class TaskService(ITaskStore store, IDeviceRegistry registry, Devi
             await store.AddTaskAsync(id, new NewTask(definition.Name, payload, now, expires), cancellationToken).ConfigureAwait(false);
         }
 
+        Sessions.SessionMetrics.Tasks("queued", ids.Count);
         await audit.RecordAsync(caller, "task.bulk-create", "filter:" + filterText, new JsonObject { ["name"] = definition.Name, ["devices"] = ids.Count, ["body"] = Redacted(definition) }).ConfigureAwait(false);
         return (ids.Count, definition.Name);
     }

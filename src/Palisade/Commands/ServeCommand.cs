@@ -63,6 +63,7 @@ internal static class ServeCommand
         {
             ServerOptions options;
             string? database;
+            var jsonLog = false;
             try
             {
                 var settings = new ServeSettings();
@@ -102,14 +103,12 @@ internal static class ServeCommand
                     Limits = ServeSettings.ParseLimits("--limit", result.GetValue(limit)),
                     Extensions = ServeSettings.ParseExtensions(result.GetValue(ext)),
                     ExtensionCa = NonEmpty(result.GetValue(extCa)),
+                    DrainTimeoutSeconds = result.GetValue(drain),
+                    MetricsWithoutKey = result.GetValue(metricsWithoutKey) ? true : null,
+                    LogFormat = result.GetValue(logFormat),
                 });
                 options = settings.ToOptions();
-                if (result.GetValue(drain) is { } drainSeconds)
-                {
-                    options.DrainTimeout = drainSeconds is >= 0 and <= 3600 ? TimeSpan.FromSeconds(drainSeconds) : throw new ArgumentException("--drain-timeout must be from 0 to 3600 seconds.");
-                }
-
-                options.Api.MetricsWithoutKey = result.GetValue(metricsWithoutKey);
+                jsonLog = settings.JsonLog;
                 options.Validate();
                 database = settings.Db;
                 if (database is not null && database != "sqlite")
@@ -127,7 +126,7 @@ internal static class ServeCommand
             PalisadeHost host;
             try
             {
-                var json = result.GetValue(logFormat) == "json";
+                var json = jsonLog;
                 Action<Microsoft.Extensions.Logging.ILoggingBuilder>? logging = result.GetValue(logLevel) is { } || json
                     ? b =>
                     {

@@ -75,6 +75,25 @@ internal sealed class ServeSettings
     /// <summary>PEM files of CAs trusted for extension endpoints besides the system's roots (file key <c>extensionCa</c>, <c>--ext-ca</c>).</summary>
     public List<string>? ExtensionCa { get; set; }
 
+    /// <summary>Seconds a draining node gives its sessions (file key <c>drainTimeout</c>, <c>PALISADE_DRAIN_TIMEOUT</c>, <c>--drain-timeout</c>).</summary>
+    [JsonPropertyName("drainTimeout")]
+    public int? DrainTimeoutSeconds { get; set; }
+
+    /// <summary>Serve /metrics without a key (file key <c>metricsWithoutKey</c>, <c>PALISADE_METRICS_WITHOUT_KEY</c>, <c>--metrics-without-key</c>).</summary>
+    public bool? MetricsWithoutKey { get; set; }
+
+    /// <summary><c>simple</c> or <c>json</c> (file key <c>logFormat</c>, <c>PALISADE_LOG_FORMAT</c>, <c>--log-format</c>).</summary>
+    public string? LogFormat { get; set; }
+
+    /// <summary>True when the log is one JSON object per line.</summary>
+    [JsonIgnore]
+    public bool JsonLog => LogFormat switch
+    {
+        null or "simple" => false,
+        "json" => true,
+        _ => throw new ArgumentException($"The log format '{LogFormat}' is neither simple nor json."),
+    };
+
     /// <summary>Bounds by name (<see cref="LimitSettings"/>): the file's <c>limits</c> object, <c>PALISADE_LIMITS</c>, <c>--limit</c>.</summary>
     public Dictionary<string, long>? Limits { get; set; }
 
@@ -129,6 +148,9 @@ internal sealed class ServeSettings
             MaxSessionsInFlight = Int("PALISADE_MAX_SESSIONS", get("PALISADE_MAX_SESSIONS")),
             TaskHistoryDays = Int("PALISADE_TASK_HISTORY_DAYS", get("PALISADE_TASK_HISTORY_DAYS")),
             Limits = ParseLimits("PALISADE_LIMITS", List(get("PALISADE_LIMITS"))),
+            DrainTimeoutSeconds = Int("PALISADE_DRAIN_TIMEOUT", get("PALISADE_DRAIN_TIMEOUT")),
+            MetricsWithoutKey = Bool("PALISADE_METRICS_WITHOUT_KEY", get("PALISADE_METRICS_WITHOUT_KEY")),
+            LogFormat = get("PALISADE_LOG_FORMAT"),
         };
     }
 
@@ -161,6 +183,9 @@ internal sealed class ServeSettings
         SessionTimeoutSeconds = over.SessionTimeoutSeconds ?? SessionTimeoutSeconds,
         MaxSessionsInFlight = over.MaxSessionsInFlight ?? MaxSessionsInFlight,
         TaskHistoryDays = over.TaskHistoryDays ?? TaskHistoryDays,
+        DrainTimeoutSeconds = over.DrainTimeoutSeconds ?? DrainTimeoutSeconds,
+        MetricsWithoutKey = over.MetricsWithoutKey ?? MetricsWithoutKey,
+        LogFormat = over.LogFormat ?? LogFormat,
         Extensions = Extensions is null ? over.Extensions : over.Extensions is null ? Extensions : new Dictionary<string, string>(Extensions.Concat(over.Extensions).GroupBy(p => p.Key, StringComparer.Ordinal).Select(g => g.Last()), StringComparer.Ordinal),
         ExtensionCa = over.ExtensionCa ?? ExtensionCa,
         Limits = Limits is null ? over.Limits : over.Limits is null ? Limits : new Dictionary<string, long>(Limits.Concat(over.Limits).GroupBy(p => p.Key, StringComparer.OrdinalIgnoreCase).Select(g => g.Last())),
@@ -304,6 +329,13 @@ internal sealed class ServeSettings
             options.ExtensionCaPaths.Add(ca);
         }
 
+        if (DrainTimeoutSeconds is { } drain)
+        {
+            options.DrainTimeout = drain is >= 0 and <= 3600 ? TimeSpan.FromSeconds(drain) : throw new ArgumentException("The drain timeout must be from 0 to 3600 seconds.");
+        }
+
+        options.Api.MetricsWithoutKey = MetricsWithoutKey ?? false;
+        _ = JsonLog;
         return options;
     }
 

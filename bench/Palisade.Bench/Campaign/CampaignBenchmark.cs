@@ -118,7 +118,8 @@ internal static class CampaignBenchmark
                 after = page.Count == 1000 ? page[^1]!["device"]!.GetValue<string>() : null;
             }
             while (after is not null);
-            var soaks = soakSeconds * Math.Min(stage, 2);
+            // The API's stage is 1-based: a run that stops in stage N had N-1 soaks (a completed one, the two before stage 3).
+            var soaks = soakSeconds * Math.Clamp(stage - 1, 0, 2);
             var megabytes = (double)downloads * firmware.Length / (1024 * 1024);
             AnsiConsole.MarkupLineInterpolated($"campaign {view["state"]} after {seconds:0.0} s{(view["haltReason"] is { } why ? " (" + why + ")" : string.Empty)}");
             AnsiConsole.MarkupLineInterpolated($"downloads: {downloads} of {fileKiB} KiB, {megabytes:0.0} MB; file-server throughput {megabytes / Math.Max(0.001, seconds - soaks):0.00} MB/s (campaign time less {soaks:0} s of soaks)");

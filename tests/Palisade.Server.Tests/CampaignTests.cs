@@ -12,7 +12,8 @@ namespace Palisade.Server.Tests;
 /// Campaigns over simulated devices that take the firmware through the file server for real (issue 21): a staged
 /// campaign completes with every device on the new version, opening a stage only after the one before soaked; the halt
 /// trips one failure above its threshold and never touches a device outside the stage; a paused campaign survives a
-/// restart and resumes without losing or repeating a device.
+/// restart and resumes without losing or repeating a device; a device started before a pause or halt still fails once
+/// the return-within bound passes.
 /// </summary>
 public sealed class CampaignTests
 {
@@ -155,6 +156,49 @@ public sealed class CampaignTests
             await stop.CancelAsync();
             await run;
         }
+    }
+
+    [Theory]
+    [InlineData("pause")]
+    [InlineData("halt")]
+    public async Task A_device_started_before_a_pause_or_halt_still_fails_once_the_return_bound_passes(string how)
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var server = await TestServer.StartAsync(time: time);
+        using var api = new ApiClient(server);
+        var admin = await api.KeyAsync("admin");
+        await AddFirmwareAsync(server);
+
+        // A device that takes its download and never comes back (no connection request URL, no simulator).
+        var device = new DeviceId("00D09E", "HGW-1000", "GONE00001");
+        await server.Host.Store.CommitSessionAsync(new Acs.Storage.SessionChanges(new Device
+        {
+            Id = device, Manufacturer = "Palisade Labs", RegisteredAt = time.GetUtcNow(), LastInformAt = time.GetUtcNow(), LastEvents = "1 BOOT",
+            CwmpVersion = "1.4", RemoteAddress = "127.0.0.1", Transport = "tls1.3", AuthMethod = AuthMethods.Bootstrap, DataModelRoot = "Device",
+            PeriodicInformInterval = 300, SoftwareVersion = "1.0",
+        }), CancellationToken.None);
+        var id = await CreateAsync(api, admin, "{\"name\":\"fw\",\"file\":\"fw-2.1.0.bin\",\"stages\":[{\"percent\":100}],\"maxConcurrency\":1,\"returnWithinMinutes\":30}");
+        await server.Host.CampaignScheduler!.TickAsync(CancellationToken.None);
+        Assert.Equal(1, (await GetAsync(api, admin, id))["progress"]!["inProgress"]!.GetValue<int>());
+
+        if (how == "pause")
+        {
+            Assert.Equal("paused", (await api.SendAsync(HttpMethod.Post, $"api/v1/campaigns/{id}/pause", admin)).Body["state"]!.GetValue<string>());
+        }
+        else
+        {
+            Assert.True(await server.Host.Store.SetCampaignStateAsync(id, Acs.Campaigns.CampaignState.Running, Acs.Campaigns.CampaignState.Halted, "test", time.GetUtcNow(), CancellationToken.None));
+        }
+
+        // Within the bound it stays in progress (it may still come back); past it, it fails rather than stay in progress forever.
+        time.Advance(TimeSpan.FromMinutes(29));
+        await server.Host.CampaignScheduler.TickAsync(CancellationToken.None);
+        Assert.Equal(1, (await GetAsync(api, admin, id))["progress"]!["inProgress"]!.GetValue<int>());
+        time.Advance(TimeSpan.FromMinutes(2));
+        await server.Host.CampaignScheduler.TickAsync(CancellationToken.None);
+        var progress = (await GetAsync(api, admin, id))["progress"]!;
+        Assert.Equal((0, 1), (progress["inProgress"]!.GetValue<int>(), progress["failed"]!.GetValue<int>()));
+        Assert.Equal(1, progress["failedByReason"]!["timeout"]!.GetValue<int>());
     }
 
     internal static Task AddFirmwareAsync(TestServer server) =>

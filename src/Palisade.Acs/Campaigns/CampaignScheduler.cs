@@ -7,7 +7,7 @@ namespace Palisade.Acs.Campaigns;
 
 /// <summary>
 /// Moves running campaigns on, once a second on every node (the host's sweep loop calls <see cref="TickAsync"/>). For
-/// each: devices that did not come back within the plan's time fail; a halt rule of the current stage halts it; a
+/// each (and for paused and halted ones, this only): devices that did not come back within the plan's time fail; a halt rule of the current stage halts it; a
 /// finished stage that has soaked passes to the next (or completes the campaign); otherwise, inside the window, pending
 /// devices of the current stage are started up to the concurrency cap, each with a stored-file download task queued in
 /// the same store transaction, and woken with a connection request. Every decision is a compare-and-set in the store,
@@ -35,10 +35,9 @@ public sealed partial class CampaignScheduler(IPalisadeStore store, TimeProvider
     public async Task TickAsync(CancellationToken cancellationToken)
     {
         var running = await store.CampaignIdsAsync(CampaignState.Running, cancellationToken).ConfigureAwait(false);
-        var waiting = running.Count > 0 ? 0
-            : (await store.CampaignIdsAsync(CampaignState.Paused, cancellationToken).ConfigureAwait(false)).Count
-              + (await store.CampaignIdsAsync(CampaignState.Halted, cancellationToken).ConfigureAwait(false)).Count;
-        _anyActive = running.Count + waiting > 0;
+        var paused = await store.CampaignIdsAsync(CampaignState.Paused, cancellationToken).ConfigureAwait(false);
+        var halted = await store.CampaignIdsAsync(CampaignState.Halted, cancellationToken).ConfigureAwait(false);
+        _anyActive = running.Count + paused.Count + halted.Count > 0;
         foreach (var id in running)
         {
             if (await store.GetCampaignAsync(id, cancellationToken).ConfigureAwait(false) is { State: CampaignState.Running } campaign)
@@ -46,17 +45,35 @@ public sealed partial class CampaignScheduler(IPalisadeStore store, TimeProvider
                 await StepAsync(campaign, cancellationToken).ConfigureAwait(false);
             }
         }
+
+        // A paused or halted campaign starts nobody, but devices already downloading still end: they succeed when they
+        // come back (the step), or fail here once the return-within bound passes, so its progress stays true.
+        foreach (var id in paused.Concat(halted))
+        {
+            if (await store.GetCampaignAsync(id, cancellationToken).ConfigureAwait(false) is { State: CampaignState.Paused or CampaignState.Halted } campaign
+                && await ExpireAsync(campaign, time.GetUtcNow(), cancellationToken).ConfigureAwait(false) > 0)
+            {
+                CampaignMetrics.Observe(campaign.Id, await store.GetCampaignProgressAsync(campaign.Id, campaign.Plan.Stages.Count, cancellationToken).ConfigureAwait(false));
+            }
+        }
+    }
+
+    private async Task<int> ExpireAsync(Campaign campaign, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var expired = await store.ExpireCampaignDevicesAsync(campaign.Id, now - campaign.Plan.ReturnWithin, now, cancellationToken).ConfigureAwait(false);
+        if (expired > 0)
+        {
+            LogExpired(campaign.Id, expired);
+        }
+
+        return expired;
     }
 
     private async Task StepAsync(Campaign campaign, CancellationToken cancellationToken)
     {
         var plan = campaign.Plan;
         var now = time.GetUtcNow();
-        var expired = await store.ExpireCampaignDevicesAsync(campaign.Id, now - plan.ReturnWithin, now, cancellationToken).ConfigureAwait(false);
-        if (expired > 0)
-        {
-            LogExpired(campaign.Id, expired);
-        }
+        await ExpireAsync(campaign, now, cancellationToken).ConfigureAwait(false);
 
         var progress = await store.GetCampaignProgressAsync(campaign.Id, plan.Stages.Count, cancellationToken).ConfigureAwait(false);
         CampaignMetrics.Observe(campaign.Id, progress);

@@ -78,11 +78,12 @@ public sealed class ConsoleFixture : IAsyncLifetime
     }
 
     /// <summary>A simulated gateway that has had its first session and keeps running (answers connection requests).</summary>
-    public async Task<CpeAgent> AgentAsync(string serial, string manufacturer = "Palisade Simulated", Action<CpeDataModel>? prepare = null)
+    public async Task<CpeAgent> AgentAsync(string serial, string manufacturer = "Palisade Simulated", Action<CpeDataModel>? prepare = null, Action<AgentOptions>? configure = null)
     {
         var bootstrap = Server.Host.Facts.Bootstrap!;
         var options = new AgentOptions { AcsUrl = Server.Url, Username = bootstrap.Username, Password = bootstrap.Password, PeriodicInterval = TimeSpan.FromHours(1) };
         options.TrustedCas.AddRange(Server.Host.Facts.ClientCertificateAnchors);
+        configure?.Invoke(options);
         var model = new CpeDataModel(Gateway, new DeviceIdentity(manufacturer, "00D09E", "SIM-GW", serial, "SIM-GW 1000", "rev-A"));
         prepare?.Invoke(model);
         var agent = new CpeAgent(model, options);

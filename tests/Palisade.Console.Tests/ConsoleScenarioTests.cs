@@ -136,12 +136,19 @@ public sealed class ConsoleScenarioTests(ConsoleFixture fx) : IClassFixture<Cons
             await fx.Server.Host.Files!.Service.AddAsync(admin, new Acs.Files.NewFile("sim-gw-firmware-2.1.0-release.bin", Acs.Files.FileTypes.Firmware, "2.1.0", "00D09E", "SIM-GW", "SIM-GW 1000"), image, CancellationToken.None);
         }
 
+        // A draft campaign (nothing is sent) for the campaign pages.
+        var plan = new Acs.Campaigns.CampaignPlan([new(1, null, TimeSpan.FromMinutes(30)), new(100, null, TimeSpan.Zero)], new(1, 5), 50, TimeSpan.FromMinutes(30), 3, 5);
+        var campaign = await fx.Server.Host.Campaigns!.CreateAsync(
+            new Acs.Access.Caller("user:admin2", Acs.Access.Roles.Admin, null, null),
+            new Acs.Campaigns.CampaignRequest("SIM-GW to 2.1.0", "sim-gw-firmware-2.1.0-release.bin", "serialNumber = \"A11Y0001\"", plan, Start: false),
+            CancellationToken.None);
+
         foreach (var width in new[] { 1280, 768 })
         {
             var page = await fx.NewPageAsync(width);
             await fx.SignInAsync(page, "admin2");
             var device = "/devices/" + Uri.EscapeDataString(ConsoleFixture.DeviceId("A11Y0001"));
-            foreach (var (path, shot) in new[] { ("/devices", "devices"), (device, "device"), ("/overview", "overview"), ("/posture", "posture"), ("/provisioning", "provisioning"), ("/files", "files"), ("/admin/users", "admin-users"), ("/admin/audit", "audit"), ("/account", "account") })
+            foreach (var (path, shot) in new[] { ("/devices", "devices"), (device, "device"), ("/overview", "overview"), ("/posture", "posture"), ("/provisioning", "provisioning"), ("/files", "files"), ("/campaigns", "campaigns"), ("/campaigns/" + campaign.Campaign.Id, "campaign"), ("/admin/users", "admin-users"), ("/admin/audit", "audit"), ("/account", "account") })
             {
                 await page.GotoAsync(fx.BaseUrl + path);
                 var result = await page.RunAxe();

@@ -1,9 +1,9 @@
 namespace Palisade.Server.Console;
 
-/// <summary>A bulk action from the device list's form: a tag or a task, on the selected devices or the whole filter.</summary>
+/// <summary>A bulk action from the device list's form: a tag, a task or a firmware campaign, on the selected devices or the whole filter.</summary>
 public sealed class BulkAction
 {
-    /// <summary><c>tag</c> or <c>task</c>.</summary>
+    /// <summary><c>tag</c>, <c>task</c> or <c>campaign</c> (which opens the campaign form with those devices).</summary>
     public string? Kind { get; set; }
 
     public string? Tag { get; set; }

@@ -153,9 +153,23 @@ public sealed class DevicesPage : ConsolePage
         if (await TryAsync(async () =>
             {
                 Check(action);
-                action.Count = action.ByFilter
-                    ? (await Services.Devices.ListAsync(Caller, new DeviceQuery(Filter, Limit: 1), HttpContext.RequestAborted).ConfigureAwait(false)).Total ?? 0
-                    : action.Selected.Count;
+                if (action.Kind == "campaign")
+                {
+                    // Counted as the campaign will choose them: the devices its filter matches within the caller's scope.
+                    var filter = CampaignFilter(action);
+                    if (filter?.Length > Acs.Campaigns.CampaignRequest.MaxFilterLength)
+                    {
+                        throw ServiceException.Invalid("selected", "The selected devices make a filter too long for a campaign; select fewer or use the filter instead.");
+                    }
+
+                    action.Count = (await Services.Devices.ListAsync(Caller, new DeviceQuery(filter, Limit: 1), HttpContext.RequestAborted).ConfigureAwait(false)).Total ?? 0;
+                }
+                else
+                {
+                    action.Count = action.ByFilter
+                        ? (await Services.Devices.ListAsync(Caller, new DeviceQuery(Filter, Limit: 1), HttpContext.RequestAborted).ConfigureAwait(false)).Total ?? 0
+                        : action.Selected.Count;
+                }
             }).ConfigureAwait(false))
         {
             Pending = action;
@@ -172,6 +186,11 @@ public sealed class DevicesPage : ConsolePage
         await TryAsync(async () =>
         {
             Check(action);
+            if (action.Kind == "campaign")
+            {
+                throw ServiceException.Invalid("action", "A campaign is created from the campaign form (Review… opens it).");
+            }
+
             var ct = HttpContext.RequestAborted;
             int done;
             if (action.Kind == "tag")
@@ -239,9 +258,16 @@ public sealed class DevicesPage : ConsolePage
 
     private static void Check(BulkAction action)
     {
-        if (action.Kind == "tag" ? string.IsNullOrWhiteSpace(action.Tag) : action.Kind != "task" || action.Task is null || !BulkTasks.Contains(action.Task))
+        if (action.Kind == "campaign")
         {
-            throw ServiceException.Invalid("action", "Choose a tag to add or remove, or a task to queue.");
+            if (!action.ByFilter && action.Selected.Count > Acs.Query.FilterParser.MaxTerms)
+            {
+                throw ServiceException.Invalid("selected", $"A campaign on selected devices takes at most {Acs.Query.FilterParser.MaxTerms} of them; use the filter instead.");
+            }
+        }
+        else if (action.Kind == "tag" ? string.IsNullOrWhiteSpace(action.Tag) : action.Kind != "task" || action.Task is null || !BulkTasks.Contains(action.Task))
+        {
+            throw ServiceException.Invalid("action", "Choose a tag to add or remove, a task to queue, or a campaign to plan.");
         }
 
         if (!action.ByFilter && action.Selected.Count == 0)
@@ -253,6 +279,13 @@ public sealed class DevicesPage : ConsolePage
         {
             throw ServiceException.Invalid("selected", "At most 1000 devices can be selected; apply the action to the filter instead.");
         }
+    }
+
+    /// <summary>The devices of a bulk campaign as a filter: the list's own, or the selected ids.</summary>
+    public string? CampaignFilter(BulkAction action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        return action.ByFilter ? Filter : string.Join(" OR ", action.Selected.Select(id => "id = \"" + id.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\""));
     }
 
     private static JsonObject TaskBody(BulkAction action) => action.Task switch

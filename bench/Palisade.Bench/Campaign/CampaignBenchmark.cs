@@ -51,6 +51,7 @@ internal static class CampaignBenchmark
             {
                 AcsUrl = new UriBuilder(server.Url) { Host = "localhost" }.Uri,
                 ConnectTo = System.Net.IPAddress.Loopback,
+                ConnectionRequestAddress = System.Net.IPAddress.Loopback, // without it the devices listen for none and report no URL: the campaign's wake-ups went nowhere
                 Devices = devices,
                 SerialPrefix = "CMPB",
                 BootstrapUsername = bootstrap[0],

@@ -53,10 +53,8 @@ public sealed class CredentialRotationStep(AuthenticationOptions options) : ISes
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(rpc);
         var task = rpc.Task!;
-        if (answer is CwmpFault fault)
+        if (session.TryFaultTask(task.Id, answer))
         {
-            session.Counters.TasksFaulted.Increment();
-            session.SetTaskOutcome(task.Id, DeviceTaskStatus.Faulted, null, ResponseApplier.FaultOf(fault));
             return ValueTask.CompletedTask;
         }
 

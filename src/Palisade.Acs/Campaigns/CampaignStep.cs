@@ -1,6 +1,6 @@
-using System.Text.Json;
 using Palisade.Acs.Sessions;
 using Palisade.Acs.Storage;
+using Palisade.Acs.Tasks;
 using Palisade.Cwmp.Messages;
 
 namespace Palisade.Acs.Campaigns;
@@ -99,24 +99,7 @@ public sealed class CampaignStep(ICampaignStore store, CampaignScheduler schedul
     }
 
     // A transfer the TransferComplete closed without fault (OperatorTasksStep's result).
-    private static bool Completed(string? result)
-    {
-        if (result is null)
-        {
-            return false;
-        }
-
-        try
-        {
-            using var json = JsonDocument.Parse(result);
-            return json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("state", out var state)
-                && state.ValueKind == JsonValueKind.String && state.ValueEquals("completed");
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-    }
+    private static bool Completed(string? result) => TaskResultState.Is(result, TaskResultState.Completed);
 
     private sealed class Watch(CampaignDevice device)
     {

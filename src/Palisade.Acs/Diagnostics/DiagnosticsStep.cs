@@ -76,13 +76,13 @@ public sealed class DiagnosticsStep : ISessionStep
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(rpc);
         var task = rpc.Task!;
+        if (session.TryFaultTask(task.Id, answer))
+        {
+            return ValueTask.CompletedTask;
+        }
+
         switch (answer)
         {
-            case CwmpFault fault:
-                session.Counters.TasksFaulted.Increment();
-                session.SetTaskOutcome(task.Id, DeviceTaskStatus.Faulted, null, ResponseApplier.FaultOf(fault));
-                break;
-
             case SetParameterValuesResponse:
                 Wait(session, task.Id);
                 break;

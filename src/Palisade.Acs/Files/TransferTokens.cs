@@ -113,17 +113,10 @@ public sealed class TransferTokens
         return HMACSHA256.HashData(_key, input).AsSpan(0, MacBytes).ToArray();
     }
 
-    private static string Base64Url(ReadOnlySpan<byte> bytes) =>
-        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    private static string Base64Url(ReadOnlySpan<byte> bytes) => System.Buffers.Text.Base64Url.EncodeToString(bytes);
 
-    private static bool TryFromBase64Url(string text, Span<byte> into)
-    {
-        if (text.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_')))
-        {
-            return false;
-        }
-
-        var padded = text.Replace('-', '+').Replace('_', '/') + new string('=', (4 - (text.Length % 4)) % 4);
-        return Convert.TryFromBase64String(padded, into, out var written) && written == into.Length;
-    }
+    // A token has one spelling, the one minted: only the URL-safe alphabet, no padding, no whitespace.
+    private static bool TryFromBase64Url(string text, Span<byte> into) =>
+        text.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')
+        && System.Buffers.Text.Base64Url.TryDecodeFromChars(text, into, out var written) && written == into.Length;
 }

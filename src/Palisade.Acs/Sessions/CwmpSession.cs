@@ -113,6 +113,23 @@ public sealed class CwmpSession
         Changes.Tasks.Add(new TaskUpdate(taskId, status, result, fault) { AttemptDelta = 0 });
     }
 
+    /// <summary>
+    /// When <paramref name="answer"/> is a CWMP fault, faults task <paramref name="taskId"/> with it (counted as a faulted
+    /// task) and returns true; otherwise changes nothing and returns false. Every step that sends a task's RPC answers a
+    /// fault this way.
+    /// </summary>
+    public bool TryFaultTask(long taskId, CwmpMessage answer)
+    {
+        if (answer is not CwmpFault fault)
+        {
+            return false;
+        }
+
+        Counters.TasksFaulted.Increment();
+        SetTaskOutcome(taskId, DeviceTaskStatus.Faulted, null, ResponseApplier.FaultOf(fault));
+        return true;
+    }
+
     /// <summary>This device's task <paramref name="taskId"/> as stored, or null when there is none (or it is another device's).</summary>
     public async ValueTask<DeviceTask?> GetTaskAsync(long taskId, CancellationToken cancellationToken)
     {

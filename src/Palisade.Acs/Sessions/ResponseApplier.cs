@@ -120,14 +120,14 @@ internal static class ResponseApplier
                 return Json(w =>
                 {
                     w.WriteNumber("status", download.Status);
-                    w.WriteString("state", download.Status == 0 ? "completed" : "pending");
+                    w.WriteString("state", download.Status == 0 ? TaskResultState.Completed : TaskResultState.Pending);
                 });
 
             case UploadResponse upload:
                 return Json(w =>
                 {
                     w.WriteNumber("status", upload.Status);
-                    w.WriteString("state", upload.Status == 0 ? "completed" : "pending");
+                    w.WriteString("state", upload.Status == 0 ? TaskResultState.Completed : TaskResultState.Pending);
                 });
 
             default:

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Palisade.Acs.Sessions;
 using Palisade.Acs.Storage;
 using Palisade.Acs.Tasks;
@@ -84,24 +83,7 @@ public sealed class SoftwareModulesStep : ISessionStep
         session.Enqueue(new SessionRpc(this, new GetParameterValuesRequest(new EquatableList<string>([root + "SoftwareModules."]))));
     }
 
-    private static bool IsPending(string? result)
-    {
-        if (result is null)
-        {
-            return false;
-        }
-
-        try
-        {
-            using var document = JsonDocument.Parse(result);
-            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("state", out var state)
-                && state.ValueKind == JsonValueKind.String && state.ValueEquals("pending");
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-    }
+    private static bool IsPending(string? result) => TaskResultState.Is(result, TaskResultState.Pending);
 
     private static string Clip(string text) => ClientText.Cut(text, 256);
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Palisade.Acs.Sessions;
 using Palisade.Acs.Storage;
 using Palisade.Cwmp;
@@ -48,10 +47,8 @@ public sealed class OperatorTasksStep(ISessionStore store, int maxAttempts) : IS
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(rpc);
         var task = rpc.Task!;
-        if (answer is CwmpFault fault)
+        if (session.TryFaultTask(task.Id, answer))
         {
-            session.Counters.TasksFaulted.Increment();
-            session.SetTaskOutcome(task.Id, DeviceTaskStatus.Faulted, null, ResponseApplier.FaultOf(fault));
             return ValueTask.CompletedTask;
         }
 
@@ -109,21 +106,8 @@ public sealed class OperatorTasksStep(ISessionStore store, int maxAttempts) : IS
     // A Download or Upload answered with status 1 ("completes later", TR-069 A.3.2.8): done, with state "pending" until its TransferComplete.
     private static bool IsOutstandingTransfer(DeviceTask task)
     {
-        if (task.Status != DeviceTaskStatus.Done || task.Name is not ("download" or "upload" or "scheduleDownload") || task.Result is null)
-        {
-            return false;
-        }
-
-        try
-        {
-            using var result = JsonDocument.Parse(task.Result);
-            return result.RootElement.ValueKind == JsonValueKind.Object
-                && result.RootElement.TryGetProperty("state", out var state) && state.ValueKind == JsonValueKind.String && state.ValueEquals("pending");
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
+        return task.Status == DeviceTaskStatus.Done && task.Name is ("download" or "upload" or "scheduleDownload")
+            && TaskResultState.Is(task.Result, TaskResultState.Pending);
     }
 
     private void Run(CwmpSession session, DeviceTask task)

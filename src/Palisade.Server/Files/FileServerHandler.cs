@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Net.Http.Headers;
@@ -7,6 +6,7 @@ using Palisade.Acs.Files;
 using Palisade.Acs.Services;
 using Palisade.Acs.Storage;
 using Palisade.Acs.Tasks;
+using Palisade.Security.Digest;
 
 namespace Palisade.Server.Files;
 
@@ -140,24 +140,9 @@ internal sealed partial class FileServerHandler(IPalisadeStore store, FileServic
         return (null, task, definition);
     }
 
-    private bool Authorized(HttpRequest request, TransferToken token)
-    {
-        var header = request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase) || header.Length > 512)
-        {
-            return false;
-        }
-
-        Span<byte> decoded = stackalloc byte[384];
-        if (!Convert.TryFromBase64String(header[6..].Trim(), decoded, out var written))
-        {
-            return false;
-        }
-
-        var pair = Encoding.UTF8.GetString(decoded[..written]);
-        var colon = pair.IndexOf(':', StringComparison.Ordinal);
-        return colon > 0 && pair[..colon] == TransferTokens.UserName && tokens.CheckPassword(token.Text, pair[(colon + 1)..]);
-    }
+    private bool Authorized(HttpRequest request, TransferToken token) =>
+        BasicCredentials.TryParse(request.Headers.Authorization.ToString(), out var user, out var password)
+        && user == TransferTokens.UserName && tokens.CheckPassword(token.Text, password);
 
     // Queued (not yet answered in a committed session), or answered "completes later" and awaiting its TransferComplete.
     private static bool Outstanding(DeviceTask task)
@@ -167,21 +152,7 @@ internal sealed partial class FileServerHandler(IPalisadeStore store, FileServic
             return true;
         }
 
-        if (task.Status != DeviceTaskStatus.Done || task.Result is null)
-        {
-            return false;
-        }
-
-        try
-        {
-            using var result = JsonDocument.Parse(task.Result);
-            return result.RootElement.ValueKind == JsonValueKind.Object && result.RootElement.TryGetProperty("state", out var state)
-                && state.ValueKind == JsonValueKind.String && state.ValueEquals("pending");
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
+        return task.Status == DeviceTaskStatus.Done && TaskResultState.Is(task.Result, TaskResultState.Pending);
     }
 
     private async Task SendAsync(HttpContext context, DeviceTask task, DownloadTask download, bool signature)

@@ -29,6 +29,16 @@ public static class ClientText
     }
 
     /// <summary>
+    /// <paramref name="text"/> cut to at most <paramref name="max"/> characters and "…" when it was longer (for a short
+    /// echo in a message), never inside a surrogate pair.
+    /// </summary>
+    public static string Shorten(string? text, int max)
+    {
+        var cut = Cut(text, max);
+        return text is not null && text.Length > max ? cut + "…" : cut;
+    }
+
+    /// <summary>
     /// <paramref name="text"/> cut to at most <paramref name="max"/> characters, with nothing added (for text that is
     /// stored within a bound), and never inside a surrogate pair: what is stored or logged stays valid UTF-16.
     /// </summary>

@@ -76,7 +76,7 @@ public sealed class RefusalAudit(AuditService audit, TimeProvider time)
         }
     }
 
-    private static string Clip(string text) => text.Length <= 200 ? text : text[..200] + "…";
+    private static string Clip(string text) => Palisade.Cwmp.ClientText.Shorten(text, 200);
 
     private sealed class Slot
     {

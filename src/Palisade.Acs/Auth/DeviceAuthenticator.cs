@@ -186,5 +186,5 @@ public sealed class DeviceAuthenticator
         return AuthDecision.Challenge("wrong basic credentials");
     }
 
-    private static string Clip(string? text) => text is null ? "" : text.Length <= 64 ? text : text[..64] + "…";
+    private static string Clip(string? text) => Palisade.Cwmp.ClientText.Shorten(text, 64);
 }

@@ -170,5 +170,5 @@ public sealed record DeviceId(string Oui, string ProductClass, string SerialNumb
     private static bool HasControl(string text) =>
         text.AsSpan().ContainsAnyInRange('\u0000', '\u001F') || text.AsSpan().ContainsAnyInRange('\u007F', '\u009F');
 
-    private static string Clip(string? text) => text is null ? "" : text.Length <= 16 ? text : text[..16] + "…";
+    private static string Clip(string? text) => Palisade.Cwmp.ClientText.Shorten(text, 16);
 }

@@ -316,5 +316,5 @@ public static class PresetDocument
     private static string Text(JsonNode? node, string field) =>
         node is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : throw ServiceException.Invalid(field, $"{field} is a string.");
 
-    private static string Clip(string text) => text.Length <= 40 ? text : text[..40] + "…";
+    private static string Clip(string text) => Palisade.Cwmp.ClientText.Shorten(text, 40);
 }

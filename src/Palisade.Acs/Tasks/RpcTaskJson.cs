@@ -196,5 +196,5 @@ internal static class RpcTaskJson
         return text;
     }
 
-    private static string Clip(string text) => text.Length <= 256 ? text : text[..256] + "…";
+    private static string Clip(string text) => Palisade.Cwmp.ClientText.Shorten(text, 256);
 }

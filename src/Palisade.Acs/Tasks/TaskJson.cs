@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Palisade.Cwmp;
 using Palisade.Cwmp.Structs;
@@ -499,5 +498,5 @@ public static class TaskJson
         w.WriteEndArray();
     }
 
-    private static string Clip(string text) => text.Length <= 80 ? text : text[..80].ToString(CultureInfo.InvariantCulture) + "…";
+    private static string Clip(string text) => ClientText.Shorten(text, 80);
 }

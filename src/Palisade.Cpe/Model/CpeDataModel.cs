@@ -551,7 +551,7 @@ public sealed class CpeDataModel
     private static string Canonical(ParameterSchema p, string text) =>
         p.Type == XsdType.Boolean ? (text is "1" or "true" ? "true" : "false") : text;
 
-    private static string Clip(string text) => text.Length <= 32 ? text : text[..32] + "…";
+    private static string Clip(string text) => Palisade.Cwmp.ClientText.Shorten(text, 32);
 }
 
 /// <summary>What a device changed relative to its template; small, serialisable.</summary>

@@ -32,6 +32,26 @@ public sealed class CampaignService(ICampaignStore store, IFileStore files, IDev
         return await store.ListCampaignsAsync(before, Math.Clamp(limit, 1, 1000), cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Campaigns with their progress, newest first, those before <paramref name="before"/>: one read per campaign.</summary>
+    public async Task<IReadOnlyList<CampaignView>> ListViewsAsync(Caller caller, long? before, int limit, CancellationToken cancellationToken)
+    {
+        var list = await ListAsync(caller, before, limit, cancellationToken).ConfigureAwait(false);
+        var views = new List<CampaignView>(list.Count);
+        foreach (var campaign in list)
+        {
+            views.Add(await ViewAsync(campaign, cancellationToken).ConfigureAwait(false));
+        }
+
+        return views;
+    }
+
+    /// <summary>Whether a campaign can send <paramref name="file"/>: a firmware image with a version (the success check compares it).</summary>
+    public static bool Sendable(StoredFile file)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        return file.FileType == FileTypes.Firmware && file.Version.Length > 0;
+    }
+
     /// <summary>A campaign and its progress.</summary>
     public async Task<CampaignView> GetAsync(Caller caller, long id, CancellationToken cancellationToken)
     {
@@ -62,7 +82,7 @@ public sealed class CampaignService(ICampaignStore store, IFileStore files, IDev
         caller.Demand(Permission.WriteManagementServer);
         var file = await files.GetFileAsync(request.FileName, cancellationToken).ConfigureAwait(false)
             ?? throw ServiceException.Invalid("file", "No file by that name is stored (palisade files list).");
-        if (file.FileType != FileTypes.Firmware || file.Version.Length == 0)
+        if (!Sendable(file))
         {
             throw ServiceException.Invalid("file", $"A campaign sends a firmware image with a version; '{file.Name}' is '{file.FileType}'.");
         }

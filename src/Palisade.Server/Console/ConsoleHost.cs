@@ -22,7 +22,7 @@ internal static class ConsoleHost
     /// <summary>Registers Razor Pages, antiforgery, the console's sessions and its own services (dry run, saved searches).</summary>
     public static void Add(IServiceCollection services, ApiServices api, Acs.Storage.IPalisadeStore store, ConsoleOptions options, Acs.Sessions.SessionCounters sessions, TimeProvider time)
     {
-        options.Validate();
+        ArgumentNullException.ThrowIfNull(options);
         services.AddSingleton(new Acs.Provisioning.ProvisioningDryRun(store, options.Scripts, time));
         services.AddSingleton(_ => new SessionRate(sessions, time));
         services.AddSingleton(api);

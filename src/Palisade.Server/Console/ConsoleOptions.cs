@@ -1,20 +1,9 @@
 namespace Palisade.Server.Console;
 
-/// <summary>How the console's sessions behave.</summary>
+/// <summary>How the console's pages behave. (A live page polls for at most 10 minutes before it asks to be reloaded:
+/// console.js, per element <c>data-for</c>.)</summary>
 public sealed class ConsoleOptions
 {
-    /// <summary>How long a live page polls before it asks to be reloaded.</summary>
-    public TimeSpan LivePollLimit { get; set; } = TimeSpan.FromMinutes(10);
-
     /// <summary>The sandbox limits of a provision's dry run (the host sets the sessions' own).</summary>
     public Acs.Provisioning.Scripts.ScriptLimits Scripts { get; set; } = new();
-
-    /// <summary>Throws when an option is out of range.</summary>
-    public void Validate()
-    {
-        if (LivePollLimit < TimeSpan.FromMinutes(1) || LivePollLimit > TimeSpan.FromHours(24))
-        {
-            throw new ArgumentOutOfRangeException(nameof(LivePollLimit), "ConsoleOptions.LivePollLimit must be between 1 minute and 24 hours.");
-        }
-    }
 }

@@ -44,7 +44,7 @@ public sealed class CampaignListPage : ConsolePage
     /// <summary>The list alone, for the live refresh.</summary>
     public async Task<IActionResult> OnGetListAsync()
     {
-        await LoadAsync().ConfigureAwait(false);
+        await LoadAsync(withFirmware: false).ConfigureAwait(false);
         return Partial("_CampaignList", this);
     }
 
@@ -78,7 +78,8 @@ public sealed class CampaignListPage : ConsolePage
 
     private CampaignService Require() => Services.Campaigns ?? throw new ServiceException(ServiceErrorReason.NotFound, "This server runs without a file store, so without campaigns (--files-port -1).");
 
-    private async Task LoadAsync()
+    // The list with its progress, and (for the create form, not the live refresh) the firmware a campaign can send.
+    private async Task LoadAsync(bool withFirmware = true)
     {
         if (Services.Campaigns is not { } campaigns)
         {
@@ -88,17 +89,10 @@ public sealed class CampaignListPage : ConsolePage
         await TryAsync(async () =>
         {
             var ct = HttpContext.RequestAborted;
-            var list = await campaigns.ListAsync(Caller, Before, PageSize, ct).ConfigureAwait(false);
-            var views = new List<CampaignView>(list.Count);
-            foreach (var c in list)
+            Campaigns = await campaigns.ListViewsAsync(Caller, Before, PageSize, ct).ConfigureAwait(false);
+            if (withFirmware && Services.Files is { } files)
             {
-                views.Add(await campaigns.GetAsync(Caller, c.Id, ct).ConfigureAwait(false));
-            }
-
-            Campaigns = views;
-            if (Services.Files is { } files)
-            {
-                Firmware = [.. (await files.ListAsync(Caller, null, 1000, ct).ConfigureAwait(false)).Where(f => f.FileType == FileTypes.Firmware && f.Version.Length > 0)];
+                Firmware = [.. (await files.ListAsync(Caller, null, 1000, ct).ConfigureAwait(false)).Where(CampaignService.Sendable)];
             }
         }).ConfigureAwait(false);
     }

@@ -93,7 +93,8 @@ public sealed class ConsoleCampaignTests(ConsoleFixture fx) : IClassFixture<Cons
         await page.GetByRole(AriaRole.Button, new() { Name = "Pause" }).ClickAsync();
         await Expect(page.Locator("#campaign-state")).ToHaveTextAsync("paused");
         Assert.Equal(CampaignState.Paused, (await fx.Server.Host.Campaigns!.GetAsync(admin, id, CancellationToken.None)).Campaign.State);
-        Assert.Equal(0, await page.GetByRole(AriaRole.Button, new() { Name = "Pause" }).CountAsync());
+        // The live region can show "paused" before the redirect has replaced the page: wait for the new page's buttons.
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Pause" })).ToHaveCountAsync(0);
         await page.GetByRole(AriaRole.Button, new() { Name = "Resume" }).ClickAsync();
         await Expect(page.Locator("#campaign-state")).ToHaveTextAsync("running");
         Assert.Equal(CampaignState.Running, (await fx.Server.Host.Campaigns!.GetAsync(admin, id, CancellationToken.None)).Campaign.State);

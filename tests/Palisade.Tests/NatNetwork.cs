@@ -138,8 +138,9 @@ internal sealed class NatNetwork : IAsyncDisposable
         foreach (var line in list.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var name = line.Split(' ')[0];
-            if (!name.StartsWith(Prefix, StringComparison.Ordinal)
-                || !int.TryParse(name.AsSpan(Prefix.Length, name.IndexOf('-', Prefix.Length) - Prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
+            var end = name.StartsWith(Prefix, StringComparison.Ordinal) ? name.IndexOf('-', Prefix.Length) : -1;
+            if (end < 0
+                || !int.TryParse(name.AsSpan(Prefix.Length, end - Prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
                 || Directory.Exists("/proc/" + pid.ToString(CultureInfo.InvariantCulture)))
             {
                 continue;

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Palisade.Acs.Access;
 using Palisade.Cpe.Agent;
@@ -106,6 +107,9 @@ public sealed class ConsoleFixture : IAsyncLifetime
         return await context.NewPageAsync();
     }
 
+    /// <summary>The device list's address, matched by the navigation assertions.</summary>
+    public static readonly Regex DeviceList = new("^https://[^/]+/devices(?:[/?]|$)", RegexOptions.None); // Playwright hands the pattern to the browser: no .NET-only flags
+
     /// <summary>Signs in through the form and waits for the device list.</summary>
     public async Task SignInAsync(IPage page, string user, string password = Password)
     {
@@ -113,7 +117,19 @@ public sealed class ConsoleFixture : IAsyncLifetime
         await page.GetByLabel("User name").FillAsync(user);
         await page.GetByLabel("Password").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(u => u.Contains("/devices", StringComparison.Ordinal));
+        try
+        {
+            // A polling assertion, not WaitForURLAsync: that one can miss a navigation that commits while it starts
+            // listening (seen on a loaded CI machine: the page showed the device list and the wait still ran out).
+            await Assertions.Expect(page).ToHaveURLAsync(DeviceList);
+        }
+        catch (PlaywrightException e)
+        {
+            // Say what the page showed instead (a refusal, a throttle, an error), not only that the wait ran out.
+            var said = string.Join(" | ", await page.Locator("p.message").AllInnerTextsAsync());
+            await ShotAsync(page, "sign-in-failed-" + user);
+            throw new InvalidOperationException($"Signing in as {user} did not reach /devices: the page is {page.Url} and says \"{said}\".", e);
+        }
     }
 
     /// <summary>The status of an API call with a bearer token (a POST when a JSON body is given).</summary>

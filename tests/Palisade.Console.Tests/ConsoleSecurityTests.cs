@@ -21,7 +21,7 @@ public sealed class ConsoleSecurityTests(ConsoleFixture fx) : IClassFixture<Cons
         await page.Keyboard.PressAsync("Tab");
         await page.Keyboard.TypeAsync(ConsoleFixture.Password);
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync(u => u.EndsWith("/devices", StringComparison.Ordinal));
+        await Expect(page).ToHaveURLAsync(ConsoleFixture.DeviceList);
 
         var cookie = Assert.Single(await page.Context.CookiesAsync(), c => c.Name == "__Host-palisade");
         Assert.True(cookie.Secure);
@@ -40,7 +40,7 @@ public sealed class ConsoleSecurityTests(ConsoleFixture fx) : IClassFixture<Cons
         // The session token is the sign-in service's: signing out ends it for the API too.
         Assert.Equal(200, await fx.ApiStatusAsync("/api/v1/devices", cookie.Value));
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
-        await page.WaitForURLAsync(fx.BaseUrl + "/");
+        await Expect(page).ToHaveURLAsync(fx.BaseUrl + "/");
         Assert.Equal(401, await fx.ApiStatusAsync("/api/v1/devices", cookie.Value));
         await page.GotoAsync(fx.BaseUrl + "/devices");
         Assert.Contains("/?return=", page.Url, StringComparison.Ordinal);
@@ -171,7 +171,7 @@ public sealed class ConsoleSecurityTests(ConsoleFixture fx) : IClassFixture<Cons
         await page.GetByLabel("User name").FillAsync("viewer");
         await page.GetByLabel("Password").FillAsync(ConsoleFixture.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(fx.BaseUrl + "/devices");
+        await Expect(page).ToHaveURLAsync(fx.BaseUrl + "/devices");
         await page.Context.CloseAsync();
 
         // Each way of naming another host, posted with the form's own token: always the device list.

@@ -186,7 +186,7 @@ internal sealed class PostgresCampaignStore(PostgresDatabase db) : ICampaignStor
         }, cancellationToken);
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<CampaignDevice>> StartCampaignDevicesAsync(long id, int max, int maxInProgress, NewTask download, DateTimeOffset now, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<CampaignDevice>> StartCampaignDevicesAsync(long id, int max, int maxInProgress, NewTask download, IReadOnlyCollection<string>? only, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(download);
         return db.WriteAsync<IReadOnlyList<CampaignDevice>>(async (connection, transaction) =>
@@ -217,8 +217,14 @@ internal sealed class PostgresCampaignStore(PostgresDatabase db) : ICampaignStor
 
             var candidates = new List<(string Device, int Stage, long? Key)>();
             await using (var select = Command(connection, transaction, "SELECT c.device_id, c.stage, d.key FROM campaign_devices c LEFT JOIN devices d ON d.id = c.device_id " +
-                "WHERE c.campaign = $1 AND c.state = 0 AND c.stage <= $2 ORDER BY c.stage, c.device_id LIMIT $3").With(Parameters.Long(id), Parameters.Int(stage), Parameters.Int(room)))
+                "WHERE c.campaign = $1 AND c.state = 0 AND c.stage <= $2 " + (only is null ? string.Empty : "AND c.device_id = ANY($4) ") + "ORDER BY c.stage, c.device_id LIMIT $3")
+                .With(Parameters.Long(id), Parameters.Int(stage), Parameters.Int(room)))
             {
+                if (only is not null)
+                {
+                    select.Parameters.Add(Parameters.Array(NpgsqlDbType.Text, only.ToArray()));
+                }
+
                 await using var r = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                 while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
@@ -247,6 +253,30 @@ internal sealed class PostgresCampaignStore(PostgresDatabase db) : ICampaignStor
             }
 
             return started;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<CampaignCandidate>> PendingCampaignDevicesAsync(long id, int stage, CampaignCandidate? after, int limit, IReadOnlyList<string> localTimePaths, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(localTimePaths);
+        return db.ReadAsync<IReadOnlyList<CampaignCandidate>>(async connection =>
+        {
+            // A range of the (campaign, state, stage, device_id) index: a page, never the campaign's whole device list.
+            await using var command = Command(connection, null, "SELECT c.device_id, c.stage, (SELECT p.value FROM parameters p WHERE p.device = d.key " +
+                "AND p.path IN (SELECT n.id FROM paths n WHERE n.path = ANY($6)) LIMIT 1) " +
+                "FROM campaign_devices c LEFT JOIN devices d ON d.id = c.device_id " +
+                "WHERE c.campaign = $1 AND c.state = 0 AND c.stage <= $2 AND (c.stage, c.device_id) > ($3, $4) ORDER BY c.stage, c.device_id LIMIT $5")
+                .With(Parameters.Long(id), Parameters.Int(stage), Parameters.Int(after?.Stage ?? -1), Parameters.Text(after?.DeviceId ?? string.Empty), Parameters.Int(limit),
+                    Parameters.Array(NpgsqlDbType.Text, localTimePaths.ToArray()));
+            await using var r = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            var candidates = new List<CampaignCandidate>();
+            while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                candidates.Add(new CampaignCandidate(r.GetString(0), r.GetInt32(1), r.IsDBNull(2) ? null : r.GetString(2)));
+            }
+
+            return candidates;
         }, cancellationToken);
     }
 

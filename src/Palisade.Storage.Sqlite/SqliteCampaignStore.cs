@@ -224,7 +224,7 @@ internal sealed class SqliteCampaignStore(SqliteDatabase db) : ICampaignStore
         }, cancellationToken);
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<CampaignDevice>> StartCampaignDevicesAsync(long id, int max, int maxInProgress, NewTask download, DateTimeOffset now, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<CampaignDevice>> StartCampaignDevicesAsync(long id, int max, int maxInProgress, NewTask download, IReadOnlyCollection<string>? only, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(download);
         return db.WriteAsync<IReadOnlyList<CampaignDevice>>(transaction =>
@@ -250,9 +250,15 @@ internal sealed class SqliteCampaignStore(SqliteDatabase db) : ICampaignStore
             }
 
             var candidates = new List<(string Device, int Stage)>();
-            using (var select = Command(transaction, "SELECT device_id, stage FROM campaign_devices WHERE campaign = $id AND state = 0 AND stage <= $stage ORDER BY stage, device_id LIMIT $room"))
+            using (var select = Command(transaction, "SELECT device_id, stage FROM campaign_devices WHERE campaign = $id AND state = 0 AND stage <= $stage " +
+                (only is null ? string.Empty : "AND device_id IN (SELECT value FROM json_each($only)) ") + "ORDER BY stage, device_id LIMIT $room"))
             {
                 select.Parameters.AddWithValue("$id", id);
+                if (only is not null)
+                {
+                    select.Parameters.AddWithValue("$only", System.Text.Json.JsonSerializer.Serialize<IReadOnlyList<string>>([.. only], ProvisioningJson.Default.IReadOnlyListString));
+                }
+
                 select.Parameters.AddWithValue("$stage", stage);
                 select.Parameters.AddWithValue("$room", room);
                 using var r = select.ExecuteReader();
@@ -295,6 +301,36 @@ internal sealed class SqliteCampaignStore(SqliteDatabase db) : ICampaignStore
             }
 
             return started;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<CampaignCandidate>> PendingCampaignDevicesAsync(long id, int stage, CampaignCandidate? after, int limit, IReadOnlyList<string> localTimePaths, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(localTimePaths);
+        return db.ReadAsync<IReadOnlyList<CampaignCandidate>>(connection =>
+        {
+            // The (campaign, state, stage) index holds the key's device_id too (WITHOUT ROWID), so the page is a range of it.
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT c.device_id, c.stage, (SELECT p.value FROM parameters p WHERE p.device = d.rowid " +
+                "AND p.path IN (SELECT n.id FROM paths n WHERE n.path IN (SELECT value FROM json_each($paths))) LIMIT 1) " +
+                "FROM campaign_devices c LEFT JOIN devices d ON d.id = c.device_id " +
+                "WHERE c.campaign = $id AND c.state = 0 AND c.stage <= $stage AND (c.stage, c.device_id) > ($afterStage, $afterDevice) " +
+                "ORDER BY c.stage, c.device_id LIMIT $limit";
+            command.Parameters.AddWithValue("$id", id);
+            command.Parameters.AddWithValue("$stage", stage);
+            command.Parameters.AddWithValue("$afterStage", after?.Stage ?? -1);
+            command.Parameters.AddWithValue("$afterDevice", after?.DeviceId ?? string.Empty);
+            command.Parameters.AddWithValue("$limit", limit);
+            command.Parameters.AddWithValue("$paths", System.Text.Json.JsonSerializer.Serialize(localTimePaths, ProvisioningJson.Default.IReadOnlyListString));
+            using var r = command.ExecuteReader();
+            var candidates = new List<CampaignCandidate>();
+            while (r.Read())
+            {
+                candidates.Add(new CampaignCandidate(r.GetString(0), r.GetInt32(1), r.IsDBNull(2) ? null : r.GetString(2)));
+            }
+
+            return candidates;
         }, cancellationToken);
     }
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Palisade.Cpe.Agent;
+using Palisade.Cpe.Model;
 using Palisade.Cpe.Simulation;
 using Palisade.Security.Signing;
 using Palisade.Testing;
@@ -11,15 +12,17 @@ internal static class FirmwareFleets
 {
     /// <summary>
     /// <paramref name="devices"/> simulated devices <c>PREFIX000000…</c> that inform every 2 s; a share of them
-    /// (<paramref name="failureShare"/>, by serial number) fails firmware upgrades as <paramref name="failure"/> says.
+    /// (<paramref name="failureShare"/>, by serial number) fails firmware upgrades as <paramref name="failure"/> says;
+    /// <paramref name="profile"/> is their data model (the gateway profile unless given).
     /// </summary>
-    public static async Task<FleetSimulator> CreateAsync(TestServer server, ECDsa key, string prefix, FirmwareFailure failure, int devices = 1, double? failureShare = null, Uri? acsUrl = null)
+    public static async Task<FleetSimulator> CreateAsync(TestServer server, ECDsa key, string prefix, FirmwareFailure failure, int devices = 1, double? failureShare = null, Uri? acsUrl = null, DeviceProfile? profile = null)
     {
         var bootstrap = server.Host.Facts.Bootstrap!;
         var options = new FleetOptions
         {
             AcsUrl = acsUrl ?? server.Url,
             Devices = devices,
+            Profile = profile ?? DeviceProfile.Gateway(),
             SerialPrefix = prefix,
             BootstrapUsername = bootstrap.Username,
             BootstrapPassword = bootstrap.Password,

@@ -58,10 +58,10 @@ public abstract class CampaignStoreContract<TFactory> : StoreContract<TFactory>
         await DevicesAsync(4);
         var id = await Store.CreateCampaignAsync(New("c"), Targets(4, Plan), default);
 
-        var first = await Store.StartCampaignDevicesAsync(id, 10, 1, Download, Now, default);
+        var first = await Store.StartCampaignDevicesAsync(id, 10, 1, Download, null, Now, default);
         Assert.Single(first);
-        Assert.Empty(await Store.StartCampaignDevicesAsync(id, 10, 1, Download, Now, default));
-        var second = await Store.StartCampaignDevicesAsync(id, 10, 10, Download, Now, default);
+        Assert.Empty(await Store.StartCampaignDevicesAsync(id, 10, 1, Download, null, Now, default));
+        var second = await Store.StartCampaignDevicesAsync(id, 10, 10, Download, null, Now, default);
 
         // Stage 0 only (devices 1 and 2), however much room is left.
         Assert.Equal([Id(1).ToString(), Id(2).ToString()], first.Concat(second).Select(d => d.DeviceId).Order());
@@ -80,7 +80,7 @@ public abstract class CampaignStoreContract<TFactory> : StoreContract<TFactory>
     {
         await DevicesAsync(4);
         var id = await Store.CreateCampaignAsync(New("c"), Targets(4, Plan), default);
-        await Store.StartCampaignDevicesAsync(id, 10, 10, Download, Now, default);
+        await Store.StartCampaignDevicesAsync(id, 10, 10, Download, null, Now, default);
 
         Assert.True(await Store.FinishCampaignDeviceAsync(id, Id(1).ToString(), null, Now, default));
         Assert.False(await Store.FinishCampaignDeviceAsync(id, Id(1).ToString(), "wrong-version", Now, default));
@@ -93,7 +93,7 @@ public abstract class CampaignStoreContract<TFactory> : StoreContract<TFactory>
         Assert.True(await Store.AdvanceCampaignStageAsync(id, 0, 2, Now, default));
         Assert.False(await Store.AdvanceCampaignStageAsync(id, 0, 2, Now, default));
         Assert.Equal(1, (await Store.GetCampaignAsync(id, default))!.Stage);
-        Assert.Equal(2, (await Store.StartCampaignDevicesAsync(id, 10, 10, Download, Now, default)).Count);
+        Assert.Equal(2, (await Store.StartCampaignDevicesAsync(id, 10, 10, Download, null, Now, default)).Count);
 
         Assert.True(await Store.AdvanceCampaignStageAsync(id, 1, 2, Now, default));
         Assert.Equal(CampaignState.Completed, (await Store.GetCampaignAsync(id, default))!.State);
@@ -105,7 +105,7 @@ public abstract class CampaignStoreContract<TFactory> : StoreContract<TFactory>
     {
         await DevicesAsync(2);
         var id = await Store.CreateCampaignAsync(New("c"), Targets(2, Plan), default);
-        var started = await Store.StartCampaignDevicesAsync(id, 10, 10, Download, Now, default);
+        var started = await Store.StartCampaignDevicesAsync(id, 10, 10, Download, null, Now, default);
         var took = started.Single(d => d.DeviceId == Id(1).ToString());
 
         // Device 1 took its download and answered "completes later"; device 2 never came.
@@ -128,12 +128,12 @@ public abstract class CampaignStoreContract<TFactory> : StoreContract<TFactory>
     {
         await DevicesAsync(2);
         var id = await Store.CreateCampaignAsync(New("c"), Targets(2, Plan), default);
-        var started = await Store.StartCampaignDevicesAsync(id, 10, 10, Download, Now, default);
+        var started = await Store.StartCampaignDevicesAsync(id, 10, 10, Download, null, Now, default);
 
         Assert.True(await Store.SetCampaignStateAsync(id, CampaignState.Running, CampaignState.Halted, "stage 1: 2 failures", Now, default));
         Assert.False(await Store.SetCampaignStateAsync(id, CampaignState.Running, CampaignState.Halted, "again", Now, default));
         Assert.Equal("stage 1: 2 failures", (await Store.GetCampaignAsync(id, default))!.HaltReason);
-        Assert.Empty(await Store.StartCampaignDevicesAsync(id, 10, 10, Download, Now, default));
+        Assert.Empty(await Store.StartCampaignDevicesAsync(id, 10, 10, Download, null, Now, default));
         Assert.Equal("c", await Store.CampaignUsingFileAsync("fw.bin", default));
 
         Assert.True(await Store.SetCampaignStateAsync(id, CampaignState.Halted, CampaignState.Aborted, null, Now, default));
@@ -148,9 +148,33 @@ public abstract class CampaignStoreContract<TFactory> : StoreContract<TFactory>
         await DevicesAsync(1);
         var id = await Store.CreateCampaignAsync(New("c"), [(Id(1).ToString(), 0), (Id(9).ToString(), 0)], default);
 
-        var started = await Store.StartCampaignDevicesAsync(id, 10, 10, Download, Now, default);
+        var started = await Store.StartCampaignDevicesAsync(id, 10, 10, Download, null, Now, default);
         Assert.Equal([Id(1).ToString()], started.Select(d => d.DeviceId));
         Assert.Equal(CampaignFailures.Gone, (await Store.ListCampaignDevicesAsync(id, CampaignDeviceState.Failed, null, 10, default)).Single().Reason);
+    }
+
+    [Fact]
+    public async Task Pending_devices_are_read_a_page_at_a_time_with_their_cached_local_time_and_only_the_allowed_ones_start()
+    {
+        await DevicesAsync(5);
+        await Store.CommitSessionAsync(new SessionChanges(NewDevice(1)) { Parameters = { Value("Device.Time.CurrentLocalTime", "2026-12-06T21:30:00+05:30", "dateTime"), Value("Device.Time.Enable", "true", "boolean") } }, default);
+        await Store.CommitSessionAsync(new SessionChanges(NewDevice(2)) { Parameters = { Value("InternetGatewayDevice.Time.CurrentLocalTime", "2026-12-06T08:00:00-08:00", "dateTime") } }, default);
+        var id = await Store.CreateCampaignAsync(New("c"), Targets(5, Plan), default);
+
+        // Stage 0 (devices 1 and 2) only while the campaign is at stage 0; a device without a local time reads null.
+        Assert.Equal(
+            [new CampaignCandidate(Id(1).ToString(), 0, "2026-12-06T21:30:00+05:30"), new CampaignCandidate(Id(2).ToString(), 0, "2026-12-06T08:00:00-08:00")],
+            await Store.PendingCampaignDevicesAsync(id, 0, null, 10, DeviceLocalTime.Paths, default));
+        var first = await Store.PendingCampaignDevicesAsync(id, 1, null, 3, DeviceLocalTime.Paths, default);
+        var rest = await Store.PendingCampaignDevicesAsync(id, 1, first[^1], 3, DeviceLocalTime.Paths, default);
+        Assert.Equal(Enumerable.Range(1, 5).Select(n => Id(n).ToString()), first.Concat(rest).Select(c => c.DeviceId));
+        Assert.Equal((1, (string?)null), (rest[0].Stage, rest[0].LocalTime));
+
+        // Only the allowed device starts, however much room is left; the other stays pending and gets no task.
+        var started = await Store.StartCampaignDevicesAsync(id, 10, 10, Download, [Id(2).ToString()], Now, default);
+        Assert.Equal([Id(2).ToString()], started.Select(d => d.DeviceId));
+        Assert.Empty(await Store.ListTasksAsync(Id(1), 10, default));
+        Assert.Equal([Id(1).ToString()], (await Store.PendingCampaignDevicesAsync(id, 0, null, 10, DeviceLocalTime.Paths, default)).Select(c => c.DeviceId));
     }
 
     private static Campaign New(string name) => new(0, name, "fw.bin", new string('a', 64), "2.1.0", "productClass = \"HGW\"", Plan, CampaignState.Running, null, 0, T0, "admin", T0);

@@ -8,8 +8,8 @@ namespace Palisade.Acs.Campaigns;
 /// <summary>
 /// Moves running campaigns on, once a second on every node (the host's sweep loop calls <see cref="TickAsync"/>). For
 /// each (and for paused and halted ones, this only): devices that did not come back within the plan's time fail; a halt rule of the current stage halts it; a
-/// finished stage that has soaked passes to the next (or completes the campaign); otherwise, inside the window, pending
-/// devices of the current stage are started up to the concurrency cap, each with a stored-file download task queued in
+/// finished stage that has soaked passes to the next (or completes the campaign); otherwise pending
+/// devices of the current stage (inside their own maintenance window) are started up to the concurrency cap, each with a stored-file download task queued in
 /// the same store transaction, and woken with a connection request. Every decision is a compare-and-set in the store,
 /// so nodes sharing it never double up, and all state lives there, so a restart loses nothing.
 /// </summary>
@@ -17,6 +17,11 @@ public sealed partial class CampaignScheduler(IPalisadeStore store, TimeProvider
 {
     /// <summary>The most devices started per campaign and tick.</summary>
     public const int MaxStartsPerTick = 500;
+
+    /// <summary>The most pending devices read per campaign and tick to find those inside their maintenance window.</summary>
+    public const int MaxCandidatesPerTick = 1000;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, CampaignCandidate> _windowCursors = new();
 
     private volatile bool _anyActive = true;
 
@@ -97,6 +102,7 @@ public sealed partial class CampaignScheduler(IPalisadeStore store, TimeProvider
                 && await store.AdvanceCampaignStageAsync(campaign.Id, campaign.Stage, plan.Stages.Count, now, cancellationToken).ConfigureAwait(false))
             {
                 LogAdvanced(campaign.Id, campaign.Stage + 1, campaign.Stage + 1 >= plan.Stages.Count ? "completed" : "stage " + (campaign.Stage + 2).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                _windowCursors.TryRemove(campaign.Id, out _);
                 if (campaign.Stage + 1 >= plan.Stages.Count)
                 {
                     CampaignMetrics.Forget(campaign.Id);
@@ -106,9 +112,19 @@ public sealed partial class CampaignScheduler(IPalisadeStore store, TimeProvider
             return;
         }
 
-        if (stage.Pending == 0 || stage.InProgress >= plan.MaxConcurrency || plan.Window is { } window && !window.Contains(now))
+        if (stage.Pending == 0 || stage.InProgress >= plan.MaxConcurrency)
         {
             return;
+        }
+
+        IReadOnlyCollection<string>? only = null;
+        if (plan.Window is { } window)
+        {
+            only = await InsideWindowAsync(campaign, window, now, cancellationToken).ConfigureAwait(false);
+            if (only.Count == 0)
+            {
+                return;
+            }
         }
 
         var file = await store.GetFileAsync(campaign.FileName, cancellationToken).ConfigureAwait(false);
@@ -122,7 +138,7 @@ public sealed partial class CampaignScheduler(IPalisadeStore store, TimeProvider
 
         var download = await StoredDownloads.ResolveAsync(store, new DownloadTask(FileTypes.Firmware, string.Empty, 0, string.Empty, campaign.FileName), cancellationToken).ConfigureAwait(false);
         var task = new NewTask(download.Name, TaskJson.Serialize(download), now, now + plan.ReturnWithin);
-        var started = await store.StartCampaignDevicesAsync(campaign.Id, MaxStartsPerTick, plan.MaxConcurrency, task, now, cancellationToken).ConfigureAwait(false);
+        var started = await store.StartCampaignDevicesAsync(campaign.Id, MaxStartsPerTick, plan.MaxConcurrency, task, only, now, cancellationToken).ConfigureAwait(false);
         if (started.Count > 0)
         {
             CampaignMetrics.DevicesStarted(campaign.Id, started.Count);
@@ -132,6 +148,28 @@ public sealed partial class CampaignScheduler(IPalisadeStore store, TimeProvider
                 await wake([.. started.Select(d => d.DeviceId)], cancellationToken).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>
+    /// The pending devices of the campaign's current stages whose local hour (<see cref="DeviceLocalTime"/>; UTC for a
+    /// device that reports none) is inside the window now, from one page of at most <see cref="MaxCandidatesPerTick"/>.
+    /// The next tick reads the next page, wrapping to the first after the last, so every pending device is looked at in
+    /// turn however many wait outside their window, and a tick never reads the whole campaign.
+    /// </summary>
+    private async Task<IReadOnlyCollection<string>> InsideWindowAsync(Campaign campaign, CampaignWindow window, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var after = _windowCursors.TryGetValue(campaign.Id, out var cursor) ? cursor : null;
+        var page = await store.PendingCampaignDevicesAsync(campaign.Id, campaign.Stage, after, MaxCandidatesPerTick, DeviceLocalTime.Paths, cancellationToken).ConfigureAwait(false);
+        if (page.Count < MaxCandidatesPerTick)
+        {
+            _windowCursors.TryRemove(campaign.Id, out _);
+        }
+        else
+        {
+            _windowCursors[campaign.Id] = page[^1];
+        }
+
+        return [.. page.Where(c => window.ContainsFor(now, c.LocalTime)).Select(c => c.DeviceId)];
     }
 
     [LoggerMessage(EventId = 2120, Level = LogLevel.Information, Message = "Campaign {Campaign}: started {Count} devices of stage {Stage}")]

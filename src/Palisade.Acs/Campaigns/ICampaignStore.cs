@@ -50,9 +50,18 @@ public interface ICampaignStore
     /// Starts up to <paramref name="max"/> pending devices of a running campaign's stages up to its current one,
     /// never more than leaves <paramref name="maxInProgress"/> in progress: each gets <paramref name="download"/> queued
     /// as a task of its own, in the same transaction. A device no longer registered fails (<see cref="CampaignFailures.Gone"/>).
+    /// Only devices in <paramref name="only"/> are started when it is given (those inside their maintenance window).
     /// Returns the devices started (empty when the campaign is not running).
     /// </summary>
-    Task<IReadOnlyList<CampaignDevice>> StartCampaignDevicesAsync(long id, int max, int maxInProgress, NewTask download, DateTimeOffset now, CancellationToken cancellationToken);
+    Task<IReadOnlyList<CampaignDevice>> StartCampaignDevicesAsync(long id, int max, int maxInProgress, NewTask download, IReadOnlyCollection<string>? only, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> pending devices of a campaign's stages up to <paramref name="stage"/>, by stage and
+    /// device id after <paramref name="after"/> (null: from the first), each with the cached value of the first of
+    /// <paramref name="localTimePaths"/> it has (null when none). A bounded page: the scheduler walks the pending devices
+    /// a page per tick rather than reading them all.
+    /// </summary>
+    Task<IReadOnlyList<CampaignCandidate>> PendingCampaignDevicesAsync(long id, int stage, CampaignCandidate? after, int limit, IReadOnlyList<string> localTimePaths, CancellationToken cancellationToken);
 
     /// <summary>The device's row in a campaign that holds devices, or null.</summary>
     Task<CampaignDevice?> GetActiveCampaignDeviceAsync(string deviceId, CancellationToken cancellationToken);

@@ -39,7 +39,10 @@ public partial class CompositeStore
     public Task<bool> AdvanceCampaignStageAsync(long id, int from, int stages, DateTimeOffset now, CancellationToken cancellationToken) => Campaigns.AdvanceCampaignStageAsync(id, from, stages, now, cancellationToken);
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<CampaignDevice>> StartCampaignDevicesAsync(long id, int max, int maxInProgress, NewTask download, DateTimeOffset now, CancellationToken cancellationToken) => Campaigns.StartCampaignDevicesAsync(id, max, maxInProgress, download, now, cancellationToken);
+    public Task<IReadOnlyList<CampaignDevice>> StartCampaignDevicesAsync(long id, int max, int maxInProgress, NewTask download, IReadOnlyCollection<string>? only, DateTimeOffset now, CancellationToken cancellationToken) => Campaigns.StartCampaignDevicesAsync(id, max, maxInProgress, download, only, now, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<CampaignCandidate>> PendingCampaignDevicesAsync(long id, int stage, CampaignCandidate? after, int limit, IReadOnlyList<string> localTimePaths, CancellationToken cancellationToken) => Campaigns.PendingCampaignDevicesAsync(id, stage, after, limit, localTimePaths, cancellationToken);
 
     /// <inheritdoc />
     public Task<CampaignDevice?> GetActiveCampaignDeviceAsync(string deviceId, CancellationToken cancellationToken) => Campaigns.GetActiveCampaignDeviceAsync(deviceId, cancellationToken);

@@ -17,7 +17,7 @@ internal static class CampaignsCommand
         var file = new Option<string>("--file") { Description = "The firmware file (by name in the file store; its version is the target SoftwareVersion).", Required = true };
         var filter = new Option<string?>("--filter") { Description = "Which devices, e.g. 'productClass = \"HGW\"' (default: all within the key's scope)." };
         var stages = new Option<string>("--stages") { Description = "Stages, the canary first: N% (cumulative share) or N (devices added), each with :SOAK minutes, e.g. '1%:60,10%:120,100%'.", DefaultValueFactory = _ => "1%:60,10%:60,100%" };
-        var window = new Option<string?>("--window") { Description = "Maintenance window in UTC hours, START-END, e.g. 1-5 or 22-4." };
+        var window = new Option<string?>("--window") { Description = "Maintenance window in whole hours, START-END, e.g. 1-5 or 22-4: each device's local time where it reports Time.CurrentLocalTime, UTC otherwise." };
         var concurrency = new Option<int>("--max-concurrency") { Description = "Devices in progress at once (default 100).", DefaultValueFactory = _ => 100 };
         var returnWithin = new Option<int>("--return-within") { Description = "Minutes a started device has to come back on the new version (default 30).", DefaultValueFactory = _ => 30 };
         var maxFailures = new Option<int?>("--max-failures") { Description = "Halt when more than this many devices of a stage failed." };
@@ -39,7 +39,7 @@ internal static class CampaignsCommand
                 var hours = w.Split('-');
                 if (hours.Length != 2 || !int.TryParse(hours[0], CultureInfo.InvariantCulture, out var start) || !int.TryParse(hours[1], CultureInfo.InvariantCulture, out var end))
                 {
-                    AnsiConsole.MarkupLine("[red]palisade campaigns create: --window is START-END in UTC hours, e.g. 1-5.[/]");
+                    AnsiConsole.MarkupLine("[red]palisade campaigns create: --window is START-END in whole hours, e.g. 1-5.[/]");
                     return 2;
                 }
 

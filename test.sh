@@ -10,8 +10,10 @@ rm -rf "$results"/*.trx 2>/dev/null || true
 # A throwaway PostgreSQL cluster for the PostgreSQL store's tests (installed from Debian's packages when missing);
 # stopped and removed at exit. If it cannot start, the run fails: those tests never skip.
 source scripts/test-postgres.sh
-trap pg_test_stop EXIT
+trap 'pg_test_stop; prosody_test_stop' EXIT
 pg_test_start
+source scripts/test-prosody.sh
+prosody_test_start
 source scripts/test-chromium.sh
 source scripts/test-netns.sh
 netns_test_start

@@ -1,6 +1,7 @@
 using Microsoft.Playwright;
 using Palisade.Acs.Devices;
 using Palisade.Acs.Storage;
+using Palisade.Testing;
 using static Microsoft.Playwright.Assertions;
 
 namespace Palisade.Console.Tests;
@@ -77,7 +78,7 @@ public sealed class ConsoleDeviceWorkTests(ConsoleFixture fx) : IClassFixture<Co
         await page.GetByRole(AriaRole.Button, new() { Name = "Connection request" }).ClickAsync();
         await Expect(page.Locator("p.message")).ToHaveTextAsync("Connection request: reached (accepted).");
         var faults = page.Locator("section[aria-labelledby=faults-title] tbody tr", new() { HasText = "getParameterValues" });
-        await UntilAsync(async () => await TaskAsync(id) is { Status: DeviceTaskStatus.Faulted });
+        await Eventually.HoldsAsync(async () => await TaskAsync(id) is { Status: DeviceTaskStatus.Faulted }, "the task to fault", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(200));
         await page.ReloadAsync();
         await Expect(faults).ToContainTextAsync("9005");
 
@@ -85,7 +86,7 @@ public sealed class ConsoleDeviceWorkTests(ConsoleFixture fx) : IClassFixture<Co
         await faults.GetByRole(AriaRole.Button, new() { Name = "Retry" }).ClickAsync();
         await Expect(page.Locator("p.message")).ToContainTextAsync("queued again.");
         await page.GetByRole(AriaRole.Button, new() { Name = "Connection request" }).ClickAsync();
-        await UntilAsync(async () => await TaskAsync(id) is { Status: DeviceTaskStatus.Faulted, Attempts: >= 2 });
+        await Eventually.HoldsAsync(async () => await TaskAsync(id) is { Status: DeviceTaskStatus.Faulted, Attempts: >= 2 }, "the retried task to fault again", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(200));
         await page.ReloadAsync();
         await faults.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
         await Expect(page.Locator("p.message")).ToContainTextAsync("deleted.");
@@ -109,16 +110,6 @@ public sealed class ConsoleDeviceWorkTests(ConsoleFixture fx) : IClassFixture<Co
 
     private async Task<DeviceTask?> TaskAsync(DeviceId id) =>
         (await fx.Server.Host.Store.ListTasksAsync(id, 10, CancellationToken.None)).SingleOrDefault(t => t.Name == "getParameterValues");
-
-    // Waits for what a live device does in its own time (its session), checking every 200 ms for at most 30 s.
-    private static async Task UntilAsync(Func<Task<bool>> condition)
-    {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (!await condition())
-        {
-            await Task.Delay(200, deadline.Token);
-        }
-    }
 
     private static List<string> Instances(Cpe.Agent.CpeAgent agent) =>
         [.. agent.Model.GetNames("Device.WiFi.SSID.", true).Select(p => p.Name).Order(StringComparer.Ordinal)];

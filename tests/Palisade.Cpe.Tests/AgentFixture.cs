@@ -46,21 +46,7 @@ internal static class AgentFixture
     public static Task TransferDoneAsync(CpeAgent agent, string what) =>
         EventuallyAsync(() => Task.FromResult(agent.PendingEvents.Any(e => e.EventCode == Palisade.Cwmp.Events.EventCodes.TransferComplete)), what);
 
-    /// <summary>Waits until <paramref name="condition"/> holds (for work the agent does after a session).</summary>
-    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, int seconds = 15)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await condition())
-            {
-                return;
-            }
-
-            // A real wait: the agent does this work on its own thread after a session over real sockets.
-            await Task.Delay(50);
-        }
-
-        Assert.Fail("Timed out waiting for " + what);
-    }
+    /// <summary>Waits until <paramref name="condition"/> holds (for work the agent does after a session, on its own thread over real sockets).</summary>
+    public static Task EventuallyAsync(Func<Task<bool>> condition, string what, int seconds = 15) =>
+        Eventually.HoldsAsync(condition, what, TimeSpan.FromSeconds(seconds));
 }

@@ -442,7 +442,7 @@ public sealed class ApiTests : IAsyncLifetime
         var admin = await KeyAsync(Roles.Admin);
         var operatorKey = await KeyAsync(Roles.Operator);
         await SendAsync(HttpMethod.Post, $"api/v1/devices/{Id(agent)}/tasks?connection_request=true&timeout=20", admin, """{"name":"factoryReset"}""");
-        await EventuallyAsync(() => agent.State.Username == _server.Host.Facts.Bootstrap!.Username);
+        await Eventually.HoldsAsync(() => agent.State.Username == _server.Host.Facts.Bootstrap!.Username, "the agent to fall back to the bootstrap credential", TimeSpan.FromSeconds(30));
         Assert.Equal("auth", (await agent.RunSessionAsync(CancellationToken.None)).ErrorKind);
 
         Assert.Equal(HttpStatusCode.Forbidden, (await SendAsync(HttpMethod.Post, $"api/v1/devices/{Id(agent)}/readmit", operatorKey)).Status);
@@ -450,17 +450,6 @@ public sealed class ApiTests : IAsyncLifetime
         var outcome = await agent.RunSessionAsync(CancellationToken.None);
         Assert.True(outcome.Success, outcome.ToString());
         Assert.NotEqual(_server.Host.Facts.Bootstrap!.Password, agent.State.Password);
-    }
-
-    private static async Task EventuallyAsync(Func<bool> condition)
-    {
-        for (var i = 0; i < 200 && !condition(); i++)
-        {
-            // A real wait: the agent handles the connection request on its own socket and thread.
-            await Task.Delay(50);
-        }
-
-        Assert.True(condition());
     }
 
     private async Task<CpeAgent> AgentAsync(string serial)

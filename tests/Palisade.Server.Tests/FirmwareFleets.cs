@@ -39,11 +39,6 @@ internal static class FirmwareFleets
     }
 
     /// <summary>Polls <paramref name="condition"/> every 200 ms until it holds or <paramref name="deadline"/> passes.</summary>
-    public static async Task UntilAsync(Func<Task<bool>> condition, CancellationToken deadline)
-    {
-        while (!await condition())
-        {
-            await Task.Delay(200, deadline);
-        }
-    }
+    public static Task UntilAsync(Func<Task<bool>> condition, CancellationToken deadline) =>
+        Eventually.HoldsAsync(condition, "the fleet's condition", deadline, TimeSpan.FromMilliseconds(200));
 }

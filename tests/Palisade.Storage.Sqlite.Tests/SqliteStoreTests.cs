@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Palisade.Acs.Storage;
 using Palisade.Storage.Contract;
+using Palisade.Testing;
 
 namespace Palisade.Storage.Sqlite.Tests;
 
@@ -29,7 +30,7 @@ public sealed class SqliteStoreTests : StoreContract<SqliteStoreFactory>
         {
             var queued = store.Sessions.QueuedSessions;
             commits.Add(Task.Run(() => Store.CommitSessionAsync(changes, default)));
-            await WaitUntilAsync(() => store.Sessions.QueuedSessions > queued);
+            await Eventually.HoldsAsync(() => store.Sessions.QueuedSessions > queued, "the queued sessions", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(5));
         }
 
         gate.Set();
@@ -55,9 +56,9 @@ public sealed class SqliteStoreTests : StoreContract<SqliteStoreFactory>
         var held = HoldWriterAsync(store, gate);
         using var cancel = new CancellationTokenSource();
         var kept = Task.Run(() => Store.CommitSessionAsync(new SessionChanges(NewDevice(1)), default));
-        await WaitUntilAsync(() => store.Sessions.QueuedSessions == 1);
+        await Eventually.HoldsAsync(() => store.Sessions.QueuedSessions == 1, "the queued sessions", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(5));
         var dropped = Task.Run(() => Store.CommitSessionAsync(new SessionChanges(NewDevice(2)), cancel.Token));
-        await WaitUntilAsync(() => store.Sessions.QueuedSessions == 2);
+        await Eventually.HoldsAsync(() => store.Sessions.QueuedSessions == 2, "the queued sessions", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(5));
 
         await cancel.CancelAsync();
         gate.Set();
@@ -115,17 +116,6 @@ public sealed class SqliteStoreTests : StoreContract<SqliteStoreFactory>
         }, default));
         Assert.True(entered.Wait(TimeSpan.FromSeconds(30)));
         return held;
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "timed out waiting for the queued sessions");
-            // A real wait: the commits are queued by other threads, and the store has no signal for that.
-            await Task.Delay(5);
-        }
     }
 
     [Fact]

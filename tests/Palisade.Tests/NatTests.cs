@@ -97,24 +97,20 @@ public sealed class NatTests
         }
     }
 
-    // Polls the real clock: the CPEs are another process, behind a real NAT.
-    private static async Task EventuallyAsync(Func<Task<bool>> done, System.Diagnostics.Process sim, System.Text.StringBuilder output, string what)
+    // Polls the real clock: the CPEs are another process, behind a real NAT. A simulator that exited ends the wait at once.
+    private static Task EventuallyAsync(Func<Task<bool>> done, System.Diagnostics.Process sim, System.Text.StringBuilder output, string what) =>
+        Eventually.HoldsAsync(
+            async () => sim.HasExited ? throw new InvalidOperationException(what + ": the simulator exited with " + sim.ExitCode.ToString(CultureInfo.InvariantCulture) + ": " + Log(output)) : await done(),
+            what,
+            TimeSpan.FromSeconds(120),
+            TimeSpan.FromMilliseconds(200),
+            () => "the simulator is running and said: " + Log(output));
+
+    private static string Log(System.Text.StringBuilder output)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(120);
-        while (!await done())
+        lock (output)
         {
-            if (DateTime.UtcNow > deadline || sim.HasExited)
-            {
-                string log;
-                lock (output)
-                {
-                    log = output.ToString();
-                }
-
-                Assert.Fail(string.Create(CultureInfo.InvariantCulture, $"{what}: not within 120 s (simulator {(sim.HasExited ? "exited " + sim.ExitCode : "running")}): {log}"));
-            }
-
-            await Task.Delay(200);
+            return output.ToString();
         }
     }
 }

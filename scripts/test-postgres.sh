@@ -3,6 +3,7 @@
 # when it is missing, initdb's a cluster into a temporary folder, starts it on a free port of 127.0.0.1 (its unix
 # socket in the same folder), as the unprivileged user "postgres" when running as root, and exports
 # PALISADE_TEST_PG (an Npgsql connection string to an empty database). pg_test_stop stops it and removes the folder.
+# PG_TEST_EXTRA_OPTIONS (e.g. "-c fsync=on") is appended to the server's options; later settings win (bench/run-postgres.sh).
 # Any failure fails the run: the PostgreSQL tests never skip.
 
 pg_test_bindir() {
@@ -52,7 +53,7 @@ pg_test_start() {
     port=$(pg_test_free_port)
     # Throwaway data: durability is traded for speed (nothing here survives the run anyway).
     if "${as[@]}" "$bin/pg_ctl" -D "$PG_TEST_DIR/data" -l "$PG_TEST_DIR/server.log" -w -t 60 start \
-        -o "-p $port -k $PG_TEST_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400 -c shared_buffers=64MB" >/dev/null; then
+        -o "-p $port -k $PG_TEST_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400 -c shared_buffers=64MB ${PG_TEST_EXTRA_OPTIONS:-}" >/dev/null; then
       break
     fi
     port=

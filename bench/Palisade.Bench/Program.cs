@@ -21,10 +21,20 @@ var maxSessions = new Option<int>("--max-sessions") { Description = "Server's se
 var dataDir = new Option<string?>("--data") { Description = "Serve an existing data folder (e.g. filled by store-scale) instead of a fresh one; it is kept." };
 var rounds = new Option<int>("--rounds") { Description = "Turns Palisade and the baseline take, alternating, within the duration (default 3).", DefaultValueFactory = _ => 3 };
 var warmUp = new Option<int>("--warmup") { Description = "Uncounted seconds each server is driven before its first turn, so that the turns measure compiled code, not the JIT's tiering (default 20, at most the duration).", DefaultValueFactory = _ => 20 };
+var db = new Option<string?>("--db") { Description = "Also run palisade serve on this PostgreSQL database (postgresql://USER@HOST:PORT/DATABASE, password from PALISADE_DB_PASSWORD): the turns are SQLite's and PostgreSQL's, alternating, instead of the baseline's. bench/run-postgres.sh starts a throwaway cluster and passes it." };
+var pgData = new Option<string?>("--pg-data") { Description = "The PostgreSQL cluster's data folder (postmaster.pid), to measure its CPU per session (with --db)." };
+var nodes = new Option<int>("--nodes") { Description = "palisade serve nodes sharing the --db database, the fleet split evenly among them (default 1).", DefaultValueFactory = _ => 1 };
+nodes.Validators.Add(r =>
+{
+    if (r.GetValueOrDefault<int>() is < 1 or > 8)
+    {
+        r.AddError("--nodes must be between 1 and 8.");
+    }
+});
 var json = new Option<string?>("--json") { Description = "Write the figures as JSON to this file." };
 var fleet = new Command("fleet", "Start palisade serve on 127.0.0.1 with a fresh data folder, register a fleet, drive periodic informs, compare with a canned baseline.")
 {
-    devices, duration, parameters, tls, auth, tasks, concurrency, noBaseline, scenario, maxSessions, dataDir, rounds, warmUp, json,
+    devices, duration, parameters, tls, auth, tasks, concurrency, noBaseline, scenario, maxSessions, dataDir, rounds, warmUp, db, pgData, nodes, json,
 };
 fleet.Validators.Add(r =>
 {
@@ -36,6 +46,22 @@ fleet.Validators.Add(r =>
     if (FleetScenarios.Find(r.GetValue(scenario)) is { RefusesTasks: { } why } refusing && r.GetValue(tasks) is > 0)
     {
         r.AddError($"--tasks does not apply to the {refusing.Name} scenario ({why}).");
+    }
+
+    if (r.GetValue(db) is { } location && !Palisade.Storage.Postgres.PostgresConnection.IsUrl(location))
+    {
+        r.AddError("--db must be postgresql://USER@HOST:PORT/DATABASE.");
+    }
+
+    // Here an option not given reads as null or 0, not as its default (periodic, 1 node).
+    if (r.GetValue(db) is not null && r.GetValue(scenario) is { } named && named is not ("periodic" or "work"))
+    {
+        r.AddError("--db compares periodic sessions (the periodic and work scenarios).");
+    }
+
+    if (r.GetValue(db) is null && (r.GetValue(pgData) is not null || r.GetValue(nodes) > 1))
+    {
+        r.AddError("--pg-data and --nodes need --db.");
     }
 });
 fleet.SetAction(async (r, ct) =>
@@ -50,12 +76,15 @@ fleet.SetAction(async (r, ct) =>
         Auth = r.GetValue(auth)!,
         TasksPerSession = r.GetValue(tasks) ?? chosen.DefaultTasksPerSession,
         Concurrency = r.GetValue(concurrency),
-        Baseline = !r.GetValue(noBaseline),
+        Baseline = !r.GetValue(noBaseline) && r.GetValue(db) is null,
         Scenario = chosen.Name,
         MaxSessions = r.GetValue(maxSessions),
         DataDirectory = r.GetValue(dataDir),
         Rounds = r.GetValue(rounds),
         WarmUpSeconds = r.GetValue(warmUp),
+        Db = r.GetValue(db),
+        PostgresData = r.GetValue(pgData),
+        Nodes = r.GetValue(nodes),
     };
     var report = await FleetBenchmark.RunAsync(settings, ct);
     FleetReportTable.Print(report);
@@ -64,7 +93,7 @@ fleet.SetAction(async (r, ct) =>
         await File.WriteAllTextAsync(path, JsonSerializer.Serialize(report, ReportJson.Default.FleetReport), ct);
     }
 
-    return report.ErrorsByKind.Count == 0 && report.BaselineErrorsByKind.Count == 0 ? 0 : 1;
+    return report.ErrorsByKind.Count == 0 && report.BaselineErrorsByKind.Count == 0 && report.Postgres?.ErrorsByKind.Count is null or 0 ? 0 : 1;
 });
 
 var cert = new Option<string>("--cert") { Required = true };

@@ -8,7 +8,12 @@ namespace Palisade.Bench.Fleet;
 /// <summary>The simulated fleets the benchmark drives: one for Palisade, one for the baseline, built alike.</summary>
 internal static class BenchFleets
 {
-    public static async Task<FleetSimulator> CreateAsync(Uri url, FleetSettings settings, DeviceProfile profile, string? user, string? password, string data, CancellationToken cancellationToken)
+    /// <summary>
+    /// The fleet of <paramref name="settings"/> against <paramref name="url"/>; with <paramref name="share"/>, only the
+    /// devices of that index range (one node's part of a fleet that several nodes serve).
+    /// </summary>
+    public static async Task<FleetSimulator> CreateAsync(Uri url, FleetSettings settings, DeviceProfile profile, string? user, string? password, string data, CancellationToken cancellationToken,
+        (int First, int Count)? share = null)
     {
         var options = new FleetOptions
         {
@@ -16,7 +21,8 @@ internal static class BenchFleets
             // the server listens on.
             AcsUrl = new UriBuilder(url) { Host = "localhost" }.Uri,
             ConnectTo = System.Net.IPAddress.Parse(url.Host),
-            Devices = settings.Devices,
+            Devices = share?.Count ?? settings.Devices,
+            FirstIndex = share?.First ?? 0,
             Profile = profile,
             BootstrapUsername = settings.Auth == "cert" ? null : user,
             BootstrapPassword = settings.Auth == "cert" ? null : password,

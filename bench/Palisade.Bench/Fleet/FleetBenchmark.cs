@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using Palisade.Bench.Fleet.Scenarios;
+using Palisade.Bench.Postgres;
 using Palisade.Cpe.Agent;
 using Palisade.Cpe.Model;
 using Spectre.Console;
@@ -54,7 +55,19 @@ internal static class FleetBenchmark
             // (Palisade, baseline, Palisade, ...) so that a machine that speeds up or slows down during the run
             // (shared hosts do) moves both figures alike and the ratio stays meaningful.
             var palisadeTurns = new Turns(server);
-            var baselineTurns = await PeriodicPhases.TakeTurnsAsync(settings, data, profile, fleet, palisadeTurns, errors, before, cancellationToken).ConfigureAwait(false);
+            Turns? baselineTurns = null;
+            PostgresFigures? postgresFigures = null;
+            if (settings.Db is null)
+            {
+                baselineTurns = await PeriodicPhases.TakeTurnsAsync(settings, data, profile, fleet, palisadeTurns, errors, before, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                // With --db, PostgreSQL's node(s) take the baseline's place in the turns.
+                await using var postgres = await PostgresSide.StartAsync(settings, profile, cancellationToken).ConfigureAwait(false);
+                await PeriodicPhases.TakeStoreTurnsAsync(settings, fleet, palisadeTurns, postgres, errors, before, cancellationToken).ConfigureAwait(false);
+                postgresFigures = PostgresFigures.Of(postgres, palisadeTurns);
+            }
 
             var sessions = palisadeTurns.Sessions;
             var rate = palisadeTurns.Rate;
@@ -98,7 +111,7 @@ internal static class FleetBenchmark
                 settings.TasksPerSession, Math.Round(bootstrapSeconds, 1), Math.Round(bootstrapSessions / bootstrapSeconds, 1), Math.Round(registered / bootstrapSeconds, 1), SessionLoops.Report(enrollLatency),
                 storedDevices > 0 ? Math.Round((double)parameters / storedDevices, 1) : 0,
                 storeBytes, Math.Round((double)storeBytes / storedDevices, 1), parameters, parameters > 0 ? Math.Round((double)storeBytes / parameters, 1) : 0,
-                errors, baselineTurns?.Errors ?? new SortedDictionary<string, long>(StringComparer.Ordinal));
+                errors, baselineTurns?.Errors ?? new SortedDictionary<string, long>(StringComparer.Ordinal), postgresFigures);
         }
         finally
         {

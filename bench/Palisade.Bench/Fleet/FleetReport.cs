@@ -42,12 +42,14 @@ internal sealed record FleetReport(
     long CachedParameters,
     double StoreBytesPerParameter,
     IReadOnlyDictionary<string, long> ErrorsByKind,
-    IReadOnlyDictionary<string, long> BaselineErrorsByKind);
+    IReadOnlyDictionary<string, long> BaselineErrorsByKind,
+    Postgres.PostgresFigures? Postgres);
 
 internal sealed record LatencyReport(double P50, double P95, double P99);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
 [JsonSerializable(typeof(FleetReport))]
+[JsonSerializable(typeof(Postgres.PostgresFigures))]
 internal sealed partial class ReportJson : JsonSerializerContext
 {
 }

@@ -27,7 +27,7 @@ internal static class FleetReportTable
         else
         {
             // With --no-baseline there is no ratio; a printed 0.0 % read as a figure.
-            Row("baseline", "not run (--no-baseline)");
+            Row("baseline", r.Postgres is null ? "not run (--no-baseline)" : "not run (--db: PostgreSQL takes its turns)");
         }
         Row("latency p50/p95/p99 (ms), saturated", $"{r.LatencyMs.P50:0.0} / {r.LatencyMs.P95:0.0} / {r.LatencyMs.P99:0.0}");
         Row($"latency p50/p95/p99 (ms) at {r.HalfRateSessionsPerSecond:0}/s", $"{r.HalfRateLatencyMs.P50:0.0} / {r.HalfRateLatencyMs.P95:0.0} / {r.HalfRateLatencyMs.P99:0.0}");
@@ -43,6 +43,11 @@ internal static class FleetReportTable
             Row("CPU s per 1000 sessions: baseline server", $"{r.BaselineServerCpuSecondsPer1000Sessions:0.00}");
         }
 
+        if (r.Postgres is { } pg)
+        {
+            PostgresRows(Row, r, pg);
+        }
+
         Row("server RSS at rest / peak", $"{r.ServerRestRssBytes / 1048576.0:0} / {r.ServerPeakRssBytes / 1048576.0:0} MiB");
         Row("devices in the store", $"{r.StoredDevices:N0}");
         Row(r.Scenario == "bootstrap" ? "bootstrap (enroll every device, discover its tree)" : "bootstrap (enroll every device)", $"{r.BootstrapSeconds:0.0} s, {r.BootstrapDevicesPerSecond:0} devices/s, {r.BootstrapSessionsPerSecond:0} sessions/s");
@@ -55,5 +60,20 @@ internal static class FleetReportTable
         }
 
         AnsiConsole.Write(table);
+    }
+
+    // fleet --db: the PostgreSQL node(s) beside the SQLite server's figures above, and the issue's CPU target.
+    private static void PostgresRows(Action<string, string> row, FleetReport r, Postgres.PostgresFigures pg)
+    {
+        row($"PostgreSQL ({pg.Nodes} node(s)): sessions/s (periodic, closed loop)", $"{pg.SessionsPerSecond:0.0} ({pg.RatioToSqliteSessionsPerSecond:P1} of SQLite's)");
+        row("PostgreSQL: latency p50/p95/p99 (ms), saturated", $"{pg.LatencyMs.P50:0.0} / {pg.LatencyMs.P95:0.0} / {pg.LatencyMs.P99:0.0}");
+        var nodes = pg.Nodes > 1 ? $" (each node: {string.Join(" / ", pg.NodeCpuSecondsPer1000Sessions.Select(c => c.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)))})" : string.Empty;
+        row("PostgreSQL: CPU s per 1000 sessions: server" + (pg.Nodes > 1 ? "s" : string.Empty), $"{pg.ServerCpuSecondsPer1000Sessions:0.00}{nodes}");
+        row("PostgreSQL: CPU s per 1000 sessions: the PostgreSQL cluster", pg.DatabaseCpuSecondsPer1000Sessions is { } d ? $"{d:0.00}" : "not measured (--pg-data)");
+        row($"target: (server + PostgreSQL) ≤ {Postgres.PostgresFigures.CpuTarget:0.0} × SQLite server CPU per session", pg.CpuRatioToSqliteServer is { } ratio
+            ? $"{ratio:0.00} × ({pg.ServerCpuSecondsPer1000Sessions + pg.DatabaseCpuSecondsPer1000Sessions:0.00} against {r.ServerCpuSecondsPer1000Sessions:0.00}): {(ratio <= Postgres.PostgresFigures.CpuTarget ? "met" : "NOT met")}"
+            : "not measured (--pg-data)");
+        row("PostgreSQL: registration of the fleet", $"{pg.RegistrationSeconds:0.0} s");
+        row("PostgreSQL: errors", pg.ErrorsByKind.Count == 0 ? "none" : string.Join(", ", pg.ErrorsByKind.Select(e => $"{e.Key}={e.Value}")));
     }
 }

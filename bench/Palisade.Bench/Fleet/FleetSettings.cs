@@ -44,6 +44,19 @@ internal sealed class FleetSettings
     /// </summary>
     public int WarmUpSeconds { get; init; } = 20;
 
+    /// <summary>
+    /// A PostgreSQL database (<c>postgresql://USER@HOST:PORT/DATABASE</c>, empty or left by an earlier run) that
+    /// <c>palisade serve --db</c> nodes use; the closed-loop turns are then SQLite's and PostgreSQL's, alternating, and
+    /// the canned baseline is not run. Null: SQLite only.
+    /// </summary>
+    public string? Db { get; init; }
+
+    /// <summary>The PostgreSQL cluster's data folder (its postmaster.pid), to read the cluster's CPU; null: not measured.</summary>
+    public string? PostgresData { get; init; }
+
+    /// <summary>PostgreSQL nodes sharing the database (the fleet split evenly among them).</summary>
+    public int Nodes { get; init; } = 1;
+
     /// <summary>Sessions in flight above which the server sheds (storm scenario).</summary>
     public int MaxSessions { get; init; } = 100_000;
 }

@@ -52,6 +52,29 @@ internal static class PeriodicPhases
         return baseline;
     }
 
+    // With --db: the closed loop against the SQLite server and the PostgreSQL node(s), alternating (SQLite, PostgreSQL,
+    // SQLite, ...) so that a machine that speeds up or slows down during the run moves both alike, each turn after a
+    // reconnecting pass and each side after its own warm-up.
+    public static async Task TakeStoreTurnsAsync(FleetSettings settings, FleetSimulator fleet, Turns sqlite, Postgres.PostgresSide postgres,
+        SortedDictionary<string, long> errors, Func<CpeAgent, Task>? before, CancellationToken cancellationToken)
+    {
+        await WarmUpAsync(fleet.Agents, settings, FirstWarmUp(settings), errors, before, cancellationToken).ConfigureAwait(false);
+        await WarmUpAsync(postgres.Agents, settings, FirstWarmUp(settings), postgres.Errors, postgres.Before, cancellationToken).ConfigureAwait(false);
+        var rounds = Math.Max(1, settings.Rounds);
+        var turn = TimeSpan.FromSeconds(settings.DurationSeconds) / rounds;
+        var pg = postgres.Turns;
+        for (var round = 0; round < rounds; round++)
+        {
+            await ReconnectAsync(fleet.Agents, settings, errors, before, cancellationToken).ConfigureAwait(false);
+            await sqlite.RunAsync(() => SessionLoops.ClosedLoopAsync(fleet.Agents, settings.Concurrency, turn, onePass: false, errors, cancellationToken, before)).ConfigureAwait(false);
+            await ReconnectAsync(postgres.Agents, settings, postgres.Errors, postgres.Before, cancellationToken).ConfigureAwait(false);
+            await pg.RunAsync(() => SessionLoops.ClosedLoopAsync(postgres.Agents, settings.Concurrency, turn, onePass: false, postgres.Errors, cancellationToken, postgres.Before)).ConfigureAwait(false);
+            var database = postgres.MeasuresDatabase ? $" + PostgreSQL {pg.LastCpuPer1000.Database:0.00}" : string.Empty;
+            AnsiConsole.MarkupLineInterpolated(
+                $"round {round + 1}/{rounds}: SQLite {sqlite.LastRate:0}/s, server {sqlite.LastCpuPer1000.Server:0.00} CPU-ms/session; PostgreSQL ({postgres.Nodes.Count} node(s)) {pg.LastRate:0}/s, server {pg.LastCpuPer1000.Server:0.00}{database} CPU-ms/session");
+        }
+    }
+
     // The open-loop phase that reads latency below saturation: half the duration, at least 3 s.
     public static TimeSpan HalfRateDuration(FleetSettings settings) => TimeSpan.FromSeconds(Math.Max(3, settings.DurationSeconds / 2.0));
 

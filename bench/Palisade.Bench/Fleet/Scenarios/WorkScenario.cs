@@ -2,7 +2,6 @@ using Palisade.Acs.Storage;
 using Palisade.Acs.Tasks;
 using Palisade.Cpe.Agent;
 using Palisade.Cwmp.Values;
-using Palisade.Storage.Sqlite;
 
 namespace Palisade.Bench.Fleet.Scenarios;
 
@@ -21,7 +20,7 @@ internal sealed class WorkScenario : IFleetScenario
 
     // Before each session: TASKS tasks for the device, alternately a GetParameterValues of 50 of its parameters and
     // a SetParameterValues of 5 (the work scenario's pair), queued as the API queues them.
-    public static Func<CpeAgent, Task> QueueWork(CpeAgent sample, SqliteStore store, int tasks, CancellationToken cancellationToken)
+    public static Func<CpeAgent, Task> QueueWork(CpeAgent sample, ITaskStore store, int tasks, CancellationToken cancellationToken)
     {
         var names = sample.Model.GetNames(sample.Model.Root, false).Where(p => !p.IsObject).Select(p => p.Name).Take(50).ToList();
         var gpv = TaskJson.Serialize(new GetParameterValuesTask(names));

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs a Palisade benchmark against a throwaway PostgreSQL cluster, made as test.sh makes its own
+# (scripts/test-postgres.sh: initdb into a temporary folder, a free port of 127.0.0.1, as the unprivileged user
+# "postgres" when run as root, no Docker), and stops it and removes its folder afterwards, whatever happens.
+#
+#   bench/run-postgres.sh fleet --devices 1000 --duration 30 --no-baseline      # SQLite and PostgreSQL in turns
+#   bench/run-postgres.sh fleet --devices 1000 --duration 30 --nodes 2          # two nodes on the one database
+#   bench/run-postgres.sh pg-scale --devices 1000000 --parameters 200           # seed, size, sessions/s at scale
+#
+# The bench is given --db postgresql://palisade@127.0.0.1:PORT/palisade_test (trust authentication, no password) and
+# --pg-data (the cluster's data folder, whose postmaster.pid lets it read the cluster's CPU). Unlike the tests'
+# cluster, this one keeps fsync and full-page writes on, like the embedded store's WAL with synchronous=NORMAL: a
+# commit is not flushed on its own (synchronous_commit=off, as SQLite's NORMAL), but the database survives a crash.
+# PG_BENCH_SHARED_BUFFERS (default 512MB) sizes its cache.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=../scripts/test-postgres.sh
+source "$root/scripts/test-postgres.sh"
+export PG_TEST_EXTRA_OPTIONS="-c fsync=on -c full_page_writes=on -c synchronous_commit=off -c shared_buffers=${PG_BENCH_SHARED_BUFFERS:-512MB} -c max_wal_size=4GB"
+trap pg_test_stop EXIT
+trap 'exit 130' INT TERM
+pg_test_start
+port=$(sed -n 's/.*Port=\([0-9]*\);.*/\1/p' <<<"$PALISADE_TEST_PG")
+dotnet run -c Release --project "$root/bench/Palisade.Bench" -- "$@" \
+  --db "postgresql://palisade@127.0.0.1:$port/palisade_test" --pg-data "$PG_TEST_DIR/data"

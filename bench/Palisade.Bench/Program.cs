@@ -131,4 +131,32 @@ var campaign = new Command("campaign", "A staged firmware campaign (1 %, 10 %, 1
 };
 campaign.SetAction((r, ct) => Palisade.Bench.Campaign.CampaignBenchmark.RunAsync(r.GetValue(campaignDevices), r.GetValue(campaignFile), r.GetValue(campaignSoak), r.GetValue(campaignConcurrency), r.GetValue(failureShare), r.GetValue(haltPercent), r.GetValue(campaignPeriodic), ct));
 
-return await new RootCommand("Palisade benchmarks.") { fleet, baseline, scale, allocations, scriptCost, campaign }.Parse(args).InvokeAsync();
+var pgScaleDb = new Option<string>("--db") { Description = "postgresql://USER@HOST:PORT/DATABASE: an empty database (or one an earlier pg-scale of the same size seeded) of a user that may create databases; the small population goes into DATABASE_small. bench/run-postgres.sh passes a throwaway cluster's.", Required = true };
+var pgScaleData = new Option<string?>("--pg-data") { Description = "The cluster's data folder (postmaster.pid), to measure its CPU per session." };
+var pgScaleDevices = new Option<int>("--devices") { Description = "The large population (default 1000000).", DefaultValueFactory = _ => 1_000_000 };
+var pgScaleParameters = new Option<int>("--parameters") { Description = "Cached parameters per device (default 200).", DefaultValueFactory = _ => 200 };
+var pgScaleSmall = new Option<int>("--small") { Description = "The small population (default 10000).", DefaultValueFactory = _ => 10_000 };
+var pgScaleDuration = new Option<int>("--duration") { Description = "Seconds of sessions per population, split into the turns (default 40).", DefaultValueFactory = _ => 40 };
+var pgScaleRounds = new Option<int>("--rounds") { Description = "Turns each population takes, alternating (default 2).", DefaultValueFactory = _ => 2 };
+var pgScaleConcurrency = new Option<int>("--concurrency") { Description = "Sessions in flight (default 16).", DefaultValueFactory = _ => 16 };
+var pgScale = new Command("pg-scale", "Seed a PostgreSQL store with N devices × P parameters and one of a small population; report bytes per cached parameter and periodic sessions/s of random devices (the store calls of a session) at both sizes, in turns.")
+{
+    pgScaleDb, pgScaleData, pgScaleDevices, pgScaleParameters, pgScaleSmall, pgScaleDuration, pgScaleRounds, pgScaleConcurrency,
+};
+pgScale.Validators.Add(r =>
+{
+    if (r.GetValue(pgScaleDb) is { } location && !Palisade.Storage.Postgres.PostgresConnection.IsUrl(location))
+    {
+        r.AddError("--db must be postgresql://USER@HOST:PORT/DATABASE.");
+    }
+
+    // Not given, an option reads 0 here (its default applies later).
+    if (r.GetValue(pgScaleDevices) is < 0 or > 99_999_999 || r.GetValue(pgScaleSmall) is < 0 or > 99_999_999 || r.GetValue(pgScaleParameters) is < 0 or > 10_000)
+    {
+        r.AddError("--devices and --small must be between 1 and 99,999,999, --parameters between 1 and 10,000.");
+    }
+});
+pgScale.SetAction((r, ct) => Palisade.Bench.Postgres.PostgresScale.RunAsync(new(r.GetValue(pgScaleDb)!, r.GetValue(pgScaleData), Math.Max(1, r.GetValue(pgScaleDevices)),
+    Math.Max(1, r.GetValue(pgScaleParameters)), Math.Max(1, r.GetValue(pgScaleSmall)), Math.Max(1, r.GetValue(pgScaleDuration)), Math.Max(1, r.GetValue(pgScaleRounds)), Math.Max(1, r.GetValue(pgScaleConcurrency))), ct));
+
+return await new RootCommand("Palisade benchmarks.") { fleet, baseline, scale, allocations, scriptCost, campaign, pgScale }.Parse(args).InvokeAsync();

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Palisade.Testing;
 
 namespace Palisade.Tests;
 
@@ -38,19 +39,49 @@ public sealed class BenchmarkSmokeTests
     }
 
     [Fact]
+    public async Task With_a_database_two_nodes_take_PostgreSQL_turns_beside_SQLite_with_tasks_and_without_errors()
+    {
+        var database = "bench_" + Guid.NewGuid().ToString("N");
+        var (url, _) = TestPostgres.CreateDatabase(database);
+        try
+        {
+            // Three servers and two fleets registered: more time than the SQLite-only runs.
+            var root = await RunFleetAsync(TimeSpan.FromMinutes(8), "--db", url, "--nodes", "2", "--tasks", "2", "--devices", "40", "--duration", "4", "--warmup", "1", "--rounds", "2", "--concurrency", "8");
+            var pg = root.GetProperty("postgres");
+            Assert.Equal(2, pg.GetProperty("nodes").GetInt32());
+            Assert.True(pg.GetProperty("sessions").GetInt64() > 0);
+            Assert.True(root.GetProperty("sessions").GetInt64() > 0);
+            Assert.Equal(2, pg.GetProperty("nodeCpuSecondsPer1000Sessions").GetArrayLength());
+
+            // Without --pg-data the cluster's CPU is not known, and the target is not claimed either way.
+            Assert.Equal(JsonValueKind.Null, pg.GetProperty("databaseCpuSecondsPer1000Sessions").ValueKind);
+            Assert.Equal(JsonValueKind.Null, pg.GetProperty("cpuRatioToSqliteServer").ValueKind);
+            Assert.Equal(0, root.GetProperty("baselineSessionsPerSecond").GetDouble());
+            Assert.Empty(pg.GetProperty("errorsByKind").EnumerateObject());
+            Assert.Empty(root.GetProperty("errorsByKind").EnumerateObject());
+        }
+        finally
+        {
+            TestPostgres.DropDatabase(database);
+        }
+    }
+
+    [Fact]
     public async Task An_unknown_scenario_is_refused_rather_than_run_as_another()
     {
-        var (exitCode, output) = await RunBenchAsync("fleet", "--scenario", "stromm");
+        var (exitCode, output) = await RunBenchAsync(TimeSpan.FromMinutes(3), "fleet", "--scenario", "stromm");
         Assert.NotEqual(0, exitCode);
         Assert.Contains("stromm", output, StringComparison.Ordinal);
     }
 
-    private static async Task<JsonElement> RunFleetAsync(params string[] args)
+    private static Task<JsonElement> RunFleetAsync(params string[] args) => RunFleetAsync(TimeSpan.FromMinutes(3), args);
+
+    private static async Task<JsonElement> RunFleetAsync(TimeSpan timeout, params string[] args)
     {
         var json = Path.Combine(Path.GetTempPath(), "palisade-bench-" + Guid.NewGuid().ToString("N") + ".json");
         try
         {
-            var (exitCode, output) = await RunBenchAsync(["fleet", .. args, "--json", json]);
+            var (exitCode, output) = await RunBenchAsync(timeout, ["fleet", .. args, "--json", json]);
             Assert.True(exitCode == 0, output);
             using var report = JsonDocument.Parse(await File.ReadAllTextAsync(json));
             return report.RootElement.Clone();
@@ -61,7 +92,7 @@ public sealed class BenchmarkSmokeTests
         }
     }
 
-    private static async Task<(int ExitCode, string Output)> RunBenchAsync(params string[] args)
+    private static async Task<(int ExitCode, string Output)> RunBenchAsync(TimeSpan limit, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Palisade.Bench.dll"));
@@ -73,7 +104,7 @@ public sealed class BenchmarkSmokeTests
         using var process = Process.Start(info)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        using var timeout = new CancellationTokenSource(limit);
         await process.WaitForExitAsync(timeout.Token);
         return (process.ExitCode, await output + await error);
     }

@@ -1,0 +1,191 @@
+using System.Diagnostics;
+using Npgsql;
+using Palisade.Acs.Devices;
+using Palisade.Acs.Sessions;
+using Palisade.Acs.Storage;
+using Palisade.Storage.Postgres;
+using Spectre.Console;
+
+namespace Palisade.Bench.Postgres;
+
+/// <summary>
+/// <c>pg-scale</c>: a PostgreSQL store of N devices × P parameters against one of a small population, in the same
+/// cluster. Each is seeded (<see cref="PostgresSeed"/>) and sized; then both take turns serving periodic sessions of
+/// devices picked at random across their whole population, through the store calls the engine makes for a periodic
+/// Inform on PostgreSQL (the device read that authenticates, the lease with the device read under it, the queued-task
+/// check, the commit of the Inform's parameters and event that gives the lease back). No CWMP and no TLS: what grows
+/// with the population is the store, and this measures the store alone.
+/// </summary>
+internal static class PostgresScale
+{
+    // The parameters a periodic Inform carries (the simulator's gateway sends seven): rewritten by every session.
+    private const int InformParameters = 7;
+
+    public sealed record Settings(string Db, string? PostgresData, int Devices, int Parameters, int Small, int DurationSeconds, int Rounds, int Concurrency);
+
+    private sealed record Population(string Label, int Devices, PostgresStore Store, string ConnectionString)
+    {
+        public long Sessions { get; set; }
+
+        public double Seconds { get; set; }
+
+        public double DatabaseCpu { get; set; }
+
+        public double ClientCpu { get; set; }
+
+        public long ParameterBytes { get; set; }
+
+        public long DatabaseBytes { get; set; }
+
+        public double SeedSeconds { get; set; }
+    }
+
+    public static async Task<int> RunAsync(Settings settings, CancellationToken cancellationToken)
+    {
+        var connectionString = PostgresConnection.FromUrl(settings.Db, Environment.GetEnvironmentVariable);
+        var smallConnection = await SmallDatabaseAsync(connectionString, cancellationToken).ConfigureAwait(false);
+        var keys = Directory.CreateTempSubdirectory("palisade-pg-scale-").FullName;
+        try
+        {
+            await using var big = await PostgresStore.OpenAsync(new PostgresStoreOptions { ConnectionString = connectionString, KeyPath = Path.Combine(keys, "store.key") }, cancellationToken).ConfigureAwait(false);
+            await using var small = await PostgresStore.OpenAsync(new PostgresStoreOptions { ConnectionString = smallConnection, KeyPath = Path.Combine(keys, "store.key") }, cancellationToken).ConfigureAwait(false);
+            Population[] populations = [new($"{settings.Small:N0} devices", settings.Small, small, smallConnection), new($"{settings.Devices:N0} devices", settings.Devices, big, connectionString)];
+            foreach (var p in populations)
+            {
+                p.SeedSeconds = await PostgresSeed.SeedAsync(p.Store, p.ConnectionString, p.Devices, settings.Parameters, p.Label, cancellationToken).ConfigureAwait(false);
+                (p.ParameterBytes, p.DatabaseBytes) = await SizeAsync(p.ConnectionString, cancellationToken).ConfigureAwait(false);
+            }
+
+            var cpu = settings.PostgresData is { } folder ? PostgresCpu.Of(folder) : null;
+            var paths = PostgresSeed.Paths(settings.Parameters).Take(InformParameters).ToArray();
+            var turn = TimeSpan.FromSeconds(settings.DurationSeconds) / Math.Max(1, settings.Rounds);
+
+            // A short uncounted pass each (the JIT, the pools), then the turns: small, large, small, large, …
+            foreach (var p in populations)
+            {
+                await SessionsAsync(p, paths, settings.Concurrency, TimeSpan.FromSeconds(Math.Min(5, settings.DurationSeconds)), cancellationToken).ConfigureAwait(false);
+            }
+
+            for (var round = 0; round < Math.Max(1, settings.Rounds); round++)
+            {
+                foreach (var p in populations)
+                {
+                    var database = cpu?.CpuSeconds ?? 0;
+                    var client = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+                    var clock = Stopwatch.StartNew();
+                    var sessions = await SessionsAsync(p, paths, settings.Concurrency, turn, cancellationToken).ConfigureAwait(false);
+                    var seconds = clock.Elapsed.TotalSeconds;
+                    var usedDatabase = (cpu?.CpuSeconds ?? 0) - database;
+                    p.Sessions += sessions;
+                    p.Seconds += seconds;
+                    p.DatabaseCpu += usedDatabase;
+                    p.ClientCpu += Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - client;
+                    AnsiConsole.MarkupLineInterpolated($"round {round + 1}/{settings.Rounds}, {p.Label}: {sessions / seconds:0} sessions/s" + (cpu is null ? string.Empty : $", PostgreSQL {usedDatabase * 1000 / Math.Max(1, sessions):0.00} CPU-ms/session"));
+                }
+            }
+
+            Print(settings, populations, cpu is not null);
+            return 0;
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            Directory.Delete(keys, recursive: true);
+        }
+    }
+
+    // Closed loop: CONCURRENCY sessions in flight, each of a device picked at random across the population.
+    private static async Task<long> SessionsAsync(Population population, string[] paths, int concurrency, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        long sessions = 0;
+        var deadline = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        var workers = Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
+        {
+            while (Stopwatch.GetTimestamp() < deadline && !cancellationToken.IsCancellationRequested)
+            {
+                if (await SessionAsync(population.Store, PostgresSeed.DeviceOf(Random.Shared.NextInt64(population.Devices)), paths, cancellationToken).ConfigureAwait(false))
+                {
+                    Interlocked.Increment(ref sessions);
+                }
+            }
+        }, cancellationToken)).ToList();
+        await Task.WhenAll(workers).ConfigureAwait(false);
+        return sessions;
+    }
+
+    // What the engine asks the PostgreSQL store for one periodic Inform that queues nothing (SessionEngine, DeviceLeasing,
+    // OperatorTasksStep, the event history, InformFacts). False when another worker holds the device right now.
+    private static async Task<bool> SessionAsync(PostgresStore store, DeviceId id, string[] paths, CancellationToken cancellationToken)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var known = await store.GetDeviceAsync(id, cancellationToken).ConfigureAwait(false) ?? throw new InvalidOperationException($"Device {id} was not seeded.");
+        var holder = Guid.NewGuid().ToString("N");
+        var grant = await ((ISessionLeases)store).TryAcquireAsync(id, holder, now, now.AddSeconds(30), cancellationToken).ConfigureAwait(false);
+        if (!grant.Taken)
+        {
+            return false;
+        }
+
+        var device = grant.Device ?? known;
+        await store.TakeQueuedTasksAsync(id, now, cancellationToken).ConfigureAwait(false);
+        var changes = new SessionChanges(device with { LastInformAt = now, LastEvents = "2 PERIODIC" }) { Known = device, LeaseHolder = holder };
+        foreach (var path in paths)
+        {
+            changes.Parameters.Add(new CachedParameter(path, now.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture), "string", null, null, null, now));
+        }
+
+        changes.Events.Add(new DeviceEvent(now, "2 PERIODIC", null, null));
+        await store.CommitSessionAsync(changes, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    // The small population's database beside the named one (DATABASE_small), made when missing.
+    private static async Task<string> SmallDatabaseAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        var name = builder.Database + "_small";
+        await using (var source = NpgsqlDataSource.Create(connectionString))
+        {
+            if (await PostgresSeed.Scalar(source, "SELECT 1 FROM pg_database WHERE datname = $1", cancellationToken, name).ConfigureAwait(false) is null)
+            {
+                await using var create = source.CreateCommand($"CREATE DATABASE \"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\"");
+                await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        builder.Database = name;
+        return builder.ConnectionString;
+    }
+
+    // The cached parameters' table with its indexes and TOAST, and the whole database.
+    private static async Task<(long Parameters, long Database)> SizeAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        await using var source = NpgsqlDataSource.Create(connectionString);
+        var parameters = (long)(await PostgresSeed.Scalar(source, "SELECT pg_total_relation_size('parameters')", cancellationToken).ConfigureAwait(false))!;
+        var database = (long)(await PostgresSeed.Scalar(source, "SELECT pg_database_size(current_database())", cancellationToken).ConfigureAwait(false))!;
+        return (parameters, database);
+    }
+
+    private static void Print(Settings settings, Population[] populations, bool measuredDatabase)
+    {
+        var table = new Table().AddColumn("figure");
+        foreach (var p in populations)
+        {
+            table.AddColumn(new TableColumn(p.Label).RightAligned());
+        }
+
+        void Row(string name, Func<Population, string> value) => table.AddRow([name, .. populations.Select(p => Markup.Escape(value(p)))]);
+        double Cached(Population p) => (p.Devices + 1.0) * settings.Parameters;
+        double Rate(Population p) => p.Sessions / Math.Max(p.Seconds, 1e-9);
+        Row("devices × cached parameters", p => $"{p.Devices:N0} × {settings.Parameters}");
+        Row("seeded in", p => p.SeedSeconds > 0 ? $"{p.SeedSeconds:0} s" : "(already)");
+        Row("parameters table (with indexes) per cached parameter", p => $"{p.ParameterBytes / Cached(p):0.0} B ({p.ParameterBytes / 1048576.0:N0} MiB)");
+        Row("whole database per cached parameter", p => $"{p.DatabaseBytes / Cached(p):0.0} B ({p.DatabaseBytes / 1048576.0:N0} MiB)");
+        Row($"periodic sessions/s ({settings.Concurrency} in flight, random devices)", p => $"{Rate(p):0.0}");
+        Row("PostgreSQL CPU ms per session", p => measuredDatabase ? $"{p.DatabaseCpu * 1000 / Math.Max(1, p.Sessions):0.00}" : "not measured (--pg-data)");
+        Row("bench (client) CPU ms per session", p => $"{p.ClientCpu * 1000 / Math.Max(1, p.Sessions):0.00}");
+        var ratio = Rate(populations[1]) / Math.Max(Rate(populations[0]), 1e-9);
+        table.AddRow("target: large ≥ 80 % of small (sessions/s)", string.Empty, Markup.Escape($"{ratio:P1}: {(ratio >= 0.8 ? "met" : "NOT met")}"));
+        AnsiConsole.Write(table);
+    }
+}

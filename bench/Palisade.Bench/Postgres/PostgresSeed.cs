@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using System.Globalization;
+using Npgsql;
+using Palisade.Acs.Devices;
+using Palisade.Acs.Storage;
+using Palisade.Storage.Postgres;
+using Spectre.Console;
+
+namespace Palisade.Bench.Postgres;
+
+/// <summary>
+/// Fills a PostgreSQL store with N devices of P cached parameters each. One template device is written through the
+/// store's own session commit (the rows exactly as the server writes them: its device columns, its interned paths,
+/// its parameter rows); the others are copies of it made inside PostgreSQL, a chunk of devices per statement, each
+/// with its own id and its own parameter values. Nothing crosses the network per row, so a million devices take
+/// minutes, not the hours a million commits would.
+/// </summary>
+internal static class PostgresSeed
+{
+    public const string Oui = "00D09E";
+    public const string ProductClass = "SCALE";
+
+    private const int Chunk = 5_000;
+
+    public static DeviceId DeviceOf(long n) => new(Oui, ProductClass, "S" + n.ToString("D8", CultureInfo.InvariantCulture));
+
+    /// <summary>The paths of the seeded parameters (the same for every device), as <c>store-scale</c> names them.</summary>
+    public static string[] Paths(int parameters) => [.. Enumerable.Range(0, parameters).Select(i => $"Device.Scale.Object{i / 20}.Parameter{i % 20}")];
+
+    /// <summary>Seeds devices 0 to <paramref name="devices"/> - 1 unless the store holds them already; returns the seconds it took.</summary>
+    public static async Task<double> SeedAsync(PostgresStore store, string connectionString, int devices, int parameters, string label, CancellationToken cancellationToken)
+    {
+        await using var source = NpgsqlDataSource.Create(connectionString);
+        var seeded = (long)(await Scalar(source, "SELECT count(*) FROM devices WHERE oui = $1 AND product_class = $2", cancellationToken, Oui, ProductClass).ConfigureAwait(false))!;
+        if (seeded >= devices + 1)
+        {
+            AnsiConsole.MarkupLineInterpolated($"{label}: {devices:N0} devices already seeded");
+            return 0;
+        }
+
+        if (seeded > 0)
+        {
+            throw new InvalidOperationException($"{label}: the database holds {seeded} seeded devices, not {devices + 1}: give an empty database.");
+        }
+
+        var clock = Stopwatch.StartNew();
+        var now = DateTimeOffset.UtcNow;
+        var template = new Device
+        {
+            Id = new DeviceId(Oui, ProductClass, "TEMPLATE"),
+            Manufacturer = "Palisade",
+            RegisteredAt = now,
+            LastInformAt = now,
+            LastEvents = "2 PERIODIC",
+            CwmpVersion = "1.4",
+            RemoteAddress = "127.0.0.1",
+            Transport = "https",
+            AuthMethod = AuthMethods.DigestSha256,
+            DataModelRoot = "Device.",
+            SoftwareVersion = "1.0.0",
+            PeriodicInformInterval = 3600,
+        };
+        var changes = new SessionChanges(template);
+        var paths = Paths(parameters);
+        for (var i = 0; i < parameters; i++)
+        {
+            changes.Parameters.Add(new CachedParameter(paths[i], (31 + i).ToString(CultureInfo.InvariantCulture), i % 3 == 0 ? "unsignedInt" : "string", i % 2 == 0, null, null, now));
+        }
+
+        changes.Events.Add(new DeviceEvent(now, "2 PERIODIC", null, null));
+        await store.CommitSessionAsync(changes, cancellationToken).ConfigureAwait(false);
+        var templateKey = (long)(await Scalar(source, "SELECT key FROM devices WHERE id = $1", cancellationToken, template.Id.ToString()).ConfigureAwait(false))!;
+
+        // Every device column the template has, but its identity: copied as the store wrote it.
+        var columns = new List<string>();
+        await using (var read = source.CreateCommand("SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'devices' ORDER BY ordinal_position"))
+        await using (var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var name = reader.GetString(0);
+                if (name is not ("key" or "id" or "serial_number"))
+                {
+                    columns.Add(name);
+                }
+            }
+        }
+
+        var copied = string.Join(", ", columns);
+        var fromTemplate = string.Join(", ", columns.Select(c => "t." + c));
+
+        // One statement per chunk: the devices, then their parameters in key and path order (the primary key's), each
+        // value the template's type, writability, attributes and read time, with a value of its own.
+        var sql = $"""
+            WITH d AS (
+                INSERT INTO devices (id, serial_number, {copied})
+                SELECT '{Oui}-{ProductClass}-S' || lpad(n::text, 8, '0'), 'S' || lpad(n::text, 8, '0'), {fromTemplate}
+                FROM devices t, generate_series($1::bigint, $2::bigint) AS n
+                WHERE t.key = $3
+                RETURNING key)
+            INSERT INTO parameters (device, path, value, type, writable, notification, access_list, read_at)
+            SELECT d.key, p.path, ((d.key * 31 + p.path) % 1000000007)::text, p.type, p.writable, p.notification, p.access_list, p.read_at
+            FROM d CROSS JOIN (SELECT * FROM parameters WHERE device = $3) AS p
+            ORDER BY d.key, p.path
+            """;
+        for (long first = 0; first < devices; first += Chunk)
+        {
+            var last = Math.Min(devices, first + Chunk) - 1;
+            await using var command = source.CreateCommand(sql);
+            command.CommandTimeout = 0;
+            command.Parameters.Add(new NpgsqlParameter { Value = first });
+            command.Parameters.Add(new NpgsqlParameter { Value = last });
+            command.Parameters.Add(new NpgsqlParameter { Value = templateKey });
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            if ((last + 1) % 50_000 == 0 || last + 1 == devices)
+            {
+                var rate = (last + 1) / clock.Elapsed.TotalSeconds;
+                AnsiConsole.MarkupLineInterpolated($"  {label}: {last + 1:N0} / {devices:N0} devices ({(last + 1) * (long)parameters:N0} parameters) after {clock.Elapsed.TotalSeconds:0} s, {rate:0} devices/s, ~{(devices - last - 1) / Math.Max(rate, 1):0} s to go");
+            }
+        }
+
+        // What autovacuum would do after a bulk load, done now so that it does not run during the measurement: the
+        // visibility map and hint bits set, the planner's statistics current.
+        var vacuum = Stopwatch.StartNew();
+        await using (var command = source.CreateCommand("VACUUM (ANALYZE) devices, parameters, paths"))
+        {
+            command.CommandTimeout = 0;
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        AnsiConsole.MarkupLineInterpolated($"{label}: {devices:N0} devices × {parameters} parameters seeded in {clock.Elapsed.TotalSeconds:0} s (VACUUM ANALYZE {vacuum.Elapsed.TotalSeconds:0} s of it)");
+        return clock.Elapsed.TotalSeconds;
+    }
+
+    public static async Task<object?> Scalar(NpgsqlDataSource source, string sql, CancellationToken cancellationToken, params object[] values)
+    {
+        await using var command = source.CreateCommand(sql);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -70,17 +70,18 @@ internal static class PostgresScale
             {
                 foreach (var p in populations)
                 {
-                    var database = cpu?.CpuSeconds ?? 0;
+                    var databaseBefore = cpu?.CpuSeconds ?? 0;
                     var client = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
                     var clock = Stopwatch.StartNew();
                     var sessions = await SessionsAsync(p, paths, settings.Concurrency, turn, cancellationToken).ConfigureAwait(false);
                     var seconds = clock.Elapsed.TotalSeconds;
-                    var usedDatabase = (cpu?.CpuSeconds ?? 0) - database;
+                    var usedDatabase = (cpu?.CpuSeconds ?? 0) - databaseBefore;
                     p.Sessions += sessions;
                     p.Seconds += seconds;
                     p.DatabaseCpu += usedDatabase;
                     p.ClientCpu += Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - client;
-                    AnsiConsole.MarkupLineInterpolated($"round {round + 1}/{settings.Rounds}, {p.Label}: {sessions / seconds:0} sessions/s" + (cpu is null ? string.Empty : $", PostgreSQL {usedDatabase * 1000 / Math.Max(1, sessions):0.00} CPU-ms/session"));
+                    var database = cpu is null ? string.Empty : $", PostgreSQL {usedDatabase * 1000 / Math.Max(1, sessions):0.00} CPU-ms/session";
+                    AnsiConsole.MarkupLineInterpolated($"round {round + 1}/{settings.Rounds}, {p.Label}: {sessions / seconds:0} sessions/s{database}");
                 }
             }
 

@@ -46,7 +46,7 @@ public static class FleetPosture
 
         if (allowedAcsHosts.Count > 0)
         {
-            var allowed = string.Join(" OR ", allowedAcsHosts.Select(h => $"acsUrl LIKE \"https://{VersionFilter.Quote(VersionFilter.Like(h))}/%\" OR acsUrl LIKE \"https://{VersionFilter.Quote(VersionFilter.Like(h))}:%\""));
+            var allowed = string.Join(" OR ", allowedAcsHosts.Select(h => "acsUrl LIKE " + FilterParser.Literal("https://" + VersionFilter.Like(h) + "/%") + " OR acsUrl LIKE " + FilterParser.Literal("https://" + VersionFilter.Like(h) + ":%")));
             items.Add(("acs-url-elsewhere", "critical", "Devices whose ACS URL points elsewhere", $"acsUrl IS NOT NULL AND NOT ({allowed})",
                 "Someone changed their ManagementServer.URL (or they were provisioned wrongly): investigate and set it back through the audited permission."));
         }

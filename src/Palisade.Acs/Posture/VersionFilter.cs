@@ -57,13 +57,13 @@ internal static class VersionFilter
         var outside = all.Where(v => !inSet.Contains(v)).ToList();
         if (prefix.Length > 0 && matched.Count > 1 && outside.TrueForAll(v => !v.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)))
         {
-            return [$"softwareVersion LIKE \"{Quote(Like(prefix))}%\""];
+            return ["softwareVersion LIKE " + FilterParser.Literal(Like(prefix) + "%")];
         }
 
         var terms = new List<string>();
         if (inSet.Contains(prefix) && all.Contains(prefix))
         {
-            terms.Add($"softwareVersion = \"{Quote(prefix)}\"");
+            terms.Add("softwareVersion = " + FilterParser.Literal(prefix));
         }
 
         foreach (var group in all.Where(v => v.Length > prefix.Length).GroupBy(v => char.ToLowerInvariant(v[prefix.Length])))
@@ -73,12 +73,12 @@ internal static class VersionFilter
             if (shared.Count > 1)
             {
                 // Versions that differ only in the case of this character: name them one by one.
-                terms.AddRange(members.Where(inSet.Contains).Select(v => $"softwareVersion = \"{Quote(v)}\""));
+                terms.AddRange(members.Where(inSet.Contains).Select(v => "softwareVersion = " + FilterParser.Literal(v)));
                 continue;
             }
 
             terms.AddRange(members.Count == 1
-                ? members.Where(inSet.Contains).Select(v => $"softwareVersion = \"{Quote(v)}\"")
+                ? members.Where(inSet.Contains).Select(v => "softwareVersion = " + FilterParser.Literal(v))
                 : Cover(shared[0], members, inSet));
         }
 
@@ -102,5 +102,4 @@ internal static class VersionFilter
         return builder.ToString();
     }
 
-    internal static string Quote(string text) => text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
 }

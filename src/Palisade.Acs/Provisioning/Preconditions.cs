@@ -161,7 +161,7 @@ public static class Preconditions
             throw new FilterException($"'Tags.{tag}' must be followed by IS NULL, IS NOT NULL, = true or = false.", start);
         }
 
-        output.Append("tag ").Append(found.Present ? "= " : "<> ").Append(Quote(tag));
+        output.Append("tag ").Append(found.Present ? "= " : "<> ").Append(FilterParser.Literal(tag));
         return i + skipped + found.Length;
     }
 
@@ -292,7 +292,7 @@ public static class Preconditions
     {
         if (condition.ValueKind == JsonValueKind.String)
         {
-            return "tag = " + Quote(condition.GetString()!);
+            return "tag = " + FilterParser.Literal(condition.GetString()!);
         }
 
         if (condition.ValueKind == JsonValueKind.Object)
@@ -302,8 +302,8 @@ public static class Preconditions
             {
                 terms.Add(op.Name switch
                 {
-                    "$eq" when op.Value.ValueKind == JsonValueKind.String => "tag = " + Quote(op.Value.GetString()!),
-                    "$ne" when op.Value.ValueKind == JsonValueKind.String => "tag <> " + Quote(op.Value.GetString()!),
+                    "$eq" when op.Value.ValueKind == JsonValueKind.String => "tag = " + FilterParser.Literal(op.Value.GetString()!),
+                    "$ne" when op.Value.ValueKind == JsonValueKind.String => "tag <> " + FilterParser.Literal(op.Value.GetString()!),
                     "$in" => "(" + string.Join(" OR ", Items(op.Value, op.Name).Select(v => "tag = " + Literal(v, "_tags"))) + ")",
                     "$nin" => "NOT (" + string.Join(" OR ", Items(op.Value, op.Name).Select(v => "tag = " + Literal(v, "_tags"))) + ")",
                     _ => throw new FilterException($"The operator {op.Name} on _tags has no counterpart.", 0),
@@ -326,12 +326,11 @@ public static class Preconditions
 
     private static string Literal(JsonElement value, string field) => value.ValueKind switch
     {
-        JsonValueKind.String => Quote(value.GetString()!),
+        JsonValueKind.String => FilterParser.Literal(value.GetString()!),
         JsonValueKind.Number => value.GetDouble().ToString("R", CultureInfo.InvariantCulture),
         JsonValueKind.True => "true",
         JsonValueKind.False => "false",
         _ => throw new FilterException($"The value compared with {field} must be a string, number or boolean.", 0),
     };
 
-    private static string Quote(string text) => "\"" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 }

@@ -49,6 +49,14 @@ public sealed class FilterParser
     public const int MaxTerms = 64;
     public const int MaxDepth = 16;
 
+    /// <summary>
+    /// <paramref name="text"/> as a string value of the filter language: in double quotes, with <c>\</c> and <c>"</c>
+    /// escaped, so that any text (a device id, a tag, a version a CPE sent) stays one value. The one way the ACS
+    /// writes a filter for a user to see or to run.
+    /// </summary>
+    public static string Literal(string text) =>
+        "\"" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+
     /// <summary>The longest duration a time value may name (about 100 years).</summary>
     public const int MaxDurationDays = 36_525;
 

@@ -126,4 +126,20 @@ public sealed class FilterParserTests
         var error = Assert.Throws<FilterException>(() => FilterParser.Parse(text, Now));
         Assert.Contains("duration", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Any_text_written_as_a_literal_reads_back_as_that_one_value()
+    {
+        // The console's bulk actions, posture links and GenieACS preconditions all write filters with Literal: a quote,
+        // a backslash or an "OR" in a CPE's id or version must never end the value or add a term.
+        Assert.Equal("\"a\\\"b\\\\\"", FilterParser.Literal("a\"b\\"));
+        Gen.String[Gen.Char['\0', '\u024F'], 0, 200].Sample(text =>
+        {
+            var filter = FilterParser.Parse("Device.X = " + FilterParser.Literal(text) + " AND tag = \"t\"", Now);
+            var first = Assert.IsType<Comparison>(Assert.IsType<AndFilter>(filter).Left);
+            Assert.Equal(new FilterValue(text, null, null), first.Value);
+        });
+        var hostile = "x\" OR id = \"y\\";
+        Assert.Equal(hostile, Assert.IsType<Comparison>(FilterParser.Parse("id = " + FilterParser.Literal(hostile), Now)).Value!.Text);
+    }
 }

@@ -94,32 +94,30 @@ public sealed class DevicesPage : ConsolePage
     private Acs.SavedSearches.SavedSearchService SavedSearches => (Acs.SavedSearches.SavedSearchService)HttpContext.RequestServices.GetService(typeof(Acs.SavedSearches.SavedSearchService))!;
 
     /// <summary>Saves the current search under a name, for this user only, and shows it.</summary>
-    public async Task<IActionResult> OnPostSaveSearchAsync([FromForm] string? searchName)
+    public Task<IActionResult> OnPostSaveSearchAsync([FromForm] string? searchName)
     {
         Title = "Devices";
         var query = SavedQuery;
-        if (await TryAsync(() => SavedSearches.SaveAsync(Caller, searchName, query, HttpContext.RequestAborted)).ConfigureAwait(false))
-        {
-            Flash($"Search saved as '{searchName?.Trim()}'.");
-            return Redirect(Query());
-        }
-
-        await LoadAsync().ConfigureAwait(false);
-        return Page();
+        return ActAsync(
+            async () =>
+            {
+                await SavedSearches.SaveAsync(Caller, searchName, query, HttpContext.RequestAborted).ConfigureAwait(false);
+                return ($"Search saved as '{searchName?.Trim()}'.", Query());
+            },
+            LoadAsync);
     }
 
     /// <summary>Deletes one of this user's saved searches.</summary>
-    public async Task<IActionResult> OnPostDeleteSearchAsync([FromForm] string? searchName)
+    public Task<IActionResult> OnPostDeleteSearchAsync([FromForm] string? searchName)
     {
         Title = "Devices";
-        if (await TryAsync(() => SavedSearches.DeleteAsync(Caller, searchName, HttpContext.RequestAborted)).ConfigureAwait(false))
-        {
-            Flash($"Saved search '{searchName}' deleted.");
-            return Redirect("/devices");
-        }
-
-        await LoadAsync().ConfigureAwait(false);
-        return Page();
+        return ActAsync(
+            async () =>
+            {
+                await SavedSearches.DeleteAsync(Caller, searchName, HttpContext.RequestAborted).ConfigureAwait(false);
+                return ($"Saved search '{searchName}' deleted.", "/devices");
+            },
+            LoadAsync);
     }
 
     /// <summary>Every match as CSV, written a page at a time.</summary>
@@ -285,7 +283,7 @@ public sealed class DevicesPage : ConsolePage
     public string? CampaignFilter(BulkAction action)
     {
         ArgumentNullException.ThrowIfNull(action);
-        return action.ByFilter ? Filter : string.Join(" OR ", action.Selected.Select(id => "id = \"" + id.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\""));
+        return action.ByFilter ? Filter : string.Join(" OR ", action.Selected.Select(id => "id = " + FilterParser.Literal(id)));
     }
 
     private static JsonObject TaskBody(BulkAction action) => action.Task switch

@@ -98,6 +98,28 @@ public abstract class ConsolePage : PageModel
     protected IActionResult Local(string? path, string fallback) =>
         Redirect(path is { Length: > 1 } && Url.IsLocalUrl(path) ? path : fallback);
 
+    /// <summary>
+    /// Post, redirect, get: runs <paramref name="action"/>; on success remembers its message and redirects where it
+    /// says, so that a reload never repeats it; on a refusal shows the page again (<paramref name="reload"/>) with the
+    /// error and the refusal's status.
+    /// </summary>
+    protected async Task<IActionResult> ActAsync(Func<Task<(string Message, string Then)>> action, Func<Task> reload)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        ArgumentNullException.ThrowIfNull(reload);
+        (string Message, string Then) done = (string.Empty, string.Empty);
+        if (await TryAsync(async () => done = await action().ConfigureAwait(false)).ConfigureAwait(false))
+        {
+            Flash(done.Message);
+            return Redirect(done.Then);
+        }
+
+        var status = Response.StatusCode;
+        await reload().ConfigureAwait(false);
+        Response.StatusCode = status;
+        return Page();
+    }
+
     /// <summary>Remembers a message across the redirect after a successful action.</summary>
     protected void Flash(string message) => TempData["message"] = message;
 }

@@ -161,21 +161,10 @@ public sealed class DeviceDetailPage : ConsolePage
         };
     }).ConfigureAwait(false);
 
-    // Runs an action; success shows its message after a redirect to the page, a refusal shows the page with the error.
-    private async Task<IActionResult> ActAsync(Func<CancellationToken, Task<string>> action)
-    {
-        string message = string.Empty;
-        if (!await TryAsync(async () => message = await action(HttpContext.RequestAborted).ConfigureAwait(false)).ConfigureAwait(false))
-        {
-            var status = Response.StatusCode;
-            await TryAsync(LoadAsync).ConfigureAwait(false);
-            Response.StatusCode = status;
-            return Page();
-        }
-
-        Flash(message);
-        return Redirect(Path is null ? Self : TreeLink(Path));
-    }
+    // Runs an action; success shows its message after a redirect to the page (at the subtree shown), a refusal shows the page with the error.
+    private Task<IActionResult> ActAsync(Func<CancellationToken, Task<string>> action) => ActAsync(
+        async () => (await action(HttpContext.RequestAborted).ConfigureAwait(false), Path is null ? Self : TreeLink(Path)),
+        () => TryAsync(LoadAsync));
 
     private async Task LoadAsync()
     {

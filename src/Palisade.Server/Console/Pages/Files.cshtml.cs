@@ -70,17 +70,16 @@ public sealed class FilesPage : ConsolePage
     }
 
     /// <summary>Deletes a file after the confirmation; refused while a running campaign uses it.</summary>
-    public async Task<IActionResult> OnPostDeleteAsync([FromForm] string? name)
+    public Task<IActionResult> OnPostDeleteAsync([FromForm] string? name)
     {
         Title = "Files";
-        if (await TryAsync(() => Require().DeleteAsync(Caller, name ?? string.Empty, HttpContext.RequestAborted)).ConfigureAwait(false))
-        {
-            Flash($"{name} deleted.");
-            return Redirect("/files");
-        }
-
-        await LoadAsync().ConfigureAwait(false);
-        return Page();
+        return ActAsync(
+            async () =>
+            {
+                await Require().DeleteAsync(Caller, name ?? string.Empty, HttpContext.RequestAborted).ConfigureAwait(false);
+                return ($"{name} deleted.", "/files");
+            },
+            LoadAsync);
     }
 
     /// <summary>A size as people read it.</summary>

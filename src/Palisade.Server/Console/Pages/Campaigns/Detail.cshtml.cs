@@ -48,17 +48,13 @@ public sealed class CampaignDetailPage : ConsolePage
 
     public Task<IActionResult> OnPostRetryAsync() => ActAsync("retrying its failed devices", (s, c, ct) => s.RetryAsync(c, Id, ct));
 
-    private async Task<IActionResult> ActAsync(string done, Func<CampaignService, Acs.Access.Caller, CancellationToken, Task<CampaignView>> action)
-    {
-        if (await TryAsync(() => action(Require(), Caller, HttpContext.RequestAborted)).ConfigureAwait(false))
+    private Task<IActionResult> ActAsync(string done, Func<CampaignService, Acs.Access.Caller, CancellationToken, Task<CampaignView>> action) => ActAsync(
+        async () =>
         {
-            Flash($"Campaign {Id} {done}.");
-            return Redirect(Self);
-        }
-
-        await LoadAsync().ConfigureAwait(false);
-        return Page();
-    }
+            await action(Require(), Caller, HttpContext.RequestAborted).ConfigureAwait(false);
+            return ($"Campaign {Id} {done}.", Self);
+        },
+        LoadAsync);
 
     private CampaignService Require() => Services.Campaigns ?? throw new ServiceException(ServiceErrorReason.NotFound, "This server runs without a file store, so without campaigns (--files-port -1).");
 

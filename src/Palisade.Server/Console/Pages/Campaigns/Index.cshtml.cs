@@ -62,18 +62,16 @@ public sealed class CampaignListPage : ConsolePage
     }
 
     /// <summary>Creates the campaign and opens it.</summary>
-    public async Task<IActionResult> OnPostCreateAsync()
+    public Task<IActionResult> OnPostCreateAsync()
     {
         Title = "Campaigns";
-        CampaignView? created = null;
-        if (await TryAsync(async () => created = await Require().CreateAsync(Caller, Form.ToRequest(), HttpContext.RequestAborted).ConfigureAwait(false)).ConfigureAwait(false))
-        {
-            Flash($"Campaign {created!.Campaign.Id} created for {created.Progress.Targeted} device(s).");
-            return Redirect("/campaigns/" + created.Campaign.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        }
-
-        await LoadAsync().ConfigureAwait(false);
-        return Page();
+        return ActAsync(
+            async () =>
+            {
+                var created = await Require().CreateAsync(Caller, Form.ToRequest(), HttpContext.RequestAborted).ConfigureAwait(false);
+                return ($"Campaign {created.Campaign.Id} created for {created.Progress.Targeted} device(s).", "/campaigns/" + created.Campaign.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            },
+            () => LoadAsync());
     }
 
     private CampaignService Require() => Services.Campaigns ?? throw new ServiceException(ServiceErrorReason.NotFound, "This server runs without a file store, so without campaigns (--files-port -1).");

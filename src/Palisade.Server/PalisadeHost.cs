@@ -206,6 +206,7 @@ public sealed class PalisadeHost : IAsyncDisposable
                 new Acs.Provisioning.Scripts.ScriptSandbox(options.Scripts), new Acs.Provisioning.Scripts.ScriptCompiler(options.Scripts), provisioningLog)
             {
                 Downloads = files.Steps.Count > 0 ? new Acs.Files.ProvisionedDownloads(store, store) : null,
+                Backups = files.Steps.Count > 0 ? new Acs.Files.ScheduledBackups(store) : null,
             };
             var reachability = new ReachabilityProbes(time ?? TimeProvider.System, shared);
             var engineLog = loggerFactory.CreateLogger("Palisade.Cwmp");

@@ -94,6 +94,35 @@ internal sealed class PostgresFileStore(PostgresDatabase db) : IFileStore
     }
 
     /// <inheritdoc />
+    public Task<DeviceTask?> QueueScheduledBackupAsync(Acs.Devices.DeviceId device, string preset, DateTimeOffset window, NewTask upload, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        ArgumentNullException.ThrowIfNull(upload);
+        return db.WriteAsync(async (connection, transaction) =>
+        {
+            var key = await DeviceKeyAsync(connection, transaction, device.ToString(), cancellationToken).ConfigureAwait(false)
+                ?? throw new StoreException(StoreErrorReason.NotFound, $"Device '{device}' is not registered.");
+            await using (var mark = Command(connection, transaction, "INSERT INTO scheduled_backups (device_id, preset, window_start) VALUES ($1, $2, $3) " +
+                "ON CONFLICT (device_id, preset) DO UPDATE SET window_start = excluded.window_start WHERE scheduled_backups.window_start < excluded.window_start")
+                .With(Parameters.Text(device.ToString()), Parameters.Text(preset), Parameters.Time(window)))
+            {
+                if (await mark.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
+                {
+                    return null;
+                }
+            }
+
+            long taskId;
+            await using (var insert = Command(connection, transaction, PgTaskRows.Insert).With(PgTaskRows.InsertParameters(key, upload)))
+            {
+                taskId = (long)(await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+            }
+
+            return await PgTaskRows.ReadTaskAsync(connection, transaction, taskId, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
     public Task<bool> DeleteFileAsync(string name, CancellationToken cancellationToken) =>
         db.WriteAsync(async (connection, transaction) =>
         {

@@ -71,6 +71,7 @@ public sealed class PostgresImport : IAsyncDisposable
             ("campaign", NpgsqlDbType.Bigint), ("device_id", NpgsqlDbType.Text), ("stage", NpgsqlDbType.Integer), ("state", NpgsqlDbType.Integer),
             ("reason", NpgsqlDbType.Text), ("task_id", NpgsqlDbType.Bigint), ("started_at", NpgsqlDbType.Bigint), ("finished_at", NpgsqlDbType.Bigint),
             ("active", NpgsqlDbType.Boolean)], null),
+        new("scheduled_backups", [("device_id", NpgsqlDbType.Text), ("preset", NpgsqlDbType.Text), ("window_start", NpgsqlDbType.Bigint)], null),
     ];
 
     private readonly PostgresStore _store;

@@ -126,6 +126,23 @@ internal sealed class SqliteFileStore : IFileStore
     }
 
     /// <inheritdoc />
+    public Task<DeviceTask?> QueueScheduledBackupAsync(Acs.Devices.DeviceId device, string preset, DateTimeOffset window, NewTask upload, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        ArgumentNullException.ThrowIfNull(upload);
+        return _db.WriteAsync(transaction =>
+        {
+            var rowid = DeviceRowId(transaction, device) ?? throw new StoreException(StoreErrorReason.NotFound, $"Device '{device}' is not registered.");
+            using var mark = Command(transaction, "INSERT INTO scheduled_backups (device_id, preset, window_start) VALUES ($device, $preset, $window) " +
+                "ON CONFLICT (device_id, preset) DO UPDATE SET window_start = excluded.window_start WHERE scheduled_backups.window_start < excluded.window_start");
+            mark.Parameters.AddWithValue("$device", device.ToString());
+            mark.Parameters.AddWithValue("$preset", preset);
+            mark.Parameters.AddWithValue("$window", window.ToUnixTimeMilliseconds());
+            return mark.ExecuteNonQuery() == 0 ? null : TaskRows.ReadTask(transaction.Connection!, transaction, TaskRows.InsertTask(transaction, rowid, upload));
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
     public Task<bool> DeleteFileAsync(string name, CancellationToken cancellationToken) =>
         _db.WriteAsync(transaction =>
         {

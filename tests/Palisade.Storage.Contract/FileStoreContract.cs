@@ -28,6 +28,25 @@ public abstract class FileStoreContract<TFactory> : StoreContract<TFactory>
     }
 
     [Fact]
+    public async Task A_scheduled_backup_is_queued_once_per_window_and_preset_and_never_for_an_earlier_window()
+    {
+        await Store.CommitSessionAsync(new SessionChanges(NewDevice(1)), default);
+        var upload = new NewTask("upload", "{\"name\":\"upload\",\"fileType\":\"3 Vendor Configuration File\"}", Now, null);
+        var window = Now.AddMinutes(-10);
+
+        var first = await Store.QueueScheduledBackupAsync(Id(1), "nightly", window, upload, default);
+        Assert.Equal(("upload", DeviceTaskStatus.Queued, Id(1)), (first!.Name, first.Status, first.DeviceId));
+        Assert.Null(await Store.QueueScheduledBackupAsync(Id(1), "nightly", window, upload, default));
+        Assert.Null(await Store.QueueScheduledBackupAsync(Id(1), "nightly", window.AddDays(-1), upload, default));
+        Assert.NotNull(await Store.QueueScheduledBackupAsync(Id(1), "weekly", window, upload, default));
+        Assert.NotNull(await Store.QueueScheduledBackupAsync(Id(1), "nightly", window.AddDays(1), upload, default));
+        Assert.Equal(3, (await Store.ListTasksAsync(Id(1), 10, default)).Count);
+
+        var missing = await Assert.ThrowsAsync<StoreException>(() => Store.QueueScheduledBackupAsync(Id(2), "nightly", window, upload, default));
+        Assert.Equal(StoreErrorReason.NotFound, missing.Reason);
+    }
+
+    [Fact]
     public async Task Content_is_seekable_so_that_ranges_can_be_served_across_chunks()
     {
         var content = Bytes((2 * 1024 * 1024) + 100, 3);

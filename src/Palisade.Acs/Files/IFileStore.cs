@@ -36,4 +36,13 @@ public interface IFileStore
     /// holds no such content. The caller disposes it.
     /// </summary>
     Task<Stream?> OpenContentAsync(string sha256, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Queues <paramref name="upload"/> (a configuration backup) for <paramref name="device"/> as the backup that preset
+    /// <paramref name="preset"/> schedules for its window opened at <paramref name="window"/>, unless one was queued for
+    /// that window or a later one: the mark and the task are one transaction, so however many sessions and nodes see the
+    /// window open, it is queued once. Returns the task, or null when the window already had its backup.
+    /// </summary>
+    /// <exception cref="Storage.StoreException">NotFound when the device is not stored; nothing was written.</exception>
+    Task<Storage.DeviceTask?> QueueScheduledBackupAsync(Devices.DeviceId device, string preset, DateTimeOffset window, Storage.NewTask upload, CancellationToken cancellationToken);
 }

@@ -45,12 +45,9 @@ public sealed class ProvisionedDownloads(IFileStore files, ITaskStore tasks) : I
             return "the device is no longer stored.";
         }
 
-        foreach (var step in session.Steps)
+        if (SessionTasks.TryRunNow(session, task, download))
         {
-            if (step.TryRunTask(session, task, download))
-            {
-                return null;
-            }
+            return null;
         }
 
         await tasks.CancelTaskAsync(task.Id, session.Now, cancellationToken).ConfigureAwait(false);

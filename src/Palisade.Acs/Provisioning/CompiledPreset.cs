@@ -18,7 +18,9 @@ internal sealed class CompiledPreset
         // "now-1h" is resolved when the filter is parsed: such a precondition is parsed again for each session.
         _filter = Preconditions.Parse(preset.Precondition, now, out _relative);
         Schedule = preset.Schedule.Length == 0 ? null : PresetSchedule.Parse(preset.Schedule);
-        Calls = [.. preset.Configurations.Select(c => c.IsLegacy
+        Calls = [.. preset.Configurations.Select(c => c.Type == "backup" && Schedule is not null
+            ? new ProvisionCall(preset.Channel, preset.Name, ScheduledBackup.Provision, [], null) { Backup = Schedule }
+            : c.IsLegacy
             ? LegacyConfigurations.Call(preset, c)
             : new ProvisionCall(preset.Channel, preset.Name, c.Name, c.Args, null))];
     }

@@ -70,6 +70,11 @@ public static class PresetDocument
         }
 
         var configurations = Configurations(o["configurations"], limits);
+        if (schedule.Length == 0 && configurations.Any(c => c.Type == "backup"))
+        {
+            throw ServiceException.Invalid("schedule", "A preset with a backup configuration needs a schedule: it backs each device up once per window of it (e.g. \"3600 0 3 * * 0\", Sundays 03:00-04:00 UTC).");
+        }
+
         return new Preset(name, weight, channel, events, precondition, schedule, configurations);
     }
 
@@ -105,6 +110,8 @@ public static class PresetDocument
                 break;
             case "add_tag" or "delete_tag":
                 o["tag"] = c.Name;
+                break;
+            case "backup":
                 break;
             case "add_object" or "delete_object":
                 o["name"] = c.Name;
@@ -291,6 +298,8 @@ public static class PresetDocument
                 }
 
                 return new PresetConfiguration(type, path, null, instance, []);
+            case "backup":
+                return new PresetConfiguration(type, ScheduledBackup.Provision, null, null, []);
             default:
                 throw ServiceException.Invalid(field + ".type", $"Unknown configuration type '{Clip(type)}': use one of " + string.Join(", ", PresetConfiguration.Types) + ".");
         }

@@ -52,10 +52,16 @@ public sealed class PresetSchedule
     }
 
     /// <summary>True when a window is open at <paramref name="now"/>: some time the cron names lies in (now − duration, now].</summary>
-    public bool IsOpen(DateTimeOffset now)
+    public bool IsOpen(DateTimeOffset now) => OpenedAt(now) is not null;
+
+    /// <summary>
+    /// When the window open at <paramref name="now"/> opened (the earliest time the cron names in (now − duration, now]),
+    /// or null when none is open. It names the window: what must happen once per window is keyed by it.
+    /// </summary>
+    public DateTimeOffset? OpenedAt(DateTimeOffset now)
     {
         var from = (now - Duration).UtcDateTime;
         var next = _cron.GetNextOccurrence(from, inclusive: false);
-        return next is { } t && t <= now.UtcDateTime;
+        return next is { } t && t <= now.UtcDateTime ? new DateTimeOffset(t, TimeSpan.Zero) : null;
     }
 }

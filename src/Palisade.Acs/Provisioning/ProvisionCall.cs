@@ -13,4 +13,11 @@ namespace Palisade.Acs.Provisioning;
 /// <param name="Inline">The script to run instead of a stored provision: the preset's legacy configurations
 /// (<c>value</c>, <c>add_tag</c>, <c>delete_tag</c>, <c>add_object</c>, <c>delete_object</c>) as generated
 /// <c>declare()</c> calls; null for a stored provision.</param>
-public sealed record ProvisionCall(string Channel, string Preset, string Provision, IReadOnlyList<JsonElement> Args, ScriptSource? Inline);
+public sealed record ProvisionCall(string Channel, string Preset, string Provision, IReadOnlyList<JsonElement> Args, ScriptSource? Inline)
+{
+    /// <summary>
+    /// For a preset's <c>backup</c> configuration: the preset's schedule, whose open window gets one configuration backup
+    /// (<see cref="IScheduledBackups"/>); no script runs. Null for a script.
+    /// </summary>
+    public PresetSchedule? Backup { get; init; }
+}

@@ -35,6 +35,9 @@ public sealed partial class ProvisioningStep(
     /// <summary>Where <c>Downloads.*</c> declarations send their downloads; null: they fault their channel (no file server).</summary>
     public IProvisionedDownloads? Downloads { get; init; }
 
+    /// <summary>Where presets' <c>backup</c> configurations queue their backups; null: they are logged and skipped (no file server).</summary>
+    public IScheduledBackups? Backups { get; init; }
+
     /// <inheritdoc />
     public ValueTask OpenAsync(CwmpSession session, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
@@ -147,6 +150,13 @@ public sealed partial class ProvisioningStep(
         if (matched.Count == 0 && tasks.Count == 0)
         {
             return ProvisioningSession.Nothing;
+        }
+
+        // A preset's backup configuration runs no script: the window of its schedule gets one configuration backup.
+        if (matched.Any(c => c.Backup is not null))
+        {
+            await StartBackupsAsync(session, matched, cancellationToken).ConfigureAwait(false);
+            matched = [.. matched.Where(c => c.Backup is null)];
         }
 
         var standing = await faults.GetAsync(session.Id, cancellationToken).ConfigureAwait(false);
@@ -389,6 +399,28 @@ public sealed partial class ProvisioningStep(
             }
         }
     }
+
+    private async Task StartBackupsAsync(CwmpSession session, IReadOnlyList<ProvisionCall> matched, CancellationToken cancellationToken)
+    {
+        foreach (var call in matched)
+        {
+            if (call.Backup?.OpenedAt(session.Now) is not { } window)
+            {
+                continue;
+            }
+
+            var refused = Backups is null
+                ? "a backup needs the file server (palisade serve --files-port)."
+                : await Backups.StartAsync(session, call.Preset, window, cancellationToken).ConfigureAwait(false);
+            if (refused is not null)
+            {
+                LogBackupSkipped(session.Id.ToString(), call.Preset, refused);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 1904, Level = LogLevel.Warning, Message = "Preset {Preset}: no backup of {Device}: {Reason}")]
+    private partial void LogBackupSkipped(string device, string preset, string reason);
 
     [LoggerMessage(EventId = 1901, Level = LogLevel.Information, Message = "Provisioning channel {Channel} of {Device} faulted: {Code} {Reason}")]
     private partial void LogChannelFaulted(string device, string channel, string code, string reason);

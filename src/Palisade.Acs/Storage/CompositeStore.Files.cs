@@ -31,4 +31,7 @@ public partial class CompositeStore
 
     /// <inheritdoc />
     public Task<Stream?> OpenContentAsync(string sha256, CancellationToken cancellationToken) => Files.OpenContentAsync(sha256, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<DeviceTask?> QueueScheduledBackupAsync(Devices.DeviceId device, string preset, DateTimeOffset window, NewTask upload, CancellationToken cancellationToken) => Files.QueueScheduledBackupAsync(device, preset, window, upload, cancellationToken);
 }

@@ -38,6 +38,7 @@ internal sealed class StoreCopy(string dataDirectory, PostgresStoreOptions targe
         ["saved_searches"] = "SELECT owner, name, query, created_at FROM saved_searches",
         ["campaigns"] = "SELECT id, name, file_name, file_sha256, version, filter, plan, state, halt_reason, stage, created_at, created_by, updated_at FROM campaigns ORDER BY id",
         ["campaign_devices"] = "SELECT campaign, device_id, stage, state, reason, task_id, started_at, finished_at, active FROM campaign_devices",
+        ["scheduled_backups"] = "SELECT device_id, preset, window_start FROM scheduled_backups",
     };
 
     // Every column of the embedded store this copy carries over (or, for these, knowingly leaves: the interned type
@@ -62,6 +63,7 @@ internal sealed class StoreCopy(string dataDirectory, PostgresStoreOptions targe
         ["saved_searches"] = ["owner", "name", "query", "created_at"],
         ["campaigns"] = ["id", "name", "file_name", "file_sha256", "version", "filter", "plan", "state", "halt_reason", "stage", "created_at", "created_by", "updated_at"],
         ["campaign_devices"] = ["campaign", "device_id", "stage", "state", "reason", "task_id", "started_at", "finished_at", "active"],
+        ["scheduled_backups"] = ["device_id", "preset", "window_start"],
         ["files"] = ["name", "file_type", "version", "oui", "product_class", "model_name", "sha256", "size", "signature", "operator_signature", "device_id", "created_at", "created_by"],
         ["store_key_check"] = ["id", "canary"],
         ["schema_version"] = ["version"],

@@ -51,27 +51,6 @@ public sealed class OperationsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Metrics_count_tasks_queued_running_and_done()
-    {
-        using var cpe = TestCpe.Bootstrap(_server, "SN-TASKMETRICS");
-        await cpe.RunSessionAsync(null, "0 BOOTSTRAP", "1 BOOT").WaitAsync(Deadline);
-        using var api = new ApiClient(_server);
-        var admin = await api.KeyAsync(Roles.Admin);
-        var queued = await api.SendAsync(HttpMethod.Post, $"api/v1/devices/{Uri.EscapeDataString(new Acs.Devices.DeviceId("00D09E", "HGW", "SN-TASKMETRICS").ToString())}/tasks", admin, """{"name":"getParameterValues","parameterNames":["Device.DeviceInfo.SoftwareVersion"]}""");
-        Assert.Equal(HttpStatusCode.Accepted, queued.Status);
-        await cpe.RunSessionAsync(null, "2 PERIODIC").WaitAsync(Deadline);
-
-        var metrics = await api.SendAsync(HttpMethod.Get, "/metrics", await api.KeyAsync(Roles.Monitor, name: "scraper"));
-
-        foreach (var state in new[] { "queued", "running", "done" })
-        {
-            var line = metrics.Text.Split('\n').FirstOrDefault(l => l.StartsWith("palisade_tasks_total{", StringComparison.Ordinal) && l.Contains($"state=\"{state}\"", StringComparison.Ordinal));
-            Assert.True(line is not null, $"no palisade_tasks_total for {state}:\n{metrics.Text}");
-            Assert.True(double.Parse(line![(line.IndexOf("} ", StringComparison.Ordinal) + 2)..].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) >= 1, line);
-        }
-    }
-
-    [Fact]
     public async Task The_cwmp_port_serves_neither_metrics_nor_health()
     {
         using var http = new HttpClient(new SocketsHttpHandler { SslOptions = Security.Pki.Certificates.ServerAuthentication(_server.Host.Facts.ClientCertificateAnchors, false) });

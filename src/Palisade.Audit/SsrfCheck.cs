@@ -88,13 +88,13 @@ internal static class SsrfCheck
 
     private static void Leak(JsonObject answer, List<Finding> findings)
     {
-        var extra = answer.Select(p => p.Key).Where(k => k is not ("result" or "reason")).ToList();
+        var extra = answer.Select(p => p.Key).Where(k => k is not ("result" or "reason" or "attempts")).ToList();
         var result = answer["result"]?.GetValue<string>();
-        if (extra.Count > 0 || result is not ("reached" or "sent-udp" or "unreachable"))
+        if (extra.Count > 0 || result is not ("reached" or "sent-udp" or "sent-xmpp" or "unreachable"))
         {
             findings.Add(new("cr-outcome-detail", Severity.Low, "Connection-request answers say more than reached or unreachable",
                 $"the API answered {string.Join(", ", answer.Select(p => p.Key))} with result '{result}'",
-                "Report only reached, sent-udp or unreachable and a fixed reason: the target was chosen by the device."));
+                "Report only reached, sent-udp, sent-xmpp or unreachable and fixed reasons: the target was chosen by the device."));
         }
     }
 

@@ -172,6 +172,7 @@ public sealed class PalisadeHost : IAsyncDisposable
         WebApplication? api = null;
         Palisade.Server.Files.FilesFeature? files = null;
         Acs.ConnectionRequests.ConnectionRequester? requester = null;
+        Acs.Xmpp.XmppConnectionRequests? xmpp = null;
         try
         {
             var limits = options.Cwmp;
@@ -319,7 +320,14 @@ public sealed class PalisadeHost : IAsyncDisposable
             };
             var history = options.TaskHistory is { } keep ? new TaskHistory(store, keep, clock) : null;
             var stun = StartStun(options, store, requester, clock, loggerFactory.CreateLogger("Palisade.Stun"));
-            return new PalisadeHost(app, api, requester, store, engine, facts, history, health, clock, logger) { Provisioning = provisioning, Stun = stun, Files = files, Campaigns = campaigns, CampaignScheduler = campaignScheduler };
+            if (options.Xmpp is { } xmppOptions)
+            {
+                xmpp = new Acs.Xmpp.XmppConnectionRequests(xmppOptions, options.ConnectionRequests.Timeout, clock, loggerFactory.CreateLogger("Palisade.Xmpp"));
+                requester.UseXmpp(xmpp, Acs.Xmpp.XmppConnectionRequests.ReportedJabberIds(store));
+                xmpp.Start();
+            }
+
+            return new PalisadeHost(app, api, requester, store, engine, facts, history, health, clock, logger) { Provisioning = provisioning, Stun = stun, Files = files, Campaigns = campaigns, CampaignScheduler = campaignScheduler, Xmpp = xmpp };
         }
         catch
         {
@@ -329,6 +337,11 @@ public sealed class PalisadeHost : IAsyncDisposable
             if (files is not null)
             {
                 await files.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (xmpp is not null)
+            {
+                await xmpp.DisposeAsync().ConfigureAwait(false);
             }
 
             requester?.Dispose();
@@ -377,6 +390,9 @@ public sealed class PalisadeHost : IAsyncDisposable
         return Acs.Stun.StunServer.TryStart(new System.Net.IPEndPoint(address, port), store, requester.StunBindings, clock, logger);
     }
 
+    /// <summary>The ACS's XMPP client for connection requests (TR-069 Annex K), or null when no XMPP account is configured.</summary>
+    public Acs.Xmpp.XmppConnectionRequests? Xmpp { get; private init; }
+
     /// <summary>The connection requester (for the API and tests).</summary>
     public Acs.ConnectionRequests.ConnectionRequester ConnectionRequester => _requester;
 
@@ -408,6 +424,11 @@ public sealed class PalisadeHost : IAsyncDisposable
         if (Files is not null)
         {
             await Files.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (Xmpp is not null)
+        {
+            await Xmpp.DisposeAsync().ConfigureAwait(false);
         }
 
         _requester.Dispose();

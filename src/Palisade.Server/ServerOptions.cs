@@ -41,6 +41,12 @@ public sealed class ServerOptions
     /// </summary>
     public int? StunPort { get; set; }
 
+    /// <summary>
+    /// The ACS's XMPP account for connection requests over XMPP (TR-069 Annex K), or null (the default) for none. The
+    /// host stays logged in to that server and tries XMPP when HTTP and UDP did not reach a device (docs/reach.md).
+    /// </summary>
+    public Palisade.Xmpp.XmppOptions? Xmpp { get; set; }
+
     /// <summary>An operator's own server certificate (PEM) instead of the generated one.</summary>
     public string? TlsCertificatePath { get; set; }
 

@@ -117,13 +117,14 @@ public sealed class XmppClient : IAsyncDisposable
             delay = _options.ReconnectDelay;
             LastError = null;
             XmppLog.Connected(_logger, server, connection.Jid.ToString());
+            // Listeners learn the JID before anyone waiting for the login goes on.
+            JidChanged?.Invoke(connection.Jid);
             lock (_gate)
             {
                 _current = connection;
                 _connected.TrySetResult(connection);
             }
 
-            JidChanged?.Invoke(connection.Jid);
             var reason = await KeepAliveAsync(connection, token).ConfigureAwait(false);
             lock (_gate)
             {

@@ -47,13 +47,68 @@ public sealed class XmppOptions
         return (text[..colon].TrimStart('[').TrimEnd(']'), port);
     }
 
+    /// <summary>
+    /// Options from what an operator configures (<c>--xmpp-server</c>, <c>--xmpp-jid</c>, <c>--xmpp-password-file</c>,
+    /// <c>--xmpp-ca</c> and the matching file keys): the password is read from a file (first line), never given on a
+    /// command line; CA files are PEM (empty: the system's roots). <paramref name="defaultResource"/> is used when the
+    /// JID names none.
+    /// </summary>
+    public static XmppOptions FromSettings(string server, string? jid, string? passwordFile, IEnumerable<string>? caFiles, string defaultResource)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        var (host, port) = ParseServer(server, "--xmpp-server");
+        if (string.IsNullOrEmpty(jid) || string.IsNullOrEmpty(passwordFile))
+        {
+            throw new ArgumentException("--xmpp-server needs --xmpp-jid and --xmpp-password-file (the account the XMPP server knows).");
+        }
+
+        var account = Jid.Parse(jid, "--xmpp-jid");
+        string password;
+        try
+        {
+            password = File.ReadLines(passwordFile).FirstOrDefault()?.Trim() ?? string.Empty;
+        }
+        catch (IOException e)
+        {
+            throw new ArgumentException($"--xmpp-password-file {passwordFile}: {e.Message}", e);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new ArgumentException($"--xmpp-password-file {passwordFile}: {e.Message}", e);
+        }
+
+        var cas = new X509Certificate2Collection();
+        foreach (var file in caFiles ?? [])
+        {
+            try
+            {
+                cas.ImportFromPemFile(file);
+            }
+            catch (Exception e) when (e is IOException or System.Security.Cryptography.CryptographicException or UnauthorizedAccessException)
+            {
+                throw new ArgumentException($"--xmpp-ca {file}: not a readable PEM certificate ({e.Message}).", e);
+            }
+        }
+
+        var options = new XmppOptions
+        {
+            Host = host,
+            Port = port,
+            Jid = account.Resource is null ? account with { Resource = defaultResource } : account,
+            Password = password,
+            TrustedCas = cas,
+        };
+        options.Validate();
+        return options;
+    }
+
     /// <summary>Throws with a message an operator can act on.</summary>
     public void Validate()
     {
         ArgumentNullException.ThrowIfNull(Jid);
         if (string.IsNullOrEmpty(Password))
         {
-            throw new ArgumentException("The XMPP password is empty.");
+            throw new ArgumentException("The XMPP password is empty (--xmpp-password-file).");
         }
 
         if (Port is < 1 or > 65_535 || string.IsNullOrWhiteSpace(Host))

@@ -9,7 +9,13 @@ public enum ConnectionRequestReason
     /// <summary>Three signed UDP datagrams were sent (TR-069 Annex G); the next session shows whether they arrived.</summary>
     UdpSent,
 
-    /// <summary>The device never reported a connection-request URL or UDP address.</summary>
+    /// <summary>The CPE answered the XMPP connection request (TR-069 Annex K) with a result.</summary>
+    XmppSent,
+
+    /// <summary>The ACS is not logged in to its XMPP server right now (it reconnects by itself).</summary>
+    XmppNotConnected,
+
+    /// <summary>The device never reported a connection-request URL, UDP address or Jabber ID (or XMPP is not configured).</summary>
     NoEndpoint,
 
     /// <summary>The address is not one connection requests may go to (loopback, link-local, metadata, the ACS itself, outside the allow-list).</summary>

@@ -13,6 +13,9 @@ public enum ConnectionRequestResult
     /// <summary>The signed UDP datagrams went out (TR-069 Annex G); UDP has no answer, the next session shows whether they arrived.</summary>
     SentUdp,
 
+    /// <summary>The CPE answered the XMPP connection request (TR-069 Annex K) through the XMPP server.</summary>
+    SentXmpp,
+
     /// <summary>It did not get through; the reason says in which way.</summary>
     Unreachable,
 }

@@ -13,7 +13,8 @@ namespace Palisade.Acs.ConnectionRequests;
 /// <summary>
 /// Pokes a CPE so that it opens a session now (TR-069 §3.2.2): HTTP GET to its ConnectionRequestURL answered with
 /// Digest (Basic is never sent over plaintext), also to https URLs (certificate checked), or a signed UDP
-/// datagram (Annex G), sent three times, when the device reported a UDP address and HTTP cannot reach it.
+/// datagram (Annex G), sent three times, when the device reported a UDP address and HTTP cannot reach it, or an XMPP
+/// IQ (Annex K, <see cref="UseXmpp"/>) when neither got through.
 /// The device chooses the target, so every address is checked by <see cref="CpeAddressPolicy"/> and the socket is
 /// connected to the very address that was checked; no redirect is followed, no proxy used, no answer body read.
 /// </summary>
@@ -32,6 +33,9 @@ public sealed class ConnectionRequester : IDisposable
     private long _udp;
     private long _refusedAddresses;
     private long _rateLimited;
+    private long _xmppSent;
+    private Xmpp.XmppConnectionRequests? _xmpp;
+    private Func<Device, CancellationToken, Task<string?>>? _jabberIds;
 
     public ConnectionRequester(ConnectionRequestOptions options, X509Certificate2Collection? trustedCas = null, ConnectionRequesterLimits? limits = null, TimeProvider? time = null, ILogger? logger = null)
         : this(options, trustedCas, limits, time, logger, null)
@@ -77,6 +81,9 @@ public sealed class ConnectionRequester : IDisposable
 
     public long UdpSent => Interlocked.Read(ref _udp);
 
+    /// <summary>XMPP connection requests the CPE answered with a result (TR-069 Annex K).</summary>
+    public long XmppSent => Interlocked.Read(ref _xmppSent);
+
     /// <summary>Requests not sent because the address was refused (loopback, metadata, the ACS itself, outside the allow-list).</summary>
     public long RefusedAddresses => Interlocked.Read(ref _refusedAddresses);
 
@@ -98,13 +105,19 @@ public sealed class ConnectionRequester : IDisposable
     /// </summary>
     public void AddOwnEndpoints(IEnumerable<IPAddress> addresses, IEnumerable<int> ports) => _policy.AddOwn(addresses, ports);
 
-    /// <summary>Asks <paramref name="device"/> to open a session. <paramref name="allowBasic"/>: the device is tagged <see cref="AllowBasicTag"/>.</summary>
+    /// <summary>
+    /// Asks <paramref name="device"/> to open a session, as TR-069 orders the ways: HTTP to its ConnectionRequestURL;
+    /// when that cannot connect (or the address is refused), signed UDP (Annex G); when neither got through, XMPP (Annex K)
+    /// to the Jabber ID it reported, if the ACS has an XMPP account. <paramref name="allowBasic"/>: the device is tagged
+    /// <see cref="AllowBasicTag"/>. The outcome lists every attempt.
+    /// </summary>
     public async Task<ConnectionRequestOutcome> RequestAsync(Device device, CancellationToken cancellationToken, bool allowBasic = false)
     {
         ArgumentNullException.ThrowIfNull(device);
         var endpoint = device.ConnectionRequest;
         var name = device.Id.ToString();
-        if (endpoint is null || (string.IsNullOrEmpty(endpoint.Url) && string.IsNullOrEmpty(endpoint.UdpAddress)))
+        var xmpp = _xmpp;
+        if (xmpp is null && (endpoint is null || (string.IsNullOrEmpty(endpoint.Url) && string.IsNullOrEmpty(endpoint.UdpAddress))))
         {
             return Count(name, ConnectionRequestOutcome.Of(ConnectionRequestReason.NoEndpoint));
         }
@@ -115,25 +128,62 @@ public sealed class ConnectionRequester : IDisposable
             return Count(name, ConnectionRequestOutcome.Of(ConnectionRequestReason.RateLimited));
         }
 
-        ConnectionRequestOutcome? outcome = null;
-        if (!string.IsNullOrEmpty(endpoint.Url) && Uri.TryCreate(endpoint.Url, UriKind.Absolute, out var url) && url.Scheme is "http" or "https")
+        var attempts = new List<ConnectionRequestAttempt>(3);
+        var triedHttp = false;
+        if (endpoint is not null && !string.IsNullOrEmpty(endpoint.Url) && Uri.TryCreate(endpoint.Url, UriKind.Absolute, out var url) && url.Scheme is "http" or "https")
         {
-            outcome = ConnectionRequestOutcome.Of(await HttpAsync(name, url, endpoint.Username, endpoint.Password, allowBasic, cancellationToken).ConfigureAwait(false));
-            if (outcome.Result == ConnectionRequestResult.Reached)
+            triedHttp = true;
+            var http = await HttpAsync(name, url, endpoint.Username, endpoint.Password, allowBasic, cancellationToken).ConfigureAwait(false);
+            attempts.Add(new(ConnectionRequestChannel.Http, http));
+            if (http == ConnectionRequestReason.Accepted)
             {
                 _lastReached[name] = _time.GetUtcNow();
             }
 
-            if (outcome.Reason is not (ConnectionRequestReason.ConnectFailed or ConnectionRequestReason.Timeout or ConnectionRequestReason.RefusedAddress) || string.IsNullOrEmpty(endpoint.UdpAddress))
+            if (!TryNext(http))
             {
-                return Count(name, outcome);
+                return Finish(name, attempts);
             }
         }
 
-        var udp = ConnectionRequestOutcome.Of(await UdpAsync(name, device.Id, endpoint, cancellationToken).ConfigureAwait(false));
+        if (endpoint is not null && (!triedHttp || !string.IsNullOrEmpty(endpoint.UdpAddress)))
+        {
+            var udp = await UdpAsync(name, device.Id, endpoint, cancellationToken).ConfigureAwait(false);
+            attempts.Add(new(ConnectionRequestChannel.Udp, udp));
+            if (!TryNext(udp))
+            {
+                return Finish(name, attempts);
+            }
+        }
 
-        // A UDP address that is no use does not hide why HTTP failed.
-        return Count(name, outcome is not null && udp.Reason is ConnectionRequestReason.NoEndpoint ? outcome : udp);
+        if (xmpp is not null && _jabberIds is not null && await _jabberIds(device, cancellationToken).ConfigureAwait(false) is { Length: > 0 } jid)
+        {
+            attempts.Add(new(ConnectionRequestChannel.Xmpp, await xmpp.SendAsync(jid, endpoint?.Username, endpoint?.Password, cancellationToken).ConfigureAwait(false)));
+        }
+
+        return Finish(name, attempts);
+    }
+
+    /// <summary>
+    /// Lets connection requests go over XMPP (TR-069 Annex K) when HTTP and UDP did not get through: <paramref name="jabberIds"/>
+    /// reads the Jabber ID a device reported (ManagementServer.ConnReqJabberID).
+    /// </summary>
+    public void UseXmpp(Xmpp.XmppConnectionRequests xmpp, Func<Device, CancellationToken, Task<string?>> jabberIds)
+    {
+        _jabberIds = jabberIds ?? throw new ArgumentNullException(nameof(jabberIds));
+        _xmpp = xmpp ?? throw new ArgumentNullException(nameof(xmpp));
+    }
+
+    // Whether the next way is worth trying: this one could not get to the device at all.
+    private static bool TryNext(ConnectionRequestReason reason) =>
+        reason is ConnectionRequestReason.ConnectFailed or ConnectionRequestReason.Timeout or ConnectionRequestReason.RefusedAddress or ConnectionRequestReason.NoEndpoint;
+
+    // The outcome is the last attempt that had something to try (a UDP or XMPP address that is no use does not hide why
+    // HTTP failed); every attempt stays listed.
+    private ConnectionRequestOutcome Finish(string device, List<ConnectionRequestAttempt> attempts)
+    {
+        var last = attempts.LastOrDefault(a => a.Reason != ConnectionRequestReason.NoEndpoint)?.Reason ?? ConnectionRequestReason.NoEndpoint;
+        return Count(device, ConnectionRequestOutcome.Of(last) with { Attempts = attempts });
     }
 
     public void Dispose() => _http.Dispose();
@@ -144,13 +194,14 @@ public sealed class ConnectionRequester : IDisposable
         {
             case ConnectionRequestReason.Accepted: Interlocked.Increment(ref _reached); break;
             case ConnectionRequestReason.UdpSent: Interlocked.Increment(ref _udp); break;
+            case ConnectionRequestReason.XmppSent: Interlocked.Increment(ref _xmppSent); break;
             case ConnectionRequestReason.Timeout: Interlocked.Increment(ref _timeouts); break;
             case ConnectionRequestReason.RefusedAddress: Interlocked.Increment(ref _refusedAddresses); break;
             case ConnectionRequestReason.RateLimited: Interlocked.Increment(ref _rateLimited); break;
             case ConnectionRequestReason.AuthFailed or ConnectionRequestReason.BasicNotAllowed or ConnectionRequestReason.NoCredentials or ConnectionRequestReason.Rejected:
                 Interlocked.Increment(ref _refused);
                 break;
-            case ConnectionRequestReason.ConnectFailed or ConnectionRequestReason.TlsFailed: Interlocked.Increment(ref _unreachable); break;
+            case ConnectionRequestReason.ConnectFailed or ConnectionRequestReason.TlsFailed or ConnectionRequestReason.XmppNotConnected: Interlocked.Increment(ref _unreachable); break;
         }
 
         ConnectionRequestLog.Outcome(_logger, device, outcome.Result, outcome.Reason);

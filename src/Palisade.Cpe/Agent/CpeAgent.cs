@@ -380,6 +380,12 @@ public sealed partial class CpeAgent : IAsyncDisposable
             }
         }
 
+        // TR-069 Annex K: the Jabber ID the ACS sends XMPP connection requests to (forced active notification too).
+        if (!string.IsNullOrEmpty(Model.Get(root + "ManagementServer.ConnReqJabberID")))
+        {
+            names.Add(root + "ManagementServer.ConnReqJabberID");
+        }
+
         names.AddRange(Model.NotifiedParameters());
         var parameters = new List<ParameterValueStruct>();
         foreach (var name in names.Distinct(StringComparer.Ordinal))

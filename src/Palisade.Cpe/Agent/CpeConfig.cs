@@ -65,6 +65,21 @@ public sealed class CpeConfig
     /// <summary>Seconds between STUN binding requests (keeps the NAT binding open).</summary>
     public int StunKeepAliveSeconds { get; set; } = 30;
 
+    /// <summary>HOST:PORT of the XMPP server for connection requests (TR-069 Annex K; null: none).</summary>
+    public string? XmppServer { get; set; }
+
+    /// <summary>The device's XMPP account, <c>local@domain[/resource]</c> (resource <c>cwmp</c> when none is given).</summary>
+    public string? XmppJid { get; set; }
+
+    /// <summary>A file whose first line is the XMPP account's password.</summary>
+    public string? XmppPasswordFile { get; set; }
+
+    /// <summary>PEM CAs the XMPP server's certificate must chain to (none: the system's roots).</summary>
+    public List<string>? XmppCa { get; set; }
+
+    /// <summary>Who may send XMPP connection requests (ManagementServer.ConnReqAllowedJabberIDs): the ACS's JID, bare or full.</summary>
+    public List<string>? XmppAllowedJids { get; set; }
+
     public bool InsecureSkipVerify { get; set; }
 
     /// <summary><c>per-session</c> (default: a new connection for every session, as real CPEs do) or <c>kept</c>.</summary>
@@ -108,6 +123,19 @@ public sealed class CpeConfig
         if (StunServer is not null && ConnectionRequestListen is null)
         {
             throw new InvalidDataException($"{source}: stunServer needs connectionRequestListen (the UDP listener binds there).");
+        }
+
+        if (XmppServer is not null && (XmppJid is null || XmppPasswordFile is null || XmppAllowedJids is not { Count: > 0 }))
+        {
+            throw new InvalidDataException($"{source}: xmppServer needs xmppJid, xmppPasswordFile and xmppAllowedJids (the ACS's JID).");
+        }
+
+        foreach (var jid in XmppAllowedJids ?? [])
+        {
+            if (!Palisade.Xmpp.Jid.TryParse(jid, out _))
+            {
+                throw new InvalidDataException($"{source}: xmppAllowedJids entry '{jid}' is not a Jabber ID (local@domain[/resource]).");
+            }
         }
 
         if (StunKeepAliveSeconds is < 1 or > 3600)

@@ -62,6 +62,15 @@ public sealed class FleetOptions
     /// <summary>How often each device repeats its STUN binding request (keeps the NAT binding open).</summary>
     public TimeSpan StunKeepAlive { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Each device's XMPP account by its number (from 1) and serial number (TR-069 Annex K, <c>--xmpp-server</c>); null:
+    /// no XMPP. The device reports the bound JID and takes connection requests from <see cref="XmppAllowedJids"/>.
+    /// </summary>
+    public Func<int, string, Palisade.Xmpp.XmppOptions>? XmppAccount { get; set; }
+
+    /// <summary>Who may send the devices XMPP connection requests (ConnReqAllowedJabberIDs).</summary>
+    public IList<string> XmppAllowedJids { get; } = [];
+
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>A new connection for every session (the default, as real CPEs do) or one kept per device.</summary>

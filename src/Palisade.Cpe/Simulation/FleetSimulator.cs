@@ -23,6 +23,7 @@ public sealed class FleetSimulator : IAsyncDisposable
     private Action? _allServed;
     private ConnectionRequestServer? _crServer;
     private UdpConnectionRequestListener? _udp;
+    private readonly List<XmppConnectionRequestListener> _xmpp = [];
 
     public FleetSimulator(FleetOptions options, ILogger? logger = null)
     {
@@ -111,7 +112,18 @@ public sealed class FleetSimulator : IAsyncDisposable
             };
             _crServer?.Register(agent);
             _udp?.Register(agent);
+            if (_options.XmppAccount is { } account)
+            {
+                agent.SetAllowedJabberIds(_options.XmppAllowedJids);
+                _xmpp.Add(new XmppConnectionRequestListener(agent, account(i + 1, identity.SerialNumber), logger: _logger));
+            }
+
             _agents.Add(agent);
+        }
+
+        foreach (var listener in _xmpp)
+        {
+            listener.Start();
         }
 
         if (_udp is not null)
@@ -140,6 +152,12 @@ public sealed class FleetSimulator : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // The XMPP streams first: a login finishing now would otherwise wake an agent already disposed.
+        foreach (var listener in _xmpp)
+        {
+            await listener.DisposeAsync().ConfigureAwait(false);
+        }
+
         foreach (var agent in _agents)
         {
             await agent.DisposeAsync().ConfigureAwait(false);

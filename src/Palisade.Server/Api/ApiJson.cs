@@ -121,12 +121,27 @@ internal static class ApiJson
         ["hash"] = e.Hash,
     };
 
-    /// <summary>A connection request's outcome: reached or unreachable and a fixed reason, never what the target answered.</summary>
-    public static JsonObject ConnectionRequest(Acs.ConnectionRequests.ConnectionRequestOutcome o) => new()
+    /// <summary>
+    /// A connection request's outcome: reached, sent-udp, sent-xmpp or unreachable, a fixed reason, and each way tried
+    /// (<c>attempts</c>: <c>via</c> http/udp/xmpp and its reason), never what the target answered.
+    /// </summary>
+    public static JsonObject ConnectionRequest(Acs.ConnectionRequests.ConnectionRequestOutcome o)
     {
-        ["result"] = System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(o.Result.ToString()),
-        ["reason"] = System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(o.Reason.ToString()),
-    };
+        var attempts = new JsonArray();
+        foreach (var a in o.Attempts)
+        {
+            attempts.Add(new JsonObject { ["via"] = Kebab(a.Via.ToString()), ["reason"] = Kebab(a.Reason.ToString()) });
+        }
+
+        return new JsonObject
+        {
+            ["result"] = Kebab(o.Result.ToString()),
+            ["reason"] = Kebab(o.Reason.ToString()),
+            ["attempts"] = attempts,
+        };
+    }
+
+    private static string Kebab(string name) => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(name);
 
     public static Microsoft.AspNetCore.Http.IResult Ok(JsonNode node, int status = 200) =>
         Microsoft.AspNetCore.Http.Results.Text(node.ToJsonString(), "application/json", System.Text.Encoding.UTF8, status);

@@ -48,6 +48,7 @@ internal sealed class NodeMetrics : IDisposable
             Result(requester.Timeouts, "timeout"),
             Result(requester.Unreachable, "unreachable"),
             Result(requester.UdpSent, "udp-sent"),
+            Result(requester.XmppSent, "xmpp-sent"),
             Result(requester.RefusedAddresses, "address-refused"),
             Result(requester.RateLimited, "rate-limited"),
         }, "{request}", "Connection requests this node sent, by result.");

@@ -59,6 +59,29 @@ internal static class CpeCommand
                 }
             }
 
+            XmppConnectionRequestListener? xmpp = null;
+            if (settings.XmppServer is { } xmppServer)
+            {
+                try
+                {
+                    xmpp = new XmppConnectionRequestListener(agent, Palisade.Xmpp.XmppOptions.FromSettings(xmppServer, settings.XmppJid, settings.XmppPasswordFile, settings.XmppCa, "cwmp"));
+                    agent.SetAllowedJabberIds(settings.XmppAllowedJids ?? []);
+                    xmpp.Start();
+                    AnsiConsole.MarkupLineInterpolated($"XMPP connection requests: {settings.XmppJid} through {xmppServer}");
+                }
+                catch (ArgumentException e)
+                {
+                    if (cr is not null)
+                    {
+                        await cr.DisposeAsync();
+                    }
+
+                    udp?.Dispose();
+                    AnsiConsole.MarkupLineInterpolated($"[red]palisade cpe: {e.Message}[/]");
+                    return 2;
+                }
+            }
+
             agent.SessionEnded += (a, outcome, elapsed) =>
             {
                 new CpeStateFile { Agent = a.State, Model = a.Model.State }.Save(settings.StateFile);
@@ -80,6 +103,10 @@ internal static class CpeCommand
                 }
 
                 udp?.Dispose();
+                if (xmpp is not null)
+                {
+                    await xmpp.DisposeAsync();
+                }
             }
 
             return 0;

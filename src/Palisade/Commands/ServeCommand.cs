@@ -26,6 +26,10 @@ internal static class ServeCommand
         var hostname = new Option<string[]>("--hostname") { Description = "Host name or IP address CPEs use to reach this ACS; the generated server certificate covers each. Repeatable. Default localhost and 127.0.0.1. Env PALISADE_HOSTNAME.", AllowMultipleArgumentsPerToken = true };
         var insecure = new Option<bool>("--insecure-http") { Description = "Serve CWMP over plaintext HTTP instead of HTTPS. INSECURE: passwords and configuration travel readable; every device is recorded as plaintext. For labs and legacy CPEs only." };
         var stunPort = new Option<int?>("--stun-port") { Description = "UDP port of the built-in STUN server (TR-069 Annex G: devices behind NAT learn and keep their public UDP address for connection requests). Default 3478; -1 turns it off. Env PALISADE_STUN_PORT." };
+        var xmppServer = new Option<string?>("--xmpp-server") { Description = "HOST:PORT of the ISP's XMPP server (c2s, usually 5222): the ACS logs in there (STARTTLS required, SCRAM-SHA-1) and sends XMPP connection requests (TR-069 Annex K) to devices HTTP and UDP cannot reach. Needs --xmpp-jid and --xmpp-password-file. Env PALISADE_XMPP_SERVER." };
+        var xmppJid = new Option<string?>("--xmpp-jid") { Description = "The ACS's XMPP account, local@domain (the domain is the name its certificate must carry). Devices must list it in ManagementServer.ConnReqAllowedJabberIDs. Env PALISADE_XMPP_JID." };
+        var xmppPasswordFile = new Option<string?>("--xmpp-password-file") { Description = "A file whose first line is the XMPP account's password (never on the command line). Env PALISADE_XMPP_PASSWORD_FILE." };
+        var xmppCa = new Option<string[]>("--xmpp-ca") { Description = "A CA (PEM) the XMPP server's certificate must chain to; repeatable. Default: the system's roots. Env PALISADE_XMPP_CA." };
         var legacyHttp = new Option<int?>("--legacy-http-port") { Description = "Also serve CWMP over plaintext HTTP on this port, beside TLS, for legacy devices until the moveToHttps task has moved them (palisade posture lists them). Env PALISADE_LEGACY_HTTP_PORT." };
         var tlsCert = new Option<string?>("--tls-cert") { Description = "Your own server certificate (PEM) instead of the one from Palisade's private CA. Needs --tls-key." };
         var tlsKey = new Option<string?>("--tls-key") { Description = "The private key (PEM) of --tls-cert." };
@@ -46,7 +50,7 @@ internal static class ServeCommand
         logFormat.AcceptOnlyFromAmong("simple", "json");
         var ext = new Option<string[]>("--ext") { Description = "An extension provision scripts may call with ext(NAME, …): NAME=https://URL, repeatable. Only listed names are called; none listed, ext() faults its channel. File key extensions ({\"NAME\": \"URL\"}). See docs/provisioning.md.", AllowMultipleArgumentsPerToken = true };
         var extCa = new Option<string[]>("--ext-ca") { Description = "A CA (PEM) trusted for extension endpoints besides the system's roots. Repeatable. File key extensionCa." };
-        var config = new Option<string?>("--config") { Description = "A JSON settings file (keys: data, db, listen, cwmpPort, apiPort, apiListen, acsUrlAllow, cpeNetworks, hostnames, insecureHttp, legacyHttpPort, stunPort, tlsCert, tlsKey, clientCa, allowBasic, digestSha256Only, disableEnrollment, enrollAllow, bootstrapCredential, sessionTimeoutSeconds, maxSessionsInFlight, taskHistoryDays, extensions, extensionCa, limits). Environment and command line override it." };
+        var config = new Option<string?>("--config") { Description = "A JSON settings file (keys: data, db, listen, cwmpPort, apiPort, apiListen, acsUrlAllow, cpeNetworks, hostnames, insecureHttp, legacyHttpPort, stunPort, xmppServer, xmppJid, xmppPasswordFile, xmppCa, tlsCert, tlsKey, clientCa, allowBasic, digestSha256Only, disableEnrollment, enrollAllow, bootstrapCredential, sessionTimeoutSeconds, maxSessionsInFlight, taskHistoryDays, extensions, extensionCa, limits). Environment and command line override it." };
 
         var command = new Command("serve", """
             Run the ACS: the CWMP endpoint for CPEs, over TLS with a private CA by default.
@@ -56,7 +60,7 @@ internal static class ServeCommand
             (never on the command line, where other users could read it).
             """)
         {
-            data, db, listen, port, apiPort, filesPort, filesHttpPort, filesUrl, apiListen, acsUrlAllow, cpeNetwork, hostname, insecure, legacyHttp, stunPort, tlsCert, tlsKey, clientCa, allowBasic, sha256Only, enrollAllow, noEnroll, timeout, maxSessions, taskHistory, limit, ext, extCa, showSecrets, logLevel, drain, metricsWithoutKey, logFormat, config,
+            data, db, listen, port, apiPort, filesPort, filesHttpPort, filesUrl, apiListen, acsUrlAllow, cpeNetwork, hostname, insecure, legacyHttp, stunPort, xmppServer, xmppJid, xmppPasswordFile, xmppCa, tlsCert, tlsKey, clientCa, allowBasic, sha256Only, enrollAllow, noEnroll, timeout, maxSessions, taskHistory, limit, ext, extCa, showSecrets, logLevel, drain, metricsWithoutKey, logFormat, config,
         };
 
         command.SetAction(async (result, cancellationToken) =>
@@ -90,6 +94,10 @@ internal static class ServeCommand
                     InsecureHttp = result.GetValue(insecure) ? true : null,
                     LegacyHttpPort = result.GetValue(legacyHttp),
                     StunPort = result.GetValue(stunPort),
+                    XmppServer = result.GetValue(xmppServer),
+                    XmppJid = result.GetValue(xmppJid),
+                    XmppPasswordFile = result.GetValue(xmppPasswordFile),
+                    XmppCa = NonEmpty(result.GetValue(xmppCa)),
                     TlsCert = result.GetValue(tlsCert),
                     TlsKey = result.GetValue(tlsKey),
                     ClientCa = NonEmpty(result.GetValue(clientCa)),

@@ -47,6 +47,18 @@ internal sealed class ServeSettings
 
     public int? StunPort { get; set; }
 
+    /// <summary>HOST:PORT of the XMPP server for connection requests (TR-069 Annex K; file key <c>xmppServer</c>, <c>PALISADE_XMPP_SERVER</c>, <c>--xmpp-server</c>).</summary>
+    public string? XmppServer { get; set; }
+
+    /// <summary>The ACS's XMPP account, <c>local@domain[/resource]</c> (<c>xmppJid</c>, <c>PALISADE_XMPP_JID</c>, <c>--xmpp-jid</c>).</summary>
+    public string? XmppJid { get; set; }
+
+    /// <summary>A file holding that account's password (<c>xmppPasswordFile</c>, <c>PALISADE_XMPP_PASSWORD_FILE</c>, <c>--xmpp-password-file</c>).</summary>
+    public string? XmppPasswordFile { get; set; }
+
+    /// <summary>PEM CAs the XMPP server's certificate must chain to; none: the system's roots (<c>xmppCa</c>, <c>PALISADE_XMPP_CA</c>, <c>--xmpp-ca</c>).</summary>
+    public List<string>? XmppCa { get; set; }
+
     public string? TlsCert { get; set; }
 
     public string? TlsKey { get; set; }
@@ -136,6 +148,10 @@ internal sealed class ServeSettings
             InsecureHttp = Bool("PALISADE_INSECURE_HTTP", get("PALISADE_INSECURE_HTTP")),
             LegacyHttpPort = Int("PALISADE_LEGACY_HTTP_PORT", get("PALISADE_LEGACY_HTTP_PORT")),
             StunPort = Int("PALISADE_STUN_PORT", get("PALISADE_STUN_PORT")),
+            XmppServer = get("PALISADE_XMPP_SERVER"),
+            XmppJid = get("PALISADE_XMPP_JID"),
+            XmppPasswordFile = get("PALISADE_XMPP_PASSWORD_FILE"),
+            XmppCa = List(get("PALISADE_XMPP_CA")),
             TlsCert = get("PALISADE_TLS_CERT"),
             TlsKey = get("PALISADE_TLS_KEY"),
             ClientCa = List(get("PALISADE_CLIENT_CA")),
@@ -172,6 +188,10 @@ internal sealed class ServeSettings
         InsecureHttp = over.InsecureHttp ?? InsecureHttp,
         LegacyHttpPort = over.LegacyHttpPort ?? LegacyHttpPort,
         StunPort = over.StunPort ?? StunPort,
+        XmppServer = over.XmppServer ?? XmppServer,
+        XmppJid = over.XmppJid ?? XmppJid,
+        XmppPasswordFile = over.XmppPasswordFile ?? XmppPasswordFile,
+        XmppCa = over.XmppCa ?? XmppCa,
         TlsCert = over.TlsCert ?? TlsCert,
         TlsKey = over.TlsKey ?? TlsKey,
         ClientCa = over.ClientCa ?? ClientCa,
@@ -268,6 +288,16 @@ internal sealed class ServeSettings
         options.InsecureHttp = InsecureHttp ?? false;
         options.LegacyHttpPort = LegacyHttpPort;
         options.StunPort = StunPort is < 0 ? null : StunPort ?? Palisade.Server.ServerOptions.DefaultStunPort;
+        if (XmppServer is not null)
+        {
+            // Each node logs in with its own resource, so several nodes can share one ACS account.
+            options.Xmpp = Palisade.Xmpp.XmppOptions.FromSettings(XmppServer, XmppJid, XmppPasswordFile, XmppCa, "palisade-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4)));
+        }
+        else if (XmppJid is not null || XmppPasswordFile is not null)
+        {
+            throw new ArgumentException("--xmpp-jid and --xmpp-password-file need --xmpp-server HOST:PORT.");
+        }
+
         options.TlsCertificatePath = TlsCert;
         options.TlsKeyPath = TlsKey;
         foreach (var ca in ClientCa ?? [])

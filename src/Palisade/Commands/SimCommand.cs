@@ -31,6 +31,11 @@ internal static class SimCommand
         var cr = new Option<string?>("--connection-requests") { Description = "Listen for connection requests on this address (one listener for the fleet, a random path per device)." };
         var stun = new Option<string?>("--stun") { Description = "HOST:PORT of a STUN server (e.g. the ACS's built-in one, UDP 3478): each device also listens for UDP connection requests on the --connection-requests address, binds through STUN with its connection-request credentials, keeps the NAT binding open and reports the mapped address (TR-069 Annex G)." };
         var stunKeepAlive = new Option<int>("--stun-keepalive") { Description = "Seconds between a device's STUN binding requests (default 30).", DefaultValueFactory = _ => 30 };
+        var xmppServer = new Option<string?>("--xmpp-server") { Description = "HOST:PORT of an XMPP server: each device also logs in there (STARTTLS, SCRAM-SHA-1) as --xmpp-jid, reports its JID as ConnReqJabberID and takes XMPP connection requests (TR-069 Annex K) from the --xmpp-allowed JIDs." };
+        var xmppJid = new Option<string?>("--xmpp-jid") { Description = "Each device's XMPP account: {n} is replaced by the device's number from 1, {serial} by its serial number, e.g. 'cpe{n}@xmpp.example.net'. The resource is cwmp unless given." };
+        var xmppPasswordFile = new Option<string?>("--xmpp-password-file") { Description = "A file whose first line is the devices' XMPP password (one for the whole fleet)." };
+        var xmppCa = new Option<string[]>("--xmpp-ca") { Description = "A CA (PEM) the XMPP server's certificate must chain to; repeatable. Default: the system's roots." };
+        var xmppAllowed = new Option<string[]>("--xmpp-allowed") { Description = "A JID that may send XMPP connection requests (ManagementServer.ConnReqAllowedJabberIDs), e.g. the ACS's; repeatable; required with --xmpp-server.", AllowMultipleArgumentsPerToken = true };
         var insecure = new Option<bool>("--insecure-skip-verify") { Description = "Do not check the ACS certificate. INSECURE; logged on every session." };
         var connection = new Option<string>("--connection") { Description = "per-session (default: a new connection, and TLS handshake, for every session, as real CPEs do; each device resumes only its own TLS session) or kept (one connection per device, kept across sessions).", DefaultValueFactory = _ => "per-session" };
         connection.AcceptOnlyFromAmong("per-session", "kept");
@@ -47,7 +52,7 @@ internal static class SimCommand
         var firmwareFailureShare = new Option<double>("--firmware-failure-share") { Description = "The share of devices (0–1) that fail, chosen by serial number so runs repeat (default 0).", DefaultValueFactory = _ => 0 };
         var command = new Command("sim", "Simulate a fleet of TR-069 CPEs against an ACS (Palisade or any other) and report sessions/s, latency and errors.")
         {
-            acs, devices, ca, model, profile, periodic, ramp, duration, bootstrap, bootstrapFile, json, prefix, first, cr, stun, stunKeepAlive, insecure, connection, certificates, retryWait, untilServed, credentialsFrom, auth, noRotation, signingKey, firmwareFailure, firmwareFailureShare,
+            acs, devices, ca, model, profile, periodic, ramp, duration, bootstrap, bootstrapFile, json, prefix, first, cr, stun, stunKeepAlive, xmppServer, xmppJid, xmppPasswordFile, xmppCa, xmppAllowed, insecure, connection, certificates, retryWait, untilServed, credentialsFrom, auth, noRotation, signingKey, firmwareFailure, firmwareFailureShare,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -111,6 +116,26 @@ internal static class SimCommand
                     },
                     FirmwareFailureShare = result.GetValue(firmwareFailureShare) is >= 0 and <= 1 and var share ? share : throw new ArgumentException("--firmware-failure-share is between 0 and 1."),
                 };
+                if (result.GetValue(xmppServer) is { } xmpp)
+                {
+                    var format = result.GetValue(xmppJid) ?? throw new ArgumentException("--xmpp-server needs --xmpp-jid (e.g. 'cpe{n}@xmpp.example.net').");
+                    var passwordFile = result.GetValue(xmppPasswordFile);
+                    var cas = result.GetValue(xmppCa);
+                    var allowed = result.GetValue(xmppAllowed) ?? [];
+                    if (allowed.Length == 0 || allowed.Any(j => !Palisade.Xmpp.Jid.TryParse(j, out _)))
+                    {
+                        throw new ArgumentException("--xmpp-server needs --xmpp-allowed JID (local@domain[/resource]): who may send connection requests, e.g. the ACS's JID.");
+                    }
+
+                    // Checked now, so that a bad server, JID or password file is a usage error before any device starts.
+                    _ = Palisade.Xmpp.XmppOptions.FromSettings(xmpp, format.Replace("{n}", "1", StringComparison.Ordinal).Replace("{serial}", "x", StringComparison.Ordinal), passwordFile, cas, "cwmp");
+                    options.XmppAccount = (n, serial) => Palisade.Xmpp.XmppOptions.FromSettings(xmpp, format.Replace("{n}", n.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal).Replace("{serial}", serial, StringComparison.Ordinal), passwordFile, cas, "cwmp");
+                    foreach (var jid in allowed)
+                    {
+                        options.XmppAllowedJids.Add(jid);
+                    }
+                }
+
                 if (options.StunServer is not null && options.ConnectionRequestAddress is null)
                 {
                     throw new ArgumentException("--stun needs --connection-requests ADDRESS: the devices' UDP connection-request listener binds there.");

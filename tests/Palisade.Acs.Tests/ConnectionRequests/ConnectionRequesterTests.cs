@@ -27,7 +27,7 @@ public sealed class ConnectionRequesterTests
 
         var outcome = await requester.RequestAsync(Device(string.Format(System.Globalization.CultureInfo.InvariantCulture, template, port)), CancellationToken.None);
 
-        Assert.Equal(new ConnectionRequestOutcome(ConnectionRequestResult.Unreachable, ConnectionRequestReason.RefusedAddress), outcome);
+        Assert.Equal((ConnectionRequestResult.Unreachable, ConnectionRequestReason.RefusedAddress), (outcome.Result, outcome.Reason));
         Assert.False(listener.Pending());
         Assert.Equal(1, requester.RefusedAddresses);
     }
@@ -70,7 +70,8 @@ public sealed class ConnectionRequesterTests
         var outcome = await requester.RequestAsync(Device($"http://127.0.0.1:{port}/cr"), CancellationToken.None);
         await answer;
 
-        Assert.Equal(new ConnectionRequestOutcome(ConnectionRequestResult.Unreachable, ConnectionRequestReason.Rejected), outcome);
+        Assert.Equal((ConnectionRequestResult.Unreachable, ConnectionRequestReason.Rejected), (outcome.Result, outcome.Reason));
+        Assert.Equal([new ConnectionRequestAttempt(ConnectionRequestChannel.Http, ConnectionRequestReason.Rejected)], outcome.Attempts);
     }
 
     [Fact]
@@ -100,6 +101,55 @@ public sealed class ConnectionRequesterTests
         Assert.Equal(ConnectionRequestReason.RefusedAddress, (await requester.RequestAsync(device, CancellationToken.None)).Reason);
         Assert.Equal(ConnectionRequestReason.RefusedAddress, (await requester.RequestAsync(device, CancellationToken.None)).Reason);
         Assert.Equal(ConnectionRequestReason.RateLimited, (await requester.RequestAsync(device, CancellationToken.None)).Reason);
+    }
+
+    [Fact]
+    public async Task A_device_gets_four_requests_at_once_then_one_every_15_seconds()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var requester = new ConnectionRequester(new ConnectionRequestOptions(), time: clock);
+        var device = Device("http://127.0.0.1:9/cr");
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.Equal(ConnectionRequestReason.RefusedAddress, (await requester.RequestAsync(device, CancellationToken.None)).Reason);
+        }
+
+        Assert.Equal(ConnectionRequestReason.RateLimited, (await requester.RequestAsync(device, CancellationToken.None)).Reason);
+        clock.Advance(TimeSpan.FromSeconds(14));
+        Assert.Equal(ConnectionRequestReason.RateLimited, (await requester.RequestAsync(device, CancellationToken.None)).Reason);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(ConnectionRequestReason.RefusedAddress, (await requester.RequestAsync(device, CancellationToken.None)).Reason);
+        Assert.Equal(ConnectionRequestReason.RateLimited, (await requester.RequestAsync(device, CancellationToken.None)).Reason);
+
+        // Another device has a bucket of its own.
+        var other = device with { Id = new DeviceId("00D09E", "TEST", "CR0002") };
+        Assert.Equal(ConnectionRequestReason.RefusedAddress, (await requester.RequestAsync(other, CancellationToken.None)).Reason);
+        Assert.Equal(3, requester.RateLimited);
+    }
+
+    [Fact]
+    public async Task When_http_cannot_connect_and_udp_goes_out_the_http_failure_stays_in_the_outcome()
+    {
+        using var closed = new TcpListener(IPAddress.Loopback, 0);
+        closed.Start();
+        var closedPort = ((IPEndPoint)closed.LocalEndpoint).Port;
+        closed.Stop();
+        using var udp = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        var target = (IPEndPoint)udp.Client.LocalEndPoint!;
+        var options = new ConnectionRequestOptions();
+        options.AllowedNetworks.Add("127.0.0.0/8");
+        using var requester = new ConnectionRequester(options);
+        var device = new Device { Id = Id, RegisteredAt = DateTimeOffset.UnixEpoch, ConnectionRequest = new ConnectionRequestEndpoint($"http://127.0.0.1:{closedPort}/cr", "cr", "secret", target.ToString()) };
+
+        var outcome = await requester.RequestAsync(device, CancellationToken.None);
+
+        Assert.Equal((ConnectionRequestResult.SentUdp, ConnectionRequestReason.UdpSent), (outcome.Result, outcome.Reason));
+        Assert.Equal(
+            [new ConnectionRequestAttempt(ConnectionRequestChannel.Http, ConnectionRequestReason.ConnectFailed), new ConnectionRequestAttempt(ConnectionRequestChannel.Udp, ConnectionRequestReason.UdpSent)],
+            outcome.Attempts);
+        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var datagram = await udp.ReceiveAsync(wait.Token);
+        Assert.StartsWith("GET ", System.Text.Encoding.ASCII.GetString(datagram.Buffer), StringComparison.Ordinal);
     }
 
     private static Device Device(string url) => new() { Id = Id, RegisteredAt = DateTimeOffset.UnixEpoch, ConnectionRequest = new ConnectionRequestEndpoint(url, "cr", "secret", null) };

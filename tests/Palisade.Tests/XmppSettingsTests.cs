@@ -1,0 +1,43 @@
+using Palisade.Commands;
+
+namespace Palisade.Tests;
+
+public sealed class XmppSettingsTests
+{
+    [Fact]
+    public void The_xmpp_account_comes_from_the_settings_file_with_its_password_read_from_a_file()
+    {
+        var folder = Directory.CreateTempSubdirectory("palisade-xmpp-").FullName;
+        try
+        {
+            var passwordFile = Path.Combine(folder, "xmpp-password");
+            File.WriteAllText(passwordFile, "s3cret-from-file\n");
+            File.WriteAllText(Path.Combine(folder, "settings.json"), $$"""
+                { "xmppServer": "xmpp.example.net:5222", "xmppJid": "acs@xmpp.example.net", "xmppPasswordFile": "{{passwordFile.Replace("\\", "\\\\", StringComparison.Ordinal)}}" }
+                """);
+
+            var options = ServeSettings.FromFile(Path.Combine(folder, "settings.json")).ToOptions().Xmpp!;
+
+            Assert.Equal(("xmpp.example.net", 5222), (options.Host, options.Port));
+            Assert.Equal("acs@xmpp.example.net", options.Jid.Bare);
+            Assert.StartsWith("palisade-", options.Jid.Resource, StringComparison.Ordinal);
+            Assert.Equal("s3cret-from-file", options.Password);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("xmpp.example.net:5222", "acs@xmpp.example.net", null, "--xmpp-password-file")]
+    [InlineData("xmpp.example.net", "acs@xmpp.example.net", "/dev/null", "HOST:PORT")]
+    [InlineData("xmpp.example.net:5222", "xmpp.example.net", "/dev/null", "--xmpp-jid")]
+    [InlineData(null, "acs@xmpp.example.net", null, "--xmpp-server")]
+    public void An_incomplete_xmpp_account_is_refused_with_the_option_to_fix(string? server, string? jid, string? passwordFile, string named)
+    {
+        var settings = new ServeSettings { XmppServer = server, XmppJid = jid, XmppPasswordFile = passwordFile };
+        var e = Assert.Throws<ArgumentException>(() => settings.ToOptions());
+        Assert.Contains(named, e.Message, StringComparison.Ordinal);
+    }
+}

@@ -44,6 +44,15 @@ internal sealed class PostgresDatabase : IAsyncDisposable
         try
         {
             settings = new NpgsqlConnectionStringBuilder(options.ConnectionString) { MaxPoolSize = Math.Clamp(options.MaxConnections, 2, 1000) };
+            if (settings.MaxAutoPrepare == 0)
+            {
+                // The store's statements are fixed texts run again and again (a periodic session runs about ten): each
+                // connection prepares one at its second use, and PostgreSQL parses and plans it no more. Without this,
+                // planning was about half of the cluster's CPU per session (docs/performance.md, PostgreSQL). A
+                // connection string that sets Max Auto Prepare keeps its own choice.
+                settings.MaxAutoPrepare = 256;
+                settings.AutoPrepareMinUsages = 2;
+            }
         }
         catch (ArgumentException e)
         {

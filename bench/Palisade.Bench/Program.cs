@@ -131,7 +131,7 @@ var campaign = new Command("campaign", "A staged firmware campaign (1 %, 10 %, 1
 };
 campaign.SetAction((r, ct) => Palisade.Bench.Campaign.CampaignBenchmark.RunAsync(r.GetValue(campaignDevices), r.GetValue(campaignFile), r.GetValue(campaignSoak), r.GetValue(campaignConcurrency), r.GetValue(failureShare), r.GetValue(haltPercent), r.GetValue(campaignPeriodic), ct));
 
-var pgScaleDb = new Option<string>("--db") { Description = "postgresql://USER@HOST:PORT/DATABASE: an empty database (or one an earlier pg-scale of the same size seeded) of a user that may create databases; the small population goes into DATABASE_small. bench/run-postgres.sh passes a throwaway cluster's.", Required = true };
+var pgScaleDb = new Option<string>("--db") { Description = "postgresql://USER@HOST:PORT/DATABASE: an empty database of a user that may create databases (a superuser seeds faster); the small population goes into DATABASE_small. bench/run-postgres.sh passes a throwaway cluster's.", Required = true };
 var pgScaleData = new Option<string?>("--pg-data") { Description = "The cluster's data folder (postmaster.pid), to measure its CPU per session." };
 var pgScaleDevices = new Option<int>("--devices") { Description = "The large population (default 1000000).", DefaultValueFactory = _ => 1_000_000 };
 var pgScaleParameters = new Option<int>("--parameters") { Description = "Cached parameters per device (default 200).", DefaultValueFactory = _ => 200 };

@@ -27,20 +27,14 @@ internal static class PostgresSeed
     /// <summary>The paths of the seeded parameters (the same for every device), as <c>store-scale</c> names them.</summary>
     public static string[] Paths(int parameters) => [.. Enumerable.Range(0, parameters).Select(i => $"Device.Scale.Object{i / 20}.Parameter{i % 20}")];
 
-    /// <summary>Seeds devices 0 to <paramref name="devices"/> - 1 unless the store holds them already; returns the seconds it took.</summary>
+    /// <summary>Seeds devices 0 to <paramref name="devices"/> - 1 into an empty store; returns the seconds it took.</summary>
     public static async Task<double> SeedAsync(PostgresStore store, string connectionString, int devices, int parameters, string label, CancellationToken cancellationToken)
     {
         await using var source = NpgsqlDataSource.Create(connectionString);
         var seeded = (long)(await Scalar(source, "SELECT count(*) FROM devices WHERE oui = $1 AND product_class = $2", cancellationToken, Oui, ProductClass).ConfigureAwait(false))!;
-        if (seeded >= devices + 1)
-        {
-            AnsiConsole.MarkupLineInterpolated($"{label}: {devices:N0} devices already seeded");
-            return 0;
-        }
-
         if (seeded > 0)
         {
-            throw new InvalidOperationException($"{label}: the database holds {seeded} seeded devices, not {devices + 1}: give an empty database.");
+            throw new InvalidOperationException($"{label}: the database holds {seeded} devices of an earlier seed: give an empty database.");
         }
 
         var clock = Stopwatch.StartNew();

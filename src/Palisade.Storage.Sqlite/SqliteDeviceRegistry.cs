@@ -41,7 +41,7 @@ internal sealed class SqliteDeviceRegistry(SqliteDatabase db) : IDeviceRegistry
     public Task<IReadOnlyList<CachedParameter>> GetParametersAsync(DeviceId id, string? prefix, CancellationToken cancellationToken) =>
         db.ReadAsync<IReadOnlyList<CachedParameter>>(connection =>
         {
-            using var reads = new ParameterReads(connection);
+            var reads = new ParameterReads(connection);
             var result = new List<CachedParameter>();
             reads.Read(id, prefix, result);
             return result;
@@ -57,7 +57,7 @@ internal sealed class SqliteDeviceRegistry(SqliteDatabase db) : IDeviceRegistry
         // one read per device and path, each renting a connection and preparing the statement again.
         return db.ReadAsync<IReadOnlyDictionary<DeviceId, IReadOnlyList<CachedParameter>>>(connection =>
         {
-            using var reads = new ParameterReads(connection);
+            var reads = new ParameterReads(connection);
             var result = new Dictionary<DeviceId, IReadOnlyList<CachedParameter>>();
             foreach (var id in ids)
             {
@@ -320,17 +320,23 @@ internal sealed class SqliteDeviceRegistry(SqliteDatabase db) : IDeviceRegistry
     public Task<IReadOnlyList<string>> GetTagsAsync(DeviceId id, CancellationToken cancellationToken) =>
         db.ReadAsync<IReadOnlyList<string>>(connection =>
         {
-            using var command = connection.CreateCommand();
-            command.CommandText = "SELECT t.tag FROM tags t JOIN devices d ON d.rowid = t.device WHERE d.id = $id ORDER BY t.tag";
-            command.Parameters.AddWithValue("$id", id.ToString());
-            using var reader = command.ExecuteReader();
-            var tags = new List<string>();
-            while (reader.Read())
+            // Read by every provisioning session: a statement the reader connection keeps prepared.
+            var statement = connection.Raw("SELECT t.tag FROM tags t JOIN devices d ON d.rowid = t.device WHERE d.id = ?1 ORDER BY t.tag");
+            try
             {
-                tags.Add(reader.GetString(0));
-            }
+                statement.Bind(1, id.ToString());
+                var tags = new List<string>();
+                while (statement.Step())
+                {
+                    tags.Add(statement.GetString(0));
+                }
 
-            return tags;
+                return tags;
+            }
+            finally
+            {
+                statement.Reset();
+            }
         }, cancellationToken);
 
     /// <inheritdoc />

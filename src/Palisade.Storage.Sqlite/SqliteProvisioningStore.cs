@@ -158,31 +158,66 @@ internal sealed class SqliteProvisioningStore(SqliteDatabase db) : IProvisioning
     /// <inheritdoc />
     public Task<IReadOnlyList<ChannelFault>> ListChannelFaultsAsync(DeviceId? id, Filter? filter, int limit, CancellationToken cancellationToken)
     {
-        // Without a filter, faults of devices not stored yet (a first session that faulted) are listed too.
+        var bound = Math.Clamp(limit, 1, 10_000);
+        if (filter is null)
+        {
+            // Every provisioning session reads its device's faults this way: constant SQL, on a statement the reader
+            // connection keeps prepared, instead of parsing and planning it again each session.
+            return db.ReadAsync<IReadOnlyList<ChannelFault>>(connection =>
+            {
+                var statement = connection.Raw(FaultsSql("1", filtered: false));
+                try
+                {
+                    statement.Bind("$id", id?.ToString());
+                    statement.Bind("$limit", bound);
+                    var faults = new List<ChannelFault>();
+                    while (statement.Step())
+                    {
+                        Add(faults, statement);
+                    }
+
+                    return faults;
+                }
+                finally
+                {
+                    statement.Reset();
+                }
+            }, cancellationToken);
+        }
+
         var where = SqliteFilter.Compile(filter);
-        var join = filter is null ? "LEFT JOIN" : "JOIN";
         return db.ReadAsync<IReadOnlyList<ChannelFault>>(connection =>
         {
             using var command = connection.CreateCommand();
 #pragma warning disable CA2100 // Fixed SQL fragments only; every filter value is a bound parameter (SqliteFilter).
-            command.CommandText = $"SELECT {FaultColumns} FROM channel_faults f {join} devices d ON d.id = f.device_id WHERE ($id IS NULL OR f.device_id = $id) AND {where.Sql} ORDER BY f.timestamp DESC, f.device_id, f.channel LIMIT $limit";
+            command.CommandText = FaultsSql(where.Sql, filtered: true);
 #pragma warning restore CA2100
             where.Bind(command);
             command.Parameters.AddWithValue("$id", (object?)id?.ToString() ?? DBNull.Value);
-            command.Parameters.AddWithValue("$limit", Math.Clamp(limit, 1, 10_000));
+            command.Parameters.AddWithValue("$limit", bound);
             using var r = command.ExecuteReader();
             var faults = new List<ChannelFault>();
             while (r.Read())
             {
-                if (ReadFault(r) is { } fault)
-                {
-                    faults.Add(fault);
-                }
+                Add(faults, new ReaderRow(r));
             }
 
             return faults;
         }, cancellationToken);
+
+        static void Add<TRow>(List<ChannelFault> faults, TRow row)
+            where TRow : IRow
+        {
+            if (ReadFault(row) is { } fault)
+            {
+                faults.Add(fault);
+            }
+        }
     }
+
+    // Without a filter, faults of devices not stored yet (a first session that faulted) are listed too.
+    private static string FaultsSql(string where, bool filtered) =>
+        $"SELECT {FaultColumns} FROM channel_faults f {(filtered ? "JOIN" : "LEFT JOIN")} devices d ON d.id = f.device_id WHERE ($id IS NULL OR f.device_id = $id) AND {where} ORDER BY f.timestamp DESC, f.device_id, f.channel LIMIT $limit";
 
     /// <inheritdoc />
     public Task PutChannelFaultAsync(ChannelFault fault, CancellationToken cancellationToken)
@@ -261,7 +296,8 @@ internal sealed class SqliteProvisioningStore(SqliteDatabase db) : IProvisioning
     private static StoredScript ReadScript(SqliteDataReader r) =>
         new((ScriptKind)r.GetInt32(0), r.GetString(1), r.GetString(2), r.GetString(3), DeviceRow.Time(r.GetInt64(4)), r.GetString(5));
 
-    private static ChannelFault? ReadFault(SqliteDataReader r)
+    private static ChannelFault? ReadFault<TRow>(TRow r)
+        where TRow : IRow
     {
         if (!DeviceId.TryParse(r.GetString(0), out var device))
         {
@@ -270,6 +306,6 @@ internal sealed class SqliteProvisioningStore(SqliteDatabase db) : IProvisioning
 
         var provisions = new EquatableList<string>(JsonSerializer.Deserialize(r.GetString(5), ProvisioningJson.Default.IReadOnlyListString) ?? []);
         return new ChannelFault(device, r.GetString(1), r.GetString(2), r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4), provisions,
-            r.GetInt32(6), DeviceRow.Time(r.GetInt64(7)), DeviceRow.Time(r.GetInt64(8)), DeviceRow.Time(r.GetInt64(9)));
+            (int)r.GetInt64(6), DeviceRow.Time(r.GetInt64(7)), DeviceRow.Time(r.GetInt64(8)), DeviceRow.Time(r.GetInt64(9)));
     }
 }

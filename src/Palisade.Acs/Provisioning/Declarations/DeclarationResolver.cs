@@ -92,40 +92,56 @@ internal static class DeclarationResolver
         return pending ? null : result;
     }
 
-    // A named child of parent: an object, a parameter (last segment only), absent, or not known yet.
+    // A named child of parent: an object, a parameter (last segment only), absent, or not known yet. The keys are put
+    // together in a buffer and looked up as spans: a fresh declaration makes no string per step.
     private static bool Literal(DeviceView view, Declaration declaration, string parent, string name, bool last, FetchNeeds needs, List<string> next)
     {
-        var objectKey = parent + name + ".";
-        if (view.Get(objectKey) is not null)
+        var length = parent.Length + name.Length + 1;
+        char[]? rented = null;
+        var buffer = length <= 256 ? stackalloc char[256] : (rented = System.Buffers.ArrayPool<char>.Shared.Rent(length));
+        try
         {
-            next.Add(objectKey);
-            return false;
-        }
-
-        var leafKey = parent + name;
-        if (last && view.Get(leafKey) is { } leaf)
-        {
-            // A read proves the parameter exists as well as a listing does.
-            var known = Math.Max(parent.Length > 0 ? view.ListedAt(parent) : 0, leaf.ValueAt);
-            if (known < declaration.PathAt && declaration.ValueAt < declaration.PathAt)
+            parent.CopyTo(buffer);
+            name.CopyTo(buffer[parent.Length..]);
+            buffer[length - 1] = '.';
+            if (view.Get(buffer[..length]) is { } found)
             {
-                needs.List.Add(parent);
-                return true;
+                next.Add(found.Key);
+                return false;
             }
 
-            next.Add(leafKey);
-            return false;
-        }
+            if (last && view.Get(buffer[..(length - 1)]) is { } leaf)
+            {
+                // A read proves the parameter exists as well as a listing does.
+                var known = Math.Max(parent.Length > 0 ? view.ListedAt(parent) : 0, leaf.ValueAt);
+                if (known < declaration.PathAt && declaration.ValueAt < declaration.PathAt)
+                {
+                    needs.List.Add(parent);
+                    return true;
+                }
 
-        if (view.IsAbsent(objectKey) && (!last || view.IsAbsent(leafKey)))
+                next.Add(leaf.Key);
+                return false;
+            }
+
+            var objectKey = buffer[..length].ToString();
+            if (view.IsAbsent(objectKey) && (!last || view.IsAbsent(objectKey[..^1])))
+            {
+                return false;
+            }
+
+            // Unknown: a segment in the middle must be an object, listed whole (one listing serves every path under it,
+            // and a CPE that lacks it says so); the last segment may be a parameter, known from its parent's listing.
+            needs.List.Add(!last || parent.Length == 0 ? objectKey : parent);
+            return true;
+        }
+        finally
         {
-            return false;
+            if (rented is not null)
+            {
+                System.Buffers.ArrayPool<char>.Shared.Return(rented);
+            }
         }
-
-        // Unknown: a segment in the middle must be an object, listed whole (one listing serves every path under it, and
-        // a CPE that lacks it says so); the last segment may be a parameter, known from its parent's listing.
-        needs.List.Add(!last || parent.Length == 0 ? objectKey : parent);
-        return true;
     }
 
     private static (bool Matches, bool Pending) AliasMatches(DeviceView view, string instance, IReadOnlyList<KeyValuePair<string, string>> filter, long required, FetchNeeds needs)

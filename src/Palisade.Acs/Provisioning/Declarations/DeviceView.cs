@@ -86,6 +86,9 @@ internal sealed class DeviceView
 
     public ParameterNode? Get(string key) => _nodes.GetValueOrDefault(key);
 
+    /// <summary>The node at <paramref name="key"/>, looked up without making a string of it.</summary>
+    public ParameterNode? Get(ReadOnlySpan<char> key) => _byspan.TryGetValue(key, out var node) ? node : null;
+
     /// <summary>The node at <paramref name="key"/>, created (with its ancestors) when missing.</summary>
     public ParameterNode Ensure(string key)
     {

@@ -24,6 +24,9 @@ internal sealed class PathPattern
     /// <summary>The first segment's name (a data-model root or a special root), or null when it is a wildcard.</summary>
     public string? Root => Segments[0].Name;
 
+    /// <summary>The subtree of the store a resolution reads (<see cref="Declarations.StoreScope"/>), once worked out.</summary>
+    internal string? StoreScope { get; set; }
+
     // Parsed paths by text, shared by every session (a fleet's scripts declare the same few paths); dropped whole when full.
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, PathPattern> Parsed = new(StringComparer.Ordinal);
     private const int MaxParsed = 8192;

@@ -25,6 +25,12 @@ internal static class StoreScope
             return null;
         }
 
+        // The prefix depends on the pattern alone; patterns are shared by every session, so it is worked out once.
+        return pattern.StoreScope ??= Prefix(segments);
+    }
+
+    private static string Prefix(IReadOnlyList<PathSegment> segments)
+    {
         var literal = 0;
         while (literal < segments.Count && segments[literal].Name is not null)
         {

@@ -19,6 +19,12 @@ internal static class WritePlanner
     public static PlannedWrites Plan(DeviceView view, IReadOnlyList<(Declaration Declaration, List<ParameterNode> Nodes)> resolved, long nowMs)
     {
         var plan = new PlannedWrites();
+        if (!AnyWrites(resolved))
+        {
+            // Only reads declared (the stock default provision): nothing to plan.
+            return plan;
+        }
+
         CwmpMessage? reboot = null;
         foreach (var phase in resolved.Where(r => r.Declaration.Writes).GroupBy(r => r.Declaration.Phase).OrderBy(g => g.Key))
         {
@@ -95,6 +101,19 @@ internal static class WritePlanner
         }
 
         return plan;
+    }
+
+    private static bool AnyWrites(IReadOnlyList<(Declaration Declaration, List<ParameterNode> Nodes)> resolved)
+    {
+        foreach (var (declaration, _) in resolved)
+        {
+            if (declaration.Writes)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     // "declare(X.*, null, {path: n})": n instances under each parent (of those the alias filter selects).

@@ -18,11 +18,23 @@ internal static class PeriodicPhases
     {
         // A warm-up turn each, not counted: the first seconds of a process (JIT, tiered compilation, pools filling)
         // ran 30 % below the rest.
-        await WarmUpAsync(fleet.Agents, settings, FirstWarmUp(settings), errors, before, cancellationToken).ConfigureAwait(false);
+        var warmUp = FirstWarmUp(settings);
+        var (warmUpSessions, _) = await WarmUpAsync(fleet.Agents, settings, warmUp, errors, before, cancellationToken).ConfigureAwait(false);
+        AnsiConsole.MarkupLineInterpolated($"warm-up: {warmUp:0} s, {warmUpSessions} sessions, not counted");
         var duration = TimeSpan.FromSeconds(settings.DurationSeconds);
+        var rounds = Math.Max(1, settings.Rounds);
+        var turn = duration / rounds;
         if (!settings.Baseline)
         {
-            await palisade.RunAsync(() => SessionLoops.ClosedLoopAsync(fleet.Agents, settings.Concurrency, duration, onePass: false, errors, cancellationToken, before)).ConfigureAwait(false);
+            // Palisade alone: the same duration in --rounds turns back to back, each printed, so that a run shows its
+            // own spread (a provisioning turn and a periodic one compared across runs differed by 40 % on a loaded
+            // machine while the periodic turns agreed).
+            for (var round = 0; round < rounds; round++)
+            {
+                await palisade.RunAsync(() => SessionLoops.ClosedLoopAsync(fleet.Agents, settings.Concurrency, turn, onePass: false, errors, cancellationToken, before)).ConfigureAwait(false);
+                AnsiConsole.MarkupLineInterpolated($"round {round + 1}/{rounds}: palisade {palisade.LastRate:0}/s, server {palisade.LastServerCpuPer1000:0.00} CPU s per 1000 sessions");
+            }
+
             return null;
         }
 
@@ -31,9 +43,7 @@ internal static class PeriodicPhases
         await using var baselineFleet = await BenchFleets.CreateAsync(canned.Url, settings, profile, null, null, data, cancellationToken).ConfigureAwait(false);
         var baseline = new Turns(canned);
         var baselineErrors = baseline.Errors;
-        await WarmUpAsync(baselineFleet.Agents, settings, FirstWarmUp(settings), baselineErrors, null, cancellationToken).ConfigureAwait(false);
-        var rounds = Math.Max(1, settings.Rounds);
-        var turn = duration / rounds;
+        await WarmUpAsync(baselineFleet.Agents, settings, warmUp, baselineErrors, null, cancellationToken).ConfigureAwait(false);
         for (var round = 0; round < rounds; round++)
         {
             // Every turn starts with every device's connection fresh (ReconnectAsync), so it measures sessions.
@@ -89,6 +99,6 @@ internal static class PeriodicPhases
         SessionLoops.ClosedLoopAsync(agents, settings.Concurrency, null, onePass: true, errors, cancellationToken, before, "reconnected");
 
     // An uncounted closed-loop pass of the given seconds.
-    private static Task WarmUpAsync(IReadOnlyList<CpeAgent> agents, FleetSettings settings, double seconds, SortedDictionary<string, long> errors, Func<CpeAgent, Task>? before, CancellationToken cancellationToken) =>
+    private static Task<(long Sessions, HdrHistogram.LongHistogram Latency)> WarmUpAsync(IReadOnlyList<CpeAgent> agents, FleetSettings settings, double seconds, SortedDictionary<string, long> errors, Func<CpeAgent, Task>? before, CancellationToken cancellationToken) =>
         SessionLoops.ClosedLoopAsync(agents, settings.Concurrency, TimeSpan.FromSeconds(seconds), onePass: false, errors, cancellationToken, before);
 }

@@ -112,9 +112,11 @@ internal static class DeclarationResolver
 
             if (last && view.Get(buffer[..(length - 1)]) is { } leaf)
             {
-                // A read proves the parameter exists as well as a listing does.
-                var known = Math.Max(parent.Length > 0 ? view.ListedAt(parent) : 0, leaf.ValueAt);
-                if (known < declaration.PathAt && declaration.ValueAt < declaration.PathAt)
+                // A read proves the parameter exists as well as a listing does: a listing is asked for only when neither
+                // the value's read nor a listing covering the parent is as recent as the path timestamp (and the value
+                // timestamp would not read it anyway). The listing time is looked up only when it can matter.
+                if (declaration.ValueAt < declaration.PathAt && leaf.ValueAt < declaration.PathAt
+                    && (parent.Length == 0 || view.ListedAt(parent) < declaration.PathAt))
                 {
                     needs.List.Add(parent);
                     return true;

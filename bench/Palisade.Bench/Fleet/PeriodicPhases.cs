@@ -32,7 +32,7 @@ internal static class PeriodicPhases
             for (var round = 0; round < rounds; round++)
             {
                 await palisade.RunAsync(() => SessionLoops.ClosedLoopAsync(fleet.Agents, settings.Concurrency, turn, onePass: false, errors, cancellationToken, before)).ConfigureAwait(false);
-                AnsiConsole.MarkupLineInterpolated($"round {round + 1}/{rounds}: palisade {palisade.LastRate:0}/s, server {palisade.LastServerCpuPer1000:0.00} CPU s per 1000 sessions");
+                AnsiConsole.MarkupLineInterpolated($"round {round + 1}/{rounds}: palisade {palisade.LastRate:0}/s, server {palisade.LastCpuPer1000.Server:0.00} CPU-ms/session");
             }
 
             return null;

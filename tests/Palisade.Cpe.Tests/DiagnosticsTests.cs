@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Palisade.Acs.Storage;
 using Palisade.Cwmp.Events;
-using Palisade.Security.Pki;
 using Palisade.Testing;
 using static Palisade.Cpe.Tests.AgentFixture;
 
@@ -21,8 +20,7 @@ public sealed class DiagnosticsTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _server = await TestServer.StartAsync();
-        using var ca = new CertificateAuthority(PkiStore.LoadWithKey(Path.Combine(_server.DataDirectory, "pki", "ca.crt"), Path.Combine(_server.DataDirectory, "pki", "ca.key")));
-        _web = await TestWebServer.StartAsync(ca.IssueServer(["127.0.0.1"], TimeSpan.FromDays(1)), async context =>
+        _web = await TestWebServer.StartTrustedAsync(_server, async context =>
         {
             if (context.Request.Method == "PUT")
             {

@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http;
 using Palisade.Acs.Storage;
 using Palisade.Cwmp.Events;
-using Palisade.Security.Pki;
 using Palisade.Security.Signing;
 using Palisade.Testing;
 using static Palisade.Cpe.Tests.AgentFixture;
@@ -20,19 +19,7 @@ public sealed class DownloadTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _server = await TestServer.StartAsync();
-        using var ca = new CertificateAuthority(PkiStore.LoadWithKey(Path.Combine(_server.DataDirectory, "pki", "ca.crt"), Path.Combine(_server.DataDirectory, "pki", "ca.key")));
-        var certificate = ca.IssueServer(["127.0.0.1"], TimeSpan.FromDays(1));
-        _fileServer = await TestWebServer.StartAsync(certificate, async context =>
-        {
-            if (_files.TryGetValue(context.Request.Path.Value!, out var body))
-            {
-                await context.Response.Body.WriteAsync(body);
-            }
-            else
-            {
-                context.Response.StatusCode = 404;
-            }
-        });
+        _fileServer = await TestWebServer.StartTrustedAsync(_server, TestWebServer.Files(_files));
 
         var firmware = RandomNumberGenerator.GetBytes(100_000);
         Publish("/fw-2.0.0.bin", firmware, FileSignature.Sign(firmware, "2.0.0", _trusted));
@@ -109,8 +96,7 @@ public sealed class DownloadTests : IAsyncLifetime
     public async Task Upload_puts_the_configuration_without_secrets()
     {
         byte[]? received = null;
-        using var ca = new CertificateAuthority(PkiStore.LoadWithKey(Path.Combine(_server.DataDirectory, "pki", "ca.crt"), Path.Combine(_server.DataDirectory, "pki", "ca.key")));
-        await using var sink = await TestWebServer.StartAsync(ca.IssueServer(["127.0.0.1"], TimeSpan.FromDays(1)), async context =>
+        await using var sink = await TestWebServer.StartTrustedAsync(_server, async context =>
         {
             using var copy = new MemoryStream();
             await context.Request.Body.CopyToAsync(copy);

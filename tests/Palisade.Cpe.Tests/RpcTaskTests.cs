@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Palisade.Acs.Storage;
 using Palisade.Cwmp.Events;
-using Palisade.Security.Pki;
 using Palisade.Security.Signing;
 using Palisade.Testing;
 using static Palisade.Cpe.Tests.AgentFixture;
@@ -20,19 +19,7 @@ public sealed class RpcTaskTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _server = await TestServer.StartAsync();
-        using var ca = new CertificateAuthority(PkiStore.LoadWithKey(Path.Combine(_server.DataDirectory, "pki", "ca.crt"), Path.Combine(_server.DataDirectory, "pki", "ca.key")));
-        var certificate = ca.IssueServer(["127.0.0.1"], TimeSpan.FromDays(1));
-        _fileServer = await TestWebServer.StartAsync(certificate, async context =>
-        {
-            if (_files.TryGetValue(context.Request.Path.Value!, out var body))
-            {
-                await context.Response.Body.WriteAsync(body);
-            }
-            else
-            {
-                context.Response.StatusCode = 404;
-            }
-        });
+        _fileServer = await TestWebServer.StartTrustedAsync(_server, TestWebServer.Files(_files));
         Publish("/fw-2.0.0.bin", RandomNumberGenerator.GetBytes(10_000), "2.0.0");
         Publish("/vpn-agent.ipk", RandomNumberGenerator.GetBytes(5_000), "1.0.0");
         Publish("/vpn-agent-1.1.ipk", RandomNumberGenerator.GetBytes(5_000), "1.1.0");

@@ -5,7 +5,6 @@ using Palisade.Cwmp.Codec;
 using Palisade.Cwmp.Envelope;
 using Palisade.Cwmp.Messages;
 using Palisade.Cwmp.Structs;
-using Palisade.Security.Pki;
 using Palisade.Testing;
 using static Palisade.Cpe.Tests.AgentFixture;
 
@@ -28,8 +27,7 @@ public sealed class ScriptedAcsTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _server = await TestServer.StartAsync();
-        using var ca = new CertificateAuthority(PkiStore.LoadWithKey(Path.Combine(_server.DataDirectory, "pki", "ca.crt"), Path.Combine(_server.DataDirectory, "pki", "ca.key")));
-        _acs = await TestWebServer.StartAsync(ca.IssueServer(["127.0.0.1"], TimeSpan.FromDays(1)), HandleAsync);
+        _acs = await TestWebServer.StartTrustedAsync(_server, HandleAsync);
     }
 
     public async Task DisposeAsync()

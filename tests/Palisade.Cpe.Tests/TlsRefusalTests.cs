@@ -17,7 +17,7 @@ public sealed class TlsRefusalTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _server = await TestServer.StartAsync();
-        _ca = new CertificateAuthority(PkiStore.LoadWithKey(Path.Combine(_server.DataDirectory, "pki", "ca.crt"), Path.Combine(_server.DataDirectory, "pki", "ca.key")));
+        _ca = _server.OpenCa();
     }
 
     public async Task DisposeAsync()

@@ -111,7 +111,7 @@ public sealed class SecurityTests : IAsyncLifetime
     [Fact]
     public async Task A_client_certificate_identifies_its_own_device_and_no_other()
     {
-        using var ca = new CertificateAuthority(PkiStore.LoadWithKey(Path.Combine(_server.DataDirectory, "pki", "ca.crt"), Path.Combine(_server.DataDirectory, "pki", "ca.key")));
+        using var ca = _server.OpenCa();
         using var certificate = ca.IssueClient(new DeviceId("00D09E", "HGW", "SN8").ToString(), TimeSpan.FromDays(30));
 
         using var own = new TestCpe(_server, "SN8", null, null, certificate);
@@ -130,7 +130,7 @@ public sealed class SecurityTests : IAsyncLifetime
     {
         // Issued by the right CA for the right name, but for server authentication: not a device's certificate.
         // .NET's HTTP client would not even offer it, so a raw TLS client does, as a hostile or broken CPE may.
-        using var ca = new CertificateAuthority(PkiStore.LoadWithKey(Path.Combine(_server.DataDirectory, "pki", "ca.crt"), Path.Combine(_server.DataDirectory, "pki", "ca.key")));
+        using var ca = _server.OpenCa();
         var name = new DeviceId("00D09E", "HGW", "SN12").ToString();
         using var serverUsage = ca.IssueServer([name], TimeSpan.FromDays(30));
         using var clientUsage = ca.IssueClient(name, TimeSpan.FromDays(30));

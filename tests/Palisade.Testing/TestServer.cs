@@ -28,6 +28,10 @@ public sealed class TestServer : IAsyncDisposable
     public Uri Url => Host.Facts.CwmpUrl;
 
     /// <summary>The store the test servers run on: SQLite in the data folder, as <c>palisade serve</c> chooses.</summary>
+    /// <summary>The server's own CA with its key, to issue certificates that its devices (the simulated agents) trust.</summary>
+    public Palisade.Security.Pki.CertificateAuthority OpenCa() =>
+        new(Palisade.Security.Pki.PkiStore.LoadWithKey(Path.Combine(DataDirectory, "pki", "ca.crt"), Path.Combine(DataDirectory, "pki", "ca.key")));
+
     public static IPalisadeStore OpenStore(string dataDirectory) => SqliteStore.Open(new SqliteStoreOptions { DataDirectory = dataDirectory });
 
     /// <summary>Starts a server; <paramref name="openStore"/> chooses its store (default: SQLite in the data folder).</summary>

@@ -57,6 +57,27 @@ public sealed class TestWebServer : IAsyncDisposable
         return server;
     }
 
+    /// <summary>An HTTPS server on 127.0.0.1 whose certificate <paramref name="acs"/>'s CA issued, so its devices trust it: a file server, a diagnostics target.</summary>
+    public static async Task<TestWebServer> StartTrustedAsync(TestServer acs, Func<HttpContext, Task> handle)
+    {
+        ArgumentNullException.ThrowIfNull(acs);
+        using var ca = acs.OpenCa();
+        return await StartAsync(ca.IssueServer(["127.0.0.1"], TimeSpan.FromDays(1)), handle).ConfigureAwait(false);
+    }
+
+    /// <summary>A handler that serves the bytes stored under the request's path (read at request time), or 404.</summary>
+    public static Func<HttpContext, Task> Files(IReadOnlyDictionary<string, byte[]> files) => async context =>
+    {
+        if (files.TryGetValue(context.Request.Path.Value ?? string.Empty, out var body))
+        {
+            await context.Response.Body.WriteAsync(body).ConfigureAwait(false);
+        }
+        else
+        {
+            context.Response.StatusCode = 404;
+        }
+    };
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();

@@ -313,7 +313,7 @@ public sealed class SqliteStoreTests : StoreContract<SqliteStoreFactory>
         {
             connection.Open();
             using var command = connection.CreateCommand();
-            command.CommandText = "UPDATE schema_version SET version = 99";
+            command.CommandText = "UPDATE schema_version SET version = 1000000";
             command.ExecuteNonQuery();
         }
 

@@ -66,7 +66,7 @@ public sealed class ConnectionRequestTargetTests
         var answer = await PokeAsync(server, new Uri(target.Url, "cr").ToString());
 
         Assert.Equal(1, target.Requests);
-        Assert.Equal("""{"result":"unreachable","reason":"rejected"}""", answer.ToJsonString());
+        Assert.Equal("""{"result":"unreachable","reason":"rejected","attempts":[{"via":"http","reason":"rejected"}]}""", answer.ToJsonString());
     }
 
     private static async Task<JsonNode> PokeAsync(TestServer server, string url)

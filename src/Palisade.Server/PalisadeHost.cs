@@ -433,6 +433,7 @@ public sealed class PalisadeHost : IAsyncDisposable
 
         _requester.Dispose();
         _metrics.Dispose();
+        CampaignScheduler?.Dispose();
         await Store.DisposeAsync().ConfigureAwait(false);
         _stopping.Dispose();
     }

@@ -170,13 +170,7 @@ public sealed class CampaignTests
         await AddFirmwareAsync(server);
 
         // A device that takes its download and never comes back (no connection request URL, no simulator).
-        var device = new DeviceId("00D09E", "HGW-1000", "GONE00001");
-        await server.Host.Store.CommitSessionAsync(new Acs.Storage.SessionChanges(new Device
-        {
-            Id = device, Manufacturer = "Palisade Labs", RegisteredAt = time.GetUtcNow(), LastInformAt = time.GetUtcNow(), LastEvents = "1 BOOT",
-            CwmpVersion = "1.4", RemoteAddress = "127.0.0.1", Transport = "tls1.3", AuthMethod = AuthMethods.Bootstrap, DataModelRoot = "Device",
-            PeriodicInformInterval = 300, SoftwareVersion = "1.0",
-        }), CancellationToken.None);
+        await AddSilentDeviceAsync(server, time, "GONE00001");
         var id = await CreateAsync(api, admin, "{\"name\":\"fw\",\"file\":\"fw-2.1.0.bin\",\"stages\":[{\"percent\":100}],\"maxConcurrency\":1,\"returnWithinMinutes\":30}");
         await server.Host.CampaignScheduler!.TickAsync(CancellationToken.None);
         Assert.Equal(1, (await GetAsync(api, admin, id))["progress"]!["inProgress"]!.GetValue<int>());
@@ -200,6 +194,15 @@ public sealed class CampaignTests
         Assert.Equal((0, 1), (progress["inProgress"]!.GetValue<int>(), progress["failed"]!.GetValue<int>()));
         Assert.Equal(1, progress["failedByReason"]!["timeout"]!.GetValue<int>());
     }
+
+    /// <summary>Stores a device as its first session would, one that never informs again (no simulator, no connection request URL).</summary>
+    internal static Task AddSilentDeviceAsync(TestServer server, TimeProvider time, string serial) =>
+        server.Host.Store.CommitSessionAsync(new Acs.Storage.SessionChanges(new Device
+        {
+            Id = new DeviceId("00D09E", "HGW-1000", serial), Manufacturer = "Palisade Labs", RegisteredAt = time.GetUtcNow(), LastInformAt = time.GetUtcNow(), LastEvents = "1 BOOT",
+            CwmpVersion = "1.4", RemoteAddress = "127.0.0.1", Transport = "tls1.3", AuthMethod = AuthMethods.Bootstrap, DataModelRoot = "Device",
+            PeriodicInformInterval = 300, SoftwareVersion = "1.0",
+        }), CancellationToken.None);
 
     internal static Task AddFirmwareAsync(TestServer server) =>
         server.Host.Files!.Service.AddAsync(new Acs.Access.Caller("test", Acs.Access.Roles.Admin, null, null),

@@ -13,7 +13,7 @@ namespace Palisade.Acs.Campaigns;
 /// the same store transaction, and woken with a connection request. Every decision is a compare-and-set in the store,
 /// so nodes sharing it never double up, and all state lives there, so a restart loses nothing.
 /// </summary>
-public sealed partial class CampaignScheduler(IPalisadeStore store, TimeProvider time, ILogger logger)
+public sealed partial class CampaignScheduler(IPalisadeStore store, TimeProvider time, ILogger logger) : IDisposable
 {
     /// <summary>The most devices started per campaign and tick.</summary>
     public const int MaxStartsPerTick = 500;
@@ -30,11 +30,17 @@ public sealed partial class CampaignScheduler(IPalisadeStore store, TimeProvider
     /// </summary>
     public Func<IReadOnlyList<string>, CancellationToken, Task>? Wake { get; set; }
 
+    /// <summary>This node's campaign instruments (meter <c>Palisade.Campaigns</c>).</summary>
+    public CampaignMetrics Metrics { get; } = new();
+
     /// <summary>False once a tick found no campaign that holds devices: sessions then skip the campaign lookup.</summary>
     public bool AnyActive => _anyActive;
 
     /// <summary>Marks that a campaign may have started (the service calls it after a create, resume or retry).</summary>
     public void Touch() => _anyActive = true;
+
+    /// <inheritdoc />
+    public void Dispose() => Metrics.Dispose();
 
     /// <summary>One pass over the running campaigns.</summary>
     public async Task TickAsync(CancellationToken cancellationToken)
@@ -43,6 +49,9 @@ public sealed partial class CampaignScheduler(IPalisadeStore store, TimeProvider
         var paused = await store.CampaignIdsAsync(CampaignState.Paused, cancellationToken).ConfigureAwait(false);
         var halted = await store.CampaignIdsAsync(CampaignState.Halted, cancellationToken).ConfigureAwait(false);
         _anyActive = running.Count + paused.Count + halted.Count > 0;
+
+        // A campaign that ended (completed here or elsewhere, or aborted) leaves the gauges.
+        Metrics.KeepOnly(new HashSet<long>([.. running, .. paused, .. halted]));
         foreach (var id in running)
         {
             if (await store.GetCampaignAsync(id, cancellationToken).ConfigureAwait(false) is { State: CampaignState.Running } campaign)
@@ -58,7 +67,7 @@ public sealed partial class CampaignScheduler(IPalisadeStore store, TimeProvider
             if (await store.GetCampaignAsync(id, cancellationToken).ConfigureAwait(false) is { State: CampaignState.Paused or CampaignState.Halted } campaign
                 && await ExpireAsync(campaign, time.GetUtcNow(), cancellationToken).ConfigureAwait(false) > 0)
             {
-                CampaignMetrics.Observe(campaign.Id, await store.GetCampaignProgressAsync(campaign.Id, campaign.Plan.Stages.Count, cancellationToken).ConfigureAwait(false));
+                Metrics.Observe(campaign.Id, await store.GetCampaignProgressAsync(campaign.Id, campaign.Plan.Stages.Count, cancellationToken).ConfigureAwait(false));
             }
         }
     }
@@ -81,13 +90,13 @@ public sealed partial class CampaignScheduler(IPalisadeStore store, TimeProvider
         await ExpireAsync(campaign, now, cancellationToken).ConfigureAwait(false);
 
         var progress = await store.GetCampaignProgressAsync(campaign.Id, plan.Stages.Count, cancellationToken).ConfigureAwait(false);
-        CampaignMetrics.Observe(campaign.Id, progress);
+        Metrics.Observe(campaign.Id, progress);
         var stage = progress.Stages[campaign.Stage];
         if (plan.Tripped(campaign.Stage, stage.Targeted, stage.Failed) is { } reason)
         {
             if (await store.SetCampaignStateAsync(campaign.Id, CampaignState.Running, CampaignState.Halted, reason, now, cancellationToken).ConfigureAwait(false))
             {
-                CampaignMetrics.Halted(campaign.Id);
+                Metrics.Halted(campaign.Id);
                 LogHalted(campaign.Id, reason);
             }
 
@@ -105,7 +114,7 @@ public sealed partial class CampaignScheduler(IPalisadeStore store, TimeProvider
                 _windowCursors.TryRemove(campaign.Id, out _);
                 if (campaign.Stage + 1 >= plan.Stages.Count)
                 {
-                    CampaignMetrics.Forget(campaign.Id);
+                    Metrics.Forget(campaign.Id);
                 }
             }
 
@@ -141,7 +150,7 @@ public sealed partial class CampaignScheduler(IPalisadeStore store, TimeProvider
         var started = await store.StartCampaignDevicesAsync(campaign.Id, MaxStartsPerTick, plan.MaxConcurrency, task, only, now, cancellationToken).ConfigureAwait(false);
         if (started.Count > 0)
         {
-            CampaignMetrics.DevicesStarted(campaign.Id, started.Count);
+            Metrics.DevicesStarted(campaign.Id, started.Count);
             LogStarted(campaign.Id, started.Count, campaign.Stage + 1);
             if (Wake is { } wake)
             {

@@ -33,17 +33,7 @@ internal static class VirtualParameterTasks
             }
 
             w.WriteEndArray();
-            w.WriteStartArray("set");
-            foreach (var p in (definition as SetParameterValuesTask)?.ParameterValues ?? [])
-            {
-                w.WriteStartArray();
-                w.WriteStringValue(p.Name);
-                w.WriteStringValue(p.Value.Text);
-                w.WriteStringValue("xsd:" + p.Value.TypeName);
-                w.WriteEndArray();
-            }
-
-            w.WriteEndArray();
+            TaskJson.WriteParameterValues(w, "set", (definition as SetParameterValuesTask)?.ParameterValues ?? []);
             w.WriteEndObject();
         }
 

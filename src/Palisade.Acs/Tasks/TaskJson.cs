@@ -106,17 +106,7 @@ public static class TaskJson
                     w.WriteBoolean("nextLevel", t.NextLevel);
                     break;
                 case SetParameterValuesTask t:
-                    w.WriteStartArray("parameterValues");
-                    foreach (var p in t.ParameterValues)
-                    {
-                        w.WriteStartArray();
-                        w.WriteStringValue(p.Name);
-                        w.WriteStringValue(p.Value.Text);
-                        w.WriteStringValue("xsd:" + p.Value.TypeName);
-                        w.WriteEndArray();
-                    }
-
-                    w.WriteEndArray();
+                    WriteParameterValues(w, "parameterValues", t.ParameterValues);
                     break;
                 case SetParameterAttributesTask t:
                     w.WriteStartArray("parameterAttributes");
@@ -499,4 +489,20 @@ public static class TaskJson
     }
 
     private static string Clip(string text) => ClientText.Shorten(text, 80);
+
+    /// <summary>Values to set as GenieACS writes them: an array of <c>[name, value, "xsd:type"]</c> under <paramref name="property"/>.</summary>
+    internal static void WriteParameterValues(Utf8JsonWriter w, string property, IEnumerable<ParameterValueStruct> values)
+    {
+        w.WriteStartArray(property);
+        foreach (var p in values)
+        {
+            w.WriteStartArray();
+            w.WriteStringValue(p.Name);
+            w.WriteStringValue(p.Value.Text);
+            w.WriteStringValue("xsd:" + p.Value.TypeName);
+            w.WriteEndArray();
+        }
+
+        w.WriteEndArray();
+    }
 }

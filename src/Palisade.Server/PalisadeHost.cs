@@ -322,7 +322,7 @@ public sealed class PalisadeHost : IAsyncDisposable
             var stun = StartStun(options, store, requester, clock, loggerFactory.CreateLogger("Palisade.Stun"));
             if (options.Xmpp is { } xmppOptions)
             {
-                xmpp = new Acs.Xmpp.XmppConnectionRequests(xmppOptions, options.ConnectionRequests.Timeout, clock, loggerFactory.CreateLogger("Palisade.Xmpp"));
+                xmpp = new Acs.Xmpp.XmppConnectionRequests(xmppOptions, options.ConnectionRequests.Timeout, clock, loggerFactory.CreateLogger("Palisade.Xmpp"), options.ConnectionRequestTargets.XmppDomains);
                 requester.UseXmpp(xmpp, Acs.Xmpp.XmppConnectionRequests.ReportedJabberIds(store));
                 xmpp.Start();
             }

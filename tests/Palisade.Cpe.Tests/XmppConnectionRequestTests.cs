@@ -12,7 +12,7 @@ namespace Palisade.Cpe.Tests;
 
 /// <summary>
 /// XMPP connection requests (TR-069 Annex K) through the real prosody test.sh starts: the ACS logs in as <c>acs</c>, the
-/// agents of this class as <c>cpe3</c> and <c>cpe4</c>, the stranger as <c>intruder</c>.
+/// agents of this class as <c>cpe3</c> and <c>cpe4</c> (two more report Jabber IDs the ACS must not serve), the stranger as <c>intruder</c>.
 /// </summary>
 public sealed class XmppConnectionRequestTests : IAsyncLifetime
 {
@@ -106,12 +106,66 @@ public sealed class XmppConnectionRequestTests : IAsyncLifetime
         Assert.Equal(1, listener.Accepted);
     }
 
-    private async Task<(HttpStatusCode Status, JsonNode Body)> TaskWithConnectionRequestAsync(CpeAgent agent)
+    [Fact]
+    public async Task A_jabber_id_outside_the_acs_domain_or_of_the_acs_itself_gets_no_request()
+    {
+        // Hostile devices report Jabber IDs the ACS must not send their credentials to: another (federated) domain,
+        // and the ACS's own account. Neither is sent; each is an xmpp attempt refused-address, logged without credentials.
+        var foreign = "cpe5@elsewhere.example/cwmp";
+        var own = TestXmpp.Jid("acs").ToString();
+        await using var far = NewAgent(_server, "XMPP0003");
+        await using var self = NewAgent(_server, "XMPP0004");
+        using var stop = new CancellationTokenSource();
+        var running = new List<Task>();
+        try
+        {
+            foreach (var (agent, jid) in new[] { (far, foreign), (self, own) })
+            {
+                agent.SetConnectionRequestUrl($"http://127.0.0.1:{ClosedPort()}/cr");
+                agent.XmppBound(jid);
+                running.Add(agent.RunAsync(stop.Token));
+            }
+
+            await _server.Host.Xmpp!.Client.ConnectedAsync(Cancel());
+            foreach (var (agent, jid) in new[] { (far, foreign), (self, own) })
+            {
+                await EventuallyAsync(
+                    async () => (await _server.Host.Store.GetParametersAsync(Id(agent), "Device.ManagementServer.ConnReqJabberID", CancellationToken.None)).Any(p => p.Value == jid)
+                        && agent.ConnectionRequestCredentials is not null,
+                    "the Inform with ConnReqJabberID " + jid,
+                    seconds: 60);
+
+                var (status, body) = await TaskWithConnectionRequestAsync(agent, timeout: 0);
+                Assert.True(status == HttpStatusCode.Accepted, body.ToJsonString());
+                var outcome = body["connectionRequest"]!;
+                Assert.Equal("unreachable", outcome["result"]!.GetValue<string>());
+                var attempts = outcome["attempts"]!.AsArray().Select(a => (a!["via"]!.GetValue<string>(), a["reason"]!.GetValue<string>())).ToList();
+                Assert.Equal(("xmpp", "refused-address"), attempts[^1]);
+                Assert.Equal("refused-address", outcome["reason"]!.GetValue<string>());
+            }
+
+            Assert.Equal(0, _server.Host.ConnectionRequester.XmppSent);
+            Assert.Contains(_server.Logs.Lines, l => l.Contains(Id(far).ToString(), StringComparison.Ordinal) && l.Contains("elsewhere.example", StringComparison.Ordinal) && l.Contains("OtherDomain", StringComparison.Ordinal));
+            Assert.Contains(_server.Logs.Lines, l => l.Contains(Id(self).ToString(), StringComparison.Ordinal) && l.Contains("OwnAccount", StringComparison.Ordinal));
+            foreach (var agent in new[] { far, self })
+            {
+                var secret = agent.ConnectionRequestCredentials!.Value.Password;
+                Assert.DoesNotContain(_server.Logs.Lines, l => l.Contains(secret, StringComparison.Ordinal));
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await Task.WhenAll(running).WaitAsync(Patience);
+        }
+    }
+
+    private async Task<(HttpStatusCode Status, JsonNode Body)> TaskWithConnectionRequestAsync(CpeAgent agent, int timeout = 120)
     {
         var (token, record) = ApiKeys.Create("xmpp-operator", Roles.Operator, null, DateTimeOffset.UtcNow.AddMinutes(-1), null, "test");
         await _server.Host.Store.CreateKeyAsync(record, CancellationToken.None);
         using var http = new HttpClient(new SocketsHttpHandler { SslOptions = Palisade.Security.Pki.Certificates.ServerAuthentication(_server.Host.Facts.ClientCertificateAnchors, insecure: false) }) { Timeout = TimeSpan.FromMinutes(3) };
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"{_server.Host.Facts.ApiUrl}/api/v1/devices/{Uri.EscapeDataString(Id(agent).ToString())}/tasks?connection_request=true&timeout=120")
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{_server.Host.Facts.ApiUrl}/api/v1/devices/{Uri.EscapeDataString(Id(agent).ToString())}/tasks?connection_request=true&timeout={timeout}")
         {
             Content = new StringContent("""{"name":"getParameterValues","parameterNames":["Device.DeviceInfo.SerialNumber"]}""", System.Text.Encoding.UTF8, "application/json"),
         };

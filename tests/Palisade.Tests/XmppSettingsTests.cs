@@ -40,4 +40,38 @@ public sealed class XmppSettingsTests
         var e = Assert.Throws<ArgumentException>(() => settings.ToOptions());
         Assert.Contains(named, e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Extra_xmpp_domains_come_from_the_settings_file_and_the_environment_and_a_bad_one_is_refused()
+    {
+        var folder = Directory.CreateTempSubdirectory("palisade-xmpp-").FullName;
+        try
+        {
+            var passwordFile = Path.Combine(folder, "xmpp-password");
+            File.WriteAllText(passwordFile, "s3cret\n");
+            File.WriteAllText(Path.Combine(folder, "settings.json"), $$"""
+                { "xmppServer": "xmpp.example.net:5222", "xmppJid": "acs@xmpp.example.net", "xmppPasswordFile": "{{passwordFile.Replace("\\", "\\\\", StringComparison.Ordinal)}}", "xmppAllowDomains": ["Partner.Example"] }
+                """);
+
+            var file = ServeSettings.FromFile(Path.Combine(folder, "settings.json"));
+            Assert.Equal(["partner.example"], file.ToOptions().ConnectionRequestTargets.XmppDomains);
+
+            var env = ServeSettings.FromEnvironment(name => name == "PALISADE_XMPP_ALLOW_DOMAINS" ? "a.example, b.example" : null);
+            Assert.Equal(["a.example", "b.example"], file.Overlay(env).ToOptions().ConnectionRequestTargets.XmppDomains);
+
+            var bad = file.Overlay(new ServeSettings { XmppAllowDomains = ["*.example"] });
+            Assert.Contains("--xmpp-allow-domain", Assert.Throws<ArgumentException>(() => bad.ToOptions()).Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Extra_xmpp_domains_without_an_xmpp_server_are_refused()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new ServeSettings { XmppAllowDomains = ["partner.example"] }.ToOptions());
+        Assert.Contains("--xmpp-server", e.Message, StringComparison.Ordinal);
+    }
 }

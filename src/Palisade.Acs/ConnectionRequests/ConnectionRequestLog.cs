@@ -13,4 +13,7 @@ internal static partial class ConnectionRequestLog
 
     [LoggerMessage(EventId = 602, Level = LogLevel.Debug, Message = "Connection request to {Device}: {Result} ({Reason})")]
     public static partial void Outcome(ILogger logger, string device, ConnectionRequestResult result, ConnectionRequestReason reason);
+
+    [LoggerMessage(EventId = 603, Level = LogLevel.Warning, Message = "XMPP connection request to {Device} not sent ({Verdict}): the Jabber ID it reported is in the domain {Domain}; requests go only to the ACS account's domain and those allowed with --xmpp-allow-domain, never to the ACS's own account")]
+    public static partial void RefusedJabberId(ILogger logger, string device, string domain, Xmpp.XmppTargetVerdict verdict);
 }

@@ -19,6 +19,12 @@ public sealed class ConnectionRequestOptions
     /// </summary>
     public IList<string> AllowedNetworks { get; } = [];
 
+    /// <summary>
+    /// Domains besides the ACS's own XMPP account's that XMPP connection requests (TR-069 Annex K) may go to. Empty (the
+    /// default): only the account's domain, so a device cannot make the ACS send its credentials to a federated domain.
+    /// </summary>
+    public IList<string> XmppDomains { get; } = [];
+
     /// <summary>Connection requests one device may receive at once before it has to wait (default 4).</summary>
     public int PerDeviceBurst { get; set; } = 4;
 
@@ -53,6 +59,11 @@ public sealed class ConnectionRequestOptions
     public void Validate()
     {
         _ = ParseNetworks();
+        foreach (var domain in XmppDomains)
+        {
+            _ = Xmpp.XmppTargetPolicy.NormalizeDomain(domain);
+        }
+
         if (PerDeviceBurst is < 1 or > 1000)
         {
             throw new ArgumentOutOfRangeException(nameof(PerDeviceBurst), "The connection-request burst per device must be 1–1000.");

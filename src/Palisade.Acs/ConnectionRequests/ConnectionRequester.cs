@@ -158,7 +158,7 @@ public sealed class ConnectionRequester : IDisposable
 
         if (xmpp is not null && _jabberIds is not null && await _jabberIds(device, cancellationToken).ConfigureAwait(false) is { Length: > 0 } jid)
         {
-            attempts.Add(new(ConnectionRequestChannel.Xmpp, await xmpp.SendAsync(jid, endpoint?.Username, endpoint?.Password, cancellationToken).ConfigureAwait(false)));
+            attempts.Add(new(ConnectionRequestChannel.Xmpp, await xmpp.SendAsync(name, jid, endpoint?.Username, endpoint?.Password, cancellationToken).ConfigureAwait(false)));
         }
 
         return Finish(name, attempts);

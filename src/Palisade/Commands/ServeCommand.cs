@@ -30,6 +30,7 @@ internal static class ServeCommand
         var xmppJid = new Option<string?>("--xmpp-jid") { Description = "The ACS's XMPP account, local@domain (the domain is the name its certificate must carry). Devices must list it in ManagementServer.ConnReqAllowedJabberIDs. Env PALISADE_XMPP_JID." };
         var xmppPasswordFile = new Option<string?>("--xmpp-password-file") { Description = "A file whose first line is the XMPP account's password (never on the command line). Env PALISADE_XMPP_PASSWORD_FILE." };
         var xmppCa = new Option<string[]>("--xmpp-ca") { Description = "A CA (PEM) the XMPP server's certificate must chain to; repeatable. Default: the system's roots. Env PALISADE_XMPP_CA." };
+        var xmppAllowDomain = new Option<string[]>("--xmpp-allow-domain") { Description = "A domain besides the ACS account's own that XMPP connection requests may go to; repeatable. Default: none — a device's reported ConnReqJabberID elsewhere (the request carries its connection-request credentials) is refused. Env PALISADE_XMPP_ALLOW_DOMAINS (comma-separated).", AllowMultipleArgumentsPerToken = true };
         var legacyHttp = new Option<int?>("--legacy-http-port") { Description = "Also serve CWMP over plaintext HTTP on this port, beside TLS, for legacy devices until the moveToHttps task has moved them (palisade posture lists them). Env PALISADE_LEGACY_HTTP_PORT." };
         var tlsCert = new Option<string?>("--tls-cert") { Description = "Your own server certificate (PEM) instead of the one from Palisade's private CA. Needs --tls-key." };
         var tlsKey = new Option<string?>("--tls-key") { Description = "The private key (PEM) of --tls-cert." };
@@ -50,7 +51,7 @@ internal static class ServeCommand
         logFormat.AcceptOnlyFromAmong("simple", "json");
         var ext = new Option<string[]>("--ext") { Description = "An extension provision scripts may call with ext(NAME, …): NAME=https://URL, repeatable. Only listed names are called; none listed, ext() faults its channel. File key extensions ({\"NAME\": \"URL\"}). See docs/provisioning.md.", AllowMultipleArgumentsPerToken = true };
         var extCa = new Option<string[]>("--ext-ca") { Description = "A CA (PEM) trusted for extension endpoints besides the system's roots. Repeatable. File key extensionCa." };
-        var config = new Option<string?>("--config") { Description = "A JSON settings file (keys: data, db, listen, cwmpPort, apiPort, apiListen, acsUrlAllow, cpeNetworks, hostnames, insecureHttp, legacyHttpPort, stunPort, xmppServer, xmppJid, xmppPasswordFile, xmppCa, tlsCert, tlsKey, clientCa, allowBasic, digestSha256Only, disableEnrollment, enrollAllow, bootstrapCredential, sessionTimeoutSeconds, maxSessionsInFlight, taskHistoryDays, extensions, extensionCa, limits). Environment and command line override it." };
+        var config = new Option<string?>("--config") { Description = "A JSON settings file (keys: data, db, listen, cwmpPort, apiPort, apiListen, acsUrlAllow, cpeNetworks, hostnames, insecureHttp, legacyHttpPort, stunPort, xmppServer, xmppJid, xmppPasswordFile, xmppCa, xmppAllowDomain, tlsCert, tlsKey, clientCa, allowBasic, digestSha256Only, disableEnrollment, enrollAllow, bootstrapCredential, sessionTimeoutSeconds, maxSessionsInFlight, taskHistoryDays, extensions, extensionCa, limits). Environment and command line override it." };
 
         var command = new Command("serve", """
             Run the ACS: the CWMP endpoint for CPEs, over TLS with a private CA by default.
@@ -60,7 +61,7 @@ internal static class ServeCommand
             (never on the command line, where other users could read it).
             """)
         {
-            data, db, listen, port, apiPort, filesPort, filesHttpPort, filesUrl, apiListen, acsUrlAllow, cpeNetwork, hostname, insecure, legacyHttp, stunPort, xmppServer, xmppJid, xmppPasswordFile, xmppCa, tlsCert, tlsKey, clientCa, allowBasic, sha256Only, enrollAllow, noEnroll, timeout, maxSessions, taskHistory, limit, ext, extCa, showSecrets, logLevel, drain, metricsWithoutKey, logFormat, config,
+            data, db, listen, port, apiPort, filesPort, filesHttpPort, filesUrl, apiListen, acsUrlAllow, cpeNetwork, hostname, insecure, legacyHttp, stunPort, xmppServer, xmppJid, xmppPasswordFile, xmppCa, xmppAllowDomain, tlsCert, tlsKey, clientCa, allowBasic, sha256Only, enrollAllow, noEnroll, timeout, maxSessions, taskHistory, limit, ext, extCa, showSecrets, logLevel, drain, metricsWithoutKey, logFormat, config,
         };
 
         command.SetAction(async (result, cancellationToken) =>
@@ -98,6 +99,7 @@ internal static class ServeCommand
                     XmppJid = result.GetValue(xmppJid),
                     XmppPasswordFile = result.GetValue(xmppPasswordFile),
                     XmppCa = NonEmpty(result.GetValue(xmppCa)),
+                    XmppAllowDomains = NonEmpty(result.GetValue(xmppAllowDomain)),
                     TlsCert = result.GetValue(tlsCert),
                     TlsKey = result.GetValue(tlsKey),
                     ClientCa = NonEmpty(result.GetValue(clientCa)),

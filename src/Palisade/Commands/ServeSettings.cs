@@ -59,6 +59,9 @@ internal sealed class ServeSettings
     /// <summary>PEM CAs the XMPP server's certificate must chain to; none: the system's roots (<c>xmppCa</c>, <c>PALISADE_XMPP_CA</c>, <c>--xmpp-ca</c>).</summary>
     public List<string>? XmppCa { get; set; }
 
+    /// <summary>Domains besides the ACS account's that XMPP connection requests may go to (<c>xmppAllowDomains</c>, <c>PALISADE_XMPP_ALLOW_DOMAINS</c>, <c>--xmpp-allow-domain</c>).</summary>
+    public List<string>? XmppAllowDomains { get; set; }
+
     public string? TlsCert { get; set; }
 
     public string? TlsKey { get; set; }
@@ -152,6 +155,7 @@ internal sealed class ServeSettings
             XmppJid = get("PALISADE_XMPP_JID"),
             XmppPasswordFile = get("PALISADE_XMPP_PASSWORD_FILE"),
             XmppCa = List(get("PALISADE_XMPP_CA")),
+            XmppAllowDomains = List(get("PALISADE_XMPP_ALLOW_DOMAINS")),
             TlsCert = get("PALISADE_TLS_CERT"),
             TlsKey = get("PALISADE_TLS_KEY"),
             ClientCa = List(get("PALISADE_CLIENT_CA")),
@@ -192,6 +196,7 @@ internal sealed class ServeSettings
         XmppJid = over.XmppJid ?? XmppJid,
         XmppPasswordFile = over.XmppPasswordFile ?? XmppPasswordFile,
         XmppCa = over.XmppCa ?? XmppCa,
+        XmppAllowDomains = over.XmppAllowDomains ?? XmppAllowDomains,
         TlsCert = over.TlsCert ?? TlsCert,
         TlsKey = over.TlsKey ?? TlsKey,
         ClientCa = over.ClientCa ?? ClientCa,
@@ -293,9 +298,14 @@ internal sealed class ServeSettings
             // Each node logs in with its own resource, so several nodes can share one ACS account.
             options.Xmpp = Palisade.Xmpp.XmppOptions.FromSettings(XmppServer, XmppJid, XmppPasswordFile, XmppCa, "palisade-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4)));
         }
-        else if (XmppJid is not null || XmppPasswordFile is not null)
+        else if (XmppJid is not null || XmppPasswordFile is not null || XmppAllowDomains is { Count: > 0 })
         {
-            throw new ArgumentException("--xmpp-jid and --xmpp-password-file need --xmpp-server HOST:PORT.");
+            throw new ArgumentException("--xmpp-jid, --xmpp-password-file and --xmpp-allow-domain need --xmpp-server HOST:PORT.");
+        }
+
+        foreach (var domain in XmppAllowDomains ?? [])
+        {
+            options.ConnectionRequestTargets.XmppDomains.Add(Palisade.Acs.Xmpp.XmppConnectionRequests.CheckDomain(domain));
         }
 
         options.TlsCertificatePath = TlsCert;

@@ -161,6 +161,23 @@ public sealed class DigestTests
         Assert.Equal(NonceCheck.Invalid, nonces.Check(nonce.Replace('-', '+').Replace('_', '/'), binding));
     }
 
+    // The nonce comes back in a hostile header: any 48 characters that are not the issued spelling are invalid, and
+    // checking them never throws (the decoder's "Try" form throws on characters outside the alphabet).
+    [Theory]
+    [InlineData('!')]
+    [InlineData(' ')]
+    [InlineData('.')]
+    [InlineData('\u00e9')]
+    public void A_nonce_with_a_character_outside_the_url_alphabet_is_invalid_and_does_not_throw(char bad)
+    {
+        var nonces = new NonceService(Key, _time, TimeSpan.FromMinutes(5));
+        var nonce = nonces.Issue(Device);
+        var spoiled = nonce[..20] + bad + nonce[21..];
+        Assert.Equal(NonceCheck.Invalid, nonces.Check(spoiled, Device));
+        Assert.Equal(DateTimeOffset.MinValue, nonces.ExpiresAt(spoiled));
+        Assert.Equal(NonceCheck.Valid, nonces.Check(nonce, Device));
+    }
+
     [Fact]
     public void Oversize_headers_do_not_parse() =>
         Assert.False(AuthParameters.TryParse("Digest username=\"" + new string('a', 5000) + "\"", out _));

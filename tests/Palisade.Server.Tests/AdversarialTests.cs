@@ -70,6 +70,28 @@ public sealed class AdversarialTests : IAsyncLifetime
         Assert.Equal(0, await _server.Host.Store.CountDevicesAsync(CancellationToken.None));
     }
 
+    // A nonce is read from a hostile header: one character outside the URL alphabet is a refusal (401), never an
+    // exception behind a 500.
+    [Theory]
+    [InlineData('!')]
+    [InlineData('.')]
+    public async Task A_digest_nonce_outside_the_url_alphabet_is_refused_with_401(char bad)
+    {
+        var bootstrap = _server.Host.Facts.Bootstrap!;
+        using var http = Http();
+        var inform = CwmpWriter.ToBytes(CwmpEnvelope.For(CwmpVersion.V1_2, "1", TestCpe.BuildInform("ADV3", "0 BOOTSTRAP")));
+        using var first = await http.PostAsync(_server.Url, new ByteArrayContent(inform));
+        var issued = first.Headers.WwwAuthenticate.First().Parameter!.Split("nonce=\"")[1].Split('"')[0];
+        var nonce = issued[..20] + bad + issued[21..];
+        var ha1 = Palisade.Security.Digest.DigestMath.Ha1(Palisade.Security.Digest.DigestAlgorithm.Sha256, bootstrap.Username, "palisade", bootstrap.Password);
+        var response = Palisade.Security.Digest.DigestMath.Response(Palisade.Security.Digest.DigestAlgorithm.Sha256, ha1, nonce, "00000001", "c", "POST", "/");
+        using var request = new HttpRequestMessage(HttpMethod.Post, _server.Url) { Content = new ByteArrayContent(inform) };
+        request.Headers.TryAddWithoutValidation("Authorization", $"Digest username=\"{bootstrap.Username}\", realm=\"palisade\", nonce=\"{nonce}\", uri=\"/\", response=\"{response}\", algorithm=SHA-256, qop=auth, nc=00000001, cnonce=\"c\"");
+        using var refused = await http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Equal(0, await _server.Host.Store.CountDevicesAsync(CancellationToken.None));
+    }
+
     // Opens a TLS connection, starts a request and then trickles header bytes; returns how long until the server hangs up.
     private async Task<TimeSpan> SlowlorisAsync(Uri url)
     {

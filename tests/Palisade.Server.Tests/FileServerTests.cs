@@ -92,10 +92,17 @@ public sealed class FileServerTests : IAsyncLifetime
             Assert.Equal(_firmware, await ok.Content.ReadAsByteArrayAsync());
         }
 
-        // Another device's credentials on this device's URL, and a token altered by one character.
+        // Another device's credentials on this device's URL, and a token altered by one character of its MAC.
         Assert.Equal(HttpStatusCode.Forbidden, (await GetAsync(http, downloadA.Url, downloadB)).StatusCode);
-        var altered = downloadA.Url[..^1] + (downloadA.Url[^1] == 'A' ? 'B' : 'A');
+        var at = downloadA.Url.Length - 10;
+        var altered = downloadA.Url[..at] + (downloadA.Url[at] == 'A' ? 'B' : 'A') + downloadA.Url[(at + 1)..];
         Assert.Equal(HttpStatusCode.Forbidden, (await GetAsync(http, altered, downloadA)).StatusCode);
+
+        // The same token with the unused bits of its last character set decodes to the same bytes: it is no token
+        // (one spelling only), and reading it is a 404, not an exception and a 500.
+        const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        var respelled = downloadA.Url[..^1] + Alphabet[Alphabet.IndexOf(downloadA.Url[^1], StringComparison.Ordinal) | 1];
+        Assert.Equal(HttpStatusCode.NotFound, (await GetAsync(http, respelled, downloadA)).StatusCode);
 
         // Nothing else is served: no listing, no path to the disk.
         foreach (var path in new[] { "", "d/", "d/../palisade.db", "files/fw.bin", "d/%2e%2e%2fpalisade.db", "palisade.db", "files/" + Convert.ToHexStringLower(SHA256.HashData(_firmware)) })

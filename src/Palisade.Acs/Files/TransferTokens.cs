@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
+using Palisade.Security.Text;
 
 namespace Palisade.Acs.Files;
 
@@ -113,10 +114,7 @@ public sealed class TransferTokens
         return HMACSHA256.HashData(_key, input).AsSpan(0, MacBytes).ToArray();
     }
 
-    private static string Base64Url(ReadOnlySpan<byte> bytes) => System.Buffers.Text.Base64Url.EncodeToString(bytes);
+    private static string Base64Url(ReadOnlySpan<byte> bytes) => Base64UrlToken.Encode(bytes);
 
-    // A token has one spelling, the one minted: only the URL-safe alphabet, no padding, no whitespace.
-    private static bool TryFromBase64Url(string text, Span<byte> into) =>
-        text.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')
-        && System.Buffers.Text.Base64Url.TryDecodeFromChars(text, into, out var written) && written == into.Length;
+    private static bool TryFromBase64Url(string text, Span<byte> into) => Base64UrlToken.TryDecode(text, into);
 }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
+using Palisade.Security.Text;
 
 namespace Palisade.Security.Digest;
 
@@ -127,11 +128,8 @@ public sealed class NonceService
         }
     }
 
-    private static string Base64Url(ReadOnlySpan<byte> raw) => System.Buffers.Text.Base64Url.EncodeToString(raw);
+    private static string Base64Url(ReadOnlySpan<byte> raw) => Base64UrlToken.Encode(raw);
 
-    // Base64Url's decoder also takes the standard alphabet's '+' and '/' and padding: a nonce has one spelling, the
-    // one issued.
-    private static bool TryFromBase64Url(string text, Span<byte> destination) =>
-        text.AsSpan().IndexOfAny('+', '/', '=') < 0
-        && System.Buffers.Text.Base64Url.TryDecodeFromChars(text, destination, out var written) && written == destination.Length;
+    // A nonce has one spelling, the one issued; the header is hostile, so reading it never throws.
+    private static bool TryFromBase64Url(string text, Span<byte> destination) => Base64UrlToken.TryDecode(text, destination);
 }

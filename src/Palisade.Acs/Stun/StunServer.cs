@@ -50,6 +50,12 @@ public sealed class StunServer : IAsyncDisposable
     private long _answered;
     private long _recorded;
     private long _refused;
+    private long _failures;
+    private readonly LogWindow _refusalLog;
+    private readonly LogWindow _failureLog;
+
+    /// <summary>Refusals within a minute that make one Warning (each is logged at Debug).</summary>
+    public const int RefusalBurst = 20;
 
     private StunServer(Socket socket, IDeviceRegistry devices, StunBindings bindings, TimeProvider time, ILogger logger)
     {
@@ -60,6 +66,8 @@ public sealed class StunServer : IAsyncDisposable
         _logger = logger;
         _lookupsPerSource = new ConnectionRequests.DeviceAttemptLimiter(LookupBurstPerSource, TimeSpan.FromMilliseconds(100), time);
         _lookupsInAll = new ConnectionRequests.DeviceAttemptLimiter(1000, TimeSpan.FromMilliseconds(2), time);
+        _refusalLog = new LogWindow(TimeSpan.FromMinutes(1), RefusalBurst, time);
+        _failureLog = new LogWindow(TimeSpan.FromMinutes(1), 1, time);
         LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
         _bindings.Sender = SendAsync;
         _loop = Task.Run(LoopAsync);
@@ -79,6 +87,9 @@ public sealed class StunServer : IAsyncDisposable
 
     /// <summary>Store look-ups of user names (cache misses).</summary>
     public long Lookups => Interlocked.Read(ref _lookups);
+
+    /// <summary>Datagrams whose handling failed unexpectedly (the server went on receiving).</summary>
+    public long Failures => Interlocked.Read(ref _failures);
 
     /// <summary>Requests left unanswered: over the look-up limits, replayed, or too small to answer without amplifying.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
@@ -137,53 +148,82 @@ public sealed class StunServer : IAsyncDisposable
     private async ValueTask SendAsync(ReadOnlyMemory<byte> datagram, IPEndPoint target, CancellationToken cancellationToken) =>
         await _socket.SendToAsync(datagram, SocketFlags.None, target, cancellationToken).ConfigureAwait(false);
 
+    // Only cancellation (DisposeAsync) ends the loop: a datagram that cannot be handled (a store failure, a crafted
+    // datagram reaching a bug) is counted and logged at most once a minute, and the next one is served. Without this
+    // one exception would silently end the server and every device's binding with it.
     private async Task LoopAsync()
     {
         var buffer = new byte[StunMessage.MaxLength + 1];
         EndPoint any = new IPEndPoint(_socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
         while (!_stop.IsCancellationRequested)
         {
-            SocketReceiveFromResult received;
+            EndPoint? from = null;
             try
             {
-                received = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, any, _stop.Token).ConfigureAwait(false);
+                SocketReceiveFromResult received;
+                try
+                {
+                    received = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, any, _stop.Token).ConfigureAwait(false);
+                }
+                catch (SocketException) when (!_stop.IsCancellationRequested)
+                {
+                    // An ICMP port-unreachable from an earlier answer, on some platforms: nothing to do with this datagram.
+                    continue;
+                }
+
+                from = received.RemoteEndPoint;
+                await HandleAsync(buffer.AsMemory(0, received.ReceivedBytes), (IPEndPoint)from).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+            catch (Exception e) when (_stop.IsCancellationRequested && e is OperationCanceledException or ObjectDisposedException or SocketException)
             {
                 return;
             }
-            catch (SocketException)
+#pragma warning disable CA1031 // The server must outlive any one datagram; the failure is counted and logged (bounded).
+            catch (Exception e)
+#pragma warning restore CA1031
             {
-                // An ICMP port-unreachable from an earlier answer, on some platforms: nothing to do with this datagram.
-                continue;
-            }
-
-            var from = (IPEndPoint)received.RemoteEndPoint;
-            var data = buffer.AsMemory(0, received.ReceivedBytes);
-            if (!StunMessage.TryParse(data.Span, out var request, out var integrity) || request!.Type != StunMessage.BindingRequest)
-            {
-                continue;
-            }
-
-            var answer = await AnswerAsync(request, data, integrity, from).ConfigureAwait(false);
-            if (answer is null)
-            {
-                Interlocked.Increment(ref _dropped);
-                continue;
-            }
-
-            try
-            {
-                await _socket.SendToAsync(answer, SocketFlags.None, from, _stop.Token).ConfigureAwait(false);
-                Interlocked.Increment(ref _answered);
-            }
-            catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)
-            {
-                if (_stop.IsCancellationRequested)
+                var failures = Interlocked.Increment(ref _failures);
+                if (_failureLog.Note() > 0)
                 {
-                    return;
+                    StunLog.Failed(_logger, from?.ToString() ?? "(receive)", failures, e);
                 }
             }
+        }
+    }
+
+    private async Task HandleAsync(ReadOnlyMemory<byte> data, IPEndPoint from)
+    {
+        if (!StunMessage.TryParse(data.Span, out var request, out var integrity) || request!.Type != StunMessage.BindingRequest)
+        {
+            return;
+        }
+
+        var answer = await AnswerAsync(request, data, integrity, from).ConfigureAwait(false);
+        if (answer is null)
+        {
+            Interlocked.Increment(ref _dropped);
+            return;
+        }
+
+        try
+        {
+            await _socket.SendToAsync(answer, SocketFlags.None, from, _stop.Token).ConfigureAwait(false);
+            Interlocked.Increment(ref _answered);
+        }
+        catch (SocketException) when (!_stop.IsCancellationRequested)
+        {
+            // The source is gone (or forged and unroutable): nothing to answer.
+        }
+    }
+
+    // A refusal: Debug each (a keep-alive with stale credentials repeats), a Warning at most once a minute when they come
+    // in bursts (a hostile sender cannot flood the log).
+    private void Refuse(IPEndPoint from, string reason)
+    {
+        StunLog.Refused(_logger, from.ToString(), reason);
+        if (_refusalLog.Note() is > 0 and var count)
+        {
+            StunLog.RefusedBurst(_logger, count, from.ToString(), reason, Refused);
         }
     }
 
@@ -206,14 +246,14 @@ public sealed class StunServer : IAsyncDisposable
         if (device is null || password is null || integrity < 0 || !StunMessage.VerifyIntegrity(data.Span, integrity, password))
         {
             Interlocked.Increment(ref _refused);
-            StunLog.Refused(_logger, from.ToString(), device is null ? "unknown user" : integrity < 0 ? "no message integrity" : "wrong message integrity");
+            Refuse(from, device is null ? "unknown user" : integrity < 0 ? "no message integrity" : "wrong message integrity");
             return NotLarger(new StunMessage(StunMessage.BindingErrorResponse, request.TransactionId).Add(StunMessage.ErrorCode, [0, 0, 4, 1]).ToBytes(), data.Length);
         }
 
         if (!_seen.GetOrAdd(device.Id, _ => new RecentIds()).TryAdd(Convert.ToHexString(request.TransactionId)))
         {
             Interlocked.Increment(ref _refused);
-            StunLog.Refused(_logger, from.ToString(), "replayed transaction id");
+            Refuse(from, "replayed transaction id");
             return null;
         }
 
@@ -223,7 +263,7 @@ public sealed class StunServer : IAsyncDisposable
         {
             // Moved without saying so: answered (the device learns its new mapping and says BINDING-CHANGE next time),
             // not recorded, so a captured request sent again from elsewhere cannot redirect its connection requests.
-            StunLog.Refused(_logger, from.ToString(), "address moved without BINDING-CHANGE");
+            Refuse(from, "address moved without BINDING-CHANGE");
         }
         else
         {

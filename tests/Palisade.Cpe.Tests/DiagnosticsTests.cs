@@ -59,15 +59,16 @@ public sealed class DiagnosticsTests : IAsyncLifetime
         Assert.Equal("127.0.0.1", ping.GetProperty("host").GetString());
         Assert.Equal("127.0.0.1", ping.GetProperty("ipAddressUsed").GetString());
 
-        // Four round trips, all inside the time this test saw the whole diagnostic take.
-        Assert.True(4 * ping.GetProperty("averageResponseTimeDetailed").GetInt64() / 1000.0 <= window, $"4 × average over the {window} ms the run took");
-        Assert.True(ping.GetProperty("maximumResponseTimeDetailed").GetInt64() / 1000.0 <= window);
+        AssertRoundTrips(ping, 4, window);
         Assert.Contains(ping.GetProperty("x_PALISADE_Method").GetString(), new[] { "icmp", "tcp-connect" });
 
+        clock.Restart();
         var trace = await RunAsync(agent, """{"name":"traceRoute","host":"127.0.0.1","numberOfTries":2,"maxHopCount":5}""");
+        window = clock.Elapsed.TotalMilliseconds;
         var hop = Assert.Single(trace.GetProperty("routeHops").EnumerateArray());
         Assert.Equal("127.0.0.1", hop.GetProperty("hostAddress").GetString());
         Assert.Equal(1, trace.GetProperty("routeHopsNumberOfEntries").GetInt32());
+        AssertTries(hop, 2, window);
     }
 
     [Fact]
@@ -170,11 +171,15 @@ public sealed class DiagnosticsTests : IAsyncLifetime
         Assert.Equal("tcp-connect", ping.GetProperty("x_PALISADE_Method").GetString());
         Assert.Equal(3, ping.GetProperty("successCount").GetInt32());
         await EventuallyAsync(() => Task.FromResult(Volatile.Read(ref knocks) == 3), "three connections at the target");
-        Assert.True(3 * ping.GetProperty("averageResponseTimeDetailed").GetInt64() / 1000.0 <= window);
+        AssertRoundTrips(ping, 3, window);
 
+        clock.Restart();
         var trace = await RunAsync(agent, $$"""{"name":"traceRoute","host":"{{target}}","numberOfTries":2}""");
+        window = clock.Elapsed.TotalMilliseconds;
         Assert.Equal("tcp-connect", trace.GetProperty("x_PALISADE_Method").GetString());
-        Assert.Equal(target.ToString(), Assert.Single(trace.GetProperty("routeHops").EnumerateArray()).GetProperty("hostAddress").GetString());
+        var hop = Assert.Single(trace.GetProperty("routeHops").EnumerateArray());
+        Assert.Equal(target.ToString(), hop.GetProperty("hostAddress").GetString());
+        AssertTries(hop, 2, window);
         await EventuallyAsync(() => Task.FromResult(Volatile.Read(ref knocks) == 5), "two more connections at the target");
         await stop.CancelAsync();
         listener.Stop();
@@ -284,6 +289,30 @@ public sealed class DiagnosticsTests : IAsyncLifetime
         var done = await TaskAsync(_server, task);
         Assert.True(done.Status == DeviceTaskStatus.Done, done.Fault?.Message + " " + done.Fault?.Detail);
         return JsonDocument.Parse(done.Result!).RootElement.Clone();
+    }
+
+    // A ping's figures for `count` answered echoes, measured while this test waited `window` ms for the whole task: each
+    // a real round trip (at least a microsecond: a time never taken reads 0) and all of them inside the window; minimum,
+    // average and maximum in that order (an average that summed would pass the maximum); and each millisecond figure
+    // the microsecond one rounded (a detailed figure in the wrong unit is 1000 times off).
+    private static void AssertRoundTrips(JsonElement ping, int count, double window)
+    {
+        long Detailed(string name) => ping.GetProperty(name + "ResponseTimeDetailed").GetInt64();
+        var (min, avg, max) = (Detailed("minimum"), Detailed("average"), Detailed("maximum"));
+        Assert.True(min >= 1 && min <= avg && avg <= max, $"1 µs ≤ minimum {min} µs ≤ average {avg} µs ≤ maximum {max} µs");
+        Assert.True(count * avg / 1000.0 <= window, $"{count} × the average {avg} µs inside the {window} ms the run took");
+        foreach (var name in new[] { "minimum", "average", "maximum" })
+        {
+            Assert.InRange((ping.GetProperty(name + "ResponseTime").GetInt64() * 1000) - Detailed(name), -500, 500);
+        }
+    }
+
+    // A route hop answered every one of `tries` tries, each inside the `window` ms the test waited for the task.
+    private static void AssertTries(JsonElement hop, int tries, double window)
+    {
+        var times = hop.GetProperty("rtTimes").GetString()!.Split(',').Select(t => long.Parse(t, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(tries, times.Count);
+        Assert.True(times.Sum() <= window, $"round trips {string.Join(",", times)} ms inside the {window} ms the run took");
     }
 
     // An authoritative answer with one A record 192.0.2.7 to the question of the query.

@@ -92,8 +92,11 @@ public sealed class PeriodicSessionTests : IAsyncLifetime
 
         public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
         {
+            // Counted once the timer is registered, not before: a test that sees the count moves the clock next, and a
+            // timer registered after that move would be due a whole wait after it, so never fire.
+            var timer = new EarlyTimer(base.CreateTimer(callback, state, EarlyBy(dueTime), period));
             Interlocked.Increment(ref _created);
-            return new EarlyTimer(base.CreateTimer(callback, state, EarlyBy(dueTime), period));
+            return timer;
         }
 
         private static TimeSpan EarlyBy(TimeSpan due) => due > Early && due != Timeout.InfiniteTimeSpan ? due - Early : due;

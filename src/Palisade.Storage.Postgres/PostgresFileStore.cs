@@ -123,6 +123,18 @@ internal sealed class PostgresFileStore(PostgresDatabase db) : IFileStore
     }
 
     /// <inheritdoc />
+    public Task<DateTimeOffset?> ScheduledBackupWindowAsync(Acs.Devices.DeviceId device, string preset, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        return db.ReadAsync(async connection =>
+        {
+            await using var command = Command(connection, null, "SELECT window_start FROM scheduled_backups WHERE device_id = $1 AND preset = $2")
+                .With(Parameters.Text(device.ToString()), Parameters.Text(preset));
+            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long window ? DateTimeOffset.FromUnixTimeMilliseconds(window) : (DateTimeOffset?)null;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
     public Task<bool> DeleteFileAsync(string name, CancellationToken cancellationToken) =>
         db.WriteAsync(async (connection, transaction) =>
         {

@@ -143,6 +143,20 @@ internal sealed class SqliteFileStore : IFileStore
     }
 
     /// <inheritdoc />
+    public Task<DateTimeOffset?> ScheduledBackupWindowAsync(Acs.Devices.DeviceId device, string preset, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        return _db.ReadAsync(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT window_start FROM scheduled_backups WHERE device_id = $device AND preset = $preset";
+            command.Parameters.AddWithValue("$device", device.ToString());
+            command.Parameters.AddWithValue("$preset", preset);
+            return command.ExecuteScalar() is long window ? DateTimeOffset.FromUnixTimeMilliseconds(window) : (DateTimeOffset?)null;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
     public Task<bool> DeleteFileAsync(string name, CancellationToken cancellationToken) =>
         _db.WriteAsync(transaction =>
         {

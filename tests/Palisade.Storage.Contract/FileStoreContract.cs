@@ -33,6 +33,7 @@ public abstract class FileStoreContract<TFactory> : StoreContract<TFactory>
         await Store.CommitSessionAsync(new SessionChanges(NewDevice(1)), default);
         var upload = new NewTask("upload", "{\"name\":\"upload\",\"fileType\":\"3 Vendor Configuration File\"}", Now, null);
         var window = Now.AddMinutes(-10);
+        Assert.Null(await Store.ScheduledBackupWindowAsync(Id(1), "nightly", default));
 
         var first = await Store.QueueScheduledBackupAsync(Id(1), "nightly", window, upload, default);
         Assert.Equal(("upload", DeviceTaskStatus.Queued, Id(1)), (first!.Name, first.Status, first.DeviceId));
@@ -41,6 +42,12 @@ public abstract class FileStoreContract<TFactory> : StoreContract<TFactory>
         Assert.NotNull(await Store.QueueScheduledBackupAsync(Id(1), "weekly", window, upload, default));
         Assert.NotNull(await Store.QueueScheduledBackupAsync(Id(1), "nightly", window.AddDays(1), upload, default));
         Assert.Equal(3, (await Store.ListTasksAsync(Id(1), 10, default)).Count);
+
+        // The mark a session reads before it tries the write: the latest window queued, per preset.
+        Assert.Equal(window.AddDays(1).ToUnixTimeMilliseconds(), (await Store.ScheduledBackupWindowAsync(Id(1), "nightly", default))?.ToUnixTimeMilliseconds());
+        Assert.Equal(window.ToUnixTimeMilliseconds(), (await Store.ScheduledBackupWindowAsync(Id(1), "weekly", default))?.ToUnixTimeMilliseconds());
+        Assert.Null(await Store.ScheduledBackupWindowAsync(Id(1), "monthly", default));
+        Assert.Null(await Store.ScheduledBackupWindowAsync(Id(2), "nightly", default));
 
         var missing = await Assert.ThrowsAsync<StoreException>(() => Store.QueueScheduledBackupAsync(Id(2), "nightly", window, upload, default));
         Assert.Equal(StoreErrorReason.NotFound, missing.Reason);

@@ -45,4 +45,11 @@ public interface IFileStore
     /// </summary>
     /// <exception cref="Storage.StoreException">NotFound when the device is not stored; nothing was written.</exception>
     Task<Storage.DeviceTask?> QueueScheduledBackupAsync(Devices.DeviceId device, string preset, DateTimeOffset window, Storage.NewTask upload, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The window of the last backup that preset <paramref name="preset"/> queued for <paramref name="device"/> (the mark
+    /// <see cref="QueueScheduledBackupAsync"/> writes), or null when it never queued one. A read: sessions check it
+    /// before they try the write, so a fleet whose backups are done writes nothing while the window stays open.
+    /// </summary>
+    Task<DateTimeOffset?> ScheduledBackupWindowAsync(Devices.DeviceId device, string preset, CancellationToken cancellationToken);
 }

@@ -8,7 +8,8 @@ namespace Palisade.Acs.Files;
 /// <summary>
 /// Presets' <c>backup</c> configurations as configuration backups: the same <c>upload</c> task an operator queues
 /// (<c>{"name":"upload","fileType":"3 Vendor Configuration File"}</c>, stored signed as the device's newest backup),
-/// queued once per window of the preset's schedule (the store marks the window in the task's transaction) and run in
+/// queued once per window of the preset's schedule (the store marks the window in the task's transaction; a session reads
+/// the mark first, so only the session that queues the backup writes) and run in
 /// the same session by the step that runs configuration uploads (<see cref="FileTransferStep"/>).
 /// </summary>
 public sealed class ScheduledBackups(IFileStore store) : IScheduledBackups
@@ -22,6 +23,13 @@ public sealed class ScheduledBackups(IFileStore store) : IScheduledBackups
         if (session.IsFirstContact)
         {
             // Not stored until this session commits; the window is still open at its next session.
+            return null;
+        }
+
+        // Read before write: while the window stays open every session of a matched device comes here, and a window
+        // that had its backup (the steady state) must cost a read, not a write attempt on the store's write path.
+        if (await store.ScheduledBackupWindowAsync(session.Id, preset, cancellationToken).ConfigureAwait(false) is { } marked && marked >= window)
+        {
             return null;
         }
 

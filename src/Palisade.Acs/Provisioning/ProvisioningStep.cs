@@ -27,6 +27,10 @@ public sealed partial class ProvisioningStep(
     ScriptCompiler compiler,
     ILogger logger) : ISessionStep
 {
+    // Per preset, the latest window whose backups were reported skipped for want of a file server (one line per window,
+    // not per session); as many entries as presets that schedule backups.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _unservedBackups = new(StringComparer.Ordinal);
+
     private ScriptLimits Limits => sandbox.Limits;
 
     /// <inheritdoc />
@@ -409,15 +413,28 @@ public sealed partial class ProvisioningStep(
                 continue;
             }
 
-            var refused = Backups is null
-                ? "a backup needs the file server (palisade serve --files-port)."
-                : await Backups.StartAsync(session, call.Preset, window, cancellationToken).ConfigureAwait(false);
+            if (Backups is null)
+            {
+                // Every session of every matched device would say the same: say it once per preset and window.
+                if (!_unservedBackups.TryGetValue(call.Preset, out var said) || said < window)
+                {
+                    _unservedBackups[call.Preset] = window;
+                    LogBackupsWithoutFileServer(call.Preset, window);
+                }
+
+                continue;
+            }
+
+            var refused = await Backups.StartAsync(session, call.Preset, window, cancellationToken).ConfigureAwait(false);
             if (refused is not null)
             {
                 LogBackupSkipped(session.Id.ToString(), call.Preset, refused);
             }
         }
     }
+
+    [LoggerMessage(EventId = 1905, Level = LogLevel.Warning, Message = "Preset {Preset}: its backups of the window opened at {Window:O} are skipped: a backup needs the file server (palisade serve --files-port)")]
+    private partial void LogBackupsWithoutFileServer(string preset, DateTimeOffset window);
 
     [LoggerMessage(EventId = 1904, Level = LogLevel.Warning, Message = "Preset {Preset}: no backup of {Device}: {Reason}")]
     private partial void LogBackupSkipped(string device, string preset, string reason);

@@ -34,4 +34,7 @@ public partial class CompositeStore
 
     /// <inheritdoc />
     public Task<DeviceTask?> QueueScheduledBackupAsync(Devices.DeviceId device, string preset, DateTimeOffset window, NewTask upload, CancellationToken cancellationToken) => Files.QueueScheduledBackupAsync(device, preset, window, upload, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<DateTimeOffset?> ScheduledBackupWindowAsync(Devices.DeviceId device, string preset, CancellationToken cancellationToken) => Files.ScheduledBackupWindowAsync(device, preset, cancellationToken);
 }

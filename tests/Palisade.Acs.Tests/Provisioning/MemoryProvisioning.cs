@@ -10,6 +10,9 @@ internal sealed class MemoryProvisioning : IProvisionCatalog
 
     public Dictionary<string, string> Provisions { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Presets with a <c>backup</c> configuration: the preset's name and schedule.</summary>
+    public List<(string Preset, PresetSchedule Schedule)> Backups { get; } = [];
+
     public Dictionary<string, string> VirtualParameters { get; } = new(StringComparer.Ordinal);
 
     /// <summary>GenieACS's stock presets and provisions (bootstrap, default, inform), as its first-run seeding creates them.</summary>
@@ -35,7 +38,8 @@ internal sealed class MemoryProvisioning : IProvisionCatalog
     {
         IReadOnlyList<ProvisionCall> calls = [.. Presets
             .Where(p => p.Event is null || context.Events.Contains(p.Event))
-            .Select(p => new ProvisionCall(p.Channel, p.Provision, p.Provision, [.. JsonDocument.Parse(p.ArgumentsJson).RootElement.EnumerateArray().Select(e => e.Clone())], null))];
+            .Select(p => new ProvisionCall(p.Channel, p.Provision, p.Provision, [.. JsonDocument.Parse(p.ArgumentsJson).RootElement.EnumerateArray().Select(e => e.Clone())], null))
+            .Concat(Backups.Select(b => new ProvisionCall("backup", b.Preset, ScheduledBackup.Provision, [], null) { Backup = b.Schedule }))];
         return ValueTask.FromResult(calls);
     }
 

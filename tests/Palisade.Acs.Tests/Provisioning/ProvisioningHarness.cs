@@ -13,13 +13,21 @@ internal sealed class ProvisioningHarness : IAsyncDisposable
 {
     private static readonly ScriptLimits Limits = new() { Timeout = TimeSpan.FromSeconds(2), SessionBudget = TimeSpan.FromSeconds(10) };
 
-    public ProvisioningHarness(MemoryProvisioning source, IScriptExtensions? extensions = null, Func<Acs.Storage.IDeviceRegistry, Acs.Storage.IDeviceRegistry>? registry = null)
+    public ProvisioningHarness(
+        MemoryProvisioning source,
+        IScriptExtensions? extensions = null,
+        Func<Acs.Storage.IDeviceRegistry, Acs.Storage.IDeviceRegistry>? registry = null,
+        Func<Acs.Storage.IPalisadeStore, IScheduledBackups>? backups = null,
+        Microsoft.Extensions.Logging.ILogger? logger = null)
     {
         Source = source;
         Engine = EngineHarness.Create(extraStep: h =>
         {
             Faults = new ChannelFaultService(h.Store, new ChannelFaultOptions(), h.Time);
-            return new ProvisioningStep(source, registry is null ? h.Store : registry(h.Store), Faults, extensions, new ScriptSandbox(Limits), new ScriptCompiler(Limits), NullLogger.Instance);
+            return new ProvisioningStep(source, registry is null ? h.Store : registry(h.Store), Faults, extensions, new ScriptSandbox(Limits), new ScriptCompiler(Limits), logger ?? NullLogger.Instance)
+            {
+                Backups = backups?.Invoke(h.Store),
+            };
         });
     }
 

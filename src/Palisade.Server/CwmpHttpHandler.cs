@@ -21,9 +21,6 @@ internal sealed class CwmpHttpHandler(ICwmpEndpoint engine, SessionOptions sessi
     // The largest probe upload accepted (a CPE's vendor log); it is read and thrown away.
     private readonly int _maxProbeBytes = limits.MaxProbeBytes;
 
-    // How long a CPE is asked to wait while the store is unreachable.
-    private const string StoreRetryAfterSeconds = "10";
-
     // Checked on every CWMP request: built once, not trimmed per request.
     private static readonly PathString ProbePath = new(MoveToHttpsTask.ProbePathPrefix.TrimEnd('/'));
 
@@ -96,14 +93,16 @@ internal sealed class CwmpHttpHandler(ICwmpEndpoint engine, SessionOptions sessi
         {
             // The client went away; nothing to answer.
         }
-        catch (Acs.Storage.StoreException e) when (e.Reason == Acs.Storage.StoreErrorReason.Unavailable)
+        catch (Acs.Storage.StoreException e) when (Operations.StoreOutage.Is(e))
         {
             // The database is away (restarting, failing over): the CPE is told to come back, not that the ACS broke.
-            Operations.OperationsLog.StoreUnavailable(logger, e.Message);
             if (!response.HasStarted)
             {
                 response.Clear();
-                response.Headers.RetryAfter = StoreRetryAfterSeconds;
+            }
+
+            if (Operations.StoreOutage.Begin(response, logger, e))
+            {
                 await WriteTextAsync(response, 503, "The ACS cannot reach its store right now; retry later.").ConfigureAwait(false);
             }
         }

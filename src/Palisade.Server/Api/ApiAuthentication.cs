@@ -9,7 +9,7 @@ namespace Palisade.Server.Api;
 /// Resolves <c>Authorization: Bearer …</c> to a <see cref="Caller"/> through the sign-in service, and writes every
 /// refused call (401, 403) to the audit log through <see cref="RefusalAudit"/>, which bounds them.
 /// </summary>
-internal sealed class ApiAuthentication(SignInService signIn, RefusalAudit refusals)
+internal sealed class ApiAuthentication(SignInService signIn, RefusalAudit refusals, Microsoft.Extensions.Logging.ILogger logger)
 {
     public const string CallerKey = "palisade.caller";
 
@@ -19,12 +19,14 @@ internal sealed class ApiAuthentication(SignInService signIn, RefusalAudit refus
         {
             await AuthenticateAndRunAsync(context, next).ConfigureAwait(false);
         }
-        catch (StoreException e) when (e.Reason == StoreErrorReason.Unavailable && !context.Response.HasStarted)
+        catch (StoreException e) when (Operations.StoreOutage.Is(e))
         {
             // The database is away (a restart, a failover): say so and when to come back, as the CWMP side does.
-            context.Response.Headers.RetryAfter = "10";
-            await Problems.Of(503, "Service unavailable", "The store cannot be reached just now; nothing was written. Try again shortly.")
-                .ExecuteAsync(context).ConfigureAwait(false);
+            if (Operations.StoreOutage.Begin(context.Response, logger, e))
+            {
+                await Problems.Of(503, "Service unavailable", "The store cannot be reached just now; nothing was written. Try again shortly.")
+                    .ExecuteAsync(context).ConfigureAwait(false);
+            }
         }
     }
 

@@ -81,7 +81,7 @@ internal static class ApiHost
         var services = Compose(options, store, provisioning, requester, waiter, time, files, campaigns);
         Console.ConsoleHost.Add(builder.Services, services, store, options.Console, sessionCounters, time);
         var app = builder.Build();
-        var auth = new ApiAuthentication(services.SignIn, services.Refusals);
+        var auth = new ApiAuthentication(services.SignIn, services.Refusals, app.Logger);
         app.UseRateLimiter();
         app.Use(async (context, next) =>
         {

@@ -23,6 +23,28 @@ internal sealed partial class FileServerHandler(IPalisadeStore store, FileServic
 
     public async Task HandleAsync(HttpContext context)
     {
+        try
+        {
+            await ServeAsync(context).ConfigureAwait(false);
+        }
+        catch (StoreException e) when (Operations.StoreOutage.Is(e))
+        {
+            // The store is away (a restart, a failover): the CPE is told to come back, as on the CWMP side, not that the
+            // server broke. A transfer already under way just ends; the CPE retries it or reports the fault.
+            if (!context.Response.HasStarted)
+            {
+                context.Response.Clear();
+            }
+
+            if (Operations.StoreOutage.Begin(context.Response, logger, e))
+            {
+                CloseIfBodyUnread(context);
+            }
+        }
+    }
+
+    private async Task ServeAsync(HttpContext context)
+    {
         var response = context.Response;
         response.Headers.CacheControl = "no-store";
         var path = context.Request.Path.Value ?? string.Empty;

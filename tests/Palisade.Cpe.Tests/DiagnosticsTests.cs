@@ -249,6 +249,34 @@ public sealed class DiagnosticsTests : IAsyncLifetime
         Assert.Contains("ten-minute", faulted.Fault.Detail ?? string.Empty, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("timeout")]
+    [InlineData("unforeseen")]
+    public async Task A_diagnostic_that_fails_unexpectedly_ends_in_error_internal_with_a_log_line(string failure)
+    {
+        // An HttpClient timeout (a cancellation that is not the agent's bound) or any exception nobody listed: before,
+        // it escaped into a task nobody observed and the diagnostic stayed Requested for ever.
+        var logs = new LogSink();
+        var bootstrap = _server.Host.Facts.Bootstrap!;
+        var options = new Palisade.Cpe.Agent.AgentOptions { AcsUrl = _server.Url, Username = bootstrap.Username, Password = bootstrap.Password };
+        options.TrustedCas.AddRange(_server.Host.Facts.ClientCertificateAnchors);
+        var serial = failure == "timeout" ? "DIAG10" : "DIAG11";
+        await using var agent = new Palisade.Cpe.Agent.CpeAgent(new Palisade.Cpe.Model.CpeDataModel(Gateway, new Palisade.Cpe.Model.DeviceIdentity("Palisade Simulated", "00D09E", "SIM-GW", serial, "SIM-GW 1000", "rev-A")), options, null, logs.CreateLogger("Palisade.Cpe"));
+        Exception thrown = failure == "timeout" ? new TaskCanceledException("The request was canceled due to the configured HttpClient.Timeout") : new NotSupportedException("a failure nobody foresaw");
+        agent.MeasureOverride = async (_, _) =>
+        {
+            await Task.Yield();
+            throw thrown;
+        };
+
+        var failed = await RunFailingAsync(agent, """{"name":"ipPing","host":"127.0.0.1"}""");
+
+        Assert.Contains("Error_Internal", failed.Fault!.Message, StringComparison.Ordinal);
+        Assert.Contains("unexpected " + thrown.GetType().Name, failed.Fault.Detail ?? string.Empty, StringComparison.Ordinal);
+        Assert.Equal("Error_Internal", agent.Diagnostics.Get(["Device.IP.Diagnostics.IPPing.DiagnosticsState"]).Single().Value.Text);
+        Assert.Contains(logs.Lines, l => l.StartsWith("Error ", StringComparison.Ordinal) && l.Contains(serial, StringComparison.Ordinal) && l.Contains(thrown.GetType().Name, StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task A_set_that_faults_on_a_diagnostics_value_changes_nothing_else()
     {

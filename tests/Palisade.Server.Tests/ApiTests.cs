@@ -164,6 +164,31 @@ public sealed class ApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_diagnostic_with_counts_or_sizes_outside_the_data_models_range_is_a_400_and_queues_nothing()
+    {
+        var agent = await AgentAsync("API0021");
+        var key = await KeyAsync(Roles.Operator);
+        foreach (var (body, named) in new[]
+        {
+            ("""{"name":"ipPing","host":"192.0.2.1","numberOfRepetitions":4294967295}""", "numberOfRepetitions must be a whole number from 1 to 1000"),
+            ("""{"name":"ipPing","host":"192.0.2.1","numberOfRepetitions":0}""", "numberOfRepetitions must be a whole number from 1 to 1000"),
+            ("""{"name":"ipPing","host":"192.0.2.1","dataBlockSize":65536}""", "dataBlockSize must be a whole number from 1 to 65535"),
+            ("""{"name":"traceRoute","host":"192.0.2.1","maxHopCount":255}""", "maxHopCount must be a whole number from 1 to 64"),
+            ("""{"name":"udpEcho","host":"192.0.2.1","port":7,"timeout":3600001}""", "timeout must be a whole number from 1 to 3600000"),
+        })
+        {
+            var refused = await SendAsync(HttpMethod.Post, $"api/v1/devices/{Id(agent)}/tasks", key, body);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
+            Assert.Contains(named, refused.Text, StringComparison.Ordinal);
+        }
+
+        var tasks = await SendAsync(HttpMethod.Get, $"api/v1/devices/{Id(agent)}/tasks", key);
+        Assert.Empty(tasks.Body["tasks"]!.AsArray());
+        var accepted = await SendAsync(HttpMethod.Post, $"api/v1/devices/{Id(agent)}/tasks", key, """{"name":"ipPing","host":"192.0.2.1","numberOfRepetitions":1000,"dataBlockSize":65535,"timeout":3600000}""");
+        Assert.Equal(HttpStatusCode.Accepted, accepted.Status);
+    }
+
+    [Fact]
     public async Task A_task_not_done_before_its_expiry_ends_as_expired()
     {
         var agent = await AgentAsync("API0020");

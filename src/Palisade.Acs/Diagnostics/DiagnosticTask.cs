@@ -16,7 +16,7 @@ public sealed record DiagnosticTask(DiagnosticKind Kind, IReadOnlyDictionary<str
     /// <inheritdoc />
     public override string Name => Kind.Name;
 
-    /// <summary>Reads a diagnostic task, strictly: only the kind's inputs, numbers as whole numbers, text bounded.</summary>
+    /// <summary>Reads a diagnostic task, strictly: only the kind's inputs, numbers as whole numbers within their range, text bounded.</summary>
     public static DiagnosticTask? Parse(string name, JsonElement task)
     {
         if (DiagnosticKind.Find(name) is not { } kind)
@@ -36,9 +36,9 @@ public sealed record DiagnosticTask(DiagnosticKind Kind, IReadOnlyDictionary<str
                 ?? throw new TaskValidationException($"{name} has no input '{Clip(property.Name)}'; it takes {string.Join(", ", kind.Inputs.Select(i => i.Json))}.");
             if (input.Number)
             {
-                arguments[input.Json] = property.Value.TryGetUInt32(out var n)
+                arguments[input.Json] = property.Value.ValueKind == JsonValueKind.Number && property.Value.TryGetUInt32(out var n) && n >= input.Min && n <= input.Max
                     ? n.ToString(CultureInfo.InvariantCulture)
-                    : throw new TaskValidationException($"{input.Json} must be a whole number from 0 to 4294967295.");
+                    : throw new TaskValidationException($"{input.Json} must be a whole number from {input.Min} to {input.Max}.");
             }
             else
             {

@@ -15,4 +15,7 @@ internal static partial class AgentLog
 
     [LoggerMessage(EventId = 203, Level = LogLevel.Warning, Message = "cpe {Serial}: download {CommandKey} failed with fault {FaultCode}: {Reason}")]
     public static partial void DownloadFailed(ILogger logger, string serial, string commandKey, int faultCode, string reason);
+
+    [LoggerMessage(EventId = 204, Level = LogLevel.Error, Message = "cpe {Serial}: the {Kind} diagnostic failed unexpectedly; it ends in Error_Internal")]
+    public static partial void DiagnosticFailed(ILogger logger, string serial, string kind, Exception exception);
 }

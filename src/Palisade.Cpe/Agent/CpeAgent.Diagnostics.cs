@@ -34,6 +34,7 @@ public sealed partial class CpeAgent
             {
                 AfterSession(token =>
                 {
+                    // Fire and forget, so RunDiagnosticAsync never throws: it ends every diagnostic with a state.
                     _ = Task.Run(() => RunDiagnosticAsync(kind), CancellationToken.None);
                     return Task.CompletedTask;
                 });
@@ -67,14 +68,36 @@ public sealed partial class CpeAgent
         {
             (state, results) = ("Error_Internal", new() { ["X_PALISADE_Error"] = Cwmp.Values.ParameterValue.String(e.GetType().Name) });
         }
+#pragma warning disable CA1031 // Nothing may leave a requested diagnostic "Requested" or throw into a task nobody observes: whatever failed, it ends in Error_Internal with a log line.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            AgentLog.DiagnosticFailed(_log, Model.Identity.SerialNumber, kind, e);
+            (state, results) = ("Error_Internal", new() { ["X_PALISADE_Error"] = Cwmp.Values.ParameterValue.String("unexpected " + e.GetType().Name) });
+        }
 
         Diagnostics.Complete(kind, state, results);
         AddEvent(EventCodes.DiagnosticsComplete);
-        Wake();
+        try
+        {
+            Wake();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The agent was disposed while the diagnostic ran: nobody is left to report it to.
+        }
     }
+
+    /// <summary>Replaces the measurement of a diagnostic (tests make it fail in ways the network stack rarely does).</summary>
+    internal Func<string, CancellationToken, Task<(string State, Dictionary<string, Cwmp.Values.ParameterValue> Results)>>? MeasureOverride { get; set; }
 
     private async Task<(string State, Dictionary<string, Cwmp.Values.ParameterValue> Results)> MeasureAsync(string kind, CancellationToken cancellationToken)
     {
+        if (MeasureOverride is { } measure)
+        {
+            return await measure(kind, cancellationToken).ConfigureAwait(false);
+        }
+
         var d = Diagnostics;
         var timeout = d.Number(kind, "Timeout", 1000);
         return kind switch

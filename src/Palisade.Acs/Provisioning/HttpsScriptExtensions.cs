@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Palisade.Acs.Provisioning.Declarations;
+using Palisade.Acs.Services;
 
 namespace Palisade.Acs.Provisioning;
 
@@ -58,7 +59,7 @@ public sealed class HttpsScriptExtensions(HttpClient client, ScriptExtensionOpti
                 }
 
                 var text = Encoding.UTF8.GetString(buffer, 0, read);
-                using var parsed = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 32 });
+                using var parsed = StrictJson.ParseDocument(text, new JsonDocumentOptions { MaxDepth = 32 });
                 return text;
             }
         }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Palisade.Acs.Query;
+using Palisade.Acs.Services;
 
 namespace Palisade.Acs.Provisioning;
 
@@ -197,7 +198,7 @@ public static class Preconditions
     {
         try
         {
-            using var document = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = FilterParser.MaxDepth });
+            using var document = StrictJson.ParseDocument(text, new JsonDocumentOptions { MaxDepth = FilterParser.MaxDepth });
             var parts = Conjunction(document.RootElement, 0);
             return parts;
         }

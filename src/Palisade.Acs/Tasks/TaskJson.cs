@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Palisade.Acs.Services;
 using Palisade.Cwmp;
 using Palisade.Cwmp.Structs;
 
@@ -23,7 +24,7 @@ public static class TaskJson
         ArgumentNullException.ThrowIfNull(json);
         try
         {
-            using var document = JsonDocument.Parse(json, DocumentOptions);
+            using var document = StrictJson.ParseDocument(json, DocumentOptions);
             return Parse(document.RootElement);
         }
         catch (JsonException e)

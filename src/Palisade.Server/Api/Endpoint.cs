@@ -68,7 +68,7 @@ internal static class Endpoint
         }
 
         // A name given twice is refused here: JsonObject would otherwise throw its own exception at first use.
-        return buffer.Length == 0 ? null : JsonNode.Parse(buffer.ToArray(), documentOptions: new JsonDocumentOptions { MaxDepth = limits.MaxJsonDepth, AllowDuplicateProperties = false });
+        return buffer.Length == 0 ? null : StrictJson.Parse(buffer.ToArray(), new JsonDocumentOptions { MaxDepth = limits.MaxJsonDepth, AllowDuplicateProperties = false });
     }
 
     /// <summary>The <c>limit</c> query value: a page size within <see cref="ApiLimits.MaxPageSize"/>, <see cref="ApiLimits.DefaultPageSize"/> when absent.</summary>

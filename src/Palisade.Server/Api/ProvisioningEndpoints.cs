@@ -103,7 +103,7 @@ internal static class ProvisioningEndpoints
 
         if (c.Request.ContentType?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) == true)
         {
-            var node = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { MaxDepth = 8, AllowDuplicateProperties = false });
+            var node = StrictJson.Parse(text, new JsonDocumentOptions { MaxDepth = 8, AllowDuplicateProperties = false });
             return node is JsonObject { } o && o["script"] is JsonValue v && v.GetValueKind() == JsonValueKind.String
                 ? v.GetValue<string>()
                 : throw ServiceException.Invalid("script", "With a JSON body, send {\"script\":\"…\"}; or send the JavaScript itself as text/javascript.");

@@ -158,7 +158,7 @@ public sealed class ProvisioningEditPage : ConsolePage
     {
         try
         {
-            return JsonNode.Parse(Body ?? string.Empty, documentOptions: new JsonDocumentOptions { MaxDepth = 32, AllowDuplicateProperties = false });
+            return StrictJson.Parse(Body ?? string.Empty, new JsonDocumentOptions { MaxDepth = 32, AllowDuplicateProperties = false });
         }
         catch (JsonException e)
         {

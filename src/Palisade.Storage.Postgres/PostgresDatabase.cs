@@ -53,6 +53,17 @@ internal sealed class PostgresDatabase : IAsyncDisposable
                 settings.MaxAutoPrepare = 256;
                 settings.AutoPrepareMinUsages = 2;
             }
+
+            if (!settings.ContainsKey("No Reset On Close"))
+            {
+                // A pooled connection is otherwise reset each time it is taken again: RESET ALL, CLOSE ALL, UNLISTEN *,
+                // pg_advisory_unlock_all(), DISCARD SEQUENCES, DISCARD TEMP, parsed and run by PostgreSQL on every open
+                // (four per periodic session). The store leaves nothing behind on a connection it gives back: no SET, no
+                // temporary table, no cursor, advisory locks only per transaction (the migrator unlocks its own), and the
+                // notifications' listener says UNLISTEN before its connection goes back. A connection string that sets
+                // No Reset On Close keeps its own choice.
+                settings.NoResetOnClose = true;
+            }
         }
         catch (ArgumentException e)
         {

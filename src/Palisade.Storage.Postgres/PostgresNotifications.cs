@@ -76,9 +76,16 @@ internal sealed class PostgresNotifications(NpgsqlDataSource source, string chan
                 }
 
                 delay = TimeSpan.FromMilliseconds(200);
-                while (true)
+                try
                 {
-                    await connection.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    while (true)
+                    {
+                        await connection.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                }
+                finally
+                {
+                    await UnlistenAsync(connection).ConfigureAwait(false);
                 }
             }
             catch (Exception e) when (e is NpgsqlException or System.Net.Sockets.SocketException or TimeoutException or IOException)
@@ -88,6 +95,27 @@ internal sealed class PostgresNotifications(NpgsqlDataSource source, string chan
                 await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
             }
+        }
+    }
+
+    // The pool does not reset a connection it takes back (PostgresDatabase: No Reset On Close): one still open stops
+    // listening before it goes back, so no other user of it is sent this channel's notifications.
+    private async Task UnlistenAsync(NpgsqlConnection connection)
+    {
+        if (connection.FullState != System.Data.ConnectionState.Open)
+        {
+            return;
+        }
+
+        try
+        {
+            await using var unlisten = PostgresDatabase.Command(connection, null, "UNLISTEN " + QuoteIdentifier(channel));
+            unlisten.CommandTimeout = 5;
+            await unlisten.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is NpgsqlException or System.Net.Sockets.SocketException or TimeoutException or IOException or InvalidOperationException)
+        {
+            // Broken meanwhile: the pool drops a broken connection, and its LISTEN with it.
         }
     }
 

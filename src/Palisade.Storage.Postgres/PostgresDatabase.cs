@@ -178,6 +178,40 @@ internal sealed class PostgresDatabase : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="write"/>, one batch of statements, without a transaction of its own: PostgreSQL runs the batch as
+    /// one implicit transaction (all of it or none), in one round trip, with no BEGIN and no COMMIT. A deadlock or
+    /// serialization failure (the batch was rolled back whole) runs it again, from the start, a few times.
+    /// </summary>
+    public async Task<T> WriteBatchAsync<T>(Func<NpgsqlConnection, Task<T>> write, CancellationToken cancellationToken, [System.Runtime.CompilerServices.CallerMemberName] string operation = "")
+    {
+        var started = StoreMetrics.Start();
+        try
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await using var connection = await Source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                    return await write(connection).ConfigureAwait(false);
+                }
+                catch (PostgresException e) when (e.IsTransient && attempt < Attempts && e.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
+                {
+                    // Another writer won; the batch was rolled back whole. Run it again.
+                }
+                catch (Exception e) when (WriteFailure(e) is { } failure)
+                {
+                    ForgetBrokenConnections(e);
+                    throw failure;
+                }
+            }
+        }
+        finally
+        {
+            StoreMetrics.Record(started, "postgresql", operation);
+        }
+    }
+
     private async Task<T> WriteOnceAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> write, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)

@@ -19,7 +19,7 @@ internal sealed class PostgresSessionLeases(PostgresDatabase db) : ISessionLease
         ArgumentNullException.ThrowIfNull(device);
 
         // One round trip and one implicit transaction: the upsert, then the device read only where the lease is this
-        // holder's now. Each statement takes its own snapshot (READ COMMITTED), so the read sees every commit made before
+        // holder's now, then whether it has queued tasks. Each statement takes its own snapshot (READ COMMITTED), so the read sees every commit made before
         // the lease was taken, including the last session's, which gave the lease back in its own commit.
         return db.WriteStatementsAsync(async connection =>
         {
@@ -34,6 +34,9 @@ internal sealed class PostgresSessionLeases(PostgresDatabase db) : ISessionLease
                 SELECT {PgDeviceRow.Columns} FROM devices d
                 WHERE d.id = $1 AND EXISTS (SELECT 1 FROM session_leases l WHERE l.device = $1 AND l.holder = $2)
                 """).With(Parameters.Text(device.ToString()), Parameters.Text(holder)));
+
+            // Whether the session has queued tasks to take: most have none, and need no read of their own for that.
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(QueuedTasks).With(Parameters.Text(device.ToString())));
             await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             var taken = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
@@ -42,7 +45,10 @@ internal sealed class PostgresSessionLeases(PostgresDatabase db) : ISessionLease
                 return LeaseGrant.Refused;
             }
 
-            return new LeaseGrant(true, await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? PgDeviceRow.Read(reader, db.Secrets) : null);
+            var stored = await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? PgDeviceRow.Read(reader, db.Secrets) : null;
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            var queued = await reader.ReadAsync(cancellationToken).ConfigureAwait(false) && reader.GetBoolean(0);
+            return new LeaseGrant(true, stored) { QueuedTasks = queued };
         }, cancellationToken);
     }
 
@@ -68,6 +74,9 @@ internal sealed class PostgresSessionLeases(PostgresDatabase db) : ISessionLease
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
     }
+
+    /// <summary>True when the device ($1, its id) has a queued task.</summary>
+    public const string QueuedTasks = "SELECT EXISTS (SELECT 1 FROM tasks t JOIN devices d ON d.key = t.device WHERE d.id = $1 AND t.status = 0)";
 
     /// <summary>Gives back a lease ($1 device id, $2 holder); also run by the session's commit.</summary>
     public const string Release = "DELETE FROM session_leases WHERE device = $1 AND holder = $2";

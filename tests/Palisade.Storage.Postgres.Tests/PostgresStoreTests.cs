@@ -215,6 +215,22 @@ public sealed class PostgresStoreTests : StoreContract<PostgresStoreFactory>
     }
 
     [Fact]
+    public async Task A_lease_tells_whether_the_device_has_queued_tasks_so_a_session_without_any_reads_none()
+    {
+        await Store.CommitSessionAsync(new SessionChanges(NewDevice(1)), default);
+        var leases = (Acs.Sessions.ISessionLeases)Store;
+        var idle = await leases.TryAcquireAsync(Id(1), "a", T0, T0.AddSeconds(30), default);
+        Assert.Equal((true, false), (idle.Taken, idle.QueuedTasks));
+        await leases.ReleaseAsync(Id(1), "a", default);
+
+        await using var other = await Factory.Open();
+        var task = await other.AddTaskAsync(Id(1), new NewTask("reboot", "{}", T0, null), default);
+        var busy = await leases.TryAcquireAsync(Id(1), "b", T0.AddSeconds(1), T0.AddSeconds(31), default);
+        Assert.Equal((true, true), (busy.Taken, busy.QueuedTasks));
+        Assert.Equal([task.Id], (await Store.TakeQueuedTasksAsync(Id(1), T0.AddSeconds(1), default)).Select(t => t.Id));
+    }
+
+    [Fact]
     public async Task Task_outcomes_committed_by_one_node_are_heard_by_every_node_once_committed()
     {
         await Store.CommitSessionAsync(new SessionChanges(NewDevice(1)), default);

@@ -171,6 +171,9 @@ public sealed class CwmpSession
 
     internal string Token { get; set; } = string.Empty;
 
+    /// <summary>Whether the device had queued tasks when its lease was taken (null: not told; the tasks step asks the store).</summary>
+    internal bool? QueuedTasks { get; set; }
+
     /// <summary>When this session last took or renewed its device's lease across nodes (<see cref="ISessionLeases"/>).</summary>
     internal DateTimeOffset LeaseRenewedAt { get; set; }
 

@@ -55,6 +55,7 @@ public sealed partial class SessionEngine
             else if (grant.Device is { } fresh)
             {
                 session.Rebase(build(fresh), fresh);
+                session.QueuedTasks = grant.QueuedTasks;
             }
         }
         catch (StoreException e) when (e.Reason == StoreErrorReason.Unavailable)

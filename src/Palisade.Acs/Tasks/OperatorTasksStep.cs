@@ -23,9 +23,10 @@ public sealed class OperatorTasksStep(ISessionStore store, int maxAttempts) : IS
     public async ValueTask OpenAsync(CwmpSession session, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
-        if (session.IsFirstContact)
+        if (session.IsFirstContact || session.QueuedTasks == false)
         {
-            // A device seen for the first time has no tasks yet.
+            // A device seen for the first time has no tasks yet; one whose lease was taken with none queued has none
+            // (the store told so in the lease's round trip).
             return;
         }
 

@@ -12,8 +12,12 @@ var tls = new Option<string>("--tls") { Description = "full (a new connection an
 tls.AcceptOnlyFromAmong("full", "resumed", "reuse");
 var concurrency = new Option<int>("--concurrency") { Description = "Sessions in flight in the closed loop (default 64).", DefaultValueFactory = _ => 64 };
 var noBaseline = new Option<bool>("--no-baseline") { Description = "Skip the canned baseline endpoint." };
-var scenario = new Option<string>("--scenario") { Description = FleetScenarios.Help(), DefaultValueFactory = _ => FleetScenarios.All[0].Name };
-scenario.AcceptOnlyFromAmong([.. FleetScenarios.All.Select(s => s.Name)]);
+var scenario = new Option<string>("--scenario")
+{
+    Description = FleetScenarios.Help() + " Or both: periodic and provision in one run, each on a server of its own, their turns alternating (in place of the baseline's).",
+    DefaultValueFactory = _ => FleetScenarios.All[0].Name,
+};
+scenario.AcceptOnlyFromAmong([.. FleetScenarios.All.Select(s => s.Name), "both"]);
 var auth = new Option<string>("--auth") { Description = "digest (default: the bootstrap credential, then the device's own Digest credential) or cert (a client certificate per device, issued by the server's CA).", DefaultValueFactory = _ => "digest" };
 auth.AcceptOnlyFromAmong("digest", "cert");
 var tasks = new Option<int?>("--tasks") { Description = "Tasks queued for each periodic session, alternately a GetParameterValues of 50 parameters and a SetParameterValues of 5 (default 2 in the work scenario, 0 otherwise)." };
@@ -48,6 +52,11 @@ fleet.Validators.Add(r =>
         r.AddError($"--tasks does not apply to the {refusing.Name} scenario ({why}).");
     }
 
+    if (r.GetValue(scenario) == "both" && r.GetValue(tasks) is > 0)
+    {
+        r.AddError("--tasks does not apply to --scenario both (the two servers' sessions are compared as they are).");
+    }
+
     if (r.GetValue(db) is { } location && !Palisade.Storage.Postgres.PostgresConnection.IsUrl(location))
     {
         r.AddError("--db must be postgresql://USER@HOST:PORT/DATABASE.");
@@ -66,7 +75,8 @@ fleet.Validators.Add(r =>
 });
 fleet.SetAction(async (r, ct) =>
 {
-    var chosen = FleetScenarios.Find(r.GetValue(scenario))!;
+    var both = r.GetValue(scenario) == "both";
+    var chosen = FleetScenarios.Find(both ? "periodic" : r.GetValue(scenario))!;
     var settings = new FleetSettings
     {
         Devices = r.GetValue(devices),
@@ -76,8 +86,9 @@ fleet.SetAction(async (r, ct) =>
         Auth = r.GetValue(auth)!,
         TasksPerSession = r.GetValue(tasks) ?? chosen.DefaultTasksPerSession,
         Concurrency = r.GetValue(concurrency),
-        Baseline = !r.GetValue(noBaseline) && r.GetValue(db) is null,
+        Baseline = !r.GetValue(noBaseline) && r.GetValue(db) is null && !both,
         Scenario = chosen.Name,
+        Paired = both ? "provision" : null,
         MaxSessions = r.GetValue(maxSessions),
         DataDirectory = r.GetValue(dataDir),
         Rounds = r.GetValue(rounds),
@@ -93,7 +104,7 @@ fleet.SetAction(async (r, ct) =>
         await File.WriteAllTextAsync(path, JsonSerializer.Serialize(report, ReportJson.Default.FleetReport), ct);
     }
 
-    return report.ErrorsByKind.Count == 0 && report.BaselineErrorsByKind.Count == 0 && report.Postgres?.ErrorsByKind.Count is null or 0 ? 0 : 1;
+    return report.ErrorsByKind.Count == 0 && report.BaselineErrorsByKind.Count == 0 && report.Postgres?.ErrorsByKind.Count is null or 0 && report.Pair?.ErrorsByKind.Count is null or 0 ? 0 : 1;
 });
 
 var cert = new Option<string>("--cert") { Required = true };

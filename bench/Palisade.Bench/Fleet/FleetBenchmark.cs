@@ -57,7 +57,15 @@ internal static class FleetBenchmark
             var palisadeTurns = new Turns(server);
             Turns? baselineTurns = null;
             PostgresFigures? postgresFigures = null;
-            if (settings.Db is null)
+            ScenarioPairFigures? pairFigures = null;
+            if (settings.Paired is { } pairedName)
+            {
+                // With --scenario both, the paired scenario's own server takes the baseline's place in the turns.
+                await using var paired = await ScenarioSide.StartAsync(settings, profile, FleetScenarios.Find(pairedName)!, cancellationToken).ConfigureAwait(false);
+                var ratios = await PeriodicPhases.TakeScenarioTurnsAsync(settings, new TurnSide(scenario.Name, fleet.Agents, palisadeTurns, errors, before), paired.Side, cancellationToken).ConfigureAwait(false);
+                pairFigures = ScenarioPairFigures.Of(paired, palisadeTurns, ratios);
+            }
+            else if (settings.Db is null)
             {
                 baselineTurns = await PeriodicPhases.TakeTurnsAsync(settings, data, profile, fleet, palisadeTurns, errors, before, cancellationToken).ConfigureAwait(false);
             }
@@ -111,7 +119,7 @@ internal static class FleetBenchmark
                 settings.TasksPerSession, Math.Round(bootstrapSeconds, 1), Math.Round(bootstrapSessions / bootstrapSeconds, 1), Math.Round(registered / bootstrapSeconds, 1), SessionLoops.Report(enrollLatency),
                 storedDevices > 0 ? Math.Round((double)parameters / storedDevices, 1) : 0,
                 storeBytes, Math.Round((double)storeBytes / storedDevices, 1), parameters, parameters > 0 ? Math.Round((double)storeBytes / parameters, 1) : 0,
-                errors, baselineTurns?.Errors ?? new SortedDictionary<string, long>(StringComparer.Ordinal), postgresFigures);
+                errors, baselineTurns?.Errors ?? new SortedDictionary<string, long>(StringComparer.Ordinal), postgresFigures, pairFigures);
         }
         finally
         {

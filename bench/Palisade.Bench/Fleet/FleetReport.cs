@@ -43,13 +43,15 @@ internal sealed record FleetReport(
     double StoreBytesPerParameter,
     IReadOnlyDictionary<string, long> ErrorsByKind,
     IReadOnlyDictionary<string, long> BaselineErrorsByKind,
-    Postgres.PostgresFigures? Postgres);
+    Postgres.PostgresFigures? Postgres,
+    ScenarioPairFigures? Pair);
 
 internal sealed record LatencyReport(double P50, double P95, double P99);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
 [JsonSerializable(typeof(FleetReport))]
 [JsonSerializable(typeof(Postgres.PostgresFigures))]
+[JsonSerializable(typeof(ScenarioPairFigures))]
 internal sealed partial class ReportJson : JsonSerializerContext
 {
 }

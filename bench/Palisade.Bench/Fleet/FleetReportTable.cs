@@ -27,7 +27,7 @@ internal static class FleetReportTable
         else
         {
             // With --no-baseline there is no ratio; a printed 0.0 % read as a figure.
-            Row("baseline", r.Postgres is null ? "not run (--no-baseline)" : "not run (--db: PostgreSQL takes its turns)");
+            Row("baseline", r.Postgres is not null ? "not run (--db: PostgreSQL takes its turns)" : r.Pair is { } pair ? $"not run (--scenario both: {pair.Scenario} takes its turns)" : "not run (--no-baseline)");
         }
         Row("latency p50/p95/p99 (ms), saturated", $"{r.LatencyMs.P50:0.0} / {r.LatencyMs.P95:0.0} / {r.LatencyMs.P99:0.0}");
         Row($"latency p50/p95/p99 (ms) at {r.HalfRateSessionsPerSecond:0}/s", $"{r.HalfRateLatencyMs.P50:0.0} / {r.HalfRateLatencyMs.P95:0.0} / {r.HalfRateLatencyMs.P99:0.0}");
@@ -48,6 +48,11 @@ internal static class FleetReportTable
             PostgresRows(Row, r, pg);
         }
 
+        if (r.Pair is { } paired)
+        {
+            PairRows(Row, r, paired);
+        }
+
         Row("server RSS at rest / peak", $"{r.ServerRestRssBytes / 1048576.0:0} / {r.ServerPeakRssBytes / 1048576.0:0} MiB");
         Row("devices in the store", $"{r.StoredDevices:N0}");
         Row(r.Scenario == "bootstrap" ? "bootstrap (enroll every device, discover its tree)" : "bootstrap (enroll every device)", $"{r.BootstrapSeconds:0.0} s, {r.BootstrapDevicesPerSecond:0} devices/s, {r.BootstrapSessionsPerSecond:0} sessions/s");
@@ -60,6 +65,16 @@ internal static class FleetReportTable
         }
 
         AnsiConsole.Write(table);
+    }
+
+    // fleet --scenario both: the paired scenario's server beside the periodic one's figures above, turn by turn.
+    private static void PairRows(Action<string, string> row, FleetReport r, ScenarioPairFigures p)
+    {
+        row($"{p.Scenario}: sessions/s (closed loop, turns alternating with {r.Scenario})", $"{p.SessionsPerSecond:0.0} ({p.RatioToPeriodicSessionsPerSecond:P1} of {r.Scenario}'s; turns {string.Join(" / ", p.TurnRatiosToPeriodic.Select(t => t.ToString("P1", System.Globalization.CultureInfo.InvariantCulture)))})");
+        row($"{p.Scenario}: latency p50/p95/p99 (ms), saturated", $"{p.LatencyMs.P50:0.0} / {p.LatencyMs.P95:0.0} / {p.LatencyMs.P99:0.0}");
+        row($"{p.Scenario}: CPU s per 1000 sessions: server", $"{p.ServerCpuSecondsPer1000Sessions:0.00} ({p.CpuRatioToPeriodic:0.00} × {r.Scenario}'s)");
+        row($"{p.Scenario}: registration of the fleet", $"{p.RegistrationSeconds:0.0} s");
+        row($"{p.Scenario}: errors", p.ErrorsByKind.Count == 0 ? "none" : string.Join(", ", p.ErrorsByKind.Select(e => $"{e.Key}={e.Value}")));
     }
 
     // fleet --db: the PostgreSQL node(s) beside the SQLite server's figures above, and the issue's CPU target.

@@ -31,6 +31,12 @@ internal sealed class FleetSettings
     /// boots at once) or bootstrap (each device's enrollment is followed by the discovery of its tree).</summary>
     public string Scenario { get; init; } = "periodic";
 
+    /// <summary>
+    /// <c>--scenario both</c>: a second scenario (provision) run on a server of its own beside <see cref="Scenario"/>'s, the
+    /// closed-loop turns of the two alternating in place of the baseline's. Null: one scenario.
+    /// </summary>
+    public string? Paired { get; init; }
+
     /// <summary>An existing data folder to serve (e.g. one filled by store-scale); kept afterwards. Null: a fresh one.</summary>
     public string? DataDirectory { get; init; }
 

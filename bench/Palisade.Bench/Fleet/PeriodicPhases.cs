@@ -44,15 +44,8 @@ internal static class PeriodicPhases
         var baseline = new Turns(canned);
         var baselineErrors = baseline.Errors;
         await WarmUpAsync(baselineFleet.Agents, settings, warmUp, baselineErrors, null, cancellationToken).ConfigureAwait(false);
-        for (var round = 0; round < rounds; round++)
-        {
-            // Every turn starts with every device's connection fresh (ReconnectAsync), so it measures sessions.
-            await ReconnectAsync(fleet.Agents, settings, errors, before, cancellationToken).ConfigureAwait(false);
-            await palisade.RunAsync(() => SessionLoops.ClosedLoopAsync(fleet.Agents, settings.Concurrency, turn, onePass: false, errors, cancellationToken, before)).ConfigureAwait(false);
-            await ReconnectAsync(baselineFleet.Agents, settings, baselineErrors, null, cancellationToken).ConfigureAwait(false);
-            await baseline.RunAsync(() => SessionLoops.ClosedLoopAsync(baselineFleet.Agents, settings.Concurrency, turn, onePass: false, baselineErrors, cancellationToken)).ConfigureAwait(false);
-            AnsiConsole.MarkupLineInterpolated($"round {round + 1}/{rounds}: palisade {palisade.LastRate:0}/s, baseline {baseline.LastRate:0}/s");
-        }
+        await AlternateAsync(settings, [new("palisade", fleet.Agents, palisade, errors, before), new("baseline", baselineFleet.Agents, baseline, baselineErrors, null)],
+            (round, rounds) => AnsiConsole.MarkupLineInterpolated($"round {round}/{rounds}: palisade {palisade.LastRate:0}/s, baseline {baseline.LastRate:0}/s"), cancellationToken).ConfigureAwait(false);
 
         // The baseline driven open loop at the rate Palisade's latency is read at (half Palisade's): the same
         // clients, TLS mode and rate against a server that does nothing, so the latency that comes from
@@ -70,18 +63,55 @@ internal static class PeriodicPhases
     {
         await WarmUpAsync(fleet.Agents, settings, FirstWarmUp(settings), errors, before, cancellationToken).ConfigureAwait(false);
         await WarmUpAsync(postgres.Agents, settings, FirstWarmUp(settings), postgres.Errors, postgres.Before, cancellationToken).ConfigureAwait(false);
-        var rounds = Math.Max(1, settings.Rounds);
-        var turn = TimeSpan.FromSeconds(settings.DurationSeconds) / rounds;
         var pg = postgres.Turns;
-        for (var round = 0; round < rounds; round++)
+        await AlternateAsync(settings, [new("SQLite", fleet.Agents, sqlite, errors, before), new("PostgreSQL", postgres.Agents, pg, postgres.Errors, postgres.Before)], (round, rounds) =>
         {
-            await ReconnectAsync(fleet.Agents, settings, errors, before, cancellationToken).ConfigureAwait(false);
-            await sqlite.RunAsync(() => SessionLoops.ClosedLoopAsync(fleet.Agents, settings.Concurrency, turn, onePass: false, errors, cancellationToken, before)).ConfigureAwait(false);
-            await ReconnectAsync(postgres.Agents, settings, postgres.Errors, postgres.Before, cancellationToken).ConfigureAwait(false);
-            await pg.RunAsync(() => SessionLoops.ClosedLoopAsync(postgres.Agents, settings.Concurrency, turn, onePass: false, postgres.Errors, cancellationToken, postgres.Before)).ConfigureAwait(false);
             var database = postgres.MeasuresDatabase ? $" + PostgreSQL {pg.LastCpuPer1000.Database:0.00}" : string.Empty;
             AnsiConsole.MarkupLineInterpolated(
-                $"round {round + 1}/{rounds}: SQLite {sqlite.LastRate:0}/s, server {sqlite.LastCpuPer1000.Server:0.00} CPU-ms/session; PostgreSQL ({postgres.Nodes.Count} node(s)) {pg.LastRate:0}/s, server {pg.LastCpuPer1000.Server:0.00}{database} CPU-ms/session");
+                $"round {round}/{rounds}: SQLite {sqlite.LastRate:0}/s, server {sqlite.LastCpuPer1000.Server:0.00} CPU-ms/session; PostgreSQL ({postgres.Nodes.Count} node(s)) {pg.LastRate:0}/s, server {pg.LastCpuPer1000.Server:0.00}{database} CPU-ms/session");
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    // With --scenario both: the periodic server's turns and the paired scenario's server's (provision), alternating, each
+    // side after its own warm-up; each round prints both sides' sessions/s and server CPU per session, and the paired
+    // scenario's as a share of periodic's. Returns each round's sessions/s ratio.
+    public static async Task<IReadOnlyList<double>> TakeScenarioTurnsAsync(FleetSettings settings, TurnSide periodic, TurnSide paired, CancellationToken cancellationToken)
+    {
+        foreach (var side in new[] { periodic, paired })
+        {
+            var (sessions, _) = await WarmUpAsync(side.Agents, settings, FirstWarmUp(settings), side.Errors, side.Before, cancellationToken).ConfigureAwait(false);
+            AnsiConsole.MarkupLineInterpolated($"warm-up ({side.Name}): {FirstWarmUp(settings):0} s, {sessions} sessions, not counted");
+        }
+
+        var ratios = new List<double>();
+        var (a, b) = (periodic.Turns, paired.Turns);
+        await AlternateAsync(settings, [periodic, paired], (round, rounds) =>
+        {
+            ratios.Add(b.LastRate / Math.Max(a.LastRate, 1e-9));
+            var cpu = b.LastCpuPer1000.Server / Math.Max(a.LastCpuPer1000.Server, 1e-9);
+            AnsiConsole.MarkupLineInterpolated(
+                $"round {round}/{rounds}: {periodic.Name} {a.LastRate:0}/s, server {a.LastCpuPer1000.Server:0.00} CPU-ms/session; {paired.Name} {b.LastRate:0}/s, server {b.LastCpuPer1000.Server:0.00} CPU-ms/session; {paired.Name}/{periodic.Name}: {ratios[^1]:P1} of the sessions/s, {cpu:0.00} × the CPU per session");
+        }, cancellationToken).ConfigureAwait(false);
+        return ratios;
+    }
+
+    // Closed-loop turns of each side in alternation (A, B, A, B, ...: --rounds each, the duration split among them), so
+    // that a machine that speeds up or slows down during the run moves every side alike. Every turn starts with every
+    // device's connection fresh (ReconnectAsync), so it measures sessions. The caller warms the sides up; after each
+    // round, printRound(round, rounds).
+    public static async Task AlternateAsync(FleetSettings settings, IReadOnlyList<TurnSide> sides, Action<int, int> printRound, CancellationToken cancellationToken)
+    {
+        var rounds = Math.Max(1, settings.Rounds);
+        var turn = TimeSpan.FromSeconds(settings.DurationSeconds) / rounds;
+        for (var round = 0; round < rounds; round++)
+        {
+            foreach (var side in sides)
+            {
+                await ReconnectAsync(side.Agents, settings, side.Errors, side.Before, cancellationToken).ConfigureAwait(false);
+                await side.Turns.RunAsync(() => SessionLoops.ClosedLoopAsync(side.Agents, settings.Concurrency, turn, onePass: false, side.Errors, cancellationToken, side.Before)).ConfigureAwait(false);
+            }
+
+            printRound(round + 1, rounds);
         }
     }
 

@@ -5,19 +5,14 @@
 # CAP_NET_ADMIN). The test creates and removes its namespaces itself. Any failure fails the run: the NAT test never
 # skips.
 
+source "$(dirname "${BASH_SOURCE[0]}")/test-apt.sh"
+
 netns_test_install() {
   local missing=()
   command -v ip >/dev/null 2>&1 || missing+=(iproute2)
   command -v iptables >/dev/null 2>&1 || missing+=(iptables)
   if [ "${#missing[@]}" -eq 0 ]; then return 0; fi
-  if [ "$(id -u)" -ne 0 ]; then
-    echo "test.sh: ${missing[*]} not installed and this user cannot install it (run as root once, or: sudo apt-get install -y ${missing[*]})" >&2
-    return 1
-  fi
-  echo "test.sh: installing ${missing[*]} from Debian's packages" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >/dev/null
-  apt-get install -y -qq "${missing[@]}" >/dev/null
+  test_apt_install "${missing[*]}" "${missing[@]}" || return 1
   command -v ip >/dev/null 2>&1 && command -v iptables >/dev/null 2>&1
 }
 

@@ -15,16 +15,11 @@ pg_test_bindir() {
   return 1
 }
 
+source "$(dirname "${BASH_SOURCE[0]}")/test-apt.sh"
+
 pg_test_install() {
   if pg_test_bindir >/dev/null; then return 0; fi
-  if [ "$(id -u)" -ne 0 ]; then
-    echo "test.sh: PostgreSQL is not installed and this user cannot install it (run as root once, or: sudo apt-get install -y postgresql)" >&2
-    return 1
-  fi
-  echo "test.sh: installing PostgreSQL from Debian's packages" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >/dev/null
-  apt-get install -y -qq postgresql >/dev/null
+  test_apt_install PostgreSQL postgresql || return 1
   pg_test_bindir >/dev/null
 }
 

@@ -7,16 +7,11 @@
 # PALISADE_TEST_XMPP_CA (the CA's PEM), PALISADE_TEST_XMPP_PASSWORD. prosody_test_stop stops it and removes the folder.
 # Any failure fails the run: the XMPP tests never skip.
 
+source "$(dirname "${BASH_SOURCE[0]}")/test-apt.sh"
+
 prosody_test_install() {
   if command -v prosody >/dev/null 2>&1 && command -v prosodyctl >/dev/null 2>&1; then return 0; fi
-  if [ "$(id -u)" -ne 0 ]; then
-    echo "test.sh: prosody is not installed and this user cannot install it (run as root once, or: sudo apt-get install -y prosody)" >&2
-    return 1
-  fi
-  echo "test.sh: installing prosody from Debian's packages" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >/dev/null
-  apt-get install -y -qq prosody openssl >/dev/null
+  test_apt_install prosody prosody openssl || return 1
   # The package starts a system instance; the tests use their own.
   (service prosody stop || systemctl stop prosody) >/dev/null 2>&1 || true
   command -v prosody >/dev/null 2>&1 && command -v prosodyctl >/dev/null 2>&1

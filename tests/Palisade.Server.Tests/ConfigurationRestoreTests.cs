@@ -77,6 +77,32 @@ public sealed class ConfigurationRestoreTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, bulk.Status);
     }
 
+    [Fact]
+    public async Task A_key_limited_to_some_devices_learns_nothing_of_another_devices_backups_and_restores_none_of_them()
+    {
+        await using var other = await AgentAsync("RST0005");
+        await BackupAsync(other);
+        await using var mine = await AgentAsync("RST0006");
+        await using var bare = await AgentAsync("RST0007");
+        var scoped = await _api.KeyAsync(Roles.Admin, "serialNumber = \"RST0006\"", name: "scoped");
+        var theirs = Assert.Single(await _server.Host.Store.ListFilesAsync(Id(other), null, 1, CancellationToken.None)).Name;
+        var path = $"api/v1/devices/{Uri.EscapeDataString(Id(mine))}/tasks";
+
+        // Another device's backups, by device or by name, answer exactly as a device without any and a name never stored.
+        var fromOther = await _api.SendAsync(HttpMethod.Post, path, scoped, $$"""{"name":"restore","from":"{{Id(other)}}"}""");
+        var fromBare = await _api.SendAsync(HttpMethod.Post, path, scoped, $$"""{"name":"restore","from":"{{Id(bare)}}"}""");
+        Assert.Equal((HttpStatusCode.BadRequest, HttpStatusCode.BadRequest), (fromOther.Status, fromBare.Status));
+        Assert.Equal(fromBare.Text.Replace(Id(bare), "ID", StringComparison.Ordinal), fromOther.Text.Replace(Id(other), "ID", StringComparison.Ordinal));
+        var named = await _api.SendAsync(HttpMethod.Post, path, scoped, $$"""{"name":"restore","backup":"{{theirs}}"}""");
+        var missing = await _api.SendAsync(HttpMethod.Post, path, scoped, """{"name":"restore","backup":"backup@none"}""");
+        Assert.Equal((HttpStatusCode.BadRequest, HttpStatusCode.BadRequest), (named.Status, missing.Status));
+        Assert.Equal(missing.Text.Replace("backup@none", "NAME", StringComparison.Ordinal), named.Text.Replace(theirs, "NAME", StringComparison.Ordinal));
+        Assert.DoesNotContain(await _server.Host.Store.ListTasksAsync(new DeviceId("00D09E", "SIM-GW", "RST0006"), 10, CancellationToken.None), t => t.Name == "download");
+
+        // An unscoped key restores the same backup to the same device.
+        Assert.Equal(HttpStatusCode.Accepted, (await _api.SendAsync(HttpMethod.Post, path, _admin, $$"""{"name":"restore","backup":"{{theirs}}"}""")).Status);
+    }
+
     private async Task BackupAsync(CpeAgent cpe)
     {
         var upload = await QueueAsync(cpe, """{"name":"upload","fileType":"3 Vendor Configuration File"}""");

@@ -23,6 +23,19 @@ internal static class ScopedReads
         return device;
     }
 
+    /// <summary>True when <paramref name="id"/> is a stored device within the caller's scope (any id, for an unscoped caller).</summary>
+    public static async Task<bool> InScopeAsync(IDeviceRegistry store, Caller caller, string id, CancellationToken cancellationToken)
+    {
+        if (caller.DeviceScope is not { } scope)
+        {
+            return true;
+        }
+
+        return DeviceId.TryParse(id, out var deviceId)
+            && await store.GetDeviceAsync(deviceId, cancellationToken).ConfigureAwait(false) is not null
+            && await store.MatchesAsync(deviceId, scope, cancellationToken).ConfigureAwait(false);
+    }
+
     public static async Task<DeviceTask?> TaskAsync(ITaskLookup tasks, IDeviceRegistry devices, Caller caller, long taskId, CancellationToken cancellationToken)
     {
         var task = await tasks.GetTaskAsync(taskId, cancellationToken).ConfigureAwait(false);

@@ -232,18 +232,12 @@ public sealed class TaskService(ITaskStore store, IDeviceRegistry registry, Devi
                 ? throw ServiceException.Invalid("url", "This server has no file store to take configuration backups into; give the upload a url.")
                 : definition;
 
-    // A restore becomes the download of the backup it names; a caller limited to some devices restores only their backups.
+    // A restore becomes the download of the backup it names; a caller limited to some devices restores only their
+    // backups, checked before the backup is resolved (StoredDownloads.RestoreAsync asks first, and reads it once).
     private async Task<TaskDefinition> RestoreAsync(Caller caller, RestoreTask restore, DeviceId device, CancellationToken cancellationToken)
     {
         caller.Demand(Permission.ReadFiles);
-        var download = await global::Palisade.Acs.Files.StoredDownloads.RestoreAsync(Files, restore, device.ToString(), cancellationToken).ConfigureAwait(false);
-        if (caller.DeviceScope is not null)
-        {
-            var source = restore.From ?? (await Files!.GetFileAsync(download.FileName!, cancellationToken).ConfigureAwait(false))?.Device ?? device.ToString();
-            await ScopedReads.DeviceAsync(registry, caller, source, cancellationToken).ConfigureAwait(false);
-        }
-
-        return download;
+        return await global::Palisade.Acs.Files.StoredDownloads.RestoreAsync(Files, restore, device.ToString(), (source, ct) => ScopedReads.InScopeAsync(registry, caller, source, ct), cancellationToken).ConfigureAwait(false);
     }
 
     private DateTimeOffset Expiry(int? seconds) => seconds switch

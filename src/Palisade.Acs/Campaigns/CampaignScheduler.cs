@@ -145,7 +145,8 @@ public sealed partial class CampaignScheduler(IPalisadeStore store, TimeProvider
             return;
         }
 
-        var download = await StoredDownloads.ResolveAsync(store, new DownloadTask(FileTypes.Firmware, string.Empty, 0, string.Empty, campaign.FileName), cancellationToken).ConfigureAwait(false);
+        // Filled from the file just read (its content checked above), not read again.
+        var download = StoredDownloads.For(file, new DownloadTask(FileTypes.Firmware, string.Empty, 0, string.Empty, campaign.FileName));
         var task = new NewTask(download.Name, TaskJson.Serialize(download), now, now + plan.ReturnWithin);
         var started = await store.StartCampaignDevicesAsync(campaign.Id, MaxStartsPerTick, plan.MaxConcurrency, task, only, now, cancellationToken).ConfigureAwait(false);
         if (started.Count > 0)

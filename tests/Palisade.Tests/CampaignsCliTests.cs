@@ -55,6 +55,28 @@ public sealed class CampaignsCliTests
         Assert.Contains("409", refused.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Stages_that_are_not_finite_shares_or_whole_counts_are_refused_with_exit_code_2_and_nothing_is_created()
+    {
+        await using var server = await TestServer.StartAsync();
+        var (key, record) = Acs.Access.ApiKeys.Create("cli-admin", Acs.Access.Roles.Admin, null, DateTimeOffset.UtcNow.AddMinutes(-1), null, "test");
+        await server.Host.Store.CreateKeyAsync(record, CancellationToken.None);
+
+        foreach (var (option, value) in new[]
+        {
+            ("--stages", "NaN%"), ("--stages", "Infinity%"), ("--stages", "-5%"), ("--stages", "150%"), ("--stages", "0%"),
+            ("--stages", "0"), ("--stages", "1%:NaN"), ("--stages", "1%:-5"), ("--stages", "1e400%"), ("--max-failure-percent", "NaN"),
+        })
+        {
+            var refused = await RunAsync(server, key, "campaigns", "create", "--name", "bad", "--file", "fw.bin", option, value);
+            Assert.True(refused.ExitCode == 2, $"{option} {value}: exit {refused.ExitCode}\n{refused.Output}");
+            Assert.Contains(option, refused.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain("Exception", refused.Output, StringComparison.Ordinal);
+        }
+
+        Assert.Empty(await server.Host.Store.ListCampaignsAsync(null, 10, CancellationToken.None));
+    }
+
     private static Task<(int ExitCode, string Output)> RunAsync(TestServer server, string key, params string[] args) =>
         CliProcess.RunAsync(TimeSpan.FromSeconds(60), [.. args, "--url", server.Host.Facts.ApiUrl!, "--key", key, "--ca", Path.Combine(server.DataDirectory, "pki", "ca.crt")]);
 }

@@ -115,15 +115,10 @@ public static class CampaignPlanJson
             }
 
             var percent = Number(stage, "percent", field + ".percent", 0.001, 100);
-            var count = Number(stage, "count", field + ".count", 1, 10_000_000) is { } c ? (int)c : (int?)null;
+            var count = WholeNumber(stage, "count", field + ".count", 1, 10_000_000, "devices");
             if ((percent is null) == (count is null))
             {
                 throw ServiceException.Invalid(field, field + " has either a percent (cumulative, up to 100) or a count (devices it adds).");
-            }
-
-            if (count is not null && Math.Floor((double)count) != count)
-            {
-                throw ServiceException.Invalid(field + ".count", field + ".count is a whole number.");
             }
 
             if (percent is { } p)
@@ -174,7 +169,7 @@ public static class CampaignPlanJson
                 throw ServiceException.Invalid("halt", "halt is {\"maxFailures\":N,\"maxFailurePercent\":X}.");
             }
 
-            maxFailures = Number(halt, "maxFailures", "halt.maxFailures", 0, 10_000_000) is { } m ? (int)m : null;
+            maxFailures = WholeNumber(halt, "maxFailures", "halt.maxFailures", 0, 10_000_000, "failures");
             maxPercent = Number(halt, "maxFailurePercent", "halt.maxFailurePercent", 0, 100);
         }
 
@@ -194,6 +189,20 @@ public static class CampaignPlanJson
         }
 
         return number;
+    }
+
+    // A number of devices (or failures) is whole: 2.5 is refused, not cut to 2 (a stage of 0.5 devices would become
+    // none, and a halt rule quietly stricter than the one written).
+    private static int? WholeNumber(JsonElement parent, string name, string field, int min, int max, string what)
+    {
+        if (Number(parent, name, field, min, max) is not { } number)
+        {
+            return null;
+        }
+
+        return number == Math.Floor(number)
+            ? (int)number
+            : throw ServiceException.Invalid(field, string.Create(CultureInfo.InvariantCulture, $"{field} is a whole number of {what} ({min} to {max}), not {number}."));
     }
 
     private static TimeSpan? Minutes(JsonElement parent, string name, string field) =>

@@ -27,9 +27,10 @@ internal static class CampaignsCommand
         create.SetAction(async (r, ct) =>
         {
             var body = new JsonObject { ["name"] = r.GetValue(name), ["file"] = r.GetValue(file), ["filter"] = r.GetValue(filter), ["start"] = !r.GetValue(draft) };
-            if (Stages(r.GetValue(stages)!) is not { } parsed)
+            var (parsed, problem) = Stages(r.GetValue(stages)!);
+            if (parsed is null)
             {
-                AnsiConsole.MarkupLine("[red]palisade campaigns create: --stages is like '1%:60,10%:120,100%' (N% or N devices, :SOAK minutes).[/]");
+                AnsiConsole.MarkupLineInterpolated($"[red]palisade campaigns create: --stages {problem}; it is like '1%:60,10%:120,100%' (N% or N devices, :SOAK minutes).[/]");
                 return 2;
             }
 
@@ -48,6 +49,12 @@ internal static class CampaignsCommand
 
             body["maxConcurrency"] = r.GetValue(concurrency);
             body["returnWithinMinutes"] = r.GetValue(returnWithin);
+            if (r.GetValue(maxPercent) is { } share && (!double.IsFinite(share) || share < 0 || share > 100))
+            {
+                AnsiConsole.MarkupLine("[red]palisade campaigns create: --max-failure-percent is a share from 0 to 100.[/]");
+                return 2;
+            }
+
             body["halt"] = new JsonObject { ["maxFailures"] = r.GetValue(maxFailures), ["maxFailurePercent"] = r.GetValue(maxPercent) };
             return await ApiClientCommands.CallAsync(r, HttpMethod.Post, "api/v1/campaigns", body.ToJsonString(), Print, ct);
         });
@@ -111,8 +118,10 @@ internal static class CampaignsCommand
         AnsiConsole.Write(table);
     }
 
-    // "1%:60,10%:120,100%" -> [{"percent":1,"soakMinutes":60}, …]; null when malformed (the server checks the bounds).
-    private static JsonArray? Stages(string text)
+    // "1%:60,10%:120,100%" -> [{"percent":1,"soakMinutes":60}, …], or what is wrong with it. Only numbers JSON can
+    // carry and the server could take are sent: NaN, infinities, shares outside (0, 100] and negative soaks are refused
+    // here (the server checks the rest of the bounds).
+    private static (JsonArray? Stages, string? Problem) Stages(string text)
     {
         var stages = new JsonArray();
         foreach (var part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
@@ -120,29 +129,34 @@ internal static class CampaignsCommand
             var pieces = part.Split(':');
             if (pieces.Length > 2)
             {
-                return null;
+                return (null, $"'{part}' has more than one ':'");
             }
 
             var stage = new JsonObject();
             var size = pieces[0];
-            if (size.EndsWith('%') && double.TryParse(size[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var percent))
+            if (size.EndsWith('%'))
             {
+                if (!double.TryParse(size[..^1], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var percent) || !double.IsFinite(percent) || percent <= 0 || percent > 100)
+                {
+                    return (null, $"'{size}' is not a share above 0 % and at most 100 %");
+                }
+
                 stage["percent"] = percent;
             }
-            else if (int.TryParse(size, NumberStyles.None, CultureInfo.InvariantCulture, out var count))
+            else if (int.TryParse(size, NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count >= 1)
             {
                 stage["count"] = count;
             }
             else
             {
-                return null;
+                return (null, $"'{size}' is neither a share (N%) nor a whole number of devices (1 or more)");
             }
 
             if (pieces.Length == 2)
             {
-                if (!double.TryParse(pieces[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var soak))
+                if (!double.TryParse(pieces[1], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var soak) || !double.IsFinite(soak) || soak < 0)
                 {
-                    return null;
+                    return (null, $"'{pieces[1]}' is not a soak time in minutes (0 or more)");
                 }
 
                 stage["soakMinutes"] = soak;
@@ -151,6 +165,6 @@ internal static class CampaignsCommand
             stages.Add(stage);
         }
 
-        return stages.Count == 0 ? null : stages;
+        return stages.Count == 0 ? (null, "names no stage") : (stages, null);
     }
 }

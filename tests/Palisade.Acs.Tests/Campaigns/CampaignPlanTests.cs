@@ -61,6 +61,26 @@ public sealed class CampaignPlanTests
         Assert.Equal(inside, window.Contains(new DateTimeOffset(2026, 12, 6, hour, 30, 0, TimeSpan.Zero).ToOffset(TimeSpan.FromHours(2))));
     }
 
+    [Theory]
+    [InlineData("""{"stages":[{"count":1.5},{"percent":100}]}""", "stages[0].count")]
+    [InlineData("""{"stages":[{"count":0.5},{"percent":100}]}""", "stages[0].count")]
+    [InlineData("""{"stages":[{"count":0},{"percent":100}]}""", "stages[0].count")]
+    [InlineData("""{"stages":[{"percent":100}],"halt":{"maxFailures":2.5}}""", "halt.maxFailures")]
+    public void A_fractional_or_empty_device_count_is_refused_naming_the_field_not_cut_down(string json, string field)
+    {
+        var refused = Assert.Throws<Palisade.Acs.Services.ServiceException>(() => Parse(json));
+
+        Assert.Equal(field, refused.Field);
+    }
+
+    [Fact]
+    public void A_stage_of_the_smallest_percent_still_has_a_device()
+    {
+        var plan = Parse("""{"stages":[{"percent":0.001},{"count":1},{"percent":100}]}""");
+
+        Assert.Equal([1, 1, 8], Enumerable.Range(0, 3).Select(s => plan.StageOf(10).Count(x => x == s)));
+    }
+
     private static CampaignPlan Parse(string json)
     {
         using var document = JsonDocument.Parse(json);

@@ -20,6 +20,22 @@ public static class CampaignFailures
     /// <summary>The device was deleted from the registry before it was started.</summary>
     public const string Gone = "gone";
 
-    /// <summary>Any other fault of the Download or its TransferComplete: <c>download-fault-CODE</c>.</summary>
-    public static string DownloadFault(int code) => code == FaultCode.DownloadFileCorrupted ? BadSignature : "download-fault-" + code.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>A vendor fault (9800–9899) of the Download or its TransferComplete.</summary>
+    public const string VendorDownloadFault = "download-fault-vendor";
+
+    /// <summary>A fault code the standard does not name (or none at all) of the Download or its TransferComplete.</summary>
+    public const string OtherDownloadFault = "download-fault-other";
+
+    /// <summary>
+    /// Any other fault of the Download or its TransferComplete: <c>download-fault-CODE</c> for a code TR-069 names
+    /// (9000–9032), <see cref="VendorDownloadFault"/> and <see cref="OtherDownloadFault"/> for the rest. The code comes
+    /// from the CPE, and the reason becomes a stored value and a metric label, so a device cannot invent new ones.
+    /// </summary>
+    public static string DownloadFault(int code) => code switch
+    {
+        FaultCode.DownloadFileCorrupted => BadSignature,
+        >= FaultCode.MethodNotSupported and <= FaultCode.DeploymentUnitVersionExists => "download-fault-" + code.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        _ when FaultCode.IsVendorSpecific(code) => VendorDownloadFault,
+        _ => OtherDownloadFault,
+    };
 }

@@ -142,7 +142,8 @@ internal static class PgSessionCommit
             return;
         }
 
-        var merged = MergedByPath(parameters);
+        // One upsert may not touch a row twice: a path held twice in the session is merged first.
+        var merged = CachedParameter.MergeByPath(parameters);
         var paths = new string[merged.Count];
         var values = new string?[merged.Count];
         var types = new string?[merged.Count];
@@ -189,29 +190,5 @@ internal static class PgSessionCommit
             Parameters.Array(NpgsqlDbType.Text, kept.Select(e => e.CommandKey).ToArray()),
             Parameters.Array(NpgsqlDbType.Text, kept.Select(e => e.Detail).ToArray())));
         batch.BatchCommands.Add(new NpgsqlBatchCommand(TrimEvents).With(Parameters.Text(id), Parameters.Int(DeviceEvent.MaxPerDevice - 1)));
-    }
-
-    // One upsert may not touch a row twice: a session that lists names and then reads values holds each path twice,
-    // merged here as successive upserts would merge them (a later field that is set wins).
-    internal static List<CachedParameter> MergedByPath(List<CachedParameter> parameters)
-    {
-        var at = new Dictionary<string, int>(parameters.Count, StringComparer.Ordinal);
-        var merged = new List<CachedParameter>(parameters.Count);
-        foreach (var p in parameters)
-        {
-            if (at.TryGetValue(p.Path, out var i))
-            {
-                var earlier = merged[i];
-                merged[i] = new CachedParameter(p.Path, p.Value ?? earlier.Value, p.Type ?? earlier.Type, p.Writable ?? earlier.Writable,
-                    p.Notification ?? earlier.Notification, p.AccessList ?? earlier.AccessList, p.ReadAt ?? earlier.ReadAt);
-            }
-            else
-            {
-                at.Add(p.Path, merged.Count);
-                merged.Add(p);
-            }
-        }
-
-        return merged;
     }
 }

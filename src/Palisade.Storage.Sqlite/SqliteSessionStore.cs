@@ -393,35 +393,10 @@ internal sealed class SqliteSessionStore(SqliteDatabase db, SqliteDeviceRegistry
         }
     }
 
-    // A session that lists names and then reads values (a discovery) holds each path twice; merged first, as the
-    // upserts would have merged them (a later field that is set wins), each path costs one upsert instead of two.
-    // Small sessions (a periodic Inform's handful) are written as they are.
-    internal static List<CachedParameter> MergedByPath(List<CachedParameter> parameters)
-    {
-        if (parameters.Count < 64)
-        {
-            return parameters;
-        }
-
-        var at = new Dictionary<string, int>(parameters.Count, StringComparer.Ordinal);
-        var merged = new List<CachedParameter>(parameters.Count);
-        foreach (var p in parameters)
-        {
-            if (at.TryGetValue(p.Path, out var i))
-            {
-                var earlier = merged[i];
-                merged[i] = new CachedParameter(p.Path, p.Value ?? earlier.Value, p.Type ?? earlier.Type, p.Writable ?? earlier.Writable,
-                    p.Notification ?? earlier.Notification, p.AccessList ?? earlier.AccessList, p.ReadAt ?? earlier.ReadAt);
-            }
-            else
-            {
-                at.Add(p.Path, merged.Count);
-                merged.Add(p);
-            }
-        }
-
-        return merged;
-    }
+    // A discovery holds each path twice; merged first, each path costs one upsert instead of two. Small sessions (a
+    // periodic Inform's handful) are written as they are: the upserts merge them just the same.
+    internal static List<CachedParameter> MergedByPath(List<CachedParameter> parameters) =>
+        parameters.Count < 64 ? parameters : CachedParameter.MergeByPath(parameters);
 
     private void WriteParameters(SqliteTransaction transaction, long device, List<CachedParameter> parameters)
     {

@@ -23,4 +23,31 @@ public sealed record CachedParameter(
 {
     /// <summary>True for object nodes.</summary>
     public bool IsObject => Path.EndsWith('.');
+
+    /// <summary>
+    /// One entry per path, in first-seen order: a session that lists names and then reads values holds each path
+    /// twice; they are merged as successive upserts would merge them (a later field that is set wins).
+    /// </summary>
+    public static List<CachedParameter> MergeByPath(IReadOnlyList<CachedParameter> parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        var at = new Dictionary<string, int>(parameters.Count, StringComparer.Ordinal);
+        var merged = new List<CachedParameter>(parameters.Count);
+        foreach (var p in parameters)
+        {
+            if (at.TryGetValue(p.Path, out var i))
+            {
+                var earlier = merged[i];
+                merged[i] = new CachedParameter(p.Path, p.Value ?? earlier.Value, p.Type ?? earlier.Type, p.Writable ?? earlier.Writable,
+                    p.Notification ?? earlier.Notification, p.AccessList ?? earlier.AccessList, p.ReadAt ?? earlier.ReadAt);
+            }
+            else
+            {
+                at.Add(p.Path, merged.Count);
+                merged.Add(p);
+            }
+        }
+
+        return merged;
+    }
 }

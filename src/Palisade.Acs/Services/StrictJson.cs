@@ -25,6 +25,14 @@ public static class StrictJson
     /// <summary>Parses <paramref name="text"/> into a document; a <see cref="JsonException"/> as for <see cref="Parse(string, JsonDocumentOptions)"/>.</summary>
     public static JsonDocument ParseDocument(string text, JsonDocumentOptions options)
     {
+        ArgumentNullException.ThrowIfNull(text);
+
+        // Only an escape can spell half a surrogate pair in JSON: text without "\u" (a stored task, mostly) parses as it is.
+        if (!text.Contains("\\u", StringComparison.Ordinal))
+        {
+            return JsonDocument.Parse(text, options);
+        }
+
         var utf8 = Encoding.UTF8.GetBytes(text);
         Check(utf8, options);
         return JsonDocument.Parse(utf8, options);
@@ -33,6 +41,11 @@ public static class StrictJson
     // One forward pass: the reader checks the syntax and the depth; every escaped string and name is decoded once.
     private static void Check(ReadOnlySpan<byte> utf8, JsonDocumentOptions options)
     {
+        if (utf8.IndexOf("\\u"u8) < 0)
+        {
+            return;
+        }
+
         var reader = new Utf8JsonReader(utf8, new JsonReaderOptions
         {
             MaxDepth = options.MaxDepth,

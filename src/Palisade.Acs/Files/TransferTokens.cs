@@ -50,7 +50,7 @@ public sealed class TransferTokens
         BinaryPrimitives.WriteInt64BigEndian(token[1..], taskId);
         BinaryPrimitives.WriteUInt32BigEndian(token[9..], expires);
         Mac(token[..13], device, fileName, sha256).CopyTo(token[13..]);
-        return Base64Url(token);
+        return Base64UrlToken.Encode(token);
     }
 
     /// <summary>The token's face, or null when it is not one of these tokens at all.</summary>
@@ -62,7 +62,7 @@ public sealed class TransferTokens
         }
 
         Span<byte> token = stackalloc byte[Length];
-        if (!TryFromBase64Url(text, token) || (token[0] & ~3) != 0)
+        if (!Base64UrlToken.TryDecode(text, token) || (token[0] & ~3) != 0)
         {
             return null;
         }
@@ -76,7 +76,7 @@ public sealed class TransferTokens
     {
         ArgumentNullException.ThrowIfNull(token);
         Span<byte> raw = stackalloc byte[Length];
-        if (!TryFromBase64Url(token.Text, raw))
+        if (!Base64UrlToken.TryDecode(token.Text, raw))
         {
             return false;
         }
@@ -96,7 +96,7 @@ public sealed class TransferTokens
     {
         ArgumentNullException.ThrowIfNull(token);
         var mac = HMACSHA256.HashData(_key, Encoding.ASCII.GetBytes("password\n" + token));
-        return Base64Url(mac.AsSpan(0, 16));
+        return Base64UrlToken.Encode(mac.AsSpan(0, 16));
     }
 
     /// <summary>True when <paramref name="password"/> is the token's (constant time).</summary>
@@ -113,8 +113,4 @@ public sealed class TransferTokens
         bound.CopyTo(input, head.Length);
         return HMACSHA256.HashData(_key, input).AsSpan(0, MacBytes).ToArray();
     }
-
-    private static string Base64Url(ReadOnlySpan<byte> bytes) => Base64UrlToken.Encode(bytes);
-
-    private static bool TryFromBase64Url(string text, Span<byte> into) => Base64UrlToken.TryDecode(text, into);
 }

@@ -65,7 +65,7 @@ public sealed class NonceService
         BinaryPrimitives.WriteInt64BigEndian(raw, _time.GetUtcNow().ToUnixTimeMilliseconds());
         RandomNumberGenerator.Fill(raw.Slice(TimeBytes, RandomBytes));
         Mac(raw[..(TimeBytes + RandomBytes)], binding, raw[(TimeBytes + RandomBytes)..]);
-        return Base64Url(raw);
+        return Base64UrlToken.Encode(raw);
     }
 
     /// <summary>Checks that <paramref name="nonce"/> was issued here for <paramref name="binding"/> and is not expired.</summary>
@@ -77,7 +77,7 @@ public sealed class NonceService
         }
 
         Span<byte> raw = stackalloc byte[TotalBytes];
-        if (!TryFromBase64Url(nonce, raw))
+        if (!Base64UrlToken.TryDecode(nonce, raw))
         {
             return NonceCheck.Invalid;
         }
@@ -98,7 +98,7 @@ public sealed class NonceService
     public DateTimeOffset ExpiresAt(string nonce)
     {
         Span<byte> raw = stackalloc byte[TotalBytes];
-        return TryFromBase64Url(nonce, raw)
+        return Base64UrlToken.TryDecode(nonce, raw)
             ? DateTimeOffset.FromUnixTimeMilliseconds(BinaryPrimitives.ReadInt64BigEndian(raw)) + Lifetime
             : DateTimeOffset.MinValue;
     }
@@ -127,9 +127,4 @@ public sealed class NonceService
             }
         }
     }
-
-    private static string Base64Url(ReadOnlySpan<byte> raw) => Base64UrlToken.Encode(raw);
-
-    // A nonce has one spelling, the one issued; the header is hostile, so reading it never throws.
-    private static bool TryFromBase64Url(string text, Span<byte> destination) => Base64UrlToken.TryDecode(text, destination);
 }

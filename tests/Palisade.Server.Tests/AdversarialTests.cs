@@ -56,17 +56,7 @@ public sealed class AdversarialTests : IAsyncLifetime
     [InlineData("algorithm=MD5")] // RFC 2069: no qop, no nonce count, replayable
     public async Task Digest_downgrades_are_refused(string tail)
     {
-        var bootstrap = _server.Host.Facts.Bootstrap!;
-        using var http = Http();
-        var inform = CwmpWriter.ToBytes(CwmpEnvelope.For(CwmpVersion.V1_2, "1", TestCpe.BuildInform("ADV2", "0 BOOTSTRAP")));
-        using var first = await http.PostAsync(_server.Url, new ByteArrayContent(inform));
-        var nonce = first.Headers.WwwAuthenticate.First().Parameter!.Split("nonce=\"")[1].Split('"')[0];
-        var ha1 = Palisade.Security.Digest.DigestMath.Ha1(Palisade.Security.Digest.DigestAlgorithm.Md5, bootstrap.Username, "palisade", bootstrap.Password);
-        var response = Palisade.Security.Digest.DigestMath.Response(Palisade.Security.Digest.DigestAlgorithm.Md5, ha1, nonce, "00000001", "c", "POST", "/");
-        using var request = new HttpRequestMessage(HttpMethod.Post, _server.Url) { Content = new ByteArrayContent(inform) };
-        request.Headers.TryAddWithoutValidation("Authorization", $"Digest username=\"{bootstrap.Username}\", realm=\"palisade\", nonce=\"{nonce}\", uri=\"/\", response=\"{response}\", {tail}");
-        using var refused = await http.SendAsync(request);
-        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, await AnswerChallengeAsync("ADV2", Palisade.Security.Digest.DigestAlgorithm.Md5, nonce => nonce, tail));
         Assert.Equal(0, await _server.Host.Store.CountDevicesAsync(CancellationToken.None));
     }
 
@@ -77,19 +67,26 @@ public sealed class AdversarialTests : IAsyncLifetime
     [InlineData('.')]
     public async Task A_digest_nonce_outside_the_url_alphabet_is_refused_with_401(char bad)
     {
+        Assert.Equal(HttpStatusCode.Unauthorized, await AnswerChallengeAsync("ADV3", Palisade.Security.Digest.DigestAlgorithm.Sha256,
+            nonce => nonce[..20] + bad + nonce[21..], "algorithm=SHA-256, qop=auth, nc=00000001, cnonce=\"c\""));
+        Assert.Equal(0, await _server.Host.Store.CountDevicesAsync(CancellationToken.None));
+    }
+
+    // A bootstrap Inform gets the server's challenge; the answer, with the bootstrap credentials, goes back over the
+    // nonce as <paramref name="spell"/> spells it and with <paramref name="tail"/> as its last parameters.
+    private async Task<HttpStatusCode> AnswerChallengeAsync(string serial, Palisade.Security.Digest.DigestAlgorithm algorithm, Func<string, string> spell, string tail)
+    {
         var bootstrap = _server.Host.Facts.Bootstrap!;
         using var http = Http();
-        var inform = CwmpWriter.ToBytes(CwmpEnvelope.For(CwmpVersion.V1_2, "1", TestCpe.BuildInform("ADV3", "0 BOOTSTRAP")));
+        var inform = CwmpWriter.ToBytes(CwmpEnvelope.For(CwmpVersion.V1_2, "1", TestCpe.BuildInform(serial, "0 BOOTSTRAP")));
         using var first = await http.PostAsync(_server.Url, new ByteArrayContent(inform));
-        var issued = first.Headers.WwwAuthenticate.First().Parameter!.Split("nonce=\"")[1].Split('"')[0];
-        var nonce = issued[..20] + bad + issued[21..];
-        var ha1 = Palisade.Security.Digest.DigestMath.Ha1(Palisade.Security.Digest.DigestAlgorithm.Sha256, bootstrap.Username, "palisade", bootstrap.Password);
-        var response = Palisade.Security.Digest.DigestMath.Response(Palisade.Security.Digest.DigestAlgorithm.Sha256, ha1, nonce, "00000001", "c", "POST", "/");
+        var nonce = spell(first.Headers.WwwAuthenticate.First().Parameter!.Split("nonce=\"")[1].Split('"')[0]);
+        var ha1 = Palisade.Security.Digest.DigestMath.Ha1(algorithm, bootstrap.Username, "palisade", bootstrap.Password);
+        var response = Palisade.Security.Digest.DigestMath.Response(algorithm, ha1, nonce, "00000001", "c", "POST", "/");
         using var request = new HttpRequestMessage(HttpMethod.Post, _server.Url) { Content = new ByteArrayContent(inform) };
-        request.Headers.TryAddWithoutValidation("Authorization", $"Digest username=\"{bootstrap.Username}\", realm=\"palisade\", nonce=\"{nonce}\", uri=\"/\", response=\"{response}\", algorithm=SHA-256, qop=auth, nc=00000001, cnonce=\"c\"");
-        using var refused = await http.SendAsync(request);
-        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
-        Assert.Equal(0, await _server.Host.Store.CountDevicesAsync(CancellationToken.None));
+        request.Headers.TryAddWithoutValidation("Authorization", $"Digest username=\"{bootstrap.Username}\", realm=\"palisade\", nonce=\"{nonce}\", uri=\"/\", response=\"{response}\", {tail}");
+        using var answered = await http.SendAsync(request);
+        return answered.StatusCode;
     }
 
     // Opens a TLS connection, starts a request and then trickles header bytes; returns how long until the server hangs up.

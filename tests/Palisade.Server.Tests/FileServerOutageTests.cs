@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using Palisade.Cwmp.Messages;
-using Palisade.Storage.Postgres;
 using Palisade.Testing;
 
 namespace Palisade.Server.Tests;
@@ -25,8 +24,7 @@ public sealed class FileServerOutageTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var connectionString = TestPostgres.CreateDatabase(_database).ConnectionString;
-        _server = await TestServer.StartAsync(openStore: data =>
-            PostgresStore.OpenAsync(new PostgresStoreOptions { ConnectionString = connectionString, KeyPath = Path.Combine(data, "store.key") }).GetAwaiter().GetResult());
+        _server = await TestServer.StartAsync(openStore: TestPostgres.OpenStore(connectionString));
         _api = new ApiClient(_server);
         _admin = await _api.KeyAsync("admin");
     }

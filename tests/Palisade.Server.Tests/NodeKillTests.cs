@@ -3,7 +3,6 @@ using Palisade.Acs.Devices;
 using Palisade.Acs.Storage;
 using Palisade.Cpe.Transport;
 using Palisade.Cwmp.Messages;
-using Palisade.Storage.Postgres;
 using Palisade.Testing;
 
 namespace Palisade.Server.Tests;
@@ -60,8 +59,7 @@ public sealed class NodeKillTests : IAsyncLifetime
             File.Copy(file, Path.Combine(dataB, "pki", Path.GetFileName(file)));
         }
 
-        _nodeB = await TestServer.StartAsync(o => o.Sessions.SessionTimeout = o.Sessions.UnenrolledSessionTimeout = SessionTimeout, dataB, openStore: data =>
-            PostgresStore.OpenAsync(new PostgresStoreOptions { ConnectionString = _db.ConnectionString, KeyPath = Path.Combine(data, "store.key") }).GetAwaiter().GetResult());
+        _nodeB = await TestServer.StartAsync(o => o.Sessions.SessionTimeout = o.Sessions.UnenrolledSessionTimeout = SessionTimeout, dataB, openStore: TestPostgres.OpenStore(_db.ConnectionString));
     }
 
     public async Task DisposeAsync()

@@ -2,7 +2,6 @@ using System.Net;
 using Palisade.Acs.Devices;
 using Palisade.Acs.Storage;
 using Palisade.Cwmp.Messages;
-using Palisade.Storage.Postgres;
 using Palisade.Testing;
 
 namespace Palisade.Server.Tests;
@@ -22,8 +21,7 @@ public sealed class StoreOutageTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _connectionString = TestPostgres.CreateDatabase(_database).ConnectionString;
-        _server = await TestServer.StartAsync(openStore: data =>
-            PostgresStore.OpenAsync(new PostgresStoreOptions { ConnectionString = _connectionString, KeyPath = Path.Combine(data, "store.key") }).GetAwaiter().GetResult());
+        _server = await TestServer.StartAsync(openStore: TestPostgres.OpenStore(_connectionString));
     }
 
     public async Task DisposeAsync()

@@ -41,6 +41,11 @@ public static class TestPostgres
         return ($"postgresql://{settings.Username}@{settings.Host}:{settings.Port}/{name}", settings.ConnectionString);
     }
 
+    /// <summary>How a test server opens its store on <paramref name="connectionString"/>: its store key in the node's data folder.</summary>
+    public static Func<string, Palisade.Acs.Storage.IPalisadeStore> OpenStore(string connectionString) => data =>
+        Palisade.Storage.Postgres.PostgresStore.OpenAsync(new Palisade.Storage.Postgres.PostgresStoreOptions { ConnectionString = connectionString, KeyPath = Path.Combine(data, "store.key") })
+            .GetAwaiter().GetResult();
+
     /// <summary>Drops a database made by <see cref="CreateDatabase"/>, closing what is still connected to it.</summary>
     public static void DropDatabase(string name)
     {

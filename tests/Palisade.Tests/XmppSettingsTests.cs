@@ -2,31 +2,21 @@ using Palisade.Commands;
 
 namespace Palisade.Tests;
 
-public sealed class XmppSettingsTests
+public sealed class XmppSettingsTests : IDisposable
 {
+    private readonly string _folder = Directory.CreateTempSubdirectory("palisade-xmpp-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
     [Fact]
     public void The_xmpp_account_comes_from_the_settings_file_with_its_password_read_from_a_file()
     {
-        var folder = Directory.CreateTempSubdirectory("palisade-xmpp-").FullName;
-        try
-        {
-            var passwordFile = Path.Combine(folder, "xmpp-password");
-            File.WriteAllText(passwordFile, "s3cret-from-file\n");
-            File.WriteAllText(Path.Combine(folder, "settings.json"), $$"""
-                { "xmppServer": "xmpp.example.net:5222", "xmppJid": "acs@xmpp.example.net", "xmppPasswordFile": "{{passwordFile.Replace("\\", "\\\\", StringComparison.Ordinal)}}" }
-                """);
+        var options = SettingsFile("s3cret-from-file").ToOptions().Xmpp!;
 
-            var options = ServeSettings.FromFile(Path.Combine(folder, "settings.json")).ToOptions().Xmpp!;
-
-            Assert.Equal(("xmpp.example.net", 5222), (options.Host, options.Port));
-            Assert.Equal("acs@xmpp.example.net", options.Jid.Bare);
-            Assert.StartsWith("palisade-", options.Jid.Resource, StringComparison.Ordinal);
-            Assert.Equal("s3cret-from-file", options.Password);
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+        Assert.Equal(("xmpp.example.net", 5222), (options.Host, options.Port));
+        Assert.Equal("acs@xmpp.example.net", options.Jid.Bare);
+        Assert.StartsWith("palisade-", options.Jid.Resource, StringComparison.Ordinal);
+        Assert.Equal("s3cret-from-file", options.Password);
     }
 
     [Theory]
@@ -44,28 +34,14 @@ public sealed class XmppSettingsTests
     [Fact]
     public void Extra_xmpp_domains_come_from_the_settings_file_and_the_environment_and_a_bad_one_is_refused()
     {
-        var folder = Directory.CreateTempSubdirectory("palisade-xmpp-").FullName;
-        try
-        {
-            var passwordFile = Path.Combine(folder, "xmpp-password");
-            File.WriteAllText(passwordFile, "s3cret\n");
-            File.WriteAllText(Path.Combine(folder, "settings.json"), $$"""
-                { "xmppServer": "xmpp.example.net:5222", "xmppJid": "acs@xmpp.example.net", "xmppPasswordFile": "{{passwordFile.Replace("\\", "\\\\", StringComparison.Ordinal)}}", "xmppAllowDomains": ["Partner.Example"] }
-                """);
+        var file = SettingsFile("s3cret", """, "xmppAllowDomains": ["Partner.Example"]""");
+        Assert.Equal(["partner.example"], file.ToOptions().ConnectionRequestTargets.XmppDomains);
 
-            var file = ServeSettings.FromFile(Path.Combine(folder, "settings.json"));
-            Assert.Equal(["partner.example"], file.ToOptions().ConnectionRequestTargets.XmppDomains);
+        var env = ServeSettings.FromEnvironment(name => name == "PALISADE_XMPP_ALLOW_DOMAINS" ? "a.example, b.example" : null);
+        Assert.Equal(["a.example", "b.example"], file.Overlay(env).ToOptions().ConnectionRequestTargets.XmppDomains);
 
-            var env = ServeSettings.FromEnvironment(name => name == "PALISADE_XMPP_ALLOW_DOMAINS" ? "a.example, b.example" : null);
-            Assert.Equal(["a.example", "b.example"], file.Overlay(env).ToOptions().ConnectionRequestTargets.XmppDomains);
-
-            var bad = file.Overlay(new ServeSettings { XmppAllowDomains = ["*.example"] });
-            Assert.Contains("--xmpp-allow-domain", Assert.Throws<ArgumentException>(() => bad.ToOptions()).Message, StringComparison.Ordinal);
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+        var bad = file.Overlay(new ServeSettings { XmppAllowDomains = ["*.example"] });
+        Assert.Contains("--xmpp-allow-domain", Assert.Throws<ArgumentException>(() => bad.ToOptions()).Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -73,5 +49,17 @@ public sealed class XmppSettingsTests
     {
         var e = Assert.Throws<ArgumentException>(() => new ServeSettings { XmppAllowDomains = ["partner.example"] }.ToOptions());
         Assert.Contains("--xmpp-server", e.Message, StringComparison.Ordinal);
+    }
+
+    // A settings file naming an XMPP account whose password is in a file of its own, with <paramref name="extra"/>
+    // members after it.
+    private ServeSettings SettingsFile(string password, string extra = "")
+    {
+        var passwordFile = Path.Combine(_folder, "xmpp-password");
+        File.WriteAllText(passwordFile, password + "\n");
+        File.WriteAllText(Path.Combine(_folder, "settings.json"), $$"""
+            { "xmppServer": "xmpp.example.net:5222", "xmppJid": "acs@xmpp.example.net", "xmppPasswordFile": "{{passwordFile.Replace("\\", "\\\\", StringComparison.Ordinal)}}"{{extra}} }
+            """);
+        return ServeSettings.FromFile(Path.Combine(_folder, "settings.json"));
     }
 }

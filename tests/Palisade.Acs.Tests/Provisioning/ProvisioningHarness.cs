@@ -18,7 +18,9 @@ internal sealed class ProvisioningHarness : IAsyncDisposable
         IScriptExtensions? extensions = null,
         Func<Acs.Storage.IDeviceRegistry, Acs.Storage.IDeviceRegistry>? registry = null,
         Func<Acs.Storage.IPalisadeStore, IScheduledBackups>? backups = null,
-        Microsoft.Extensions.Logging.ILogger? logger = null)
+        Microsoft.Extensions.Logging.ILogger? logger = null,
+        Func<EngineHarness, IProvisionedDownloads>? downloads = null,
+        Func<EngineHarness, IEnumerable<Acs.Sessions.ISessionStep>>? trailingSteps = null)
     {
         Source = source;
         Engine = EngineHarness.Create(extraStep: h =>
@@ -27,8 +29,9 @@ internal sealed class ProvisioningHarness : IAsyncDisposable
             return new ProvisioningStep(source, registry is null ? h.Store : registry(h.Store), Faults, extensions, new ScriptSandbox(Limits), new ScriptCompiler(Limits), logger ?? NullLogger.Instance)
             {
                 Backups = backups?.Invoke(h.Store),
+                Downloads = downloads?.Invoke(h),
             };
-        });
+        }, trailingSteps: trailingSteps);
     }
 
     public ChannelFaultService Faults { get; private set; } = null!;
@@ -58,6 +61,37 @@ internal sealed class SimulatedCpe
     /// <summary>A whole session with these events; returns the ACS's requests after the Inform, in order.</summary>
     public async Task<List<CwmpMessage>> SessionAsync(params string[] events)
     {
+        await InformAsync(events);
+        return await Cpe.FinishSessionAsync(Answer);
+    }
+
+    /// <summary>
+    /// A session that dies (the connection drops, never to come back) when the ACS sends a request that
+    /// <paramref name="last"/> picks, before the device answers it; returns the requests up to that one. The engine
+    /// commits nothing of it (the caller lets it time out).
+    /// </summary>
+    public async Task<List<CwmpMessage>> SessionDyingAtAsync(Func<CwmpMessage, bool> last, params string[] events)
+    {
+        await InformAsync(events);
+        var seen = new List<CwmpMessage>();
+        var reply = await Cpe.EmptyPostAsync();
+        while (reply.Status == 200)
+        {
+            seen.Add(reply.Body!);
+            if (last(reply.Body!))
+            {
+                Cpe.Cookie = null;
+                return seen;
+            }
+
+            reply = await Cpe.AnswerAsync(reply, Cpe.Handle(reply.Body!, Answer));
+        }
+
+        throw new InvalidOperationException("The session ended before the request it was to die at: " + string.Join(", ", seen.Select(m => m.GetType().Name)));
+    }
+
+    private async Task InformAsync(string[] events)
+    {
         var root = Model.Root.TrimEnd('.');
         string[] names = [root + ".DeviceInfo.HardwareVersion", root + ".DeviceInfo.SoftwareVersion", root + ".ManagementServer.ConnectionRequestURL", root + ".ManagementServer.ParameterKey"];
         var inform = new InformRequest(
@@ -69,7 +103,6 @@ internal sealed class SimulatedCpe
             [.. Model.GetValues(names)]);
         var reply = await Cpe.InformAsync(inform);
         Assert.Equal(200, reply.Status);
-        return await Cpe.FinishSessionAsync(Answer);
     }
 
     /// <summary>The requests of provisioning: without the engine's own credential writes.</summary>
@@ -89,6 +122,7 @@ internal sealed class SimulatedCpe
                 DeleteObjectRequest delete => Delete(delete),
                 RebootRequest => new RebootResponse(),
                 FactoryResetRequest => new FactoryResetResponse(),
+                DownloadRequest => new DownloadResponse(1, default, default),
                 _ => new CwmpFault(9000),
             };
         }

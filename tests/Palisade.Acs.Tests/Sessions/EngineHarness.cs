@@ -21,14 +21,16 @@ internal sealed class EngineHarness : IAsyncDisposable
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "palisade-engine-" + Guid.NewGuid().ToString("N"));
     private readonly SqliteStore _store;
 
-    private EngineHarness(SessionOptions options, AuthenticationOptions authentication, Func<EngineHarness, ISessionStep>? extraStep = null)
+    private EngineHarness(SessionOptions options, AuthenticationOptions authentication, Func<EngineHarness, ISessionStep>? extraStep = null, Func<EngineHarness, IEnumerable<ISessionStep>>? trailingSteps = null)
     {
         Options = options;
         Authentication = authentication;
         _store = SqliteStore.Open(new SqliteStoreOptions { DataDirectory = _folder });
+        var sessions = new FailingCommits(this, _store);
         Engine = extraStep is null
-            ? new SessionEngine(_store, options, authentication, Time)
-            : new SessionEngine(_store, options, authentication, new ReachabilityProbes(Time), SessionSteps.Standard(_store, options, authentication, new ReachabilityProbes(Time), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, extraStep(this)), Time);
+            ? new SessionEngine(sessions, options, authentication, Time)
+            : new SessionEngine(sessions, options, authentication, new ReachabilityProbes(Time),
+                [.. SessionSteps.Standard(_store, options, authentication, new ReachabilityProbes(Time), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, extraStep(this)), .. trailingSteps?.Invoke(this) ?? []], Time);
         Engine.TasksCommitted += updates => Committed.Add(updates);
     }
 
@@ -44,20 +46,28 @@ internal sealed class EngineHarness : IAsyncDisposable
 
     public IPalisadeStore Store => _store;
 
+    /// <summary>
+    /// How many of the next session commits fail with <see cref="StoreErrorReason.Unavailable"/> (the store went away,
+    /// or the node died, before the session's commit): nothing of those sessions is stored.
+    /// </summary>
+    public int CommitsToFail { get; set; }
+
     /// <summary>Every <see cref="SessionEngine.TasksCommitted"/> raised, in order.</summary>
     public List<IReadOnlyList<TaskUpdate>> Committed { get; } = [];
 
     /// <summary>
     /// An engine with enrollment open on <see cref="Bootstrap"/> and a jitter-free Retry-After;
-    /// <paramref name="configure"/> may change either set of options before the engine is built.
+    /// <paramref name="configure"/> may change either set of options before the engine is built. With
+    /// <paramref name="extraStep"/>, <paramref name="trailingSteps"/> come after the standard steps (as the host puts the file server's).
     /// </summary>
-    public static EngineHarness Create(Action<SessionOptions>? configure = null, Action<AuthenticationOptions>? authenticate = null, Func<EngineHarness, ISessionStep>? extraStep = null)
+    public static EngineHarness Create(Action<SessionOptions>? configure = null, Action<AuthenticationOptions>? authenticate = null, Func<EngineHarness, ISessionStep>? extraStep = null,
+        Func<EngineHarness, IEnumerable<ISessionStep>>? trailingSteps = null)
     {
         var options = new SessionOptions { RetryAfterJitter = TimeSpan.Zero };
         configure?.Invoke(options);
         var authentication = new AuthenticationOptions { Bootstrap = Bootstrap };
         authenticate?.Invoke(authentication);
-        return new EngineHarness(options, authentication, extraStep);
+        return new EngineHarness(options, authentication, extraStep, trailingSteps);
     }
 
     /// <summary>A CPE on the bootstrap credential, not yet known to the ACS.</summary>
@@ -92,6 +102,29 @@ internal sealed class EngineHarness : IAsyncDisposable
         if (Directory.Exists(_folder))
         {
             Directory.Delete(_folder, recursive: true);
+        }
+    }
+
+    // The engine's view of the store: the harness's, except for the commits a test makes fail.
+    private sealed class FailingCommits(EngineHarness harness, ISessionStore inner) : ISessionStore
+    {
+        public Task<Device?> GetDeviceAsync(DeviceId id, CancellationToken cancellationToken) => inner.GetDeviceAsync(id, cancellationToken);
+
+        public Task<DeviceTask?> GetTaskAsync(long taskId, CancellationToken cancellationToken) => inner.GetTaskAsync(taskId, cancellationToken);
+
+        public Task<IReadOnlyList<DeviceTask>> TakeQueuedTasksAsync(DeviceId id, DateTimeOffset now, CancellationToken cancellationToken) => inner.TakeQueuedTasksAsync(id, now, cancellationToken);
+
+        public Task<bool> IsBlockedAsync(DeviceId id, CancellationToken cancellationToken) => inner.IsBlockedAsync(id, cancellationToken);
+
+        public Task CommitSessionAsync(SessionChanges changes, CancellationToken cancellationToken)
+        {
+            if (harness.CommitsToFail > 0)
+            {
+                harness.CommitsToFail--;
+                throw new StoreException(StoreErrorReason.Unavailable, "The test made this commit fail.");
+            }
+
+            return inner.CommitSessionAsync(changes, cancellationToken);
         }
     }
 }

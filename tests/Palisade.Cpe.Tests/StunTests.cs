@@ -24,7 +24,7 @@ public sealed class StunTests : IAsyncLifetime
         udp.Register(agent);
         await SessionOkAsync(agent);
         var stun = _server.Host.Stun!.LocalEndPoint;
-        udp.StartStun(new IPEndPoint(IPAddress.Loopback, stun.Port), TimeSpan.FromMilliseconds(200));
+        udp.StartStun(new IPEndPoint(IPAddress.Loopback, stun.Port), TimeSpan.FromSeconds(1));
 
         var bindings = _server.Host.ConnectionRequester.StunBindings;
         await EventuallyAsync(() => Task.FromResult(bindings.Find(Id(agent)) is not null), "the STUN binding");

@@ -18,4 +18,10 @@ internal static partial class AgentLog
 
     [LoggerMessage(EventId = 204, Level = LogLevel.Error, Message = "cpe {Serial}: the {Kind} diagnostic failed unexpectedly; it ends in Error_Internal")]
     public static partial void DiagnosticFailed(ILogger logger, string serial, string kind, Exception exception);
+
+    [LoggerMessage(EventId = 211, Level = LogLevel.Information, Message = "cpe {Serial}: STUN client on: binding requests to {Server} every {KeepAliveSeconds} s")]
+    public static partial void StunApplied(ILogger logger, string serial, string server, double keepAliveSeconds);
+
+    [LoggerMessage(EventId = 212, Level = LogLevel.Information, Message = "cpe {Serial}: STUN client off (STUNEnable false, or no STUNUsername and no connection-request credentials to sign with)")]
+    public static partial void StunOff(ILogger logger, string serial);
 }

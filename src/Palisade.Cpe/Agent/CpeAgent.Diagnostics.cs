@@ -25,7 +25,7 @@ public sealed partial class CpeAgent
         Diagnostics.Check(diagnostics);
         if (rest.Count > 0 || diagnostics.Count == 0)
         {
-            Model.SetValues(rest, spv.ParameterKey, GuardValue);
+            Model.SetValues(rest, spv.ParameterKey, (path, value) => GuardValue(path, value) ?? GuardStun(path, value, rest));
         }
 
         if (diagnostics.Count > 0)

@@ -123,6 +123,7 @@ public sealed partial class CpeAgent
             State.Password = _options.Password;
             State.Bootstrapped = false;
             ApplyFactorySettings();
+            SetStunModelDefaults();
             ScheduleNextPeriodic(first: false);
             ReplaceClient();
             AddEvent(EventCodes.Bootstrap);

@@ -83,6 +83,7 @@ public sealed partial class CpeAgent : IAsyncDisposable
 
         _factory[Model.Root + "ManagementServer.PeriodicInformEnable"] = "true";
         ApplyFactorySettings();
+        SetStunModelDefaults();
 
         // A device restarted with state of its own: the ACS and credentials it was last given.
         Model.SetInternal(Model.Root + "ManagementServer.URL", State.AcsUrl);
@@ -94,6 +95,9 @@ public sealed partial class CpeAgent : IAsyncDisposable
         Model.Notified += OnNotified;
         _tlsSessions = new TlsSessionCache(_time, options.TlsSessionLifetime);
         _client = NewClient();
+
+        // A device restarted with STUN settings the ACS gave it before.
+        ApplyStunSettings();
     }
 
     /// <summary>The device's parameters.</summary>
@@ -171,6 +175,7 @@ public sealed partial class CpeAgent : IAsyncDisposable
         {
             _retryCount = 0;
             await RunAfterSessionAsync(cancellationToken).ConfigureAwait(false);
+            ApplyStunSettings();
         }
         else
         {

@@ -1,9 +1,10 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Palisade.Cpe.Agent;
 using Palisade.Cwmp.ConnectionRequests;
-using Palisade.Cwmp.Stun;
 
 namespace Palisade.Cpe.ConnectionRequests;
 
@@ -12,10 +13,10 @@ namespace Palisade.Cpe.ConnectionRequests;
 /// <c>ts</c>, <c>id</c>, <c>un</c>, <c>cn</c> and <c>sig</c> = HMAC-SHA1(ConnectionRequestPassword, ts‖id‖un‖cn).
 /// A message is honoured only if the user name is a device's, the signature verifies (constant-time), its
 /// timestamp is newer than the last one accepted and within five minutes of now, and its id is new. Devices are
-/// rate-limited as on the HTTP listener. With <see cref="StartStun"/>, the same socket is the STUN client of every
-/// registered device (TR-069 Annex G): a Binding request per device with CONNECTION-REQUEST-BINDING, its
-/// connection-request user name and MESSAGE-INTEGRITY, repeated every keep-alive period so the NAT keeps the binding
-/// open; BINDING-CHANGE when the mapped address moved; the mapped address becomes the device's
+/// rate-limited as on the HTTP listener. The same socket is the STUN client of every registered device whose STUN
+/// settings are on (TR-069 Annex G, <see cref="StunClient"/>): a Binding request per device with
+/// CONNECTION-REQUEST-BINDING, its user name and MESSAGE-INTEGRITY, repeated every keep-alive period so the NAT keeps
+/// the binding open; BINDING-CHANGE when the mapped address moved; the mapped address becomes the device's
 /// UDPConnectionRequestAddress and NATDetected says whether it differs from the socket's own.
 /// </summary>
 public sealed class UdpConnectionRequestListener : IDisposable
@@ -25,17 +26,17 @@ public sealed class UdpConnectionRequestListener : IDisposable
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
-    private readonly ConcurrentDictionary<string, CpeAgent> _stunPending = new(StringComparer.Ordinal);
+    private readonly StunClient _stun;
     private long _accepted;
     private long _refused;
-    private long _stunMapped;
-    private Task? _stunLoop;
+    private (IPEndPoint Server, TimeSpan KeepAlive)? _stunDefaults;
 
-    public UdpConnectionRequestListener(IPEndPoint endpoint, TimeProvider? time = null)
+    public UdpConnectionRequestListener(IPEndPoint endpoint, TimeProvider? time = null, ILogger? logger = null)
     {
         _socket = new UdpClient(endpoint);
         _time = time ?? TimeProvider.System;
         LocalEndPoint = (IPEndPoint)_socket.Client.LocalEndPoint!;
+        _stun = new StunClient(_socket, LocalEndPoint, _time, logger ?? NullLogger.Instance, _stop.Token);
         _loop = Task.Run(ReceiveLoopAsync);
     }
 
@@ -46,18 +47,37 @@ public sealed class UdpConnectionRequestListener : IDisposable
     public long Refused => Interlocked.Read(ref _refused);
 
     /// <summary>STUN Binding responses that told a device its mapped address.</summary>
-    public long StunMapped => Interlocked.Read(ref _stunMapped);
+    public long StunMapped => _stun.Mapped;
 
-    /// <summary>Starts the STUN client: every <paramref name="keepAlive"/>, a Binding request per registered device to <paramref name="server"/>.</summary>
+    /// <summary>STUN Binding requests sent.</summary>
+    public long StunSent => _stun.Sent;
+
+    /// <summary>STUN Binding requests that failed: no answer by the next one, a refusal, a name without an address, a send error.</summary>
+    public long StunFailures => _stun.Failures;
+
+    /// <summary>The STUN client's loop while it waits (tests drive a fake clock with it); see <see cref="StunClient.Idle"/>.</summary>
+    internal (long Round, long Activity, DateTimeOffset Next)? StunIdle => _stun.Idle;
+
+    internal long StunActivity => _stun.Activity;
+
+    /// <summary>
+    /// The configuration's STUN client (<c>--stun</c>, <c>stunServer</c>): every registered device (and every one
+    /// registered later) gets <paramref name="server"/> and <paramref name="keepAlive"/> as its factory STUN settings
+    /// (<see cref="CpeAgent.SetStunDefaults"/>), which the ACS may rewrite.
+    /// </summary>
     public void StartStun(IPEndPoint server, TimeSpan keepAlive)
     {
         ArgumentNullException.ThrowIfNull(server);
-        if (keepAlive <= TimeSpan.Zero)
+        if (keepAlive < StunClientSettings.MinKeepAlive || keepAlive > StunClientSettings.MaxKeepAlive)
         {
-            throw new ArgumentOutOfRangeException(nameof(keepAlive), "The keep-alive period must be positive.");
+            throw new ArgumentOutOfRangeException(nameof(keepAlive), "The keep-alive period must be from 1 s to a day.");
         }
 
-        _stunLoop ??= Task.Run(() => StunLoopAsync(server, keepAlive));
+        _stunDefaults = (server, keepAlive);
+        foreach (var agent in _agents.Keys)
+        {
+            agent.SetStunDefaults(server, keepAlive);
+        }
     }
 
     /// <summary>
@@ -89,12 +109,21 @@ public sealed class UdpConnectionRequestListener : IDisposable
         }
     }
 
-    /// <summary>Adds a device and sets its UDPConnectionRequestAddress.</summary>
+    /// <summary>
+    /// Adds a device and sets its UDPConnectionRequestAddress. Its STUN client runs from this socket whenever its
+    /// settings (<see cref="CpeAgent.Stun"/>) say so: from the configuration, or once the ACS turns it on.
+    /// </summary>
     public void Register(CpeAgent agent)
     {
         ArgumentNullException.ThrowIfNull(agent);
         _agents[agent] = new DeviceState(new TokenBucket(3, 0.5, _time));
         agent.SetUdpConnectionRequestAddress(LocalEndPoint.ToString());
+        if (_stunDefaults is { } defaults)
+        {
+            agent.SetStunDefaults(defaults.Server, defaults.KeepAlive);
+        }
+
+        _stun.Add(agent);
     }
 
     /// <summary>Checks one datagram; true when it leads to a session.</summary>
@@ -155,6 +184,8 @@ public sealed class UdpConnectionRequestListener : IDisposable
         {
         }
 
+        _stun.Stop(TimeSpan.FromSeconds(2));
+
         _stop.Dispose();
     }
 
@@ -165,7 +196,7 @@ public sealed class UdpConnectionRequestListener : IDisposable
             try
             {
                 var result = await _socket.ReceiveAsync(_stop.Token).ConfigureAwait(false);
-                if (!HandleStun(result.Buffer))
+                if (!_stun.Handle(result.Buffer))
                 {
                     Handle(result.Buffer);
                 }
@@ -180,80 +211,6 @@ public sealed class UdpConnectionRequestListener : IDisposable
         }
     }
 
-    private async Task StunLoopAsync(IPEndPoint server, TimeSpan keepAlive)
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            foreach (var (agent, state) in _agents)
-            {
-                if (agent.ConnectionRequestCredentials is not { } credentials)
-                {
-                    continue;
-                }
-
-                var request = StunMessage.NewBindingRequest()
-                    .Add(StunMessage.ConnectionRequestBinding, StunMessage.ConnectionRequestBindingValue)
-                    .Add(StunMessage.Username, System.Text.Encoding.UTF8.GetBytes(credentials.Username));
-
-                // The first request after start says BINDING-CHANGE too: the binding may differ from the one before a
-                // restart, and the ACS moves a recorded address only when told (or when the old one went quiet).
-                if (agent.StunBindingChanged || state.StunCredentials != credentials.Username)
-                {
-                    request.Add(StunMessage.BindingChange, []);
-                }
-
-                state.StunCredentials = credentials.Username;
-
-                // Only a device's newest request is waited for: the table stays as large as the fleet.
-                foreach (var old in _stunPending.Where(p => ReferenceEquals(p.Value, agent)).Select(p => p.Key).ToList())
-                {
-                    _stunPending.TryRemove(old, out _);
-                }
-
-                _stunPending[Convert.ToHexString(request.TransactionId)] = agent;
-                try
-                {
-                    await _socket.SendAsync(request.ToBytes(credentials.Password), server, _stop.Token).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)
-                {
-                    if (_stop.IsCancellationRequested)
-                    {
-                        return;
-                    }
-                }
-            }
-
-            try
-            {
-                await Task.Delay(keepAlive, _time, _stop.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
-
-    // A STUN answer to one of this socket's requests: the device's mapped address. False: not STUN at all.
-    private bool HandleStun(ReadOnlySpan<byte> datagram)
-    {
-        if (!StunMessage.TryParse(datagram, out var message, out _))
-        {
-            return false;
-        }
-
-#pragma warning disable CA2000 // The agent belongs to whoever registered it, not to this listener.
-        if (message!.Type == StunMessage.BindingResponse && _stunPending.TryRemove(Convert.ToHexString(message.TransactionId), out var agent) && message.Mapped() is { } mapped)
-#pragma warning restore CA2000
-        {
-            Interlocked.Increment(ref _stunMapped);
-            agent.StunMapped(mapped.ToString(), !mapped.Equals(LocalEndPoint));
-        }
-
-        return true;
-    }
-
     private sealed class DeviceState(TokenBucket limit)
     {
         public TokenBucket Limit { get; } = limit;
@@ -261,8 +218,5 @@ public sealed class UdpConnectionRequestListener : IDisposable
         public long LastTimestamp { get; set; }
 
         public Queue<string> SeenIds { get; } = new();
-
-        // The user name of the last STUN request sent for the device (a new one: its first request under it).
-        public string? StunCredentials { get; set; }
     }
 }

@@ -7,7 +7,7 @@ namespace Palisade.Acs.Campaigns;
 
 /// <summary>
 /// Moves running campaigns on, once a second on every node (the host's sweep loop calls <see cref="TickAsync"/>). For
-/// each (and for paused and halted ones, this only): devices that did not come back within the plan's time fail; a halt rule of the current stage halts it; a
+/// each (and for paused and halted ones while they have devices in progress, this only): devices that did not come back within the plan's time fail; a halt rule of the current stage halts it; a
 /// finished stage that has soaked passes to the next (or completes the campaign); otherwise pending
 /// devices of the current stage (inside their own maintenance window) are started up to the concurrency cap, each with a stored-file download task queued in
 /// the same store transaction, and woken with a connection request. Every decision is a compare-and-set in the store,
@@ -23,7 +23,12 @@ public sealed partial class CampaignScheduler(IPalisadeStore store, TimeProvider
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<long, CampaignCandidate> _windowCursors = new();
 
+    // Paused or halted campaigns with no device in progress, as of their state and its time (a new state reads again).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, (CampaignState State, DateTimeOffset UpdatedAt)> _idle = new();
+
     private volatile bool _anyActive = true;
+
+    private int _touches;
 
     /// <summary>
     /// Wakes devices just started (a connection request each); null: they start at their next periodic inform.
@@ -33,11 +38,19 @@ public sealed partial class CampaignScheduler(IPalisadeStore store, TimeProvider
     /// <summary>This node's campaign instruments (meter <c>Palisade.Campaigns</c>).</summary>
     public CampaignMetrics Metrics { get; } = new();
 
-    /// <summary>False once a tick found no campaign that holds devices: sessions then skip the campaign lookup.</summary>
+    /// <summary>
+    /// False once a tick found no device in progress in any campaign (running, paused or halted): sessions then skip the
+    /// campaign lookup, since the step judges only devices in progress. Only a tick starts devices, and it sets this
+    /// again when it does; a paused or halted campaign starts none, so once it has none in progress it stays so.
+    /// </summary>
     public bool AnyActive => _anyActive;
 
     /// <summary>Marks that a campaign may have started (the service calls it after a create, resume or retry).</summary>
-    public void Touch() => _anyActive = true;
+    public void Touch()
+    {
+        Interlocked.Increment(ref _touches);
+        _anyActive = true;
+    }
 
     /// <inheritdoc />
     public void Dispose() => Metrics.Dispose();
@@ -45,31 +58,59 @@ public sealed partial class CampaignScheduler(IPalisadeStore store, TimeProvider
     /// <summary>One pass over the running campaigns.</summary>
     public async Task TickAsync(CancellationToken cancellationToken)
     {
+        var touches = Volatile.Read(ref _touches);
         var running = await store.CampaignIdsAsync(CampaignState.Running, cancellationToken).ConfigureAwait(false);
         var paused = await store.CampaignIdsAsync(CampaignState.Paused, cancellationToken).ConfigureAwait(false);
         var halted = await store.CampaignIdsAsync(CampaignState.Halted, cancellationToken).ConfigureAwait(false);
-        _anyActive = running.Count + paused.Count + halted.Count > 0;
 
         // A campaign that ended (completed here or elsewhere, or aborted) leaves the gauges.
-        Metrics.KeepOnly(new HashSet<long>([.. running, .. paused, .. halted]));
+        var holding = new HashSet<long>([.. running, .. paused, .. halted]);
+        Metrics.KeepOnly(holding);
+        var inProgress = false;
         foreach (var id in running)
         {
             if (await store.GetCampaignAsync(id, cancellationToken).ConfigureAwait(false) is { State: CampaignState.Running } campaign)
             {
-                await StepAsync(campaign, cancellationToken).ConfigureAwait(false);
+                inProgress |= await StepAsync(campaign, cancellationToken).ConfigureAwait(false);
             }
         }
 
         // A paused or halted campaign starts nobody, but devices already downloading still end: they succeed when they
-        // come back (the step), or fail here once the return-within bound passes, so its progress stays true.
-        foreach (var id in paused.Concat(halted))
+        // come back (the step), or fail here once the return-within bound passes, so its progress stays true. Once none
+        // is in progress nothing changes until its state does: it costs no further read, write or session lookup.
+        var stopped = new HashSet<long>([.. paused, .. halted]);
+        foreach (var id in _idle.Keys.Where(k => !stopped.Contains(k)))
         {
-            if (await store.GetCampaignAsync(id, cancellationToken).ConfigureAwait(false) is { State: CampaignState.Paused or CampaignState.Halted } campaign
-                && await ExpireAsync(campaign, time.GetUtcNow(), cancellationToken).ConfigureAwait(false) > 0)
+            _idle.TryRemove(id, out _);
+        }
+
+        foreach (var id in stopped)
+        {
+            if (await store.GetCampaignAsync(id, cancellationToken).ConfigureAwait(false) is not { State: CampaignState.Paused or CampaignState.Halted } campaign)
             {
-                Metrics.Observe(campaign.Id, await store.GetCampaignProgressAsync(campaign.Id, campaign.Plan.Stages.Count, cancellationToken).ConfigureAwait(false));
+                continue;
+            }
+
+            if (_idle.TryGetValue(id, out var idle) && idle == (campaign.State, campaign.UpdatedAt))
+            {
+                continue;
+            }
+
+            await ExpireAsync(campaign, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            var progress = await store.GetCampaignProgressAsync(campaign.Id, campaign.Plan.Stages.Count, cancellationToken).ConfigureAwait(false);
+            Metrics.Observe(campaign.Id, progress);
+            if (progress.InProgress > 0)
+            {
+                inProgress = true;
+            }
+            else
+            {
+                _idle[id] = (campaign.State, campaign.UpdatedAt);
             }
         }
+
+        // A Touch during the tick (a campaign created or resumed meanwhile) keeps sessions looking until the next one.
+        _anyActive = inProgress || Volatile.Read(ref _touches) != touches;
     }
 
     private async Task<int> ExpireAsync(Campaign campaign, DateTimeOffset now, CancellationToken cancellationToken)
@@ -83,7 +124,8 @@ public sealed partial class CampaignScheduler(IPalisadeStore store, TimeProvider
         return expired;
     }
 
-    private async Task StepAsync(Campaign campaign, CancellationToken cancellationToken)
+    // One running campaign's tick; true when it has devices in progress afterwards (sessions must look them up).
+    private async Task<bool> StepAsync(Campaign campaign, CancellationToken cancellationToken)
     {
         var plan = campaign.Plan;
         var now = time.GetUtcNow();
@@ -92,6 +134,7 @@ public sealed partial class CampaignScheduler(IPalisadeStore store, TimeProvider
         var progress = await store.GetCampaignProgressAsync(campaign.Id, plan.Stages.Count, cancellationToken).ConfigureAwait(false);
         Metrics.Observe(campaign.Id, progress);
         var stage = progress.Stages[campaign.Stage];
+        var inProgress = progress.InProgress > 0;
         if (plan.Tripped(campaign.Stage, stage.Targeted, stage.Failed) is { } reason)
         {
             if (await store.SetCampaignStateAsync(campaign.Id, CampaignState.Running, CampaignState.Halted, reason, now, cancellationToken).ConfigureAwait(false))
@@ -100,7 +143,7 @@ public sealed partial class CampaignScheduler(IPalisadeStore store, TimeProvider
                 LogHalted(campaign.Id, reason);
             }
 
-            return;
+            return inProgress;
         }
 
         if (stage.Finished)
@@ -118,12 +161,12 @@ public sealed partial class CampaignScheduler(IPalisadeStore store, TimeProvider
                 }
             }
 
-            return;
+            return inProgress;
         }
 
         if (stage.Pending == 0 || stage.InProgress >= plan.MaxConcurrency)
         {
-            return;
+            return inProgress;
         }
 
         IReadOnlyCollection<string>? only = null;
@@ -132,7 +175,7 @@ public sealed partial class CampaignScheduler(IPalisadeStore store, TimeProvider
             only = await InsideWindowAsync(campaign, window, now, cancellationToken).ConfigureAwait(false);
             if (only.Count == 0)
             {
-                return;
+                return inProgress;
             }
         }
 
@@ -142,7 +185,7 @@ public sealed partial class CampaignScheduler(IPalisadeStore store, TimeProvider
             // Cannot happen through the file service (a file in use is neither replaced nor deleted); a store edited
             // behind its back halts the campaign rather than send other content.
             await store.SetCampaignStateAsync(campaign.Id, CampaignState.Running, CampaignState.Halted, $"file '{campaign.FileName}' changed or was deleted", now, cancellationToken).ConfigureAwait(false);
-            return;
+            return inProgress;
         }
 
         // Filled from the file just read (its content checked above), not read again.
@@ -158,6 +201,8 @@ public sealed partial class CampaignScheduler(IPalisadeStore store, TimeProvider
                 await wake([.. started.Select(d => d.DeviceId)], cancellationToken).ConfigureAwait(false);
             }
         }
+
+        return inProgress || started.Count > 0;
     }
 
     /// <summary>

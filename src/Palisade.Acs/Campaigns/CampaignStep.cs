@@ -11,7 +11,8 @@ namespace Palisade.Acs.Campaigns;
 /// step looks, once the CPE's requests were answered, at how that task ended and at the SoftwareVersion the device now
 /// informs: a fault fails it (<c>bad-signature</c> for 9018, else <c>download-fault-CODE</c>), a completed transfer
 /// with the file's version succeeds, with another version fails (<c>wrong-version</c>). A device that never comes back
-/// is failed by the scheduler (<c>no-return</c>, <c>timeout</c>). Sessions skip the lookup while no campaign holds devices.
+/// is failed by the scheduler (<c>no-return</c>, <c>timeout</c>). Sessions skip the lookup while no campaign has a device in
+/// progress (<see cref="CampaignScheduler.AnyActive"/>): a paused or halted campaign whose downloads all ended costs them nothing.
 /// </summary>
 public sealed class CampaignStep(ICampaignStore store, CampaignScheduler scheduler) : ISessionStep
 {

@@ -124,9 +124,9 @@ public sealed class ConnectionRequestTests : IAsyncLifetime
         Assert.Equal(before, agent.Model.State.Values.Count);
         Assert.Equal("1", agent.Model.Get("Device.ManagementServer.PeriodicInformInterval"));
 
-        // Periodic informs kept coming through all that.
-        var last = (await DeviceAsync(_server, agent)).LastInformAt!.Value;
-        Assert.True(DateTimeOffset.UtcNow - last < TimeSpan.FromSeconds(5), $"last inform {last:O}");
+        // Periodic informs (one a second) kept coming through all that: the agent informs again after the last attack.
+        var attacked = DateTimeOffset.UtcNow;
+        await EventuallyAsync(async () => (await DeviceAsync(_server, agent)).LastInformAt > attacked, "a periodic inform after the attacks", seconds: 60);
     }
 
     [Fact]
@@ -153,8 +153,10 @@ public sealed class ConnectionRequestTests : IAsyncLifetime
             closed = true;
         }
 
+        // The listener's header timeout is 5 s; Kestrel's own default is 30 s. A listener that lost its setting keeps the
+        // client 30 s at least and fails this bound, which leaves a loaded machine 20 s to cut off a client due at 5 s.
         Assert.True(closed, "the listener kept a client that never finished its headers");
-        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(20));
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(25), $"cut off after {DateTime.UtcNow - started}");
         Assert.Equal(0, _listener.Accepted);
     }
 

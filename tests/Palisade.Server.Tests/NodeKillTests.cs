@@ -1,7 +1,7 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Time.Testing;
 using Palisade.Acs.Devices;
 using Palisade.Acs.Storage;
-using Palisade.Cpe.Transport;
 using Palisade.Cwmp.Messages;
 using Palisade.Testing;
 
@@ -10,12 +10,15 @@ namespace Palisade.Server.Tests;
 /// <summary>
 /// kill -9 of a real <c>palisade serve</c> process in the middle of a burst of sessions with tasks queued: the devices'
 /// next sessions go to the other node once the dead node's leases ran out (at most the session timeout), and every
-/// task ends done, none lost, none run twice.
+/// task ends done, none lost, none run twice. Node A runs on the real clock (it is another process); node B reads a
+/// fake one, set by the test to the moments that bound A's leases, so that no wait on a loaded machine can blur them.
 /// </summary>
 public sealed class NodeKillTests : IAsyncLifetime
 {
     private const int Devices = 8;
-    private static readonly TimeSpan SessionTimeout = TimeSpan.FromSeconds(3);
+    // Node B's clock is fake, so the timeout need not be short: 30 s (the default) also keeps node A, on the real
+    // clock, from timing out an in-flight session itself while a loaded machine crawls through the burst.
+    private static readonly TimeSpan SessionTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
     private readonly string _database = "kill_" + Guid.NewGuid().ToString("N");
     private readonly string _dataA = Directory.CreateTempSubdirectory("palisade-kill-a-").FullName;
@@ -24,11 +27,14 @@ public sealed class NodeKillTests : IAsyncLifetime
     private Uri _urlA = null!;
     private TestServer _nodeB = null!;
 
+    // Node B's clock: frozen at the real time the test started, until the test moves it past what node A did.
+    private readonly FakeTimeProvider _clockB = new(DateTimeOffset.UtcNow);
+
     public async Task InitializeAsync()
     {
         _db = TestPostgres.CreateDatabase(_database);
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "palisade.dll"), "serve", "--data", _dataA, "--db", _db.Url, "--cwmp-port", "0", "--api-port", "-1", "--session-timeout", "3" })
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "palisade.dll"), "serve", "--data", _dataA, "--db", _db.Url, "--cwmp-port", "0", "--api-port", "-1", "--session-timeout", "30" })
         {
             info.ArgumentList.Add(arg);
         }
@@ -59,7 +65,7 @@ public sealed class NodeKillTests : IAsyncLifetime
             File.Copy(file, Path.Combine(dataB, "pki", Path.GetFileName(file)));
         }
 
-        _nodeB = await TestServer.StartAsync(o => o.Sessions.SessionTimeout = o.Sessions.UnenrolledSessionTimeout = SessionTimeout, dataB, openStore: TestPostgres.OpenStore(_db.ConnectionString));
+        _nodeB = await TestServer.StartAsync(o => o.Sessions.SessionTimeout = o.Sessions.UnenrolledSessionTimeout = SessionTimeout, dataB, _clockB, openStore: TestPostgres.OpenStore(_db.ConnectionString));
     }
 
     public async Task DisposeAsync()
@@ -99,8 +105,11 @@ public sealed class NodeKillTests : IAsyncLifetime
             }
 
             // The burst on node A: every device's task sent; half of them answered and committed, half still in flight.
+            // Each in-flight device's lease was taken (or renewed) on A's real clock after the test read `informed`.
+            DateTimeOffset? firstInFlight = null;
             for (var i = 0; i < Devices; i++)
             {
+                var informed = DateTimeOffset.UtcNow;
                 Assert.Equal(200, (await onA[i].SendInformAsync()).StatusCode);
                 var rpc = await onA[i].EmptyPostAsync();
                 var get = Assert.IsType<GetParameterValuesRequest>(rpc.Envelope!.Body);
@@ -108,24 +117,35 @@ public sealed class NodeKillTests : IAsyncLifetime
                 {
                     Assert.Equal(204, (await onA[i].AnswerAsync(rpc, TestCpe.Default(get))).StatusCode);
                 }
+                else
+                {
+                    firstInFlight ??= informed;
+                }
             }
 
             _nodeA.Kill(entireProcessTree: true);
-            var killed = Stopwatch.StartNew();
+            await _nodeA.WaitForExitAsync();
+            var killed = DateTimeOffset.UtcNow;
 
-            // Every device comes back to node B, retrying while the dead node's leases last.
+            // A millisecond before the earliest moment any of the dead node's leases can run out, node B refuses every
+            // device that was in flight on A: the leases hold them (a node that ignored them would serve them).
+            _clockB.SetUtcNow(firstInFlight!.Value + SessionTimeout - TimeSpan.FromMilliseconds(1));
+            for (var i = 1; i < Devices; i += 2)
+            {
+                var refused = await onB[i].SendInformAsync();
+                Assert.True(refused.StatusCode == 503, $"device {i}: {refused.StatusCode} while node A's lease held it");
+                Assert.Contains("another node", refused.Text, StringComparison.Ordinal);
+                onB[i].EndSession();
+            }
+
+            // At the latest moment they can run out (the session timeout after A died), node B serves every device at
+            // its first Inform.
+            _clockB.SetUtcNow(killed + SessionTimeout);
             var resent = new int[Devices];
             for (var i = 0; i < Devices; i++)
             {
-                AcsReply reply;
-                while ((reply = await onB[i].SendInformAsync()).StatusCode == 503)
-                {
-                    onB[i].EndSession();
-                    Assert.True(killed.Elapsed < Deadline, "node B still refuses a device of the dead node long after the session timeout");
-                    await Task.Delay(100);
-                }
-
-                Assert.Equal(200, reply.StatusCode);
+                var reply = await onB[i].SendInformAsync();
+                Assert.True(reply.StatusCode == 200, $"device {i}: {reply.StatusCode} a session timeout after node A died: {reply.Text}");
                 for (reply = await onB[i].EmptyPostAsync(); !reply.EndsSession; reply = await onB[i].AnswerAsync(reply, TestCpe.Default(reply.Envelope!.Body!)))
                 {
                     resent[i] += reply.Envelope!.Body is GetParameterValuesRequest ? 1 : 0;
@@ -134,7 +154,6 @@ public sealed class NodeKillTests : IAsyncLifetime
                 onB[i].EndSession();
             }
 
-            Assert.True(killed.Elapsed <= SessionTimeout + TimeSpan.FromSeconds(3), $"the dead node held its devices for {killed.Elapsed}");
             for (var i = 0; i < Devices; i++)
             {
                 // Answered on A: committed there, not sent again. In flight on A: sent once more, on B.

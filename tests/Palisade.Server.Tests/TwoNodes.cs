@@ -28,16 +28,17 @@ internal sealed class TwoNodes : IAsyncDisposable
     /// <summary>Node B's store when started with <c>gateB</c>.</summary>
     public GatedLeaseStore? GateB { get; private set; }
 
-    public static async Task<TwoNodes> StartAsync(Action<ServerOptions>? configure = null, bool gateB = false)
+    /// <summary>Starts both nodes; <paramref name="time"/> is the clock of both (default: the real one).</summary>
+    public static async Task<TwoNodes> StartAsync(Action<ServerOptions>? configure = null, bool gateB = false, TimeProvider? time = null)
     {
         var schema = "n_" + Guid.NewGuid().ToString("N");
         var nodes = new TwoNodes(schema, TestPostgres.CreateSchema(schema));
         try
         {
-            nodes.A = await TestServer.StartAsync(configure, openStore: nodes.OpenStore);
+            nodes.A = await TestServer.StartAsync(configure, time: time, openStore: nodes.OpenStore);
             var data = Directory.CreateTempSubdirectory("palisade-node-b-").FullName;
             CopyShared(nodes.A.DataDirectory, data);
-            nodes.B = await TestServer.StartAsync(configure, data: data, openStore: gateB ? d => nodes.GateB = new GatedLeaseStore(nodes.OpenStore(d)) : nodes.OpenStore);
+            nodes.B = await TestServer.StartAsync(configure, data: data, time: time, openStore: gateB ? d => nodes.GateB = new GatedLeaseStore(nodes.OpenStore(d)) : nodes.OpenStore);
             return nodes;
         }
         catch

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Palisade.Acs.Devices;
 using Palisade.Acs.Storage;
+using Palisade.Cwmp.Messages;
 using Palisade.Storage.Sqlite;
-
 
 namespace Palisade.Server.Tests;
 
@@ -58,22 +58,33 @@ public sealed class CrashTests : IDisposable
         (process, url) = await StartServerAsync();
         try
         {
-            // The burst: every device runs its session concurrently; the server dies while they run.
-            using var cts = new CancellationTokenSource();
+            // The burst: every device runs its session concurrently; the server dies while they run, once the CPEs have
+            // been sent a sixth of the tasks (so sessions are under way, whatever the machine's speed).
+            var sent = 0;
+            var midBurst = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            CwmpMessage Answer(CwmpMessage request)
+            {
+                if (Interlocked.Increment(ref sent) == Devices / 2)
+                {
+                    midBurst.TrySetResult();
+                }
+
+                return TestCpe.Default(request);
+            }
+
             var burst = enrolled.Select(d => Task.Run(async () =>
             {
                 try
                 {
                     using var cpe = Cpe(url, d.Serial, d.User, d.Password);
-                    await cpe.RunSessionAsync();
+                    await cpe.RunSessionAsync(Answer);
                 }
                 catch (Exception)
                 {
                     // Sessions cut by the crash fail; that is the point.
                 }
             })).ToList();
-            // A real wait: the server is a separate process, killed while the burst is under way.
-            await Task.Delay(60);
+            await midBurst.Task.WaitAsync(TimeSpan.FromSeconds(60));
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync();
             await Task.WhenAll(burst);

@@ -3,6 +3,7 @@ using Palisade.Acs.Access;
 using Palisade.Acs.Query;
 using Palisade.Acs.Storage;
 using Palisade.Storage.Contract;
+using Palisade.Testing;
 
 namespace Palisade.Storage.Postgres.Tests;
 
@@ -264,14 +265,8 @@ public sealed class PostgresStoreTests : StoreContract<PostgresStoreFactory>
     }
 
     // LISTEN runs on a connection of its own, started by the first subscriber: commit only once it listens.
-    private static async Task WaitForListenerAsync(PostgresStore store)
-    {
-        for (var i = 0; i < 500 && !await ListeningAsync(store); i++)
-        {
-            // A real wait: the listener connects in the background.
-            await Task.Delay(20);
-        }
-    }
+    private static Task WaitForListenerAsync(PostgresStore store) =>
+        Eventually.HoldsAsync(() => ListeningAsync(store), "the store's LISTEN (its listener connects in the background)", TimeSpan.FromSeconds(60));
 
     private static async Task<bool> ListeningAsync(PostgresStore store)
     {

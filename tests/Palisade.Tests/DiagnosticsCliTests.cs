@@ -23,12 +23,8 @@ public sealed class DiagnosticsCliTests
         using var stop = new CancellationTokenSource();
         var running = agent.RunAsync(stop.Token);
         var id = new Acs.Devices.DeviceId("00D09E", "SIM-GW", "CLIPING1");
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while ((await server.Host.Store.GetDeviceAsync(id, CancellationToken.None))?.ConnectionRequest?.Password is null)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the device never enrolled");
-            await Task.Delay(100);
-        }
+        await Eventually.HoldsAsync(async () => (await server.Host.Store.GetDeviceAsync(id, CancellationToken.None))?.ConnectionRequest?.Password is not null,
+            "the device's enrollment", TimeSpan.FromSeconds(60));
 
         var (token, record) = ApiKeys.Create("cli-operator", Roles.Operator, null, DateTimeOffset.UtcNow.AddMinutes(-1), null, "test");
         await server.Host.Store.CreateKeyAsync(record, CancellationToken.None);

@@ -98,14 +98,15 @@ public sealed class FleetTests
         using var process = CliProcess.Start("cpe", "--config", config);
         _ = process.StandardOutput.ReadToEndAsync();
         _ = process.StandardError.ReadToEndAsync();
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!done() && DateTime.UtcNow < deadline && !process.HasExited)
+        try
         {
-            // A real wait: the simulator is a separate process on the real clock.
-            await Task.Delay(100);
+            // The simulator is a separate process on the real clock. One that exited ends the wait (the caller's asserts say why).
+            await Eventually.HoldsAsync(() => done() || process.HasExited, "the simulator's sessions", TimeSpan.FromSeconds(90));
         }
-
-        process.Kill(entireProcessTree: true);
-        await process.WaitForExitAsync();
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
     }
 }

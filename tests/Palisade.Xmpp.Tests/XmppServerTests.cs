@@ -67,12 +67,7 @@ public sealed class XmppServerTests
         var first = await client.ConnectedAsync(Cancel());
         await first.DisposeAsync();
 
-        var deadline = DateTime.UtcNow + Patience;
-        while (client.Current is null || ReferenceEquals(client.Current, first))
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the client did not log in again");
-            await Task.Delay(50);
-        }
+        await Eventually.HoldsAsync(() => client.Current is not null && !ReferenceEquals(client.Current, first), "the client's new login", Patience);
 
         lock (jids)
         {

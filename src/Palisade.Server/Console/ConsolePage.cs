@@ -70,6 +70,13 @@ public abstract class ConsolePage : PageModel
             Fail(e);
             return false;
         }
+        catch (Acs.Storage.StoreException e) when (e.Reason == Acs.Storage.StoreErrorReason.Rejected)
+        {
+            // As the API answers it (409): a write the store refused, e.g. an audit entry over its bound for a task
+            // whose value is that large.
+            Fail(ServiceException.Conflict("The store refused the change; nothing was written."));
+            return false;
+        }
     }
 
     /// <summary>Shows a refusal with the status the API would answer.</summary>

@@ -16,6 +16,9 @@ public sealed class DeviceDetailPage : ConsolePage
 {
     private const int WaitSeconds = 15;
 
+    // The longest parameter name a device may report (the upper bound of DeviceLimits.MaxNameLength).
+    private const int MaxPathLength = 1024;
+
     [BindProperty(SupportsGet = true)]
     public string Id { get; set; } = string.Empty;
 
@@ -162,8 +165,10 @@ public sealed class DeviceDetailPage : ConsolePage
     }).ConfigureAwait(false);
 
     // Runs an action; success shows its message after a redirect to the page (at the subtree shown), a refusal shows the page with the error.
+    // The subtree comes back from the form: one longer than any parameter name a device may have is not put into the
+    // redirect's Location header (it would make that header as large as the form's body).
     private Task<IActionResult> ActAsync(Func<CancellationToken, Task<string>> action) => ActAsync(
-        async () => (await action(HttpContext.RequestAborted).ConfigureAwait(false), Path is null ? Self : TreeLink(Path)),
+        async () => (await action(HttpContext.RequestAborted).ConfigureAwait(false), Path is { Length: <= MaxPathLength } p ? TreeLink(p) : Self),
         () => TryAsync(LoadAsync));
 
     private async Task LoadAsync()

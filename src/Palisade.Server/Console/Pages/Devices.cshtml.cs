@@ -268,6 +268,13 @@ public sealed class DevicesPage : ConsolePage
             throw ServiceException.Invalid("action", "Choose a tag to add or remove, a task to queue, or a campaign to plan.");
         }
 
+        // A browser sends only the ids of the rows it shows; an empty one names no device (and a campaign's filter
+        // cannot be made of it).
+        if (action.Selected.Any(string.IsNullOrWhiteSpace))
+        {
+            throw ServiceException.Invalid("selected", "A selected device id is empty.");
+        }
+
         if (!action.ByFilter && action.Selected.Count == 0)
         {
             throw ServiceException.Invalid("selected", "Select at least one device, or apply the action to every device the filter matches.");

@@ -15,8 +15,12 @@ public sealed class ProvisioningEditPage : ConsolePage
     [BindProperty(SupportsGet = true)]
     public string Kind { get; set; } = string.Empty;
 
+    // Model binding sets null for a blank route value ("/provisioning/provision/%20"): kept as empty, which the
+    // services refuse or do not find, instead of a null that reached the store.
+    private string _name = string.Empty;
+
     [BindProperty(SupportsGet = true, Name = "name")]
-    public string Name { get; set; } = string.Empty;
+    public string Name { get => _name; set => _name = value ?? string.Empty; }
 
     /// <summary>The text being edited.</summary>
     [BindProperty]
@@ -36,7 +40,7 @@ public sealed class ProvisioningEditPage : ConsolePage
 
     public async Task<IActionResult> OnGetAsync()
     {
-        if (Kind is not ("preset" or "provision" or "vparam"))
+        if (Kind is not ("preset" or "provision" or "vparam") || string.IsNullOrWhiteSpace(Name))
         {
             return NotFound();
         }

@@ -223,6 +223,42 @@ public sealed class StunSettingsTests : IAsyncLifetime
         Assert.Contains(_logs.Lines, l => l.Contains("answered again after 8 failures", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Every_device_of_a_fleet_on_one_socket_binds_once_per_period()
+    {
+        var agents = new List<CpeAgent>();
+        try
+        {
+            for (var i = 0; i < 40; i++)
+            {
+                var agent = NewAgent($"SSF{i:D3}", user: $"fleet-{i:D3}", password: "fleet-password");
+                agents.Add(agent);
+                _udp.Register(agent);
+            }
+
+            _udp.StartStun(new IPEndPoint(IPAddress.Loopback, _stun.EndPoint.Port), TimeSpan.FromSeconds(10));
+            for (var period = 1; period <= 3; period++)
+            {
+                var n = period;
+                await Eventually.HoldsAsync(() => _stun.Requests.Count == 40 * n && _udp.StunMapped == 40 * n, $"40 requests answered in period {n}", TimeSpan.FromSeconds(60));
+                if (period < 3)
+                {
+                    await _clock.AdvanceAsync();
+                }
+            }
+
+            Assert.All(agents, a => Assert.Equal(3, _stun.From(a.ConnectionRequestCredentials!.Value.Username).Count));
+            Assert.Equal(40, _stun.Requests.Count(r => r.BindingChange));
+        }
+        finally
+        {
+            foreach (var agent in agents)
+            {
+                await agent.DisposeAsync();
+            }
+        }
+    }
+
     private CpeAgent NewAgent(string serial, string user = CrUser, string password = CrPassword)
     {
         var options = new AgentOptions { AcsUrl = _acs.Url, AllowPlaintext = true, ConnectionRequestUsername = user, ConnectionRequestPassword = password };

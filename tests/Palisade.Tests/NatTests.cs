@@ -98,6 +98,77 @@ public sealed class NatTests
         }
     }
 
+    [Fact]
+    public async Task The_acs_switches_nat_reach_on_for_a_cpe_started_without_stun_by_setting_its_stun_parameters()
+    {
+        await using var nat = await NatNetwork.CreateAsync();
+        await using var server = await TestServer.StartAsync(o =>
+        {
+            o.Listen.Clear();
+            o.Listen.Add(nat.HostAddress);
+            o.Hostnames.Add(nat.HostAddress.ToString());
+            o.Hostnames.Add("127.0.0.1"); // the API stays on loopback
+            o.StunPort = 0;
+            o.ConnectionRequestTargets.AllowedNetworks.Add(nat.WanNetwork);
+            o.ConnectionRequestTargets.AllowedNetworks.Add(nat.LanNetwork);
+        });
+        var stun = server.Host.Stun!.LocalEndPoint;
+        var acsUrl = new UriBuilder(server.Url) { Host = nat.HostAddress.ToString() }.Uri;
+
+        // No --stun: the device listens for UDP connection requests and informs every 5 s until the ACS says otherwise.
+        using var sim = CliProcess.StartIn(nat.LanNamespace,
+            "sim", "--acs", acsUrl.ToString(), "--ca", Path.Combine(server.DataDirectory, "pki", "ca.crt"),
+            "--bootstrap-credential-file", Path.Combine(server.DataDirectory, "bootstrap-credential"),
+            "--devices", "1", "--serial-prefix", "NATSET", "--ramp", "0", "--periodic", "5", "--duration", "240",
+            "--connection-requests", nat.CpeAddress.ToString(), "--udp-connection-requests");
+        var output = new System.Text.StringBuilder();
+        sim.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        sim.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        sim.BeginOutputReadLine();
+        sim.BeginErrorReadLine();
+        try
+        {
+            var id = new DeviceId("00D09E", "SIM-GW", "NATSET000000");
+            await EventuallyAsync(async () =>
+                (await server.Host.Store.GetDeviceAsync(id, CancellationToken.None))?.ConnectionRequest?.UdpAddress?.StartsWith(nat.CpeAddress + ":", StringComparison.Ordinal) == true,
+                sim, output, "the device's private UDP connection-request address");
+            Assert.Null(server.Host.ConnectionRequester.StunBindings.Find(id));
+
+            // The ACS turns STUN on (its own STUN server, a keep-alive of at most 5 s for the NAT) and sets an hourly inform.
+            var ms = "Device.ManagementServer.";
+            var definition = Palisade.Acs.Tasks.TaskJson.Parse($$"""
+                {"name":"setParameterValues","parameterValues":[["{{ms}}STUNEnable","1","xsd:boolean"],["{{ms}}STUNServerAddress","{{nat.HostAddress}}","xsd:string"],
+                 ["{{ms}}STUNServerPort","{{stun.Port}}","xsd:unsignedInt"],["{{ms}}STUNMaximumKeepAlivePeriod","5","xsd:int"],["{{ms}}PeriodicInformInterval","3600","xsd:unsignedInt"]]}
+                """);
+            var task = await server.Host.Store.AddTaskAsync(id, new Palisade.Acs.Storage.NewTask(definition.Name, Palisade.Acs.Tasks.TaskJson.Serialize(definition), DateTimeOffset.UtcNow, null), CancellationToken.None);
+            await EventuallyAsync(async () => (await server.Host.Store.GetTaskAsync(task.Id, CancellationToken.None))!.Status == Palisade.Acs.Storage.DeviceTaskStatus.Done, sim, output, "the STUN settings set");
+
+            // After that session the device binds through the NAT and reports the mapping.
+            await EventuallyAsync(async () =>
+                server.Host.ConnectionRequester.StunBindings.Find(id) is { } binding && binding.Address.Address.Equals(nat.RouterWanAddress)
+                && (await server.Host.Store.GetDeviceAsync(id, CancellationToken.None))?.ConnectionRequest?.UdpAddress == binding.Address.ToString(),
+                sim, output, "a STUN binding at the NAT's address, reported as UDPConnectionRequestAddress");
+
+            // The periodic session scheduled before the change (5 s after the one that set it) is the last one before an hour.
+            var doneAt = (await server.Host.Store.GetTaskAsync(task.Id, CancellationToken.None))!.UpdatedAt!.Value;
+            await EventuallyAsync(async () => (await server.Host.Store.GetDeviceAsync(id, CancellationToken.None))!.LastInformAt >= doneAt.AddSeconds(4), sim, output, "the last 5-second periodic session");
+
+            // Reachable now: the UDP connection request gets through the NAT, and the device opens a session for it.
+            var device = (await server.Host.Store.GetDeviceAsync(id, CancellationToken.None))!;
+            Assert.DoesNotContain("6 CONNECTION REQUEST", device.LastEvents, StringComparison.Ordinal);
+            var outcome = await server.Host.ConnectionRequester.RequestAsync(device, CancellationToken.None);
+            Assert.Equal(Palisade.Acs.ConnectionRequests.ConnectionRequestResult.SentUdp, outcome.Result);
+            await EventuallyAsync(
+                async () => (await server.Host.Store.GetDeviceAsync(id, CancellationToken.None))!.LastEvents.Contains("6 CONNECTION REQUEST", StringComparison.Ordinal),
+                sim, output, "the session the UDP connection request asked for");
+        }
+        finally
+        {
+            sim.Kill(entireProcessTree: true);
+            await sim.WaitForExitAsync();
+        }
+    }
+
     // Polls the real clock: the CPEs are another process, behind a real NAT. A simulator that exited ends the wait at once.
     private static Task EventuallyAsync(Func<Task<bool>> done, System.Diagnostics.Process sim, System.Text.StringBuilder output, string what) =>
         Eventually.HoldsAsync(

@@ -62,6 +62,12 @@ public sealed class CpeConfig
     /// </summary>
     public string? StunServer { get; set; }
 
+    /// <summary>
+    /// Listen for UDP connection requests (TR-069 Annex G) on <see cref="ConnectionRequestListen"/> (UDP, the same port
+    /// number) without a STUN server of its own: the ACS may turn STUN on (ManagementServer.STUN*). Implied by <see cref="StunServer"/>.
+    /// </summary>
+    public bool UdpConnectionRequests { get; set; }
+
     /// <summary>Seconds between STUN binding requests (keeps the NAT binding open).</summary>
     public int StunKeepAliveSeconds { get; set; } = 30;
 
@@ -120,9 +126,9 @@ public sealed class CpeConfig
         }
 
         ParseConnection(Connection, source);
-        if (StunServer is not null && ConnectionRequestListen is null)
+        if ((StunServer is not null || UdpConnectionRequests) && ConnectionRequestListen is null)
         {
-            throw new InvalidDataException($"{source}: stunServer needs connectionRequestListen (the UDP listener binds there).");
+            throw new InvalidDataException($"{source}: stunServer and udpConnectionRequests need connectionRequestListen (the UDP listener binds there).");
         }
 
         if (XmppServer is not null && (XmppJid is null || XmppPasswordFile is null || XmppAllowedJids is not { Count: > 0 }))

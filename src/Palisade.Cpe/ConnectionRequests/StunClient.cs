@@ -31,6 +31,11 @@ internal sealed class StunClient
     private readonly ConcurrentDictionary<string, CpeAgent> _pending = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly Action<CpeAgent> _changed;
+
+    // Devices to look at in the next round (settings changed, an answer moved their next request), and when each of the
+    // others is due: a round costs what is due in it, not the whole fleet. Only the loop touches the schedule.
+    private readonly ConcurrentQueue<CpeAgent> _dirty = new();
+    private readonly PriorityQueue<CpeAgent, DateTimeOffset> _schedule = new();
     private Task? _loop;
     private long _activity;
     private long _round;
@@ -46,7 +51,7 @@ internal sealed class StunClient
         _time = time;
         _log = log;
         _stop = stop;
-        _changed = _ => Wake();
+        _changed = Changed;
     }
 
     public long Sent => Interlocked.Read(ref _sent);
@@ -83,7 +88,7 @@ internal sealed class StunClient
             _loop ??= Task.Run(LoopAsync, CancellationToken.None);
         }
 
-        Wake();
+        Changed(agent);
     }
 
     /// <summary>Waits (bounded) for the loop to end after the listener's stop token fired; true when it did.</summary>
@@ -100,7 +105,17 @@ internal sealed class StunClient
             loop = _loop;
         }
 
-        var ended = loop is null || loop.Wait(wait);
+        bool ended;
+        try
+        {
+            ended = loop is null || loop.Wait(wait);
+        }
+        catch (AggregateException)
+        {
+            // The loop failed (a bug): it has ended all the same.
+            ended = true;
+        }
+
         if (ended)
         {
             _wake.Dispose();
@@ -161,7 +176,7 @@ internal sealed class StunClient
 
         if (reschedule)
         {
-            Wake();
+            Changed(agent);
         }
 
         if (mapped is null)
@@ -176,8 +191,30 @@ internal sealed class StunClient
         }
 
         Interlocked.Increment(ref _mapped);
-        agent.StunMapped(mapped.ToString(), !mapped.Equals(_local));
+        Tell(agent, a => a.StunMapped(mapped.ToString(), !mapped.Equals(_local)));
         return true;
+    }
+
+    private void Changed(CpeAgent agent)
+    {
+        _dirty.Enqueue(agent);
+        Wake();
+    }
+
+    // Tells a device what its client learned; a device disposed meanwhile (its owner shut it down) leaves the client.
+    private void Tell(CpeAgent agent, Action<CpeAgent> tell)
+    {
+        try
+        {
+            tell(agent);
+        }
+        catch (ObjectDisposedException)
+        {
+            if (_devices.TryRemove(agent, out _))
+            {
+                agent.StunChanged -= _changed;
+            }
+        }
     }
 
     private void Wake()
@@ -210,12 +247,28 @@ internal sealed class StunClient
             }
 
             var now = _time.GetUtcNow();
-            var next = now + Quiet;
-            foreach (var (agent, binding) in _devices)
+            var turn = new HashSet<CpeAgent>(ReferenceEqualityComparer.Instance);
+            while (_dirty.TryDequeue(out var changed))
             {
-                var due = await StepAsync(agent, binding, now).ConfigureAwait(false);
-                next = due < next ? due : next;
+                turn.Add(changed);
             }
+
+#pragma warning disable CA2000 // The agents belong to whoever registered them.
+            while (_schedule.TryPeek(out var due, out var at) && at <= now)
+            {
+                turn.Add(_schedule.Dequeue());
+            }
+#pragma warning restore CA2000
+
+            foreach (var agent in turn)
+            {
+                if (_devices.TryGetValue(agent, out var binding) && await StepAsync(agent, binding, now).ConfigureAwait(false) is var at && at != DateTimeOffset.MaxValue)
+                {
+                    _schedule.Enqueue(agent, at);
+                }
+            }
+
+            var next = _schedule.TryPeek(out _, out var first) && first < now + Quiet ? first : now + Quiet;
 
             // Until the next device is due, or a device's settings changed.
             using var wait = CancellationTokenSource.CreateLinkedTokenSource(_stop);
@@ -275,7 +328,7 @@ internal sealed class StunClient
         {
             if (stopped)
             {
-                agent.StunStopped(_local.ToString());
+                Tell(agent, a => a.StunStopped(_local.ToString()));
             }
 
             return DateTimeOffset.MaxValue;

@@ -59,6 +59,12 @@ public sealed class FleetOptions
     /// </summary>
     public IPEndPoint? StunServer { get; set; }
 
+    /// <summary>
+    /// The devices also listen for UDP connection requests at <see cref="ConnectionRequestAddress"/> (TR-069 Annex G)
+    /// without a STUN server of their own: the ACS may turn STUN on (ManagementServer.STUN*). Implied by <see cref="StunServer"/>.
+    /// </summary>
+    public bool UdpConnectionRequests { get; set; }
+
     /// <summary>How often each device repeats its STUN binding request (keeps the NAT binding open).</summary>
     public TimeSpan StunKeepAlive { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -42,14 +42,14 @@ public sealed class FleetSimulator : IAsyncDisposable
         if (_options.ConnectionRequestAddress is { } address)
         {
             _crServer = await ConnectionRequestServer.StartAsync(address, 0, cancellationToken: cancellationToken).ConfigureAwait(false);
-            if (_options.StunServer is not null)
+            if (_options.StunServer is not null || _options.UdpConnectionRequests)
             {
-                _udp = new UdpConnectionRequestListener(new System.Net.IPEndPoint(address, 0));
+                _udp = new UdpConnectionRequestListener(new System.Net.IPEndPoint(address, 0), logger: _logger);
             }
         }
-        else if (_options.StunServer is not null)
+        else if (_options.StunServer is not null || _options.UdpConnectionRequests)
         {
-            throw new ArgumentException("STUN needs a connection-request address (--connection-requests): the UDP listener binds there.");
+            throw new ArgumentException("STUN and UDP connection requests need a connection-request address (--connection-requests): the UDP listener binds there.");
         }
 
         if (_options.FactoryDevices is { } factoryDevices)
@@ -126,9 +126,9 @@ public sealed class FleetSimulator : IAsyncDisposable
             listener.Start();
         }
 
-        if (_udp is not null)
+        if (_udp is not null && _options.StunServer is { } stunServer)
         {
-            _udp.StartStun(_options.StunServer!, _options.StunKeepAlive);
+            _udp.StartStun(stunServer, _options.StunKeepAlive);
         }
     }
 

@@ -39,15 +39,19 @@ internal static class CpeCommand
             {
                 cr = await ConnectionRequestServer.StartAsync(address, settings.ConnectionRequestPort, cancellationToken: cancellationToken);
                 AnsiConsole.MarkupLineInterpolated($"connection requests: {cr.Register(agent)}");
-                if (settings.StunServer is { } stunServer)
+                if (settings.StunServer is not null || settings.UdpConnectionRequests)
                 {
                     try
                     {
-                        var server = UdpConnectionRequestListener.ParseStunServer(stunServer, "stunServer");
+                        var server = settings.StunServer is { } stunServer ? UdpConnectionRequestListener.ParseStunServer(stunServer, "stunServer") : null;
                         udp = new UdpConnectionRequestListener(new System.Net.IPEndPoint(address, settings.ConnectionRequestPort));
                         udp.Register(agent);
-                        udp.StartStun(server, TimeSpan.FromSeconds(settings.StunKeepAliveSeconds));
-                        AnsiConsole.MarkupLineInterpolated($"UDP connection requests: {udp.LocalEndPoint}, STUN through {server}");
+                        if (server is not null)
+                        {
+                            udp.StartStun(server, TimeSpan.FromSeconds(settings.StunKeepAliveSeconds));
+                        }
+
+                        AnsiConsole.MarkupLineInterpolated($"UDP connection requests: {udp.LocalEndPoint}, {(server is null ? "STUN as the ACS sets it" : $"STUN through {server}")}");
                     }
                     catch (Exception e) when (e is ArgumentException or System.Net.Sockets.SocketException)
                     {

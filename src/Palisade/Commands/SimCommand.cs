@@ -30,6 +30,7 @@ internal static class SimCommand
         var first = new Option<int>("--first-index") { Description = "Index of the first device (default 0).", DefaultValueFactory = _ => 0 };
         var cr = new Option<string?>("--connection-requests") { Description = "Listen for connection requests on this address (one listener for the fleet, a random path per device)." };
         var stun = new Option<string?>("--stun") { Description = "HOST:PORT of a STUN server (e.g. the ACS's built-in one, UDP 3478): each device also listens for UDP connection requests on the --connection-requests address, binds through STUN with its connection-request credentials, keeps the NAT binding open and reports the mapped address (TR-069 Annex G)." };
+        var udp = new Option<bool>("--udp-connection-requests") { Description = "Each device also listens for UDP connection requests on the --connection-requests address (TR-069 Annex G) and reports it, without STUN until the ACS turns it on (ManagementServer.STUNEnable, STUNServerAddress, …); --stun implies it." };
         var stunKeepAlive = new Option<int>("--stun-keepalive") { Description = "Seconds between a device's STUN binding requests (default 30).", DefaultValueFactory = _ => 30 };
         var xmppServer = new Option<string?>("--xmpp-server") { Description = "HOST:PORT of an XMPP server: each device also logs in there (STARTTLS, SCRAM-SHA-1) as --xmpp-jid, reports its JID as ConnReqJabberID and takes XMPP connection requests (TR-069 Annex K) from the --xmpp-allowed JIDs." };
         var xmppJid = new Option<string?>("--xmpp-jid") { Description = "Each device's XMPP account: {n} is replaced by the device's number from 1, {serial} by its serial number, e.g. 'cpe{n}@xmpp.example.net'. The resource is cwmp unless given." };
@@ -52,7 +53,7 @@ internal static class SimCommand
         var firmwareFailureShare = new Option<double>("--firmware-failure-share") { Description = "The share of devices (0–1) that fail, chosen by serial number so runs repeat (default 0).", DefaultValueFactory = _ => 0 };
         var command = new Command("sim", "Simulate a fleet of TR-069 CPEs against an ACS (Palisade or any other) and report sessions/s, latency and errors.")
         {
-            acs, devices, ca, model, profile, periodic, ramp, duration, bootstrap, bootstrapFile, json, prefix, first, cr, stun, stunKeepAlive, xmppServer, xmppJid, xmppPasswordFile, xmppCa, xmppAllowed, insecure, connection, certificates, retryWait, untilServed, credentialsFrom, auth, noRotation, signingKey, firmwareFailure, firmwareFailureShare,
+            acs, devices, ca, model, profile, periodic, ramp, duration, bootstrap, bootstrapFile, json, prefix, first, cr, stun, udp, stunKeepAlive, xmppServer, xmppJid, xmppPasswordFile, xmppCa, xmppAllowed, insecure, connection, certificates, retryWait, untilServed, credentialsFrom, auth, noRotation, signingKey, firmwareFailure, firmwareFailureShare,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -99,6 +100,7 @@ internal static class SimCommand
                     InsecureSkipVerify = result.GetValue(insecure),
                     ConnectionRequestAddress = result.GetValue(cr) is { } address ? System.Net.IPAddress.Parse(address) : null,
                     StunServer = result.GetValue(stun) is { } stunServer ? Palisade.Cpe.ConnectionRequests.UdpConnectionRequestListener.ParseStunServer(stunServer, "--stun") : null,
+                    UdpConnectionRequests = result.GetValue(udp),
                     StunKeepAlive = result.GetValue(stunKeepAlive) is >= 1 and <= 3600 and var keepAlive ? TimeSpan.FromSeconds(keepAlive) : throw new ArgumentException("--stun-keepalive must be between 1 and 3600 seconds."),
                     Connection = CpeConfig.ParseConnection(result.GetValue(connection)!, "--connection"),
                     RetryMinimumWaitSeconds = result.GetValue(retryWait),
@@ -136,9 +138,9 @@ internal static class SimCommand
                     }
                 }
 
-                if (options.StunServer is not null && options.ConnectionRequestAddress is null)
+                if ((options.StunServer is not null || options.UdpConnectionRequests) && options.ConnectionRequestAddress is null)
                 {
-                    throw new ArgumentException("--stun needs --connection-requests ADDRESS: the devices' UDP connection-request listener binds there.");
+                    throw new ArgumentException("--stun and --udp-connection-requests need --connection-requests ADDRESS: the devices' UDP connection-request listener binds there.");
                 }
 
                 foreach (var keyFile in result.GetValue(signingKey) ?? [])

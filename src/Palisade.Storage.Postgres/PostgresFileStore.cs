@@ -46,6 +46,24 @@ internal sealed class PostgresFileStore(PostgresDatabase db) : IFileStore
         }, cancellationToken);
 
     /// <inheritdoc />
+    public Task<StoredFile?> FindFileForDeviceAsync(string fileType, string oui, string productClass, string modelName, CancellationToken cancellationToken) =>
+        db.ReadAsync(async connection =>
+        {
+            // The partial index files_by_type (migration 100) finds the type's files; the rest is a filter and a sort of those.
+            await using var command = Command(connection, null, $"""
+                SELECT {Columns} FROM files
+                WHERE device_id IS NULL AND file_type = $1
+                  AND (oui IS NULL OR upper(oui) = upper($2))
+                  AND (product_class IS NULL OR product_class = $3)
+                  AND (model_name IS NULL OR model_name = $4)
+                ORDER BY (oui IS NOT NULL)::int + (product_class IS NOT NULL)::int + (model_name IS NOT NULL)::int DESC, created_at DESC, name
+                LIMIT 1
+                """).With(Parameters.Text(fileType), Parameters.Text(oui), Parameters.Text(productClass), Parameters.Text(modelName));
+            await using var r = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            return await r.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(r) : null;
+        }, cancellationToken);
+
+    /// <inheritdoc />
     public Task<bool> PutFileAsync(StoredFile file, Stream content, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(file);

@@ -72,6 +72,29 @@ internal sealed class SqliteFileStore : IFileStore
         }, cancellationToken);
 
     /// <inheritdoc />
+    public Task<StoredFile?> FindFileForDeviceAsync(string fileType, string oui, string productClass, string modelName, CancellationToken cancellationToken) =>
+        _db.ReadAsync(connection =>
+        {
+            // The partial index files_by_type (migration 120) finds the type's files; the rest is a filter and a sort of those.
+            using var command = connection.CreateCommand();
+            command.CommandText = $"""
+                SELECT {Columns} FROM files
+                WHERE device_id IS NULL AND file_type = $type
+                  AND (oui IS NULL OR oui = $oui COLLATE NOCASE)
+                  AND (product_class IS NULL OR product_class = $class)
+                  AND (model_name IS NULL OR model_name = $model)
+                ORDER BY (oui IS NOT NULL) + (product_class IS NOT NULL) + (model_name IS NOT NULL) DESC, created_at DESC, name
+                LIMIT 1
+                """;
+            command.Parameters.AddWithValue("$type", fileType);
+            command.Parameters.AddWithValue("$oui", oui);
+            command.Parameters.AddWithValue("$class", productClass);
+            command.Parameters.AddWithValue("$model", modelName);
+            using var r = command.ExecuteReader();
+            return r.Read() ? Read(r) : null;
+        }, cancellationToken);
+
+    /// <inheritdoc />
     public async Task<bool> PutFileAsync(StoredFile file, Stream content, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(file);

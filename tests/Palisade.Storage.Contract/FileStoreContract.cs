@@ -128,6 +128,43 @@ public abstract class FileStoreContract<TFactory> : StoreContract<TFactory>
         Assert.Null((await Store.GetFileAsync("backup-1", default))!.OperatorSignature);
     }
 
+    [Fact]
+    public async Task A_request_download_gets_the_most_specific_matching_file_then_the_newest()
+    {
+        // One content for all: rows are what is ranked.
+        var content = Bytes(64, 30);
+        async Task PutAsync(string name, string? oui, string? productClass, string? model, int minutes, string type = "1 Firmware Upgrade Image", string? device = null) =>
+            await Store.PutFileAsync(File(name, content) with { Oui = oui, ProductClass = productClass, ModelName = model, CreatedAt = T0.AddMinutes(minutes), FileType = type, Device = device }, new MemoryStream(content), default);
+
+        await PutAsync("any-old", null, null, null, 1);
+        await PutAsync("any-new", null, null, null, 2);
+        Assert.Equal("any-new", (await Store.FindFileForDeviceAsync("1 Firmware Upgrade Image", "00D09E", "HGW", "HGW-1", default))?.Name);
+
+        // Naming the device's OUI (in any ASCII case) beats newer files for any device.
+        await PutAsync("oui", "00d09e", null, null, 0);
+        await PutAsync("other-oui", "AABBCC", null, null, 9);
+        Assert.Equal("oui", (await Store.FindFileForDeviceAsync("1 Firmware Upgrade Image", "00D09E", "HGW", "HGW-1", default))?.Name);
+
+        // Two of the three beat one; a file for another class or model, of another type, or a backup never matches.
+        await PutAsync("class-model", null, "HGW", "HGW-1", 0);
+        await PutAsync("oui-class-other-model", "00D09E", "HGW", "HGW-2", 10);
+        await PutAsync("other-class", "00D09E", "XGW", "HGW-1", 10);
+        await PutAsync("config", "00D09E", "HGW", "HGW-1", 10, "3 Vendor Configuration File");
+        await PutAsync("backup", "00D09E", "HGW", "HGW-1", 10, device: "00D09E-HGW-1");
+        Assert.Equal("class-model", (await Store.FindFileForDeviceAsync("1 Firmware Upgrade Image", "00D09E", "HGW", "HGW-1", default))?.Name);
+
+        // All three, twice at the same time: the first by name.
+        await PutAsync("exact-b", "00D09E", "HGW", "HGW-1", 5);
+        await PutAsync("exact-a", "00D09E", "HGW", "HGW-1", 5);
+        Assert.Equal("exact-a", (await Store.FindFileForDeviceAsync("1 Firmware Upgrade Image", "00D09E", "HGW", "HGW-1", default))?.Name);
+
+        // Product class and model compare exactly; an unknown model matches only files for any model.
+        Assert.Equal("oui", (await Store.FindFileForDeviceAsync("1 Firmware Upgrade Image", "00D09E", "hgw", "HGW-1", default))?.Name);
+        Assert.Equal("oui", (await Store.FindFileForDeviceAsync("1 Firmware Upgrade Image", "00D09E", "HGW", string.Empty, default))?.Name);
+        Assert.Equal("config", (await Store.FindFileForDeviceAsync("3 Vendor Configuration File", "00D09E", "HGW", "HGW-1", default))?.Name);
+        Assert.Null(await Store.FindFileForDeviceAsync("2 Web Content", "00D09E", "HGW", "HGW-1", default));
+    }
+
     private async Task<byte[]> ReadAllAsync(string sha)
     {
         await using var stream = await Store.OpenContentAsync(sha, default);

@@ -18,6 +18,14 @@ public interface IFileStore
     Task<IReadOnlyList<StoredFile>> ListFilesAsync(string? device, string? after, int limit, CancellationToken cancellationToken);
 
     /// <summary>
+    /// The file a device's RequestDownload of <paramref name="fileType"/> is answered with: among the files operators
+    /// stored (not configuration backups) of that type whose OUI (without regard to ASCII case), product class and model
+    /// name are each unset (any device) or the device's, the one that names the most of the three, then the newest, then
+    /// the first by name; null when none. One query on an index by type, however many files are stored.
+    /// </summary>
+    Task<StoredFile?> FindFileForDeviceAsync(string fileType, string oui, string productClass, string modelName, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Stores <paramref name="content"/> under <paramref name="file"/>'s name (replacing what the name held); true
     /// when the name is new. The content must be exactly <see cref="StoredFile.Size"/> bytes hashing to
     /// <see cref="StoredFile.Sha256"/>.

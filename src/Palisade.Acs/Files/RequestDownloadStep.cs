@@ -12,15 +12,11 @@ namespace Palisade.Acs.Files;
 /// any device) or the device's; the one that names the most of the three wins, then the newest. A download task for it
 /// is queued with the session's commit and runs at the device's next session. None matching: nothing is queued (the
 /// event <c>9 REQUEST DOWNLOAD</c> is recorded either way); one already queued for the device is not queued twice.
-/// At most <see cref="MaxScanned"/> files are looked at.
+/// The file is found with one indexed store query (<see cref="IFileStore.FindFileForDeviceAsync"/>), however many
+/// files are stored.
 /// </summary>
 public sealed partial class RequestDownloadStep(IFileStore files, ITaskStore tasks, IDeviceRegistry devices, ILogger logger) : ISessionStep
 {
-    /// <summary>How many stored files one request looks at, at most.</summary>
-    public const int MaxScanned = 10_000;
-
-    private const int Page = 500;
-
     /// <inheritdoc />
     public string Name => "request-download";
 
@@ -40,42 +36,8 @@ public sealed partial class RequestDownloadStep(IFileStore files, ITaskStore tas
         }
 
         var id = session.Id;
-        string? model = null;
-        StoredFile? best = null;
-        var bestScore = -1;
-        string? after = null;
-        for (var scanned = 0; scanned < MaxScanned; scanned += Page)
-        {
-            var page = await files.ListFilesAsync(null, after, Page, cancellationToken).ConfigureAwait(false);
-            foreach (var file in page)
-            {
-                if (file.Device is not null || file.FileType != asked.FileType
-                    || (file.Oui is not null && !file.Oui.Equals(id.Oui, StringComparison.OrdinalIgnoreCase))
-                    || (file.ProductClass is not null && file.ProductClass != id.ProductClass))
-                {
-                    continue;
-                }
-
-                if (file.ModelName is not null && file.ModelName != (model ??= await ModelNameAsync(session, cancellationToken).ConfigureAwait(false)))
-                {
-                    continue;
-                }
-
-                var score = (file.Oui is null ? 0 : 1) + (file.ProductClass is null ? 0 : 1) + (file.ModelName is null ? 0 : 1);
-                if (score > bestScore || (score == bestScore && file.CreatedAt > best!.CreatedAt))
-                {
-                    (best, bestScore) = (file, score);
-                }
-            }
-
-            if (page.Count < Page)
-            {
-                break;
-            }
-
-            after = page[^1].Name;
-        }
-
+        var model = await ModelNameAsync(session, cancellationToken).ConfigureAwait(false);
+        var best = await files.FindFileForDeviceAsync(asked.FileType, id.Oui, id.ProductClass, model, cancellationToken).ConfigureAwait(false);
         if (best is null || best.Size > uint.MaxValue)
         {
             LogNoMatch(id.ToString(), asked.FileType);

@@ -21,6 +21,10 @@ public partial class CompositeStore
     public Task<IReadOnlyList<StoredFile>> ListFilesAsync(string? device, string? after, int limit, CancellationToken cancellationToken) => Files.ListFilesAsync(device, after, limit, cancellationToken);
 
     /// <inheritdoc />
+    public Task<StoredFile?> FindFileForDeviceAsync(string fileType, string oui, string productClass, string modelName, CancellationToken cancellationToken) =>
+        Files.FindFileForDeviceAsync(fileType, oui, productClass, modelName, cancellationToken);
+
+    /// <inheritdoc />
     public Task<bool> PutFileAsync(StoredFile file, Stream content, CancellationToken cancellationToken) => Files.PutFileAsync(file, content, cancellationToken);
 
     /// <inheritdoc />

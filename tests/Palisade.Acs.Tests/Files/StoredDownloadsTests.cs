@@ -86,6 +86,8 @@ public sealed class StoredDownloadsTests
             return Task.FromResult<IReadOnlyList<StoredFile>>([.. files.Where(f => f.Device == device).Take(limit)]);
         }
 
+        public Task<StoredFile?> FindFileForDeviceAsync(string fileType, string oui, string productClass, string modelName, CancellationToken cancellationToken) => throw new NotSupportedException();
+
         public Task<bool> PutFileAsync(StoredFile file, Stream content, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public Task<bool> DeleteFileAsync(string name, CancellationToken cancellationToken) => throw new NotSupportedException();

@@ -90,6 +90,9 @@ public sealed class ScheduledBackupSessionTests
 
         public Task<IReadOnlyList<StoredFile>> ListFilesAsync(string? device, string? after, int limit, CancellationToken cancellationToken) => inner.ListFilesAsync(device, after, limit, cancellationToken);
 
+        public Task<StoredFile?> FindFileForDeviceAsync(string fileType, string oui, string productClass, string modelName, CancellationToken cancellationToken) =>
+            inner.FindFileForDeviceAsync(fileType, oui, productClass, modelName, cancellationToken);
+
         public Task<bool> PutFileAsync(StoredFile file, Stream content, CancellationToken cancellationToken) => inner.PutFileAsync(file, content, cancellationToken);
 
         public Task<bool> DeleteFileAsync(string name, CancellationToken cancellationToken) => inner.DeleteFileAsync(name, cancellationToken);

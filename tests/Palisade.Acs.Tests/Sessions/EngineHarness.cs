@@ -46,6 +46,9 @@ internal sealed class EngineHarness : IAsyncDisposable
 
     public IPalisadeStore Store => _store;
 
+    /// <summary>The SQLite store's data folder (its database is <c>palisade.db</c> there).</summary>
+    public string DataDirectory => _folder;
+
     /// <summary>
     /// How many of the next session commits fail with <see cref="StoreErrorReason.Unavailable"/> (the store went away,
     /// or the node died, before the session's commit): nothing of those sessions is stored.

@@ -77,9 +77,9 @@ public sealed partial class RequestDownloadStep(IFileStore files, ITaskStore tas
         return string.Empty;
     }
 
-    [LoggerMessage(EventId = 2120, Level = LogLevel.Information, Message = "RequestDownload from {Device} for '{FileType}': queued a download of stored file {File}")]
+    [LoggerMessage(EventId = 2130, Level = LogLevel.Information, Message = "RequestDownload from {Device} for '{FileType}': queued a download of stored file {File}")]
     private partial void LogQueued(string device, string fileType, string file);
 
-    [LoggerMessage(EventId = 2121, Level = LogLevel.Information, Message = "RequestDownload from {Device} for '{FileType}': no stored file matches; recorded as an event only")]
+    [LoggerMessage(EventId = 2131, Level = LogLevel.Information, Message = "RequestDownload from {Device} for '{FileType}': no stored file matches; recorded as an event only")]
     private partial void LogNoMatch(string device, string fileType);
 }

@@ -125,7 +125,7 @@ public sealed partial class ProvisionCatalog(IProvisioningStore store, Provision
         return new Snapshot(revision, presets, provisions, vparams, [.. vparams.Keys.Order(StringComparer.Ordinal)]);
     }
 
-    [LoggerMessage(EventId = 1901, Level = LogLevel.Warning, Message = "Preset {Preset} is skipped: {Reason}")]
+    [LoggerMessage(EventId = 1906, Level = LogLevel.Warning, Message = "Preset {Preset} is skipped: {Reason}")]
     private static partial void LogPresetSkipped(ILogger logger, string preset, string reason);
 
     private sealed record Snapshot(

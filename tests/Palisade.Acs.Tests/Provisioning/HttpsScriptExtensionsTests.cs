@@ -56,13 +56,12 @@ public sealed class HttpsScriptExtensionsTests
             "error" => new HttpResponseMessage(HttpStatusCode.InternalServerError),
             _ => Json("not json"),
         }));
-        await Assert.ThrowsAsync<ScriptExtensionException>(() => new HttpsScriptExtensions(client, Options).CallAsync(new ExtCall("directory", "f", "[]"), CancellationToken.None));
 
-        static async Task<HttpResponseMessage> Slow()
-        {
-            await Task.Delay(TimeSpan.FromSeconds(5));
-            return Json("1");
-        }
+        // (An extension that lost its timeout would wait for the silent endpoint forever: the test's own bound fails it.)
+        await Assert.ThrowsAsync<ScriptExtensionException>(() => new HttpsScriptExtensions(client, Options).CallAsync(new ExtCall("directory", "f", "[]"), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60)));
+
+        // An endpoint that never answers: only the extension's own timeout ends the call (no race with a sleep).
+        static Task<HttpResponseMessage> Slow() => new TaskCompletionSource<HttpResponseMessage>(TaskCreationOptions.RunContinuationsAsynchronously).Task;
     }
 
     [Fact]

@@ -40,36 +40,7 @@ internal sealed class PostgresDatabase : IAsyncDisposable
     public static async Task<PostgresDatabase> OpenAsync(PostgresStoreOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        NpgsqlConnectionStringBuilder settings;
-        try
-        {
-            settings = new NpgsqlConnectionStringBuilder(options.ConnectionString) { MaxPoolSize = Math.Clamp(options.MaxConnections, 2, 1000) };
-            if (settings.MaxAutoPrepare == 0)
-            {
-                // The store's statements are fixed texts run again and again (a periodic session runs about ten): each
-                // connection prepares one at its second use, and PostgreSQL parses and plans it no more. Without this,
-                // planning was about half of the cluster's CPU per session (docs/performance.md, PostgreSQL). A
-                // connection string that sets Max Auto Prepare keeps its own choice.
-                settings.MaxAutoPrepare = 256;
-                settings.AutoPrepareMinUsages = 2;
-            }
-
-            if (!settings.ContainsKey("No Reset On Close"))
-            {
-                // A pooled connection is otherwise reset each time it is taken again: RESET ALL, CLOSE ALL, UNLISTEN *,
-                // pg_advisory_unlock_all(), DISCARD SEQUENCES, DISCARD TEMP, parsed and run by PostgreSQL on every open
-                // (four per periodic session). The store leaves nothing behind on a connection it gives back: no SET, no
-                // temporary table, no cursor, advisory locks only per transaction (the migrator unlocks its own), and the
-                // notifications' listener says UNLISTEN before its connection goes back. A connection string that sets
-                // No Reset On Close keeps its own choice.
-                settings.NoResetOnClose = true;
-            }
-        }
-        catch (ArgumentException e)
-        {
-            throw new StoreException(StoreErrorReason.Unavailable, $"The PostgreSQL connection settings are not valid: {e.Message}", e);
-        }
-
+        var settings = Settings(options);
         var description = Describe(settings);
         var source = new NpgsqlDataSourceBuilder(settings.ConnectionString).Build();
         try
@@ -98,6 +69,62 @@ internal sealed class PostgresDatabase : IAsyncDisposable
             await source.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>
+    /// The pool's connection settings: the operator's connection string, with the store's defaults for what it does not
+    /// set. Throws <see cref="StoreException"/> (unavailable) when the string is not valid.
+    /// </summary>
+    public static NpgsqlConnectionStringBuilder Settings(PostgresStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        try
+        {
+            var settings = new NpgsqlConnectionStringBuilder(options.ConnectionString) { MaxPoolSize = Math.Clamp(options.MaxConnections, 2, 1000) };
+            if (settings.MaxAutoPrepare == 0)
+            {
+                // The store's statements are fixed texts run again and again (a periodic session runs about ten): each
+                // connection prepares one at its second use, and PostgreSQL parses and plans it no more. Without this,
+                // planning was about half of the cluster's CPU per session (docs/performance.md, PostgreSQL). A
+                // connection string that sets Max Auto Prepare keeps its own choice.
+                settings.MaxAutoPrepare = 256;
+                settings.AutoPrepareMinUsages = 2;
+            }
+
+            if (!Sets(options.ConnectionString, "No Reset On Close"))
+            {
+                // A pooled connection is otherwise reset each time it is taken again: SET SESSION AUTHORIZATION DEFAULT,
+                // RESET ALL, CLOSE ALL, UNLISTEN *, pg_advisory_unlock_all(), DISCARD SEQUENCES, DISCARD TEMP, parsed
+                // and run by PostgreSQL on every open (three per periodic session). The store leaves nothing behind on a
+                // connection it gives back: no SET, no temporary table, no cursor, advisory locks only per transaction
+                // (the migrator unlocks its own), and the notifications' listener says UNLISTEN before its connection
+                // goes back. A connection string that sets No Reset On Close keeps its own choice.
+                settings.NoResetOnClose = true;
+            }
+
+            return settings;
+        }
+        catch (ArgumentException e)
+        {
+            throw new StoreException(StoreErrorReason.Unavailable, $"The PostgreSQL connection settings are not valid: {e.Message}", e);
+        }
+    }
+
+    // Whether the connection string itself names the keyword (in any case or spacing). NpgsqlConnectionStringBuilder's own
+    // ContainsKey says whether a keyword is one it knows, not whether the string sets it.
+    private static bool Sets(string connectionString, string keyword)
+    {
+        var wanted = keyword.Replace(" ", "", StringComparison.Ordinal);
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        foreach (string key in given.Keys)
+        {
+            if (string.Equals(key.Replace(" ", "", StringComparison.Ordinal), wanted, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Host, port and database of a connection string, for messages.</summary>

@@ -1,0 +1,40 @@
+namespace Palisade.Storage.Postgres.Tests;
+
+/// <summary>The pool settings the store adds to the operator's connection string, and leaves alone when the string chooses.</summary>
+public sealed class PostgresDatabaseSettingsTests
+{
+    private static PostgresStoreOptions Options(string connectionString) => new() { ConnectionString = connectionString, MaxConnections = 16 };
+
+    [Fact]
+    public void By_default_pooled_connections_are_not_reset_and_statements_are_prepared()
+    {
+        var settings = PostgresDatabase.Settings(Options("Host=127.0.0.1;Port=5432;Database=palisade;Username=palisade"));
+
+        Assert.True(settings.NoResetOnClose);
+        Assert.Equal(256, settings.MaxAutoPrepare);
+        Assert.Equal(2, settings.AutoPrepareMinUsages);
+        Assert.Equal(16, settings.MaxPoolSize);
+    }
+
+    [Theory]
+    [InlineData("Host=h;No Reset On Close=false")]
+    [InlineData("Host=h;NoResetOnClose=false")]
+    [InlineData("Host=h;no reset on close=False")]
+    public void A_connection_string_that_sets_no_reset_on_close_keeps_its_choice(string connectionString)
+    {
+        Assert.False(PostgresDatabase.Settings(Options(connectionString)).NoResetOnClose);
+    }
+
+    [Fact]
+    public void A_connection_string_that_sets_max_auto_prepare_keeps_its_choice()
+    {
+        Assert.Equal(5, PostgresDatabase.Settings(Options("Host=h;Max Auto Prepare=5")).MaxAutoPrepare);
+    }
+
+    [Fact]
+    public void A_connection_string_that_is_not_valid_is_refused_as_a_store_error()
+    {
+        var e = Assert.Throws<Palisade.Acs.Storage.StoreException>(() => PostgresDatabase.Settings(Options("Host=h;Port=notaport")));
+        Assert.Contains("not valid", e.Message, StringComparison.Ordinal);
+    }
+}

@@ -137,11 +137,16 @@ internal sealed class PostgresDeviceRegistry(PostgresDatabase db) : IDeviceRegis
         }, cancellationToken);
     }
 
-    // Parameters, tags, tasks and events go with the row (ON DELETE CASCADE).
+    // Parameters, tags, tasks and events go with the row (ON DELETE CASCADE); its lease row, keyed by the id, goes with it
+    // unless a session holds it (PostgresSessionLeases.Forget).
     private static async Task<bool> DeleteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, DeviceId id, CancellationToken cancellationToken)
     {
-        await using var command = Command(connection, transaction, "DELETE FROM devices WHERE id = $1").With(Parameters.Text(id.ToString()));
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        var device = new NpgsqlBatchCommand("DELETE FROM devices WHERE id = $1").With(Parameters.Text(id.ToString()));
+        batch.BatchCommands.Add(device);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(PostgresSessionLeases.Forget).With(Parameters.Text(id.ToString())));
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return device.RecordsAffected == 1;
     }
 
     /// <inheritdoc />

@@ -6,8 +6,12 @@ using static Palisade.Storage.Postgres.PostgresDatabase;
 namespace Palisade.Storage.Postgres;
 
 /// <summary>
-/// Session leases in the session_leases table: one row per device in a session, with its holder (the session's
-/// token) and its expiry. Taking one is a single upsert that succeeds only where no row is, or the row's lease ran out.
+/// Session leases in the session_leases table: one row per device that has had a session, with its holder (the
+/// session's token, or empty when free) and its expiry. Taking one is a single upsert that succeeds only where no row
+/// is, or the row's lease is free or ran out; giving it back empties the row rather than deleting it. The row is
+/// updated in place (neither column is indexed, and the table leaves room on its pages), so a session adds no index
+/// entry and leaves no dead row for the index to skip: inserting and deleting a row per session did, and made each
+/// lookup of the table walk past them. A deleted device's free row goes with it.
 /// Each is one statement (or one batch) in an implicit transaction: one round trip, no BEGIN/COMMIT of its own.
 /// Times are the nodes' clocks: keep them in step (NTP) to well within the session timeout.
 /// </summary>
@@ -79,5 +83,11 @@ internal sealed class PostgresSessionLeases(PostgresDatabase db) : ISessionLease
     public const string QueuedTasks = "SELECT EXISTS (SELECT 1 FROM tasks t JOIN devices d ON d.key = t.device WHERE d.id = $1 AND t.status = 0)";
 
     /// <summary>Gives back a lease ($1 device id, $2 holder); also run by the session's commit.</summary>
-    public const string Release = "DELETE FROM session_leases WHERE device = $1 AND holder = $2";
+    public const string Release = "UPDATE session_leases SET holder = '', expires_at = 0 WHERE device = $1 AND holder = $2";
+
+    /// <summary>
+    /// Forgets a deleted device's lease row ($1 device id) unless a session holds it: that session's commit must still
+    /// find it held, so that no session on another node starts for the same id before that one has ended.
+    /// </summary>
+    public const string Forget = "DELETE FROM session_leases WHERE device = $1 AND holder = ''";
 }

@@ -83,10 +83,10 @@ internal static class PgSessionCommit
 
     /// <summary>
     /// Adds everything of <paramref name="changes"/> but the device row to <paramref name="batch"/>, in this order: the
-    /// lease's release, removed and listed subtrees, paths, parameters, task outcomes (their commands are returned, to
-    /// check that each touched its one row), tags, new tasks, events.
+    /// lease's release, removed and listed subtrees, paths (unless all are in <paramref name="interned"/>), parameters,
+    /// task outcomes (their commands are returned, to check that each touched its one row), tags, new tasks, events.
     /// </summary>
-    public static List<(NpgsqlBatchCommand Command, long TaskId)> Add(NpgsqlBatch batch, SessionChanges changes)
+    public static CommitStatements Add(NpgsqlBatch batch, SessionChanges changes, InternedPaths interned)
     {
         var id = changes.Device.Id.ToString();
         if (changes.LeaseHolder is { } holder)
@@ -108,7 +108,7 @@ internal static class PgSessionCommit
                 Parameters.Text(id), Parameters.Text(from), Parameters.Text(to), Parameters.Array(NpgsqlDbType.Text, listing.Names.ToArray())));
         }
 
-        AddParameters(batch, id, changes.Parameters);
+        var paths = AddParameters(batch, id, changes.Parameters, interned);
         var taskUpdates = new List<(NpgsqlBatchCommand Command, long TaskId)>(changes.Tasks.Count);
         foreach (var update in changes.Tasks)
         {
@@ -132,14 +132,15 @@ internal static class PgSessionCommit
         }
 
         AddEvents(batch, id, changes.Events);
-        return taskUpdates;
+        return new CommitStatements(taskUpdates, paths);
     }
 
-    private static void AddParameters(NpgsqlBatch batch, string id, List<CachedParameter> parameters)
+    // The paths the batch interns, to remember once it has committed; null when all were known.
+    private static string[]? AddParameters(NpgsqlBatch batch, string id, List<CachedParameter> parameters, InternedPaths interned)
     {
         if (parameters.Count == 0)
         {
-            return;
+            return null;
         }
 
         // One upsert may not touch a row twice: a path held twice in the session is merged first.
@@ -163,7 +164,12 @@ internal static class PgSessionCommit
             readAt[i] = p.ReadAt?.ToUnixTimeMilliseconds();
         }
 
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(InternPaths).With(Parameters.Array(NpgsqlDbType.Text, paths)));
+        var interning = interned.ContainsAll(paths) ? null : paths;
+        if (interning is not null)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(InternPaths).With(Parameters.Array(NpgsqlDbType.Text, paths)));
+        }
+
         batch.BatchCommands.Add(new NpgsqlBatchCommand(UpsertParameters).With(
             Parameters.Text(id),
             Parameters.Array(NpgsqlDbType.Text, paths),
@@ -173,6 +179,7 @@ internal static class PgSessionCommit
             Parameters.Array(NpgsqlDbType.Integer, notification),
             Parameters.Array(NpgsqlDbType.Text, accessList),
             Parameters.Array(NpgsqlDbType.Bigint, readAt)));
+        return interning;
     }
 
     private static void AddEvents(NpgsqlBatch batch, string id, List<DeviceEvent> events)

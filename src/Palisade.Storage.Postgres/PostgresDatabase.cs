@@ -27,6 +27,9 @@ internal sealed class PostgresDatabase : IAsyncDisposable
     /// <summary>Task outcomes told across the nodes sharing this database.</summary>
     public PostgresNotifications Notifications { get; }
 
+    /// <summary>Parameter paths known to be interned, so that commits need not intern them again.</summary>
+    public InternedPaths Paths { get; } = new();
+
     /// <summary>The connection pool.</summary>
     public NpgsqlDataSource Source { get; }
 

@@ -65,35 +65,47 @@ internal sealed class PostgresSessionStore(PostgresDatabase db, PostgresDeviceRe
     }
 
     /// <inheritdoc />
-    public Task CommitSessionAsync(SessionChanges changes, CancellationToken cancellationToken)
+    public async Task CommitSessionAsync(SessionChanges changes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(changes);
+        string[]? interned;
         if (changes.Known is null)
         {
-            return CommitFirstContactAsync(changes, cancellationToken);
+            interned = await CommitFirstContactAsync(changes, cancellationToken).ConfigureAwait(false);
         }
-
-        if (changes.Tasks.Count == 0)
+        else if (changes.Tasks.Count == 0)
         {
             // The periodic session: the device row, the lease's release and everything learned, one batch in one round
             // trip, which PostgreSQL runs as one implicit transaction (all of it or none).
-            return db.WriteBatchAsync(async connection =>
+            interned = await db.WriteBatchAsync(async connection =>
             {
                 await using var batch = new NpgsqlBatch(connection);
-                var device = UpdateDevice(batch, changes);
-                PgSessionCommit.Add(batch, changes);
+                UpdateDevice(batch, changes);
+                var statements = PgSessionCommit.Add(batch, changes, db.Paths);
                 await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                return device.RecordsAffected == 1;
-            }, cancellationToken);
+                return statements.Interning;
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            interned = await CommitWithTasksAsync(changes, cancellationToken).ConfigureAwait(false);
         }
 
-        // Task outcomes are checked before the commit (each must have touched its one row): the same batch in a
-        // transaction, then COMMIT (two round trips; BEGIN goes with the batch).
-        return db.WriteAsync(async (connection, transaction) =>
+        // Committed: the paths it interned are in the table for good.
+        if (interned is not null)
+        {
+            db.Paths.Remember(interned);
+        }
+    }
+
+    // Task outcomes are checked before the commit (each must have touched its one row): the same batch in a transaction,
+    // then COMMIT (two round trips; BEGIN goes with the batch).
+    private Task<string[]?> CommitWithTasksAsync(SessionChanges changes, CancellationToken cancellationToken) =>
+        db.WriteAsync(async (connection, transaction) =>
         {
             await using var batch = new NpgsqlBatch(connection, transaction);
             var device = UpdateDevice(batch, changes);
-            var taskUpdates = PgSessionCommit.Add(batch, changes);
+            var statements = PgSessionCommit.Add(batch, changes, db.Paths);
             if (changes.Tasks.Where(t => t.Status != DeviceTaskStatus.Queued).Select(t => t.TaskId).ToList() is { Count: > 0 } finished)
             {
                 // Delivered to every node's waiters when this transaction commits (and never if it rolls back).
@@ -105,16 +117,15 @@ internal sealed class PostgresSessionStore(PostgresDatabase db, PostgresDeviceRe
             {
                 // Deleted while the session ran: the operator's delete stands, and nothing of the session is kept (the
                 // statements found no key and wrote nothing; the lease is given back).
-                return false;
+                return null;
             }
 
-            CheckTasks(taskUpdates);
-            return true;
+            CheckTasks(statements.TaskUpdates);
+            return statements.Interning;
         }, cancellationToken);
-    }
 
     // A device first seen in this session: inserted unless its id is blocked, then the rest in one batch.
-    private Task CommitFirstContactAsync(SessionChanges changes, CancellationToken cancellationToken) =>
+    private Task<string[]?> CommitFirstContactAsync(SessionChanges changes, CancellationToken cancellationToken) =>
         db.WriteAsync(async (connection, transaction) =>
         {
             await using (var blocked = Command(connection, transaction, "SELECT EXISTS (SELECT 1 FROM blocked_devices WHERE id = $1)").With(Parameters.Text(changes.Device.Id.ToString())))
@@ -127,15 +138,15 @@ internal sealed class PostgresSessionStore(PostgresDatabase db, PostgresDeviceRe
 
             await using var batch = new NpgsqlBatch(connection, transaction);
             batch.BatchCommands.Add(new NpgsqlBatchCommand(PgDeviceRow.Upsert).With(PgDeviceRow.Bind(changes.Device, db.Secrets)));
-            var taskUpdates = PgSessionCommit.Add(batch, changes);
+            var statements = PgSessionCommit.Add(batch, changes, db.Paths);
             if (changes.Tasks.Where(t => t.Status != DeviceTaskStatus.Queued).Select(t => t.TaskId).ToList() is { Count: > 0 } finished)
             {
                 batch.BatchCommands.Add(db.Notifications.Notify(finished));
             }
 
             await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            CheckTasks(taskUpdates);
-            return true;
+            CheckTasks(statements.TaskUpdates);
+            return statements.Interning;
         }, cancellationToken);
 
     // A device the session found stored is updated, never inserted again (deleted meanwhile: no row, and the statements

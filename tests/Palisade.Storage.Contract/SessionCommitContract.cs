@@ -104,6 +104,34 @@ public abstract class SessionCommitContract<TFactory> : StoreContract<TFactory>
         Assert.Equal(DeviceTaskStatus.Queued, (await Store.GetTaskAsync(foreign.Id, default))!.Status);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_path_first_met_by_a_rejected_session_is_stored_by_the_next_one(bool withTaskOutcome)
+    {
+        // A store may remember which paths it has interned, to skip interning them again: only what a commit kept counts.
+        var known = await StoredAsync(1);
+        await StoredAsync(2);
+        var rejected = new SessionChanges(known with { LastEvents = "rejected" }) { Known = known };
+        rejected.Parameters.Add(Value("Device.X_New.Path", "first"));
+        if (withTaskOutcome)
+        {
+            var foreign = await Store.AddTaskAsync(Id(2), new NewTask("reboot", "{}", T0, null), default);
+            rejected.Tasks.Add(new TaskUpdate(foreign.Id, DeviceTaskStatus.Done, "{}", null));
+        }
+        else
+        {
+            rejected.Parameters.Add(Value("Device.TooLong", new string('x', 70_000)));
+        }
+
+        await Assert.ThrowsAsync<StoreException>(() => Store.CommitSessionAsync(rejected, default));
+        var next = new SessionChanges(known with { LastEvents = "next" }) { Known = known };
+        next.Parameters.Add(Value("Device.X_New.Path", "second"));
+        await Store.CommitSessionAsync(next, default);
+
+        Assert.Contains(await Store.GetParametersAsync(Id(1), null, default), p => p.Path == "Device.X_New.Path" && p.Value == "second");
+    }
+
     [Fact]
     public async Task A_device_deleted_during_a_session_without_task_outcomes_gets_nothing_of_it()
     {

@@ -14,6 +14,9 @@ internal static class PgDeviceRow
         + "d.enrolled, d.certificate_thumbprint, d.cr_url, d.cr_username, d.cr_password, d.cr_udp_address, d.periodic_interval, d.acs_url, d.software_version, "
         + "d.acs_url_set_at, d.bootstrap_expected, d.previous_username, d.previous_ha1_md5, d.previous_ha1_sha256";
 
+    /// <summary>How many columns <see cref="Columns"/> names: a statement's own columns after them start here.</summary>
+    public const int ColumnCount = 32;
+
     // $1 id, $2 oui, $3 product_class, $4 serial_number, $5 registered_at, then the mutable fields $6…$32 (Mutable).
     public const string Upsert = """
         INSERT INTO devices (id, oui, product_class, serial_number, registered_at, manufacturer, last_inform_at, last_boot_at,

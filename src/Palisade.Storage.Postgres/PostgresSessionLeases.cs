@@ -23,8 +23,9 @@ internal sealed class PostgresSessionLeases(PostgresDatabase db) : ISessionLease
         ArgumentNullException.ThrowIfNull(device);
 
         // One round trip and one implicit transaction: the upsert, then the device read only where the lease is this
-        // holder's now, then whether it has queued tasks. Each statement takes its own snapshot (READ COMMITTED), so the read sees every commit made before
-        // the lease was taken, including the last session's, which gave the lease back in its own commit.
+        // holder's now, with whether it has queued tasks (most sessions have none, and need no read of their own for
+        // that). Each statement takes its own snapshot (READ COMMITTED), so the read sees every commit made before the
+        // lease was taken, including the last session's, which gave the lease back in its own commit.
         return db.WriteStatementsAsync(async connection =>
         {
             await using var batch = new NpgsqlBatch(connection);
@@ -35,12 +36,9 @@ internal sealed class PostgresSessionLeases(PostgresDatabase db) : ISessionLease
                 RETURNING holder
                 """).With(Parameters.Text(device.ToString()), Parameters.Text(holder), Parameters.Time(now), Parameters.Time(until)));
             batch.BatchCommands.Add(new NpgsqlBatchCommand($"""
-                SELECT {PgDeviceRow.Columns} FROM devices d
+                SELECT {PgDeviceRow.Columns}, EXISTS (SELECT 1 FROM tasks t WHERE t.device = d.key AND t.status = 0) FROM devices d
                 WHERE d.id = $1 AND EXISTS (SELECT 1 FROM session_leases l WHERE l.device = $1 AND l.holder = $2)
                 """).With(Parameters.Text(device.ToString()), Parameters.Text(holder)));
-
-            // Whether the session has queued tasks to take: most have none, and need no read of their own for that.
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(QueuedTasks).With(Parameters.Text(device.ToString())));
             await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             var taken = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
@@ -49,10 +47,13 @@ internal sealed class PostgresSessionLeases(PostgresDatabase db) : ISessionLease
                 return LeaseGrant.Refused;
             }
 
-            var stored = await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? PgDeviceRow.Read(reader, db.Secrets) : null;
-            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-            var queued = await reader.ReadAsync(cancellationToken).ConfigureAwait(false) && reader.GetBoolean(0);
-            return new LeaseGrant(true, stored) { QueuedTasks = queued };
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return new LeaseGrant(true, null);
+            }
+
+            var stored = PgDeviceRow.Read(reader, db.Secrets);
+            return new LeaseGrant(true, stored) { QueuedTasks = reader.GetBoolean(PgDeviceRow.ColumnCount) };
         }, cancellationToken);
     }
 

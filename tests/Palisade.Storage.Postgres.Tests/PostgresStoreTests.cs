@@ -216,6 +216,28 @@ public sealed class PostgresStoreTests : StoreContract<PostgresStoreFactory>
     }
 
     [Fact]
+    public async Task A_deleted_devices_free_lease_row_goes_with_it_but_a_held_lease_still_keeps_other_nodes_out()
+    {
+        var leases = (Acs.Sessions.ISessionLeases)Store;
+        await using var other = await Factory.Open();
+        foreach (var n in new[] { 1, 2 })
+        {
+            await Store.CommitSessionAsync(new SessionChanges(NewDevice(n)), default);
+            Assert.True((await leases.TryAcquireAsync(Id(n), "a", T0, T0.AddSeconds(30), default)).Taken);
+        }
+
+        // Device 1's session has ended (its lease row is kept, free, for its next session); device 2 is still in one.
+        await leases.ReleaseAsync(Id(1), "a", default);
+        Assert.True(await Store.DeleteDeviceAsync(Id(1), default));
+        Assert.True(await Store.DeleteDeviceAsync(Id(2), default));
+
+        Assert.Equal(0L, await CountLeaseRowsAsync(Id(1)));
+        Assert.False((await other.TryAcquireAsync(Id(2), "b", T0.AddSeconds(1), T0.AddSeconds(31), default)).Taken);
+        await leases.ReleaseAsync(Id(2), "a", default);
+        Assert.True((await other.TryAcquireAsync(Id(2), "b", T0.AddSeconds(2), T0.AddSeconds(32), default)).Taken);
+    }
+
+    [Fact]
     public async Task A_lease_tells_whether_the_device_has_queued_tasks_so_a_session_without_any_reads_none()
     {
         await Store.CommitSessionAsync(new SessionChanges(NewDevice(1)), default);
@@ -275,6 +297,15 @@ public sealed class PostgresStoreTests : StoreContract<PostgresStoreFactory>
         await using var command = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE query = $1)", connection);
         command.Parameters.Add(new NpgsqlParameter { Value = "LISTEN \"" + store.Database.Notifications.Channel + "\"" });
         return (bool)(await command.ExecuteScalarAsync())!;
+    }
+
+    private async Task<long> CountLeaseRowsAsync(Acs.Devices.DeviceId device)
+    {
+        await using var connection = new NpgsqlConnection(Factory.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM session_leases WHERE device = $1", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = device.ToString() });
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     private async Task ExecuteAsync(string sql)

@@ -8,11 +8,13 @@ namespace Palisade.Server.Tests;
 /// <summary>
 /// A node's PostgreSQL store whose next lease take waits until the test lets it go: the test can then run a whole
 /// session of the same device on the other node between this node's first read and its lease, as a busy node may.
+/// It also counts the reads of a device by id, which a session makes before its lease.
 /// </summary>
-internal sealed class GatedLeaseStore : CompositeStore, ISessionLeases, ISharedNodeState, ITaskOutcomeFeed
+internal sealed class GatedLeaseStore : CompositeStore, IDeviceLookup, ISessionLeases, ISharedNodeState, ITaskOutcomeFeed
 {
     private readonly PostgresStore _inner;
     private TaskCompletionSource? _reached;
+    private int _deviceReads;
     private TaskCompletionSource? _release;
 
     public GatedLeaseStore(PostgresStore inner)
@@ -28,6 +30,16 @@ internal sealed class GatedLeaseStore : CompositeStore, ISessionLeases, ISharedN
     {
         add => _inner.TasksFinished += value;
         remove => _inner.TasksFinished -= value;
+    }
+
+    /// <summary>Reads of a device by id so far.</summary>
+    public int DeviceReads => Volatile.Read(ref _deviceReads);
+
+    /// <inheritdoc />
+    public new Task<Device?> GetDeviceAsync(DeviceId id, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _deviceReads);
+        return _inner.GetDeviceAsync(id, cancellationToken);
     }
 
     /// <summary>Makes the next lease take wait for <see cref="Release"/>; completes when a take is waiting.</summary>

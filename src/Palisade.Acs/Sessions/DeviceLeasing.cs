@@ -13,6 +13,9 @@ internal sealed class DeviceLeasing(ISessionLeases leases, TimeSpan sessionTimeo
 {
     private readonly TimeSpan _renewAfter = sessionTimeout / 10;
 
+    /// <summary>The devices this node's sessions committed lately, to authenticate their next session on.</summary>
+    public RecentDevices Recent { get; } = new();
+
     // Leases of this node's ended sessions that could not be given back (the store was away): given back before the
     // device's next session here, so that it does not wait for them to run out.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _unreleased = new(StringComparer.Ordinal);

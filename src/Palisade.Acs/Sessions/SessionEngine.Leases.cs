@@ -44,10 +44,12 @@ public sealed partial class SessionEngine
             var grant = await _leases!.TryTakeAsync(session, cancellationToken).ConfigureAwait(false);
             session.HoldsLease = grant.Taken;
             refusal = grant.Taken ? null : "a session with this device is open on another node";
-            if (grant.Taken && (grant.Device is null) != (known is null))
+            if (grant.Taken && !RecentDevices.SameAdmission(known, grant.Device))
             {
-                // Stored or deleted by another node between the read and the lease: authentication and enrollment were
-                // decided on what is no longer there. The device tries again at once.
+                // Stored, deleted or given other credentials by another node between the read (or this node's copy) and
+                // the lease: authentication and enrollment were decided on what is no longer there. The device tries
+                // again at once, and is decided on the store's record.
+                _leases.Recent.Forget(session.Id);
                 session.HoldsLease = false;
                 await _leases.GiveBackAsync(session).ConfigureAwait(false);
                 refusal = "the device was changed on another node meanwhile";

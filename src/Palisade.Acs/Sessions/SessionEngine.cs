@@ -209,8 +209,16 @@ public sealed partial class SessionEngine : ICwmpEndpoint
             return Text(400, "The Inform's DeviceId is not usable: " + idError);
         }
 
-        var known = await _store.GetDeviceAsync(id, cancellationToken).ConfigureAwait(false);
-        var authenticated = _auth.Authenticate(id, known, request);
+        // Where nodes share a store, a device whose last session committed here is first decided on this node's copy,
+        // which its lease read checks (RecentDevices); one the copy does not admit is decided again on the store's.
+        var known = _leases?.Recent.Find(id);
+        var authenticated = known is null ? null : _auth.Authenticate(id, known, request);
+        if (authenticated is null || TransportPolicy.Apply(authenticated, known, request.Connection, _authOptions).Verdict != AuthVerdict.Accepted)
+        {
+            known = await _store.GetDeviceAsync(id, cancellationToken).ConfigureAwait(false);
+            authenticated = _auth.Authenticate(id, known, request);
+        }
+
         if (authenticated.ClaimConflict)
         {
             _enrollment.ClaimConflict(id, request.Connection.RemoteAddress, authenticated.Reason);
@@ -425,6 +433,7 @@ public sealed partial class SessionEngine : ICwmpEndpoint
             {
                 await _store.CommitSessionAsync(session.Changes, cancellationToken).ConfigureAwait(false);
                 session.HoldsLease = false;
+                _leases?.Recent.Remember(session.Changes.Device);
                 if (session.Changes.Tasks.Count > 0)
                 {
                     TasksCommitted?.Invoke(session.Changes.Tasks);

@@ -15,7 +15,7 @@ internal static class PgDeviceRow
         + "d.acs_url_set_at, d.bootstrap_expected, d.previous_username, d.previous_ha1_md5, d.previous_ha1_sha256";
 
     /// <summary>How many columns <see cref="Columns"/> names: a statement's own columns after them start here.</summary>
-    public const int ColumnCount = 32;
+    public static readonly int ColumnCount = Columns.Split(',').Length;
 
     // $1 id, $2 oui, $3 product_class, $4 serial_number, $5 registered_at, then the mutable fields $6…$32 (Mutable).
     public const string Upsert = """

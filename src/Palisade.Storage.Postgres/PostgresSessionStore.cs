@@ -106,11 +106,7 @@ internal sealed class PostgresSessionStore(PostgresDatabase db, PostgresDeviceRe
             await using var batch = new NpgsqlBatch(connection, transaction);
             var device = UpdateDevice(batch, changes);
             var statements = PgSessionCommit.Add(batch, changes, db.Paths);
-            if (changes.Tasks.Where(t => t.Status != DeviceTaskStatus.Queued).Select(t => t.TaskId).ToList() is { Count: > 0 } finished)
-            {
-                // Delivered to every node's waiters when this transaction commits (and never if it rolls back).
-                batch.BatchCommands.Add(db.Notifications.Notify(finished));
-            }
+            NotifyFinished(batch, changes);
 
             await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             if (device.RecordsAffected != 1)
@@ -139,10 +135,7 @@ internal sealed class PostgresSessionStore(PostgresDatabase db, PostgresDeviceRe
             await using var batch = new NpgsqlBatch(connection, transaction);
             batch.BatchCommands.Add(new NpgsqlBatchCommand(PgDeviceRow.Upsert).With(PgDeviceRow.Bind(changes.Device, db.Secrets)));
             var statements = PgSessionCommit.Add(batch, changes, db.Paths);
-            if (changes.Tasks.Where(t => t.Status != DeviceTaskStatus.Queued).Select(t => t.TaskId).ToList() is { Count: > 0 } finished)
-            {
-                batch.BatchCommands.Add(db.Notifications.Notify(finished));
-            }
+            NotifyFinished(batch, changes);
 
             await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             CheckTasks(statements.TaskUpdates);
@@ -157,6 +150,15 @@ internal sealed class PostgresSessionStore(PostgresDatabase db, PostgresDeviceRe
         command.Parameters.Add(Parameters.Bool(!changes.Known!.Credentials.Equals(changes.Device.Credentials)));
         batch.BatchCommands.Add(command);
         return command;
+    }
+
+    // Tells every node's waiters which tasks the session finished, when its transaction commits (never if it rolls back).
+    private void NotifyFinished(NpgsqlBatch batch, SessionChanges changes)
+    {
+        if (changes.Tasks.Where(t => t.Status != DeviceTaskStatus.Queued).Select(t => t.TaskId).ToList() is { Count: > 0 } finished)
+        {
+            batch.BatchCommands.Add(db.Notifications.Notify(finished));
+        }
     }
 
     private static void CheckTasks(List<(NpgsqlBatchCommand Command, long TaskId)> taskUpdates)

@@ -3,28 +3,33 @@ using System.Collections.Concurrent;
 namespace Palisade.Storage.Postgres;
 
 /// <summary>
-/// Parameter paths this process has seen interned in the paths table, so that a session's commit whose paths are all
-/// known sends no statement to intern them. A path row is never deleted or renumbered (no code deletes from paths), so
-/// a path once seen committed stays there. Bounded: past <see cref="Capacity"/> paths nothing more is remembered, and
-/// commits with new paths intern them as before.
+/// The numbers of parameter paths this process has seen committed in the paths table, so that a session's commit names
+/// its parameters by number: no statement interns them again, and the parameters' upsert looks no path up by its text.
+/// A path row is never deleted or renumbered (no code deletes from or updates paths), so a number once seen committed
+/// stays right. Bounded: past <see cref="Capacity"/> paths nothing more is remembered, and commits with other paths look
+/// their numbers up (and intern them) first.
 /// </summary>
 internal sealed class InternedPaths
 {
     /// <summary>Most paths remembered (a data model's paths across a fleet, instance numbers included, are far fewer).</summary>
     public const int Capacity = 200_000;
 
-    private readonly ConcurrentDictionary<string, byte> _known = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _known = new(StringComparer.Ordinal);
 
     /// <summary>Paths remembered.</summary>
     public int Count => _known.Count;
 
-    /// <summary>True when every path is known to be interned.</summary>
-    public bool ContainsAll(string[] paths)
+    /// <summary>
+    /// Fills <paramref name="ids"/> with the number of each of <paramref name="paths"/>; false (and <paramref name="ids"/>
+    /// only partly filled) when one is not known.
+    /// </summary>
+    public bool TryGetIds(string[] paths, long[] ids)
     {
         ArgumentNullException.ThrowIfNull(paths);
-        foreach (var path in paths)
+        ArgumentNullException.ThrowIfNull(ids);
+        for (var i = 0; i < paths.Length; i++)
         {
-            if (!_known.ContainsKey(path))
+            if (!_known.TryGetValue(paths[i], out ids[i]))
             {
                 return false;
             }
@@ -33,18 +38,13 @@ internal sealed class InternedPaths
         return true;
     }
 
-    /// <summary>Remembers paths a committed transaction interned (or found interned).</summary>
-    public void Remember(string[] paths)
+    /// <summary>Remembers a path's number, read from a committed row of the paths table.</summary>
+    public void Remember(string path, long id)
     {
-        ArgumentNullException.ThrowIfNull(paths);
-        foreach (var path in paths)
+        ArgumentNullException.ThrowIfNull(path);
+        if (_known.Count < Capacity)
         {
-            if (_known.Count >= Capacity)
-            {
-                return;
-            }
-
-            _known.TryAdd(path, 0);
+            _known.TryAdd(path, id);
         }
     }
 }

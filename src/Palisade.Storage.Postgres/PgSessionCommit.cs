@@ -15,33 +15,45 @@ internal static class PgSessionCommit
 {
     private const string Key = "(SELECT key FROM devices WHERE id = $1)";
 
-    // New paths are interned first, in path order (two sessions meeting the same new paths wait for each other in the
-    // same order, never in a cycle); only paths not yet known are inserted, so no identity number is spent on the rest.
-    private const string InternPaths = """
-        INSERT INTO paths (path)
-        SELECT n.path FROM unnest($1::text[]) AS n(path)
-        WHERE NOT EXISTS (SELECT 1 FROM paths p WHERE p.path = n.path)
-        ORDER BY n.path
-        ON CONFLICT (path) DO NOTHING
+    /// <summary>
+    /// Interns the paths ($1) not yet in the table, in path order (two statements meeting the same new paths wait for
+    /// each other in the same order, never in a cycle; no identity number is spent on a path already there), and returns
+    /// the number of every path: those it inserted, and those committed before it started. A path another transaction
+    /// inserts meanwhile is in neither: it is found by the next statement.
+    /// </summary>
+    public const string InternPaths = """
+        WITH new AS (
+            INSERT INTO paths (path)
+            SELECT n.path FROM unnest($1::text[]) AS n(path)
+            WHERE NOT EXISTS (SELECT 1 FROM paths p WHERE p.path = n.path)
+            ORDER BY n.path
+            ON CONFLICT (path) DO NOTHING
+            RETURNING path, id)
+        SELECT path, id FROM new
+        UNION ALL
+        SELECT p.path, p.id FROM paths p WHERE p.path = ANY ($1::text[])
         """;
 
-    // A field the session did not learn (null) keeps what the store had.
-    private const string UpsertParameters = """
-        INSERT INTO parameters (device, path, value, type, writable, notification, access_list, read_at)
-        SELECT d.key, p.id, u.value, u.type, u.writable, u.notification, u.access_list, u.read_at
-        FROM devices d
-        CROSS JOIN unnest($2::text[], $3::text[], $4::text[], $5::boolean[], $6::integer[], $7::text[], $8::bigint[])
-            AS u(path, value, type, writable, notification, access_list, read_at)
-        JOIN paths p ON p.path = u.path
-        WHERE d.id = $1
-        ON CONFLICT (device, path) DO UPDATE SET
-            value = coalesce(excluded.value, parameters.value),
-            type = coalesce(excluded.type, parameters.type),
-            writable = coalesce(excluded.writable, parameters.writable),
-            notification = coalesce(excluded.notification, parameters.notification),
-            access_list = coalesce(excluded.access_list, parameters.access_list),
-            read_at = coalesce(excluded.read_at, parameters.read_at)
+    // The parameters by their paths' numbers ($2): the rows the device has are updated, the others inserted. An update
+    // writes one record per row; the insert's ON CONFLICT path locks a row before it updates it, which writes two. A
+    // field the session did not learn (null) keeps what the store had.
+    private static readonly string UpsertParameters = $"""
+        WITH d AS (SELECT key FROM devices WHERE id = $1),
+        u AS (SELECT * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::boolean[], $6::integer[], $7::text[], $8::bigint[])
+            AS u(path, value, type, writable, notification, access_list, read_at)),
+        updated AS (
+            UPDATE parameters x SET {Merge("u")}
+            FROM d, u WHERE x.device = d.key AND x.path = u.path
+            RETURNING x.path)
+        INSERT INTO parameters AS x (device, path, value, type, writable, notification, access_list, read_at)
+        SELECT d.key, u.path, u.value, u.type, u.writable, u.notification, u.access_list, u.read_at
+        FROM d, u WHERE NOT EXISTS (SELECT 1 FROM updated WHERE updated.path = u.path)
+        ON CONFLICT (device, path) DO UPDATE SET {Merge("excluded")}
         """;
+
+    // What the session learned (the row named learned) over what the store has (x).
+    private static string Merge(string learned) => string.Join(", ",
+        new[] { "value", "type", "writable", "notification", "access_list", "read_at" }.Select(c => $"{c} = coalesce({learned}.{c}, x.{c})"));
 
     private const string RemoveSubtree = $"""
         DELETE FROM parameters x USING paths p
@@ -83,10 +95,11 @@ internal static class PgSessionCommit
 
     /// <summary>
     /// Adds everything of <paramref name="changes"/> but the device row to <paramref name="batch"/>, in this order: the
-    /// lease's release, removed and listed subtrees, paths (unless all are in <paramref name="interned"/>), parameters,
-    /// task outcomes (their commands are returned, to check that each touched its one row), tags, new tasks, events.
+    /// lease's release, removed and listed subtrees, the parameters (<paramref name="parameters"/>, merged by path, whose
+    /// paths are numbered <paramref name="pathIds"/>), task outcomes (their commands are returned, to check that each
+    /// touched its one row), tags, new tasks, events.
     /// </summary>
-    public static CommitStatements Add(NpgsqlBatch batch, SessionChanges changes, InternedPaths interned)
+    public static List<(NpgsqlBatchCommand Command, long TaskId)> Add(NpgsqlBatch batch, SessionChanges changes, List<CachedParameter> parameters, long[] pathIds)
     {
         var id = changes.Device.Id.ToString();
         if (changes.LeaseHolder is { } holder)
@@ -108,7 +121,7 @@ internal static class PgSessionCommit
                 Parameters.Text(id), Parameters.Text(from), Parameters.Text(to), Parameters.Array(NpgsqlDbType.Text, listing.Names.ToArray())));
         }
 
-        var paths = AddParameters(batch, id, changes.Parameters, interned);
+        AddParameters(batch, id, parameters, pathIds);
         var taskUpdates = new List<(NpgsqlBatchCommand Command, long TaskId)>(changes.Tasks.Count);
         foreach (var update in changes.Tasks)
         {
@@ -132,30 +145,25 @@ internal static class PgSessionCommit
         }
 
         AddEvents(batch, id, changes.Events);
-        return new CommitStatements(taskUpdates, paths);
+        return taskUpdates;
     }
 
-    // The paths the batch interns, to remember once it has committed; null when all were known.
-    private static string[]? AddParameters(NpgsqlBatch batch, string id, List<CachedParameter> parameters, InternedPaths interned)
+    private static void AddParameters(NpgsqlBatch batch, string id, List<CachedParameter> parameters, long[] pathIds)
     {
         if (parameters.Count == 0)
         {
-            return null;
+            return;
         }
 
-        // One upsert may not touch a row twice: a path held twice in the session is merged first.
-        var merged = CachedParameter.MergeByPath(parameters);
-        var paths = new string[merged.Count];
-        var values = new string?[merged.Count];
-        var types = new string?[merged.Count];
-        var writable = new bool?[merged.Count];
-        var notification = new int?[merged.Count];
-        var accessList = new string?[merged.Count];
-        var readAt = new long?[merged.Count];
-        for (var i = 0; i < merged.Count; i++)
+        var values = new string?[parameters.Count];
+        var types = new string?[parameters.Count];
+        var writable = new bool?[parameters.Count];
+        var notification = new int?[parameters.Count];
+        var accessList = new string?[parameters.Count];
+        var readAt = new long?[parameters.Count];
+        for (var i = 0; i < parameters.Count; i++)
         {
-            var p = merged[i];
-            paths[i] = p.Path;
+            var p = parameters[i];
             values[i] = p.Value;
             types[i] = p.Type;
             writable[i] = p.Writable;
@@ -164,22 +172,15 @@ internal static class PgSessionCommit
             readAt[i] = p.ReadAt?.ToUnixTimeMilliseconds();
         }
 
-        var interning = interned.ContainsAll(paths) ? null : paths;
-        if (interning is not null)
-        {
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(InternPaths).With(Parameters.Array(NpgsqlDbType.Text, paths)));
-        }
-
         batch.BatchCommands.Add(new NpgsqlBatchCommand(UpsertParameters).With(
             Parameters.Text(id),
-            Parameters.Array(NpgsqlDbType.Text, paths),
+            Parameters.Array(NpgsqlDbType.Bigint, pathIds),
             Parameters.Array(NpgsqlDbType.Text, values),
             Parameters.Array(NpgsqlDbType.Text, types),
             Parameters.Array(NpgsqlDbType.Boolean, writable),
             Parameters.Array(NpgsqlDbType.Integer, notification),
             Parameters.Array(NpgsqlDbType.Text, accessList),
             Parameters.Array(NpgsqlDbType.Bigint, readAt)));
-        return interning;
     }
 
     private static void AddEvents(NpgsqlBatch batch, string id, List<DeviceEvent> events)

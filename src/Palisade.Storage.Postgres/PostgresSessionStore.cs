@@ -68,44 +68,83 @@ internal sealed class PostgresSessionStore(PostgresDatabase db, PostgresDeviceRe
     public async Task CommitSessionAsync(SessionChanges changes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(changes);
-        string[]? interned;
+
+        // One upsert may not touch a row twice: a path held twice in the session is merged first.
+        var parameters = CachedParameter.MergeByPath(changes.Parameters);
+        var pathIds = await PathIdsAsync(parameters, cancellationToken).ConfigureAwait(false);
         if (changes.Known is null)
         {
-            interned = await CommitFirstContactAsync(changes, cancellationToken).ConfigureAwait(false);
+            await CommitFirstContactAsync(changes, parameters, pathIds, cancellationToken).ConfigureAwait(false);
         }
         else if (changes.Tasks.Count == 0)
         {
             // The periodic session: the device row, the lease's release and everything learned, one batch in one round
             // trip, which PostgreSQL runs as one implicit transaction (all of it or none).
-            interned = await db.WriteBatchAsync(async connection =>
+            await db.WriteBatchAsync(async connection =>
             {
                 await using var batch = new NpgsqlBatch(connection);
                 UpdateDevice(batch, changes);
-                var statements = PgSessionCommit.Add(batch, changes, db.Paths);
-                await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                return statements.Interning;
+                PgSessionCommit.Add(batch, changes, parameters, pathIds);
+                return await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }, cancellationToken).ConfigureAwait(false);
         }
         else
         {
-            interned = await CommitWithTasksAsync(changes, cancellationToken).ConfigureAwait(false);
+            await CommitWithTasksAsync(changes, parameters, pathIds, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    // The numbers of the parameters' paths: those this node has seen committed, or else all of them, read after interning
+    // the new ones in a statement that commits on its own (a path row holds nothing but the name, so one interned for a
+    // session that is then rejected does no harm). A path another node interns at the same moment is found on a second try.
+    private async Task<long[]> PathIdsAsync(List<CachedParameter> parameters, CancellationToken cancellationToken)
+    {
+        var ids = new long[parameters.Count];
+        var paths = parameters.Select(p => p.Path).ToArray();
+        for (var attempt = 0; !db.Paths.TryGetIds(paths, ids); attempt++)
+        {
+            var found = await db.WriteStatementsAsync(async connection =>
+            {
+                await using var command = Command(connection, null, PgSessionCommit.InternPaths).With(Parameters.Array(NpgsqlTypes.NpgsqlDbType.Text, paths));
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                var rows = new Dictionary<string, long>(paths.Length, StringComparer.Ordinal);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    rows[reader.GetString(0)] = reader.GetInt64(1);
+                }
+
+                // Read to its end: the statement has committed, and its numbers are for good.
+                await reader.CloseAsync().ConfigureAwait(false);
+                return rows;
+            }, cancellationToken).ConfigureAwait(false);
+            if (found.Count == paths.Length)
+            {
+                for (var i = 0; i < paths.Length; i++)
+                {
+                    ids[i] = found[paths[i]];
+                    db.Paths.Remember(paths[i], ids[i]);
+                }
+
+                break;
+            }
+
+            if (attempt == 2)
+            {
+                throw new StoreException(StoreErrorReason.Unavailable, "The parameters' paths could not be interned: others kept inserting them. Try again.");
+            }
         }
 
-        // Committed: the paths it interned are in the table for good.
-        if (interned is not null)
-        {
-            db.Paths.Remember(interned);
-        }
+        return ids;
     }
 
     // Task outcomes are checked before the commit (each must have touched its one row): the same batch in a transaction,
     // then COMMIT (two round trips; BEGIN goes with the batch).
-    private Task<string[]?> CommitWithTasksAsync(SessionChanges changes, CancellationToken cancellationToken) =>
+    private Task<bool> CommitWithTasksAsync(SessionChanges changes, List<CachedParameter> parameters, long[] pathIds, CancellationToken cancellationToken) =>
         db.WriteAsync(async (connection, transaction) =>
         {
             await using var batch = new NpgsqlBatch(connection, transaction);
             var device = UpdateDevice(batch, changes);
-            var statements = PgSessionCommit.Add(batch, changes, db.Paths);
+            var taskUpdates = PgSessionCommit.Add(batch, changes, parameters, pathIds);
             NotifyFinished(batch, changes);
 
             await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -113,15 +152,15 @@ internal sealed class PostgresSessionStore(PostgresDatabase db, PostgresDeviceRe
             {
                 // Deleted while the session ran: the operator's delete stands, and nothing of the session is kept (the
                 // statements found no key and wrote nothing; the lease is given back).
-                return null;
+                return false;
             }
 
-            CheckTasks(statements.TaskUpdates);
-            return statements.Interning;
+            CheckTasks(taskUpdates);
+            return true;
         }, cancellationToken);
 
     // A device first seen in this session: inserted unless its id is blocked, then the rest in one batch.
-    private Task<string[]?> CommitFirstContactAsync(SessionChanges changes, CancellationToken cancellationToken) =>
+    private Task<bool> CommitFirstContactAsync(SessionChanges changes, List<CachedParameter> parameters, long[] pathIds, CancellationToken cancellationToken) =>
         db.WriteAsync(async (connection, transaction) =>
         {
             await using (var blocked = Command(connection, transaction, "SELECT EXISTS (SELECT 1 FROM blocked_devices WHERE id = $1)").With(Parameters.Text(changes.Device.Id.ToString())))
@@ -134,12 +173,12 @@ internal sealed class PostgresSessionStore(PostgresDatabase db, PostgresDeviceRe
 
             await using var batch = new NpgsqlBatch(connection, transaction);
             batch.BatchCommands.Add(new NpgsqlBatchCommand(PgDeviceRow.Upsert).With(PgDeviceRow.Bind(changes.Device, db.Secrets)));
-            var statements = PgSessionCommit.Add(batch, changes, db.Paths);
+            var taskUpdates = PgSessionCommit.Add(batch, changes, parameters, pathIds);
             NotifyFinished(batch, changes);
 
             await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            CheckTasks(statements.TaskUpdates);
-            return statements.Interning;
+            CheckTasks(taskUpdates);
+            return true;
         }, cancellationToken);
 
     // A device the session found stored is updated, never inserted again (deleted meanwhile: no row, and the statements

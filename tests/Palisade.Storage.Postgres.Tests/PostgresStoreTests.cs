@@ -41,7 +41,8 @@ public sealed class PostgresStoreTests : StoreContract<PostgresStoreFactory>
     [Fact]
     public async Task Sessions_of_one_new_path_set_on_several_nodes_at_once_all_commit()
     {
-        // Each node meets the same new paths in the same commit wave: interning them must neither deadlock nor fail.
+        // Each node meets the same new paths in the same commit wave: interning them must neither deadlock nor fail, and
+        // each node names every value by the path's one number, whichever node interned it.
         await using var second = await Factory.Open();
         IPalisadeStore[] nodes = [Store, second];
         await Task.WhenAll(Enumerable.Range(1, 40).Select(n => Task.Run(async () =>
@@ -49,14 +50,32 @@ public sealed class PostgresStoreTests : StoreContract<PostgresStoreFactory>
             var changes = new SessionChanges(NewDevice(n));
             for (var p = 0; p < 50; p++)
             {
-                changes.Parameters.Add(Value($"Device.Shared.P{(p * 7 + n) % 50}", $"{n}"));
+                var k = (p * 7 + n) % 50;
+                changes.Parameters.Add(Value($"Device.Shared.P{k}", $"{n}/{k}"));
             }
 
             await nodes[n % 2].CommitSessionAsync(changes, default);
         })));
 
         Assert.Equal(40, await Store.CountDevicesAsync(default));
-        Assert.Equal(50, (await second.GetParametersAsync(Id(7), "Device.Shared.", default)).Count);
+        foreach (var n in new[] { 1, 2, 7, 40 })
+        {
+            var stored = await second.GetParametersAsync(Id(n), "Device.Shared.", default);
+            Assert.Equal(50, stored.Count);
+            Assert.All(stored, p => Assert.Equal($"{n}/{p.Path["Device.Shared.P".Length..]}", p.Value));
+        }
+
+        // A later session on either node names the same paths by the numbers it learned or looks up.
+        var known = (await Store.GetDeviceAsync(Id(3), default))!;
+        var next = new SessionChanges(known with { LastEvents = "2 PERIODIC" }) { Known = known };
+        next.Parameters.Add(Value("Device.Shared.P9", "again"));
+        next.Parameters.Add(Value("Device.Shared.P0", "again0"));
+        await second.CommitSessionAsync(next, default);
+        var after = await Store.GetParametersAsync(Id(3), "Device.Shared.", default);
+        Assert.Equal(50, after.Count);
+        Assert.Equal("again", after.Single(p => p.Path == "Device.Shared.P9").Value);
+        Assert.Equal("again0", after.Single(p => p.Path == "Device.Shared.P0").Value);
+        Assert.Equal("3/8", after.Single(p => p.Path == "Device.Shared.P8").Value);
     }
 
     [Fact]

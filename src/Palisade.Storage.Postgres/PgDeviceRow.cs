@@ -58,7 +58,6 @@ internal static class PgDeviceRow
             previous_ha1_md5 = CASE WHEN $33 THEN $31 ELSE previous_ha1_md5 END,
             previous_ha1_sha256 = CASE WHEN $33 THEN $32 ELSE previous_ha1_sha256 END
         WHERE id = $1
-        RETURNING key
         """;
 
     /// <summary>The parameters $1…$32 of <see cref="Upsert"/> and <see cref="Update"/>.</summary>

@@ -22,10 +22,11 @@ internal sealed class PostgresSessionLeases(PostgresDatabase db) : ISessionLease
     {
         ArgumentNullException.ThrowIfNull(device);
 
-        // One round trip and one implicit transaction: the upsert, then the device read only where the lease is this
-        // holder's now, with whether it has queued tasks (most sessions have none, and need no read of their own for
-        // that). Each statement takes its own snapshot (READ COMMITTED), so the read sees every commit made before the
-        // lease was taken, including the last session's, which gave the lease back in its own commit.
+        // One round trip and one implicit transaction: the upsert, then the device read, with whether it has queued
+        // tasks (most sessions have none, and need no read of their own for that). Each statement takes its own snapshot
+        // (READ COMMITTED), so the read sees every commit made before the lease was taken, including the last session's,
+        // which gave the lease back in its own commit. Where the lease is refused the row read is not used; the read
+        // does not look at the lease itself, one index scan fewer for PostgreSQL to set up and run in every session.
         return db.WriteStatementsAsync(async connection =>
         {
             await using var batch = new NpgsqlBatch(connection);
@@ -37,8 +38,8 @@ internal sealed class PostgresSessionLeases(PostgresDatabase db) : ISessionLease
                 """).With(Parameters.Text(device.ToString()), Parameters.Text(holder), Parameters.Time(now), Parameters.Time(until)));
             batch.BatchCommands.Add(new NpgsqlBatchCommand($"""
                 SELECT {PgDeviceRow.Columns}, EXISTS (SELECT 1 FROM tasks t WHERE t.device = d.key AND t.status = 0) FROM devices d
-                WHERE d.id = $1 AND EXISTS (SELECT 1 FROM session_leases l WHERE l.device = $1 AND l.holder = $2)
-                """).With(Parameters.Text(device.ToString()), Parameters.Text(holder)));
+                WHERE d.id = $1
+                """).With(Parameters.Text(device.ToString())));
             await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             var taken = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);

@@ -86,6 +86,10 @@ public sealed class ConsoleDeviceWorkTests(ConsoleFixture fx) : IClassFixture<Co
         await faults.GetByRole(AriaRole.Button, new() { Name = "Retry" }).ClickAsync();
         await Expect(page.Locator("p.message")).ToContainTextAsync("queued again.");
         await page.GetByRole(AriaRole.Button, new() { Name = "Connection request" }).ClickAsync();
+
+        // The page the button posts to must have loaded before it is reloaded: reloading while that navigation is under
+        // way failed once on a loaded machine ("Not attached to an active page").
+        await Expect(page.Locator("p.message")).ToHaveTextAsync("Connection request: reached (accepted).");
         await Eventually.HoldsAsync(async () => await TaskAsync(id) is { Status: DeviceTaskStatus.Faulted, Attempts: >= 2 }, "the retried task to fault again", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(200));
         await page.ReloadAsync();
         await faults.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();

@@ -71,10 +71,15 @@ public static class PostgresConnection
                 case "application_name":
                     builder.ApplicationName = value;
                     break;
+                case "pool_max_conns":
+                    // Most connections this node opens (the same name as pgx's URLs); without it, the store's default.
+                    builder.MaxPoolSize = int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var connections) && connections is >= 2 and <= 1000
+                        ? connections : throw new ArgumentException($"pool_max_conns={value} is not a number of connections (2–1000).");
+                    break;
                 case "password":
                     throw new ArgumentException("The database URL carries a password; set PALISADE_DB_PASSWORD or PALISADE_DB_PASSWORD_FILE instead.");
                 default:
-                    throw new ArgumentException($"The database URL's parameter '{name}' is not supported (sslmode, sslrootcert, host, connect_timeout, application_name are).");
+                    throw new ArgumentException($"The database URL's parameter '{name}' is not supported (sslmode, sslrootcert, host, connect_timeout, application_name, pool_max_conns are).");
             }
         }
 

@@ -83,7 +83,13 @@ internal sealed class PostgresDatabase : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         try
         {
-            var settings = new NpgsqlConnectionStringBuilder(options.ConnectionString) { MaxPoolSize = Math.Clamp(options.MaxConnections, 2, 1000) };
+            var settings = new NpgsqlConnectionStringBuilder(options.ConnectionString);
+            if (!Sets(options.ConnectionString, "Maximum Pool Size") && !Sets(options.ConnectionString, "MaxPoolSize"))
+            {
+                // The operator's own pool size (the URL's pool_max_conns, or the connection string's) is kept.
+                settings.MaxPoolSize = Math.Clamp(options.MaxConnections, 2, 1000);
+            }
+
             if (settings.MaxAutoPrepare == 0)
             {
                 // The store's statements are fixed texts run again and again (a periodic session runs about ten): each

@@ -18,6 +18,6 @@ public sealed class PostgresStoreOptions
     /// <summary>Apply the migrations this build has and the database lacks (else a database behind this build is refused).</summary>
     public bool Migrate { get; set; } = true;
 
-    /// <summary>Most connections this process opens to the database.</summary>
+    /// <summary>Most connections this process opens to the database, unless the connection string sets its own pool size.</summary>
     public int MaxConnections { get; set; } = 32;
 }

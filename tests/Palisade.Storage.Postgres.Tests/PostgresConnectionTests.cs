@@ -56,8 +56,22 @@ public sealed class PostgresConnectionTests
         }
     }
 
+    [Fact]
+    public void The_url_may_size_the_nodes_pool_and_the_store_keeps_that_size()
+    {
+        var connectionString = PostgresConnection.FromUrl("postgresql://acs@db/palisade?pool_max_conns=120", NoEnvironment);
+
+        Assert.Equal(120, new NpgsqlConnectionStringBuilder(connectionString).MaxPoolSize);
+        Assert.Equal(120, PostgresDatabase.Settings(new PostgresStoreOptions { ConnectionString = connectionString }).MaxPoolSize);
+        // Npgsql's own default, written out, is still the operator's choice.
+        Assert.Equal(100, PostgresDatabase.Settings(new PostgresStoreOptions { ConnectionString = PostgresConnection.FromUrl("postgresql://acs@db/palisade?pool_max_conns=100", NoEnvironment) }).MaxPoolSize);
+        Assert.Equal(32, PostgresDatabase.Settings(new PostgresStoreOptions { ConnectionString = PostgresConnection.FromUrl("postgresql://acs@db/palisade", NoEnvironment) }).MaxPoolSize);
+    }
+
     [Theory]
     [InlineData("mysql://acs@db/palisade")]
+    [InlineData("postgresql://acs@db/palisade?pool_max_conns=1")]
+    [InlineData("postgresql://acs@db/palisade?pool_max_conns=many")]
     [InlineData("postgresql://acs@db/palisade?sslmode=sometimes")]
     [InlineData("postgresql://acs@db/palisade?options=-c%20search_path%3Devil")]
     public void Anything_else_is_refused_with_what_is_expected(string url)

@@ -25,6 +25,14 @@ public sealed class PostgresDatabaseSettingsTests
         Assert.False(PostgresDatabase.Settings(Options(connectionString)).NoResetOnClose);
     }
 
+    [Theory]
+    [InlineData("Host=h;Maximum Pool Size=90")]
+    [InlineData("Host=h;maxpoolsize=90")]
+    public void A_connection_string_that_sets_its_pool_size_keeps_its_choice(string connectionString)
+    {
+        Assert.Equal(90, PostgresDatabase.Settings(Options(connectionString)).MaxPoolSize);
+    }
+
     [Fact]
     public void A_connection_string_that_sets_max_auto_prepare_keeps_its_choice()
     {

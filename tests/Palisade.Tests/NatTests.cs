@@ -18,28 +18,11 @@ public sealed class NatTests
     public async Task Cpes_behind_a_nat_are_reached_by_udp_at_the_address_stun_learned_while_http_cannot_get_through()
     {
         await using var nat = await NatNetwork.CreateAsync();
-        await using var server = await TestServer.StartAsync(o =>
-        {
-            o.Listen.Clear();
-            o.Listen.Add(nat.HostAddress);
-            o.Hostnames.Add(nat.HostAddress.ToString());
-            o.Hostnames.Add("127.0.0.1"); // the API stays on loopback
-            o.StunPort = 0;
-            o.ConnectionRequestTargets.AllowedNetworks.Add(nat.WanNetwork);
-            o.ConnectionRequestTargets.AllowedNetworks.Add(nat.LanNetwork);
-        });
+        await using var server = await StartServerAsync(nat);
         var stun = server.Host.Stun!.LocalEndPoint;
-        var acsUrl = new UriBuilder(server.Url) { Host = nat.HostAddress.ToString() }.Uri;
-        using var sim = CliProcess.StartIn(nat.LanNamespace,
-            "sim", "--acs", acsUrl.ToString(), "--ca", Path.Combine(server.DataDirectory, "pki", "ca.crt"),
-            "--bootstrap-credential-file", Path.Combine(server.DataDirectory, "bootstrap-credential"),
-            "--devices", "2", "--serial-prefix", "NAT", "--ramp", "0", "--periodic", "3600", "--duration", "240",
-            "--connection-requests", nat.CpeAddress.ToString(), "--stun", $"{nat.HostAddress}:{stun.Port}", "--stun-keepalive", "2");
-        var output = new System.Text.StringBuilder();
-        sim.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        sim.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        sim.BeginOutputReadLine();
-        sim.BeginErrorReadLine();
+        using var sim = StartSim(nat, server, out var output,
+            "--devices", "2", "--serial-prefix", "NAT", "--periodic", "3600",
+            "--stun", $"{nat.HostAddress}:{stun.Port}", "--stun-keepalive", "2");
         try
         {
             var ids = new[] { new DeviceId("00D09E", "SIM-GW", "NAT000000"), new DeviceId("00D09E", "SIM-GW", "NAT000001") };
@@ -47,10 +30,7 @@ public sealed class NatTests
             // Each device came through the NAT, bound through STUN, and reported the NAT's mapping of its UDP listener.
             foreach (var id in ids)
             {
-                await EventuallyAsync(async () =>
-                    server.Host.ConnectionRequester.StunBindings.Find(id) is { } binding && binding.Address.Address.Equals(nat.RouterWanAddress)
-                    && (await server.Host.Store.GetDeviceAsync(id, CancellationToken.None))?.ConnectionRequest?.UdpAddress == binding.Address.ToString(),
-                    sim, output, $"{id}: a STUN binding at the NAT's address, reported as UDPConnectionRequestAddress");
+                await EventuallyAsync(() => BoundThroughNatAsync(server, nat, id), sim, output, $"{id}: a STUN binding at the NAT's address, reported as UDPConnectionRequestAddress");
                 var cached = await server.Host.Store.GetParametersAsync(id, "Device.ManagementServer.", CancellationToken.None);
                 Assert.Equal("true", cached.Single(p => p.Path == "Device.ManagementServer.NATDetected").Value);
             }
@@ -102,30 +82,11 @@ public sealed class NatTests
     public async Task The_acs_switches_nat_reach_on_for_a_cpe_started_without_stun_by_setting_its_stun_parameters()
     {
         await using var nat = await NatNetwork.CreateAsync();
-        await using var server = await TestServer.StartAsync(o =>
-        {
-            o.Listen.Clear();
-            o.Listen.Add(nat.HostAddress);
-            o.Hostnames.Add(nat.HostAddress.ToString());
-            o.Hostnames.Add("127.0.0.1"); // the API stays on loopback
-            o.StunPort = 0;
-            o.ConnectionRequestTargets.AllowedNetworks.Add(nat.WanNetwork);
-            o.ConnectionRequestTargets.AllowedNetworks.Add(nat.LanNetwork);
-        });
+        await using var server = await StartServerAsync(nat);
         var stun = server.Host.Stun!.LocalEndPoint;
-        var acsUrl = new UriBuilder(server.Url) { Host = nat.HostAddress.ToString() }.Uri;
 
         // No --stun: the device listens for UDP connection requests and informs every 5 s until the ACS says otherwise.
-        using var sim = CliProcess.StartIn(nat.LanNamespace,
-            "sim", "--acs", acsUrl.ToString(), "--ca", Path.Combine(server.DataDirectory, "pki", "ca.crt"),
-            "--bootstrap-credential-file", Path.Combine(server.DataDirectory, "bootstrap-credential"),
-            "--devices", "1", "--serial-prefix", "NATSET", "--ramp", "0", "--periodic", "5", "--duration", "240",
-            "--connection-requests", nat.CpeAddress.ToString(), "--udp-connection-requests");
-        var output = new System.Text.StringBuilder();
-        sim.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        sim.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        sim.BeginOutputReadLine();
-        sim.BeginErrorReadLine();
+        using var sim = StartSim(nat, server, out var output, "--devices", "1", "--serial-prefix", "NATSET", "--periodic", "5", "--udp-connection-requests");
         try
         {
             var id = new DeviceId("00D09E", "SIM-GW", "NATSET000000");
@@ -144,10 +105,7 @@ public sealed class NatTests
             await EventuallyAsync(async () => (await server.Host.Store.GetTaskAsync(task.Id, CancellationToken.None))!.Status == Palisade.Acs.Storage.DeviceTaskStatus.Done, sim, output, "the STUN settings set");
 
             // After that session the device binds through the NAT and reports the mapping.
-            await EventuallyAsync(async () =>
-                server.Host.ConnectionRequester.StunBindings.Find(id) is { } binding && binding.Address.Address.Equals(nat.RouterWanAddress)
-                && (await server.Host.Store.GetDeviceAsync(id, CancellationToken.None))?.ConnectionRequest?.UdpAddress == binding.Address.ToString(),
-                sim, output, "a STUN binding at the NAT's address, reported as UDPConnectionRequestAddress");
+            await EventuallyAsync(() => BoundThroughNatAsync(server, nat, id), sim, output, "a STUN binding at the NAT's address, reported as UDPConnectionRequestAddress");
 
             // The periodic session scheduled before the change (5 s after the one that set it) is the last one before an hour.
             var doneAt = (await server.Host.Store.GetTaskAsync(task.Id, CancellationToken.None))!.UpdatedAt!.Value;
@@ -168,6 +126,42 @@ public sealed class NatTests
             await sim.WaitForExitAsync();
         }
     }
+
+    // The server listens on the host's side of the NAT; the API stays on loopback; its STUN server takes a free port.
+    private static Task<TestServer> StartServerAsync(NatNetwork nat) =>
+        TestServer.StartAsync(o =>
+        {
+            o.Listen.Clear();
+            o.Listen.Add(nat.HostAddress);
+            o.Hostnames.Add(nat.HostAddress.ToString());
+            o.Hostnames.Add("127.0.0.1");
+            o.StunPort = 0;
+            o.ConnectionRequestTargets.AllowedNetworks.Add(nat.WanNetwork);
+            o.ConnectionRequestTargets.AllowedNetworks.Add(nat.LanNetwork);
+        });
+
+    // `palisade sim` in the LAN namespace, against the server through the NAT, for 240 s; its output is kept for failures.
+    private static System.Diagnostics.Process StartSim(NatNetwork nat, TestServer server, out System.Text.StringBuilder output, params string[] args)
+    {
+        var acsUrl = new UriBuilder(server.Url) { Host = nat.HostAddress.ToString() }.Uri;
+        var sim = CliProcess.StartIn(nat.LanNamespace,
+        [
+            "sim", "--acs", acsUrl.ToString(), "--ca", Path.Combine(server.DataDirectory, "pki", "ca.crt"),
+            "--bootstrap-credential-file", Path.Combine(server.DataDirectory, "bootstrap-credential"),
+            "--ramp", "0", "--duration", "240", "--connection-requests", nat.CpeAddress.ToString(), .. args,
+        ]);
+        var said = output = new System.Text.StringBuilder();
+        sim.OutputDataReceived += (_, e) => { lock (said) { said.AppendLine(e.Data); } };
+        sim.ErrorDataReceived += (_, e) => { lock (said) { said.AppendLine(e.Data); } };
+        sim.BeginOutputReadLine();
+        sim.BeginErrorReadLine();
+        return sim;
+    }
+
+    // The device's STUN binding is at the NAT's public address, and the device reported that mapping to the ACS.
+    private static async Task<bool> BoundThroughNatAsync(TestServer server, NatNetwork nat, DeviceId id) =>
+        server.Host.ConnectionRequester.StunBindings.Find(id) is { } binding && binding.Address.Address.Equals(nat.RouterWanAddress)
+        && (await server.Host.Store.GetDeviceAsync(id, CancellationToken.None))?.ConnectionRequest?.UdpAddress == binding.Address.ToString();
 
     // Polls the real clock: the CPEs are another process, behind a real NAT. A simulator that exited ends the wait at once.
     private static Task EventuallyAsync(Func<Task<bool>> done, System.Diagnostics.Process sim, System.Text.StringBuilder output, string what) =>

@@ -17,6 +17,25 @@ public sealed class PostgresDatabaseSettingsTests
     }
 
     [Theory]
+    [InlineData(1, 8)]
+    [InlineData(2, 8)]
+    [InlineData(3, 12)]
+    [InlineData(8, 32)]
+    [InlineData(64, 32)]
+    public void By_default_a_node_opens_four_connections_per_processor_from_8_to_32(int processors, int connections)
+    {
+        Assert.Equal(connections, PostgresStoreOptions.DefaultMaxConnections(processors));
+    }
+
+    [Fact]
+    public void Without_a_pool_size_of_its_own_the_pool_is_sized_for_this_machine()
+    {
+        var settings = PostgresDatabase.Settings(new PostgresStoreOptions { ConnectionString = "Host=127.0.0.1;Database=palisade" });
+
+        Assert.Equal(PostgresStoreOptions.DefaultMaxConnections(Environment.ProcessorCount), settings.MaxPoolSize);
+    }
+
+    [Theory]
     [InlineData("Host=h;No Reset On Close=false")]
     [InlineData("Host=h;NoResetOnClose=false")]
     [InlineData("Host=h;no reset on close=False")]

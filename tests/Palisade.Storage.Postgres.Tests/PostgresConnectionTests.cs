@@ -65,7 +65,10 @@ public sealed class PostgresConnectionTests
         Assert.Equal(120, PostgresDatabase.Settings(new PostgresStoreOptions { ConnectionString = connectionString }).MaxPoolSize);
         // Npgsql's own default, written out, is still the operator's choice.
         Assert.Equal(100, PostgresDatabase.Settings(new PostgresStoreOptions { ConnectionString = PostgresConnection.FromUrl("postgresql://acs@db/palisade?pool_max_conns=100", NoEnvironment) }).MaxPoolSize);
-        Assert.Equal(32, PostgresDatabase.Settings(new PostgresStoreOptions { ConnectionString = PostgresConnection.FromUrl("postgresql://acs@db/palisade", NoEnvironment) }).MaxPoolSize);
+        // Without it, the store's default for this machine.
+        Assert.Equal(
+            PostgresStoreOptions.DefaultMaxConnections(Environment.ProcessorCount),
+            PostgresDatabase.Settings(new PostgresStoreOptions { ConnectionString = PostgresConnection.FromUrl("postgresql://acs@db/palisade", NoEnvironment) }).MaxPoolSize);
     }
 
     [Theory]

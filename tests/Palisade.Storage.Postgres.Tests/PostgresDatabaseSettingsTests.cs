@@ -27,14 +27,6 @@ public sealed class PostgresDatabaseSettingsTests
         Assert.Equal(connections, PostgresStoreOptions.DefaultMaxConnections(processors));
     }
 
-    [Fact]
-    public void Without_a_pool_size_of_its_own_the_pool_is_sized_for_this_machine()
-    {
-        var settings = PostgresDatabase.Settings(new PostgresStoreOptions { ConnectionString = "Host=127.0.0.1;Database=palisade" });
-
-        Assert.Equal(PostgresStoreOptions.DefaultMaxConnections(Environment.ProcessorCount), settings.MaxPoolSize);
-    }
-
     [Theory]
     [InlineData("Host=h;No Reset On Close=false")]
     [InlineData("Host=h;NoResetOnClose=false")]

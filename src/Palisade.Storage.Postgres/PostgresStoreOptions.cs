@@ -28,8 +28,8 @@ public sealed class PostgresStoreOptions
     /// Four connections per processor, at least 8 and at most 32. Npgsql hands its idle connections out in turn (first in,
     /// first out), so every connection a burst made the pool open stays in use, and PostgreSQL runs each session's
     /// statements on whichever of that many backend processes comes next, with little of its memory still in the CPU's
-    /// caches. At the same rate of sessions, 32 connections cost a two-core cluster a third or more CPU per session than 8
-    /// (docs/performance.md, "Pool size"). Four per processor still leaves room for statements that wait on the round
+    /// caches. At the same rate of sessions, 32 connections cost a two-core cluster a fifth to three quarters more CPU per
+    /// session than 8 (docs/performance.md, "Pool size"). Four per processor still leaves room for statements that wait on the round
     /// trip to a database on another machine.
     /// </summary>
     public static int DefaultMaxConnections(int processors) => Math.Clamp(4 * processors, 8, 32);

@@ -15,13 +15,14 @@ internal sealed class PostgresDatabase : IAsyncDisposable
 {
     private const int Attempts = 5;
 
-    private PostgresDatabase(NpgsqlDataSource source, SecretBox secrets, string description, string schema)
+    private PostgresDatabase(NpgsqlDataSource source, NpgsqlConnectionStringBuilder settings, SecretBox secrets, string description, string schema)
     {
         Source = source;
+        Connections = new ConnectionStack(source, settings.MaxPoolSize, TimeSpan.FromSeconds(settings.Timeout), TimeProvider.System);
         Secrets = secrets;
         Description = description;
         var channel = "palisade_tasks_" + schema;
-        Notifications = new PostgresNotifications(source, channel.Length > 63 ? channel[..63] : channel);
+        Notifications = new PostgresNotifications(Connections, channel.Length > 63 ? channel[..63] : channel);
     }
 
     /// <summary>Task outcomes told across the nodes sharing this database.</summary>
@@ -30,8 +31,11 @@ internal sealed class PostgresDatabase : IAsyncDisposable
     /// <summary>Parameter paths known to be interned, so that commits need not intern them again.</summary>
     public InternedPaths Paths { get; } = new();
 
-    /// <summary>The connection pool.</summary>
+    /// <summary>Npgsql's pool of connections, which opens and closes them.</summary>
     public NpgsqlDataSource Source { get; }
+
+    /// <summary>The connections the store works on, handed out last in, first out; every user of the database takes them here.</summary>
+    public ConnectionStack Connections { get; }
 
     /// <summary>Seals and opens the secrets stored in rows (connection-request passwords).</summary>
     public SecretBox Secrets { get; }
@@ -60,7 +64,7 @@ internal sealed class PostgresDatabase : IAsyncDisposable
 
             var secrets = await PostgresStoreKey.LoadAsync(options.KeyPath, connection, cancellationToken).ConfigureAwait(false);
             await using var schema = new NpgsqlCommand("SELECT current_schema()", connection);
-            return new PostgresDatabase(source, secrets, description, (string)(await schema.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!);
+            return new PostgresDatabase(source, settings, secrets, description, (string)(await schema.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!);
         }
         catch (Exception e) when (e is NpgsqlException or SocketException or TimeoutException)
         {
@@ -147,6 +151,7 @@ internal sealed class PostgresDatabase : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Notifications.DisposeAsync().ConfigureAwait(false);
+        await Connections.DisposeAsync().ConfigureAwait(false);
         await Source.DisposeAsync().ConfigureAwait(false);
     }
 
@@ -156,8 +161,10 @@ internal sealed class PostgresDatabase : IAsyncDisposable
         var started = StoreMetrics.Start();
         try
         {
-            await using var connection = await Source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            return await read(connection).ConfigureAwait(false);
+            await using var rented = await Connections.RentAsync(cancellationToken).ConfigureAwait(false);
+            var result = await read(rented.Connection).ConfigureAwait(false);
+            rented.Done = true;
+            return result;
         }
         catch (Exception e) when (e is NpgsqlException or SocketException or TimeoutException)
         {
@@ -200,8 +207,10 @@ internal sealed class PostgresDatabase : IAsyncDisposable
         var started = StoreMetrics.Start();
         try
         {
-            await using var connection = await Source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            return await write(connection).ConfigureAwait(false);
+            await using var rented = await Connections.RentAsync(cancellationToken).ConfigureAwait(false);
+            var result = await write(rented.Connection).ConfigureAwait(false);
+            rented.Done = true;
+            return result;
         }
         catch (Exception e) when (WriteFailure(e) is { } failure)
         {
@@ -228,8 +237,10 @@ internal sealed class PostgresDatabase : IAsyncDisposable
             {
                 try
                 {
-                    await using var connection = await Source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-                    return await write(connection).ConfigureAwait(false);
+                    await using var rented = await Connections.RentAsync(cancellationToken).ConfigureAwait(false);
+                    var result = await write(rented.Connection).ConfigureAwait(false);
+                    rented.Done = true;
+                    return result;
                 }
                 catch (PostgresException e) when (e.IsTransient && attempt < Attempts && e.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
                 {
@@ -254,11 +265,14 @@ internal sealed class PostgresDatabase : IAsyncDisposable
         {
             try
             {
-                await using var connection = await Source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-                await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-                var result = await write(connection, transaction).ConfigureAwait(false);
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                return result;
+                await using var rented = await Connections.RentAsync(cancellationToken).ConfigureAwait(false);
+                await using (var transaction = await rented.Connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    var result = await write(rented.Connection, transaction).ConfigureAwait(false);
+                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    rented.Done = true;
+                    return result;
+                }
             }
             catch (PostgresException e) when (e.IsTransient && attempt < Attempts && e.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
             {
@@ -283,6 +297,7 @@ internal sealed class PostgresDatabase : IAsyncDisposable
 
         if (e is NpgsqlException or SocketException or TimeoutException)
         {
+            Connections.Clear();
             Source.Clear();
         }
     }

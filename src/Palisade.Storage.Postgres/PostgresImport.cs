@@ -75,14 +75,16 @@ public sealed class PostgresImport : IAsyncDisposable
     ];
 
     private readonly PostgresStore _store;
+    private readonly ConnectionStack.Rented _rented;
     private readonly NpgsqlConnection _connection;
     private readonly NpgsqlTransaction _transaction;
     private bool _committed;
 
-    private PostgresImport(PostgresStore store, NpgsqlConnection connection, NpgsqlTransaction transaction)
+    private PostgresImport(PostgresStore store, ConnectionStack.Rented rented, NpgsqlTransaction transaction)
     {
         _store = store;
-        _connection = connection;
+        _rented = rented;
+        _connection = rented.Connection;
         _transaction = transaction;
     }
 
@@ -97,9 +99,10 @@ public sealed class PostgresImport : IAsyncDisposable
         var store = await PostgresStore.OpenAsync(options, cancellationToken).ConfigureAwait(false);
         try
         {
-            var connection = await store.Database.Source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            var rented = await store.Database.Connections.RentAsync(cancellationToken).ConfigureAwait(false);
+            var connection = rented.Connection;
             var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            var import = new PostgresImport(store, connection, transaction);
+            var import = new PostgresImport(store, rented, transaction);
             foreach (var table in Tables)
             {
                 await using var any = PostgresDatabase.Command(connection, transaction, $"SELECT EXISTS (SELECT 1 FROM {table.Name})");
@@ -229,7 +232,7 @@ public sealed class PostgresImport : IAsyncDisposable
     {
         // Not committed: disposing rolls the whole copy back.
         await _transaction.DisposeAsync().ConfigureAwait(false);
-        await _connection.DisposeAsync().ConfigureAwait(false);
+        await _rented.DisposeAsync().ConfigureAwait(false);
         await _store.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -8,7 +8,7 @@ namespace Palisade.Storage.Postgres;
 /// one connection of its own and hears every node's commits, its own included. The listening starts with the first
 /// subscriber and reconnects by itself when the database goes away.
 /// </summary>
-internal sealed class PostgresNotifications(NpgsqlDataSource source, string channel) : IAsyncDisposable
+internal sealed class PostgresNotifications(ConnectionStack connections, string channel) : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _gate = new();
@@ -68,7 +68,10 @@ internal sealed class PostgresNotifications(NpgsqlDataSource source, string chan
         {
             try
             {
-                await using var connection = await source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                // Held for as long as the node listens (one of the pool's connections), and given back to Npgsql, not to
+                // the stack, when it stops.
+                await using var rented = await connections.RentAsync(cancellationToken).ConfigureAwait(false);
+                var connection = rented.Connection;
                 connection.Notification += (_, e) => Deliver(e.Payload);
                 await using (var listen = PostgresDatabase.Command(connection, null, "LISTEN " + QuoteIdentifier(channel)))
                 {

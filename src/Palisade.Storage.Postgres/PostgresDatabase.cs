@@ -22,8 +22,12 @@ internal sealed class PostgresDatabase : IAsyncDisposable
         Secrets = secrets;
         Description = description;
         var channel = "palisade_tasks_" + schema;
+        Commits = new BatchGroups<bool>(Connections, ForgetBrokenConnections, TimeProvider.System);
         Notifications = new PostgresNotifications(Connections, channel.Length > 63 ? channel[..63] : channel);
     }
+
+    /// <summary>Write batches of concurrent callers, sent together (<see cref="WriteGroupedAsync"/>).</summary>
+    public BatchGroups<bool> Commits { get; }
 
     /// <summary>Task outcomes told across the nodes sharing this database.</summary>
     public PostgresNotifications Notifications { get; }
@@ -224,38 +228,97 @@ internal sealed class PostgresDatabase : IAsyncDisposable
     }
 
     /// <summary>
-    /// Runs <paramref name="write"/>, one batch of statements, without a transaction of its own: PostgreSQL runs the batch as
-    /// one implicit transaction (all of it or none), in one round trip, with no BEGIN and no COMMIT. A deadlock or
-    /// serialization failure (the batch was rolled back whole) runs it again, from the start, a few times.
+    /// Runs <paramref name="commands"/> as one transaction, in one round trip with the batches other callers hand in at the
+    /// same moment (<see cref="BatchGroups{T}"/>): no BEGIN and no COMMIT, all of it or none. A deadlock or serialization
+    /// failure (it was rolled back whole) runs it again on its own, a few times.
     /// </summary>
-    public async Task<T> WriteBatchAsync<T>(Func<NpgsqlConnection, Task<T>> write, CancellationToken cancellationToken, [System.Runtime.CompilerServices.CallerMemberName] string operation = "")
+    public async Task WriteGroupedAsync(IReadOnlyList<NpgsqlBatchCommand> commands, CancellationToken cancellationToken, [System.Runtime.CompilerServices.CallerMemberName] string operation = "")
     {
+        ArgumentNullException.ThrowIfNull(commands);
         var started = StoreMetrics.Start();
         try
         {
-            for (var attempt = 1; ; attempt++)
+            var failure = (await Commits.RunAsync(commands, null, cancellationToken).ConfigureAwait(false)).Failure;
+            for (var attempt = 2; Conflict(failure) && attempt <= Attempts; attempt++)
             {
-                try
-                {
-                    await using var rented = await Connections.RentAsync(cancellationToken).ConfigureAwait(false);
-                    var result = await write(rented.Connection).ConfigureAwait(false);
-                    rented.Done = true;
-                    return result;
-                }
-                catch (PostgresException e) when (e.IsTransient && attempt < Attempts && e.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
-                {
-                    // Another writer won; the batch was rolled back whole. Run it again.
-                }
-                catch (Exception e) when (WriteFailure(e) is { } failure)
-                {
-                    ForgetBrokenConnections(e);
-                    throw failure;
-                }
+                // Another writer won; the batch was rolled back whole. Run it again.
+                failure = (await RunAloneAsync<bool>(commands, null, cancellationToken).ConfigureAwait(false)).Failure;
+            }
+
+            if (failure is not null)
+            {
+                throw WriteFailure(failure) ?? failure;
             }
         }
         finally
         {
             StoreMetrics.Record(started, "postgresql", operation);
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="commands"/> as one transaction grouped with others' (<see cref="BatchGroups{T}"/>) and reads
+    /// its results with <paramref name="read"/>. Where the group could not tell its outcome, it runs again on its own: the
+    /// statements must give the same answer when run twice. Not run again on a conflict.
+    /// </summary>
+    public async Task<T> ReadGroupedAsync<T>(BatchGroups<T> groups, IReadOnlyList<NpgsqlBatchCommand> commands, Func<NpgsqlDataReader, Task<T>> read, CancellationToken cancellationToken, [System.Runtime.CompilerServices.CallerMemberName] string operation = "")
+    {
+        ArgumentNullException.ThrowIfNull(groups);
+        var started = StoreMetrics.Start();
+        try
+        {
+            var outcome = await groups.RunAsync(commands, read, cancellationToken).ConfigureAwait(false);
+            if (outcome.RunAlone)
+            {
+                outcome = await RunAloneAsync(commands, read, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (outcome.Failure is { } failure)
+            {
+                throw WriteFailure(failure) ?? failure;
+            }
+
+            return outcome.Value!;
+        }
+        finally
+        {
+            StoreMetrics.Record(started, "postgresql", operation);
+        }
+    }
+
+    private static bool Conflict(Exception? e) => e is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure };
+
+    // One caller's grouped batch on a connection of its own, as one implicit transaction.
+    private async Task<GroupOutcome<T>> RunAloneAsync<T>(IReadOnlyList<NpgsqlBatchCommand> commands, Func<NpgsqlDataReader, Task<T>>? read, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var rented = await Connections.RentAsync(cancellationToken).ConfigureAwait(false);
+            await using var batch = new NpgsqlBatch(rented.Connection);
+            foreach (var command in commands)
+            {
+                command.AppendErrorBarrier = false;
+                batch.BatchCommands.Add(command);
+            }
+
+            T? value = default;
+            if (read is null)
+            {
+                await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                value = await read(reader).ConfigureAwait(false);
+            }
+
+            rented.Done = true;
+            return new GroupOutcome<T>(value, null, false);
+        }
+        catch (Exception e) when (WriteFailure(e) is not null)
+        {
+            ForgetBrokenConnections(e);
+            return new GroupOutcome<T>(default, e, false);
         }
     }
 
@@ -286,9 +349,12 @@ internal sealed class PostgresDatabase : IAsyncDisposable
         }
     }
 
-    // The server went away (a restart, a failover, an operator's pg_terminate_backend): every idle connection in the pool
-    // is dead too, and would fail one request each. Dropped at once, the next request opens a fresh one.
-    private void ForgetBrokenConnections(Exception e)
+    /// <summary>
+    /// After <paramref name="e"/>: when the server went away (a restart, a failover, an operator's pg_terminate_backend),
+    /// every idle connection is dead too, and would fail one request each. Dropped at once, the next request opens a
+    /// fresh one.
+    /// </summary>
+    public void ForgetBrokenConnections(Exception e)
     {
         if (e is PostgresException { SqlState: not (PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow) })
         {

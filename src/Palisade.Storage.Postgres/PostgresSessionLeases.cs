@@ -17,45 +17,53 @@ namespace Palisade.Storage.Postgres;
 /// </summary>
 internal sealed class PostgresSessionLeases(PostgresDatabase db) : ISessionLeases
 {
+    private readonly BatchGroups<LeaseGrant> _takes = new(db.Connections, db.ForgetBrokenConnections, TimeProvider.System);
+
     /// <inheritdoc />
     public Task<LeaseGrant> TryAcquireAsync(DeviceId device, string holder, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(device);
 
-        // One round trip and one implicit transaction: the upsert, then the device read, with whether it has queued
-        // tasks (most sessions have none, and need no read of their own for that). Each statement takes its own snapshot
-        // (READ COMMITTED), so the read sees every commit made before the lease was taken, including the last session's,
-        // which gave the lease back in its own commit. Where the lease is refused the row read is not used; the read
-        // does not look at the lease itself, one index scan fewer for PostgreSQL to set up and run in every session.
-        return db.WriteStatementsAsync(async connection =>
+        // One implicit transaction: the upsert, then the device read, with whether it has queued tasks (most sessions have
+        // none, and need no read of their own for that), sent in one round trip with the other sessions' taking theirs at
+        // the same moment. Each statement takes its own snapshot (READ COMMITTED), so the read sees every commit made
+        // before the lease was taken, including the last session's, which gave the lease back in its own commit. Where the
+        // lease is refused the row read is not used; the read does not look at the lease itself, one index scan fewer for
+        // PostgreSQL to set up and run in every session. The same holder may take its lease again (a group that could not
+        // tell its outcome runs it again on its own).
+        var commands = new List<NpgsqlBatchCommand>(2)
         {
-            await using var batch = new NpgsqlBatch(connection);
-            batch.BatchCommands.Add(new NpgsqlBatchCommand("""
+            new NpgsqlBatchCommand("""
                 INSERT INTO session_leases (device, holder, expires_at) VALUES ($1, $2, $4)
                 ON CONFLICT (device) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
-                WHERE session_leases.expires_at <= $3
+                WHERE session_leases.expires_at <= $3 OR session_leases.holder = excluded.holder
                 RETURNING holder
-                """).With(Parameters.Text(device.ToString()), Parameters.Text(holder), Parameters.Time(now), Parameters.Time(until)));
-            batch.BatchCommands.Add(new NpgsqlBatchCommand($"""
+                """).With(Parameters.Text(device.ToString()), Parameters.Text(holder), Parameters.Time(now), Parameters.Time(until)),
+            new NpgsqlBatchCommand($"""
                 SELECT {PgDeviceRow.Columns}, EXISTS (SELECT 1 FROM tasks t WHERE t.device = d.key AND t.status = 0) FROM devices d
                 WHERE d.id = $1
-                """).With(Parameters.Text(device.ToString())));
-            await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            var taken = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-            if (!taken)
-            {
-                return LeaseGrant.Refused;
-            }
+                """).With(Parameters.Text(device.ToString())),
+        };
+        return db.ReadGroupedAsync(_takes, commands, ReadGrantAsync, cancellationToken);
+    }
 
-            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                return new LeaseGrant(true, null);
-            }
+    // The take's two results: its own row when the lease was taken, then the device's.
+    private async Task<LeaseGrant> ReadGrantAsync(NpgsqlDataReader reader)
+    {
+        var taken = await reader.ReadAsync().ConfigureAwait(false);
+        await reader.NextResultAsync().ConfigureAwait(false);
+        if (!taken)
+        {
+            return LeaseGrant.Refused;
+        }
 
-            var stored = PgDeviceRow.Read(reader, db.Secrets);
-            return new LeaseGrant(true, stored) { QueuedTasks = reader.GetBoolean(PgDeviceRow.ColumnCount) };
-        }, cancellationToken);
+        if (!await reader.ReadAsync().ConfigureAwait(false))
+        {
+            return new LeaseGrant(true, null);
+        }
+
+        var stored = PgDeviceRow.Read(reader, db.Secrets);
+        return new LeaseGrant(true, stored) { QueuedTasks = reader.GetBoolean(PgDeviceRow.ColumnCount) };
     }
 
     /// <inheritdoc />

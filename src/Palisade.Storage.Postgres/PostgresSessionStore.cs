@@ -78,15 +78,12 @@ internal sealed class PostgresSessionStore(PostgresDatabase db, PostgresDeviceRe
         }
         else if (changes.Tasks.Count == 0)
         {
-            // The periodic session: the device row, the lease's release and everything learned, one batch in one round
-            // trip, which PostgreSQL runs as one implicit transaction (all of it or none).
-            await db.WriteBatchAsync(async connection =>
-            {
-                await using var batch = new NpgsqlBatch(connection);
-                UpdateDevice(batch, changes);
-                PgSessionCommit.Add(batch, changes, parameters, pathIds);
-                return await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }, cancellationToken).ConfigureAwait(false);
+            // The periodic session: the device row, the lease's release and everything learned, one implicit transaction
+            // (all of it or none), sent in one round trip with the other sessions' committing at the same moment.
+            await using var batch = new NpgsqlBatch();
+            UpdateDevice(batch, changes);
+            PgSessionCommit.Add(batch, changes, parameters, pathIds);
+            await db.WriteGroupedAsync([.. (IEnumerable<NpgsqlBatchCommand>)batch.BatchCommands], cancellationToken).ConfigureAwait(false);
         }
         else
         {

@@ -156,6 +156,56 @@ public abstract class SessionCommitContract<TFactory> : StoreContract<TFactory>
         Assert.Empty(await Store.ListTasksAsync(Id(1), 10, default));
     }
 
+    [Fact]
+    public async Task Known_devices_sessions_committing_at_once_stand_or_fail_each_on_their_own()
+    {
+        // Periodic sessions of 48 stored devices commit at the same moment (a store may send them together); every third
+        // writes a value the store refuses. Each refused one leaves its device as it was, and takes no other with it.
+        var known = new Device[49];
+        for (var n = 1; n <= 48; n++)
+        {
+            known[n] = await StoredAsync(n);
+        }
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(1, 48).Select(n => Task.Run(async () =>
+        {
+            var changes = new SessionChanges(known[n] with { SoftwareVersion = "2.0" }) { Known = known[n] };
+            changes.Parameters.Add(Value("Device.DeviceInfo.SoftwareVersion", "2.0"));
+            changes.Events.Add(new DeviceEvent(T0.AddMinutes(n), "2 PERIODIC", null, null));
+            if (n % 3 == 0)
+            {
+                changes.Parameters.Add(Value("Device.TooLong", new string('x', 70_000)));
+            }
+
+            try
+            {
+                await Store.CommitSessionAsync(changes, default);
+                return (n, (StoreErrorReason?)null);
+            }
+            catch (StoreException e)
+            {
+                return (n, e.Reason);
+            }
+        })));
+
+        foreach (var (n, failure) in outcomes)
+        {
+            var stored = await Store.GetDeviceAsync(Id(n), default);
+            var version = (await Store.GetParametersAsync(Id(n), null, default)).Single(p => p.Path == "Device.DeviceInfo.SoftwareVersion").Value;
+            var periodic = (await Store.ListEventsAsync(Id(n), 10, default)).Any(e => e.Code == "2 PERIODIC");
+            if (n % 3 == 0)
+            {
+                Assert.Equal((StoreErrorReason?)StoreErrorReason.Rejected, failure);
+                Assert.Equal((known[n], "1.0", false), (stored, version, periodic));
+            }
+            else
+            {
+                Assert.Null(failure);
+                Assert.Equal(("2.0", "2.0", true), (stored!.SoftwareVersion, version, periodic));
+            }
+        }
+    }
+
     // The device stored by a first session with one cached parameter (SoftwareVersion 1.0), as the store reads it back.
     private async Task<Device> StoredAsync(int n)
     {

@@ -12,9 +12,10 @@ internal readonly record struct GroupOutcome<T>(T? Value, Exception? Failure, bo
 /// Sends the batches that callers hand in at the same moment in one round trip, each still a transaction of its own.
 /// Each caller's statements end with an error barrier (a Sync message), so PostgreSQL runs them as one implicit
 /// transaction, commits it, and goes on to the next caller's whatever became of it. One round trip per instance is in
-/// flight at a time, unless it has run for <see cref="Stalled"/>; batches that arrive meanwhile wait for the next, so
-/// under load each round trip carries several sessions' statements, and PostgreSQL wakes a backend once for all of them
-/// instead of once each (docs/performance.md, "Grouped round trips").
+/// flight at a time; batches that arrive meanwhile wait for the next, so under load each round trip carries several
+/// sessions' statements, and PostgreSQL wakes a backend once for all of them instead of once each (docs/performance.md,
+/// "Grouped round trips"). Another starts beside it, up to the instance's limit, when <see cref="Deep"/> batches wait or
+/// the last one started has run for <see cref="Stalled"/>.
 /// <para>
 /// Writes without results (no reader): a caller's transaction committed when its last statement ran (Npgsql records how
 /// it completed; a statement skipped after an error has no record). PostgreSQL reports the errors of the failed ones
@@ -30,13 +31,16 @@ internal readonly record struct GroupOutcome<T>(T? Value, Exception? Failure, bo
 /// unknown, as for a single batch: every caller in it is given that failure.
 /// </para>
 /// </summary>
-internal sealed class BatchGroups<T>(ConnectionStack connections, Action<Exception> broken, TimeProvider time)
+internal sealed class BatchGroups<T>(ConnectionStack connections, int maxFlushers, Action<Exception> broken, TimeProvider time)
 {
     /// <summary>Most callers' batches in one round trip.</summary>
     public const int MaxGroup = 32;
 
-    /// <summary>Most round trips in flight at once: a new one starts beside the others when they have all run for <see cref="Stalled"/>.</summary>
-    public const int MaxFlushers = 4;
+    /// <summary>
+    /// Batches waiting that start another round trip beside those in flight: one PostgreSQL backend runs a round trip's
+    /// transactions one after another, so a node that hands in more than one backend can carry needs more of them.
+    /// </summary>
+    public const int Deep = 4;
 
     /// <summary>
     /// How long a round trip may run before the batches behind it go in another: one that waits on a row lock (an
@@ -51,7 +55,7 @@ internal sealed class BatchGroups<T>(ConnectionStack connections, Action<Excepti
     private long _flushes;
     private long _batches;
 
-    /// <summary>Round trips made so far, and the callers' batches they carried.</summary>
+    /// <summary>Round trips started so far, and the callers' batches they carried.</summary>
     public (long Flushes, long Batches) Counts => (Interlocked.Read(ref _flushes), Interlocked.Read(ref _batches));
 
     /// <summary>
@@ -69,7 +73,7 @@ internal sealed class BatchGroups<T>(ConnectionStack connections, Action<Excepti
         lock (_lock)
         {
             _queue.Enqueue(pending);
-            lead = _flushers == 0 || (_flushers < MaxFlushers && time.GetElapsedTime(_lastStarted) >= Stalled);
+            lead = _flushers == 0 || (_flushers < maxFlushers && (_queue.Count >= Deep || time.GetElapsedTime(_lastStarted) >= Stalled));
             if (lead)
             {
                 _flushers++;
@@ -113,9 +117,9 @@ internal sealed class BatchGroups<T>(ConnectionStack connections, Action<Excepti
                 _lastStarted = time.GetTimestamp();
             }
 
-            await FlushAsync(group).ConfigureAwait(false);
             Interlocked.Increment(ref _flushes);
             Interlocked.Add(ref _batches, group.Count);
+            await FlushAsync(group).ConfigureAwait(false);
             group.Clear();
         }
     }

@@ -22,9 +22,15 @@ internal sealed class PostgresDatabase : IAsyncDisposable
         Secrets = secrets;
         Description = description;
         var channel = "palisade_tasks_" + schema;
-        Commits = new BatchGroups<bool>(Connections, ForgetBrokenConnections, TimeProvider.System);
+        Commits = new BatchGroups<bool>(Connections, SessionRoundTrips, ForgetBrokenConnections, TimeProvider.System);
         Notifications = new PostgresNotifications(Connections, channel.Length > 63 ? channel[..63] : channel);
     }
+
+    /// <summary>
+    /// Most grouped round trips of one kind (session commits, lease takes) in flight at once: a quarter of the pool, at least
+    /// two, so that the sessions leave the console and the API connections of their own.
+    /// </summary>
+    public int SessionRoundTrips => Math.Max(2, Connections.Size / 4);
 
     /// <summary>Write batches of concurrent callers, sent together (<see cref="WriteGroupedAsync"/>).</summary>
     public BatchGroups<bool> Commits { get; }

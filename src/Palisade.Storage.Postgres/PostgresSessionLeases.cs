@@ -17,7 +17,7 @@ namespace Palisade.Storage.Postgres;
 /// </summary>
 internal sealed class PostgresSessionLeases(PostgresDatabase db) : ISessionLeases
 {
-    private readonly BatchGroups<LeaseGrant> _takes = new(db.Connections, db.ForgetBrokenConnections, TimeProvider.System);
+    private readonly BatchGroups<LeaseGrant> _takes = new(db.Connections, db.SessionRoundTrips, db.ForgetBrokenConnections, TimeProvider.System);
 
     /// <inheritdoc />
     public Task<LeaseGrant> TryAcquireAsync(DeviceId device, string holder, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken)

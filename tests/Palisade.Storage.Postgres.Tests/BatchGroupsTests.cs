@@ -35,39 +35,40 @@ public sealed class BatchGroupsTests : IAsyncLifetime
     [Fact]
     public async Task Batches_handed_in_during_a_round_trip_go_together_in_the_next_and_each_fails_alone()
     {
-        var groups = new BatchGroups<bool>(_connections, _broken.Add, _time);
+        var groups = new BatchGroups<bool>(_connections, 2, _broken.Add, _time);
         var slow = groups.RunAsync([Insert(100), Slow()], null, CancellationToken.None);
-        await Eventually.HoldsAsync(() => groups.Counts.Flushes == 0 && SlowRuns(), "the first round trip is in flight", TimeSpan.FromSeconds(10));
+        await Eventually.HoldsAsync(SlowRuns, "the first round trip is in flight", TimeSpan.FromSeconds(10));
 
-        // Handed in while the first round trip runs: 2 and 4 try to insert an id that is already there.
-        var waiting = Enumerable.Range(1, 5).Select(n => groups.RunAsync([Insert(n), Insert(n % 2 == 0 ? 100 : 10 + n)], null, CancellationToken.None)).ToList();
+        // Handed in while the first round trip runs, fewer than make the queue deep: 1 and 3 try to insert an id that is
+        // already there by then.
+        var waiting = Enumerable.Range(1, BatchGroups<bool>.Deep - 1).Select(n => groups.RunAsync([Insert(n), Insert(n % 2 == 1 ? 100 : 10 + n)], null, CancellationToken.None)).ToList();
 
         Assert.Null((await slow).Failure);
         var outcomes = await Task.WhenAll(waiting);
 
-        Assert.Equal((2L, 6L), groups.Counts);
-        Assert.Equal([null, "23505", null, "23505", null], outcomes.Select(o => (o.Failure as PostgresException)?.SqlState));
-        Assert.Equal("1,3,5,11,13,15,100", await Ids());
+        Assert.Equal((2L, 4L), groups.Counts);
+        Assert.Equal(["23505", null, "23505"], outcomes.Select(o => (o.Failure as PostgresException)?.SqlState));
+        Assert.Equal("2,12,100", await Ids());
         Assert.Empty(_broken);
     }
 
     [Fact]
     public async Task Batches_with_readers_read_their_own_results()
     {
-        var groups = new BatchGroups<string>(_connections, _broken.Add, _time);
+        var groups = new BatchGroups<string>(_connections, 2, _broken.Add, _time);
         var slow = groups.RunAsync([Slow("'slow'")], ReadOne, CancellationToken.None);
         await Eventually.HoldsAsync(SlowRuns, "the first round trip is in flight", TimeSpan.FromSeconds(10));
-        var waiting = Enumerable.Range(1, 4).Select(n => groups.RunAsync([Command($"SELECT 'first {n}'"), Command($"SELECT 'second {n}'")], ReadTwo, CancellationToken.None)).ToList();
+        var waiting = Enumerable.Range(1, 3).Select(n => groups.RunAsync([Command($"SELECT 'first {n}'"), Command($"SELECT 'second {n}'")], ReadTwo, CancellationToken.None)).ToList();
 
         Assert.Equal("slow", (await slow).Value);
-        Assert.Equal(["first 1/second 1", "first 2/second 2", "first 3/second 3", "first 4/second 4"], (await Task.WhenAll(waiting)).Select(o => o.Value));
-        Assert.Equal((2L, 5L), groups.Counts);
+        Assert.Equal(["first 1/second 1", "first 2/second 2", "first 3/second 3"], (await Task.WhenAll(waiting)).Select(o => o.Value));
+        Assert.Equal((2L, 4L), groups.Counts);
     }
 
     [Fact]
     public async Task When_a_reader_batch_fails_every_caller_of_its_round_trip_is_told_to_run_alone()
     {
-        var groups = new BatchGroups<string>(_connections, _broken.Add, _time);
+        var groups = new BatchGroups<string>(_connections, 2, _broken.Add, _time);
         var slow = groups.RunAsync([Slow("'slow'")], ReadOne, CancellationToken.None);
         await Eventually.HoldsAsync(SlowRuns, "the first round trip is in flight", TimeSpan.FromSeconds(10));
         var good = groups.RunAsync([Command("SELECT 'fine'")], ReadOne, CancellationToken.None);
@@ -81,7 +82,7 @@ public sealed class BatchGroupsTests : IAsyncLifetime
     [Fact]
     public async Task A_round_trip_that_breaks_fails_every_caller_in_it_and_is_reported()
     {
-        var groups = new BatchGroups<bool>(_connections, _broken.Add, _time);
+        var groups = new BatchGroups<bool>(_connections, 2, _broken.Add, _time);
         var slow = groups.RunAsync([Slow()], null, CancellationToken.None);
         await Eventually.HoldsAsync(SlowRuns, "the first round trip is in flight", TimeSpan.FromSeconds(10));
         var killer = groups.RunAsync([Command("SELECT pg_terminate_backend(pg_backend_pid())")], null, CancellationToken.None);
@@ -98,7 +99,7 @@ public sealed class BatchGroupsTests : IAsyncLifetime
     [Fact]
     public async Task A_round_trip_that_waits_long_does_not_hold_up_the_batches_behind_it()
     {
-        var groups = new BatchGroups<bool>(_connections, _broken.Add, _time);
+        var groups = new BatchGroups<bool>(_connections, 2, _broken.Add, _time);
         var slow = groups.RunAsync([Slow()], null, CancellationToken.None);
         await Eventually.HoldsAsync(SlowRuns, "the first round trip is in flight", TimeSpan.FromSeconds(10));
         _time.Advance(BatchGroups<bool>.Stalled);
@@ -110,9 +111,31 @@ public sealed class BatchGroupsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_deep_queue_gets_a_round_trip_beside_the_one_in_flight_up_to_the_limit()
+    {
+        var groups = new BatchGroups<bool>(_connections, 2, _broken.Add, _time);
+        var first = groups.RunAsync([Slow()], null, CancellationToken.None);
+        await Eventually.HoldsAsync(SlowRuns, "the first round trip is in flight", TimeSpan.FromSeconds(10));
+
+        // Batches wait behind it until the queue is deep; then a second round trip takes them all, one of them slow.
+        var second = groups.RunAsync([Slow()], null, CancellationToken.None);
+        var beside = Enumerable.Range(1, BatchGroups<bool>.Deep - 1).Select(n => groups.RunAsync([Insert(n)], null, CancellationToken.None)).ToList();
+        await Eventually.HoldsAsync(() => SlowRunning() == 2, "the second round trip is in flight beside the first", TimeSpan.FromSeconds(10));
+
+        // As many more: deep again, but two round trips are the limit, so they wait for one of the slow ones to end.
+        var behind = Enumerable.Range(11, BatchGroups<bool>.Deep).Select(n => groups.RunAsync([Insert(n)], null, CancellationToken.None)).ToList();
+
+        Assert.All(await Task.WhenAll([second, .. beside]), o => Assert.Null(o.Failure));
+        await Task.WhenAny(behind);
+        Assert.True(first.IsCompleted || second.IsCompleted);
+        Assert.All(await Task.WhenAll([first, .. behind]), o => Assert.Null(o.Failure));
+        Assert.Equal((3L, 1L + (2 * BatchGroups<bool>.Deep)), groups.Counts);
+    }
+
+    [Fact]
     public async Task A_batch_given_up_before_it_is_sent_runs_nothing()
     {
-        var groups = new BatchGroups<bool>(_connections, _broken.Add, _time);
+        var groups = new BatchGroups<bool>(_connections, 2, _broken.Add, _time);
         var slow = groups.RunAsync([Slow()], null, CancellationToken.None);
         await Eventually.HoldsAsync(SlowRuns, "the first round trip is in flight", TimeSpan.FromSeconds(10));
         using var cancel = new CancellationTokenSource();
@@ -127,12 +150,15 @@ public sealed class BatchGroupsTests : IAsyncLifetime
     // A statement that holds its round trip for a second, marked with this test's schema so that SlowRuns finds it.
     private NpgsqlBatchCommand Slow(string select = "NULL") => Command($"SELECT {select} FROM pg_sleep(1) /* {_schema} */");
 
-    private bool SlowRuns()
+    private bool SlowRuns() => SlowRunning() > 0;
+
+    // Round trips running a slow statement now.
+    private long SlowRunning()
     {
         using var connection = _source.OpenConnection();
         using var command = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE $1 AND pid <> pg_backend_pid()", connection);
         command.Parameters.Add(new NpgsqlParameter { Value = "%" + _schema + "%" });
-        return (long)command.ExecuteScalar()! > 0;
+        return (long)command.ExecuteScalar()!;
     }
 
     private async Task<string> Ids()

@@ -25,12 +25,12 @@ public sealed class PostgresStoreOptions
     public int MaxConnections { get; set; } = DefaultMaxConnections(Environment.ProcessorCount);
 
     /// <summary>
-    /// Four connections per processor, at least 8 and at most 32. Npgsql hands its idle connections out in turn (first in,
-    /// first out), so every connection a burst made the pool open stays in use, and PostgreSQL runs each session's
-    /// statements on whichever of that many backend processes comes next, with little of its memory still in the CPU's
-    /// caches. At the same rate of sessions, 32 connections cost a two-core cluster a fifth to three quarters more CPU per
-    /// session than 8 (docs/performance.md, "Pool size"). Four per processor still leaves room for statements that wait on the round
-    /// trip to a database on another machine.
+    /// Four connections per processor, at least 8 and at most 32. A quarter of them may carry each kind of the sessions'
+    /// grouped round trips (lease takes, commits), and the rest serve the console, the API and the notifications'
+    /// listener. The store hands them out last in, first out (<see cref="ConnectionStack"/>), so connections the load
+    /// does not need stay idle; before it did, with Npgsql's first-in, first-out pool, 32 connections cost a two-core
+    /// cluster a fifth to three quarters more CPU per session than 8 (docs/performance.md, "Pool size"). Four per
+    /// processor leaves room for statements that wait on the round trip to a database on another machine.
     /// </summary>
     public static int DefaultMaxConnections(int processors) => Math.Clamp(4 * processors, 8, 32);
 }

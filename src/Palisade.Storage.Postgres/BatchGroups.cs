@@ -37,8 +37,9 @@ internal sealed class BatchGroups<T>(ConnectionStack connections, int maxFlusher
     public const int MaxGroup = 32;
 
     /// <summary>
-    /// Batches waiting that start another round trip beside those in flight: one PostgreSQL backend runs a round trip's
-    /// transactions one after another, so a node that hands in more than one backend can carry needs more of them.
+    /// Batches waiting that start another round trip beside those in flight. One PostgreSQL backend runs a round trip's
+    /// transactions one after another, so when sessions arrive faster than one backend commits them, more round trips
+    /// run side by side (docs/performance.md, <c>pg-scale</c> under "Grouped round trips").
     /// </summary>
     public const int Deep = 4;
 

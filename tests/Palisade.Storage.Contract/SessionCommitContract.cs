@@ -167,26 +167,13 @@ public abstract class SessionCommitContract<TFactory> : StoreContract<TFactory>
             known[n] = await StoredAsync(n);
         }
 
-        var outcomes = await Task.WhenAll(Enumerable.Range(1, 48).Select(n => Task.Run(async () =>
+        var outcomes = await CommitAtOnceEveryThirdRefusedAsync(n =>
         {
             var changes = new SessionChanges(known[n] with { SoftwareVersion = "2.0" }) { Known = known[n] };
             changes.Parameters.Add(Value("Device.DeviceInfo.SoftwareVersion", "2.0"));
             changes.Events.Add(new DeviceEvent(T0.AddMinutes(n), "2 PERIODIC", null, null));
-            if (n % 3 == 0)
-            {
-                changes.Parameters.Add(Value("Device.TooLong", new string('x', 70_000)));
-            }
-
-            try
-            {
-                await Store.CommitSessionAsync(changes, default);
-                return (n, (StoreErrorReason?)null);
-            }
-            catch (StoreException e)
-            {
-                return (n, e.Reason);
-            }
-        })));
+            return changes;
+        });
 
         foreach (var (n, failure) in outcomes)
         {

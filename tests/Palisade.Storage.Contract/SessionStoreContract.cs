@@ -209,25 +209,12 @@ public abstract class SessionStoreContract<TFactory> : StoreContract<TFactory>
     public async Task Concurrent_sessions_that_fail_leave_nothing_and_do_not_take_the_others_with_them()
     {
         // Every third session writes a value the store refuses, after a path no other session uses.
-        var outcomes = await Task.WhenAll(Enumerable.Range(1, 48).Select(n => Task.Run(async () =>
+        var outcomes = await CommitAtOnceEveryThirdRefusedAsync(n =>
         {
             var changes = new SessionChanges(NewDevice(n));
             changes.Parameters.Add(Value($"Device.Only{n}.Name", $"name {n}"));
-            if (n % 3 == 0)
-            {
-                changes.Parameters.Add(Value("Device.TooLong", new string('x', 70_000)));
-            }
-
-            try
-            {
-                await Store.CommitSessionAsync(changes, default);
-                return (n, (StoreErrorReason?)null);
-            }
-            catch (StoreException e)
-            {
-                return (n, e.Reason);
-            }
-        })));
+            return changes;
+        });
 
         foreach (var (n, failure) in outcomes)
         {

@@ -62,5 +62,30 @@ public abstract class StoreContract<TFactory> : IAsyncLifetime, IDisposable
         BootstrapExpected = true,
     };
 
+    /// <summary>
+    /// Commits the sessions <paramref name="session"/> makes for devices 1–48 all at once; every third also carries a
+    /// value the store refuses (a parameter of 70,000 characters). Returns each device's number with the reason its
+    /// commit was refused, or null.
+    /// </summary>
+    protected Task<(int N, StoreErrorReason? Failure)[]> CommitAtOnceEveryThirdRefusedAsync(Func<int, SessionChanges> session) =>
+        Task.WhenAll(Enumerable.Range(1, 48).Select(n => Task.Run(async () =>
+        {
+            var changes = session(n);
+            if (n % 3 == 0)
+            {
+                changes.Parameters.Add(Value("Device.TooLong", new string('x', 70_000)));
+            }
+
+            try
+            {
+                await Store.CommitSessionAsync(changes, default);
+                return (n, (StoreErrorReason?)null);
+            }
+            catch (StoreException e)
+            {
+                return (n, (StoreErrorReason?)e.Reason);
+            }
+        })));
+
     protected static CachedParameter Value(string path, string value, string type = "string") => new(path, value, type, null, null, null, T0);
 }

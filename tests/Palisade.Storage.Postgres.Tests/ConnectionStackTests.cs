@@ -27,8 +27,7 @@ public sealed class ConnectionStackTests : IAsyncLifetime
         var pids = new[] { a, b, c }.Select(r => r.Connection.ProcessID).ToArray();
         foreach (var rented in new[] { a, b, c })
         {
-            rented.Done = true;
-            await rented.DisposeAsync();
+            await GiveBackAsync(rented);
         }
 
         await using var first = await stack.RentAsync(CancellationToken.None);
@@ -50,8 +49,7 @@ public sealed class ConnectionStackTests : IAsyncLifetime
 
         foreach (var rented in burst)
         {
-            rented.Done = true;
-            await rented.DisposeAsync();
+            await GiveBackAsync(rented);
         }
 
         var used = new HashSet<int>();
@@ -83,8 +81,7 @@ public sealed class ConnectionStackTests : IAsyncLifetime
         var command = new NpgsqlCommand("SELECT generate_series(1, 10)", reading.Connection);
         var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();
-        reading.Done = true;
-        await reading.DisposeAsync();
+        await GiveBackAsync(reading);
 
         Assert.Equal(0, stack.Idle);
         await reader.DisposeAsync();
@@ -104,8 +101,7 @@ public sealed class ConnectionStackTests : IAsyncLifetime
 
         var pid = a.Connection.ProcessID;
         var waiting = stack.RentAsync(CancellationToken.None);
-        a.Done = true;
-        await a.DisposeAsync();
+        await GiveBackAsync(a);
         await using var handed = await waiting;
         Assert.Equal(pid, handed.Connection.ProcessID);
     }
@@ -117,11 +113,9 @@ public sealed class ConnectionStackTests : IAsyncLifetime
         var older = await stack.RentAsync(CancellationToken.None);
         var newer = await stack.RentAsync(CancellationToken.None);
         var kept = newer.Connection.ProcessID;
-        older.Done = true;
-        await older.DisposeAsync();
+        await GiveBackAsync(older);
         _time.Advance(TimeSpan.FromSeconds(20));
-        newer.Done = true;
-        await newer.DisposeAsync();
+        await GiveBackAsync(newer);
 
         _time.Advance(TimeSpan.FromSeconds(15));
 
@@ -136,13 +130,11 @@ public sealed class ConnectionStackTests : IAsyncLifetime
         await using var stack = new ConnectionStack(_source, 4, TimeSpan.FromSeconds(5), _time);
         var waiting = await stack.RentAsync(CancellationToken.None);
         var outside = await stack.RentAsync(CancellationToken.None);
-        waiting.Done = true;
-        await waiting.DisposeAsync();
+        await GiveBackAsync(waiting);
         Assert.Equal(1, stack.Idle);
 
         stack.Clear();
-        outside.Done = true;
-        await outside.DisposeAsync();
+        await GiveBackAsync(outside);
 
         Assert.Equal(0, stack.Idle);
     }
@@ -175,5 +167,12 @@ public sealed class ConnectionStackTests : IAsyncLifetime
         await using var works = new NpgsqlCommand("SELECT 1", fresh.Connection);
         Assert.Equal(1, await works.ExecuteScalarAsync());
         Assert.NotEqual(pid, fresh.Connection.ProcessID);
+    }
+
+    // Gives a rental back after work that ended normally.
+    private static async Task GiveBackAsync(ConnectionStack.Rented rented)
+    {
+        rented.Done = true;
+        await rented.DisposeAsync();
     }
 }

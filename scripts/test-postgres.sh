@@ -4,6 +4,8 @@
 # socket in the same folder), as the unprivileged user "postgres" when running as root, and exports
 # PALISADE_TEST_PG (an Npgsql connection string to an empty database). pg_test_stop stops it and removes the folder.
 # PG_TEST_EXTRA_OPTIONS (e.g. "-c fsync=on") is appended to the server's options; later settings win (bench/run-postgres.sh).
+# PG_TEST_KEEP_DIR (bench/run-postgres.sh's PG_BENCH_KEEP) names a folder whose cluster is kept: made there on first
+# use, started again later on a new free port, stopped cleanly and not removed by pg_test_stop.
 # Any failure fails the run: the PostgreSQL tests never skip.
 
 pg_test_bindir() {
@@ -31,7 +33,11 @@ pg_test_free_port() {
 pg_test_start() {
   pg_test_install || return 1
   local bin; bin=$(pg_test_bindir) || return 1
-  PG_TEST_DIR=$(mktemp -d /tmp/palisade-pg.XXXXXX)
+  if [ -n "${PG_TEST_KEEP_DIR:-}" ]; then
+    PG_TEST_DIR=$(mkdir -p "$PG_TEST_KEEP_DIR" && cd "$PG_TEST_KEEP_DIR" && pwd) || return 1
+  else
+    PG_TEST_DIR=$(mktemp -d /tmp/palisade-pg.XXXXXX)
+  fi
   local as=()
   if [ "$(id -u)" -eq 0 ]; then
     # PostgreSQL refuses to run as root: the cluster belongs to the unprivileged user the package created.
@@ -41,8 +47,10 @@ pg_test_start() {
   fi
   PG_TEST_AS=("${as[@]}")
   PG_TEST_BIN=$bin
-  "${as[@]}" "$bin/initdb" -D "$PG_TEST_DIR/data" -U palisade --auth=trust -E UTF8 --locale=C.UTF-8 >"$PG_TEST_DIR/initdb.log" 2>&1 \
-    || { cat "$PG_TEST_DIR/initdb.log" >&2; return 1; }
+  if [ ! -f "$PG_TEST_DIR/data/PG_VERSION" ]; then
+    "${as[@]}" "$bin/initdb" -D "$PG_TEST_DIR/data" -U palisade --auth=trust -E UTF8 --locale=C.UTF-8 >"$PG_TEST_DIR/initdb.log" 2>&1 \
+      || { cat "$PG_TEST_DIR/initdb.log" >&2; return 1; }
+  fi
   local port attempt
   for attempt in 1 2 3 4 5; do
     port=$(pg_test_free_port)
@@ -54,12 +62,21 @@ pg_test_start() {
     port=
   done
   if [ -z "$port" ]; then cat "$PG_TEST_DIR/server.log" >&2; return 1; fi
-  "${as[@]}" "$bin/createdb" -h 127.0.0.1 -p "$port" -U palisade palisade_test || return 1
+  if [ -z "$("${as[@]}" "$bin/psql" -h 127.0.0.1 -p "$port" -U palisade -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'palisade_test'")" ]; then
+    "${as[@]}" "$bin/createdb" -h 127.0.0.1 -p "$port" -U palisade palisade_test || return 1
+  fi
   export PALISADE_TEST_PG="Host=127.0.0.1;Port=$port;Username=palisade;Database=palisade_test;Pooling=true"
   echo "test.sh: PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port ($PG_TEST_DIR)" >&2
 }
 
 pg_test_stop() {
+  if [ -n "${PG_TEST_KEEP_DIR:-}" ]; then
+    # Kept: a clean shutdown, so that the next start needs no crash recovery.
+    if [ -n "${PG_TEST_DIR:-}" ] && [ -f "$PG_TEST_DIR/data/postmaster.pid" ]; then
+      "${PG_TEST_AS[@]}" "$PG_TEST_BIN/pg_ctl" -D "$PG_TEST_DIR/data" -m fast -w -t 300 stop >/dev/null 2>&1 || true
+    fi
+    return 0
+  fi
   if [ -n "${PG_TEST_DIR:-}" ] && [ -d "$PG_TEST_DIR/data" ]; then
     "${PG_TEST_AS[@]}" "$PG_TEST_BIN/pg_ctl" -D "$PG_TEST_DIR/data" -m immediate -w stop >/dev/null 2>&1 || true
   fi

@@ -152,9 +152,11 @@ var pgScaleSmall = new Option<int>("--small") { Description = "The small populat
 var pgScaleDuration = new Option<int>("--duration") { Description = "Seconds of sessions per population, split into the turns (default 40).", DefaultValueFactory = _ => 40 };
 var pgScaleRounds = new Option<int>("--rounds") { Description = "Turns each population takes, alternating (default 2).", DefaultValueFactory = _ => 2 };
 var pgScaleConcurrency = new Option<int>("--concurrency") { Description = "Sessions in flight (default 16).", DefaultValueFactory = _ => 16 };
+var pgScaleReuse = new Option<bool>("--reuse") { Description = "Measure again a seed that an earlier run left in the databases (same --devices, --small and --parameters; see PG_BENCH_KEEP in bench/run-postgres.sh) instead of refusing a database that is not empty." };
+var pgScaleKeys = new Option<string?>("--keys") { Description = "A folder for the store's key file, kept afterwards (default: a temporary folder, removed). A later --reuse of the same databases needs the same folder." };
 var pgScale = new Command("pg-scale", "Seed a PostgreSQL store with N devices × P parameters and one of a small population; report bytes per cached parameter and periodic sessions/s of random devices (the store calls of a session) at both sizes, in turns.")
 {
-    pgScaleDb, pgScaleData, pgScaleDevices, pgScaleParameters, pgScaleSmall, pgScaleDuration, pgScaleRounds, pgScaleConcurrency,
+    pgScaleDb, pgScaleData, pgScaleDevices, pgScaleParameters, pgScaleSmall, pgScaleDuration, pgScaleRounds, pgScaleConcurrency, pgScaleReuse, pgScaleKeys,
 };
 pgScale.Validators.Add(r =>
 {
@@ -170,6 +172,6 @@ pgScale.Validators.Add(r =>
     }
 });
 pgScale.SetAction((r, ct) => Palisade.Bench.Postgres.PostgresScale.RunAsync(new(r.GetValue(pgScaleDb)!, r.GetValue(pgScaleData), Math.Max(1, r.GetValue(pgScaleDevices)),
-    Math.Max(1, r.GetValue(pgScaleParameters)), Math.Max(1, r.GetValue(pgScaleSmall)), Math.Max(1, r.GetValue(pgScaleDuration)), Math.Max(1, r.GetValue(pgScaleRounds)), Math.Max(1, r.GetValue(pgScaleConcurrency))), ct));
+    Math.Max(1, r.GetValue(pgScaleParameters)), Math.Max(1, r.GetValue(pgScaleSmall)), Math.Max(1, r.GetValue(pgScaleDuration)), Math.Max(1, r.GetValue(pgScaleRounds)), Math.Max(1, r.GetValue(pgScaleConcurrency)), r.GetValue(pgScaleReuse), r.GetValue(pgScaleKeys)), ct));
 
 return await new RootCommand("Palisade benchmarks.") { fleet, baseline, scale, allocations, scriptCost, campaign, pgScale }.Parse(args).InvokeAsync();

@@ -21,7 +21,7 @@ internal static class PostgresScale
     // The parameters a periodic Inform carries (the simulator's gateway sends seven): rewritten by every session.
     private const int InformParameters = 7;
 
-    public sealed record Settings(string Db, string? PostgresData, int Devices, int Parameters, int Small, int DurationSeconds, int Rounds, int Concurrency);
+    public sealed record Settings(string Db, string? PostgresData, int Devices, int Parameters, int Small, int DurationSeconds, int Rounds, int Concurrency, bool Reuse, string? Keys);
 
     private sealed record Population(string Label, int Devices, PostgresStore Store, string ConnectionString)
     {
@@ -37,14 +37,15 @@ internal static class PostgresScale
 
         public long DatabaseBytes { get; set; }
 
-        public double SeedSeconds { get; set; }
+        public double? SeedSeconds { get; set; }
     }
 
     public static async Task<int> RunAsync(Settings settings, CancellationToken cancellationToken)
     {
         var connectionString = PostgresConnection.FromUrl(settings.Db, Environment.GetEnvironmentVariable);
         var smallConnection = await SmallDatabaseAsync(connectionString, cancellationToken).ConfigureAwait(false);
-        var keys = Directory.CreateTempSubdirectory("palisade-pg-scale-").FullName;
+        // The store's key file: in a temporary folder removed afterwards, or where --keys says (kept for a later --reuse).
+        var keys = settings.Keys is { } kept ? Directory.CreateDirectory(kept).FullName : Directory.CreateTempSubdirectory("palisade-pg-scale-").FullName;
         try
         {
             await using var big = await PostgresStore.OpenAsync(new PostgresStoreOptions { ConnectionString = connectionString, KeyPath = Path.Combine(keys, "store.key") }, cancellationToken).ConfigureAwait(false);
@@ -52,7 +53,7 @@ internal static class PostgresScale
             Population[] populations = [new($"{settings.Small:N0} devices", settings.Small, small, smallConnection), new($"{settings.Devices:N0} devices", settings.Devices, big, connectionString)];
             foreach (var p in populations)
             {
-                p.SeedSeconds = await PostgresSeed.SeedAsync(p.Store, p.ConnectionString, p.Devices, settings.Parameters, p.Label, cancellationToken).ConfigureAwait(false);
+                p.SeedSeconds = await PostgresSeed.SeedAsync(p.Store, p.ConnectionString, p.Devices, settings.Parameters, p.Label, settings.Reuse, cancellationToken).ConfigureAwait(false);
                 (p.ParameterBytes, p.DatabaseBytes) = await SizeAsync(p.ConnectionString, cancellationToken).ConfigureAwait(false);
             }
 
@@ -91,7 +92,10 @@ internal static class PostgresScale
         finally
         {
             NpgsqlConnection.ClearAllPools();
-            Directory.Delete(keys, recursive: true);
+            if (settings.Keys is null)
+            {
+                Directory.Delete(keys, recursive: true);
+            }
         }
     }
 
@@ -179,7 +183,7 @@ internal static class PostgresScale
         double Cached(Population p) => (p.Devices + 1.0) * settings.Parameters;
         double Rate(Population p) => p.Sessions / Math.Max(p.Seconds, 1e-9);
         Row("devices × cached parameters", p => $"{p.Devices:N0} × {settings.Parameters}");
-        Row("seeded in", p => $"{p.SeedSeconds:0} s");
+        Row("seeded in", p => p.SeedSeconds is { } s ? $"{s:0} s" : "an earlier run (--reuse)");
         Row("parameters table (with indexes) per cached parameter", p => $"{p.ParameterBytes / Cached(p):0.0} B ({p.ParameterBytes / 1048576.0:N0} MiB)");
         Row("whole database per cached parameter", p => $"{p.DatabaseBytes / Cached(p):0.0} B ({p.DatabaseBytes / 1048576.0:N0} MiB)");
         Row($"periodic sessions/s ({settings.Concurrency} in flight, random devices)", p => $"{Rate(p):0.0}");

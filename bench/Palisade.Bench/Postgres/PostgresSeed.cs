@@ -27,14 +27,32 @@ internal static class PostgresSeed
     /// <summary>The paths of the seeded parameters (the same for every device), as <c>store-scale</c> names them.</summary>
     public static string[] Paths(int parameters) => [.. Enumerable.Range(0, parameters).Select(i => $"Device.Scale.Object{i / 20}.Parameter{i % 20}")];
 
-    /// <summary>Seeds devices 0 to <paramref name="devices"/> - 1 into an empty store; returns the seconds it took.</summary>
-    public static async Task<double> SeedAsync(PostgresStore store, string connectionString, int devices, int parameters, string label, CancellationToken cancellationToken)
+    /// <summary>
+    /// Seeds devices 0 to <paramref name="devices"/> - 1 into an empty store; returns the seconds it took. With
+    /// <paramref name="reuse"/>, a store that already holds exactly that seed (an earlier run's, sessions and all) is
+    /// kept as it is, and null is returned.
+    /// </summary>
+    public static async Task<double?> SeedAsync(PostgresStore store, string connectionString, int devices, int parameters, string label, bool reuse, CancellationToken cancellationToken)
     {
         await using var source = NpgsqlDataSource.Create(connectionString);
         var seeded = (long)(await Scalar(source, "SELECT count(*) FROM devices WHERE oui = $1 AND product_class = $2", cancellationToken, Oui, ProductClass).ConfigureAwait(false))!;
         if (seeded > 0)
         {
-            throw new InvalidOperationException($"{label}: the database holds {seeded} devices of an earlier seed: give an empty database.");
+            // The template is not a seeded device (S00000000 … are).
+            seeded -= 1;
+            var each = (long)(await Scalar(source, "SELECT count(*) FROM parameters p JOIN devices d ON d.key = p.device WHERE d.id = $1", cancellationToken, DeviceOf(0).ToString()).ConfigureAwait(false))!;
+            if (!reuse)
+            {
+                throw new InvalidOperationException($"{label}: the database holds {seeded:N0} devices of an earlier seed: give an empty database, or --reuse to measure that seed again.");
+            }
+
+            if (seeded != devices || each != parameters)
+            {
+                throw new InvalidOperationException($"{label}: --reuse needs a seed of {devices:N0} devices × {parameters} parameters; the database holds {seeded:N0} × {each}. Give the earlier run's --devices, --small and --parameters, or an empty database.");
+            }
+
+            AnsiConsole.MarkupLineInterpolated($"{label}: the earlier seed of {devices:N0} devices × {parameters} parameters is measured again");
+            return null;
         }
 
         var clock = Stopwatch.StartNew();

@@ -110,6 +110,39 @@ public sealed class PostgresStoreTests : StoreContract<PostgresStoreFactory>
     }
 
     [Fact]
+    public async Task An_informs_rewrite_of_a_few_parameters_stays_on_their_page_even_after_a_full_write()
+    {
+        // 300 parameters fill three pages. With every page full, the Inform's new values would go to other pages, each
+        // with a new primary-key entry: at a million devices that was most updates (docs/performance.md, "A million
+        // devices, grouped"). The store keeps room on each page for them.
+        var full = new SessionChanges(NewDevice(1));
+        for (var i = 0; i < 300; i++)
+        {
+            full.Parameters.Add(Value($"Device.P.{i:D3}", $"{1000 + i}"));
+        }
+
+        await Store.CommitSessionAsync(full, default);
+        string[] informed = [.. Enumerable.Range(0, 7).Select(i => $"Device.P.{i:D3}")];
+        var before = await PagesAsync(informed);
+
+        var known = (await Store.GetDeviceAsync(Id(1), default))!;
+        var inform = new SessionChanges(known with { LastInformAt = T0.AddHours(1), LastEvents = "2 PERIODIC" }) { Known = known };
+        foreach (var path in informed)
+        {
+            inform.Parameters.Add(Value(path, "2000"));
+        }
+
+        await Store.CommitSessionAsync(inform, default);
+
+        Assert.Equal(7, before.Count);
+        Assert.Equal(before, await PagesAsync(informed));
+        var values = (await Store.GetParametersAsync(Id(1), "Device.P.", default)).ToDictionary(p => p.Path, p => p.Value);
+        Assert.Equal(300, values.Count);
+        Assert.All(informed, path => Assert.Equal("2000", values[path]));
+        Assert.Equal("1007", values["Device.P.007"]);
+    }
+
+    [Fact]
     public async Task A_new_store_is_migrated_once_and_migrating_again_changes_nothing()
     {
         Assert.Empty(await PostgresStore.MigrateAsync(Factory.ConnectionString));
@@ -342,6 +375,26 @@ public sealed class PostgresStoreTests : StoreContract<PostgresStoreFactory>
         await using var command = new NpgsqlCommand("SELECT count(*) FROM session_leases WHERE device = $1", connection);
         command.Parameters.Add(new NpgsqlParameter { Value = device.ToString() });
         return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    // The heap page each of device 1's rows for these paths is on, by path.
+    private async Task<Dictionary<string, long>> PagesAsync(string[] paths)
+    {
+        await using var connection = new NpgsqlConnection(Factory.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT x.path, ((p.ctid::text)::point)[0]::bigint FROM parameters p JOIN devices d ON d.key = p.device JOIN paths x ON x.id = p.path WHERE d.id = $1 AND x.path = ANY($2)",
+            connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = Id(1).ToString() });
+        command.Parameters.Add(new NpgsqlParameter { Value = paths });
+        var pages = new Dictionary<string, long>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            pages[reader.GetString(0)] = reader.GetInt64(1);
+        }
+
+        return pages;
     }
 
     private async Task ExecuteAsync(string sql)

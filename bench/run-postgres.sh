@@ -11,7 +11,8 @@
 # --pg-data (the cluster's data folder, whose postmaster.pid lets it read the cluster's CPU). Unlike the tests'
 # cluster, this one keeps fsync and full-page writes on, like the embedded store's WAL with synchronous=NORMAL: a
 # commit is not flushed on its own (synchronous_commit=off, as SQLite's NORMAL), but the database survives a crash.
-# PG_BENCH_SHARED_BUFFERS (default 512MB) sizes its cache.
+# PG_BENCH_SHARED_BUFFERS (default 512MB) sizes its cache; PG_BENCH_OPTIONS adds server settings of your own
+# (e.g. "-c checkpoint_timeout=15min -c wal_compression=lz4"), after these.
 #
 # PG_BENCH_KEEP=FOLDER keeps the cluster in FOLDER instead (made on first use, stopped cleanly, not removed), so that
 # a seeded pg-scale population can be measured again without seeding it again (its key file kept in FOLDER/keys):
@@ -21,7 +22,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=../scripts/test-postgres.sh
 source "$root/scripts/test-postgres.sh"
-export PG_TEST_EXTRA_OPTIONS="-c fsync=on -c full_page_writes=on -c synchronous_commit=off -c shared_buffers=${PG_BENCH_SHARED_BUFFERS:-512MB} -c max_wal_size=4GB"
+export PG_TEST_EXTRA_OPTIONS="-c fsync=on -c full_page_writes=on -c synchronous_commit=off -c shared_buffers=${PG_BENCH_SHARED_BUFFERS:-512MB} -c max_wal_size=4GB ${PG_BENCH_OPTIONS:-}"
 if [ -n "${PG_BENCH_KEEP:-}" ]; then export PG_TEST_KEEP_DIR=$PG_BENCH_KEEP; fi
 trap pg_test_stop EXIT
 trap 'exit 130' INT TERM

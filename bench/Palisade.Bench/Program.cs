@@ -154,9 +154,10 @@ var pgScaleRounds = new Option<int>("--rounds") { Description = "Turns each popu
 var pgScaleConcurrency = new Option<int>("--concurrency") { Description = "Sessions in flight (default 16).", DefaultValueFactory = _ => 16 };
 var pgScaleReuse = new Option<bool>("--reuse") { Description = "Measure again a seed that an earlier run left in the databases (same --devices, --small and --parameters; see PG_BENCH_KEEP in bench/run-postgres.sh) instead of refusing a database that is not empty." };
 var pgScaleKeys = new Option<string?>("--keys") { Description = "A folder for the store's key file, kept afterwards (default: a temporary folder, removed). A later --reuse of the same databases needs the same folder." };
+var pgScaleWarmup = new Option<int>("--warmup") { Description = "Uncounted seconds of sessions per population before the turns (default 5; give 30 or more after a restart of a cluster kept with a large seed, whose cache is cold).", DefaultValueFactory = _ => 5 };
 var pgScale = new Command("pg-scale", "Seed a PostgreSQL store with N devices × P parameters and one of a small population; report bytes per cached parameter and periodic sessions/s of random devices (the store calls of a session) at both sizes, in turns.")
 {
-    pgScaleDb, pgScaleData, pgScaleDevices, pgScaleParameters, pgScaleSmall, pgScaleDuration, pgScaleRounds, pgScaleConcurrency, pgScaleReuse, pgScaleKeys,
+    pgScaleDb, pgScaleData, pgScaleDevices, pgScaleParameters, pgScaleSmall, pgScaleDuration, pgScaleRounds, pgScaleConcurrency, pgScaleReuse, pgScaleKeys, pgScaleWarmup,
 };
 pgScale.Validators.Add(r =>
 {
@@ -172,6 +173,6 @@ pgScale.Validators.Add(r =>
     }
 });
 pgScale.SetAction((r, ct) => Palisade.Bench.Postgres.PostgresScale.RunAsync(new(r.GetValue(pgScaleDb)!, r.GetValue(pgScaleData), Math.Max(1, r.GetValue(pgScaleDevices)),
-    Math.Max(1, r.GetValue(pgScaleParameters)), Math.Max(1, r.GetValue(pgScaleSmall)), Math.Max(1, r.GetValue(pgScaleDuration)), Math.Max(1, r.GetValue(pgScaleRounds)), Math.Max(1, r.GetValue(pgScaleConcurrency)), r.GetValue(pgScaleReuse), r.GetValue(pgScaleKeys)), ct));
+    Math.Max(1, r.GetValue(pgScaleParameters)), Math.Max(1, r.GetValue(pgScaleSmall)), Math.Max(1, r.GetValue(pgScaleDuration)), Math.Max(1, r.GetValue(pgScaleRounds)), Math.Max(1, r.GetValue(pgScaleConcurrency)), r.GetValue(pgScaleReuse), r.GetValue(pgScaleKeys), Math.Clamp(r.GetValue(pgScaleWarmup), 0, 3600)), ct));
 
 return await new RootCommand("Palisade benchmarks.") { fleet, baseline, scale, allocations, scriptCost, campaign, pgScale }.Parse(args).InvokeAsync();

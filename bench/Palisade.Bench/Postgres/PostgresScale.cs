@@ -21,7 +21,7 @@ internal static class PostgresScale
     // The parameters a periodic Inform carries (the simulator's gateway sends seven): rewritten by every session.
     private const int InformParameters = 7;
 
-    public sealed record Settings(string Db, string? PostgresData, int Devices, int Parameters, int Small, int DurationSeconds, int Rounds, int Concurrency, bool Reuse, string? Keys);
+    public sealed record Settings(string Db, string? PostgresData, int Devices, int Parameters, int Small, int DurationSeconds, int Rounds, int Concurrency, bool Reuse, string? Keys, int WarmupSeconds);
 
     private sealed record Population(string Label, int Devices, PostgresStore Store, string ConnectionString)
     {
@@ -61,10 +61,11 @@ internal static class PostgresScale
             var paths = PostgresSeed.Paths(settings.Parameters).Take(InformParameters).ToArray();
             var turn = TimeSpan.FromSeconds(settings.DurationSeconds) / Math.Max(1, settings.Rounds);
 
-            // A short uncounted pass each (the JIT, the pools), then the turns: small, large, small, large, …
+            // An uncounted pass each (the JIT, the pools, and PostgreSQL's cache: after a restart a reused million-device
+            // store needs half a minute to fill shared_buffers), then the turns: small, large, small, large, …
             foreach (var p in populations)
             {
-                await SessionsAsync(p, paths, settings.Concurrency, TimeSpan.FromSeconds(Math.Min(5, settings.DurationSeconds)), cancellationToken).ConfigureAwait(false);
+                await SessionsAsync(p, paths, settings.Concurrency, TimeSpan.FromSeconds(settings.WarmupSeconds), cancellationToken).ConfigureAwait(false);
             }
 
             for (var round = 0; round < Math.Max(1, settings.Rounds); round++)

@@ -5,7 +5,7 @@ namespace Palisade.Storage.Postgres;
 /// <summary>What became of a batch handed to <see cref="BatchGroups{T}"/>.</summary>
 /// <param name="Value">What its reader returned (when it committed and has one).</param>
 /// <param name="Failure">Why it did not commit: a <see cref="PostgresException"/> for this batch alone, or whatever broke the round trip it was in; null when it committed.</param>
-/// <param name="RunAlone">Not known to have committed or failed, with nothing broken: run it again on its own (the statements must allow that).</param>
+/// <param name="RunAlone">Not known to have committed, or known not to have run through no fault of its own, with nothing broken: run it again on its own (the statements must allow that).</param>
 internal readonly record struct GroupOutcome<T>(T? Value, Exception? Failure, bool RunAlone);
 
 /// <summary>
@@ -175,6 +175,15 @@ internal sealed class BatchGroups<T>(ConnectionStack connections, int maxFlusher
                 errors.AddRange(all.InnerExceptions);
             }
 
+            if (errors.Exists(Unprepared))
+            {
+                // A statement first used by a caller whose transaction failed before reaching it was never prepared, yet
+                // Npgsql (which auto-prepares) sent the later callers' uses of it by name: its bookkeeping does not follow
+                // error barriers. Start this connection's preparing afresh; those callers' transactions did not run, and
+                // they run alone (below).
+                rented.Connection.UnprepareAll();
+            }
+
             // Every result was read (Npgsql reads to the end after an error, and a reader's disposal does): the connection
             // is as it was before the round trip.
             runAlone = errors.Count > 0 && group[0].Read is not null;
@@ -206,7 +215,7 @@ internal sealed class BatchGroups<T>(ConnectionStack connections, int maxFlusher
             else
             {
                 var error = failed < errors.Count ? errors[failed] : new NpgsqlException("PostgreSQL did not say why the write failed; nothing of it was written.");
-                pending.Outcome.SetResult(new GroupOutcome<T>(default, error, false));
+                pending.Outcome.SetResult(Unprepared(error) ? new GroupOutcome<T>(default, null, true) : new GroupOutcome<T>(default, error, false));
                 failed++;
             }
         }
@@ -215,6 +224,9 @@ internal sealed class BatchGroups<T>(ConnectionStack connections, int maxFlusher
     // Whether PostgreSQL ran the statement: it reported how it completed. One skipped after an error in its transaction
     // has neither a count of rows (RecordsAffected stays -1, as it is for any SELECT) nor a type.
     private static bool Ran(NpgsqlBatchCommand command) => command.RecordsAffected >= 0 || command.StatementType != StatementType.Unknown;
+
+    // "prepared statement … does not exist" (26000): see where it is handled.
+    private static bool Unprepared(Exception e) => e is PostgresException { SqlState: "26000" };
 
     // An error that ends the connection (the server shut down, or an operator ended the backend): the round trip broke.
     private static bool Fatal(PostgresException e) => e.InvariantSeverity is "FATAL" or "PANIC";

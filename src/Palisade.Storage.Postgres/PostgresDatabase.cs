@@ -247,7 +247,8 @@ internal sealed class PostgresDatabase : IAsyncDisposable
         var started = StoreMetrics.Start();
         try
         {
-            var failure = (await Commits.RunAsync(commands, null, cancellationToken).ConfigureAwait(false)).Failure;
+            var outcome = await Commits.RunAsync(commands, null, cancellationToken).ConfigureAwait(false);
+            var failure = outcome.RunAlone ? (await RunAloneAsync<bool>(commands, null, cancellationToken).ConfigureAwait(false)).Failure : outcome.Failure;
             for (var attempt = 2; Conflict(failure) && attempt <= Attempts; attempt++)
             {
                 // Another writer won; the batch was rolled back whole. Run it again.
@@ -306,8 +307,15 @@ internal sealed class PostgresDatabase : IAsyncDisposable
             await using var batch = new NpgsqlBatch(rented.Connection);
             foreach (var command in commands)
             {
-                command.AppendErrorBarrier = false;
-                batch.BatchCommands.Add(command);
+                // A copy: the command may have been sent in a group on another connection, and Npgsql keeps what it
+                // prepared there on the command (npgsql/npgsql#6432).
+                var copy = new NpgsqlBatchCommand(command.CommandText);
+                foreach (NpgsqlParameter parameter in command.Parameters)
+                {
+                    copy.Parameters.Add(parameter.Clone());
+                }
+
+                batch.BatchCommands.Add(copy);
             }
 
             T? value = default;

@@ -175,19 +175,10 @@ internal sealed class BatchGroups<T>(ConnectionStack connections, int maxFlusher
                 errors.AddRange(all.InnerExceptions);
             }
 
-            if (errors.Exists(Unprepared))
-            {
-                // A statement first used by a caller whose transaction failed before reaching it was never prepared, yet
-                // Npgsql (which auto-prepares) sent the later callers' uses of it by name: its bookkeeping does not follow
-                // error barriers. Start this connection's preparing afresh; those callers' transactions did not run, and
-                // they run alone (below).
-                rented.Connection.UnprepareAll();
-            }
-
             // Every result was read (Npgsql reads to the end after an error, and a reader's disposal does): the connection
-            // is as it was before the round trip.
+            // is as it was before the round trip, unless its prepared statements need starting afresh.
             runAlone = errors.Count > 0 && group[0].Read is not null;
-            rented.Done = true;
+            rented.Done = !errors.Exists(Unprepared) || Unprepare(rented.Connection);
         }
         catch (Exception e)
         {
@@ -225,8 +216,25 @@ internal sealed class BatchGroups<T>(ConnectionStack connections, int maxFlusher
     // has neither a count of rows (RecordsAffected stays -1, as it is for any SELECT) nor a type.
     private static bool Ran(NpgsqlBatchCommand command) => command.RecordsAffected >= 0 || command.StatementType != StatementType.Unknown;
 
-    // "prepared statement … does not exist" (26000): see where it is handled.
+    // "prepared statement … does not exist" (26000). A statement first used by a caller whose transaction failed before
+    // reaching it was never prepared, yet Npgsql (which auto-prepares) sent the later callers' uses of it by name: its
+    // bookkeeping does not follow error barriers. Those callers' transactions did not run; they run alone.
     private static bool Unprepared(Exception e) => e is PostgresException { SqlState: "26000" };
+
+    // Drops the connection's prepared statements on both sides (rare: see Unprepared); false when that failed, and the
+    // connection goes back to Npgsql, not onto the stack. The round trip's outcomes are known either way.
+    private static bool Unprepare(NpgsqlConnection connection)
+    {
+        try
+        {
+            connection.UnprepareAll();
+            return true;
+        }
+        catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
 
     // An error that ends the connection (the server shut down, or an operator ended the backend): the round trip broke.
     private static bool Fatal(PostgresException e) => e.InvariantSeverity is "FATAL" or "PANIC";

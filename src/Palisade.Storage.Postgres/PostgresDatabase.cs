@@ -30,8 +30,8 @@ internal sealed class PostgresDatabase : IAsyncDisposable
     /// Most grouped round trips of one kind (session commits, lease takes) in flight at once: half the pool, at least two.
     /// Another starts only when batches queue up behind those in flight (<see cref="BatchGroups{T}.Deep"/>) or one stalls,
     /// so at a moderate rate one or two carry every session. Flat out at a million devices, where a round trip's
-    /// transactions wait on page reads one after another in its backend, a quarter of the pool cost a fifth of the rate
-    /// (docs/performance.md, "A million devices, grouped").
+    /// transactions wait on page reads one after another in its backend, a quarter of the pool left about a tenth of the
+    /// rate unused (docs/performance.md, "A million devices, grouped").
     /// </summary>
     public int SessionRoundTrips => Math.Max(2, Connections.Size / 2);
 

@@ -178,7 +178,11 @@ internal sealed class BatchGroups<T>(ConnectionStack connections, int maxFlusher
             // Every result was read (Npgsql reads to the end after an error, and a reader's disposal does): the connection
             // is as it was before the round trip, unless its prepared statements need starting afresh.
             runAlone = errors.Count > 0 && group[0].Read is not null;
-            rented.Done = !errors.Exists(Unprepared) || Unprepare(rented.Connection);
+            rented.Done = true;
+            if (errors.Exists(Unprepared))
+            {
+                rented.Done = Unprepare(rented.Connection);
+            }
         }
         catch (Exception e)
         {

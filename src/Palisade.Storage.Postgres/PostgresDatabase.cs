@@ -247,8 +247,7 @@ internal sealed class PostgresDatabase : IAsyncDisposable
         var started = StoreMetrics.Start();
         try
         {
-            var outcome = await Commits.RunAsync(commands, null, cancellationToken).ConfigureAwait(false);
-            var failure = outcome.RunAlone ? (await RunAloneAsync<bool>(commands, null, cancellationToken).ConfigureAwait(false)).Failure : outcome.Failure;
+            var failure = (await GroupedAsync(Commits, commands, null, cancellationToken).ConfigureAwait(false)).Failure;
             for (var attempt = 2; Conflict(failure) && attempt <= Attempts; attempt++)
             {
                 // Another writer won; the batch was rolled back whole. Run it again.
@@ -277,12 +276,7 @@ internal sealed class PostgresDatabase : IAsyncDisposable
         var started = StoreMetrics.Start();
         try
         {
-            var outcome = await groups.RunAsync(commands, read, cancellationToken).ConfigureAwait(false);
-            if (outcome.RunAlone)
-            {
-                outcome = await RunAloneAsync(commands, read, cancellationToken).ConfigureAwait(false);
-            }
-
+            var outcome = await GroupedAsync(groups, commands, read, cancellationToken).ConfigureAwait(false);
             if (outcome.Failure is { } failure)
             {
                 throw WriteFailure(failure) ?? failure;
@@ -298,6 +292,14 @@ internal sealed class PostgresDatabase : IAsyncDisposable
 
     private static bool Conflict(Exception? e) => e is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure };
 
+    // A batch run in a group, and again on its own when the group could not tell its outcome or it did not run there
+    // through no fault of its own (GroupOutcome.RunAlone).
+    private async Task<GroupOutcome<T>> GroupedAsync<T>(BatchGroups<T> groups, IReadOnlyList<NpgsqlBatchCommand> commands, Func<NpgsqlDataReader, Task<T>>? read, CancellationToken cancellationToken)
+    {
+        var outcome = await groups.RunAsync(commands, read, cancellationToken).ConfigureAwait(false);
+        return outcome.RunAlone ? await RunAloneAsync(commands, read, cancellationToken).ConfigureAwait(false) : outcome;
+    }
+
     // One caller's grouped batch on a connection of its own, as one implicit transaction.
     private async Task<GroupOutcome<T>> RunAloneAsync<T>(IReadOnlyList<NpgsqlBatchCommand> commands, Func<NpgsqlDataReader, Task<T>>? read, CancellationToken cancellationToken)
     {
@@ -309,13 +311,7 @@ internal sealed class PostgresDatabase : IAsyncDisposable
             {
                 // A copy: the command may have been sent in a group on another connection, and Npgsql keeps what it
                 // prepared there on the command (npgsql/npgsql#6432).
-                var copy = new NpgsqlBatchCommand(command.CommandText);
-                foreach (NpgsqlParameter parameter in command.Parameters)
-                {
-                    copy.Parameters.Add(parameter.Clone());
-                }
-
-                batch.BatchCommands.Add(copy);
+                batch.BatchCommands.Add(new NpgsqlBatchCommand(command.CommandText).With([.. command.Parameters.Select(p => p.Clone())]));
             }
 
             T? value = default;

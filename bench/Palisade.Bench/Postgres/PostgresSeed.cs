@@ -40,12 +40,12 @@ internal static class PostgresSeed
         {
             // The template is not a seeded device (S00000000 … are).
             seeded -= 1;
-            var each = (long)(await Scalar(source, "SELECT count(*) FROM parameters p JOIN devices d ON d.key = p.device WHERE d.id = $1", cancellationToken, DeviceOf(0).ToString()).ConfigureAwait(false))!;
             if (!reuse)
             {
                 throw new InvalidOperationException($"{label}: the database holds {seeded:N0} devices of an earlier seed: give an empty database, or --reuse to measure that seed again.");
             }
 
+            var each = (long)(await Scalar(source, "SELECT count(*) FROM parameters p JOIN devices d ON d.key = p.device WHERE d.id = $1", cancellationToken, DeviceOf(0).ToString()).ConfigureAwait(false))!;
             if (seeded != devices || each != parameters)
             {
                 throw new InvalidOperationException($"{label}: --reuse needs a seed of {devices:N0} devices × {parameters} parameters; the database holds {seeded:N0} × {each}. Give the earlier run's --devices, --small and --parameters, or an empty database.");

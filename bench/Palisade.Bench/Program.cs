@@ -155,9 +155,10 @@ var pgScaleConcurrency = new Option<int>("--concurrency") { Description = "Sessi
 var pgScaleReuse = new Option<bool>("--reuse") { Description = "Measure again a seed that an earlier run left in the databases (same --devices, --small and --parameters; see PG_BENCH_KEEP in bench/run-postgres.sh) instead of refusing a database that is not empty." };
 var pgScaleKeys = new Option<string?>("--keys") { Description = "A folder for the store's key file, kept afterwards (default: a temporary folder, removed). A later --reuse of the same databases needs the same folder." };
 var pgScaleWarmup = new Option<int>("--warmup") { Description = "Uncounted seconds of sessions per population before the turns (default 5; give 30 or more after a restart of a cluster kept with a large seed, whose cache is cold).", DefaultValueFactory = _ => 5 };
+var pgScaleEvents = new Option<int>("--events") { Description = "Events in each seeded device's history (default 100, what the store keeps per device: a device that has informed a hundred times, most of a fleet after a few months). Given to a reused seed with fewer, they are added.", DefaultValueFactory = _ => Palisade.Acs.Devices.DeviceEvent.MaxPerDevice };
 var pgScale = new Command("pg-scale", "Seed a PostgreSQL store with N devices × P parameters and one of a small population; report bytes per cached parameter and periodic sessions/s of random devices (the store calls of a session) at both sizes, in turns.")
 {
-    pgScaleDb, pgScaleData, pgScaleDevices, pgScaleParameters, pgScaleSmall, pgScaleDuration, pgScaleRounds, pgScaleConcurrency, pgScaleReuse, pgScaleKeys, pgScaleWarmup,
+    pgScaleDb, pgScaleData, pgScaleDevices, pgScaleParameters, pgScaleSmall, pgScaleDuration, pgScaleRounds, pgScaleConcurrency, pgScaleReuse, pgScaleKeys, pgScaleWarmup, pgScaleEvents,
 };
 pgScale.Validators.Add(r =>
 {
@@ -171,8 +172,13 @@ pgScale.Validators.Add(r =>
     {
         r.AddError("--devices and --small must be between 1 and 99,999,999, --parameters between 1 and 10,000.");
     }
+
+    if (r.GetValue(pgScaleEvents) is < 0 or > Palisade.Acs.Devices.DeviceEvent.MaxPerDevice)
+    {
+        r.AddError($"--events must be between 0 and {Palisade.Acs.Devices.DeviceEvent.MaxPerDevice} (what the store keeps per device).");
+    }
 });
 pgScale.SetAction((r, ct) => Palisade.Bench.Postgres.PostgresScale.RunAsync(new(r.GetValue(pgScaleDb)!, r.GetValue(pgScaleData), Math.Max(1, r.GetValue(pgScaleDevices)),
-    Math.Max(1, r.GetValue(pgScaleParameters)), Math.Max(1, r.GetValue(pgScaleSmall)), Math.Max(1, r.GetValue(pgScaleDuration)), Math.Max(1, r.GetValue(pgScaleRounds)), Math.Max(1, r.GetValue(pgScaleConcurrency)), r.GetValue(pgScaleReuse), r.GetValue(pgScaleKeys), Math.Clamp(r.GetValue(pgScaleWarmup), 0, 3600)), ct));
+    Math.Max(1, r.GetValue(pgScaleParameters)), Math.Max(1, r.GetValue(pgScaleSmall)), Math.Max(1, r.GetValue(pgScaleDuration)), Math.Max(1, r.GetValue(pgScaleRounds)), Math.Max(1, r.GetValue(pgScaleConcurrency)), r.GetValue(pgScaleReuse), r.GetValue(pgScaleKeys), Math.Clamp(r.GetValue(pgScaleWarmup), 0, 3600), r.GetValue(pgScaleEvents)), ct));
 
 return await new RootCommand("Palisade benchmarks.") { fleet, baseline, scale, allocations, scriptCost, campaign, pgScale }.Parse(args).InvokeAsync();

@@ -21,7 +21,7 @@ internal static class PostgresScale
     // The parameters a periodic Inform carries (the simulator's gateway sends seven): rewritten by every session.
     private const int InformParameters = 7;
 
-    public sealed record Settings(string Db, string? PostgresData, int Devices, int Parameters, int Small, int DurationSeconds, int Rounds, int Concurrency, bool Reuse, string? Keys, int WarmupSeconds);
+    public sealed record Settings(string Db, string? PostgresData, int Devices, int Parameters, int Small, int DurationSeconds, int Rounds, int Concurrency, bool Reuse, string? Keys, int WarmupSeconds, int Events);
 
     private sealed record Population(string Label, int Devices, PostgresStore Store, string ConnectionString)
     {
@@ -38,6 +38,8 @@ internal static class PostgresScale
         public long DatabaseBytes { get; set; }
 
         public double? SeedSeconds { get; set; }
+
+        public PostgresActivity Activity { get; set; } = PostgresActivity.None;
     }
 
     public static async Task<int> RunAsync(Settings settings, CancellationToken cancellationToken)
@@ -54,6 +56,7 @@ internal static class PostgresScale
             foreach (var p in populations)
             {
                 p.SeedSeconds = await PostgresSeed.SeedAsync(p.Store, p.ConnectionString, p.Devices, settings.Parameters, p.Label, settings.Reuse, cancellationToken).ConfigureAwait(false);
+                await PostgresSeed.SeedEventsAsync(p.ConnectionString, settings.Events, p.Label, cancellationToken).ConfigureAwait(false);
                 (p.ParameterBytes, p.DatabaseBytes) = await SizeAsync(p.ConnectionString, cancellationToken).ConfigureAwait(false);
             }
 
@@ -68,22 +71,16 @@ internal static class PostgresScale
                 await SessionsAsync(p, paths, settings.Concurrency, TimeSpan.FromSeconds(settings.WarmupSeconds), cancellationToken).ConfigureAwait(false);
             }
 
-            for (var round = 0; round < Math.Max(1, settings.Rounds); round++)
+            var statistics = populations.ToDictionary(p => p.Label, p => NpgsqlDataSource.Create(p.ConnectionString));
+            try
             {
-                foreach (var p in populations)
+                await TurnsAsync(settings, populations, cpu, paths, turn, statistics, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                foreach (var source in statistics.Values)
                 {
-                    var databaseBefore = cpu?.CpuSeconds ?? 0;
-                    var client = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
-                    var clock = Stopwatch.StartNew();
-                    var sessions = await SessionsAsync(p, paths, settings.Concurrency, turn, cancellationToken).ConfigureAwait(false);
-                    var seconds = clock.Elapsed.TotalSeconds;
-                    var usedDatabase = (cpu?.CpuSeconds ?? 0) - databaseBefore;
-                    p.Sessions += sessions;
-                    p.Seconds += seconds;
-                    p.DatabaseCpu += usedDatabase;
-                    p.ClientCpu += Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - client;
-                    var database = cpu is null ? string.Empty : $", PostgreSQL {usedDatabase * 1000 / Math.Max(1, sessions):0.00} CPU-ms/session";
-                    AnsiConsole.MarkupLineInterpolated($"round {round + 1}/{settings.Rounds}, {p.Label}: {sessions / seconds:0} sessions/s{database}");
+                    await source.DisposeAsync().ConfigureAwait(false);
                 }
             }
 
@@ -96,6 +93,32 @@ internal static class PostgresScale
             if (settings.Keys is null)
             {
                 Directory.Delete(keys, recursive: true);
+            }
+        }
+    }
+
+    // The turns: small, large, small, large, …, each with the cluster's CPU and activity (WAL, reads) around it.
+    private static async Task TurnsAsync(Settings settings, Population[] populations, PostgresCpu? cpu, string[] paths, TimeSpan turn, Dictionary<string, NpgsqlDataSource> statistics, CancellationToken cancellationToken)
+    {
+        for (var round = 0; round < Math.Max(1, settings.Rounds); round++)
+        {
+            foreach (var p in populations)
+            {
+                var activityBefore = await PostgresActivity.ReadAsync(statistics[p.Label], cancellationToken).ConfigureAwait(false);
+                var databaseBefore = cpu?.CpuSeconds ?? 0;
+                var client = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+                var clock = Stopwatch.StartNew();
+                var sessions = await SessionsAsync(p, paths, settings.Concurrency, turn, cancellationToken).ConfigureAwait(false);
+                var seconds = clock.Elapsed.TotalSeconds;
+                var usedDatabase = (cpu?.CpuSeconds ?? 0) - databaseBefore;
+                p.Sessions += sessions;
+                p.Seconds += seconds;
+                p.DatabaseCpu += usedDatabase;
+                p.ClientCpu += Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - client;
+                var activity = await PostgresActivity.ReadAsync(statistics[p.Label], cancellationToken).ConfigureAwait(false) - activityBefore;
+                p.Activity += activity;
+                var database = cpu is null ? string.Empty : $", PostgreSQL {usedDatabase * 1000 / Math.Max(1, sessions):0.00} CPU-ms/session";
+                AnsiConsole.MarkupLineInterpolated($"round {round + 1}/{settings.Rounds}, {p.Label}: {sessions / seconds:0} sessions/s{database}; {activity.PerSession(sessions)}");
             }
         }
     }
@@ -184,12 +207,16 @@ internal static class PostgresScale
         double Cached(Population p) => (p.Devices + 1.0) * settings.Parameters;
         double Rate(Population p) => p.Sessions / Math.Max(p.Seconds, 1e-9);
         Row("devices × cached parameters", p => $"{p.Devices:N0} × {settings.Parameters}");
+        Row("events in each device's history (at least)", _ => $"{settings.Events}");
         Row("seeded in", p => p.SeedSeconds is { } s ? $"{s:0} s" : "an earlier run (--reuse)");
         Row("parameters table (with indexes) per cached parameter", p => $"{p.ParameterBytes / Cached(p):0.0} B ({p.ParameterBytes / 1048576.0:N0} MiB)");
         Row("whole database per cached parameter", p => $"{p.DatabaseBytes / Cached(p):0.0} B ({p.DatabaseBytes / 1048576.0:N0} MiB)");
         Row($"periodic sessions/s ({settings.Concurrency} in flight, random devices)", p => $"{Rate(p):0.0}");
         Row("PostgreSQL CPU ms per session", p => measuredDatabase ? $"{p.DatabaseCpu * 1000 / Math.Max(1, p.Sessions):0.00}" : "not measured (--pg-data)");
         Row("bench (client) CPU ms per session", p => $"{p.ClientCpu * 1000 / Math.Max(1, p.Sessions):0.00}");
+        Row("WAL per session (full-page images)", p => $"{p.Activity.WalBytes / 1024.0 / Math.Max(1, p.Sessions):0.0} KiB ({p.Activity.WalFullPages / (double)Math.Max(1, p.Sessions):0.00})");
+        Row("blocks read from outside shared buffers per session", p => $"{p.Activity.BlocksRead / (double)Math.Max(1, p.Sessions):0.00}");
+        Row("checkpoints in the turns (timed + by WAL size)", p => $"{p.Activity.TimedCheckpoints} + {p.Activity.RequestedCheckpoints}");
         var ratio = Rate(populations[1]) / Math.Max(Rate(populations[0]), 1e-9);
         table.AddRow("target: large ≥ 80 % of small (sessions/s)", string.Empty, Markup.Escape($"{ratio:P1}: {(ratio >= 0.8 ? "met" : "NOT met")}"));
         AnsiConsole.Write(table);

@@ -165,6 +165,97 @@ internal static class PostgresSeed
         return clock.Elapsed.TotalSeconds;
     }
 
+    /// <summary>
+    /// Gives each seeded device a history of <paramref name="events"/> periodic events, a day apart, unless the first
+    /// device already has that many (a reused seed). They are written a round at a time, one event per device per round,
+    /// as a store that serves the fleet day after day writes them: a device's history lies on as many pages as it has
+    /// events, each shared with other devices' events of that day. The table's secondary indexes are dropped for the
+    /// load and built again afterwards (also when the load fails), as a bulk load does.
+    /// </summary>
+    public static async Task SeedEventsAsync(string connectionString, int events, string label, CancellationToken cancellationToken)
+    {
+        await using var source = NpgsqlDataSource.Create(connectionString);
+        var have = (long)(await Scalar(source, "SELECT count(*) FROM device_events e JOIN devices d ON d.key = e.device WHERE d.id = $1", cancellationToken, DeviceOf(0).ToString()).ConfigureAwait(false))!;
+        if (have >= events)
+        {
+            return;
+        }
+
+        var clock = Stopwatch.StartNew();
+        AnsiConsole.MarkupLineInterpolated($"{label}: giving each device a history of {events} events");
+        await using var connection = await source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        // The indexes are built again even when the load was cancelled: without them the store would be slow, not wrong.
+        Task Run(string sql, params object[] values) => RunOn(sql, cancellationToken, values);
+        async Task RunOn(string sql, CancellationToken token, params object[] values)
+        {
+#pragma warning disable CA2100 // Constants, and the table's own index definitions read from pg_indexes; the values are parameters.
+            await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
+#pragma warning restore CA2100
+            foreach (var value in values)
+            {
+                command.Parameters.Add(new NpgsqlParameter { Value = value });
+            }
+
+            await command.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+        }
+
+        try
+        {
+            await Run("SET session_replication_role = replica").ConfigureAwait(false);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        {
+            AnsiConsole.MarkupLineInterpolated($"{label}: not a superuser, the events' load checks every row's foreign key (slower)");
+        }
+
+        await Run("SET maintenance_work_mem = '1GB'").ConfigureAwait(false);
+        await Run("DELETE FROM device_events e USING devices d WHERE d.key = e.device AND d.oui = $1 AND d.product_class = $2", Oui, ProductClass).ConfigureAwait(false);
+        var indexes = new List<(string Name, string Definition)>();
+        await using (var read = new NpgsqlCommand("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'device_events' AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE conrelid = 'device_events'::regclass)", connection))
+        await using (var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                indexes.Add((reader.GetString(0), reader.GetString(1)));
+            }
+        }
+
+        foreach (var (name, _) in indexes)
+        {
+            await Run($"DROP INDEX \"{name}\"").ConfigureAwait(false);
+        }
+
+        try
+        {
+            var day = TimeSpan.FromDays(1).Ticks / TimeSpan.TicksPerMillisecond;
+            var newest = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - day;
+            for (var round = 0; round < events; round++)
+            {
+                await Run(
+                    "INSERT INTO device_events (device, at, code) SELECT key, $3, '2 PERIODIC' FROM devices WHERE oui = $1 AND product_class = $2 AND serial_number <> 'TEMPLATE' ORDER BY key",
+                    Oui, ProductClass, newest - (events - 1 - round) * day).ConfigureAwait(false);
+                if ((round + 1) % 10 == 0 || round + 1 == events)
+                {
+                    var rate = (round + 1) / clock.Elapsed.TotalSeconds;
+                    AnsiConsole.MarkupLineInterpolated($"  {label}: {round + 1} / {events} events per device after {clock.Elapsed.TotalSeconds:0} s, ~{(events - round - 1) / Math.Max(rate, 1e-9):0} s to go");
+                }
+            }
+        }
+        finally
+        {
+            foreach (var (name, definition) in indexes)
+            {
+                AnsiConsole.MarkupLineInterpolated($"  {label}: building the index {name} again");
+                await RunOn(definition, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            await RunOn("RESET session_replication_role", CancellationToken.None).ConfigureAwait(false);
+        }
+
+        await Run("VACUUM (ANALYZE) device_events").ConfigureAwait(false);
+        AnsiConsole.MarkupLineInterpolated($"{label}: {events} events per device in {clock.Elapsed.TotalSeconds:0} s");
+    }
+
     public static async Task<object?> Scalar(NpgsqlDataSource source, string sql, CancellationToken cancellationToken, params object[] values)
     {
         await using var command = source.CreateCommand(sql);

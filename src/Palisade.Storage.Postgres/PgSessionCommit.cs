@@ -87,7 +87,8 @@ internal static class PgSessionCommit
         ORDER BY e.n
         """;
 
-    private const string TrimEvents = $"""
+    /// <summary>Keeps the newest $2 + 1 events of the device whose id is $1 (one statement, after the session's own are added).</summary>
+    internal const string TrimEvents = $"""
         DELETE FROM device_events WHERE device = {Key}
             AND id < (SELECT id FROM device_events WHERE device = {Key} ORDER BY id DESC LIMIT 1 OFFSET $2)
         """;

@@ -8,11 +8,13 @@ namespace Palisade.Storage.Postgres;
 /// Applies the numbered SQL migrations embedded in this assembly (<c>NNNN_name.sql</c>, its own numbering, apart from
 /// SQLite's), each in its own transaction, and records each one. Nodes that start together take turns (a
 /// session-level advisory lock), so each migration runs once. A database newer than this build is refused.
+/// Neither a migration nor the wait for another node's has a command timeout: building an index on a store of a
+/// hundred million rows takes minutes, and cutting it off at the connection's timeout would only roll it back.
 /// </summary>
 internal static class PostgresMigrator
 {
     /// <summary>The advisory lock key the migrations run under (any constant unlikely to clash with another application's).</summary>
-    private const long MigrationLock = 0x50616c6973616465; // "Palisade"
+    internal const long MigrationLock = 0x50616c6973616465; // "Palisade"
 
     /// <summary>The highest migration number this build knows.</summary>
     public static int LatestVersion => Migrations().Keys.Max();
@@ -20,7 +22,7 @@ internal static class PostgresMigrator
     /// <summary>Applies what is missing; returns the numbers applied now.</summary>
     public static async Task<IReadOnlyList<int>> MigrateAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        await ExecuteAsync(connection, "SELECT pg_advisory_lock(" + MigrationLock.ToString(CultureInfo.InvariantCulture) + ")", cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, "SELECT pg_advisory_lock(" + MigrationLock.ToString(CultureInfo.InvariantCulture) + ")", cancellationToken, unbounded: true).ConfigureAwait(false);
         try
         {
             await ExecuteAsync(connection, "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())", cancellationToken).ConfigureAwait(false);
@@ -31,7 +33,7 @@ internal static class PostgresMigrator
             foreach (var (version, sql) in migrations.Where(m => !applied.Contains(m.Key)))
             {
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-                await ExecuteAsync(connection, sql, cancellationToken).ConfigureAwait(false);
+                await ExecuteAsync(connection, sql, cancellationToken, unbounded: true).ConfigureAwait(false);
                 await ExecuteAsync(connection, "INSERT INTO schema_migrations (version) VALUES (" + version.ToString(CultureInfo.InvariantCulture) + ")", cancellationToken).ConfigureAwait(false);
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                 done.Add(version);
@@ -41,7 +43,12 @@ internal static class PostgresMigrator
         }
         finally
         {
-            await ExecuteAsync(connection, "SELECT pg_advisory_unlock(" + MigrationLock.ToString(CultureInfo.InvariantCulture) + ")", CancellationToken.None).ConfigureAwait(false);
+            // A connection that broke (or was cancelled) mid-migration has lost its session, and the lock with it; an
+            // unlock on it would only hide why it broke.
+            if (connection.FullState == System.Data.ConnectionState.Open)
+            {
+                await ExecuteAsync(connection, "SELECT pg_advisory_unlock(" + MigrationLock.ToString(CultureInfo.InvariantCulture) + ")", CancellationToken.None).ConfigureAwait(false);
+            }
         }
     }
 
@@ -104,9 +111,14 @@ internal static class PostgresMigrator
     }
 
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA2100:Review SQL queries for security vulnerabilities", Justification = "Only the embedded migrations and constant statements reach this method.")]
-    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, bool unbounded = false)
     {
         await using var command = new NpgsqlCommand(sql, connection);
+        if (unbounded)
+        {
+            command.CommandTimeout = 0;
+        }
+
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 

@@ -197,6 +197,30 @@ public sealed class PostgresStoreTests : StoreContract<PostgresStoreFactory>
     }
 
     [Fact]
+    public async Task A_node_that_starts_while_another_migrates_waits_for_it_beyond_its_command_timeout()
+    {
+        // Another node holds the migrations' lock, as while it builds an index on a large store (schema 120 on a hundred
+        // million events: minutes). This node's commands time out after a second; its wait for the lock must not.
+        await using var other = new NpgsqlConnection(Factory.ConnectionString);
+        await other.OpenAsync();
+        await using (var take = new NpgsqlCommand($"SELECT pg_advisory_lock({PostgresMigrator.MigrationLock})", other))
+        {
+            await take.ExecuteNonQueryAsync();
+        }
+
+        var opening = PostgresStore.OpenAsync(new PostgresStoreOptions { ConnectionString = Factory.ConnectionString + ";Command Timeout=1", KeyPath = Path.Combine(Factory.Folder, "store.key") });
+        var waited = await Task.WhenAny(opening, Task.Delay(TimeSpan.FromSeconds(3))) != opening;
+        await using (var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({PostgresMigrator.MigrationLock})", other))
+        {
+            await release.ExecuteNonQueryAsync();
+        }
+
+        await using var node = await opening;
+        Assert.True(waited, "the node stopped waiting for the other's migration");
+        Assert.Equal(0, await node.CountDevicesAsync(default));
+    }
+
+    [Fact]
     public async Task A_database_from_a_newer_palisade_is_refused_with_a_clear_error()
     {
         await Store.DisposeAsync();

@@ -184,6 +184,46 @@ public sealed class PostgresStoreTests : StoreContract<PostgresStoreFactory>
     }
 
     [Fact]
+    public async Task A_session_commit_that_loses_a_deadlock_is_run_again_and_loses_nothing()
+    {
+        // Another writer (an operator's script, say) holds a parameter row and then wants the device row that the session's
+        // commit locked first. PostgreSQL ends one of the two: the commit, which waited first, so its deadlock check runs
+        // first. Its transaction was rolled back whole, and the store runs it again.
+        var first = new SessionChanges(NewDevice(1));
+        first.Parameters.Add(Value("Device.P.A", "1"));
+        await Store.CommitSessionAsync(first, default);
+        var known = (await Store.GetDeviceAsync(Id(1), default))!;
+
+        await using var other = new NpgsqlConnection(Factory.ConnectionString);
+        await other.OpenAsync();
+        await using var transaction = await other.BeginTransactionAsync();
+        await using (var hold = new NpgsqlCommand("UPDATE parameters p SET value = 'other' FROM devices d, paths x WHERE d.key = p.device AND x.id = p.path AND d.id = $1 AND x.path = 'Device.P.A'", other, transaction))
+        {
+            hold.Parameters.Add(new NpgsqlParameter { Value = Id(1).ToString() });
+            Assert.Equal(1, await hold.ExecuteNonQueryAsync());
+        }
+
+        var session = new SessionChanges(known with { LastInformAt = T0.AddHours(1), LastEvents = "2 PERIODIC" }) { Known = known };
+        session.Parameters.Add(Value("Device.P.A", "2"));
+        var commit = Store.CommitSessionAsync(session, default);
+        Assert.True(await BlocksAnotherAsync(other.ProcessID), "the session's commit never waited for the parameter row");
+
+        await using (var want = new NpgsqlCommand("UPDATE devices SET last_events = 'other' WHERE id = $1", other, transaction))
+        {
+            want.Parameters.Add(new NpgsqlParameter { Value = Id(1).ToString() });
+            Assert.Equal(1, await want.ExecuteNonQueryAsync());
+        }
+
+        // The commit lost, and its second run now waits for this transaction.
+        Assert.False(commit.IsCompleted, commit.Exception?.ToString() ?? "the commit ended without waiting");
+        await transaction.CommitAsync();
+        await commit;
+
+        Assert.Equal("2", (await Store.GetParametersAsync(Id(1), "Device.P.A", default)).Single().Value);
+        Assert.Equal("2 PERIODIC", (await Store.GetDeviceAsync(Id(1), default))!.LastEvents);
+    }
+
+    [Fact]
     public async Task A_new_store_is_migrated_once_and_migrating_again_changes_nothing()
     {
         Assert.Empty(await PostgresStore.MigrateAsync(Factory.ConnectionString));
@@ -460,6 +500,22 @@ public sealed class PostgresStoreTests : StoreContract<PostgresStoreFactory>
         }
 
         return pages;
+    }
+
+    // True once a backend waits for a lock that the connection of process id PID holds (polled for up to 10 s).
+    private async Task<bool> BlocksAnotherAsync(int pid)
+    {
+        for (var i = 0; i < 400; i++)
+        {
+            if (await ScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE $1 = ANY (pg_blocking_pids(pid)))", pid))
+            {
+                return true;
+            }
+
+            await Task.Delay(25);
+        }
+
+        return false;
     }
 
     private async Task<T> ScalarAsync<T>(string sql, params object[] values)

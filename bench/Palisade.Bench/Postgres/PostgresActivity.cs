@@ -4,21 +4,29 @@ namespace Palisade.Bench.Postgres;
 
 /// <summary>
 /// What a PostgreSQL cluster wrote and read, from its statistics views: WAL records, full-page images and bytes
-/// (<c>pg_stat_wal</c>, the whole cluster), checkpoints started (<c>pg_stat_bgwriter</c>, timed and requested), and the
-/// blocks one database found in shared buffers or had to read from the kernel (<c>pg_stat_database</c>). Taken before
-/// and after a turn, the difference says where a session's cost goes when the population grows: a page that is not in
-/// shared buffers is a read, and the first change to a page after a checkpoint writes the whole page into the WAL.
-/// The statistics lag by up to a second (backends report them when idle), which a turn of tens of seconds absorbs.
+/// (<c>pg_stat_wal</c>, the whole cluster), checkpoints started, timed and requested (<c>pg_stat_bgwriter</c>, or
+/// <c>pg_stat_checkpointer</c> from PostgreSQL 17), and the blocks one database found in shared buffers or had to read
+/// from the kernel (<c>pg_stat_database</c>). Taken before and after a turn, the difference says where a session's cost
+/// goes when the population grows: a page that is not in shared buffers is a read, and the first change to a page after
+/// a checkpoint writes the whole page into the WAL. The statistics lag by up to a second (backends report them when
+/// idle), which a turn of tens of seconds absorbs.
 /// </summary>
 internal sealed record PostgresActivity(long WalRecords, long WalFullPages, long WalBytes, long TimedCheckpoints, long RequestedCheckpoints, long BlocksRead, long BlocksHit)
 {
     public static async Task<PostgresActivity> ReadAsync(NpgsqlDataSource source, CancellationToken cancellationToken)
     {
+        // PostgreSQL 17 moved the checkpoint counts from pg_stat_bgwriter to pg_stat_checkpointer.
+        await using var version = source.CreateCommand("SELECT current_setting('server_version_num')::int");
+        var checkpoints = (int)(await version.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! >= 170000
+            ? "(SELECT num_timed AS timed, num_requested AS requested FROM pg_stat_checkpointer)"
+            : "(SELECT checkpoints_timed AS timed, checkpoints_req AS requested FROM pg_stat_bgwriter)";
+#pragma warning disable CA2100 // One of two constant texts.
         await using var command = source.CreateCommand(
-            """
-            SELECT w.wal_records, w.wal_fpi, w.wal_bytes::bigint, b.checkpoints_timed, b.checkpoints_req, d.blks_read, d.blks_hit
-            FROM pg_stat_wal w, pg_stat_bgwriter b, pg_stat_database d WHERE d.datname = current_database()
+            $"""
+            SELECT w.wal_records, w.wal_fpi, w.wal_bytes::bigint, c.timed, c.requested, d.blks_read, d.blks_hit
+            FROM pg_stat_wal w, {checkpoints} c, pg_stat_database d WHERE d.datname = current_database()
             """);
+#pragma warning restore CA2100
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
         return new PostgresActivity(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6));

@@ -133,6 +133,34 @@ public sealed class BatchGroupsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_caller_whose_statement_another_failed_to_prepare_runs_alone_instead_of_failing()
+    {
+        // Npgsql prepares a statement on its second use here, where the round trip first uses it: in the first caller's
+        // transaction. That transaction fails before it gets there, so the server skips the preparation, and the second
+        // caller's use of the statement by name would fail ("prepared statement … does not exist", 26000).
+        var settings = new NpgsqlConnectionStringBuilder(_source.ConnectionString) { MaxAutoPrepare = 10, AutoPrepareMinUsages = 2, MaxPoolSize = 1 };
+        await using var source = NpgsqlDataSource.Create(settings.ConnectionString);
+        await using var connections = new ConnectionStack(source, 1, TimeSpan.FromSeconds(5), _time);
+        var groups = new BatchGroups<bool>(connections, 1, _broken.Add, _time);
+        Assert.Null((await groups.RunAsync([Insert(1)], null, CancellationToken.None)).Failure);
+        var slow = groups.RunAsync([Slow()], null, CancellationToken.None);
+        await Eventually.HoldsAsync(SlowRuns, "the first round trip is in flight", TimeSpan.FromSeconds(10));
+
+        var failing = groups.RunAsync([Command("SELECT 1 / 0"), Insert(2)], null, CancellationToken.None);
+        var bystander = groups.RunAsync([Insert(3)], null, CancellationToken.None);
+        await slow;
+
+        Assert.Equal("22012", ((await failing).Failure as PostgresException)?.SqlState);
+        var outcome = await bystander;
+        Assert.Null(outcome.Failure);
+        Assert.True(outcome.RunAlone, "the bystander should be told to run alone");
+        Assert.Null((await groups.RunAsync([Insert(3)], null, CancellationToken.None)).Failure);
+        Assert.Null((await groups.RunAsync([Insert(4)], null, CancellationToken.None)).Failure);
+        Assert.Equal("1,3,4", await Ids());
+        Assert.Empty(_broken);
+    }
+
+    [Fact]
     public async Task A_batch_given_up_before_it_is_sent_runs_nothing()
     {
         var groups = new BatchGroups<bool>(_connections, 2, _broken.Add, _time);

@@ -43,8 +43,8 @@ internal static class PostgresMigrator
         }
         finally
         {
-            // A connection that broke (or was cancelled) mid-migration has lost its session, and the lock with it; an
-            // unlock on it would only hide why it broke.
+            // A connection that broke mid-migration (a lost server, a timeout of the statements that still have one) has
+            // lost its session, and the lock with it; an unlock on it would only hide why it broke.
             if (connection.FullState == System.Data.ConnectionState.Open)
             {
                 await ExecuteAsync(connection, "SELECT pg_advisory_unlock(" + MigrationLock.ToString(CultureInfo.InvariantCulture) + ")", CancellationToken.None).ConfigureAwait(false);

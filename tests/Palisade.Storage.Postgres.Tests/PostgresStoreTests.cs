@@ -147,7 +147,7 @@ public sealed class PostgresStoreTests : StoreContract<PostgresStoreFactory>
     [Fact]
     public async Task Trimming_a_full_event_history_reads_a_few_pages_not_one_per_event()
     {
-        // Device 1's events were written a day apart, each between a hundred events of other devices: each on a page of its
+        // Device 1's events were written a day apart, each between a hundred events of other devices: most on a page of their
         // own, as in a fleet that has run for months. Every session trims the history to the newest hundred. Finding the
         // hundredth newest by fetching every event from the table was a hundred pages per session, and at a million
         // devices a hundred reads (docs/performance.md, "Event histories").

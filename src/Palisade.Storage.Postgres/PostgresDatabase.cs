@@ -68,7 +68,7 @@ internal sealed class PostgresDatabase : IAsyncDisposable
             await using var connection = await source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             if (options.Migrate)
             {
-                await PostgresMigrator.MigrateAsync(connection, cancellationToken).ConfigureAwait(false);
+                await PostgresMigrator.MigrateAsync(connection, cancellationToken, options.Progress).ConfigureAwait(false);
             }
             else
             {

@@ -19,8 +19,11 @@ internal static class PostgresMigrator
     /// <summary>The highest migration number this build knows.</summary>
     public static int LatestVersion => Migrations().Keys.Max();
 
-    /// <summary>Applies what is missing; returns the numbers applied now.</summary>
-    public static async Task<IReadOnlyList<int>> MigrateAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    /// <summary>
+    /// Applies what is missing; returns the numbers applied now. <paramref name="progress"/> is told before each one
+    /// starts: on a large store a migration may take minutes.
+    /// </summary>
+    public static async Task<IReadOnlyList<int>> MigrateAsync(NpgsqlConnection connection, CancellationToken cancellationToken, Action<string>? progress = null)
     {
         await ExecuteAsync(connection, "SELECT pg_advisory_lock(" + MigrationLock.ToString(CultureInfo.InvariantCulture) + ")", cancellationToken, unbounded: true).ConfigureAwait(false);
         try
@@ -30,8 +33,9 @@ internal static class PostgresMigrator
             var migrations = Migrations();
             CheckNotNewer(applied, migrations);
             var done = new List<int>();
-            foreach (var (version, sql) in migrations.Where(m => !applied.Contains(m.Key)))
+            foreach (var (version, (name, sql)) in migrations.Where(m => !applied.Contains(m.Key)))
             {
+                progress?.Invoke($"applying PostgreSQL schema {version} ({name})");
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
                 await ExecuteAsync(connection, sql, cancellationToken, unbounded: true).ConfigureAwait(false);
                 await ExecuteAsync(connection, "INSERT INTO schema_migrations (version) VALUES (" + version.ToString(CultureInfo.InvariantCulture) + ")", cancellationToken).ConfigureAwait(false);
@@ -73,7 +77,7 @@ internal static class PostgresMigrator
         return applied.Count == 0 ? 0 : applied.Max();
     }
 
-    private static void CheckNotNewer(HashSet<int> applied, SortedDictionary<int, string> migrations)
+    private static void CheckNotNewer(HashSet<int> applied, SortedDictionary<int, (string Name, string Sql)> migrations)
     {
         if (applied.Any(v => !migrations.ContainsKey(v)))
         {
@@ -95,16 +99,17 @@ internal static class PostgresMigrator
         return applied;
     }
 
-    private static SortedDictionary<int, string> Migrations()
+    // Each migration by number, with its name (the file's, after the number) and text.
+    private static SortedDictionary<int, (string Name, string Sql)> Migrations()
     {
         var assembly = typeof(PostgresMigrator).Assembly;
-        var migrations = new SortedDictionary<int, string>();
+        var migrations = new SortedDictionary<int, (string Name, string Sql)>();
         foreach (var name in assembly.GetManifestResourceNames().Where(n => n.StartsWith("Migrations.", StringComparison.Ordinal)))
         {
             var version = int.Parse(name.AsSpan("Migrations.".Length, 4), NumberStyles.None, CultureInfo.InvariantCulture);
             using var stream = assembly.GetManifestResourceStream(name)!;
             using var reader = new StreamReader(stream);
-            migrations.Add(version, reader.ReadToEnd());
+            migrations.Add(version, (name["Migrations.0000_".Length..^".sql".Length], reader.ReadToEnd()));
         }
 
         return migrations;

@@ -66,15 +66,18 @@ public sealed class PostgresStore : CompositeStore, ITaskOutcomeFeed, Acs.Sessio
         return new PostgresStore(database, new PostgresSessionStore(database, devices, tasks), tasks, devices);
     }
 
-    /// <summary>Applies the migrations the database lacks, and nothing else; returns the numbers applied now.</summary>
+    /// <summary>
+    /// Applies the migrations the database lacks, and nothing else; returns the numbers applied now. <paramref name="progress"/>
+    /// is told before each one starts.
+    /// </summary>
     /// <exception cref="StoreException">The database cannot be reached or is newer than this build.</exception>
-    public static async Task<IReadOnlyList<int>> MigrateAsync(string connectionString, CancellationToken cancellationToken = default)
+    public static async Task<IReadOnlyList<int>> MigrateAsync(string connectionString, CancellationToken cancellationToken = default, Action<string>? progress = null)
     {
         try
         {
             await using var source = Npgsql.NpgsqlDataSource.Create(connectionString);
             await using var connection = await source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            return await PostgresMigrator.MigrateAsync(connection, cancellationToken).ConfigureAwait(false);
+            return await PostgresMigrator.MigrateAsync(connection, cancellationToken, progress).ConfigureAwait(false);
         }
         catch (Exception e) when (e is Npgsql.NpgsqlException or ArgumentException)
         {

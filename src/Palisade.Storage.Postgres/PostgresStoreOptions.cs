@@ -18,6 +18,9 @@ public sealed class PostgresStoreOptions
     /// <summary>Apply the migrations this build has and the database lacks (else a database behind this build is refused).</summary>
     public bool Migrate { get; set; } = true;
 
+    /// <summary>Told, in a line for an operator, before each migration starts: on a large store one may take minutes.</summary>
+    public Action<string>? Progress { get; set; }
+
     /// <summary>
     /// Most connections this process opens to the database, unless the connection string sets its own pool size: by
     /// default <see cref="DefaultMaxConnections"/> of this machine's processors.

@@ -47,6 +47,9 @@ internal static class Stores
         {
             ConnectionString = PostgresConnection.FromUrl(db, Environment.GetEnvironmentVariable),
             KeyPath = Path.Combine(dataDirectory, "store.key"),
+
+            // On standard error, before the server's log starts (and apart from its JSON lines on standard output).
+            Progress = line => Console.Error.WriteLine("palisade: " + line),
         };
     }
 

@@ -246,6 +246,24 @@ public sealed class PostgresStoreTests : StoreContract<PostgresStoreFactory>
     }
 
     [Fact]
+    public async Task Migrating_says_which_migration_it_starts_and_migrating_again_says_nothing()
+    {
+        // A migration on a large store may take minutes (schema 120 on a hundred million events): the operator is told
+        // which one runs before it starts.
+        using var fresh = new PostgresStoreFactory();
+        var lines = new List<string>();
+
+        var applied = await PostgresStore.MigrateAsync(fresh.ConnectionString, default, lines.Add);
+        var again = new List<string>();
+        Assert.Empty(await PostgresStore.MigrateAsync(fresh.ConnectionString, default, again.Add));
+
+        Assert.Equal(applied.Count, lines.Count);
+        Assert.Equal(PostgresStore.LatestSchemaVersion, applied[^1]);
+        Assert.Contains("applying PostgreSQL schema 120 (events_by_device)", lines.Single(l => l.Contains("schema 120 ", StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.Empty(again);
+    }
+
+    [Fact]
     public async Task A_node_that_starts_while_another_migrates_waits_for_it_beyond_its_command_timeout()
     {
         // Another node holds the migrations' lock, as while it builds an index on a large store (schema 120 on a hundred

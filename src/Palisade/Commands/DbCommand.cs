@@ -34,7 +34,7 @@ internal static class DbCommand
 
             try
             {
-                var applied = await PostgresStore.MigrateAsync(PostgresConnection.FromUrl(url, Environment.GetEnvironmentVariable), cancellationToken);
+                var applied = await PostgresStore.MigrateAsync(PostgresConnection.FromUrl(url, Environment.GetEnvironmentVariable), cancellationToken, line => Console.WriteLine("palisade db migrate: " + line));
                 Console.WriteLine(applied.Count == 0
                     ? $"palisade db migrate: up to date (schema {PostgresStore.LatestSchemaVersion})"
                     : $"palisade db migrate: applied {string.Join(", ", applied)} (schema {PostgresStore.LatestSchemaVersion})");

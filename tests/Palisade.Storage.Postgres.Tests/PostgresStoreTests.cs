@@ -1,7 +1,5 @@
-using System.Text.Json;
 using Npgsql;
 using Palisade.Acs.Access;
-using Palisade.Acs.Devices;
 using Palisade.Acs.Query;
 using Palisade.Acs.Storage;
 using Palisade.Storage.Contract;
@@ -142,55 +140,6 @@ public sealed class PostgresStoreTests : StoreContract<PostgresStoreFactory>
         Assert.Equal(300, values.Count);
         Assert.All(informed, path => Assert.Equal("2000", values[path]));
         Assert.Equal("1007", values["Device.P.007"]);
-    }
-
-    [Fact]
-    public async Task Trimming_a_full_event_history_reads_a_few_pages_not_one_per_event()
-    {
-        // Device 1's events were written a day apart, each between a hundred events of other devices: most on a page of their
-        // own, as in a fleet that has run for months. Every session trims the history to the newest hundred. Finding the
-        // hundredth newest by fetching every event from the table was a hundred pages per session, and at a million
-        // devices a hundred reads (docs/performance.md, "Event histories").
-        for (var day = 0; day <= DeviceEvent.MaxPerDevice; day++)
-        {
-            var own = new SessionChanges(NewDevice(1));
-            own.Events.Add(new DeviceEvent(T0.AddDays(day), "2 PERIODIC", null, null));
-            await Store.CommitSessionAsync(own, default);
-            var other = new SessionChanges(NewDevice(2 + (day % 10)));
-            other.Events.AddRange(Enumerable.Range(0, DeviceEvent.MaxPerDevice).Select(i => new DeviceEvent(T0.AddDays(day).AddSeconds(i), "1 BOOT", null, null)));
-            await Store.CommitSessionAsync(other, default);
-        }
-
-        // What autovacuum does in time: the pages marked all-visible, the planner's statistics current.
-        await ExecuteAsync("VACUUM (ANALYZE) device_events");
-        var events = await Store.ListEventsAsync(Id(1), DeviceEvent.MaxPerDevice, default);
-        var pages = await ScalarAsync<long>("SELECT count(DISTINCT ((e.ctid::text)::point)[0]) FROM device_events e JOIN devices d ON d.key = e.device WHERE d.id = $1", Id(1).ToString());
-
-        await using var connection = new NpgsqlConnection(Factory.ConnectionString);
-        await connection.OpenAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-
-        // At this size (1,100 events on some 90 pages) the planner may find visiting every page of the table (a sequential
-        // or a bitmap scan) as cheap as reading the index alone, and now and then it does; at a fleet's size it does not
-        // (docs/performance.md, "Event histories": 101 blocks read per session before, 8 after). Forbidden here, the plan
-        // shows what the index costs: with the old (device, code, at) index, a page per event.
-        await using (var indexed = new NpgsqlCommand("SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off", connection, transaction))
-        {
-            await indexed.ExecuteNonQueryAsync();
-        }
-
-        await using var explain = new NpgsqlCommand("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + PgSessionCommit.TrimEvents, connection, transaction);
-        explain.Parameters.Add(new NpgsqlParameter { Value = Id(1).ToString() });
-        explain.Parameters.Add(new NpgsqlParameter { Value = DeviceEvent.MaxPerDevice - 1 });
-        using var plan = JsonDocument.Parse((string)(await explain.ExecuteScalarAsync())!);
-        await transaction.RollbackAsync();
-        var top = plan.RootElement[0].GetProperty("Plan");
-        var blocks = top.GetProperty("Shared Hit Blocks").GetInt64() + top.GetProperty("Shared Read Blocks").GetInt64();
-
-        Assert.Equal(DeviceEvent.MaxPerDevice, events.Count);
-        Assert.Equal(T0.AddDays(DeviceEvent.MaxPerDevice), events[0].At);
-        Assert.True(pages >= DeviceEvent.MaxPerDevice / 2, $"the history lies on {pages} pages: the test no longer spreads it");
-        Assert.True(blocks < pages / 2, $"the trim touched {blocks} pages for a history on {pages}:\n{plan.RootElement}");
     }
 
     [Fact]

@@ -165,7 +165,7 @@ public sealed class PostgresStoreTests : StoreContract<PostgresStoreFactory>
         var session = new SessionChanges(known with { LastInformAt = T0.AddHours(1), LastEvents = "2 PERIODIC" }) { Known = known };
         session.Parameters.Add(Value("Device.P.A", "2"));
         var commit = Store.CommitSessionAsync(session, default);
-        Assert.True(await BlocksAnotherAsync(other.ProcessID), "the session's commit never waited for the parameter row");
+        await Eventually.HoldsAsync(() => BlocksAnotherAsync(other.ProcessID), "the session's commit waits for the parameter row", TimeSpan.FromSeconds(10));
 
         await using (var want = new NpgsqlCommand("UPDATE devices SET last_events = 'other' WHERE id = $1", other, transaction))
         {
@@ -479,33 +479,14 @@ public sealed class PostgresStoreTests : StoreContract<PostgresStoreFactory>
         return pages;
     }
 
-    // True once a backend waits for a lock that the connection of process id PID holds (polled for up to 10 s).
+    // True when a backend waits for a lock that the connection of process id PID holds.
     private async Task<bool> BlocksAnotherAsync(int pid)
-    {
-        for (var i = 0; i < 400; i++)
-        {
-            if (await ScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE $1 = ANY (pg_blocking_pids(pid)))", pid))
-            {
-                return true;
-            }
-
-            await Task.Delay(25);
-        }
-
-        return false;
-    }
-
-    private async Task<T> ScalarAsync<T>(string sql, params object[] values)
     {
         await using var connection = new NpgsqlConnection(Factory.ConnectionString);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var value in values)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = value });
-        }
-
-        return (T)(await command.ExecuteScalarAsync())!;
+        await using var command = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE $1 = ANY (pg_blocking_pids(pid)))", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = pid });
+        return (bool)(await command.ExecuteScalarAsync())!;
     }
 
     private async Task ExecuteAsync(string sql)

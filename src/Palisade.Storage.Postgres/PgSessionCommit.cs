@@ -88,7 +88,7 @@ internal static class PgSessionCommit
         """;
 
     /// <summary>Keeps the newest $2 + 1 events of the device whose id is $1 (one statement, after the session's own are added).</summary>
-    internal const string TrimEvents = $"""
+    private const string TrimEvents = $"""
         DELETE FROM device_events WHERE device = {Key}
             AND id < (SELECT id FROM device_events WHERE device = {Key} ORDER BY id DESC LIMIT 1 OFFSET $2)
         """;

@@ -33,7 +33,8 @@ public sealed class PostgresStoreOptions
     /// rest serve the console, the API and the notifications' listener. The store hands them out last in, first out
     /// (<see cref="ConnectionStack"/>), so connections the load does not need stay idle; before it did, with Npgsql's
     /// first-in, first-out pool, 32 connections cost a two-core cluster a fifth to three quarters more CPU per session
-    /// than 8 (docs/performance.md, "Pool size"). Four per processor leaves room for statements that wait on the round trip to a database on another machine.
+    /// than 8 (docs/performance.md, "Pool size"). Four per processor leaves room for statements that wait on the round
+    /// trip to a database on another machine.
     /// </summary>
     public static int DefaultMaxConnections(int processors) => Math.Clamp(4 * processors, 8, 32);
 }

@@ -214,8 +214,8 @@ internal static class PostgresScale
         Row($"periodic sessions/s ({settings.Concurrency} in flight, random devices)", p => $"{Rate(p):0.0}");
         Row("PostgreSQL CPU ms per session", p => measuredDatabase ? $"{p.DatabaseCpu * 1000 / Math.Max(1, p.Sessions):0.00}" : "not measured (--pg-data)");
         Row("bench (client) CPU ms per session", p => $"{p.ClientCpu * 1000 / Math.Max(1, p.Sessions):0.00}");
-        Row("WAL per session (full-page images)", p => $"{p.Activity.WalBytes / 1024.0 / Math.Max(1, p.Sessions):0.0} KiB ({p.Activity.WalFullPages / (double)Math.Max(1, p.Sessions):0.00})");
-        Row("blocks read from outside shared buffers per session", p => $"{p.Activity.BlocksRead / (double)Math.Max(1, p.Sessions):0.00}");
+        Row("WAL per session (full-page images)", p => $"{p.Activity.WalKiB(p.Sessions):0.0} KiB ({p.Activity.FullPages(p.Sessions):0.00})");
+        Row("blocks read from outside shared buffers per session", p => $"{p.Activity.Reads(p.Sessions):0.00}");
         Row("checkpoints in the turns (timed + by WAL size)", p => $"{p.Activity.TimedCheckpoints} + {p.Activity.RequestedCheckpoints}");
         var ratio = Rate(populations[1]) / Math.Max(Rate(populations[0]), 1e-9);
         table.AddRow("target: large ≥ 80 % of small (sessions/s)", string.Empty, Markup.Escape($"{ratio:P1}: {(ratio >= 0.8 ? "met" : "NOT met")}"));

@@ -143,7 +143,8 @@ internal static class PostgresScale
     }
 
     // What the engine asks the PostgreSQL store for one periodic Inform that queues nothing (SessionEngine, DeviceLeasing,
-    // OperatorTasksStep, the event history, InformFacts). False when another worker holds the device right now.
+    // OperatorTasksStep, InformFacts). False when another worker holds the device right now. It records no history event:
+    // the event history leaves out "2 PERIODIC" (EventHistoryStep), which the device row's last events already show.
     private static async Task<bool> SessionAsync(PostgresStore store, DeviceId id, string[] paths, CancellationToken cancellationToken)
     {
         var now = DateTimeOffset.UtcNow;
@@ -163,7 +164,6 @@ internal static class PostgresScale
             changes.Parameters.Add(new CachedParameter(path, now.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture), "string", null, null, null, now));
         }
 
-        changes.Events.Add(new DeviceEvent(now, "2 PERIODIC", null, null));
         await store.CommitSessionAsync(changes, cancellationToken).ConfigureAwait(false);
         return true;
     }

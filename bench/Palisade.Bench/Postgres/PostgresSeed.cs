@@ -232,7 +232,7 @@ internal static class PostgresSeed
             for (var round = 0; round < events; round++)
             {
                 await Run(
-                    "INSERT INTO device_events (device, at, code) SELECT key, $3, '2 PERIODIC' FROM devices WHERE oui = $1 AND product_class = $2 AND serial_number <> 'TEMPLATE' ORDER BY key",
+                    "INSERT INTO device_events (device, at, code) SELECT key, $3, '4 VALUE CHANGE' FROM devices WHERE oui = $1 AND product_class = $2 AND serial_number <> 'TEMPLATE' ORDER BY key",
                     Oui, ProductClass, newest - (events - 1 - round) * day).ConfigureAwait(false);
                 if ((round + 1) % 10 == 0 || round + 1 == events)
                 {

@@ -116,6 +116,37 @@ public abstract class DeviceRegistryContract<TFactory> : StoreContract<TFactory>
         Assert.Equal(new[] { 1, 2, 3 }, await Matching(null));
     }
 
+    [Fact]
+    public async Task Last_inform_filters_and_order_follow_each_new_inform_and_never_match_a_device_that_never_informed()
+    {
+        // 1 informs at -50 min and again at -10 min (a device the store knows: an update); 2 at -30 min; 3 never; 4 is
+        // deleted after informing.
+        await Store.CommitSessionAsync(new SessionChanges(NewDevice(1) with { LastInformAt = Now.AddMinutes(-50) }), default);
+        await Store.CommitSessionAsync(new SessionChanges(NewDevice(2) with { LastInformAt = Now.AddMinutes(-30) }), default);
+        await Store.CommitSessionAsync(new SessionChanges(NewDevice(3) with { LastInformAt = null }), default);
+        await Store.CommitSessionAsync(new SessionChanges(NewDevice(4) with { LastInformAt = Now.AddMinutes(-20) }), default);
+        var one = (await Store.GetDeviceAsync(Id(1), default))!;
+        await Store.CommitSessionAsync(new SessionChanges(one with { LastInformAt = Now.AddMinutes(-10) }) { Known = one }, default);
+        Assert.True(await Store.DeleteDeviceAsync(Id(4), default));
+
+        Assert.Equal(new[] { 1 }, await Matching("lastInform > now-20m"));
+        Assert.Equal(new[] { 1 }, await Matching("lastInform >= now-10m"));
+        Assert.Equal(new[] { 2 }, await Matching("lastInform < now-20m"));
+        Assert.Equal(new[] { 1, 2 }, await Matching("lastInform <= now-10m"));
+        Assert.Equal(new[] { 2 }, await Matching("lastInform < now-20m OR serialNumber = \"nobody\""));
+
+        // Under a NOT, a comparison with no time is still no match, as in SQL: the device that never informed is in none.
+        Assert.Equal(new[] { 2 }, await Matching("NOT lastInform > now-20m"));
+        Assert.Equal(new[] { 1 }, await Matching("NOT (lastInform < now-20m OR serialNumber = \"nobody\")"));
+        Assert.Equal(new[] { 3 }, await Matching("lastInform IS NULL"));
+
+        var ascending = await Store.SearchDevicesAsync(new DeviceSearch(null, "lastInform", false), default);
+        Assert.Equal([Id(3), Id(2), Id(1)], ascending.Devices.Select(d => d.Id));
+        var descending = await Store.SearchDevicesAsync(new DeviceSearch(null, "lastInform", true), default);
+        Assert.Equal([Id(1), Id(2), Id(3)], descending.Devices.Select(d => d.Id));
+        Assert.Equal(3, descending.Total);
+    }
+
     [Theory]
     [InlineData("Device.X = \"a'; DROP TABLE devices; --\"")]
     [InlineData("Device.X = \"%\" OR 1 = 1")]

@@ -193,8 +193,9 @@ internal sealed class PostgresFilter
     // written this way.
     private void LastInformByIndex(Comparison c)
     {
-        _sql.Append("d.key IN (SELECT i.device FROM device_informs i WHERE ");
-        Value("i.last_inform_at", c.Operator, c.Value!, numeric: false, time: true);
+        // Its own alias: the device search sorted by last inform joins device_informs as "i" around it.
+        _sql.Append("d.key IN (SELECT li.device FROM device_informs li WHERE ");
+        Value("li.last_inform_at", c.Operator, c.Value!, numeric: false, time: true);
         _sql.Append(')');
     }
 

@@ -7,6 +7,8 @@
 -- change. Triggers keep it: a device's row is added with the device, follows every change of its last inform, and goes
 -- with it (ON DELETE CASCADE). devices.last_inform_at stays what the store reads; the device search sorts by this
 -- table's index, and lastInform filters that can use it do (PostgresFilter).
+-- Its own updates are not heap-only (the time is indexed here); room on each page keeps a row's new version beside
+-- the old one, where the next visit prunes it.
 CREATE TABLE device_informs (
     device bigint PRIMARY KEY REFERENCES devices (key) ON DELETE CASCADE,
     id text COLLATE "C" NOT NULL,

@@ -146,8 +146,8 @@ public sealed class PostgresStoreTests : StoreContract<PostgresStoreFactory>
     public async Task A_periodic_informs_update_of_its_device_row_is_heap_only_and_the_last_inform_order_follows_it()
     {
         // Schema 130: while the devices table had an index on the last-inform time, every Inform's update of the row wrote
-        // a new entry into each of its indexes (docs/performance.md, "The periodic session as the engine runs it"). The time is indexed in
-        // device_informs now, which triggers keep.
+        // a new entry into each of its indexes (docs/performance.md, "The periodic session as the engine runs it"). The
+        // time is indexed in device_informs now, which triggers keep.
         var node = await Factory.Open();
         try
         {

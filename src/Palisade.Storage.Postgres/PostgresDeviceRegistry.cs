@@ -186,18 +186,16 @@ internal sealed class PostgresDeviceRegistry(PostgresDatabase db) : IDeviceRegis
     {
         ArgumentNullException.ThrowIfNull(search);
         var limit = Math.Clamp(search.Limit, 1, 1000);
-        var order = search.Sort switch
+        // The sort key, the rows it is read from, and the identifier that breaks its ties. The last-inform index is
+        // device_informs' (schema 130), on (last_inform_at, id): sorted by it, the ties go by that table's copy of the
+        // identifier too, so that one index serves the whole order.
+        var (order, from, tie) = search.Sort switch
         {
-            "lastInform" => "i.last_inform_at",
-            "registered" => "d.registered_at",
-            "id" => "d.id",
+            "lastInform" => ("i.last_inform_at", "devices d JOIN device_informs i ON i.device = d.key", "i.id"),
+            "registered" => ("d.registered_at", "devices d", "d.id"),
+            "id" => ("d.id", "devices d", "d.id"),
             _ => throw new ArgumentException($"Cannot sort by '{search.Sort}'; use {string.Join(", ", DeviceSearch.SortFields)}."),
         };
-
-        // The last-inform index is device_informs' (schema 130), on (last_inform_at, id): sorted by it, the ties go by
-        // that table's copy of the identifier too, so that one index serves the whole order.
-        var from = search.Sort == "lastInform" ? "devices d JOIN device_informs i ON i.device = d.key" : "devices d";
-        var tie = search.Sort == "lastInform" ? "i.id" : "d.id";
 
         // NULLs sort first ascending and last descending, as in SQLite (only last_inform_at can be NULL).
         var direction = search.Descending ? "DESC NULLS LAST" : "ASC NULLS FIRST";

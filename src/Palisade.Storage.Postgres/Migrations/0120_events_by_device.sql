@@ -5,7 +5,7 @@
 -- many pages, each written on another day. At a million devices those pages are not in memory, and that was a hundred
 -- reads per session. Ordered by id, the trim reads the index alone (pages that VACUUM has marked all-visible need no
 -- visit), and the delete visits only the page of the event it removes. The event filters (code and time window) and the
--- device's history page use the same index.
+-- device's history page can use the same index (their plans were not looked at).
 -- IF NOT EXISTS: on a large store the operator may build it first, without blocking writes
 -- (CREATE INDEX CONCURRENTLY device_events_by_device ON device_events (device, id) INCLUDE (code, at)); see docs/operations.md.
 CREATE INDEX IF NOT EXISTS device_events_by_device ON device_events (device, id) INCLUDE (code, at);

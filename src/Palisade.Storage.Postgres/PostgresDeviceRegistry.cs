@@ -186,14 +186,11 @@ internal sealed class PostgresDeviceRegistry(PostgresDatabase db) : IDeviceRegis
     {
         ArgumentNullException.ThrowIfNull(search);
         var limit = Math.Clamp(search.Limit, 1, 1000);
-        // The sort key, the rows it is read from, and the identifier that breaks its ties. The last-inform index is
-        // device_informs' (schema 130), on (last_inform_at, id): sorted by it, the ties go by that table's copy of the
-        // identifier too, so that one index serves the whole order.
-        var (order, from, tie) = search.Sort switch
+        var order = search.Sort switch
         {
-            "lastInform" => ("i.last_inform_at", "devices d JOIN device_informs i ON i.device = d.key", "i.id"),
-            "registered" => ("d.registered_at", "devices d", "d.id"),
-            "id" => ("d.id", "devices d", "d.id"),
+            "lastInform" => "d.last_inform_at",
+            "registered" => "d.registered_at",
+            "id" => "d.id",
             _ => throw new ArgumentException($"Cannot sort by '{search.Sort}'; use {string.Join(", ", DeviceSearch.SortFields)}."),
         };
 
@@ -201,7 +198,7 @@ internal sealed class PostgresDeviceRegistry(PostgresDatabase db) : IDeviceRegis
         var direction = search.Descending ? "DESC NULLS LAST" : "ASC NULLS FIRST";
         var idDirection = search.Descending ? "DESC" : "ASC";
         (long? Value, string Id)? after = search.After is null ? null : SearchCursor.Parse(search.After, search.Sort);
-        var keyset = after is null ? "true" : Keyset(order, tie, search.Sort == "id", search.Descending, after.Value.Value is null);
+        var keyset = after is null ? "true" : Keyset(order, search.Sort == "id", search.Descending, after.Value.Value is null);
         var where = PostgresFilter.Compile(search.Filter, firstParameter: 4);
         return db.ReadAsync(async connection =>
         {
@@ -210,7 +207,7 @@ internal sealed class PostgresDeviceRegistry(PostgresDatabase db) : IDeviceRegis
             long? lastValue = null;
             var lastId = string.Empty;
             var sortKey = search.Sort == "id" ? "NULL::bigint" : order;
-            await using (var command = Command(connection, null, $"SELECT {PgDeviceRow.Columns}, {sortKey}, {tie} FROM {from} WHERE ({where.Sql}) AND {keyset} ORDER BY {order} {direction}, {tie} {idDirection} LIMIT $1")
+            await using (var command = Command(connection, null, $"SELECT {PgDeviceRow.Columns}, {sortKey}, d.id FROM devices d WHERE ({where.Sql}) AND {keyset} ORDER BY {order} {direction}, d.id {idDirection} LIMIT $1")
                 .With(Parameters.Int(limit + 1), Parameters.Long(after?.Value), Parameters.Text(after?.Id)))
             {
                 where.Bind(command);
@@ -242,15 +239,15 @@ internal sealed class PostgresDeviceRegistry(PostgresDatabase db) : IDeviceRegis
         }, cancellationToken);
     }
 
-    // The rows after ($2 value, $3 id) in ORDER BY key, id, with NULLs first ascending and last descending.
-    private static string Keyset(string key, string id, bool byId, bool descending, bool afterNull) => (byId, descending, afterNull) switch
+    // The rows after ($2 value, $3 id) in ORDER BY key, d.id, with NULLs first ascending and last descending.
+    private static string Keyset(string key, bool byId, bool descending, bool afterNull) => (byId, descending, afterNull) switch
     {
-        (true, false, _) => $"{id} > $3",
-        (true, true, _) => $"{id} < $3",
-        (false, false, true) => $"(({key} IS NULL AND {id} > $3) OR {key} IS NOT NULL)",
-        (false, true, true) => $"({key} IS NULL AND {id} < $3)",
-        (false, false, false) => $"({key} > $2 OR ({key} = $2 AND {id} > $3))",
-        (false, true, false) => $"({key} < $2 OR ({key} = $2 AND {id} < $3) OR {key} IS NULL)",
+        (true, false, _) => "d.id > $3",
+        (true, true, _) => "d.id < $3",
+        (false, false, true) => $"(({key} IS NULL AND d.id > $3) OR {key} IS NOT NULL)",
+        (false, true, true) => $"({key} IS NULL AND d.id < $3)",
+        (false, false, false) => $"({key} > $2 OR ({key} = $2 AND d.id > $3))",
+        (false, true, false) => $"({key} < $2 OR ({key} = $2 AND d.id < $3) OR {key} IS NULL)",
     };
 
     /// <inheritdoc />

@@ -41,9 +41,6 @@ internal sealed class PostgresFilter
     private readonly List<NpgsqlParameter> _parameters = [];
     private readonly int _first;
 
-    // How many NOTs enclose what is being written (see LastInformByIndex).
-    private int _negations;
-
     private PostgresFilter(int first) => _first = first;
 
     public string Sql => _sql.ToString();
@@ -102,9 +99,7 @@ internal sealed class PostgresFilter
                 break;
             case NotFilter not:
                 _sql.Append("(NOT ");
-                _negations++;
                 Emit(not.Inner);
-                _negations--;
                 _sql.Append(')');
                 break;
             case Comparison c:
@@ -173,11 +168,6 @@ internal sealed class PostgresFilter
                 {
                     _sql.Append(column).Append(c.Operator == FilterOperator.NotEqual ? " <> " : " = ").Append(Parameter(Parameters.Bool(c.Value!.Text is "true" or "1")));
                 }
-                else if (c.Field == "lastInform" && _negations == 0 && c.Operator is FilterOperator.Equal or FilterOperator.Less
-                    or FilterOperator.LessOrEqual or FilterOperator.Greater or FilterOperator.GreaterOrEqual)
-                {
-                    LastInformByIndex(c);
-                }
                 else
                 {
                     Value(column, c.Operator, c.Value!, numeric: false, time: TimeColumns.Contains(c.Field));
@@ -185,18 +175,6 @@ internal sealed class PostgresFilter
 
                 break;
         }
-    }
-
-    // A lastInform comparison through device_informs' index (schema 130: the devices table no longer has one), so that
-    // "lastInform > now-5m" reads the recent devices, not all of them. For a device that never informed it is false where
-    // the column's comparison is unknown (NULL); the two differ only under a NOT, so only a comparison under none is
-    // written this way.
-    private void LastInformByIndex(Comparison c)
-    {
-        // Its own alias: the device search sorted by last inform joins device_informs as "i" around it.
-        _sql.Append("d.key IN (SELECT li.device FROM device_informs li WHERE ");
-        Value("li.last_inform_at", c.Operator, c.Value!, numeric: false, time: true);
-        _sql.Append(')');
     }
 
     private void EventInWindow(Comparison c)

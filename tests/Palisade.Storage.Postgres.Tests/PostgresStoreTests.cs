@@ -143,36 +143,6 @@ public sealed class PostgresStoreTests : StoreContract<PostgresStoreFactory>
     }
 
     [Fact]
-    public async Task A_periodic_informs_update_of_its_device_row_is_heap_only_and_the_last_inform_order_follows_it()
-    {
-        // Schema 130: while the devices table had an index on the last-inform time, every Inform's update of the row wrote
-        // a new entry into each of its indexes (docs/performance.md, "The periodic session as the engine runs it"). The
-        // time is indexed in device_informs now, which triggers keep.
-        var node = await Factory.Open();
-        try
-        {
-            await node.CommitSessionAsync(new SessionChanges(NewDevice(1) with { LastInformAt = T0 }), default);
-            await node.CommitSessionAsync(new SessionChanges(NewDevice(2) with { LastInformAt = T0.AddMinutes(30) }), default);
-            for (var i = 1; i <= 5; i++)
-            {
-                var known = (await node.GetDeviceAsync(Id(1), default))!;
-                await node.CommitSessionAsync(new SessionChanges(known with { LastInformAt = T0.AddHours(i), LastEvents = "2 PERIODIC" }) { Known = known }, default);
-            }
-        }
-        finally
-        {
-            // Its connections end, and their backends report what they did to the statistics.
-            await node.DisposeAsync();
-        }
-
-        await Eventually.HoldsAsync(async () => (await UpdatesAsync("devices")).Updated >= 5, "the devices table's updates reported", TimeSpan.FromSeconds(30));
-        Assert.Equal((5L, 5L), await UpdatesAsync("devices"));
-        var order = await Store.SearchDevicesAsync(new DeviceSearch(FilterParser.Parse("lastInform > now-90m", T0.AddHours(5)), "lastInform", Descending: true), default);
-        Assert.Equal([Id(1)], order.Devices.Select(d => d.Id));
-        Assert.Equal(T0.AddHours(5), order.Devices[0].LastInformAt);
-    }
-
-    [Fact]
     public async Task A_session_commit_that_loses_a_deadlock_is_run_again_and_loses_nothing()
     {
         // Another writer (an operator's script, say) holds a parameter row and then wants the device row that the session's
@@ -507,18 +477,6 @@ public sealed class PostgresStoreTests : StoreContract<PostgresStoreFactory>
         }
 
         return pages;
-    }
-
-    // The table's updates and how many of them were heap-only, as the statistics have them.
-    private async Task<(long Updated, long HeapOnly)> UpdatesAsync(string table)
-    {
-        await using var connection = new NpgsqlConnection(Factory.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables WHERE relid = $1::regclass", connection);
-        command.Parameters.Add(new NpgsqlParameter { Value = table });
-        await using var reader = await command.ExecuteReaderAsync();
-        Assert.True(await reader.ReadAsync());
-        return (reader.GetInt64(0), reader.GetInt64(1));
     }
 
     // True when a backend waits for a lock that the connection of process id PID holds.

@@ -147,13 +147,6 @@ internal static class PostgresSeed
             }
         }
 
-        // The replica role also skipped the triggers that give each device its row of device_informs (schema 130).
-        await using (var informs = new NpgsqlCommand("INSERT INTO device_informs (device, id, last_inform_at) SELECT key, id, last_inform_at FROM devices d WHERE NOT EXISTS (SELECT 1 FROM device_informs i WHERE i.device = d.key)", connection))
-        {
-            informs.CommandTimeout = 0;
-            await informs.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
         await using (var reset = new NpgsqlCommand("RESET session_replication_role", connection))
         {
             await reset.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -162,7 +155,7 @@ internal static class PostgresSeed
         // What autovacuum would do after a bulk load, done now so that it does not run during the measurement: the
         // visibility map and hint bits set, the planner's statistics current.
         var vacuum = Stopwatch.StartNew();
-        await using (var command = new NpgsqlCommand("VACUUM (ANALYZE) devices, device_informs, parameters, paths", connection))
+        await using (var command = new NpgsqlCommand("VACUUM (ANALYZE) devices, parameters, paths", connection))
         {
             command.CommandTimeout = 0;
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

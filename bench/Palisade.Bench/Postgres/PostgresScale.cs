@@ -45,7 +45,7 @@ internal static class PostgresScale
         // The node's copies of the devices its sessions committed: the engine's own class, with its capacity.
         public RecentDevices Recent { get; } = new();
 
-        // Sessions that read the device before the lease (no copy), counted in the turns.
+        // Sessions served in the turns that read the device before the lease (no copy).
         public long Uncopied;
     }
 
@@ -165,11 +165,8 @@ internal static class PostgresScale
         var (store, recent) = (population.Store, population.Recent);
         var now = DateTimeOffset.UtcNow;
         var known = recent.Find(id);
-        if (known is null)
-        {
-            Interlocked.Increment(ref population.Uncopied);
-            known = await store.GetDeviceAsync(id, cancellationToken).ConfigureAwait(false) ?? throw new InvalidOperationException($"Device {id} was not seeded.");
-        }
+        var copied = known is not null;
+        known ??= await store.GetDeviceAsync(id, cancellationToken).ConfigureAwait(false) ?? throw new InvalidOperationException($"Device {id} was not seeded.");
 
         var holder = Guid.NewGuid().ToString("N");
         var grant = await ((ISessionLeases)store).TryAcquireAsync(id, holder, now, now.AddSeconds(30), cancellationToken).ConfigureAwait(false);
@@ -192,6 +189,11 @@ internal static class PostgresScale
 
         await store.CommitSessionAsync(changes, cancellationToken).ConfigureAwait(false);
         recent.Remember(changes.Device);
+        if (!copied)
+        {
+            Interlocked.Increment(ref population.Uncopied);
+        }
+
         return true;
     }
 

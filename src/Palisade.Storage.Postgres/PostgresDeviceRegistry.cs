@@ -186,28 +186,14 @@ internal sealed class PostgresDeviceRegistry(PostgresDatabase db) : IDeviceRegis
     {
         ArgumentNullException.ThrowIfNull(search);
         var limit = Math.Clamp(search.Limit, 1, 1000);
-        var order = search.Sort switch
-        {
-            "lastInform" => "d.last_inform_at",
-            "registered" => "d.registered_at",
-            "id" => "d.id",
-            _ => throw new ArgumentException($"Cannot sort by '{search.Sort}'; use {string.Join(", ", DeviceSearch.SortFields)}."),
-        };
-
-        // NULLs sort first ascending and last descending, as in SQLite (only last_inform_at can be NULL).
-        var direction = search.Descending ? "DESC NULLS LAST" : "ASC NULLS FIRST";
-        var idDirection = search.Descending ? "DESC" : "ASC";
-        (long? Value, string Id)? after = search.After is null ? null : SearchCursor.Parse(search.After, search.Sort);
-        var keyset = after is null ? "true" : Keyset(order, search.Sort == "id", search.Descending, after.Value.Value is null);
-        var where = PostgresFilter.Compile(search.Filter, firstParameter: 4);
+        var (sql, where, after) = SearchSql(search);
         return db.ReadAsync(async connection =>
         {
             var devices = new List<Device>();
             string? next = null;
             long? lastValue = null;
             var lastId = string.Empty;
-            var sortKey = search.Sort == "id" ? "NULL::bigint" : order;
-            await using (var command = Command(connection, null, $"SELECT {PgDeviceRow.Columns}, {sortKey}, d.id FROM devices d WHERE ({where.Sql}) AND {keyset} ORDER BY {order} {direction}, d.id {idDirection} LIMIT $1")
+            await using (var command = Command(connection, null, sql)
                 .With(Parameters.Int(limit + 1), Parameters.Long(after?.Value), Parameters.Text(after?.Id)))
             {
                 where.Bind(command);
@@ -237,6 +223,39 @@ internal sealed class PostgresDeviceRegistry(PostgresDatabase db) : IDeviceRegis
 
             return new DeviceSearchResult(devices, total, next);
         }, cancellationToken);
+    }
+
+    /// <summary>
+    /// The device search's statement ($1 the rows to read, $2 and $3 the cursor's value and id, the filter's from $4 on),
+    /// its compiled filter, and the cursor it continues after.
+    /// </summary>
+    internal static (string Sql, PostgresFilter Where, (long? Value, string Id)? After) SearchSql(DeviceSearch search)
+    {
+        var order = search.Sort switch
+        {
+            "lastInform" => "d.last_inform_at",
+            "registered" => "d.registered_at",
+            "id" => "d.id",
+            _ => throw new ArgumentException($"Cannot sort by '{search.Sort}'; use {string.Join(", ", DeviceSearch.SortFields)}."),
+        };
+
+        // NULLs sort first ascending and last descending, as in SQLite. Only last_inform_at can be NULL, and its index is
+        // built NULLS FIRST; the other keys are NOT NULL and get no NULLS clause, so that their indexes (NULLs last) serve
+        // the order both ways. With the clause PostgreSQL sorted every device for each page: 185 ms at a million devices
+        // for the default sort by id, 2 ms without.
+        var direction = (search.Descending, search.Sort == "lastInform") switch
+        {
+            (true, true) => "DESC NULLS LAST",
+            (false, true) => "ASC NULLS FIRST",
+            (true, false) => "DESC",
+            (false, false) => "ASC",
+        };
+        var idDirection = search.Descending ? "DESC" : "ASC";
+        (long? Value, string Id)? after = search.After is null ? null : SearchCursor.Parse(search.After, search.Sort);
+        var keyset = after is null ? "true" : Keyset(order, search.Sort == "id", search.Descending, after.Value.Value is null);
+        var where = PostgresFilter.Compile(search.Filter, firstParameter: 4);
+        var sortKey = search.Sort == "id" ? "NULL::bigint" : order;
+        return ($"SELECT {PgDeviceRow.Columns}, {sortKey}, d.id FROM devices d WHERE ({where.Sql}) AND {keyset} ORDER BY {order} {direction}, d.id {idDirection} LIMIT $1", where, after);
     }
 
     // The rows after ($2 value, $3 id) in ORDER BY key, d.id, with NULLs first ascending and last descending.

@@ -142,6 +142,36 @@ public sealed class PostgresStoreTests : StoreContract<PostgresStoreFactory>
         Assert.Equal("1007", values["Device.P.007"]);
     }
 
+    [Theory]
+    [InlineData("id", false)]
+    [InlineData("id", true)]
+    [InlineData("registered", false)]
+    [InlineData("registered", true)]
+    [InlineData("lastInform", false)]
+    [InlineData("lastInform", true)]
+    public async Task Every_order_of_the_device_search_is_read_from_an_index_without_sorting_the_devices(string sort, bool descending)
+    {
+        // A page of the device list must not sort every device: at a million devices the default order (by id) took
+        // 185 ms per page while a NULLS FIRST clause kept its index out, 2 ms once the index served it. With sequential
+        // scans off, a plan still sorts when no index gives the order.
+        var first = await Store.SearchDevicesAsync(new DeviceSearch(null, sort, descending), default);
+        Assert.Empty(first.Devices);
+        var (sql, where, _) = PostgresDeviceRegistry.SearchSql(new DeviceSearch(null, sort, descending));
+        await using var connection = new NpgsqlConnection(Factory.ConnectionString);
+        await connection.OpenAsync();
+        await using (var off = new NpgsqlCommand("SET enable_seqscan = off", connection))
+        {
+            await off.ExecuteNonQueryAsync();
+        }
+
+        await using var explain = new NpgsqlCommand("EXPLAIN (FORMAT JSON, COSTS OFF) " + sql, connection)
+            .With(Parameters.Int(101), Parameters.Long(null), Parameters.Text(null));
+        where.Bind(explain);
+        var plan = (string)(await explain.ExecuteScalarAsync())!;
+        Assert.DoesNotContain("\"Sort Key\"", plan, StringComparison.Ordinal);
+        Assert.Contains(sort switch { "id" => "devices_id_key", "registered" => "devices_registered", _ => "devices_last_inform" }, plan, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_session_commit_that_loses_a_deadlock_is_run_again_and_loses_nothing()
     {

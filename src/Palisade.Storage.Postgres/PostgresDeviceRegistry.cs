@@ -231,19 +231,19 @@ internal sealed class PostgresDeviceRegistry(PostgresDatabase db) : IDeviceRegis
     /// </summary>
     internal static (string Sql, PostgresFilter Where, (long? Value, string Id)? After) SearchSql(DeviceSearch search)
     {
-        var order = search.Sort switch
+        // The sort key, and whether it can be NULL. NULLs sort first ascending and last descending, as in SQLite. Only
+        // last_inform_at can be NULL, and its index is built NULLS FIRST; the other keys are NOT NULL and get no NULLS
+        // clause, so that their indexes (NULLs last) serve the order both ways. With the clause PostgreSQL sorted every
+        // device for each page: 185 ms at a million devices for the default sort by id, 2 ms without.
+        var (order, nullable) = search.Sort switch
         {
-            "lastInform" => "d.last_inform_at",
-            "registered" => "d.registered_at",
-            "id" => "d.id",
+            "lastInform" => ("d.last_inform_at", true),
+            "registered" => ("d.registered_at", false),
+            "id" => ("d.id", false),
             _ => throw new ArgumentException($"Cannot sort by '{search.Sort}'; use {string.Join(", ", DeviceSearch.SortFields)}."),
         };
 
-        // NULLs sort first ascending and last descending, as in SQLite. Only last_inform_at can be NULL, and its index is
-        // built NULLS FIRST; the other keys are NOT NULL and get no NULLS clause, so that their indexes (NULLs last) serve
-        // the order both ways. With the clause PostgreSQL sorted every device for each page: 185 ms at a million devices
-        // for the default sort by id, 2 ms without.
-        var direction = (search.Descending, search.Sort == "lastInform") switch
+        var direction = (search.Descending, nullable) switch
         {
             (true, true) => "DESC NULLS LAST",
             (false, true) => "ASC NULLS FIRST",
@@ -252,7 +252,7 @@ internal sealed class PostgresDeviceRegistry(PostgresDatabase db) : IDeviceRegis
         };
         var idDirection = search.Descending ? "DESC" : "ASC";
         (long? Value, string Id)? after = search.After is null ? null : SearchCursor.Parse(search.After, search.Sort);
-        var keyset = after is null ? "true" : Keyset(order, search.Sort == "id", search.Descending, after.Value.Value is null, search.Sort == "lastInform");
+        var keyset = after is null ? "true" : Keyset(order, search.Sort == "id", search.Descending, after.Value.Value is null, nullable);
         var where = PostgresFilter.Compile(search.Filter, firstParameter: 4);
         var sortKey = search.Sort == "id" ? "NULL::bigint" : order;
         return ($"SELECT {PgDeviceRow.Columns}, {sortKey}, d.id FROM devices d WHERE ({where.Sql}) AND {keyset} ORDER BY {order} {direction}, d.id {idDirection} LIMIT $1", where, after);

@@ -156,18 +156,7 @@ public sealed class PostgresStoreTests : StoreContract<PostgresStoreFactory>
         // scans off, a plan still sorts when no index gives the order.
         var first = await Store.SearchDevicesAsync(new DeviceSearch(null, sort, descending), default);
         Assert.Empty(first.Devices);
-        var (sql, where, _) = PostgresDeviceRegistry.SearchSql(new DeviceSearch(null, sort, descending));
-        await using var connection = new NpgsqlConnection(Factory.ConnectionString);
-        await connection.OpenAsync();
-        await using (var off = new NpgsqlCommand("SET enable_seqscan = off", connection))
-        {
-            await off.ExecuteNonQueryAsync();
-        }
-
-        await using var explain = new NpgsqlCommand("EXPLAIN (FORMAT JSON, COSTS OFF) " + sql, connection)
-            .With(Parameters.Int(101), Parameters.Long(null), Parameters.Text(null));
-        where.Bind(explain);
-        var plan = (string)(await explain.ExecuteScalarAsync())!;
+        var plan = await SearchPlanAsync(new DeviceSearch(null, sort, descending), "SET enable_seqscan = off");
         Assert.DoesNotContain("\"Sort Key\"", plan, StringComparison.Ordinal);
         Assert.Contains(sort switch { "id" => "devices_id_key", "registered" => "devices_registered", _ => "devices_last_inform" }, plan, StringComparison.Ordinal);
     }
@@ -187,20 +176,9 @@ public sealed class PostgresStoreTests : StoreContract<PostgresStoreFactory>
         var cursor = SearchCursor.Format(sort, sort == "id" ? null : T0.ToUnixTimeMilliseconds(), Id(1).ToString());
         var search = new DeviceSearch(null, sort, descending, After: cursor);
         Assert.Empty((await Store.SearchDevicesAsync(search, default)).Devices);
-        var (sql, where, after) = PostgresDeviceRegistry.SearchSql(search);
-        await using var connection = new NpgsqlConnection(Factory.ConnectionString);
-        await connection.OpenAsync();
         // On a table this small the planner would rather read a bitmap and sort; with those off too, only a cursor in the
         // index condition spares a filter over the index from its start.
-        await using (var off = new NpgsqlCommand("SET enable_seqscan = off; SET enable_bitmapscan = off; SET enable_sort = off", connection))
-        {
-            await off.ExecuteNonQueryAsync();
-        }
-
-        await using var explain = new NpgsqlCommand("EXPLAIN (FORMAT JSON, COSTS OFF) " + sql, connection)
-            .With(Parameters.Int(101), Parameters.Long(after!.Value.Value), Parameters.Text(after.Value.Id));
-        where.Bind(explain);
-        var plan = (string)(await explain.ExecuteScalarAsync())!;
+        var plan = await SearchPlanAsync(search, "SET enable_seqscan = off; SET enable_bitmapscan = off; SET enable_sort = off");
         Assert.Contains("\"Index Cond\"", plan, StringComparison.Ordinal);
         Assert.DoesNotContain("\"Filter\"", plan, StringComparison.Ordinal);
         Assert.DoesNotContain("\"Sort Key\"", plan, StringComparison.Ordinal);
@@ -541,6 +519,23 @@ public sealed class PostgresStoreTests : StoreContract<PostgresStoreFactory>
         }
 
         return pages;
+    }
+
+    // The plan (EXPLAIN, JSON) of the device search's statement, bound as the store binds it, after PLANNER's settings.
+    private async Task<string> SearchPlanAsync(DeviceSearch search, string planner)
+    {
+        var (sql, where, after) = PostgresDeviceRegistry.SearchSql(search);
+        await using var connection = new NpgsqlConnection(Factory.ConnectionString);
+        await connection.OpenAsync();
+        await using (var settings = new NpgsqlCommand(planner, connection))
+        {
+            await settings.ExecuteNonQueryAsync();
+        }
+
+        await using var explain = new NpgsqlCommand("EXPLAIN (FORMAT JSON, COSTS OFF) " + sql, connection)
+            .With(Parameters.Int(search.Limit + 1), Parameters.Long(after?.Value), Parameters.Text(after?.Id));
+        where.Bind(explain);
+        return (string)(await explain.ExecuteScalarAsync())!;
     }
 
     // True when a backend waits for a lock that the connection of process id PID holds.
